@@ -1,0 +1,14 @@
+import type { DialectName, Db } from '../storage/database.ts'
+import type { MasterKey } from './field-crypto.ts'
+
+/**
+ * What every use case is given: the database, the clock, how to make ids, the master key.
+ * Built once in src/main.ts (or a test) and passed explicitly; there are no module singletons.
+ */
+export interface AppContext {
+  db: Db
+  dialect: DialectName
+  now: () => Date
+  newId: () => string
+  masterKey: MasterKey
+}

@@ -1,0 +1,31 @@
+import type { ParseArgsConfig } from 'node:util'
+
+/** What a command may touch: its streams and environment, passed in rather than global. */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>
+  cwd: string
+  out: (line: string) => void
+  err: (line: string) => void
+  /** Resolves when the process is asked to stop (SIGINT, SIGTERM). */
+  stopSignal: Promise<string>
+}
+
+export type CliOptions = NonNullable<ParseArgsConfig['options']>
+export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>
+
+export interface Command {
+  /** Words after `haven`, e.g. ['centre', 'create']. */
+  path: readonly string[]
+  summary: string
+  usage: string
+  /** Lines after the usage in --help: what the options mean. */
+  details: readonly string[]
+  options: CliOptions
+  /** Returns the exit code. */
+  run(values: CliValues, positionals: string[], io: CliIo): Promise<number>
+}
+
+/** A usage error: the command line itself is wrong (exit code 2). */
+export class UsageError extends Error {
+  override name = 'UsageError'
+}

@@ -1,0 +1,169 @@
+import { ensureDemoCentre, createDemoCentre } from '../app/demo-centre.ts'
+import { createCentre, listAllCentres } from '../app/centres.ts'
+import { openConfiguredDatabase, openHaven, type OpenHaven } from '../app/runtime.ts'
+import { loadConfig, type Config } from '../config.ts'
+import { createLogger } from '../logger.ts'
+import { startServer } from '../main.ts'
+import { migrateToLatest } from '../storage/migrate.ts'
+import { HAVEN_VERSION } from '../version.ts'
+import { UsageError, type CliIo, type Command } from './commands.ts'
+
+const DATA_HELP =
+  'Configuration comes from the environment: see the README (PORT, HAVEN_DATA_DIR, DATABASE_URL, ...).'
+
+export const serveCommand: Command = {
+  path: ['serve'],
+  summary:
+    'Run the Haven server (migrates the database first; creates the demo centre on an empty one)',
+  usage: 'haven serve [--no-demo]',
+  details: ['--no-demo   do not create the demo centre, whatever HAVEN_DEMO says', DATA_HELP],
+  options: { 'no-demo': { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    const config = loadConfig(io.env, io.cwd)
+    const effective: Config =
+      values['no-demo'] === true ? { ...config, isDemoEnabled: false } : config
+    const log = createLogger(effective.logLevel)
+    const server = await startServer(effective, log)
+    const where =
+      effective.databaseUrl === undefined ? `SQLite in ${effective.dataDir}` : 'PostgreSQL'
+    io.err(`Haven ${HAVEN_VERSION} is running at ${server.url} (${where}). Press Ctrl+C to stop.`)
+    const signal = await io.stopSignal
+    log.info({ signal }, 'stopping')
+    await server.close()
+    return 0
+  },
+}
+
+export const migrateCommand: Command = {
+  path: ['migrate'],
+  summary: 'Bring the database schema up to date (forward only)',
+  usage: 'haven migrate',
+  details: [DATA_HELP],
+  options: {},
+  async run(_values, _positionals, io) {
+    const config = loadConfig(io.env, io.cwd)
+    const database = await openConfiguredDatabase(config)
+    try {
+      const outcome = await migrateToLatest(database.db)
+      io.out(
+        outcome.applied.length === 0
+          ? `The database is up to date (${outcome.current.length} migrations).`
+          : `Applied ${outcome.applied.length} migration(s): ${outcome.applied.join(', ')}.`,
+      )
+      return 0
+    } finally {
+      await database.close()
+    }
+  },
+}
+
+export const centreCreateCommand: Command = {
+  path: ['centre', 'create'],
+  summary: 'Create a centre',
+  usage: 'haven centre create --name NAME [--slug SLUG]',
+  details: [
+    '--name NAME   the centre as people know it (1 to 120 characters)',
+    '--slug SLUG   its short name in addresses (default: made from the name)',
+  ],
+  options: { name: { type: 'string' }, slug: { type: 'string' } },
+  async run(values, _positionals, io) {
+    if (typeof values.name !== 'string') throw new UsageError('--name is required')
+    const name = values.name
+    const slug = typeof values.slug === 'string' ? values.slug : undefined
+    return withHaven(io, async (haven) => {
+      const centre = await createCentre(haven.ctx, { name, slug })
+      io.out(`Created centre "${centre.name}" (slug ${centre.slug}, id ${centre.id}).`)
+      return 0
+    })
+  },
+}
+
+export const centreListCommand: Command = {
+  path: ['centre', 'list'],
+  summary: 'List the centres',
+  usage: 'haven centre list [--json]',
+  details: ['--json   one JSON array instead of lines of text'],
+  options: { json: { type: 'boolean' } },
+  async run(values, _positionals, io) {
+    return withHaven(io, async (haven) => {
+      const centres = await listAllCentres(haven.ctx)
+      if (values.json === true) {
+        io.out(
+          JSON.stringify(
+            centres.map(({ id, slug, name, isDemo, createdAt }) => ({
+              id,
+              slug,
+              name,
+              isDemo,
+              createdAt,
+            })),
+          ),
+        )
+      } else if (centres.length === 0) {
+        io.out('No centres.')
+      } else {
+        for (const centre of centres)
+          io.out(`${centre.slug}\t${centre.name}${centre.isDemo ? ' (demo)' : ''}`)
+      }
+      return 0
+    })
+  },
+}
+
+export const demoCreateCommand: Command = {
+  path: ['demo', 'create'],
+  summary: 'Create a demo centre of synthetic data',
+  usage: 'haven demo create [--slug SLUG] [--families N] [--if-empty]',
+  details: [
+    "--slug SLUG     the demo centre's slug (default: demo)",
+    '--families N    how many synthetic families (default 24, at most 5000)',
+    '--if-empty      only when the database holds no centre (as `haven serve` does)',
+  ],
+  options: {
+    slug: { type: 'string' },
+    families: { type: 'string' },
+    'if-empty': { type: 'boolean' },
+  },
+  async run(values, _positionals, io) {
+    const families = values.families === undefined ? undefined : Number(values.families)
+    if (
+      families !== undefined &&
+      (!Number.isInteger(families) || families < 1 || families > 5000)
+    ) {
+      throw new UsageError('--families must be a whole number from 1 to 5000')
+    }
+    const options = {
+      ...(typeof values.slug === 'string' ? { slug: values.slug } : {}),
+      ...(families === undefined ? {} : { familyCount: families }),
+    }
+    return withHaven(io, async (haven) => {
+      const made =
+        values['if-empty'] === true
+          ? await ensureDemoCentre(haven.ctx, options)
+          : await createDemoCentre(haven.ctx, options)
+      io.out(
+        made
+          ? `Created demo centre "${made.centre.slug}": ${made.families} families, ${made.people} people, ${made.sessions} sessions.`
+          : 'The database already holds a centre; no demo centre was made.',
+      )
+      return 0
+    })
+  },
+}
+
+async function withHaven(io: CliIo, work: (haven: OpenHaven) => Promise<number>): Promise<number> {
+  const haven = await openHaven(loadConfig(io.env, io.cwd))
+  try {
+    return await work(haven)
+  } finally {
+    await haven.close()
+  }
+}
+
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  migrateCommand,
+  centreCreateCommand,
+  centreListCommand,
+  demoCreateCommand,
+]

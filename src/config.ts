@@ -1,0 +1,129 @@
+import path from 'node:path'
+
+/**
+ * Haven's configuration, read once from the environment at start-up. A bad value stops
+ * start-up with one line naming the variable (ConfigError); nothing is guessed.
+ */
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface Config {
+  port: number
+  host: string
+  dataDir: string
+  /** True when HAVEN_DATA_DIR was left to its default, so Haven may create the folder. */
+  isDefaultDataDir: boolean
+  databaseUrl: string | undefined
+  logLevel: LogLevel
+  /** Create the demo centre on first start with an empty database. */
+  isDemoEnabled: boolean
+  masterKeyFile: string
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number
+  /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
+  isBehindTls: boolean
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+]
+
+export type Environment = Readonly<Record<string, string | undefined>>
+
+/** Parses and validates the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Environment, cwd: string): Config {
+  const dataDirRaw = nonEmpty(env, 'HAVEN_DATA_DIR')
+  const dataDir = path.resolve(cwd, dataDirRaw ?? './data')
+  return {
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    dataDir,
+    isDefaultDataDir: dataDirRaw === undefined,
+    databaseUrl: databaseUrl(env),
+    logLevel: logLevel(env),
+    isDemoEnabled: boolean(env, 'HAVEN_DEMO', true),
+    masterKeyFile: path.resolve(
+      cwd,
+      nonEmpty(env, 'HAVEN_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key'),
+    ),
+    bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
+    isBehindTls: boolean(env, 'HAVEN_TLS', false),
+  }
+}
+
+function nonEmpty(env: Environment, name: string): string | undefined {
+  const value = env[name]
+  if (value === undefined) return undefined
+  if (value.trim() === '')
+    throw new ConfigError(`${name} is set but empty; unset it or give a value`)
+  return value.trim()
+}
+
+function integer(
+  env: Environment,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const raw = nonEmpty(env, name)
+  if (raw === undefined) return fallback
+  if (!/^\d+$/.test(raw))
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not "${raw}"`)
+  const value = Number(raw)
+  if (value < min || value > max)
+    throw new ConfigError(`${name} must be from ${min} to ${max}, not ${raw}`)
+  return value
+}
+
+function boolean(env: Environment, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env, name)?.toLowerCase()
+  if (raw === undefined) return fallback
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false
+  throw new ConfigError(`${name} must be true or false, not "${raw}"`)
+}
+
+function logLevel(env: Environment): LogLevel {
+  const raw = nonEmpty(env, 'LOG_LEVEL')?.toLowerCase()
+  if (raw === undefined) return 'info'
+  const level = LOG_LEVELS.find((candidate) => candidate === raw)
+  if (!level)
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, not "${raw}"`)
+  return level
+}
+
+function databaseUrl(env: Environment): string | undefined {
+  const raw = nonEmpty(env, 'DATABASE_URL')
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('DATABASE_URL is not a URL; expected postgres://user@host:5432/database')
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(
+      `DATABASE_URL must start with postgres:// or postgresql://, not ${url.protocol}//`,
+    )
+  }
+  if (url.pathname.length <= 1)
+    throw new ConfigError('DATABASE_URL names no database; add /database to the end')
+  return raw
+}
+
+/** The URL with any password replaced, for messages and logs. */
+export function describeDatabaseUrl(raw: string): string {
+  const url = new URL(raw)
+  if (url.password) url.password = '***'
+  return url.toString()
+}

@@ -1,0 +1,34 @@
+/**
+ * Calendar dates as YYYY-MM-DD strings, computed in UTC so that no time zone or daylight
+ * saving change can shift a day. Session times are wall-clock times at the centre
+ * (YYYY-MM-DDTHH:MM), because "Saturday at ten" stays ten o'clock across the clock change.
+ */
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+export function isIsoDate(value: string): boolean {
+  const match = DATE.exec(value)
+  if (!match) return false
+  const [, y, m, d] = match
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+  return date.toISOString().slice(0, 10) === value
+}
+
+export function addDays(date: string, days: number): string {
+  const value = parse(date)
+  value.setUTCDate(value.getUTCDate() + days)
+  return value.toISOString().slice(0, 10)
+}
+
+/** 0 = Sunday … 6 = Saturday. */
+export function dayOfWeek(date: string): number {
+  return parse(date).getUTCDay()
+}
+
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parse(to).getTime() - parse(from).getTime()) / 86_400_000)
+}
+
+function parse(date: string): Date {
+  if (!isIsoDate(date)) throw new RangeError(`not a calendar date: ${date}`)
+  return new Date(`${date}T00:00:00Z`)
+}

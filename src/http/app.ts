@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { routePath } from 'hono/route'
+import type { AppContext } from '../app/context.ts'
+import { checkHealth } from '../app/health.ts'
+import { isHavenError } from '../domain/errors.ts'
+import { describeErrorForLog, type Log } from '../logger.ts'
+import { errorBody, STATUS_OF } from './errors.ts'
+import { securityHeaders } from './security-headers.ts'
+
+export interface HttpOptions {
+  bodyLimitBytes: number
+  isBehindTls: boolean
+  /** The pages (src/web), mounted at / behind the same middleware. */
+  pages?: Hono<HavenEnv>
+}
+
+export type HavenEnv = { Variables: { requestId: string } }
+
+/**
+ * The whole HTTP surface: JSON API, health check and pages, behind one set of middleware
+ * (request id, access log, security headers, body limit) and one error handler. Tests call
+ * `app.request()` without opening a port.
+ */
+export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): Hono<HavenEnv> {
+  const app = new Hono<HavenEnv>()
+
+  app.use(async (c, next) => {
+    const requestId = randomUUID()
+    c.set('requestId', requestId)
+    const started = performance.now()
+    await next()
+    c.res.headers.set('X-Request-Id', requestId)
+    log.info(
+      {
+        requestId,
+        method: c.req.method,
+        route: routePath(c),
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+      },
+      'request',
+    )
+  })
+  app.use(securityHeaders({ isBehindTls: options.isBehindTls }))
+  app.use(
+    bodyLimit({
+      maxSize: options.bodyLimitBytes,
+      onError: (c) =>
+        c.json(
+          errorBody(
+            'payload_too_large',
+            `the request body is larger than ${options.bodyLimitBytes} bytes`,
+          ),
+          413,
+        ),
+    }),
+  )
+
+  app.get('/healthz', async (c) => {
+    try {
+      return c.json(await checkHealth(ctx))
+    } catch (error) {
+      log.error(
+        { requestId: c.get('requestId'), ...describeErrorForLog(error) },
+        'health check failed',
+      )
+      return c.json(
+        errorBody('unavailable', 'the database does not answer', undefined, c.get('requestId')),
+        503,
+      )
+    }
+  })
+
+  if (options.pages) app.route('/', options.pages)
+
+  app.notFound((c) =>
+    c.json(errorBody('not_found', 'no such address', undefined, c.get('requestId')), 404),
+  )
+
+  app.onError((error, c) => {
+    const requestId = c.get('requestId')
+    if (isHavenError(error)) {
+      return c.json(
+        errorBody(error.code, error.message, error.field, requestId),
+        STATUS_OF[error.code],
+      )
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      const code = error.status === 413 ? 'payload_too_large' : 'invalid_input'
+      return c.json(
+        errorBody(code, 'the request could not be read', undefined, requestId),
+        STATUS_OF[code],
+      )
+    }
+    log.error({ requestId, route: routePath(c), ...describeErrorForLog(error) }, 'unhandled error')
+    return c.json(
+      errorBody(
+        'internal',
+        'something went wrong; the request id identifies it in the log',
+        undefined,
+        requestId,
+      ),
+      500,
+    )
+  })
+
+  return app
+}

@@ -1,0 +1,72 @@
+import { PostgresAdapter, sql } from 'kysely'
+import type { Db } from './database.ts'
+
+/** A centre: the tenant every other record belongs to. */
+export interface Centre {
+  id: string
+  slug: string
+  name: string
+  isDemo: boolean
+  createdAt: string
+}
+
+export async function insertCentre(db: Db, centre: Centre): Promise<void> {
+  await db
+    .insertInto('centres')
+    .values({
+      id: centre.id,
+      slug: centre.slug,
+      name: centre.name,
+      is_demo: centre.isDemo ? 1 : 0,
+      created_at: centre.createdAt,
+    })
+    .execute()
+}
+
+export async function findCentreBySlug(db: Db, slug: string): Promise<Centre | undefined> {
+  const row = await db.selectFrom('centres').selectAll().where('slug', '=', slug).executeTakeFirst()
+  return (
+    row && {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      isDemo: row.is_demo === 1,
+      createdAt: row.created_at,
+    }
+  )
+}
+
+export async function listCentres(db: Db): Promise<Centre[]> {
+  const rows = await db
+    .selectFrom('centres')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    isDemo: row.is_demo === 1,
+    createdAt: row.created_at,
+  }))
+}
+
+export async function countCentres(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('centres')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .executeTakeFirstOrThrow()
+  return Number(row.count)
+}
+
+/**
+ * Serialises centre creation across processes for the rest of the transaction. SQLite's
+ * transactions already hold the write lock from BEGIN IMMEDIATE; PostgreSQL takes an advisory
+ * lock, so "create only if there is none" cannot run twice at once.
+ */
+export async function lockCentreCreation(trx: Db): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select pg_advisory_xact_lock(7243001)`.execute(trx)
+  }
+}

@@ -1,0 +1,161 @@
+import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
+import type { Tables } from './schema.ts'
+
+export type DialectName = 'sqlite' | 'postgres'
+export type Db = Kysely<Tables>
+
+/** An open database: the query builder, which engine it is, and how to close it. */
+export interface Database {
+  db: Db
+  dialect: DialectName
+  /** Where the data is, with no password: a file path or a PostgreSQL URL. */
+  location: string
+  close(): Promise<void>
+}
+
+/** A database that cannot be opened; the message is one line, safe to print. */
+export class DatabaseOpenError extends Error {
+  override name = 'DatabaseOpenError'
+}
+
+export interface DatabaseOptions {
+  dataDir: string
+  /** The data folder may be created when missing (only the default one). */
+  mayCreateDataDir: boolean
+  databaseUrl: string | undefined
+  /** How long a writer waits for another process's write lock, in milliseconds. */
+  busyTimeoutMs?: number
+}
+
+export const SQLITE_FILE_NAME = 'haven.db'
+const SQLITE_HEADER = 'SQLite format 3\0'
+
+/** Opens SQLite in the data folder, or PostgreSQL when a URL is given. Does not migrate. */
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl === undefined ? openSqlite(options) : openPostgres(options.databaseUrl)
+}
+
+function openSqlite(options: DatabaseOptions): Database {
+  const file = path.join(options.dataDir, SQLITE_FILE_NAME)
+  ensureDataDir(options.dataDir, options.mayCreateDataDir)
+  assertSqliteHeader(file)
+  const busyTimeoutMs = options.busyTimeoutMs ?? 10_000
+  let raw: DatabaseSync
+  try {
+    raw = new DatabaseSync(file, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true })
+  } catch (error) {
+    throw new DatabaseOpenError(`cannot open the database ${file}: ${messageOf(error)}`)
+  }
+  try {
+    // The schema read fails on a damaged file before any pragma writes to it.
+    raw.prepare('select count(*) from sqlite_schema').get()
+    const check = raw.prepare('pragma quick_check').get() as { quick_check?: string } | undefined
+    if (check?.quick_check !== 'ok')
+      throw new Error(`integrity check failed: ${check?.quick_check ?? 'no answer'}`)
+    raw.exec('pragma journal_mode = wal')
+    raw.exec('pragma synchronous = full')
+    raw.exec('pragma foreign_keys = on')
+    raw.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
+  } catch (error) {
+    raw.close()
+    throw new DatabaseOpenError(
+      `the database ${file} is damaged or not a Haven database: ${messageOf(error)}`,
+    )
+  }
+  const db = new Kysely<Tables>({ dialect: new NodeSqliteDialect(() => raw) })
+  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() }
+}
+
+function ensureDataDir(dir: string, mayCreate: boolean): void {
+  let stats
+  try {
+    stats = statSync(dir)
+  } catch {
+    if (!mayCreate) {
+      throw new DatabaseOpenError(
+        `the data folder ${dir} does not exist; create it, or set HAVEN_DATA_DIR to the right folder`,
+      )
+    }
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 })
+    } catch (error) {
+      throw new DatabaseOpenError(`cannot create the data folder ${dir}: ${messageOf(error)}`)
+    }
+    return
+  }
+  if (!stats.isDirectory()) throw new DatabaseOpenError(`the data folder ${dir} is not a folder`)
+}
+
+/** Refuses, without writing a byte, a file that exists but is not an SQLite database. */
+function assertSqliteHeader(file: string): void {
+  let fd: number
+  try {
+    fd = openSync(file, 'r')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw new DatabaseOpenError(`cannot read the database ${file}: ${messageOf(error)}`)
+  }
+  try {
+    const header = Buffer.alloc(16)
+    const read = readSync(fd, header, 0, 16, 0)
+    if (read === 0) return
+    if (read < 16 || header.toString('latin1') !== SQLITE_HEADER) {
+      throw new DatabaseOpenError(
+        `the database ${file} is not an SQLite database; it was left untouched`,
+      )
+    }
+  } finally {
+    closeSync(fd)
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const location = describeUrl(url)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: 5_000,
+    types: bigintAsNumber(),
+  })
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  })
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  try {
+    await sql`select 1`.execute(db)
+  } catch (error) {
+    await db.destroy()
+    throw new DatabaseOpenError(
+      `cannot reach the PostgreSQL database at ${location}: ${messageOf(error)}`,
+    )
+  }
+  return { db, dialect: 'postgres', location, close: () => db.destroy() }
+}
+
+/** count(*) and bigint columns come back as numbers, as they do from SQLite. */
+function bigintAsNumber(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides()
+  types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value))
+  return types
+}
+
+function describeUrl(raw: string): string {
+  const url = new URL(raw)
+  if (url.password) url.password = '***'
+  return url.toString()
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0] ?? 'unknown error'
+}
+
+/** Proves the database answers a query. */
+export async function pingDatabase(db: Db): Promise<void> {
+  await sql`select 1`.execute(db)
+}

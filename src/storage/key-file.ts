@@ -1,0 +1,40 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+
+export class KeyFileError extends Error {
+  override name = 'KeyFileError'
+}
+
+/**
+ * Reads the master key file (base64 of 32 bytes). Returns undefined when there is none.
+ * The file lives outside the database (by default in the data folder, mode 0600; a
+ * deployment points HAVEN_MASTER_KEY_FILE at a separate volume or secret mount).
+ */
+export function readKeyFile(file: string): Buffer | undefined {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new KeyFileError(`cannot read the master key file ${file}: ${(error as Error).message}`)
+  }
+  const bytes = Buffer.from(text.trim(), 'base64')
+  if (bytes.length !== 32)
+    throw new KeyFileError(`the master key file ${file} does not hold a 32-byte key in base64`)
+  return bytes
+}
+
+/**
+ * Writes a new key file and returns true; never replaces one that exists (returns false when
+ * another process wrote it first).
+ */
+export function writeNewKeyFile(file: string, key: Buffer): boolean {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw new KeyFileError(`cannot create the master key file ${file}: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,40 @@
+import { Migrator } from 'kysely/migration'
+import type { Db } from './database.ts'
+import { migrations } from './migrations/index.ts'
+
+export class MigrationError extends Error {
+  override name = 'MigrationError'
+}
+
+export interface MigrationOutcome {
+  applied: string[]
+  /** Every migration the database now has. */
+  current: string[]
+}
+
+/**
+ * Brings the schema up to date. Safe to run from several processes at once: each migration
+ * is applied exactly once, inside a transaction (PostgreSQL: advisory lock; SQLite: the
+ * write lock taken at BEGIN IMMEDIATE). Refuses a database migrated by a newer Haven.
+ */
+export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ ...migrations }) },
+    migrationTableName: 'haven_migrations',
+    migrationLockTableName: 'haven_migration_lock',
+  })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error !== undefined) {
+    const failed = results?.find((result) => result.status === 'Error')?.migrationName
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown error'
+    throw new MigrationError(
+      failed ? `migration ${failed} failed: ${reason}` : `migrations could not run: ${reason}`,
+    )
+  }
+  const known = await migrator.getMigrations()
+  return {
+    applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName),
+    current: known.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+  }
+}

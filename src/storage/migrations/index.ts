@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely/migration'
+import * as foundation from './0001-foundation.ts'
+
+/**
+ * Every migration, in order. Forward-only: a migration, once released, is never edited or
+ * removed; a change is a new migration. Each runs unchanged on SQLite and PostgreSQL.
+ */
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-foundation': foundation,
+}

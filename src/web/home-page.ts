@@ -1,0 +1,62 @@
+import type { CentreOverview } from '../app/overview.ts'
+import { html, type Html } from './html.ts'
+import { layout } from './layout.ts'
+
+export function homePage(input: {
+  centres: CentreOverview[]
+  version: string
+  dialect: string
+}): Html {
+  const rows = input.centres.map(
+    (centre) =>
+      html`<tr>
+        <td>${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}</td>
+        <td>${centre.families}</td>
+        <td>${centre.sessions}</td>
+      </tr>`,
+  )
+  const demo = input.centres.some((centre) => centre.isDemo)
+  return layout(
+    'Haven',
+    html`<h1>Haven</h1>
+      <p>
+        Records for a child contact centre, with the centre's confidentiality policy enforced and
+        explained.
+      </p>
+      ${
+        demo
+          ? html`<p class="notice">
+              This installation holds a <strong>demo centre</strong> of synthetic data: made-up
+              families, addresses and phone numbers. No real person's data is here.
+            </p>`
+          : undefined
+      }
+      <h2>Centres</h2>
+      ${
+        input.centres.length === 0
+          ? html`<p>
+              No centre yet. Create one with <code>haven centre create --name "Your centre"</code>.
+            </p>`
+          : html`<table>
+              <caption class="skip-link">
+                Centres on this installation
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Centre</th>
+                  <th scope="col">Families</th>
+                  <th scope="col">Sessions</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+      }
+      <p>
+        Signing in arrives in the next release. The health check is at
+        <a href="/healthz">/healthz</a>.
+      </p>`,
+    html`Haven ${input.version} on ${input.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+  )
+}
