@@ -120,10 +120,3 @@ function databaseUrl(env: Environment): string | undefined {
     throw new ConfigError('DATABASE_URL names no database; add /database to the end')
   return raw
 }
-
-/** The URL with any password replaced, for messages and logs. */
-export function describeDatabaseUrl(raw: string): string {
-  const url = new URL(raw)
-  if (url.password) url.password = '***'
-  return url.toString()
-}

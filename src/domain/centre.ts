@@ -28,8 +28,9 @@ export function parseCentreName(value: string): string {
 /** A slug derived from a name, for when none is given. */
 export function slugFromName(name: string): string {
   const slug = name
-    .toLowerCase()
     .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 40)

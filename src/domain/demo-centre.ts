@@ -92,7 +92,9 @@ export function planDemoCentre(options: DemoCentreOptions): DemoCentrePlan {
   const families = Array.from({ length: familyCount }, (_, index) =>
     planFamily(random, index, options.today),
   )
-  const rooms = [...ROOM_NAMES]
+  // A bigger centre has more rooms: each room takes 14 families a fortnight (see planSessions).
+  const roomCount = Math.max(ROOM_NAMES.length, Math.ceil(familyCount / 12))
+  const rooms = Array.from({ length: roomCount }, (_, i) => ROOM_NAMES[i] ?? `Room ${i + 1}`)
   const sessions = planSessions(random, options, familyCount, rooms.length)
   return {
     name: 'Demo Contact Centre (synthetic data)',

@@ -113,7 +113,8 @@ class NodeSqliteConnection implements DatabaseConnection {
     const statement = this.#prepare(compiledQuery.sql)
     const parameters = compiledQuery.parameters.map(toSqlite)
     if (statement.columns().length > 0) {
-      return Promise.resolve({ rows: statement.all(...parameters) as R[] })
+      // node:sqlite makes rows with a null prototype; hand on plain objects, as pg does.
+      return Promise.resolve({ rows: statement.all(...parameters).map((row) => ({ ...row }) as R) })
     }
     const { changes, lastInsertRowid } = statement.run(...parameters)
     return Promise.resolve({
@@ -126,7 +127,7 @@ class NodeSqliteConnection implements DatabaseConnection {
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     const statement = this.#prepare(compiledQuery.sql)
     for (const row of statement.iterate(...compiledQuery.parameters.map(toSqlite))) {
-      yield await Promise.resolve({ rows: [row as R] })
+      yield await Promise.resolve({ rows: [{ ...(row as object) } as R] })
     }
   }
 

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.ts'
+
+describe('configuration', () => {
+  it('has defaults for a fresh machine', () => {
+    const config = loadConfig({}, '/srv/haven')
+    assert.equal(config.port, 3000)
+    assert.equal(config.host, '127.0.0.1')
+    assert.equal(config.dataDir, '/srv/haven/data')
+    assert.equal(config.isDefaultDataDir, true)
+    assert.equal(config.databaseUrl, undefined)
+    assert.equal(config.logLevel, 'info')
+    assert.equal(config.isDemoEnabled, true)
+    assert.equal(config.masterKeyFile, '/srv/haven/data/master.key')
+    assert.equal(config.isBehindTls, false)
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        HAVEN_DATA_DIR: 'var/haven',
+        DATABASE_URL: 'postgres://haven@db.internal:5432/haven',
+        LOG_LEVEL: 'WARN',
+        HAVEN_DEMO: 'off',
+        HAVEN_MASTER_KEY_FILE: '/run/secrets/haven.key',
+        HAVEN_BODY_LIMIT_BYTES: '20000',
+        HAVEN_TLS: 'true',
+      },
+      '/srv',
+    )
+    assert.equal(config.port, 8080)
+    assert.equal(config.host, '0.0.0.0')
+    assert.equal(config.dataDir, '/srv/var/haven')
+    assert.equal(config.isDefaultDataDir, false)
+    assert.equal(config.databaseUrl, 'postgres://haven@db.internal:5432/haven')
+    assert.equal(config.logLevel, 'warn')
+    assert.equal(config.isDemoEnabled, false)
+    assert.equal(config.masterKeyFile, '/run/secrets/haven.key')
+    assert.equal(config.bodyLimitBytes, 20000)
+    assert.equal(config.isBehindTls, true)
+  })
+
+  const bad: [Record<string, string>, string][] = [
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ PORT: '-1' }, 'PORT'],
+    [{ PORT: '' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://root@localhost/haven' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'postgres://localhost' }, 'DATABASE_URL'],
+    [{ HAVEN_DEMO: 'maybe' }, 'HAVEN_DEMO'],
+    [{ HAVEN_DATA_DIR: '  ' }, 'HAVEN_DATA_DIR'],
+    [{ HAVEN_BODY_LIMIT_BYTES: '10' }, 'HAVEN_BODY_LIMIT_BYTES'],
+    [{ HAVEN_TLS: 'sometimes' }, 'HAVEN_TLS'],
+  ]
+  for (const [env, name] of bad) {
+    it(`stops on ${JSON.stringify(env)} with one line naming ${name}`, () => {
+      assert.throws(
+        () => loadConfig(env, '/srv'),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.message.startsWith(name) &&
+          !error.message.includes('\n'),
+      )
+    })
+  }
+
+  it('never repeats a database password in its messages', () => {
+    assert.throws(
+      () => loadConfig({ DATABASE_URL: 'mysql://haven:s3cret-pw@host/db' }, '/srv'),
+      (error: unknown) => error instanceof ConfigError && !error.message.includes('s3cret-pw'),
+    )
+  })
+})

@@ -1,0 +1,140 @@
+import { randomBytes, randomUUID } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import type { AppContext } from '../../src/app/context.ts'
+import { masterKeyFrom, newMasterKeyBytes } from '../../src/app/field-crypto.ts'
+import { openDatabase, type Database, type DialectName } from '../../src/storage/database.ts'
+import { migrateToLatest } from '../../src/storage/migrate.ts'
+
+/**
+ * Every storage, app and HTTP suite runs once per dialect: SQLite always; PostgreSQL when a
+ * server answers at HAVEN_TEST_POSTGRES_URL (default: the local server), and always in CI,
+ * where an unreachable server fails the run instead of skipping.
+ */
+export const POSTGRES_ADMIN_URL =
+  process.env.HAVEN_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+export interface DialectUnderTest {
+  name: DialectName
+  /** Why this dialect is skipped here, or undefined when it runs. */
+  skip: string | undefined
+}
+
+let postgresProbe: Promise<string | undefined> | undefined
+
+function probePostgres(): Promise<string | undefined> {
+  postgresProbe ??= (async () => {
+    const client = new pg.Client({
+      connectionString: POSTGRES_ADMIN_URL,
+      connectionTimeoutMillis: 3000,
+    })
+    try {
+      await client.connect()
+      await client.query('select 1')
+      return undefined
+    } catch (error) {
+      const reason = `PostgreSQL is not reachable at ${redact(POSTGRES_ADMIN_URL)}: ${(error as Error).message}`
+      if (process.env.CI === 'true') {
+        throw new Error(`${reason} (CI runs every suite on PostgreSQL)`, { cause: error })
+      }
+      return reason
+    } finally {
+      await client.end().catch(() => undefined)
+    }
+  })()
+  return postgresProbe
+}
+
+export async function dialectsUnderTest(): Promise<DialectUnderTest[]> {
+  return [
+    { name: 'sqlite', skip: undefined },
+    { name: 'postgres', skip: await probePostgres() },
+  ]
+}
+
+/** A fresh, empty database of the dialect; `url` or `dataDir` says where it is. */
+export interface ScratchDatabase {
+  dialect: DialectName
+  dataDir: string
+  url: string | undefined
+  open(): Promise<Database>
+  drop(): Promise<void>
+}
+
+export async function createScratchDatabase(dialect: DialectName): Promise<ScratchDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'haven-test-'))
+  if (dialect === 'sqlite') {
+    return {
+      dialect,
+      dataDir,
+      url: undefined,
+      open: () => openDatabase({ dataDir, mayCreateDataDir: false, databaseUrl: undefined }),
+      drop: () => {
+        rmSync(dataDir, { recursive: true, force: true })
+        return Promise.resolve()
+      },
+    }
+  }
+  const name = `haven_t_${randomBytes(6).toString('hex')}`
+  await adminQuery(`create database ${name}`)
+  const url = new URL(POSTGRES_ADMIN_URL)
+  url.pathname = `/${name}`
+  return {
+    dialect,
+    dataDir,
+    url: url.toString(),
+    open: () => openDatabase({ dataDir, mayCreateDataDir: false, databaseUrl: url.toString() }),
+    drop: async () => {
+      await adminQuery(`drop database if exists ${name} with (force)`)
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL })
+  await client.connect()
+  try {
+    await client.query(text)
+  } finally {
+    await client.end()
+  }
+}
+
+/** Runs `work` with a migrated scratch database, and drops it afterwards. */
+export async function withMigratedDatabase<T>(
+  dialect: DialectName,
+  work: (database: Database, scratch: ScratchDatabase) => Promise<T>,
+): Promise<T> {
+  const scratch = await createScratchDatabase(dialect)
+  const database = await scratch.open()
+  try {
+    await migrateToLatest(database.db)
+    return await work(database, scratch)
+  } finally {
+    await database.close()
+    await scratch.drop()
+  }
+}
+
+/** An AppContext over the database with a fresh master key and a fixed or given clock. */
+export function testContext(
+  database: Database,
+  now: Date = new Date('2026-03-14T10:00:00Z'),
+): AppContext {
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    now: () => now,
+    newId: randomUUID,
+    masterKey: masterKeyFrom(newMasterKeyBytes()),
+  }
+}
+
+function redact(raw: string): string {
+  const url = new URL(raw)
+  if (url.password) url.password = '***'
+  return url.toString()
+}
