@@ -21,6 +21,8 @@ export interface Config {
   bodyLimitBytes: number
   /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
   isBehindTls: boolean
+  /** The address people use to reach Haven, for links in invitations and resets. */
+  publicUrl: string
 }
 
 export class ConfigError extends Error {
@@ -43,9 +45,12 @@ export type Environment = Readonly<Record<string, string | undefined>>
 export function loadConfig(env: Environment, cwd: string): Config {
   const dataDirRaw = nonEmpty(env, 'HAVEN_DATA_DIR')
   const dataDir = path.resolve(cwd, dataDirRaw ?? './data')
+  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const host = nonEmpty(env, 'HOST') ?? '127.0.0.1'
   return {
-    port: integer(env, 'PORT', 3000, 0, 65535),
-    host: nonEmpty(env, 'HOST') ?? '127.0.0.1',
+    port,
+    host,
+    publicUrl: publicUrl(env, host, port),
     dataDir,
     isDefaultDataDir: dataDirRaw === undefined,
     databaseUrl: databaseUrl(env),
@@ -91,6 +96,24 @@ function boolean(env: Environment, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true
   if (['0', 'false', 'no', 'off'].includes(raw)) return false
   throw new ConfigError(`${name} must be true or false, not "${raw}"`)
+}
+
+function publicUrl(env: Environment, host: string, port: number): string {
+  const raw = nonEmpty(env, 'HAVEN_PUBLIC_URL')
+  if (raw === undefined) {
+    const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host
+    return `http://${shown}:${port}`
+  }
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('HAVEN_PUBLIC_URL is not a URL; expected https://haven.example.org')
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError('HAVEN_PUBLIC_URL must start with https:// or http://')
+  }
+  return url.toString().replace(/\/+$/, '')
 }
 
 function logLevel(env: Environment): LogLevel {

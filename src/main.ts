@@ -36,7 +36,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     const app = createHttpApp(haven.ctx, log, {
       bodyLimitBytes: config.bodyLimitBytes,
       isBehindTls: config.isBehindTls,
-      pages: webRoutes(haven.ctx),
+      pages: webRoutes(haven.ctx, { isBehindTls: config.isBehindTls }),
     })
     const listener = getRequestListener(app.fetch)
     const server = createServer((request, response) => {

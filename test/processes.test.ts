@@ -7,6 +7,7 @@ import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { DatabaseSync } from 'node:sqlite'
 import { after, describe, it } from 'node:test'
+import { migrations } from '../src/storage/migrations/index.ts'
 import { HAVEN_VERSION } from '../src/version.ts'
 import { childEnv, runHaven, serveHaven } from './support/processes.ts'
 
@@ -42,7 +43,19 @@ describe('the haven command', () => {
     assert.equal(version.stdout.trim(), HAVEN_VERSION)
     const help = await runHaven(['--help'], {})
     assert.equal(help.code, 0)
-    const commands = ['serve', 'migrate', 'centre create', 'centre list', 'demo create']
+    const commands = [
+      'serve',
+      'migrate',
+      'centre create',
+      'centre list',
+      'centre invite',
+      'centre members',
+      'centre disable',
+      'centre end-sessions',
+      'password-reset',
+      'outbox deliver',
+      'demo create',
+    ]
     for (const command of commands) assert.ok(help.stdout.includes(command), command)
     for (const command of commands) {
       const own = await runHaven([...command.split(' '), '--help'], {})
@@ -53,8 +66,9 @@ describe('the haven command', () => {
 
   const usageErrors: [string[], RegExp][] = [
     [['launch'], /unknown command "launch"/],
-    [['centre'], /try one of: centre create, centre list/],
+    [['centre'], /try one of: centre create, centre list, centre invite/],
     [['centre', 'create'], /--name is required/],
+    [['centre', 'create', '--name', 'X'], /--coordinator-email is required/],
     [['centre', 'create', '--nmae', 'x'], /Unknown option '--nmae'/],
     [['demo', 'create', '--families', 'lots'], /--families must be a whole number/],
     [['migrate', 'extra'], /Unexpected argument 'extra'/],
@@ -217,7 +231,16 @@ describe('crashes and concurrent processes on SQLite', () => {
       const writers = ['a', 'b'].map(async (writer) => {
         for (let i = 0; i < 6; i += 1) {
           const result = await runHaven(
-            ['centre', 'create', '--name', `Centre ${writer}${i}`, '--slug', `${writer}-${i}`],
+            [
+              'centre',
+              'create',
+              '--name',
+              `Centre ${writer}${i}`,
+              '--slug',
+              `${writer}-${i}`,
+              '--coordinator-email',
+              `coordinator.${writer}${i}@example.org`,
+            ],
             {
               HAVEN_DATA_DIR: dir,
             },
@@ -258,7 +281,7 @@ describe('crashes and concurrent processes on SQLite', () => {
       const rows = db.prepare('select name from haven_migrations').all() as { name: string }[]
       assert.deepEqual(
         rows.map((row) => row.name),
-        ['0001-foundation'],
+        Object.keys(migrations),
       )
     } finally {
       db.close()

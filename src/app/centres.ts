@@ -7,38 +7,59 @@ import {
   lockCentreCreation,
   type Centre,
 } from '../storage/centres.ts'
+import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
+import { issueInvitation, parseEmail, type IssuedInvitation } from './invitations.ts'
 
 export type { Centre }
 
 /**
- * Creates a centre (a tenant). Name and slug are validated; a slug already in use is a
- * conflict and nothing is written. Accounts and the first coordinator's invitation follow
- * in the accounts issue.
+ * Creates a centre (a tenant) and a one-time invitation for its first coordinator. There are
+ * no default accounts: the coordinator sets their own password from the link, and invites
+ * everyone else. Name, slug and e-mail are validated first; a slug in use is a conflict, and
+ * nothing is written.
  */
 export async function createCentre(
   ctx: AppContext,
-  input: { name: string; slug?: string | undefined },
-): Promise<Centre> {
+  input: { name: string; slug?: string | undefined; coordinatorEmail: string },
+): Promise<{ centre: Centre; invitation: IssuedInvitation }> {
   const name = parseCentreName(input.name)
   const slug = parseCentreSlug(input.slug ?? slugFromName(name))
+  const email = parseEmail(input.coordinatorEmail, 'coordinatorEmail')
   return ctx.db.transaction().execute(async (trx) => {
     await lockCentreCreation(trx)
     if (await findCentreBySlug(trx, slug)) {
       throw new HavenError('conflict', `a centre with the slug "${slug}" already exists`, 'slug')
     }
+    const now = ctx.now()
     const centre: Centre = {
       id: ctx.newId(),
       slug,
       name,
       isDemo: false,
-      createdAt: ctx.now().toISOString(),
+      createdAt: now.toISOString(),
     }
     await insertCentre(trx, centre)
-    return centre
+    await recordEvent(trx, {
+      type: 'centre.created',
+      at: now,
+      centreId: centre.id,
+      subjectId: centre.id,
+    })
+    const invitation = await issueInvitation(ctx, trx, centre, undefined, {
+      email,
+      roles: ['coordinator'],
+    })
+    return { centre, invitation }
   })
 }
 
 export async function listAllCentres(ctx: AppContext): Promise<Centre[]> {
   return listCentres(ctx.db)
+}
+
+export async function findCentreBySlugOrThrow(ctx: AppContext, slug: string): Promise<Centre> {
+  const centre = await findCentreBySlug(ctx.db, slug)
+  if (!centre) throw new HavenError('not_found', `no centre has the slug "${slug}"`, 'centre')
+  return centre
 }

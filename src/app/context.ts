@@ -11,4 +11,6 @@ export interface AppContext {
   now: () => Date
   newId: () => string
   masterKey: MasterKey
+  /** Where people reach Haven, for links in messages: https://haven.example.org */
+  publicUrl: string
 }

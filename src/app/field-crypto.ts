@@ -54,6 +54,15 @@ export function decryptField(familyKey: Buffer, binding: FieldBinding, ciphertex
   return open(familyKey, ciphertext, associatedData(binding)).toString('utf8')
 }
 
+/** Seals a small secret (a TOTP secret, a message body) under the master key for a purpose. */
+export function sealWithMasterKey(master: MasterKey, purpose: string, plaintext: Buffer): string {
+  return seal(master.bytes, plaintext, `haven:master:${purpose}`)
+}
+
+export function openWithMasterKey(master: MasterKey, purpose: string, sealed: string): Buffer {
+  return open(master.bytes, sealed, `haven:master:${purpose}`)
+}
+
 /** Wraps a known value under the master key, so a wrong key is caught at start-up. */
 export function sealKeyCheck(master: MasterKey): string {
   return seal(master.bytes, Buffer.from('haven-key-check'), 'haven:key-check')

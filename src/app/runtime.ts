@@ -39,6 +39,7 @@ export async function openHaven(
       now,
       newId: randomUUID,
       masterKey,
+      publicUrl: config.publicUrl,
     }
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {

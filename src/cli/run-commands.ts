@@ -1,12 +1,14 @@
 import { ensureDemoCentre, createDemoCentre } from '../app/demo-centre.ts'
 import { createCentre, listAllCentres } from '../app/centres.ts'
-import { openConfiguredDatabase, openHaven, type OpenHaven } from '../app/runtime.ts'
+import { openConfiguredDatabase } from '../app/runtime.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { createLogger } from '../logger.ts'
 import { startServer } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { HAVEN_VERSION } from '../version.ts'
-import { UsageError, type CliIo, type Command } from './commands.ts'
+import { UsageError, type Command } from './commands.ts'
+import { PEOPLE_COMMANDS } from './people-commands.ts'
+import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
   'Configuration comes from the environment: see the README (PORT, HAVEN_DATA_DIR, DATABASE_URL, ...).'
@@ -59,20 +61,29 @@ export const migrateCommand: Command = {
 
 export const centreCreateCommand: Command = {
   path: ['centre', 'create'],
-  summary: 'Create a centre',
-  usage: 'haven centre create --name NAME [--slug SLUG]',
+  summary: 'Create a centre, and print a one-time invitation link for its first coordinator',
+  usage: 'haven centre create --name NAME --coordinator-email EMAIL [--slug SLUG]',
   details: [
-    '--name NAME   the centre as people know it (1 to 120 characters)',
-    '--slug SLUG   its short name in addresses (default: made from the name)',
+    '--name NAME                 the centre as people know it (1 to 120 characters)',
+    '--coordinator-email EMAIL   who becomes its first coordinator (the link works once, for 72 hours)',
+    '--slug SLUG                 its short name in addresses (default: made from the name)',
   ],
-  options: { name: { type: 'string' }, slug: { type: 'string' } },
+  options: {
+    name: { type: 'string' },
+    slug: { type: 'string' },
+    'coordinator-email': { type: 'string' },
+  },
   async run(values, _positionals, io) {
-    if (typeof values.name !== 'string') throw new UsageError('--name is required')
-    const name = values.name
+    const name = requiredString(values, 'name')
+    const coordinatorEmail = requiredString(values, 'coordinator-email')
     const slug = typeof values.slug === 'string' ? values.slug : undefined
     return withHaven(io, async (haven) => {
-      const centre = await createCentre(haven.ctx, { name, slug })
-      io.out(`Created centre "${centre.name}" (slug ${centre.slug}, id ${centre.id}).`)
+      const { centre, invitation } = await createCentre(haven.ctx, { name, slug, coordinatorEmail })
+      io.out(`Created centre "${centre.name}" (slug ${centre.slug}).`)
+      io.out(
+        `Invitation for the first coordinator, ${invitation.email} (works once, until ${invitation.expiresAt}):`,
+      )
+      io.out(invitation.link)
       return 0
     })
   },
@@ -151,19 +162,11 @@ export const demoCreateCommand: Command = {
   },
 }
 
-async function withHaven(io: CliIo, work: (haven: OpenHaven) => Promise<number>): Promise<number> {
-  const haven = await openHaven(loadConfig(io.env, io.cwd))
-  try {
-    return await work(haven)
-  } finally {
-    await haven.close()
-  }
-}
-
 export const COMMANDS: readonly Command[] = [
   serveCommand,
   migrateCommand,
   centreCreateCommand,
   centreListCommand,
   demoCreateCommand,
+  ...PEOPLE_COMMANDS,
 ]

@@ -9,6 +9,9 @@ import { isHavenError } from '../domain/errors.ts'
 import { describeErrorForLog, type Log } from '../logger.ts'
 import { errorBody, STATUS_OF } from './errors.ts'
 import { securityHeaders } from './security-headers.ts'
+import { authRoutes } from './auth-routes.ts'
+import { memberRoutes } from './member-routes.ts'
+import { sessionMiddleware, type HavenEnv } from './session.ts'
 
 export interface HttpOptions {
   bodyLimitBytes: number
@@ -17,7 +20,7 @@ export interface HttpOptions {
   pages?: Hono<HavenEnv>
 }
 
-export type HavenEnv = { Variables: { requestId: string } }
+export type { HavenEnv }
 
 /**
  * The whole HTTP surface: JSON API, health check and pages, behind one set of middleware
@@ -58,6 +61,10 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         ),
     }),
   )
+
+  app.use(sessionMiddleware(ctx, { isBehindTls: options.isBehindTls }))
+  app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))
+  app.route('/', memberRoutes(ctx))
 
   app.get('/healthz', async (c) => {
     try {

@@ -70,3 +70,37 @@ export async function lockCentreCreation(trx: Db): Promise<void> {
     await sql`select pg_advisory_xact_lock(7243001)`.execute(trx)
   }
 }
+
+export async function findCentre(db: Db, id: string): Promise<Centre | undefined> {
+  const row = await db.selectFrom('centres').selectAll().where('id', '=', id).executeTakeFirst()
+  return (
+    row && {
+      id: row.id,
+      slug: row.slug,
+      name: row.name,
+      isDemo: row.is_demo === 1,
+      createdAt: row.created_at,
+    }
+  )
+}
+
+export async function isSecondFactorRequiredForAll(db: Db, centreId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('centres')
+    .select('requires_second_factor_for_all')
+    .where('id', '=', centreId)
+    .executeTakeFirst()
+  return row?.requires_second_factor_for_all === 1
+}
+
+export async function setSecondFactorRequiredForAll(
+  db: Db,
+  centreId: string,
+  required: boolean,
+): Promise<void> {
+  await db
+    .updateTable('centres')
+    .set({ requires_second_factor_for_all: required ? 1 : 0 })
+    .where('id', '=', centreId)
+    .execute()
+}

@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * Row types, as the database holds them. They never leave src/storage: storage functions map
  * them to domain types. Conventions (docs/decisions/0003-query-layer.md): ids are text,
@@ -10,6 +12,7 @@ export interface CentreRow {
   name: string
   is_demo: number
   created_at: string
+  requires_second_factor_for_all: Generated<number>
 }
 
 export interface FamilyRow {
@@ -62,6 +65,112 @@ export interface KeyCheckRow {
   created_at: string
 }
 
+export interface AccountRow {
+  id: string
+  email: string
+  display_name: string
+  /** argon2id in PHC string form. */
+  password_hash: string
+  /** The TOTP secret, AES-256-GCM under the master key. */
+  totp_secret_ciphertext: string | null
+  /** A secret being enrolled, not yet confirmed by a code; ciphertext too. */
+  totp_pending_ciphertext: string | null
+  totp_last_step: number | null
+  is_disabled: number
+  created_at: string
+  updated_at: string
+  version: number
+}
+
+export interface AccountRoleRow {
+  account_id: string
+  centre_id: string
+  role: string
+  agency_kind: string | null
+  agency_name: string | null
+  granted_at: string
+  granted_by: string | null
+}
+
+export interface InvitationRow {
+  id: string
+  centre_id: string
+  email: string
+  /** JSON array of roles. */
+  roles: string
+  agency_kind: string | null
+  agency_name: string | null
+  /** SHA-256 of the token; the token itself is only in the link. */
+  token_hash: string
+  invited_by: string | null
+  created_at: string
+  expires_at: string
+  accepted_at: string | null
+  accepted_account_id: string | null
+}
+
+export interface AuthSessionRow {
+  id: string
+  token_hash: string
+  account_id: string
+  centre_id: string
+  is_second_factor_pending: number
+  created_at: string
+  last_seen_at: string
+  ended_at: string | null
+  end_reason: string | null
+}
+
+export interface PasswordResetRow {
+  id: string
+  account_id: string
+  token_hash: string
+  created_at: string
+  expires_at: string
+  used_at: string | null
+}
+
+export interface RecoveryCodeRow {
+  id: string
+  account_id: string
+  code_hash: string
+  created_at: string
+  used_at: string | null
+}
+
+export interface SignInFailureRow {
+  id: string
+  /** Keyed hashes: throttling needs equality, never the address itself. */
+  email_hash: string
+  source_hash: string
+  at: string
+}
+
+export interface OutboxRow {
+  id: string
+  centre_id: string | null
+  recipient: string
+  subject: string
+  /** The message body, AES-256-GCM under the master key (it may hold a one-time link). */
+  body_ciphertext: string | null
+  created_at: string
+  sent_at: string | null
+  attempts: number
+}
+
+export interface AuditLogRow {
+  seq: number
+  centre_id: string | null
+  at: string
+  type: string
+  actor_id: string | null
+  subject_id: string | null
+  /** JSON of ids, counts and codes: never personal data in clear. */
+  details: string
+  prev_hash: string
+  hash: string
+}
+
 export interface Tables {
   centres: CentreRow
   families: FamilyRow
@@ -69,4 +178,13 @@ export interface Tables {
   rooms: RoomRow
   contact_sessions: ContactSessionRow
   key_check: KeyCheckRow
+  accounts: AccountRow
+  account_roles: AccountRoleRow
+  invitations: InvitationRow
+  auth_sessions: AuthSessionRow
+  password_resets: PasswordResetRow
+  recovery_codes: RecoveryCodeRow
+  sign_in_failures: SignInFailureRow
+  outbox: OutboxRow
+  audit_log: AuditLogRow
 }

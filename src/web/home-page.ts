@@ -2,10 +2,18 @@ import type { CentreOverview } from '../app/overview.ts'
 import { html, type Html } from './html.ts'
 import { layout } from './layout.ts'
 
+export interface SignedIn {
+  displayName: string
+  centreName: string
+  roles: string[]
+  csrf: string
+}
+
 export function homePage(input: {
   centres: CentreOverview[]
   version: string
   dialect: string
+  signedIn?: SignedIn | undefined
 }): Html {
   const rows = input.centres.map(
     (centre) =>
@@ -53,10 +61,13 @@ export function homePage(input: {
               </tbody>
             </table>`
       }
-      <p>
-        Signing in arrives in the next release. The health check is at
-        <a href="/healthz">/healthz</a>.
-      </p>`,
+      ${
+        input.signedIn
+          ? html`<p>Signed in as <strong>${input.signedIn.displayName}</strong> (${input.signedIn.roles.join(', ')}) at ${input.signedIn.centreName}.</p>
+            <form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${input.signedIn.csrf}"><button type="submit">Sign out</button></form>`
+          : html`<p><a href="/sign-in">Sign in</a></p>`
+      }
+      <p>The health check is at <a href="/healthz">/healthz</a>.</p>`,
     html`Haven ${input.version} on ${input.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
   )
 }

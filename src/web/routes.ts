@@ -1,18 +1,36 @@
 import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
+import type { HavenEnv } from '../http/session.ts'
 import type { AppContext } from '../app/context.ts'
+import { findAccountSummary } from '../app/account-summary.ts'
 import { listCentreOverviews } from '../app/overview.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
 import { HAVEN_VERSION } from '../version.ts'
+import { accountPages } from './account-pages.ts'
+import { authPages } from './auth-pages.ts'
 import { homePage } from './home-page.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/haven.css', import.meta.url), 'utf8')
 
 /** The pages. Server-rendered, no inline script or style (the CSP forbids both). */
-export function webRoutes(ctx: AppContext): Hono<{ Variables: { requestId: string } }> {
-  const pages = new Hono<{ Variables: { requestId: string } }>()
+export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+  pages.route('/', authPages(ctx, options))
+  pages.route('/', accountPages(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
-    return c.html(homePage({ centres, version: HAVEN_VERSION, dialect: ctx.dialect }).value)
+    const view = c.get('session')
+    const signedIn =
+      view && !view.session.isSecondFactorPending
+        ? {
+            ...(await findAccountSummary(ctx, view.actor)),
+            roles: view.actor.roles,
+            csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+          }
+        : undefined
+    return c.html(
+      homePage({ centres, version: HAVEN_VERSION, dialect: ctx.dialect, signedIn }).value,
+    )
   })
   pages.get('/assets/haven.css', (c) => {
     c.header('Content-Type', 'text/css; charset=utf-8')

@@ -130,6 +130,7 @@ export function testContext(
     now: () => now,
     newId: randomUUID,
     masterKey: masterKeyFrom(newMasterKeyBytes()),
+    publicUrl: 'http://haven.test',
   }
 }
 

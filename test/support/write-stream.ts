@@ -10,6 +10,10 @@ const haven = await openHaven(loadConfig(process.env, process.cwd()))
 process.stdout.write('ready\n')
 for (let i = 0; ; i += 1) {
   const slug = `${prefix}-${i}`
-  await createCentre(haven.ctx, { name: `Write stream centre ${i}`, slug })
+  await createCentre(haven.ctx, {
+    name: `Write stream centre ${i}`,
+    slug,
+    coordinatorEmail: `coordinator-${i}@example.org`,
+  })
   process.stdout.write(`ack ${slug}\n`)
 }

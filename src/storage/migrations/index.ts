@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
+import * as accounts from './0002-accounts.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -7,4 +8,5 @@ import * as foundation from './0001-foundation.ts'
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
+  '0002-accounts': accounts,
 }

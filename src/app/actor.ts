@@ -1,0 +1,31 @@
+import { canManageMembers, type Role } from '../domain/roles.ts'
+import { HavenError } from '../domain/errors.ts'
+
+/** Who is acting: a signed-in account, in one centre, with its roles there. */
+export interface Actor {
+  accountId: string
+  centreId: string
+  roles: Role[]
+  sessionId: string
+}
+
+/**
+ * Until the policy engine (issue 4) decides every action, managing people is the
+ * coordinator's alone (the policies name the co-ordinator as the one workers turn to).
+ */
+export function assertCanManageMembers(actor: Actor): void {
+  if (!canManageMembers(actor.roles)) {
+    throw new HavenError('forbidden', 'only a coordinator can manage the people of a centre')
+  }
+}
+
+/** The id the audit log shows for actions taken at the machine with the `haven` command. */
+export const OPERATOR_ID = 'operator'
+
+/**
+ * Whoever runs the `haven` command on the server acts as the centre's coordinator: they hold
+ * the database and the master key already. Their actions are audited as OPERATOR_ID.
+ */
+export function operatorActor(centreId: string): Actor {
+  return { accountId: OPERATOR_ID, centreId, roles: ['coordinator'], sessionId: OPERATOR_ID }
+}

@@ -1,0 +1,50 @@
+import { appendAuditEntry } from '../storage/audit-log.ts'
+import type { Db } from '../storage/database.ts'
+
+/**
+ * Security and record events for the audit log, written inside the action's transaction.
+ * Details are ids, codes and counts: never passwords, codes, tokens or personal data.
+ */
+export type AuditType =
+  | 'centre.created'
+  | 'invitation.created'
+  | 'invitation.accepted'
+  | 'account.created'
+  | 'account.disabled'
+  | 'account.enabled'
+  | 'role.granted'
+  | 'role.revoked'
+  | 'sign_in.succeeded'
+  | 'sign_in.failed'
+  | 'sign_in.throttled'
+  | 'second_factor.succeeded'
+  | 'second_factor.failed'
+  | 'second_factor.enrolled'
+  | 'recovery_code.used'
+  | 'password.changed'
+  | 'password_reset.requested'
+  | 'password_reset.completed'
+  | 'password_reset.refused'
+  | 'session.ended'
+  | 'sessions.ended_all'
+
+export async function recordEvent(
+  trx: Db,
+  event: {
+    type: AuditType
+    at: Date
+    centreId?: string | undefined
+    actorId?: string | undefined
+    subjectId?: string | undefined
+    details?: Record<string, unknown>
+  },
+): Promise<void> {
+  await appendAuditEntry(trx, {
+    centreId: event.centreId,
+    at: event.at.toISOString(),
+    type: event.type,
+    actorId: event.actorId,
+    subjectId: event.subjectId,
+    details: event.details ?? {},
+  })
+}

@@ -1,0 +1,221 @@
+import { HavenError } from '../domain/errors.ts'
+import { isRole, type Role } from '../domain/roles.ts'
+import {
+  deleteRoles,
+  findAccount,
+  insertRoles,
+  listAccountsOfCentre,
+  listRolesInCentre,
+  listRolesOfCentre,
+  updateAccount,
+} from '../storage/accounts.ts'
+import { endAccountSessions, endCentreSessions } from '../storage/auth-sessions.ts'
+import { assertCanManageMembers, type Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { parseRoles } from './invitations.ts'
+
+export interface Member {
+  accountId: string
+  displayName: string
+  email: string
+  roles: Role[]
+  agencyKind: string | undefined
+  agencyName: string | undefined
+  isDisabled: boolean
+  hasSecondFactor: boolean
+}
+
+/** The people of the actor's centre and their roles there (coordinator only, for now). */
+export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member[]> {
+  assertCanManageMembers(actor)
+  const [accounts, roles] = await Promise.all([
+    listAccountsOfCentre(ctx.db, actor.centreId),
+    listRolesOfCentre(ctx.db, actor.centreId),
+  ])
+  return accounts.map((account) => {
+    const own = roles.filter((role) => role.accountId === account.id)
+    const referrer = own.find((role) => role.role === 'referrer')
+    return {
+      accountId: account.id,
+      displayName: account.displayName,
+      email: account.email,
+      roles: own.map((role) => role.role).filter(isRole),
+      agencyKind: referrer?.agencyKind,
+      agencyName: referrer?.agencyName,
+      isDisabled: account.isDisabled,
+      hasSecondFactor: account.totpSecretCiphertext !== undefined,
+    }
+  })
+}
+
+/** Loads a member of the actor's centre; someone with no role here is `not_found`. */
+async function memberOfCentre(
+  ctx: AppContext,
+  actor: Actor,
+  accountId: string,
+): Promise<{ roles: Role[] }> {
+  const roles = (await listRolesInCentre(ctx.db, actor.centreId, accountId))
+    .map((row) => row.role)
+    .filter(isRole)
+  if (roles.length === 0) throw new HavenError('not_found', 'no such person in this centre')
+  return { roles }
+}
+
+/**
+ * Sets a member's roles in this centre. Referrer details come only with an invitation, so
+ * the referrer role is granted by inviting. A coordinator cannot remove the centre's last
+ * coordinator. The member's sessions here end, so the new roles apply at once.
+ */
+export async function changeMemberRoles(
+  ctx: AppContext,
+  actor: Actor,
+  accountId: string,
+  requested: readonly string[],
+): Promise<Role[]> {
+  assertCanManageMembers(actor)
+  const roles = parseRoles(requested)
+  const now = ctx.now()
+  return ctx.db.transaction().execute(async (trx) => {
+    const current = (await listRolesInCentre(trx, actor.centreId, accountId))
+      .map((row) => row.role)
+      .filter(isRole)
+    if (current.length === 0) throw new HavenError('not_found', 'no such person in this centre')
+    const added = roles.filter((role) => !current.includes(role))
+    const removed = current.filter((role) => !roles.includes(role))
+    if (added.includes('referrer')) {
+      throw new HavenError(
+        'invalid_input',
+        'the referrer role comes with an invitation naming the agency',
+        'roles',
+      )
+    }
+    if (removed.includes('coordinator')) {
+      const coordinators = (await listRolesOfCentre(trx, actor.centreId)).filter(
+        (row) => row.role === 'coordinator',
+      )
+      if (coordinators.length <= 1)
+        throw new HavenError('conflict', 'a centre needs at least one coordinator', 'roles')
+    }
+    await deleteRoles(trx, actor.centreId, accountId, removed)
+    await insertRoles(
+      trx,
+      added.map((role) => ({
+        accountId,
+        centreId: actor.centreId,
+        role,
+        agencyKind: undefined,
+        agencyName: undefined,
+        grantedAt: now.toISOString(),
+        grantedBy: actor.accountId,
+      })),
+    )
+    if (added.length > 0)
+      await recordEvent(trx, {
+        type: 'role.granted',
+        at: now,
+        centreId: actor.centreId,
+        actorId: actor.accountId,
+        subjectId: accountId,
+        details: { roles: added },
+      })
+    if (removed.length > 0)
+      await recordEvent(trx, {
+        type: 'role.revoked',
+        at: now,
+        centreId: actor.centreId,
+        actorId: actor.accountId,
+        subjectId: accountId,
+        details: { roles: removed },
+      })
+    if (added.length + removed.length > 0) {
+      await endAccountSessions(trx, accountId, now.toISOString(), 'roles_changed', actor.centreId)
+    }
+    return roles
+  })
+}
+
+/**
+ * Disables (or enables again) a person. Disabling ends all their sessions, in every centre,
+ * at once. A coordinator cannot disable themselves.
+ */
+export async function setMemberDisabled(
+  ctx: AppContext,
+  actor: Actor,
+  accountId: string,
+  isDisabled: boolean,
+): Promise<void> {
+  assertCanManageMembers(actor)
+  await memberOfCentre(ctx, actor, accountId)
+  if (isDisabled && accountId === actor.accountId)
+    throw new HavenError('conflict', 'you cannot disable your own account')
+  const account = await findAccount(ctx.db, accountId)
+  if (!account) throw new HavenError('not_found', 'no such person in this centre')
+  const now = ctx.now()
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateAccount(trx, accountId, { isDisabled }, now.toISOString())
+    const ended = isDisabled
+      ? await endAccountSessions(trx, accountId, now.toISOString(), 'account_disabled')
+      : 0
+    await recordEvent(trx, {
+      type: isDisabled ? 'account.disabled' : 'account.enabled',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: accountId,
+      details: { sessionsEnded: ended },
+    })
+  })
+}
+
+/** Ends every session a member has in this centre; returns how many. */
+export async function endMemberSessions(
+  ctx: AppContext,
+  actor: Actor,
+  accountId: string,
+): Promise<number> {
+  assertCanManageMembers(actor)
+  await memberOfCentre(ctx, actor, accountId)
+  const now = ctx.now()
+  return ctx.db.transaction().execute(async (trx) => {
+    const ended = await endAccountSessions(
+      trx,
+      accountId,
+      now.toISOString(),
+      'ended_by_coordinator',
+      actor.centreId,
+    )
+    await recordEvent(trx, {
+      type: 'session.ended',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: accountId,
+      details: { reason: 'ended_by_coordinator', count: ended },
+    })
+    return ended
+  })
+}
+
+/** "End all sessions": everyone in the centre is signed out, except the coordinator's own session. */
+export async function endAllSessions(ctx: AppContext, actor: Actor): Promise<number> {
+  assertCanManageMembers(actor)
+  const now = ctx.now()
+  return ctx.db.transaction().execute(async (trx) => {
+    const ended = await endCentreSessions(
+      trx,
+      actor.centreId,
+      now.toISOString(),
+      'ended_by_coordinator',
+      actor.sessionId,
+    )
+    await recordEvent(trx, {
+      type: 'sessions.ended_all',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { count: ended },
+    })
+    return ended
+  })
+}

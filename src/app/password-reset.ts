@@ -1,0 +1,143 @@
+import { normaliseEmail, PASSWORD_RESET_TTL_MS } from '../domain/auth-rules.ts'
+import { HavenError } from '../domain/errors.ts'
+import { judgeNewPassword } from '../domain/password-rules.ts'
+import { findAccount, findAccountByEmail, updateAccount } from '../storage/accounts.ts'
+import { endAccountSessions } from '../storage/auth-sessions.ts'
+import {
+  findPasswordResetByTokenHash,
+  insertPasswordReset,
+  markPasswordResetUsed,
+} from '../storage/credentials.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { queueMessage } from './outbox.ts'
+import { hashPassword, verifyPassword } from './passwords.ts'
+import type { SessionView } from './sign-in.ts'
+import { hashToken, keyedHash, newToken } from './secrets.ts'
+
+/** What every reset request is told, whether or not the address has an account. */
+export const RESET_REQUESTED =
+  'If that address has a Haven account, a link to set a new password is on its way. It works once, for 30 minutes.'
+
+/**
+ * Asks for a password reset (OWASP ASVS 5.0 V6.4): the same answer whether or not the
+ * account exists; when it does (and is not disabled), a one-time link valid for 30 minutes
+ * goes through the outbox. The token is stored only as a hash.
+ */
+export async function requestPasswordReset(
+  ctx: AppContext,
+  input: { email: string },
+): Promise<string> {
+  const email = normaliseEmail(input.email)
+  const account = await findAccountByEmail(ctx.db, email)
+  const now = ctx.now()
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!account || account.isDisabled) {
+      await recordEvent(trx, {
+        type: 'password_reset.refused',
+        at: now,
+        details: {
+          reason: account ? 'disabled' : 'unknown_account',
+          emailHash: keyedHash(ctx.masterKey, 'sign-in-email', email),
+        },
+      })
+      return
+    }
+    const token = newToken()
+    await insertPasswordReset(trx, {
+      id: ctx.newId(),
+      accountId: account.id,
+      tokenHash: hashToken(token),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + PASSWORD_RESET_TTL_MS).toISOString(),
+      usedAt: undefined,
+    })
+    await queueMessage(ctx, trx, {
+      centreId: undefined,
+      recipient: account.email,
+      subject: 'Set a new Haven password',
+      body: `Someone asked to set a new password for your Haven account. If it was you, use this link within 30 minutes (it works once):\n${ctx.publicUrl}/password-reset/${token}\n\nIf it was not you, ignore this message; your password has not changed.\n`,
+    })
+    await recordEvent(trx, {
+      type: 'password_reset.requested',
+      at: now,
+      actorId: account.id,
+      subjectId: account.id,
+    })
+  })
+  return RESET_REQUESTED
+}
+
+/**
+ * Sets a new password from a reset link. Refused, each in its own words, when the link is
+ * unknown, expired or already used. It never signs in and never bypasses the second factor:
+ * every session of the account ends, and the next sign-in asks for both factors again.
+ */
+export async function completePasswordReset(
+  ctx: AppContext,
+  input: { token: string; password: string },
+): Promise<void> {
+  const reset = await findPasswordResetByTokenHash(ctx.db, hashToken(input.token))
+  if (!reset)
+    throw new HavenError('not_found', 'this reset link is not valid; check it was copied whole')
+  if (reset.usedAt !== undefined)
+    throw new HavenError('gone', 'this reset link has already been used; ask for a new one')
+  const now = ctx.now()
+  if (reset.expiresAt <= now.toISOString())
+    throw new HavenError('gone', 'this reset link has expired; ask for a new one')
+  const account = await findAccount(ctx.db, reset.accountId)
+  if (!account || account.isDisabled)
+    throw new HavenError('gone', 'this reset link can no longer be used')
+  const verdict = judgeNewPassword(input.password, [
+    account.email.split('@')[0] ?? '',
+    account.displayName,
+  ])
+  if (!verdict.ok) throw new HavenError('invalid_input', verdict.reason, 'password')
+  const passwordHash = await hashPassword(input.password)
+  await ctx.db.transaction().execute(async (trx) => {
+    if (!(await markPasswordResetUsed(trx, reset.id, account.id, now.toISOString()))) {
+      throw new HavenError('gone', 'this reset link has already been used; ask for a new one')
+    }
+    await updateAccount(trx, account.id, { passwordHash }, now.toISOString())
+    const ended = await endAccountSessions(trx, account.id, now.toISOString(), 'password_changed')
+    await recordEvent(trx, {
+      type: 'password_reset.completed',
+      at: now,
+      actorId: account.id,
+      subjectId: account.id,
+      details: { sessionsEnded: ended },
+    })
+  })
+}
+
+/** Changes one's own password with the current one; other sessions end. */
+export async function changePassword(
+  ctx: AppContext,
+  view: SessionView,
+  input: { currentPassword: string; newPassword: string },
+): Promise<void> {
+  const account = await findAccount(ctx.db, view.actor.accountId)
+  if (!account) throw new HavenError('unauthenticated', 'sign in first')
+  if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
+    throw new HavenError('invalid_input', 'the current password is not right', 'currentPassword')
+  }
+  const verdict = judgeNewPassword(input.newPassword, [
+    account.email.split('@')[0] ?? '',
+    account.displayName,
+  ])
+  if (!verdict.ok) throw new HavenError('invalid_input', verdict.reason, 'newPassword')
+  const passwordHash = await hashPassword(input.newPassword)
+  const now = ctx.now()
+  await ctx.db.transaction().execute(async (trx) => {
+    await updateAccount(trx, account.id, { passwordHash }, now.toISOString())
+    const ended = await endAccountSessions(trx, account.id, now.toISOString(), 'password_changed')
+    await recordEvent(trx, {
+      type: 'password.changed',
+      at: now,
+      centreId: view.actor.centreId,
+      actorId: account.id,
+      subjectId: account.id,
+      details: { sessionsEnded: ended },
+    })
+  })
+}

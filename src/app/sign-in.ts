@@ -1,0 +1,256 @@
+import {
+  FAILURE_WINDOW_MS,
+  isThrottled,
+  normaliseEmail,
+  sessionEndsAt,
+  sessionStatus,
+} from '../domain/auth-rules.ts'
+import { HavenError } from '../domain/errors.ts'
+import { isRole, requiresSecondFactor, type Role } from '../domain/roles.ts'
+import { findAccount, findAccountByEmail, listRolesInCentre } from '../storage/accounts.ts'
+import {
+  endAuthSession,
+  findAuthSessionByTokenHash,
+  insertAuthSession,
+  touchAuthSession,
+  type StoredAuthSession,
+} from '../storage/auth-sessions.ts'
+import { findCentreBySlug, isSecondFactorRequiredForAll } from '../storage/centres.ts'
+import {
+  clearSignInFailures,
+  countSignInFailures,
+  insertSignInFailure,
+  pruneSignInFailures,
+} from '../storage/credentials.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { verifyPassword } from './passwords.ts'
+import { hashToken, keyedHash, newToken } from './secrets.ts'
+
+/** The one message for every failed sign-in, so it tells nothing about which part was wrong. */
+export const SIGN_IN_REFUSED = 'The centre, e-mail address or password was not recognised.'
+
+export type SecondFactorState = 'none' | 'verify' | 'enrol'
+
+export interface SignedIn {
+  /** The session token for the cookie; never stored, never logged. */
+  token: string
+  secondFactor: SecondFactorState
+}
+
+/**
+ * Signs in with centre, e-mail and password (OWASP ASVS 5.0 V6). Every refusal has the same
+ * message, status and cost, whether or not the e-mail or centre exists: an unknown account
+ * still costs one argon2id verification. At most 10 failures per account per 5 minutes, and
+ * a limit per source address, both counted by keyed hash whether or not the account exists.
+ * A new token every time. Roles that see protected data must pass a second factor before the
+ * session may do anything else (clause SECURE).
+ */
+export async function signIn(
+  ctx: AppContext,
+  input: { centre: string; email: string; password: string; source: string },
+): Promise<SignedIn> {
+  const now = ctx.now()
+  const email = normaliseEmail(input.email)
+  const emailHash = keyedHash(ctx.masterKey, 'sign-in-email', email)
+  const sourceHash = keyedHash(ctx.masterKey, 'sign-in-source', input.source)
+  const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString()
+  const failures = await countSignInFailures(ctx.db, since, { emailHash, sourceHash })
+  const throttled = isThrottled(failures.forAccount, failures.fromSource)
+  if (throttled) {
+    await ctx.db.transaction().execute((trx) =>
+      recordEvent(trx, {
+        type: 'sign_in.throttled',
+        at: now,
+        details: { by: throttled, emailHash },
+      }),
+    )
+    throw new HavenError(
+      'rate_limited',
+      throttled === 'account'
+        ? 'This account is locked for 5 minutes after too many failed attempts.'
+        : 'Too many failed attempts from this address; try again in 5 minutes.',
+    )
+  }
+  const centre = await findCentreBySlug(ctx.db, input.centre.trim().toLowerCase())
+  const account = await findAccountByEmail(ctx.db, email)
+  const isPasswordRight = await verifyPassword(input.password, account?.passwordHash)
+  // The same queries run whether or not the centre and account exist.
+  const roles = await rolesIn(ctx, centre?.id ?? '', account?.id ?? '')
+  const refusal = !centre
+    ? 'unknown_centre'
+    : !account
+      ? 'unknown_account'
+      : !isPasswordRight
+        ? 'wrong_password'
+        : account.isDisabled
+          ? 'disabled'
+          : roles.length === 0
+            ? 'no_role'
+            : undefined
+  if (refusal || !centre || !account) {
+    await ctx.db.transaction().execute(async (trx) => {
+      await insertSignInFailure(trx, {
+        id: ctx.newId(),
+        emailHash,
+        sourceHash,
+        at: now.toISOString(),
+      })
+      await pruneSignInFailures(trx, since)
+      await recordEvent(trx, {
+        type: 'sign_in.failed',
+        at: now,
+        centreId: centre?.id,
+        subjectId: account?.id,
+        details: { reason: refusal ?? 'unknown', emailHash },
+      })
+    })
+    throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
+  }
+  const mustUseSecondFactor =
+    account.totpSecretCiphertext !== undefined ||
+    requiresSecondFactor(roles, await isSecondFactorRequiredForAll(ctx.db, centre.id))
+  const secondFactor: SecondFactorState = !mustUseSecondFactor
+    ? 'none'
+    : account.totpSecretCiphertext
+      ? 'verify'
+      : 'enrol'
+  const token = newToken()
+  await ctx.db.transaction().execute(async (trx) => {
+    await clearSignInFailures(trx, emailHash)
+    const session: StoredAuthSession = {
+      id: ctx.newId(),
+      tokenHash: hashToken(token),
+      accountId: account.id,
+      centreId: centre.id,
+      isSecondFactorPending: secondFactor !== 'none',
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      endedAt: undefined,
+      endReason: undefined,
+    }
+    await insertAuthSession(trx, session)
+    await recordEvent(trx, {
+      type: 'sign_in.succeeded',
+      at: now,
+      centreId: centre.id,
+      actorId: account.id,
+      subjectId: session.id,
+      details: { secondFactor },
+    })
+  })
+  return { token, secondFactor }
+}
+
+async function rolesIn(ctx: AppContext, centreId: string, accountId: string): Promise<Role[]> {
+  return (await listRolesInCentre(ctx.db, centreId, accountId))
+    .map((row) => row.role)
+    .filter(isRole)
+}
+
+export interface SessionView {
+  actor: Actor
+  session: StoredAuthSession
+  /** When the session ends if nothing more happens (idle or absolute limit). */
+  endsAt: string
+  secondFactor: SecondFactorState
+}
+
+/**
+ * The session behind a token, if it may still act: not ended, not idle for 15 minutes, not
+ * older than 12 hours, its account not disabled and still holding a role in the centre.
+ * A session found to be over is ended on the spot. Returns undefined for any other token.
+ */
+export async function authenticate(
+  ctx: AppContext,
+  token: string | undefined,
+): Promise<SessionView | undefined> {
+  if (token === undefined || token.length < 20 || token.length > 100) return undefined
+  const session = await findAuthSessionByTokenHash(ctx.db, hashToken(token))
+  if (!session || session.endedAt !== undefined) return undefined
+  const now = ctx.now()
+  const times = {
+    createdAt: Date.parse(session.createdAt),
+    lastSeenAt: Date.parse(session.lastSeenAt),
+    endedAt: undefined,
+    isSecondFactorPending: session.isSecondFactorPending,
+  }
+  const status = sessionStatus(times, now.getTime())
+  const account = await findAccount(ctx.db, session.accountId)
+  const roles =
+    account && !account.isDisabled ? await rolesIn(ctx, session.centreId, session.accountId) : []
+  const reason = !status.active
+    ? status.reason
+    : !account || account.isDisabled
+      ? 'account_disabled'
+      : roles.length === 0
+        ? 'no_role'
+        : undefined
+  if (reason) {
+    await ctx.db.transaction().execute(async (trx) => {
+      if (await endAuthSession(trx, session.id, now.toISOString(), reason)) {
+        await recordEvent(trx, {
+          type: 'session.ended',
+          at: now,
+          centreId: session.centreId,
+          actorId: session.accountId,
+          subjectId: session.id,
+          details: { reason },
+        })
+      }
+    })
+    return undefined
+  }
+  // Idle time is kept to the nearest 15 seconds, to spare a write on every request.
+  if (now.getTime() - times.lastSeenAt >= 15_000) {
+    await touchAuthSession(ctx.db, session.id, now.toISOString())
+    times.lastSeenAt = now.getTime()
+  }
+  const secondFactor: SecondFactorState = !session.isSecondFactorPending
+    ? 'none'
+    : account?.totpSecretCiphertext
+      ? 'verify'
+      : 'enrol'
+  return {
+    actor: {
+      accountId: session.accountId,
+      centreId: session.centreId,
+      roles,
+      sessionId: session.id,
+    },
+    session,
+    endsAt: new Date(sessionEndsAt(times)).toISOString(),
+    secondFactor,
+  }
+}
+
+/** An actor who has passed every factor the centre asks for; otherwise `unauthenticated`. */
+export function requireFullSession(view: SessionView | undefined): Actor {
+  if (!view) throw new HavenError('unauthenticated', 'sign in first')
+  if (view.session.isSecondFactorPending) {
+    throw new HavenError(
+      'unauthenticated',
+      view.secondFactor === 'enrol'
+        ? 'set up your second factor first'
+        : 'enter your second-factor code first',
+    )
+  }
+  return view.actor
+}
+
+export async function signOut(ctx: AppContext, view: SessionView): Promise<void> {
+  const now = ctx.now()
+  await ctx.db.transaction().execute(async (trx) => {
+    if (await endAuthSession(trx, view.session.id, now.toISOString(), 'signed_out')) {
+      await recordEvent(trx, {
+        type: 'session.ended',
+        at: now,
+        centreId: view.actor.centreId,
+        actorId: view.actor.accountId,
+        subjectId: view.session.id,
+        details: { reason: 'signed_out' },
+      })
+    }
+  })
+}

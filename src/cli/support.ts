@@ -1,0 +1,21 @@
+import { openHaven, type OpenHaven } from '../app/runtime.ts'
+import { loadConfig } from '../config.ts'
+import { UsageError, type CliIo } from './commands.ts'
+
+export function requiredString(values: Record<string, unknown>, name: string): string {
+  const value = values[name]
+  if (typeof value !== 'string') throw new UsageError(`--${name} is required`)
+  return value
+}
+
+export async function withHaven(
+  io: CliIo,
+  work: (haven: OpenHaven) => Promise<number>,
+): Promise<number> {
+  const haven = await openHaven(loadConfig(io.env, io.cwd))
+  try {
+    return await work(haven)
+  } finally {
+    await haven.close()
+  }
+}

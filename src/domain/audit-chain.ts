@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto'
+
+/**
+ * The audit log's hash chain (ENGINEERING.md §5; clause SECURE: tamper-evident audit log).
+ * Each entry's hash covers its own fields and the previous entry's hash, so changing,
+ * removing, inserting or reordering any entry breaks every hash after it. Entries hold ids,
+ * codes and counts only, never personal data in clear, so the chain still verifies after a
+ * family's records are destroyed.
+ */
+export const GENESIS_HASH = '0'.repeat(64)
+
+export interface AuditEntry {
+  seq: number
+  centreId: string | undefined
+  at: string
+  type: string
+  actorId: string | undefined
+  subjectId: string | undefined
+  /** Canonical JSON of the details. */
+  details: string
+}
+
+export function auditEntryHash(prevHash: string, entry: AuditEntry): string {
+  const canonical = JSON.stringify([
+    entry.seq,
+    entry.centreId ?? null,
+    entry.at,
+    entry.type,
+    entry.actorId ?? null,
+    entry.subjectId ?? null,
+    entry.details,
+    prevHash,
+  ])
+  return createHash('sha256').update(canonical).digest('hex')
+}
+
+/** JSON with keys sorted at every depth, so equal details always hash the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value))
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys)
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => [k, sortKeys(v)]),
+    )
+  }
+  return value
+}
+
+export interface ChainedEntry extends AuditEntry {
+  prevHash: string
+  hash: string
+}
+
+/** The first entry that breaks the chain, or undefined when every entry holds. */
+export function findChainBreak(
+  entries: readonly ChainedEntry[],
+  expectedFirstSeq = 1,
+): { seq: number; problem: string } | undefined {
+  let prevHash = GENESIS_HASH
+  let expectedSeq = expectedFirstSeq
+  for (const entry of entries) {
+    if (entry.seq !== expectedSeq)
+      return { seq: entry.seq, problem: `expected entry ${expectedSeq}, found ${entry.seq}` }
+    if (entry.prevHash !== prevHash)
+      return { seq: entry.seq, problem: 'does not follow the entry before it' }
+    if (auditEntryHash(prevHash, entry) !== entry.hash)
+      return { seq: entry.seq, problem: 'was changed after it was written' }
+    prevHash = entry.hash
+    expectedSeq += 1
+  }
+  return undefined
+}

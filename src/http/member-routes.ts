@@ -1,0 +1,103 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppContext } from '../app/context.ts'
+import { inviteMember } from '../app/invitations.ts'
+import {
+  changeMemberRoles,
+  endAllSessions,
+  endMemberSessions,
+  listMembers,
+  setMemberDisabled,
+} from '../app/members.ts'
+import { requireActor, type HavenEnv } from './session.ts'
+import { parseInput, readJson, text } from './validation.ts'
+
+const inviteBody = z.strictObject({
+  email: text(254),
+  roles: z.array(text(40)).min(1).max(7),
+  agencyKind: text(40).optional(),
+  agencyName: text(200).optional(),
+})
+const rolesBody = z.strictObject({ roles: z.array(text(40)).min(1).max(7) })
+const accountId = z.uuid()
+
+/** The people of a centre: invite, list, change roles, disable, end sessions (coordinators). */
+export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const api = new Hono<HavenEnv>()
+
+  api.get('/api/members', async (c) => {
+    const members = await listMembers(ctx, requireActor(c))
+    return c.json({
+      members: members.map((m) => ({
+        accountId: m.accountId,
+        displayName: m.displayName,
+        email: m.email,
+        roles: m.roles,
+        agencyKind: m.agencyKind ?? null,
+        agencyName: m.agencyName ?? null,
+        isDisabled: m.isDisabled,
+        hasSecondFactor: m.hasSecondFactor,
+      })),
+    })
+  })
+
+  api.post('/api/members/invitations', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, inviteBody)
+    const invitation = await inviteMember(ctx, actor, body)
+    return c.json(
+      {
+        link: invitation.link,
+        expiresAt: invitation.expiresAt,
+        email: invitation.email,
+        roles: invitation.roles,
+      },
+      201,
+    )
+  })
+
+  api.put('/api/members/:accountId/roles', async (c) => {
+    const actor = requireActor(c)
+    const id = parseInput(accountId, c.req.param('accountId'), 'path.accountId')
+    const body = await readJson(c, rolesBody)
+    return c.json({ roles: await changeMemberRoles(ctx, actor, id, body.roles) })
+  })
+
+  api.post('/api/members/:accountId/disable', async (c) => {
+    const actor = requireActor(c)
+    await setMemberDisabled(
+      ctx,
+      actor,
+      parseInput(accountId, c.req.param('accountId'), 'path.accountId'),
+      true,
+    )
+    return c.body(null, 204)
+  })
+
+  api.post('/api/members/:accountId/enable', async (c) => {
+    const actor = requireActor(c)
+    await setMemberDisabled(
+      ctx,
+      actor,
+      parseInput(accountId, c.req.param('accountId'), 'path.accountId'),
+      false,
+    )
+    return c.body(null, 204)
+  })
+
+  api.post('/api/members/:accountId/sessions/end', async (c) => {
+    const actor = requireActor(c)
+    const ended = await endMemberSessions(
+      ctx,
+      actor,
+      parseInput(accountId, c.req.param('accountId'), 'path.accountId'),
+    )
+    return c.json({ ended })
+  })
+
+  api.post('/api/sessions/end-all', async (c) => {
+    return c.json({ ended: await endAllSessions(ctx, requireActor(c)) })
+  })
+
+  return api
+}

@@ -1,0 +1,221 @@
+import type { AccountRow } from './schema.ts'
+import type { Db } from './database.ts'
+
+export interface StoredAccount {
+  id: string
+  email: string
+  displayName: string
+  passwordHash: string
+  totpSecretCiphertext: string | undefined
+  totpPendingCiphertext: string | undefined
+  totpLastStep: number | undefined
+  isDisabled: boolean
+  createdAt: string
+  updatedAt: string
+  version: number
+}
+
+export interface StoredRole {
+  accountId: string
+  centreId: string
+  role: string
+  agencyKind: string | undefined
+  agencyName: string | undefined
+  grantedAt: string
+  grantedBy: string | undefined
+}
+
+function toAccount(row: AccountRow): StoredAccount {
+  return {
+    id: row.id,
+    email: row.email,
+    displayName: row.display_name,
+    passwordHash: row.password_hash,
+    totpSecretCiphertext: row.totp_secret_ciphertext ?? undefined,
+    totpPendingCiphertext: row.totp_pending_ciphertext ?? undefined,
+    totpLastStep: row.totp_last_step ?? undefined,
+    isDisabled: row.is_disabled === 1,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    version: row.version,
+  }
+}
+
+export async function insertAccount(db: Db, account: StoredAccount): Promise<void> {
+  await db
+    .insertInto('accounts')
+    .values({
+      id: account.id,
+      email: account.email,
+      display_name: account.displayName,
+      password_hash: account.passwordHash,
+      totp_secret_ciphertext: account.totpSecretCiphertext ?? null,
+      totp_pending_ciphertext: account.totpPendingCiphertext ?? null,
+      totp_last_step: account.totpLastStep ?? null,
+      is_disabled: account.isDisabled ? 1 : 0,
+      created_at: account.createdAt,
+      updated_at: account.updatedAt,
+      version: account.version,
+    })
+    .execute()
+}
+
+export async function findAccountByEmail(
+  db: Db,
+  email: string,
+): Promise<StoredAccount | undefined> {
+  const row = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('email', '=', email)
+    .executeTakeFirst()
+  return row && toAccount(row)
+}
+
+export async function findAccount(db: Db, id: string): Promise<StoredAccount | undefined> {
+  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
+  return row && toAccount(row)
+}
+
+/** Changes what is given and bumps the version. */
+export async function updateAccount(
+  db: Db,
+  id: string,
+  changes: {
+    passwordHash?: string
+    totpSecretCiphertext?: string | null
+    totpPendingCiphertext?: string | null
+    totpLastStep?: number | null
+    isDisabled?: boolean
+    displayName?: string
+  },
+  updatedAt: string,
+): Promise<void> {
+  await db
+    .updateTable('accounts')
+    .set((eb) => ({
+      ...(changes.passwordHash === undefined ? {} : { password_hash: changes.passwordHash }),
+      ...(changes.totpSecretCiphertext === undefined
+        ? {}
+        : { totp_secret_ciphertext: changes.totpSecretCiphertext }),
+      ...(changes.totpPendingCiphertext === undefined
+        ? {}
+        : { totp_pending_ciphertext: changes.totpPendingCiphertext }),
+      ...(changes.totpLastStep === undefined ? {} : { totp_last_step: changes.totpLastStep }),
+      ...(changes.isDisabled === undefined ? {} : { is_disabled: changes.isDisabled ? 1 : 0 }),
+      ...(changes.displayName === undefined ? {} : { display_name: changes.displayName }),
+      updated_at: updatedAt,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', id)
+    .execute()
+}
+
+/**
+ * Records that a TOTP step was used, only if it is later than the last one: returns false
+ * when another request used this step (or a later one) first.
+ */
+export async function claimTotpStep(db: Db, accountId: string, step: number): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set({ totp_last_step: step })
+    .where('id', '=', accountId)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function listRolesInCentre(
+  db: Db,
+  centreId: string,
+  accountId: string,
+): Promise<StoredRole[]> {
+  const rows = await db
+    .selectFrom('account_roles')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('account_id', '=', accountId)
+    .orderBy('role')
+    .execute()
+  return rows.map(toRole)
+}
+
+export async function listRolesOfCentre(db: Db, centreId: string): Promise<StoredRole[]> {
+  const rows = await db
+    .selectFrom('account_roles')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .orderBy('account_id')
+    .orderBy('role')
+    .execute()
+  return rows.map(toRole)
+}
+
+export async function listAccountsOfCentre(db: Db, centreId: string): Promise<StoredAccount[]> {
+  const rows = await db
+    .selectFrom('accounts')
+    .selectAll()
+    .where(
+      'id',
+      'in',
+      db.selectFrom('account_roles').select('account_id').where('centre_id', '=', centreId),
+    )
+    .orderBy('display_name')
+    .orderBy('id')
+    .execute()
+  return rows.map(toAccount)
+}
+
+export async function insertRoles(db: Db, roles: readonly StoredRole[]): Promise<void> {
+  if (roles.length === 0) return
+  await db
+    .insertInto('account_roles')
+    .values(
+      roles.map((role) => ({
+        account_id: role.accountId,
+        centre_id: role.centreId,
+        role: role.role,
+        agency_kind: role.agencyKind ?? null,
+        agency_name: role.agencyName ?? null,
+        granted_at: role.grantedAt,
+        granted_by: role.grantedBy ?? null,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['account_id', 'centre_id', 'role']).doNothing())
+    .execute()
+}
+
+export async function deleteRoles(
+  db: Db,
+  centreId: string,
+  accountId: string,
+  roles: readonly string[],
+): Promise<void> {
+  if (roles.length === 0) return
+  await db
+    .deleteFrom('account_roles')
+    .where('centre_id', '=', centreId)
+    .where('account_id', '=', accountId)
+    .where('role', 'in', roles)
+    .execute()
+}
+
+function toRole(row: {
+  account_id: string
+  centre_id: string
+  role: string
+  agency_kind: string | null
+  agency_name: string | null
+  granted_at: string
+  granted_by: string | null
+}): StoredRole {
+  return {
+    accountId: row.account_id,
+    centreId: row.centre_id,
+    role: row.role,
+    agencyKind: row.agency_kind ?? undefined,
+    agencyName: row.agency_name ?? undefined,
+    grantedAt: row.granted_at,
+    grantedBy: row.granted_by ?? undefined,
+  }
+}

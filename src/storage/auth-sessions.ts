@@ -1,0 +1,126 @@
+import type { Db } from './database.ts'
+import type { AuthSessionRow } from './schema.ts'
+
+export interface StoredAuthSession {
+  id: string
+  tokenHash: string
+  accountId: string
+  centreId: string
+  isSecondFactorPending: boolean
+  createdAt: string
+  lastSeenAt: string
+  endedAt: string | undefined
+  endReason: string | undefined
+}
+
+function toSession(row: AuthSessionRow): StoredAuthSession {
+  return {
+    id: row.id,
+    tokenHash: row.token_hash,
+    accountId: row.account_id,
+    centreId: row.centre_id,
+    isSecondFactorPending: row.is_second_factor_pending === 1,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    endedAt: row.ended_at ?? undefined,
+    endReason: row.end_reason ?? undefined,
+  }
+}
+
+export async function insertAuthSession(db: Db, session: StoredAuthSession): Promise<void> {
+  await db
+    .insertInto('auth_sessions')
+    .values({
+      id: session.id,
+      token_hash: session.tokenHash,
+      account_id: session.accountId,
+      centre_id: session.centreId,
+      is_second_factor_pending: session.isSecondFactorPending ? 1 : 0,
+      created_at: session.createdAt,
+      last_seen_at: session.lastSeenAt,
+      ended_at: null,
+      end_reason: null,
+    })
+    .execute()
+}
+
+export async function findAuthSessionByTokenHash(
+  db: Db,
+  tokenHash: string,
+): Promise<StoredAuthSession | undefined> {
+  const row = await db
+    .selectFrom('auth_sessions')
+    .selectAll()
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst()
+  return row && toSession(row)
+}
+
+export async function touchAuthSession(db: Db, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('auth_sessions')
+    .set({ last_seen_at: at })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .execute()
+}
+
+export async function completeSecondFactor(db: Db, id: string, at: string): Promise<void> {
+  await db
+    .updateTable('auth_sessions')
+    .set({ is_second_factor_pending: 0, last_seen_at: at })
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Ends one session; returns whether it was still open. */
+export async function endAuthSession(
+  db: Db,
+  id: string,
+  at: string,
+  reason: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('auth_sessions')
+    .set({ ended_at: at, end_reason: reason })
+    .where('id', '=', id)
+    .where('ended_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** Ends every open session of an account (in every centre, or one); returns how many. */
+export async function endAccountSessions(
+  db: Db,
+  accountId: string,
+  at: string,
+  reason: string,
+  centreId?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('auth_sessions')
+    .set({ ended_at: at, end_reason: reason })
+    .where('account_id', '=', accountId)
+    .where('ended_at', 'is', null)
+  if (centreId !== undefined) query = query.where('centre_id', '=', centreId)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Ends every open session in a centre; returns how many. */
+export async function endCentreSessions(
+  db: Db,
+  centreId: string,
+  at: string,
+  reason: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = db
+    .updateTable('auth_sessions')
+    .set({ ended_at: at, end_reason: reason })
+    .where('centre_id', '=', centreId)
+    .where('ended_at', 'is', null)
+  if (exceptId !== undefined) query = query.where('id', '!=', exceptId)
+  const result = await query.executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}

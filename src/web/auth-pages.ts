@@ -1,0 +1,278 @@
+import { randomBytes } from 'node:crypto'
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { getCookie, setCookie } from 'hono/cookie'
+import { listAllCentres } from '../app/centres.ts'
+import type { AppContext } from '../app/context.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import {
+  confirmTotpEnrolment,
+  startTotpEnrolment,
+  verifySecondFactor,
+} from '../app/second-factor.ts'
+import { signIn, signOut } from '../app/sign-in.ts'
+import { isHavenError } from '../domain/errors.ts'
+import {
+  clearSessionCookie,
+  requireSession,
+  setSessionCookie,
+  sourceAddress,
+  type HavenEnv,
+} from '../http/session.ts'
+import { html, type Html } from './html.ts'
+import { layout } from './layout.ts'
+
+const FORM_COOKIE = 'haven_form'
+
+/**
+ * Signing in from a browser, without JavaScript: a plain server-rendered form, served under
+ * the strict Content-Security-Policy. Before a session exists, forms carry a double-submit
+ * token (a random cookie echoed in a hidden field); after, the session's CSRF token.
+ */
+export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  pages.get('/sign-in', async (c) => {
+    const centres = await listAllCentres(ctx)
+    return page(
+      c,
+      signInPage({
+        centres,
+        token: formToken(c, options.isBehindTls),
+        error: undefined,
+        values: {},
+      }),
+    )
+  })
+
+  pages.post('/sign-in', async (c) => {
+    const form = await c.req.parseBody()
+    const values = { centre: field(form.centre), email: field(form.email) }
+    const centres = await listAllCentres(ctx)
+    if (!isFormTokenValid(c, field(form._csrf))) {
+      return page(
+        c,
+        signInPage({
+          centres,
+          token: formToken(c, options.isBehindTls),
+          error: 'The form had expired; please try again.',
+          values,
+        }),
+        403,
+      )
+    }
+    try {
+      const signedIn = await signIn(ctx, {
+        centre: values.centre,
+        email: values.email,
+        password: field(form.password),
+        source: sourceAddress(c),
+      })
+      setSessionCookie(c, signedIn.token, options.isBehindTls)
+      return c.redirect(
+        signedIn.secondFactor === 'none'
+          ? '/'
+          : signedIn.secondFactor === 'verify'
+            ? '/second-factor'
+            : '/second-factor/set-up',
+        303,
+      )
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      const status = error.code === 'rate_limited' ? 429 : 401
+      return page(
+        c,
+        signInPage({
+          centres,
+          token: formToken(c, options.isBehindTls),
+          error: error.message,
+          values,
+        }),
+        status,
+      )
+    }
+  })
+
+  pages.get('/second-factor', (c) => {
+    const view = c.get('session')
+    if (!view) return c.redirect('/sign-in', 303)
+    return page(c, secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), undefined))
+  })
+
+  pages.post('/second-factor', async (c) => {
+    const form = await c.req.parseBody()
+    const view = requireSession(c, field(form._csrf))
+    try {
+      const code = field(form.code)
+      const recovery = field(form.recoveryCode)
+      await verifySecondFactor(ctx, view, recovery !== '' ? { recoveryCode: recovery } : { code })
+      return c.redirect('/', 303)
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      return page(
+        c,
+        secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), error.message),
+        error.code === 'rate_limited' ? 429 : 401,
+      )
+    }
+  })
+
+  pages.get('/second-factor/set-up', async (c) => {
+    const view = c.get('session')
+    if (!view) return c.redirect('/sign-in', 303)
+    const enrolment = await startTotpEnrolment(ctx, view)
+    return page(
+      c,
+      enrolPage(
+        csrfTokenFor(c.get('sessionToken') ?? ''),
+        enrolment.secret,
+        enrolment.otpauthUri,
+        undefined,
+      ),
+    )
+  })
+
+  pages.post('/second-factor/set-up', async (c) => {
+    const form = await c.req.parseBody()
+    const view = requireSession(c, field(form._csrf))
+    try {
+      const { recoveryCodes } = await confirmTotpEnrolment(ctx, view, field(form.code))
+      return page(c, recoveryCodesPage(recoveryCodes))
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      const enrolment = await startTotpEnrolment(ctx, view)
+      return page(
+        c,
+        enrolPage(
+          csrfTokenFor(c.get('sessionToken') ?? ''),
+          enrolment.secret,
+          enrolment.otpauthUri,
+          `${error.message} A new secret is shown: add it again.`,
+        ),
+        400,
+      )
+    }
+  })
+
+  pages.post('/sign-out', async (c) => {
+    const form = await c.req.parseBody()
+    const view = requireSession(c, field(form._csrf))
+    await signOut(ctx, view)
+    clearSessionCookie(c, options.isBehindTls)
+    return c.redirect('/sign-in', 303)
+  })
+
+  return pages
+}
+
+function page(c: Context, body: Html, status: 200 | 400 | 401 | 403 | 429 = 200): Response {
+  c.header('Cache-Control', 'no-store')
+  return c.html(body.value, status)
+}
+
+function field(value: unknown): string {
+  return typeof value === 'string' ? value : ''
+}
+
+function formToken(c: Context, isBehindTls: boolean): string {
+  const existing = getCookie(c, FORM_COOKIE)
+  if (existing !== undefined && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing
+  const token = randomBytes(32).toString('base64url')
+  setCookie(c, FORM_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: isBehindTls,
+    path: '/',
+  })
+  return token
+}
+
+function isFormTokenValid(c: Context, sent: string): boolean {
+  const cookie = getCookie(c, FORM_COOKIE)
+  return cookie !== undefined && sent.length > 0 && cookie === sent
+}
+
+function errorSummary(error: string | undefined): Html | undefined {
+  return error === undefined
+    ? undefined
+    : html`<div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><p>${error}</p></div>`
+}
+
+function signInPage(input: {
+  centres: { slug: string; name: string }[]
+  token: string
+  error: string | undefined
+  values: { centre?: string; email?: string }
+}): Html {
+  const options = input.centres.map(
+    (centre) =>
+      html`<option value="${centre.slug}"${centre.slug === input.values.centre ? html` selected` : undefined}>${centre.name}</option>`,
+  )
+  return layout(
+    'Sign in – Haven',
+    html`<h1>Sign in</h1>
+      ${errorSummary(input.error)}
+      <form method="post" action="/sign-in" novalidate>
+        <input type="hidden" name="_csrf" value="${input.token}">
+        <div class="field"><label for="centre">Centre</label>
+          <select id="centre" name="centre" autocomplete="organization">${options}</select></div>
+        <div class="field"><label for="email">E-mail address</label>
+          <input id="email" name="email" type="email" autocomplete="username" spellcheck="false" value="${input.values.email ?? ''}"></div>
+        <div class="field"><label for="password">Password</label>
+          <input id="password" name="password" type="password" autocomplete="current-password"></div>
+        <button type="submit">Sign in</button>
+      </form>
+      <p><a href="/password-reset">Forgotten your password?</a></p>`,
+    html`Haven`,
+  )
+}
+
+function secondFactorPage(csrf: string, error: string | undefined): Html {
+  return layout(
+    'Second factor – Haven',
+    html`<h1>Enter your code</h1>
+      ${errorSummary(error)}
+      <form method="post" action="/second-factor" novalidate>
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <div class="field"><label for="code">The 6-digit code from your authenticator app</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7"></div>
+        <details><summary>Use a recovery code instead</summary>
+          <div class="field"><label for="recoveryCode">Recovery code</label>
+            <input id="recoveryCode" name="recoveryCode" autocomplete="off" spellcheck="false"></div></details>
+        <button type="submit">Continue</button>
+      </form>`,
+    html`Haven`,
+  )
+}
+
+function enrolPage(csrf: string, secret: string, uri: string, error: string | undefined): Html {
+  return layout(
+    'Set up your second factor – Haven',
+    html`<h1>Set up your second factor</h1>
+      ${errorSummary(error)}
+      <p>Your role can see protected information, so Haven asks for a code from an authenticator app each time you sign in.</p>
+      <ol>
+        <li>In your authenticator app, add an account by typing this key: <code class="secret">${secret}</code>
+          (or open <a href="${uri}">this link</a> on the phone that has the app).</li>
+        <li>Enter the 6-digit code the app shows.</li>
+      </ol>
+      <form method="post" action="/second-factor/set-up" novalidate>
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <div class="field"><label for="code">Code</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></div>
+        <button type="submit">Confirm</button>
+      </form>`,
+    html`Haven`,
+  )
+}
+
+function recoveryCodesPage(codes: string[]): Html {
+  return layout(
+    'Recovery codes – Haven',
+    html`<h1>Your recovery codes</h1>
+      <p>Each code signs you in once if you lose your phone. Keep them somewhere safe; they are not shown again.</p>
+      <ul class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
+      <p><a href="/">Continue to Haven</a></p>`,
+    html`Haven`,
+  )
+}
