@@ -29,9 +29,13 @@ const io = [
   'node:process',
 ]
 
+// Tests may reach any layer: they check what the layers do, including the raw database.
+const tests = ['**/*.test.ts']
+
 export const boundaries = [
   {
     files: ['src/domain/**/*.ts'],
+    ignores: tests,
     rules: {
       'no-restricted-imports': forbid(
         ['app', 'storage', 'http', 'web', 'cli', 'main', 'config'],
@@ -59,6 +63,7 @@ export const boundaries = [
   },
   {
     files: ['src/app/**/*.ts'],
+    ignores: tests,
     rules: {
       'no-restricted-imports': forbid(
         ['http', 'web', 'cli', 'main'],
@@ -69,6 +74,7 @@ export const boundaries = [
   },
   {
     files: ['src/storage/**/*.ts'],
+    ignores: tests,
     rules: {
       'no-restricted-imports': forbid(
         ['app', 'http', 'web', 'cli', 'main'],
@@ -79,6 +85,7 @@ export const boundaries = [
   },
   {
     files: ['src/http/**/*.ts', 'src/web/**/*.ts'],
+    ignores: tests,
     rules: {
       'no-restricted-imports': forbid(
         ['storage', 'cli', 'main'],
@@ -89,6 +96,7 @@ export const boundaries = [
   },
   {
     files: ['src/cli/**/*.ts'],
+    ignores: tests,
     rules: {
       'no-restricted-imports': forbid(
         ['http', 'web'],

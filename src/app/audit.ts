@@ -7,6 +7,7 @@ import type { Db } from '../storage/database.ts'
  */
 export type AuditType =
   | 'centre.created'
+  | 'centre.second_factor_policy'
   | 'invitation.created'
   | 'invitation.accepted'
   | 'account.created'

@@ -10,6 +10,7 @@ import {
   updateAccount,
 } from '../storage/accounts.ts'
 import { endAccountSessions, endCentreSessions } from '../storage/auth-sessions.ts'
+import { setSecondFactorRequiredForAll } from '../storage/centres.ts'
 import { assertCanManageMembers, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -217,5 +218,25 @@ export async function endAllSessions(ctx: AppContext, actor: Actor): Promise<num
       details: { count: ended },
     })
     return ended
+  })
+}
+
+/** SECURE: whether every role, not only those that see protected data, must use a second factor. */
+export async function setSecondFactorForAll(
+  ctx: AppContext,
+  actor: Actor,
+  required: boolean,
+): Promise<void> {
+  assertCanManageMembers(actor)
+  const now = ctx.now()
+  await ctx.db.transaction().execute(async (trx) => {
+    await setSecondFactorRequiredForAll(trx, actor.centreId, required)
+    await recordEvent(trx, {
+      type: 'centre.second_factor_policy',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { requiredForAll: required },
+    })
   })
 }

@@ -8,6 +8,7 @@ import {
   endMemberSessions,
   listMembers,
   setMemberDisabled,
+  setSecondFactorForAll,
 } from '../app/members.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
@@ -93,6 +94,13 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
       parseInput(accountId, c.req.param('accountId'), 'path.accountId'),
     )
     return c.json({ ended })
+  })
+
+  api.put('/api/centre/second-factor', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, z.strictObject({ requiredForAll: z.boolean() }))
+    await setSecondFactorForAll(ctx, actor, body.requiredForAll)
+    return c.json({ requiredForAll: body.requiredForAll })
   })
 
   api.post('/api/sessions/end-all', async (c) => {

@@ -119,15 +119,27 @@ export async function withMigratedDatabase<T>(
   }
 }
 
-/** An AppContext over the database with a fresh master key and a fixed or given clock. */
+/** A clock a test can move forward. */
+export class TestClock {
+  #ms: number
+  constructor(start = '2026-03-14T10:00:00Z') {
+    this.#ms = Date.parse(start)
+  }
+  now = (): Date => new Date(this.#ms)
+  advance(ms: number): void {
+    this.#ms += ms
+  }
+}
+
+/** An AppContext over the database with a fresh master key and a fixed or movable clock. */
 export function testContext(
   database: Database,
-  now: Date = new Date('2026-03-14T10:00:00Z'),
+  clock: Date | TestClock = new Date('2026-03-14T10:00:00Z'),
 ): AppContext {
   return {
     db: database.db,
     dialect: database.dialect,
-    now: () => now,
+    now: clock instanceof TestClock ? clock.now : () => clock,
     newId: randomUUID,
     masterKey: masterKeyFrom(newMasterKeyBytes()),
     publicUrl: 'http://haven.test',

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import {
+  type SessionTimes,
+  isPlausibleEmail,
+  isThrottled,
+  normaliseEmail,
+  sessionEndsAt,
+  sessionStatus,
+  SESSION_ABSOLUTE_MS,
+  SESSION_IDLE_MS,
+} from './auth-rules.ts'
+import { requiresSecondFactor, ROLES, SECOND_FACTOR_ROLES } from './roles.ts'
+
+const MIN = 60_000
+
+describe('session limits', () => {
+  const start = Date.UTC(2026, 10, 21, 9, 0)
+  const base = {
+    createdAt: start,
+    lastSeenAt: start,
+    endedAt: undefined,
+    isSecondFactorPending: false,
+  }
+
+  const cases: [string, Partial<SessionTimes>, number, string | true][] = [
+    ['fresh', {}, start + MIN, true],
+    ['idle 14 minutes 59 seconds', {}, start + 15 * MIN - 1000, true],
+    ['idle 15 minutes', {}, start + 15 * MIN, 'idle'],
+    [
+      'active for 11 hours 59 minutes',
+      { lastSeenAt: start + 11 * 60 * MIN + 50 * MIN },
+      start + 11 * 60 * MIN + 59 * MIN,
+      true,
+    ],
+    [
+      '12 hours old, though active',
+      { lastSeenAt: start + 12 * 60 * MIN - MIN },
+      start + 12 * 60 * MIN,
+      'expired',
+    ],
+    ['ended', { endedAt: start + MIN }, start + 2 * MIN, 'signed_out'],
+    [
+      'waiting 4 minutes for a second factor',
+      { isSecondFactorPending: true },
+      start + 4 * MIN,
+      true,
+    ],
+    [
+      'waiting 5 minutes for a second factor',
+      { isSecondFactorPending: true, lastSeenAt: start + 4 * MIN },
+      start + 5 * MIN,
+      'second_factor_timeout',
+    ],
+  ]
+  for (const [what, change, now, expected] of cases) {
+    it(`${what}: ${expected === true ? 'active' : expected}`, () => {
+      const status = sessionStatus({ ...base, ...change }, now)
+      if (expected === true) assert.deepEqual(status, { active: true })
+      else assert.deepEqual(status, { active: false, reason: expected })
+    })
+  }
+
+  it('ends at the idle limit, or the absolute limit when that comes first', () => {
+    assert.equal(sessionEndsAt(base), start + SESSION_IDLE_MS)
+    assert.equal(
+      sessionEndsAt({ ...base, lastSeenAt: start + SESSION_ABSOLUTE_MS - MIN }),
+      start + SESSION_ABSOLUTE_MS,
+    )
+  })
+})
+
+describe('throttling', () => {
+  it('locks an account at 10 failures and a source at 50', () => {
+    assert.equal(isThrottled(9, 49), undefined)
+    assert.equal(isThrottled(10, 0), 'account')
+    assert.equal(isThrottled(0, 50), 'source')
+  })
+})
+
+describe('e-mail addresses', () => {
+  it('compare without case or surrounding space', () => {
+    assert.equal(normaliseEmail('  Coordinator@Example.ORG '), 'coordinator@example.org')
+  })
+  it('are plausible or not', () => {
+    for (const good of ['a@b.co', 'first.last+tag@centre.org.uk'])
+      assert.ok(isPlausibleEmail(good), good)
+    for (const bad of ['', 'a', 'a@b', '@b.co', 'a b@c.co', `${'x'.repeat(250)}@b.co`])
+      assert.ok(!isPlausibleEmail(bad), bad)
+  })
+})
+
+describe('second factor by role (SECURE)', () => {
+  for (const role of ROLES) {
+    const required = SECOND_FACTOR_ROLES.includes(role)
+    it(`${role}: ${required ? 'required' : 'optional'}; required when the centre asks it of all`, () => {
+      assert.equal(requiresSecondFactor([role], false), required)
+      assert.equal(requiresSecondFactor([role], true), true)
+    })
+  }
+  it('holds when any one of several roles needs it', () => {
+    assert.equal(requiresSecondFactor(['volunteer', 'staff'], false), true)
+    assert.equal(requiresSecondFactor(['volunteer', 'parent'], false), false)
+    assert.equal(requiresSecondFactor([], true), false)
+  })
+})
