@@ -23,6 +23,11 @@ export interface Config {
   isBehindTls: boolean
   /** The address people use to reach Haven, for links in invitations and resets. */
   publicUrl: string
+  /** True when HAVEN_PUBLIC_URL was not set, so the server may use the address it listens on. */
+  isPublicUrlDefault: boolean
+  /** Where to send mail from the outbox; undefined: `haven outbox deliver` prints it. */
+  smtpUrl: string | undefined
+  mailFrom: string
 }
 
 export class ConfigError extends Error {
@@ -51,6 +56,9 @@ export function loadConfig(env: Environment, cwd: string): Config {
     port,
     host,
     publicUrl: publicUrl(env, host, port),
+    isPublicUrlDefault: env.HAVEN_PUBLIC_URL === undefined,
+    smtpUrl: smtpUrl(env),
+    mailFrom: nonEmpty(env, 'HAVEN_MAIL_FROM') ?? 'Haven <haven@localhost>',
     dataDir,
     isDefaultDataDir: dataDirRaw === undefined,
     databaseUrl: databaseUrl(env),
@@ -114,6 +122,21 @@ function publicUrl(env: Environment, host: string, port: number): string {
     throw new ConfigError('HAVEN_PUBLIC_URL must start with https:// or http://')
   }
   return url.toString().replace(/\/+$/, '')
+}
+
+function smtpUrl(env: Environment): string | undefined {
+  const raw = nonEmpty(env, 'HAVEN_SMTP_URL')
+  if (raw === undefined) return undefined
+  let url: URL
+  try {
+    url = new URL(raw)
+  } catch {
+    throw new ConfigError('HAVEN_SMTP_URL is not a URL; expected smtp://user:password@host:587')
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError('HAVEN_SMTP_URL must start with smtp:// or smtps://')
+  }
+  return raw
 }
 
 function logLevel(env: Environment): LogLevel {

@@ -1,15 +1,20 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
-import { ensureDemoCentre } from './app/demo-centre.ts'
+import { demoCoordinatorEmail, ensureDemoCentre } from './app/demo-centre.ts'
 import { openHaven } from './app/runtime.ts'
 import type { Config } from './config.ts'
 import { createHttpApp } from './http/app.ts'
-import type { Log } from './logger.ts'
+import { describeErrorForLog, type Log } from './logger.ts'
+import type { AppContext } from './app/context.ts'
+import { deliverOutbox } from './app/outbox.ts'
+import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
 
 export interface RunningServer {
   url: string
+  /** When this start created the demo centre: its coordinator's one-time link. */
+  demo: { email: string; link: string } | undefined
   close(): Promise<void>
 }
 
@@ -23,15 +28,6 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   try {
     if (haven.migrations.applied.length > 0) {
       log.info({ applied: haven.migrations.applied }, 'database migrated')
-    }
-    if (config.isDemoEnabled) {
-      const demo = await ensureDemoCentre(haven.ctx)
-      if (demo) {
-        log.info(
-          { families: demo.families, sessions: demo.sessions },
-          'demo centre created (synthetic data)',
-        )
-      }
     }
     const app = createHttpApp(haven.ctx, log, {
       bodyLimitBytes: config.bodyLimitBytes,
@@ -59,12 +55,33 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       )
     })
     const address = server.address() as AddressInfo
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+    const host =
+      address.address === '0.0.0.0' || address.address === '::'
+        ? 'localhost'
+        : address.family === 'IPv6'
+          ? `[${address.address}]`
+          : address.address
     const url = `http://${host}:${address.port}`
+    // Links in messages point where Haven really listens, unless HAVEN_PUBLIC_URL says otherwise.
+    if (config.isPublicUrlDefault) haven.ctx.publicUrl = url
+    let demoLink: RunningServer['demo']
+    if (config.isDemoEnabled) {
+      const demo = await ensureDemoCentre(haven.ctx)
+      if (demo) {
+        demoLink = { email: demoCoordinatorEmail(demo.centre.slug), link: demo.coordinatorLink }
+        log.info(
+          { families: demo.families, sessions: demo.sessions },
+          'demo centre created (synthetic data)',
+        )
+      }
+    }
+    const mail = startMailDelivery(haven.ctx, config, log)
     log.info({ url, dialect: haven.database.dialect }, 'Haven is listening')
     return {
       url,
+      demo: demoLink,
       close: async () => {
+        await mail.stop()
         await new Promise<void>((resolve) => {
           server.close(() => {
             resolve()
@@ -77,5 +94,35 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
   } catch (error) {
     await haven.close()
     throw error
+  }
+}
+
+/** With HAVEN_SMTP_URL set, sends the outbox every 15 seconds; otherwise does nothing. */
+function startMailDelivery(
+  ctx: AppContext,
+  config: Config,
+  log: Log,
+): { stop: () => Promise<void> } {
+  if (config.smtpUrl === undefined) return { stop: () => Promise.resolve() }
+  const smtp = smtpDelivery(config.smtpUrl, config.mailFrom)
+  let running: Promise<void> = Promise.resolve()
+  const tick = (): void => {
+    running = running.then(async () => {
+      try {
+        const { delivered, failed } = await deliverOutbox(ctx, smtp.deliver)
+        if (delivered + failed > 0) log.info({ delivered, failed }, 'outbox delivered')
+      } catch (error) {
+        log.error(describeErrorForLog(error), 'outbox delivery failed')
+      }
+    })
+  }
+  tick()
+  const timer = setInterval(tick, 15_000)
+  return {
+    stop: async () => {
+      clearInterval(timer)
+      await running
+      smtp.close()
+    },
   }
 }

@@ -16,8 +16,16 @@ import { insertFamily, insertPeople, type StoredPerson } from '../storage/famili
 import { insertContactSessions, insertRooms, type Room } from '../storage/sessions.ts'
 import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
+import { issueInvitation } from './invitations.ts'
+
+/** Who a demo centre's coordinator invitation is for: a reserved, undeliverable domain. */
+export function demoCoordinatorEmail(slug: string): string {
+  return `coordinator@${slug}.haven.invalid`
+}
 
 export interface DemoCentreSummary {
+  /** The one-time link for the demo coordinator to set a password (also in the outbox). */
+  coordinatorLink: string
   centre: Centre
   families: number
   people: number
@@ -130,5 +138,16 @@ async function writeDemoCentre(
       createdAt: now,
     })),
   )
-  return { centre, families: familyIds.length, people, sessions: plan.sessions.length }
+  // No default accounts, even in the demo: the coordinator sets their own password.
+  const invitation = await issueInvitation(ctx, trx, centre, undefined, {
+    email: demoCoordinatorEmail(plan.slug),
+    roles: ['coordinator'],
+  })
+  return {
+    centre,
+    families: familyIds.length,
+    people,
+    sessions: plan.sessions.length,
+    coordinatorLink: invitation.link,
+  }
 }

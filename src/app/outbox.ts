@@ -1,13 +1,19 @@
 import type { Db } from '../storage/database.ts'
-import { insertMessage, listUnsentMessages, markMessageSent } from '../storage/outbox.ts'
+import {
+  insertMessage,
+  listUnsentMessages,
+  markMessageSent,
+  recordDeliveryAttempt,
+} from '../storage/outbox.ts'
 import type { AppContext } from './context.ts'
 import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 
 /**
  * Messages to people (invitations, password resets) go through an outbox written in the
  * same transaction as the action. Bodies may hold a one-time link, so they are sealed under
- * the master key and erased once delivered. Delivery: `haven outbox deliver` prints them
- * (the demo and a machine without mail); SMTP delivery is a later step (see the issue note).
+ * the master key and erased once delivered. Delivery: by SMTP from the server when
+ * HAVEN_SMTP_URL is set (src/app/smtp.ts); otherwise `haven outbox deliver` prints them
+ * (the demo, or a machine without mail).
  */
 export async function queueMessage(
   ctx: AppContext,
@@ -32,19 +38,29 @@ export interface OutgoingMessage {
   body: string
 }
 
-/** Hands every unsent message to `deliver`, marking each sent (and erasing its body) after. */
+/**
+ * Hands every unsent message to `deliver`, marking each sent (and erasing its body) after.
+ * A message that fails is counted as an attempt and tried again next time; the others go on.
+ */
 export async function deliverOutbox(
   ctx: AppContext,
   deliver: (message: OutgoingMessage) => Promise<void>,
-): Promise<number> {
+): Promise<{ delivered: number; failed: number }> {
   let delivered = 0
+  let failed = 0
   for (const message of await listUnsentMessages(ctx.db)) {
     const body = message.bodyCiphertext
       ? openWithMasterKey(ctx.masterKey, 'outbox', message.bodyCiphertext).toString('utf8')
       : ''
-    await deliver({ recipient: message.recipient, subject: message.subject, body })
+    try {
+      await deliver({ recipient: message.recipient, subject: message.subject, body })
+    } catch {
+      await recordDeliveryAttempt(ctx.db, message.id)
+      failed += 1
+      continue
+    }
     await markMessageSent(ctx.db, message.id, ctx.now().toISOString())
     delivered += 1
   }
-  return delivered
+  return { delivered, failed }
 }

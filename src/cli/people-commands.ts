@@ -168,7 +168,7 @@ const outboxCommand: Command = {
   options: {},
   async run(_values, _positionals, io) {
     return withHaven(io, async (haven) => {
-      const count = await deliverOutbox(haven.ctx, (message) => {
+      const { delivered: count } = await deliverOutbox(haven.ctx, (message) => {
         io.out(`To: ${message.recipient}\nSubject: ${message.subject}\n\n${message.body}\n---`)
         return Promise.resolve()
       })

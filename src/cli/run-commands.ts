@@ -29,6 +29,12 @@ export const serveCommand: Command = {
     const where =
       effective.databaseUrl === undefined ? `SQLite in ${effective.dataDir}` : 'PostgreSQL'
     io.err(`Haven ${HAVEN_VERSION} is running at ${server.url} (${where}). Press Ctrl+C to stop.`)
+    if (server.demo) {
+      io.err(
+        `A demo centre of synthetic data was created. Set up its coordinator (${server.demo.email}) here; the link works once, for 72 hours:`,
+      )
+      io.err(server.demo.link)
+    }
     const signal = await io.stopSignal
     log.info({ signal }, 'stopping')
     await server.close()
@@ -154,7 +160,7 @@ export const demoCreateCommand: Command = {
           : await createDemoCentre(haven.ctx, options)
       io.out(
         made
-          ? `Created demo centre "${made.centre.slug}": ${made.families} families, ${made.people} people, ${made.sessions} sessions.`
+          ? `Created demo centre "${made.centre.slug}": ${made.families} families, ${made.people} people, ${made.sessions} sessions.\nSet up its coordinator (works once, for 72 hours): ${made.coordinatorLink}`
           : 'The database already holds a centre; no demo centre was made.',
       )
       return 0
