@@ -145,8 +145,10 @@ describe('haven serve', () => {
     const home = await (await fetch(`${served.url}/`)).text()
     assert.match(home, /Demo Contact Centre/)
     assert.match(served.stderr(), /is running at http:\/\/127\.0\.0\.1:\d+/)
-    const link = /http:\/\/127\.0\.0\.1:[1-9]\d*\/invitations\/[A-Za-z0-9_-]{43}/.exec(served.stderr())?.[0]
-    assert.ok(link, 'the demo coordinator\'s one-time link is printed')
+    const link = /http:\/\/127\.0\.0\.1:[1-9]\d*\/invitations\/[A-Za-z0-9_-]{43}/.exec(
+      served.stderr(),
+    )?.[0]
+    assert.ok(link, "the demo coordinator's one-time link is printed")
     const invitation = await fetch(`${served.url}/api/invitations/${link.split('/').pop() ?? ''}`)
     assert.deepEqual(((await invitation.json()) as { roles: string[] }).roles, ['coordinator'])
     assert.equal(await served.stop(), 0)

@@ -13,6 +13,7 @@ import {
 } from '../storage/invitations.ts'
 import { assertCanManageMembers, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
+import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
 import { queueMessage } from './outbox.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
@@ -40,7 +41,7 @@ export async function inviteMember(
   request: InvitationRequest,
 ): Promise<IssuedInvitation> {
   assertCanManageMembers(actor)
-  return ctx.db.transaction().execute(async (trx) => {
+  return inCentre(ctx, actor.centreId, async (trx) => {
     const centre = await findCentre(trx, actor.centreId)
     if (!centre) throw new HavenError('not_found', 'no such centre')
     return issueInvitation(ctx, trx, centre, actor.accountId, request)

@@ -13,6 +13,7 @@ import { endAccountSessions, endCentreSessions } from '../storage/auth-sessions.
 import { setSecondFactorRequiredForAll } from '../storage/centres.ts'
 import { assertCanManageMembers, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
+import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
 import { parseRoles } from './invitations.ts'
 
@@ -30,10 +31,10 @@ export interface Member {
 /** The people of the actor's centre and their roles there (coordinator only, for now). */
 export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member[]> {
   assertCanManageMembers(actor)
-  const [accounts, roles] = await Promise.all([
-    listAccountsOfCentre(ctx.db, actor.centreId),
-    listRolesOfCentre(ctx.db, actor.centreId),
-  ])
+  const { accounts, roles } = await inCentre(ctx, actor.centreId, async (trx) => ({
+    accounts: await listAccountsOfCentre(trx, actor.centreId),
+    roles: await listRolesOfCentre(trx, actor.centreId),
+  }))
   return accounts.map((account) => {
     const own = roles.filter((role) => role.accountId === account.id)
     const referrer = own.find((role) => role.role === 'referrer')
@@ -77,7 +78,7 @@ export async function changeMemberRoles(
   assertCanManageMembers(actor)
   const roles = parseRoles(requested)
   const now = ctx.now()
-  return ctx.db.transaction().execute(async (trx) => {
+  return inCentre(ctx, actor.centreId, async (trx) => {
     const current = (await listRolesInCentre(trx, actor.centreId, accountId))
       .map((row) => row.role)
       .filter(isRole)
@@ -153,7 +154,7 @@ export async function setMemberDisabled(
   const account = await findAccount(ctx.db, accountId)
   if (!account) throw new HavenError('not_found', 'no such person in this centre')
   const now = ctx.now()
-  await ctx.db.transaction().execute(async (trx) => {
+  await inCentre(ctx, actor.centreId, async (trx) => {
     await updateAccount(trx, accountId, { isDisabled }, now.toISOString())
     const ended = isDisabled
       ? await endAccountSessions(trx, accountId, now.toISOString(), 'account_disabled')
@@ -178,7 +179,7 @@ export async function endMemberSessions(
   assertCanManageMembers(actor)
   await memberOfCentre(ctx, actor, accountId)
   const now = ctx.now()
-  return ctx.db.transaction().execute(async (trx) => {
+  return inCentre(ctx, actor.centreId, async (trx) => {
     const ended = await endAccountSessions(
       trx,
       accountId,
@@ -202,7 +203,7 @@ export async function endMemberSessions(
 export async function endAllSessions(ctx: AppContext, actor: Actor): Promise<number> {
   assertCanManageMembers(actor)
   const now = ctx.now()
-  return ctx.db.transaction().execute(async (trx) => {
+  return inCentre(ctx, actor.centreId, async (trx) => {
     const ended = await endCentreSessions(
       trx,
       actor.centreId,
@@ -229,7 +230,7 @@ export async function setSecondFactorForAll(
 ): Promise<void> {
   assertCanManageMembers(actor)
   const now = ctx.now()
-  await ctx.db.transaction().execute(async (trx) => {
+  await inCentre(ctx, actor.centreId, async (trx) => {
     await setSecondFactorRequiredForAll(trx, actor.centreId, required)
     await recordEvent(trx, {
       type: 'centre.second_factor_policy',

@@ -78,9 +78,12 @@ export async function createScratchDatabase(dialect: DialectName): Promise<Scrat
     }
   }
   const name = `haven_t_${randomBytes(6).toString('hex')}`
-  await adminQuery(`create database ${name}`)
+  await ensureAppRole()
+  await adminQuery(`create database ${name} owner ${APP_ROLE}`)
   const url = new URL(POSTGRES_ADMIN_URL)
   url.pathname = `/${name}`
+  url.username = APP_ROLE
+  url.password = APP_ROLE_PASSWORD
   return {
     dialect,
     dataDir,
@@ -91,6 +94,32 @@ export async function createScratchDatabase(dialect: DialectName): Promise<Scrat
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * Haven's tests connect as an ordinary role that owns its database, as a deployment should:
+ * a superuser would bypass row-level security.
+ */
+const APP_ROLE = 'haven_app_test'
+const APP_ROLE_PASSWORD = 'haven-app-test'
+let appRole: Promise<void> | undefined
+
+function ensureAppRole(): Promise<void> {
+  appRole ??= (async () => {
+    try {
+      await adminQuery(
+        `create role ${APP_ROLE} login nosuperuser nobypassrls password '${APP_ROLE_PASSWORD}'`,
+      )
+    } catch (error) {
+      // Another test process made it first.
+      if (
+        (error as { code?: string }).code !== '42710' &&
+        (error as { code?: string }).code !== '23505'
+      )
+        throw error
+    }
+  })()
+  return appRole
 }
 
 async function adminQuery(text: string): Promise<void> {

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
 import * as accounts from './0002-accounts.ts'
+import * as rowLevelSecurity from './0003-row-level-security.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -9,4 +10,5 @@ import * as accounts from './0002-accounts.ts'
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
   '0002-accounts': accounts,
+  '0003-row-level-security': rowLevelSecurity,
 }

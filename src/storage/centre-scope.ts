@@ -1,0 +1,13 @@
+import { PostgresAdapter, sql } from 'kysely'
+import type { Db } from './database.ts'
+
+/**
+ * Scopes the rest of the transaction to one centre: on PostgreSQL, row-level security then
+ * hides and refuses every row of any other centre (migration 0003). On SQLite, a no-op: the
+ * centre condition every storage function takes is the wall there.
+ */
+export async function scopeToCentre(trx: Db, centreId: string): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select set_config('haven.centre_id', ${centreId}, true)`.execute(trx)
+  }
+}
