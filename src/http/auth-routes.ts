@@ -13,7 +13,7 @@ import {
   verifySecondFactor,
 } from '../app/second-factor.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
-import { signIn, signOut } from '../app/sign-in.ts'
+import { requireFullSession, signIn, signOut } from '../app/sign-in.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
 import {
   clearSessionCookie,
@@ -122,8 +122,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
 
   api.post('/api/me/password', async (c) => {
     const view = requireSession(c)
-    if (view.session.isSecondFactorPending)
-      return c.json({ error: { code: 'unauthenticated', message: 'finish signing in first' } }, 401)
+    requireFullSession(view)
     const body = await readJson(c, passwordBody)
     await changePassword(ctx, view, body)
     clearSessionCookie(c, options.isBehindTls)

@@ -165,6 +165,50 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal((await coordinator.client.json('GET', '/api/auth/session')).status, 200)
       }))
 
+    it("changes one's own password with the current one, ending every session", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock())
+        const app = testApp(ctx)
+        const { centreId } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        const other = new Client(app)
+        await other.signIn('ashbury', volunteer.email, PASSWORD)
+        const wrong = await volunteer.client.json<{ error: { field: string } }>(
+          'POST',
+          '/api/me/password',
+          { currentPassword: 'not my password', newPassword: 'a brand new passphrase' },
+        )
+        assert.equal(wrong.status, 400)
+        assert.equal(wrong.body.error.field, 'currentPassword')
+        const weak = await volunteer.client.json<{ error: { field: string } }>(
+          'POST',
+          '/api/me/password',
+          { currentPassword: PASSWORD, newPassword: 'qwerty123' },
+        )
+        assert.equal(weak.body.error.field, 'newPassword')
+        assert.equal(
+          (
+            await volunteer.client.call('POST', '/api/me/password', {
+              currentPassword: PASSWORD,
+              newPassword: 'a brand new passphrase',
+            })
+          ).status,
+          204,
+        )
+        assert.equal((await other.json('GET', '/api/auth/session')).status, 401)
+        assert.equal(
+          (await new Client(app).signIn('ashbury', volunteer.email, PASSWORD)).status,
+          401,
+        )
+        assert.equal(
+          (await new Client(app).signIn('ashbury', volunteer.email, 'a brand new passphrase'))
+            .status,
+          200,
+        )
+      }))
+
     it('can require a second factor of every role', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const ctx = testContext(database, new TestClock())
