@@ -32,3 +32,18 @@ function parse(date: string): Date {
   if (!isIsoDate(date)) throw new RangeError(`not a calendar date: ${date}`)
   return new Date(`${date}T00:00:00Z`)
 }
+
+/**
+ * The same day some months later; when that month is shorter, its last day
+ * (31 January + 1 month = 28 or 29 February), as UK GDPR's "one calendar month" is read.
+ */
+export function addMonths(date: string, months: number): string {
+  const value = parse(date)
+  const day = value.getUTCDate()
+  const target = new Date(Date.UTC(value.getUTCFullYear(), value.getUTCMonth() + months, 1))
+  const lastDay = new Date(
+    Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0),
+  ).getUTCDate()
+  target.setUTCDate(Math.min(day, lastDay))
+  return target.toISOString().slice(0, 10)
+}

@@ -1,0 +1,167 @@
+import { createHash } from 'node:crypto'
+import { canonicalJson } from '../audit-chain.ts'
+import type { ClauseId } from './clauses.ts'
+import type { Decision, Obligation, PolicyRef } from './decision.ts'
+import { validatePolicy, type PolicyDocument, type PolicyParameters } from './document.ts'
+import type { Action, PolicyRequest } from './request.ts'
+import { RULES, type Rule } from './rules.ts'
+import { retentionVerdict } from './retention.ts'
+
+/** A validated policy with its rules indexed by action and resource type. */
+export interface CompiledPolicy {
+  ref: PolicyRef
+  parameters: PolicyParameters
+  index: ReadonlyMap<string, readonly Rule[]>
+}
+
+export class InvalidPolicyError extends Error {
+  override name = 'InvalidPolicyError'
+}
+
+/** The content hash of a policy document: SHA-256 of its canonical JSON. */
+export function policyHash(policy: PolicyDocument): string {
+  return createHash('sha256').update(canonicalJson(policy)).digest('hex')
+}
+
+/**
+ * Validates and compiles a policy. A document that fails validation is never used: this
+ * throws, naming the first problem's path.
+ */
+export function compilePolicy(document: unknown, rules: readonly Rule[] = RULES): CompiledPolicy {
+  const validated = validatePolicy(document)
+  if (!validated.ok) {
+    const first = validated.problems[0]
+    throw new InvalidPolicyError(`invalid policy: ${first?.path ?? ''}: ${first?.message ?? ''}`)
+  }
+  const policy = validated.policy
+  const index = new Map<string, Rule[]>()
+  for (const rule of rules) {
+    for (const resource of rule.resources ?? ['*']) {
+      const key = `${rule.action}:${resource}`
+      const list = index.get(key) ?? []
+      list.push(rule)
+      index.set(key, list)
+    }
+  }
+  return {
+    ref: { id: policy.id, version: policy.version, hash: policyHash(policy) },
+    parameters: policy.parameters,
+    index,
+  }
+}
+
+const DEFAULT_CLAUSE: Readonly<Record<Action, ClauseId>> = {
+  read: 'NDX',
+  reveal: 'CONTACT',
+  export: 'NDX',
+  disclose: 'NDX',
+  book_assessment: 'ASSESS',
+  assign: 'CHECKS',
+  dispose: 'RETAIN',
+  subject_access: 'SAR',
+  ask_guidance: 'GUIDE',
+  rectify: 'DPA',
+  publish_policy: 'REVIEW',
+  record_review: 'REVIEW',
+  acknowledge_policy: 'AWARE',
+}
+
+/**
+ * Decides a request under a compiled policy. Only the rules indexed under the request's
+ * action and resource type are evaluated. Deny by default; any forbid beats every permit;
+ * a rule that throws makes the decision a deny that reports the error.
+ */
+export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision {
+  const resource = 'resource' in request ? request.resource.type : '*'
+  const rules = [
+    ...(policy.index.get(`${request.action}:${resource}`) ?? []),
+    ...(resource === '*' ? [] : (policy.index.get(`${request.action}:*`) ?? [])),
+  ]
+  const permits: Rule[] = []
+  const forbids: { rule: Rule; reason: string }[] = []
+  const errors: { rule: Rule; message: string }[] = []
+  for (const rule of rules) {
+    try {
+      const verdict = rule.evaluate(request, policy.parameters)
+      if (verdict === undefined) continue
+      if (rule.effect === 'forbid') forbids.push({ rule, reason: verdict.reason ?? rule.clause })
+      else permits.push(rule)
+    } catch (error) {
+      errors.push({
+        rule,
+        message: `${rule.clause}: ${error instanceof Error ? error.message : 'error'}`,
+      })
+    }
+  }
+  const retention =
+    request.action === 'dispose'
+      ? retentionVerdict(policy.parameters, request.record, request.today)
+      : undefined
+  const extra = retention ? { retention } : {}
+  if (errors.length > 0) {
+    return {
+      effect: 'deny',
+      clauses: unique(errors.map((e) => e.rule.clause)),
+      reasons: ['a clause could not be evaluated'],
+      errors: errors.map((e) => e.message),
+      policy: policy.ref,
+      ...extra,
+    }
+  }
+  if (forbids.length > 0) {
+    return {
+      effect: 'deny',
+      clauses: unique(forbids.map((f) => f.rule.clause)),
+      reasons: forbids.map((f) => f.reason),
+      errors: [],
+      policy: policy.ref,
+      ...extra,
+    }
+  }
+  if (permits.length === 0) {
+    return {
+      effect: 'deny',
+      clauses: [DEFAULT_CLAUSE[request.action]],
+      reasons: ['no clause of the policy permits this'],
+      errors: [],
+      policy: policy.ref,
+      ...extra,
+    }
+  }
+  const redact = intersectRedactions(
+    permits.map((rule) => rule.redact?.(request, policy.parameters) ?? []),
+  )
+  const clauses = unique(permits.map((rule) => rule.clause))
+  const field = request.action === 'read' ? request.resource.field : undefined
+  if (field !== undefined && redact.includes(field)) {
+    return {
+      effect: 'deny',
+      clauses,
+      reasons: [`the field ${field} is not shown to this reader`],
+      errors: [],
+      policy: policy.ref,
+      ...extra,
+    }
+  }
+  const obligations = uniqueObligations(
+    permits.flatMap((rule) => rule.obligations?.(request, policy.parameters) ?? []),
+  )
+  return { effect: 'permit', clauses, obligations, redact, policy: policy.ref, ...extra }
+}
+
+/** Where several clauses permit, a field stays hidden only if every one of them hides it. */
+function intersectRedactions(lists: string[][]): string[] {
+  const [first, ...rest] = lists
+  if (!first) return []
+  return first.filter((field) => rest.every((list) => list.includes(field))).sort()
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)]
+}
+
+function uniqueObligations(obligations: Obligation[]): Obligation[] {
+  const seen = new Map<string, Obligation>()
+  for (const obligation of obligations) seen.set(JSON.stringify(obligation), obligation)
+  return [...seen.values()]
+}

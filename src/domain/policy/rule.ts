@@ -1,0 +1,37 @@
+import type { Role } from '../roles.ts'
+import type { ClauseId } from './clauses.ts'
+import type { Obligation } from './decision.ts'
+import type { PolicyParameters } from './document.ts'
+import type { Action, PolicyRequest, ResourceType } from './request.ts'
+
+/**
+ * One clause's rule for one action: permit or forbid. `evaluate` returns undefined when the
+ * rule does not apply, or a match (with the reason, for a forbid). Rules are indexed by
+ * action and resource type (`resources`, or every resource when absent).
+ */
+export interface Rule {
+  clause: ClauseId
+  action: Action
+  resources?: readonly ResourceType[]
+  effect: 'permit' | 'forbid'
+  /** What the rule says, for docs/POLICY.md and the coverage test. */
+  says: string
+  evaluate(request: PolicyRequest, parameters: PolicyParameters): { reason?: string } | undefined
+  obligations?(request: PolicyRequest, parameters: PolicyParameters): Obligation[]
+  redact?(request: PolicyRequest, parameters: PolicyParameters): string[]
+}
+
+export const WORKER_ROLES: readonly Role[] = ['coordinator', 'staff', 'volunteer']
+
+export function hasAnyRole(roles: readonly Role[], wanted: readonly Role[]): boolean {
+  return roles.some((role) => wanted.includes(role))
+}
+
+export function names(roles: readonly string[]): string {
+  const words = roles.map((role) => role.replaceAll('_', ' '))
+  if (words.length <= 1) return words.join('')
+  return `${words.slice(0, -1).join(', ')} or ${words.at(-1) ?? ''}`
+}
+
+export const match = (reason?: string): { reason?: string } =>
+  reason === undefined ? {} : { reason }
