@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { CLAUSE_IDS } from './clauses.ts'
+import { renderPolicyHtml, renderPolicyMarkdown } from './render.ts'
+import { PRESET_NAMES, preset } from './presets.ts'
+import { describeChanges, isReviewOverdue, nextReviewDue } from './review.ts'
+
+const md = Object.fromEntries(
+  PRESET_NAMES.map((name) => [name, renderPolicyMarkdown(preset(name))]),
+)
+
+describe('the policy as a document (AWARE)', () => {
+  it('renders every preset with every clause the policy has', () => {
+    for (const name of PRESET_NAMES) {
+      const text = md[name] ?? ''
+      assert.match(text, /^# .+: Confidentiality Policy\n/)
+      assert.ok(text.includes(preset(name).centreName))
+      for (const heading of [
+        'Keeping family details private',
+        'No reports for court',
+        'Attendance',
+        "A parent's address",
+        'When confidentiality must be broken',
+        'Assessments',
+        'Checks on our workers',
+        'Keeping information secure',
+        'How long we keep information',
+        'Everyone can read this policy',
+        'Review',
+      ]) {
+        assert.ok(text.includes(heading), `${name}: ${heading}`)
+      }
+    }
+  })
+
+  const differences: [string, (text: string) => boolean, string[]][] = [
+    ['five years', (t) => t.includes('not been used for five years'), ['birmingham']],
+    [
+      'three years',
+      (t) => t.includes('not been used for three years'),
+      ['cordomus', 'st-marys', 'chichester', 'preston'],
+    ],
+    [
+      'the accident book kept',
+      (t) => t.includes('the accident book'),
+      ['cordomus', 'st-marys', 'chichester', 'birmingham'],
+    ],
+    ['enhanced checks', (t) => t.includes('at the enhanced level'), ['birmingham']],
+    [
+      'CAFCASS as a recipient',
+      (t) => t.includes('CAFCASS or other agencies for children'),
+      ['birmingham'],
+    ],
+    ['"required by law"', (t) => t.includes('unless the law requires it'), ['chichester']],
+    ['explicit permission', (t) => t.includes("parent's explicit permission"), ['chichester']],
+    [
+      'the Management Team approves assessments in contact rooms',
+      (t) => t.includes('in our contact rooms unless a member of the Management Team'),
+      ['birmingham'],
+    ],
+    ['the criminal records check', (t) => t.includes('Criminal Records Bureau'), ['preston']],
+    ['staff bound (not volunteers)', (t) => t.includes('Our staff do not discuss'), ['st-marys']],
+    ['workers sign', (t) => t.includes('Each worker signs each new version'), ['st-marys']],
+    ['family court proceedings', (t) => t.includes('family court proceedings'), ['chichester']],
+    ['the violent-crime exemption', (t) => t.includes('prevent violent crime'), ['preston']],
+    ['children may ask up to 25', (t) => t.includes('up to the age of 25'), ['birmingham']],
+    ['a version history', (t) => t.includes('history of every version'), ['birmingham']],
+  ]
+  for (const [what, test, centres] of differences) {
+    it(`says ${what} for ${centres.join(', ')} only`, () => {
+      for (const name of PRESET_NAMES)
+        assert.equal(test(md[name] ?? ''), centres.includes(name), name)
+    })
+  }
+
+  it('renders HTML with an anchor per clause and everything escaped', () => {
+    const policy = preset('cordomus')
+    policy.centreName = 'Ashbury <script>alert(1)</script> & Co'
+    const html = renderPolicyHtml(policy)
+    assert.ok(!html.includes('<script>'))
+    assert.ok(html.includes('Ashbury &lt;script&gt;'))
+    for (const clause of CLAUSE_IDS.filter((c) => c !== 'DPA' && c !== 'SAR'))
+      assert.ok(html.includes(`id="clause-${clause.toLowerCase()}"`), clause)
+  })
+})
+
+describe('review (REVIEW)', () => {
+  it('falls due twelve months after the last review, at the month end when need be', () => {
+    assert.equal(nextReviewDue('2025-11-21', 12), '2026-11-21')
+    assert.equal(nextReviewDue('2024-02-29', 12), '2025-02-28')
+    assert.equal(isReviewOverdue('2025-11-21', 12, '2026-11-21'), false)
+    assert.equal(isReviewOverdue('2025-11-21', 12, '2026-11-22'), true)
+  })
+
+  it('describes the difference between two versions in words', () => {
+    const before = preset('cordomus')
+    const after = preset('cordomus')
+    after.version = 2
+    after.parameters.retention.years = 5
+    after.parameters.exceptions.recipients = ['childrens_services', 'police', 'cafcass']
+    after.parameters.checks.level = 'enhanced'
+    assert.deepEqual(describeChanges(before, after), [
+      'The level of worker check: standard → enhanced.',
+      'Who may receive a safeguarding disclosure: childrens services, police → childrens services, police, cafcass.',
+      'Years before unused information is destroyed: 3 → 5.',
+    ])
+    assert.deepEqual(describeChanges(before, preset('cordomus')), [])
+  })
+})

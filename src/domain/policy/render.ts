@@ -1,0 +1,216 @@
+import { escapeText } from './text.ts'
+import type { PolicyDocument, PolicyParameters } from './document.ts'
+import type { ClauseId } from './clauses.ts'
+
+/**
+ * The policy as a document people read (AWARE), written from the parameters in Haven's own
+ * words. Where centres differ, the text differs: three or five years, the accident book,
+ * enhanced checks, CAFCASS as a recipient, "required by law", who approves an assessment.
+ */
+export interface PolicyText {
+  title: string
+  intro: string[]
+  items: { clause: ClauseId; heading: string; text: string }[]
+  closing: string[]
+}
+
+const list = (items: readonly string[]): string => {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
+}
+const orList = (items: readonly string[]): string =>
+  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}`
+
+const ROLE_WORDS: Record<string, string> = {
+  coordinator: 'the coordinator',
+  chair: 'the Chair of the Management Committee',
+  management: 'a member of the Management Team',
+  staff: 'staff',
+  volunteer: 'volunteers',
+  referrer: 'referrers',
+  parent: 'parents',
+}
+const RECIPIENT_WORDS: Record<string, string> = {
+  childrens_services: "Children's Services",
+  police: 'the police',
+  cafcass: 'CAFCASS',
+  other_child_agency: 'other agencies for children',
+}
+const CATEGORY_WORDS: Record<string, string> = {
+  accident_book: 'the accident book',
+  referral: 'referral records',
+  safeguarding: 'safeguarding records',
+  child_protection: 'child protection records',
+  family_record: 'family records',
+  session_record: 'session records',
+  worker_record: 'worker records',
+  check_result: 'check results',
+  incident: 'incident records',
+  disclosure_register: 'the disclosure register',
+  consent: 'consent records',
+  guidance_request: 'guidance requests',
+}
+const NUMBERS = [
+  'no',
+  'one',
+  'two',
+  'three',
+  'four',
+  'five',
+  'six',
+  'seven',
+  'eight',
+  'nine',
+  'ten',
+]
+const years = (n: number): string => `${NUMBERS[n] ?? String(n)} year${n === 1 ? '' : 's'}`
+const roles = (values: readonly string[]): string =>
+  orList(values.map((role) => ROLE_WORDS[role] ?? role))
+const GROUP_WORDS: Record<string, string> = {
+  ...ROLE_WORDS,
+  chair: 'the Chair',
+  management: 'the Management Team',
+}
+/** Roles as a group that all do something: "the coordinator and the Chair". */
+const group = (values: readonly string[]): string =>
+  list(values.map((role) => GROUP_WORDS[role] ?? role))
+const AT_RISK_WORDS: Record<string, string> = {
+  users: 'anyone using the centre',
+  volunteers: 'a volunteer',
+  staff: 'a member of staff',
+}
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+const workers = (p: PolicyParameters): string =>
+  list(p.confidentiality.bound.map((kind) => (kind === 'volunteer' ? 'volunteers' : 'staff')))
+
+export function policyText(policy: PolicyDocument): PolicyText {
+  const p = policy.parameters
+  const kept = p.retention.keptIndefinitely.map((category) => CATEGORY_WORDS[category] ?? category)
+  const checkName =
+    p.checks.kind === 'crb'
+      ? 'a criminal records check (Criminal Records Bureau, now the DBS)'
+      : 'a check by the Disclosure and Barring Service (DBS)'
+  const when = {
+    starting: 'before they start',
+    taking_up_post: 'before taking up post',
+    appointment: 'before appointment',
+    becoming_full_volunteer: 'before becoming a full volunteer',
+  }[p.checks.before]
+  const items: PolicyText['items'] = [
+    {
+      clause: 'NDX',
+      heading: 'Keeping family details private',
+      text: `Our ${workers(p)} do not discuss or pass on anything about a family outside the centre. Family information leaves the centre only through a recorded decision, and only ${roles(p.confidentiality.exportRoles)} can export or print it.`,
+    },
+    {
+      clause: 'GUIDE',
+      heading: 'Asking for guidance',
+      text: `A worker who needs to talk a situation through asks ${roles(p.guidance.answeredBy)}, privately, inside Haven${p.guidance.isExplicit ? ', as our policy expressly asks' : ''}.`,
+    },
+    {
+      clause: 'NOREPORT',
+      heading: 'No reports for court',
+      text: `We do not write or give verbal reports for ${p.reports.refusedFor === 'family_court_proceedings' ? 'family court proceedings' : 'any family proceedings'}. If asked for information for proceedings, we give the dates and times of attendance at most.`,
+    },
+    {
+      clause: 'ATTEND',
+      heading: 'Attendance',
+      text: `The agency that referred a family may ask for the dates and times the family attended, cancelled or did not attend. We send these to the agency's verified contact and record that we did.${p.attendance.nothingElseUnlessException ? ' We give referring agencies nothing else, unless one of the exceptions below applies.' : ''}`,
+    },
+    {
+      clause: 'CONTACT',
+      heading: "A parent's address and phone number",
+      text: `We never give a parent's address or telephone number to anyone, their former partner included, or to any agency, without that parent's ${p.contactDetails.isExplicitPermission ? 'explicit ' : ''}permission${p.contactDetails.hasRequiredByLaw ? ', unless the law requires it; then we record the legal basis, such as a court order' : ''}. Only ${roles(p.contactDetails.revealRoles)} can see them, giving a reason each time.`,
+    },
+    {
+      clause: 'EXCEPT',
+      heading: 'When confidentiality must be broken',
+      text: `If we believe a child is at risk of harm, or ${orList(p.exceptions.violenceRiskTo.map((g) => AT_RISK_WORDS[g] ?? g))} is at risk of physical violence, ${roles(p.exceptions.authorisedBy)} may pass on what is needed to ${orList(p.exceptions.recipients.map((r) => RECIPIENT_WORDS[r] ?? r))}${p.exceptions.requiresSecondSignOff ? ', with a second person agreeing' : ''}. We record why, when and what was shared${p.exceptions.notify.length > 0 ? `, and tell ${roles(p.exceptions.notify)}` : ''}.`,
+    },
+    {
+      clause: 'ASSESS',
+      heading: 'Assessments at the centre',
+      text: `Solicitors, CAFCASS officers, social workers and other agencies do not assess families ${p.assessments.place === 'contact_rooms' ? 'in our contact rooms' : 'on our premises'} unless ${roles(p.assessments.approvedBy)} has agreed to it beforehand.`,
+    },
+    {
+      clause: 'CHECKS',
+      heading: 'Checks on our workers',
+      text: `Everyone who works with families has ${checkName} at ${p.checks.level === 'enhanced' ? 'the enhanced level' : `the ${p.checks.level} level or higher`}, ${when}, renewed every ${years(Math.round(p.checks.renewalMonths / 12))}. Only ${group(p.checks.resultsVisibleTo)} see the results.`,
+    },
+    {
+      clause: 'SECURE',
+      heading: 'Keeping information secure',
+      text: `All information about families and workers is kept secure: protected details are encrypted, ${group(p.security.secondFactorRoles)} sign in with a second factor, and every look at protected information is recorded.`,
+    },
+    {
+      clause: 'RETAIN',
+      heading: 'How long we keep information',
+      text: `Information that has not been used for ${years(p.retention.years)} is destroyed securely${kept.length > 0 ? `, except ${list(kept)}, which we keep indefinitely${p.retention.reasonKept ? ` because ${p.retention.reasonKept}` : ''}` : ''}.`,
+    },
+    {
+      clause: 'AWARE',
+      heading: 'Everyone can read this policy',
+      text: `${capitalise(list(p.awareness.audiences.map((a) => ({ users: 'families using the centre', referrers: 'referrers', volunteers: 'volunteers', staff: 'staff' })[a])))} are told about this policy and can read it at any time.${p.awareness.workersSign ? ' Each worker signs each new version.' : ''}`,
+    },
+    {
+      clause: 'REVIEW',
+      heading: 'Review',
+      text: `We review this policy every ${p.review.intervalMonths === 12 ? 'year' : `${p.review.intervalMonths} months`} and update it when needed${p.review.keepsVersionHistory ? ', keeping a history of every version' : ''}.`,
+    },
+  ]
+  if (p.dataProtection.statement !== 'none') {
+    items.push({
+      clause: 'DPA',
+      heading: 'Data protection',
+      text:
+        p.dataProtection.statement === 'explicit'
+          ? 'We collect only what we need, fairly and lawfully; keep it accurate and no longer than necessary; keep it secure; respect the rights of the people it is about; and do not send it abroad without proper safeguards.'
+          : 'This policy is read together with our Data Protection Policy.',
+    })
+  }
+  if (p.subjectAccess.statement !== 'none') {
+    items.push({
+      clause: 'SAR',
+      heading: 'Seeing what we hold about you',
+      text: `You may ask what information we hold about you, and we will answer within a month.${p.subjectAccess.hasViolentCrimeExemption ? ' Information we hold to prevent violent crime may be withheld.' : ''}${p.subjectAccess.childrenMayAskUntilAge ? ` Children may ask for their information up to the age of ${p.subjectAccess.childrenMayAskUntilAge}.` : ''}`,
+    })
+  }
+  return {
+    title: `${policy.centreName}: Confidentiality Policy`,
+    intro: [
+      `${policy.centreName} knows that contact between children and their families needs strict confidentiality. Everyone who works here keeps to this policy.`,
+    ],
+    items,
+    closing: [`Version ${policy.version}, adopted ${policy.adopted}.`],
+  }
+}
+
+export function renderPolicyMarkdown(policy: PolicyDocument): string {
+  const text = policyText(policy)
+  return [
+    `# ${text.title}`,
+    '',
+    ...text.intro,
+    '',
+    ...text.items.map((item, i) => `${i + 1}. **${item.heading}.** ${item.text}`),
+    '',
+    ...text.closing,
+    '',
+  ].join('\n')
+}
+
+/** A fragment (no <html>): the page that shows it supplies the frame. */
+export function renderPolicyHtml(policy: PolicyDocument): string {
+  const text = policyText(policy)
+  return [
+    `<h1>${escapeText(text.title)}</h1>`,
+    ...text.intro.map((line) => `<p>${escapeText(line)}</p>`),
+    '<ol class="policy">',
+    ...text.items.map(
+      (item) =>
+        `  <li id="clause-${item.clause.toLowerCase()}"><strong>${escapeText(item.heading)}.</strong> ${escapeText(item.text)}</li>`,
+    ),
+    '</ol>',
+    ...text.closing.map((line) => `<p>${escapeText(line)}</p>`),
+  ].join('\n')
+}
