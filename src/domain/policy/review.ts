@@ -69,10 +69,10 @@ function flatten(value: unknown, prefix: string, out: Map<string, unknown>): voi
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing'
-  if (Array.isArray(value))
-    return value.length === 0 ? 'none' : value.map((v) => String(v).replaceAll('_', ' ')).join(', ')
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map(show).join(', ')
   if (typeof value === 'boolean') return value ? 'yes' : 'no'
-  return String(value).replaceAll('_', ' ')
+  if (typeof value === 'string') return value.replaceAll('_', ' ')
+  return JSON.stringify(value)
 }
 
 /** What changed from one version to the next, one sentence per changed parameter. */
