@@ -8,6 +8,8 @@ export interface CliIo {
   err: (line: string) => void
   /** Resolves when the process is asked to stop (SIGINT, SIGTERM). */
   stopSignal: Promise<string>
+  /** All of standard input, as text. */
+  readStdin: () => Promise<string>
 }
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>
@@ -21,6 +23,8 @@ export interface Command {
   /** Lines after the usage in --help: what the options mean. */
   details: readonly string[]
   options: CliOptions
+  /** How many positional arguments it takes at most (default none). */
+  positionals?: number
   /** Returns the exit code. */
   run(values: CliValues, positionals: string[], io: CliIo): Promise<number>
 }

@@ -39,11 +39,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args: [...rest],
       options: command.options,
-      allowPositionals: false,
+      allowPositionals: true,
       strict: true,
     })
   } catch (error) {
     throw new UsageError(`${oneLine(error)}; see haven ${command.path.join(' ')} --help`)
+  }
+  const extra = parsed.positionals[command.positionals ?? 0]
+  if (extra !== undefined) {
+    throw new UsageError(
+      `Unexpected argument '${extra}'; see haven ${command.path.join(' ')} --help`,
+    )
   }
   return command.run(parsed.values, parsed.positionals, io)
 }
@@ -118,6 +124,11 @@ export async function runFromProcess(): Promise<void> {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
     stopSignal: stopSignal(),
+    readStdin: async () => {
+      const chunks: Buffer[] = []
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+      return Buffer.concat(chunks).toString('utf8')
+    },
   })
   process.exitCode = code
 }

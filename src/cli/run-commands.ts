@@ -8,6 +8,7 @@ import { migrateToLatest } from '../storage/migrate.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { UsageError, type Command } from './commands.ts'
 import { PEOPLE_COMMANDS } from './people-commands.ts'
+import { POLICY_COMMANDS } from './policy-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -175,4 +176,5 @@ export const COMMANDS: readonly Command[] = [
   centreListCommand,
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
+  ...POLICY_COMMANDS,
 ]
