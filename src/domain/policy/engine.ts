@@ -73,24 +73,27 @@ const DEFAULT_CLAUSE: Readonly<Record<Action, ClauseId>> = {
  */
 export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision {
   const resource = 'resource' in request ? request.resource.type : '*'
-  const rules = [
-    ...(policy.index.get(`${request.action}:${resource}`) ?? []),
-    ...(resource === '*' ? [] : (policy.index.get(`${request.action}:*`) ?? [])),
-  ]
   const permits: Rule[] = []
   const forbids: { rule: Rule; reason: string }[] = []
   const errors: { rule: Rule; message: string }[] = []
-  for (const rule of rules) {
-    try {
-      const verdict = rule.evaluate(request, policy.parameters)
-      if (verdict === undefined) continue
-      if (rule.effect === 'forbid') forbids.push({ rule, reason: verdict.reason ?? rule.clause })
-      else permits.push(rule)
-    } catch (error) {
-      errors.push({
-        rule,
-        message: `${rule.clause}: ${error instanceof Error ? error.message : 'error'}`,
-      })
+  const lists = [
+    policy.index.get(`${request.action}:${resource}`),
+    resource === '*' ? undefined : policy.index.get(`${request.action}:*`),
+  ]
+  for (const rules of lists) {
+    if (rules === undefined) continue
+    for (const rule of rules) {
+      try {
+        const verdict = rule.evaluate(request, policy.parameters)
+        if (verdict === undefined) continue
+        if (rule.effect === 'forbid') forbids.push({ rule, reason: verdict.reason ?? rule.clause })
+        else permits.push(rule)
+      } catch (error) {
+        errors.push({
+          rule,
+          message: `${rule.clause}: ${error instanceof Error ? error.message : 'error'}`,
+        })
+      }
     }
   }
   const retention =
@@ -157,10 +160,11 @@ function intersectRedactions(lists: string[][]): string[] {
 }
 
 function unique<T>(values: T[]): T[] {
-  return [...new Set(values)]
+  return values.length <= 1 ? values : [...new Set(values)]
 }
 
 function uniqueObligations(obligations: Obligation[]): Obligation[] {
+  if (obligations.length <= 1) return obligations
   const seen = new Map<string, Obligation>()
   for (const obligation of obligations) seen.set(JSON.stringify(obligation), obligation)
   return [...seen.values()]
