@@ -1,3 +1,5 @@
+import { escapeText } from '../domain/html-text.ts'
+
 /** HTML built from a template literal; every interpolated value is escaped unless it is Html. */
 export class Html {
   readonly value: string
@@ -9,14 +11,8 @@ export class Html {
   }
 }
 
-export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;')
-}
+/** Escapes text for HTML (one implementation, shared with the policy renderer). */
+export const escapeHtml = escapeText
 
 type Part = Html | string | number | readonly Html[] | undefined
 

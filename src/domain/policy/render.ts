@@ -1,4 +1,4 @@
-import { escapeText } from './text.ts'
+import { escapeText } from '../html-text.ts'
 import type { PolicyDocument, PolicyParameters } from './document.ts'
 import type { ClauseId } from './clauses.ts'
 
