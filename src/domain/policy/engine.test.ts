@@ -30,7 +30,10 @@ describe('the policy engine, clause by clause, under every preset', () => {
           JSON.stringify(decision),
         )
         assert.equal(decision.policy.id, name)
-        if (decision.effect === 'deny') assert.ok(decision.reasons.length > 0)
+        if (decision.effect === 'deny') {
+          assert.ok(decision.reasons.length > 0)
+          for (const reason of decision.reasons) assert.ok(reason.length > 15, reason)
+        }
       })
     }
   }
