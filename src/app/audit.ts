@@ -8,6 +8,8 @@ import type { Db } from '../storage/database.ts'
 export type AuditType =
   | 'centre.created'
   | 'centre.second_factor_policy'
+  | 'policy.published'
+  | 'policy.reviewed'
   | 'invitation.created'
   | 'invitation.accepted'
   | 'account.created'

@@ -8,6 +8,7 @@ import {
   type Centre,
 } from '../storage/centres.ts'
 import { recordEvent } from './audit.ts'
+import { adoptPreset, parsePresetName } from './centre-policy.ts'
 import type { AppContext } from './context.ts'
 import { issueInvitation, parseEmail, type IssuedInvitation } from './invitations.ts'
 
@@ -21,11 +22,17 @@ export type { Centre }
  */
 export async function createCentre(
   ctx: AppContext,
-  input: { name: string; slug?: string | undefined; coordinatorEmail: string },
+  input: {
+    name: string
+    slug?: string | undefined
+    coordinatorEmail: string
+    preset?: string | undefined
+  },
 ): Promise<{ centre: Centre; invitation: IssuedInvitation }> {
   const name = parseCentreName(input.name)
   const slug = parseCentreSlug(input.slug ?? slugFromName(name))
   const email = parseEmail(input.coordinatorEmail, 'coordinatorEmail')
+  const presetName = parsePresetName(input.preset)
   return ctx.db.transaction().execute(async (trx) => {
     await lockCentreCreation(trx)
     if (await findCentreBySlug(trx, slug)) {
@@ -45,7 +52,9 @@ export async function createCentre(
       at: now,
       centreId: centre.id,
       subjectId: centre.id,
+      details: { preset: presetName },
     })
+    await adoptPreset(ctx, trx, centre, presetName, undefined)
     const invitation = await issueInvitation(ctx, trx, centre, undefined, {
       email,
       roles: ['coordinator'],

@@ -17,6 +17,7 @@ import { insertContactSessions, insertRooms, type Room } from '../storage/sessio
 import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { issueInvitation } from './invitations.ts'
+import { adoptPreset } from './centre-policy.ts'
 
 /** Who a demo centre's coordinator invitation is for: a reserved, undeliverable domain. */
 export function demoCoordinatorEmail(slug: string): string {
@@ -87,6 +88,7 @@ async function writeDemoCentre(
     createdAt: now,
   }
   await insertCentre(trx, centre)
+  await adoptPreset(ctx, trx, centre, 'cordomus', undefined)
   const rooms: Room[] = plan.rooms.map((name) => ({ id: ctx.newId(), centreId: centre.id, name }))
   await insertRooms(trx, rooms)
   const familyIds: string[] = []

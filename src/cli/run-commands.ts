@@ -69,23 +69,31 @@ export const migrateCommand: Command = {
 export const centreCreateCommand: Command = {
   path: ['centre', 'create'],
   summary: 'Create a centre, and print a one-time invitation link for its first coordinator',
-  usage: 'haven centre create --name NAME --coordinator-email EMAIL [--slug SLUG]',
+  usage: 'haven centre create --name NAME --coordinator-email EMAIL [--slug SLUG] [--preset NAME]',
   details: [
     '--name NAME                 the centre as people know it (1 to 120 characters)',
     '--coordinator-email EMAIL   who becomes its first coordinator (the link works once, for 72 hours)',
     '--slug SLUG                 its short name in addresses (default: made from the name)',
+    '--preset NAME               its first policy: cordomus (default), st-marys, chichester, preston or birmingham',
   ],
   options: {
     name: { type: 'string' },
     slug: { type: 'string' },
     'coordinator-email': { type: 'string' },
+    preset: { type: 'string' },
   },
   async run(values, _positionals, io) {
     const name = requiredString(values, 'name')
     const coordinatorEmail = requiredString(values, 'coordinator-email')
     const slug = typeof values.slug === 'string' ? values.slug : undefined
     return withHaven(io, async (haven) => {
-      const { centre, invitation } = await createCentre(haven.ctx, { name, slug, coordinatorEmail })
+      const presetName = typeof values.preset === 'string' ? values.preset : undefined
+      const { centre, invitation } = await createCentre(haven.ctx, {
+        name,
+        slug,
+        coordinatorEmail,
+        preset: presetName,
+      })
       io.out(`Created centre "${centre.name}" (slug ${centre.slug}).`)
       io.out(
         `Invitation for the first coordinator, ${invitation.email} (works once, until ${invitation.expiresAt}):`,

@@ -11,6 +11,7 @@ import { errorBody, STATUS_OF } from './errors.ts'
 import { securityHeaders } from './security-headers.ts'
 import { authRoutes } from './auth-routes.ts'
 import { memberRoutes } from './member-routes.ts'
+import { policyRoutes } from './policy-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
 
 export interface HttpOptions {
@@ -65,6 +66,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.use(sessionMiddleware(ctx, { isBehindTls: options.isBehindTls }))
   app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))
   app.route('/', memberRoutes(ctx))
+  app.route('/', policyRoutes(ctx))
 
   app.get('/healthz', async (c) => {
     try {

@@ -27,31 +27,32 @@ async function twoCentres(db: Db): Promise<void> {
 const postgres = (await dialectsUnderTest()).find((dialect) => dialect.name === 'postgres')
 
 describe('row-level security on PostgreSQL', { skip: postgres?.skip }, () => {
-  it('binds every table that has a centre', () =>
+  it('binds every table that has a centre (but the audit chain and the outbox, which span centres)', () =>
     withMigratedDatabase('postgres', async ({ db }) => {
       const { rows } = await sql<{
-        relname: string
+        table_name: string
         relrowsecurity: boolean
         relforcerowsecurity: boolean
       }>`
-        select relname, relrowsecurity, relforcerowsecurity from pg_class where relname in (${sql.join([...CENTRE_TABLES])})`.execute(
+        select c.table_name, p.relrowsecurity, p.relforcerowsecurity
+        from information_schema.columns c join pg_class p on p.relname = c.table_name
+        where c.column_name = 'centre_id' and c.table_schema = 'public' and p.relkind = 'r'`.execute(
         db,
       )
-      assert.equal(rows.length, CENTRE_TABLES.length)
-      for (const row of rows) assert.ok(row.relrowsecurity && row.relforcerowsecurity, row.relname)
-      const { rows: columns } = await sql<{ table_name: string }>`
-        select table_name from information_schema.columns where column_name = 'centre_id' and table_schema = 'public'`.execute(
-        db,
+      const bound = rows.filter(
+        (row) => row.table_name !== 'audit_log' && row.table_name !== 'outbox',
       )
-      const withCentre = columns
-        .map((c) => c.table_name)
-        .filter((t) => t !== 'audit_log' && t !== 'outbox')
-        .sort()
-      assert.deepEqual(
-        withCentre,
-        [...CENTRE_TABLES].sort(),
-        'a new table with centre_id needs the policy (or a reason here)',
-      )
+      assert.ok(bound.length >= CENTRE_TABLES.length + 2)
+      for (const table of CENTRE_TABLES)
+        assert.ok(
+          bound.some((row) => row.table_name === table),
+          table,
+        )
+      for (const row of bound)
+        assert.ok(
+          row.relrowsecurity && row.relforcerowsecurity,
+          `${row.table_name} has no forced row-level security`,
+        )
     }))
 
   it("hides, and refuses to change, another centre's rows inside a scoped transaction, whatever the query", () =>

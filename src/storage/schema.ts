@@ -171,6 +171,26 @@ export interface AuditLogRow {
   hash: string
 }
 
+export interface PolicyVersionRow {
+  centre_id: string
+  version: number
+  /** The policy document as JSON (validated before it is stored). */
+  document: string
+  hash: string
+  published_at: string
+  published_by: string | null
+}
+
+export interface PolicyReviewRow {
+  id: string
+  centre_id: string
+  version: number
+  reviewed_on: string
+  reviewed_by: string | null
+  outcome: string
+  notes: string
+}
+
 export interface Tables {
   centres: CentreRow
   families: FamilyRow
@@ -187,4 +207,6 @@ export interface Tables {
   sign_in_failures: SignInFailureRow
   outbox: OutboxRow
   audit_log: AuditLogRow
+  policy_versions: PolicyVersionRow
+  policy_reviews: PolicyReviewRow
 }

@@ -9,6 +9,11 @@ import { HAVEN_VERSION } from '../version.ts'
 import { accountPages } from './account-pages.ts'
 import { authPages } from './auth-pages.ts'
 import { homePage } from './home-page.ts'
+import { Html, html } from './html.ts'
+import { layout } from './layout.ts'
+import { findCentreBySlugOrThrow } from '../app/centres.ts'
+import { currentPolicy } from '../app/centre-policy.ts'
+import { renderPolicyHtml } from '../domain/policy/render.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/haven.css', import.meta.url), 'utf8')
 
@@ -30,6 +35,18 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
         : undefined
     return c.html(
       homePage({ centres, version: HAVEN_VERSION, dialect: ctx.dialect, signedIn }).value,
+    )
+  })
+  pages.get('/centres/:slug/policy', async (c) => {
+    const centre = await findCentreBySlugOrThrow(ctx, c.req.param('slug'))
+    const policy = await currentPolicy(ctx, centre.id)
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.html(
+      layout(
+        `${centre.name}: Confidentiality Policy`,
+        new Html(renderPolicyHtml(policy.document)),
+        html`Haven`,
+      ).value,
     )
   })
   pages.get('/assets/haven.css', (c) => {

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely/migration'
 import * as foundation from './0001-foundation.ts'
 import * as accounts from './0002-accounts.ts'
 import * as rowLevelSecurity from './0003-row-level-security.ts'
+import * as policies from './0004-policies.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -11,4 +12,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0001-foundation': foundation,
   '0002-accounts': accounts,
   '0003-row-level-security': rowLevelSecurity,
+  '0004-policies': policies,
 }

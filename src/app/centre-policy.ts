@@ -1,0 +1,238 @@
+import { HavenError } from '../domain/errors.ts'
+import { validatePolicy, type PolicyDocument } from '../domain/policy/document.ts'
+import { compilePolicy, decide, policyHash } from '../domain/policy/engine.ts'
+import { isPresetName, preset, type PresetName } from '../domain/policy/presets.ts'
+import { describeChanges, isReviewOverdue, nextReviewDue } from '../domain/policy/review.ts'
+import type { Centre } from '../storage/centres.ts'
+import type { Db } from '../storage/database.ts'
+import {
+  findLatestPolicyVersion,
+  insertPolicyReview,
+  insertPolicyVersion,
+  listPolicyReviews,
+  listPolicyVersions,
+} from '../storage/policies.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+
+/**
+ * A centre's policy in use (REVIEW, AWARE): versions are published and never changed; a
+ * review is recorded even when nothing changes; the next review falls due after the
+ * policy's interval; versions can be compared in words.
+ */
+export interface CurrentPolicy {
+  document: PolicyDocument
+  version: number
+  hash: string
+  publishedAt: string
+  lastReviewedOn: string
+  nextReviewDue: string
+  isReviewOverdue: boolean
+}
+
+/** Version 1 of a new centre's policy: a preset in the centre's name. */
+export async function adoptPreset(
+  ctx: AppContext,
+  trx: Db,
+  centre: Centre,
+  name: PresetName,
+  actorId: string | undefined,
+): Promise<void> {
+  const document: PolicyDocument = {
+    ...preset(name),
+    id: centre.slug,
+    centreName: centre.name,
+    version: 1,
+    adopted: ctx.now().toISOString().slice(0, 10),
+  }
+  await insertPolicyVersion(trx, {
+    centreId: centre.id,
+    version: 1,
+    document,
+    hash: policyHash(document),
+    publishedAt: ctx.now().toISOString(),
+    publishedBy: actorId,
+  })
+}
+
+export function parsePresetName(value: string | undefined): PresetName {
+  const name = value ?? 'cordomus'
+  if (!isPresetName(name))
+    throw new HavenError(
+      'invalid_input',
+      `preset must be one of cordomus, st-marys, chichester, preston, birmingham`,
+      'preset',
+    )
+  return name
+}
+
+export async function currentPolicy(ctx: AppContext, centreId: string): Promise<CurrentPolicy> {
+  return inCentre(ctx, centreId, async (trx) => {
+    const latest = await findLatestPolicyVersion(trx, centreId)
+    if (!latest) throw new HavenError('not_found', 'this centre has no policy yet')
+    const validated = validatePolicy(latest.document)
+    if (!validated.ok) throw new HavenError('internal', 'the stored policy does not validate')
+    const reviews = await listPolicyReviews(trx, centreId)
+    const lastReviewedOn = reviews.at(-1)?.reviewedOn ?? latest.publishedAt.slice(0, 10)
+    const reviewedOn =
+      lastReviewedOn > latest.publishedAt.slice(0, 10)
+        ? lastReviewedOn
+        : latest.publishedAt.slice(0, 10)
+    const interval = validated.policy.parameters.review.intervalMonths
+    return {
+      document: validated.policy,
+      version: latest.version,
+      hash: latest.hash,
+      publishedAt: latest.publishedAt,
+      lastReviewedOn: reviewedOn,
+      nextReviewDue: nextReviewDue(reviewedOn, interval),
+      isReviewOverdue: isReviewOverdue(reviewedOn, interval, ctx.now().toISOString().slice(0, 10)),
+    }
+  })
+}
+
+function assertPermitted(
+  current: CurrentPolicy,
+  actor: Actor,
+  action: 'publish_policy' | 'record_review',
+): void {
+  const decision = decide(compilePolicy(current.document), {
+    action,
+    actor: { roles: actor.roles, relationship: 'none', hasSecondFactor: true },
+  })
+  if (decision.effect === 'deny')
+    throw new HavenError(
+      'forbidden',
+      `${decision.reasons.join('; ')} (${decision.clauses.join(', ')})`,
+    )
+}
+
+/**
+ * Publishes a new version. The document must validate, and name the next version number
+ * (so two people editing at once cannot overwrite each other: the second gets a conflict).
+ */
+export async function publishPolicy(
+  ctx: AppContext,
+  actor: Actor,
+  document: unknown,
+): Promise<{ version: number; changes: string[] }> {
+  const validated = validatePolicy(document)
+  if (!validated.ok) {
+    const first = validated.problems[0]
+    throw new HavenError(
+      'invalid_input',
+      `${first?.path ?? ''}: ${first?.message ?? ''}`,
+      first?.path,
+    )
+  }
+  const current = await currentPolicy(ctx, actor.centreId)
+  assertPermitted(current, actor, 'publish_policy')
+  if (validated.policy.version !== current.version + 1) {
+    throw new HavenError(
+      'conflict',
+      `the new version must be ${current.version + 1}; version ${current.version} is the latest`,
+      'version',
+    )
+  }
+  const changes = describeChanges(current.document, validated.policy)
+  const now = ctx.now()
+  await inCentre(ctx, actor.centreId, async (trx) => {
+    await insertPolicyVersion(trx, {
+      centreId: actor.centreId,
+      version: validated.policy.version,
+      document: validated.policy,
+      hash: policyHash(validated.policy),
+      publishedAt: now.toISOString(),
+      publishedBy: actor.accountId,
+    })
+    await insertPolicyReview(trx, {
+      id: ctx.newId(),
+      centreId: actor.centreId,
+      version: validated.policy.version,
+      reviewedOn: now.toISOString().slice(0, 10),
+      reviewedBy: actor.accountId,
+      outcome: 'new_version',
+      notes: `${changes.length} change(s)`,
+    })
+    await recordEvent(trx, {
+      type: 'policy.published',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { version: validated.policy.version, changes: changes.length },
+    })
+  })
+  return { version: validated.policy.version, changes }
+}
+
+/** Records a review that found nothing to change; the next review falls due from today. */
+export async function recordPolicyReview(
+  ctx: AppContext,
+  actor: Actor,
+  notes: string,
+): Promise<{ nextReviewDue: string }> {
+  const current = await currentPolicy(ctx, actor.centreId)
+  assertPermitted(current, actor, 'record_review')
+  const now = ctx.now()
+  const today = now.toISOString().slice(0, 10)
+  await inCentre(ctx, actor.centreId, async (trx) => {
+    await insertPolicyReview(trx, {
+      id: ctx.newId(),
+      centreId: actor.centreId,
+      version: current.version,
+      reviewedOn: today,
+      reviewedBy: actor.accountId,
+      outcome: 'unchanged',
+      notes: notes.trim().slice(0, 2000),
+    })
+    await recordEvent(trx, {
+      type: 'policy.reviewed',
+      at: now,
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { version: current.version },
+    })
+  })
+  return { nextReviewDue: nextReviewDue(today, current.document.parameters.review.intervalMonths) }
+}
+
+export interface PolicyHistoryEntry {
+  version: number
+  publishedAt: string
+  hash: string
+  changes: string[]
+}
+
+/** Every version with what changed from the one before, and every review. */
+export async function policyHistory(
+  ctx: AppContext,
+  centreId: string,
+): Promise<{
+  versions: PolicyHistoryEntry[]
+  reviews: { version: number; reviewedOn: string; outcome: string; notes: string }[]
+}> {
+  return inCentre(ctx, centreId, async (trx) => {
+    const versions = await listPolicyVersions(trx, centreId)
+    const documents = versions.map((v) => validatePolicy(v.document))
+    const entries = versions.map((version, i) => {
+      const before = documents[i - 1]
+      const after = documents[i]
+      const changes = before?.ok && after?.ok ? describeChanges(before.policy, after.policy) : []
+      return {
+        version: version.version,
+        publishedAt: version.publishedAt,
+        hash: version.hash,
+        changes,
+      }
+    })
+    const reviews = (await listPolicyReviews(trx, centreId)).map((r) => ({
+      version: r.version,
+      reviewedOn: r.reviewedOn,
+      outcome: r.outcome,
+      notes: r.notes,
+    }))
+    return { versions: entries, reviews }
+  })
+}
