@@ -1,7 +1,7 @@
 import { CHECK_LEVELS } from './document.ts'
 import { retentionVerdict } from './retention.ts'
 import type { PolicyRequest } from './request.ts'
-import { hasAnyRole, match, names, WORKER_ROLES, type Rule } from './rule.ts'
+import { hasAnyRole, match, names, ruleFor, WORKER_ROLES, type Rule } from './rule.ts'
 
 type Assign = Extract<PolicyRequest, { action: 'assign' }>
 
@@ -19,31 +19,28 @@ function hasValidCheck(r: Assign, level: (typeof CHECK_LEVELS)[number]): boolean
 
 /** Revealing, exporting, assessments, assignments, disposal, subject access, guidance, review. */
 export const OTHER_RULES: readonly Rule[] = [
-  {
+  ruleFor('reveal', {
     clause: 'CONTACT',
-    action: 'reveal',
     resources: ['person'],
     effect: 'permit',
     says: 'The roles the policy names reveal contact details, giving a reason that is recorded; a parent sees their own.',
     evaluate: (r, p) =>
-      r.action === 'reveal' &&
-      (r.actor.relationship === 'self' ||
-        (hasAnyRole(r.actor.roles, p.contactDetails.revealRoles) && r.reason.trim() !== ''))
+      r.actor.relationship === 'self' ||
+      (hasAnyRole(r.actor.roles, p.contactDetails.revealRoles) && r.reason.trim() !== '')
         ? match()
         : undefined,
     obligations: (r) =>
-      r.action === 'reveal' && r.actor.relationship === 'self'
+      r.actor.relationship === 'self'
         ? [{ kind: 'audit' }]
         : [{ kind: 'record_reason' }, { kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('reveal', {
     clause: 'CONTACT',
-    action: 'reveal',
     resources: ['person'],
     effect: 'forbid',
     says: 'Contact details are revealed only by the named roles, with a reason, and never to the other parent.',
     evaluate: (r, p) => {
-      if (r.action !== 'reveal' || r.actor.relationship === 'self') return undefined
+      if (r.actor.relationship === 'self') return undefined
       if (r.actor.relationship === 'other_parent')
         return match("a parent's contact details never go to their former partner")
       if (!hasAnyRole(r.actor.roles, p.contactDetails.revealRoles))
@@ -52,63 +49,53 @@ export const OTHER_RULES: readonly Rule[] = [
         )
       return r.reason.trim() === '' ? match('revealing contact details needs a reason') : undefined
     },
-  },
-  {
+  }),
+  ruleFor('reveal', {
     clause: 'SECURE',
-    action: 'reveal',
     resources: ['person'],
     effect: 'forbid',
     says: 'Contact details are never revealed to a session without its second factor.',
     evaluate: (r, p) =>
-      r.action === 'reveal' &&
       r.actor.relationship !== 'self' &&
       !r.actor.hasSecondFactor &&
       hasAnyRole(r.actor.roles, p.security.secondFactorRoles)
         ? match('protected data needs a second factor for this role')
         : undefined,
-  },
-  {
+  }),
+  ruleFor('export', {
     clause: 'NDX',
-    action: 'export',
     effect: 'permit',
     says: 'Only the roles the policy names export, print or share family data, and every export is recorded.',
     evaluate: (r, p) =>
-      r.action === 'export' && hasAnyRole(r.actor.roles, p.confidentiality.exportRoles)
-        ? match()
-        : undefined,
+      hasAnyRole(r.actor.roles, p.confidentiality.exportRoles) ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('export', {
     clause: 'NDX',
-    action: 'export',
     effect: 'forbid',
     says: 'Workers below the named roles have no export, print or share of family data.',
     evaluate: (r, p) =>
-      r.action === 'export' && !hasAnyRole(r.actor.roles, p.confidentiality.exportRoles)
+      !hasAnyRole(r.actor.roles, p.confidentiality.exportRoles)
         ? match(`family data is exported only by the ${names(p.confidentiality.exportRoles)}`)
         : undefined,
-  },
-  {
+  }),
+  ruleFor('book_assessment', {
     clause: 'ASSESS',
-    action: 'book_assessment',
     effect: 'permit',
     says: 'An assessment on the premises needs an agreement approved by the role the policy names, for the place it names.',
     evaluate: (r, p) =>
-      r.action === 'book_assessment' &&
       r.agreement !== undefined &&
       hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy) &&
       (p.assessments.place === 'premises' || r.agreement.place === p.assessments.place)
         ? match()
         : undefined,
     obligations: () => [{ kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('book_assessment', {
     clause: 'ASSESS',
-    action: 'book_assessment',
     effect: 'forbid',
     says: 'Without such an agreement, the booking is refused.',
     evaluate: (r, p) => {
-      if (r.action !== 'book_assessment') return undefined
       if (r.agreement === undefined)
         return match(
           `an assessment needs an agreement approved by the ${names(p.assessments.approvedBy)}`,
@@ -119,25 +106,20 @@ export const OTHER_RULES: readonly Rule[] = [
         return match('assessments are agreed for the contact rooms only')
       return undefined
     },
-  },
-  {
+  }),
+  ruleFor('assign', {
     clause: 'CHECKS',
-    action: 'assign',
     effect: 'permit',
     says: 'A worker is assigned only with a clear check of the kind and level the policy requires, in date on the day.',
     evaluate: (r, p) =>
-      r.action === 'assign' && !r.worker.isAcquaintedWithFamily && hasValidCheck(r, p.checks.level)
-        ? match()
-        : undefined,
+      !r.worker.isAcquaintedWithFamily && hasValidCheck(r, p.checks.level) ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('assign', {
     clause: 'CHECKS',
-    action: 'assign',
     effect: 'forbid',
     says: 'A worker without that check, or who has declared they know the family, is not assigned.',
     evaluate: (r, p) => {
-      if (r.action !== 'assign') return undefined
       if (r.worker.isAcquaintedWithFamily)
         return match('the worker has declared that they know this family')
       return hasValidCheck(r, p.checks.level)
@@ -146,16 +128,13 @@ export const OTHER_RULES: readonly Rule[] = [
             `the worker has no clear ${p.checks.level} ${p.checks.kind === 'crb' ? 'criminal records' : 'DBS'} check in date`,
           )
     },
-  },
-  {
+  }),
+  ruleFor('dispose', {
     clause: 'RETAIN',
-    action: 'dispose',
     effect: 'permit',
     says: 'A record unused for the years the policy sets is destroyed (keys first), with the approval the policy asks for.',
     evaluate: (r, p) =>
-      r.action === 'dispose' && retentionVerdict(p, r.record, r.today).verdict === 'due'
-        ? match()
-        : undefined,
+      retentionVerdict(p, r.record, r.today).verdict === 'due' ? match() : undefined,
     obligations: (_r, p) => [
       ...(p.retention.isAutomatic
         ? []
@@ -163,14 +142,12 @@ export const OTHER_RULES: readonly Rule[] = [
       { kind: 'crypto_shred' },
       { kind: 'audit' },
     ],
-  },
-  {
+  }),
+  ruleFor('dispose', {
     clause: 'RETAIN',
-    action: 'dispose',
     effect: 'forbid',
     says: 'Categories kept indefinitely, records on legal hold and records in use are kept.',
     evaluate: (r, p) => {
-      if (r.action !== 'dispose') return undefined
       const verdict = retentionVerdict(p, r.record, r.today)
       if (verdict.verdict === 'due') return undefined
       return match(
@@ -179,97 +156,75 @@ export const OTHER_RULES: readonly Rule[] = [
           : verdict.why,
       )
     },
-  },
-  {
+  }),
+  ruleFor('subject_access', {
     clause: 'SAR',
-    action: 'subject_access',
     effect: 'permit',
     says: "A subject access bundle holds the person's own data.",
-    evaluate: (r) => (r.action === 'subject_access' && r.item === 'own_data' ? match() : undefined),
+    evaluate: (r) => (r.item === 'own_data' ? match() : undefined),
     obligations: () => [{ kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('subject_access', {
     clause: 'CONTACT',
-    action: 'subject_access',
     effect: 'forbid',
     says: "The other parent's contact details never appear in a subject access bundle.",
     evaluate: (r) =>
-      r.action === 'subject_access' && r.item === 'other_parent_contact_details'
+      r.item === 'other_parent_contact_details'
         ? match("the other parent's contact details are never released")
         : undefined,
-  },
-  {
+  }),
+  ruleFor('subject_access', {
     clause: 'SAR',
-    action: 'subject_access',
     effect: 'forbid',
     says: "Third parties' data is redacted, and data held to prevent violent crime is withheld, each with its ground recorded.",
     evaluate: (r) =>
-      r.action === 'subject_access' &&
-      (r.item === 'third_party_data' || r.item === 'violence_prevention')
+      r.item === 'third_party_data' || r.item === 'violence_prevention'
         ? match(
             r.item === 'third_party_data'
               ? "withheld: another person's data (UK GDPR Art. 15(4))"
               : 'withheld: held to prevent violent crime (DPA 2018 Sch. 2 para. 2)',
           )
         : undefined,
-  },
-  {
+  }),
+  ruleFor('ask_guidance', {
     clause: 'GUIDE',
-    action: 'ask_guidance',
     effect: 'permit',
     says: 'A worker asks the coordinator for guidance inside Haven, linked to the family, never by e-mail.',
-    evaluate: (r) =>
-      r.action === 'ask_guidance' && hasAnyRole(r.actor.roles, WORKER_ROLES) ? match() : undefined,
+    evaluate: (r) => (hasAnyRole(r.actor.roles, WORKER_ROLES) ? match() : undefined),
     obligations: (_r, p) => [{ kind: 'notify', roles: p.guidance.answeredBy }],
-  },
-  {
+  }),
+  ruleFor('rectify', {
     clause: 'DPA',
-    action: 'rectify',
     effect: 'permit',
     says: 'The coordinator and staff correct records, keeping the history.',
-    evaluate: (r) =>
-      r.action === 'rectify' && hasAnyRole(r.actor.roles, ['coordinator', 'staff'])
-        ? match()
-        : undefined,
+    evaluate: (r) => (hasAnyRole(r.actor.roles, ['coordinator', 'staff']) ? match() : undefined),
     obligations: () => [{ kind: 'keep_history' }, { kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('publish_policy', {
     clause: 'REVIEW',
-    action: 'publish_policy',
     effect: 'permit',
     says: 'The coordinator or the chair (management at centres without one) publishes a new version; workers acknowledge it where the policy asks.',
     evaluate: (r) =>
-      r.action === 'publish_policy' &&
-      hasAnyRole(r.actor.roles, ['coordinator', 'chair', 'management'])
-        ? match()
-        : undefined,
+      hasAnyRole(r.actor.roles, ['coordinator', 'chair', 'management']) ? match() : undefined,
     obligations: (_r, p) => [
       { kind: 'audit' },
       ...(p.awareness.workersSign ? [{ kind: 'workers_acknowledge' as const }] : []),
     ],
-  },
-  {
+  }),
+  ruleFor('record_review', {
     clause: 'REVIEW',
-    action: 'record_review',
     effect: 'permit',
     says: 'A review is recorded, even when nothing changes, by the coordinator, chair or management.',
     evaluate: (r) =>
-      r.action === 'record_review' &&
-      hasAnyRole(r.actor.roles, ['coordinator', 'chair', 'management'])
-        ? match()
-        : undefined,
+      hasAnyRole(r.actor.roles, ['coordinator', 'chair', 'management']) ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('acknowledge_policy', {
     clause: 'AWARE',
-    action: 'acknowledge_policy',
     effect: 'permit',
     says: 'Workers acknowledge each new version; the acknowledgement is their signature.',
     evaluate: (r) =>
-      r.action === 'acknowledge_policy' &&
-      hasAnyRole(r.actor.roles, [...WORKER_ROLES, 'chair', 'management'])
-        ? match()
-        : undefined,
+      hasAnyRole(r.actor.roles, [...WORKER_ROLES, 'chair', 'management']) ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
-  },
+  }),
 ]

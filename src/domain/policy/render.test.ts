@@ -92,6 +92,38 @@ describe('review (REVIEW)', () => {
     assert.equal(isReviewOverdue('2025-11-21', 12, '2026-11-22'), true)
   })
 
+  it('names every parameter in words when it changes', () => {
+    const base = preset('birmingham')
+    const leaves: string[] = []
+    const walk = (value: unknown, path: string): void => {
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        for (const [key, child] of Object.entries(value))
+          walk(child, path === '' ? key : `${path}.${key}`)
+      } else leaves.push(path)
+    }
+    walk({ centreName: base.centreName, parameters: base.parameters }, '')
+    assert.ok(leaves.length > 30)
+    for (const path of leaves) {
+      const changed = structuredClone(base) as unknown as Record<string, unknown>
+      const keys = path.split('.')
+      let target = changed
+      for (const key of keys.slice(0, -1)) target = target[key] as Record<string, unknown>
+      const last = keys.at(-1) ?? ''
+      const value = target[last]
+      target[last] = Array.isArray(value)
+        ? []
+        : typeof value === 'number'
+          ? value + 1
+          : typeof value === 'boolean'
+            ? !value
+            : `${String(value)} (changed)`
+      const changes = describeChanges(base, changed as unknown as typeof base)
+      assert.equal(changes.length, 1, path)
+      assert.match(changes[0] ?? '', /^[A-Z][a-z]+ [^:]*: .+ → .+\.$/, path)
+      assert.ok(!(changes[0] ?? '').includes(path), `${path} has no words`)
+    }
+  })
+
   it('describes the difference between two versions in words', () => {
     const before = preset('cordomus')
     const after = preset('cordomus')
