@@ -292,7 +292,7 @@ const SIZES = (process.env.SIZES ?? '10,100,1000,10000').split(',').map(Number)
 const BUDGET = Number(process.env.BUDGET_MS ?? 1500)
 const lines: string[] = []
 lines.push(
-  '| clauses | engine | median µs | p99 µs | decisions/s | memory MB | Haven vs this engine (median) |',
+  '| clauses | engine | median µs | p99 µs | decisions/s | memory MB | Haven: latency, throughput |',
   '|---|---|---|---|---|---|---|',
 )
 for (const size of SIZES) {
@@ -337,8 +337,12 @@ for (const size of SIZES) {
   }))
   const mine = results[0]
   for (const result of results) {
+    const compare = (factor: number): string =>
+      factor >= 1 ? `${factor.toFixed(1)}× faster` : `${(1 / factor).toFixed(1)}× slower`
     const ratio =
-      mine && result !== mine ? `${(result.median / mine.median).toFixed(1)}× faster` : '—'
+      !mine || result === mine
+        ? '—'
+        : `${compare(result.median / mine.median)}, ${compare(mine.perSecond / result.perSecond)}`
     lines.push(
       `| ${size} | ${result.name} | ${result.median.toFixed(2)} | ${result.p99.toFixed(2)} | ${result.perSecond.toLocaleString('en-GB')} | ${Math.max(0, result.memory).toFixed(1)} | ${ratio} |`,
     )

@@ -11,7 +11,8 @@ import { retentionVerdict } from './retention.ts'
 export interface CompiledPolicy {
   ref: PolicyRef
   parameters: PolicyParameters
-  index: ReadonlyMap<string, readonly Rule[]>
+  /** action → resource type (or '*') → the rules to evaluate. */
+  index: ReadonlyMap<string, ReadonlyMap<string, readonly Rule[]>>
 }
 
 export class InvalidPolicyError extends Error {
@@ -34,13 +35,14 @@ export function compilePolicy(document: unknown, rules: readonly Rule[] = RULES)
     throw new InvalidPolicyError(`invalid policy: ${first?.path ?? ''}: ${first?.message ?? ''}`)
   }
   const policy = validated.policy
-  const index = new Map<string, Rule[]>()
+  const index = new Map<string, Map<string, Rule[]>>()
   for (const rule of rules) {
+    const byResource = index.get(rule.action) ?? new Map<string, Rule[]>()
+    index.set(rule.action, byResource)
     for (const resource of rule.resources ?? ['*']) {
-      const key = `${rule.action}:${resource}`
-      const list = index.get(key) ?? []
+      const list = byResource.get(resource) ?? []
       list.push(rule)
-      index.set(key, list)
+      byResource.set(resource, list)
     }
   }
   return {
@@ -73,29 +75,11 @@ const DEFAULT_CLAUSE: Readonly<Record<Action, ClauseId>> = {
  */
 export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision {
   const resource = 'resource' in request ? request.resource.type : '*'
-  const permits: Rule[] = []
-  const forbids: { rule: Rule; reason: string }[] = []
-  const errors: { rule: Rule; message: string }[] = []
-  const lists = [
-    policy.index.get(`${request.action}:${resource}`),
-    resource === '*' ? undefined : policy.index.get(`${request.action}:*`),
-  ]
-  for (const rules of lists) {
-    if (rules === undefined) continue
-    for (const rule of rules) {
-      try {
-        const verdict = rule.evaluate(request, policy.parameters)
-        if (verdict === undefined) continue
-        if (rule.effect === 'forbid') forbids.push({ rule, reason: verdict.reason ?? rule.clause })
-        else permits.push(rule)
-      } catch (error) {
-        errors.push({
-          rule,
-          message: `${rule.clause}: ${error instanceof Error ? error.message : 'error'}`,
-        })
-      }
-    }
-  }
+  const byResource = policy.index.get(request.action)
+  const outcome: Outcome = { permits: [], forbids: [], errors: [] }
+  evaluateAll(byResource?.get(resource), request, policy.parameters, outcome)
+  if (resource !== '*') evaluateAll(byResource?.get('*'), request, policy.parameters, outcome)
+  const { permits, forbids, errors } = outcome
   const retention =
     request.action === 'dispose'
       ? retentionVerdict(policy.parameters, request.record, request.today)
@@ -152,10 +136,40 @@ export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision
   return { effect: 'permit', clauses, obligations, redact, policy: policy.ref, ...extra }
 }
 
+interface Outcome {
+  permits: Rule[]
+  forbids: { rule: Rule; reason: string }[]
+  errors: { rule: Rule; message: string }[]
+}
+
+function evaluateAll(
+  rules: readonly Rule[] | undefined,
+  request: PolicyRequest,
+  parameters: PolicyParameters,
+  outcome: Outcome,
+): void {
+  if (rules === undefined) return
+  for (const rule of rules) {
+    try {
+      const verdict = rule.evaluate(request, parameters)
+      if (verdict === undefined) continue
+      if (rule.effect === 'forbid')
+        outcome.forbids.push({ rule, reason: verdict.reason ?? rule.clause })
+      else outcome.permits.push(rule)
+    } catch (error) {
+      outcome.errors.push({
+        rule,
+        message: `${rule.clause}: ${error instanceof Error ? error.message : 'error'}`,
+      })
+    }
+  }
+}
+
 /** Where several clauses permit, a field stays hidden only if every one of them hides it. */
 function intersectRedactions(lists: string[][]): string[] {
   const [first, ...rest] = lists
   if (!first) return []
+  if (rest.length === 0) return first.length <= 1 ? first : [...first].sort()
   return first.filter((field) => rest.every((list) => list.includes(field))).sort()
 }
 
