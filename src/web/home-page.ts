@@ -18,7 +18,8 @@ export function homePage(input: {
   const rows = input.centres.map(
     (centre) =>
       html`<tr>
-        <td>${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}</td>
+        <td>${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}
+          <br><a href="/centres/${centre.slug}/policy">Confidentiality policy<span class="skip-link"> of ${centre.name}</span></a></td>
         <td>${centre.families}</td>
         <td>${centre.sessions}</td>
       </tr>`,
