@@ -80,6 +80,8 @@ describe('engine details', () => {
         rule('NDX', 'forbid', { evaluate: boom('two') }),
         rule('SECURE', 'permit', {
           evaluate: () => {
+            // A rule that throws something other than an Error still denies.
+            // eslint-disable-next-line @typescript-eslint/only-throw-error
             throw 'not an error'
           },
         }),
