@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { sql } from 'kysely'
 import {
   centreWithCoordinator,
   Client,
@@ -13,38 +12,13 @@ import {
 } from '../../test/support/accounts.ts'
 import {
   dialectsUnderTest,
+  dumpTables,
   TestClock,
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { operatorActor } from '../app/actor.ts'
 import { inviteMember } from '../app/invitations.ts'
-import type { Db } from '../storage/database.ts'
-
-const TABLES = [
-  'centres',
-  'accounts',
-  'account_roles',
-  'invitations',
-  'auth_sessions',
-  'password_resets',
-  'recovery_codes',
-  'sign_in_failures',
-  'outbox',
-  'audit_log',
-  'key_check',
-] as const
-
-async function dumpTables(db: Db): Promise<string> {
-  const parts: string[] = []
-  for (const table of TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
-      db,
-    )
-    parts.push(JSON.stringify(rows))
-  }
-  return parts.join('\n')
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)

@@ -2,10 +2,16 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { sql } from 'kysely'
 import pg from 'pg'
 import type { AppContext } from '../../src/app/context.ts'
 import { masterKeyFrom, newMasterKeyBytes } from '../../src/app/field-crypto.ts'
-import { openDatabase, type Database, type DialectName } from '../../src/storage/database.ts'
+import {
+  openDatabase,
+  type Database,
+  type Db,
+  type DialectName,
+} from '../../src/storage/database.ts'
 import { migrateToLatest } from '../../src/storage/migrate.ts'
 
 /**
@@ -179,4 +185,30 @@ function redact(raw: string): string {
   const url = new URL(raw)
   if (url.password) url.password = '***'
   return url.toString()
+}
+
+/** Every row of the account tables as text, to search for secrets stored in clear. */
+const TABLES = [
+  'centres',
+  'accounts',
+  'account_roles',
+  'invitations',
+  'auth_sessions',
+  'password_resets',
+  'recovery_codes',
+  'sign_in_failures',
+  'outbox',
+  'audit_log',
+  'key_check',
+] as const
+
+export async function dumpTables(db: Db): Promise<string> {
+  const parts: string[] = []
+  for (const table of TABLES) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(
+      db,
+    )
+    parts.push(JSON.stringify(rows))
+  }
+  return parts.join('\n')
 }
