@@ -1,4 +1,3 @@
-import type { Context } from 'hono'
 import { Hono } from 'hono'
 import type { AppContext } from '../app/context.ts'
 import { acceptInvitation, describeInvitation } from '../app/invitations.ts'
@@ -6,6 +5,7 @@ import { completePasswordReset, requestPasswordReset } from '../app/password-res
 import { isHavenError } from '../domain/errors.ts'
 import type { HavenEnv } from '../http/session.ts'
 import { html, type Html } from './html.ts'
+import { errorSummary, formField, formPage } from './forms.ts'
 import { layout } from './layout.ts'
 
 /**
@@ -16,23 +16,26 @@ import { layout } from './layout.ts'
 export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
-  pages.get('/password-reset', (c) => page(c, requestResetPage(undefined)))
+  pages.get('/password-reset', (c) => formPage(c, requestResetPage(undefined)))
   pages.post('/password-reset', async (c) => {
     const form = await c.req.parseBody()
-    return page(c, requestResetPage(await requestPasswordReset(ctx, { email: field(form.email) })))
+    return formPage(
+      c,
+      requestResetPage(await requestPasswordReset(ctx, { email: formField(form.email) })),
+    )
   })
 
   pages.get('/password-reset/:token', (c) =>
-    page(c, completeResetPage(c.req.param('token'), undefined)),
+    formPage(c, completeResetPage(c.req.param('token'), undefined)),
   )
   pages.post('/password-reset/:token', async (c) => {
     const form = await c.req.parseBody()
     try {
       await completePasswordReset(ctx, {
         token: c.req.param('token'),
-        password: field(form.password),
+        password: formField(form.password),
       })
-      return page(
+      return formPage(
         c,
         layout(
           'Password set – Haven',
@@ -42,7 +45,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
       )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return page(
+      return formPage(
         c,
         completeResetPage(c.req.param('token'), error.message),
         error.code === 'gone' ? 410 : 400,
@@ -53,10 +56,10 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   pages.get('/invitations/:token', async (c) => {
     try {
       const invitation = await describeInvitation(ctx, c.req.param('token'))
-      return page(c, acceptPage(c.req.param('token'), invitation, undefined))
+      return formPage(c, acceptPage(c.req.param('token'), invitation, undefined))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return page(c, problemPage(error.message), error.code === 'gone' ? 410 : 404)
+      return formPage(c, problemPage(error.message), error.code === 'gone' ? 410 : 404)
     }
   })
   pages.post('/invitations/:token', async (c) => {
@@ -65,36 +68,20 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     try {
       await acceptInvitation(ctx, {
         token,
-        displayName: field(form.displayName),
-        password: field(form.password),
+        displayName: formField(form.displayName),
+        password: formField(form.password),
       })
       return c.redirect('/sign-in', 303)
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code === 'gone' || error.code === 'not_found')
-        return page(c, problemPage(error.message), 410)
+        return formPage(c, problemPage(error.message), 410)
       const invitation = await describeInvitation(ctx, token)
-      return page(c, acceptPage(token, invitation, error.message), 400)
+      return formPage(c, acceptPage(token, invitation, error.message), 400)
     }
   })
 
   return pages
-}
-
-function page(c: Context, body: Html, status: 200 | 400 | 404 | 410 = 200): Response {
-  c.header('Cache-Control', 'no-store')
-  c.header('Referrer-Policy', 'no-referrer')
-  return c.html(body.value, status)
-}
-
-function field(value: unknown): string {
-  return typeof value === 'string' ? value : ''
-}
-
-function problem(error: string | undefined): Html | undefined {
-  return error === undefined
-    ? undefined
-    : html`<div class="error-summary" role="alert"><h2>There is a problem</h2><p>${error}</p></div>`
 }
 
 function problemPage(message: string): Html {
@@ -123,7 +110,7 @@ function completeResetPage(token: string, error: string | undefined): Html {
   return layout(
     'Set a new password – Haven',
     html`<h1>Set a new password</h1>
-      ${problem(error)}
+      ${errorSummary(error)}
       <form method="post" action="/password-reset/${token}" novalidate>
         <div class="field"><label for="password">New password</label>
           <p class="hint" id="password-hint">At least 12 characters, or at least 8 if it is not a common password. A few unrelated words work well.</p>
@@ -142,7 +129,7 @@ function acceptPage(
   return layout(
     'Accept your invitation – Haven',
     html`<h1>Join ${invitation.centreName}</h1>
-      ${problem(error)}
+      ${errorSummary(error)}
       <p>You are invited as ${invitation.roles.join(', ')}, with the e-mail address ${invitation.email}.</p>
       <form method="post" action="/invitations/${token}" novalidate>
         ${

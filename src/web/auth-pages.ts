@@ -20,6 +20,7 @@ import {
   type HavenEnv,
 } from '../http/session.ts'
 import { html, type Html } from './html.ts'
+import { errorSummary, formField, formPage } from './forms.ts'
 import { layout } from './layout.ts'
 
 const FORM_COOKIE = 'haven_form'
@@ -34,7 +35,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
 
   pages.get('/sign-in', async (c) => {
     const centres = await listAllCentres(ctx)
-    return page(
+    return formPage(
       c,
       signInPage({
         centres,
@@ -47,10 +48,10 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
 
   pages.post('/sign-in', async (c) => {
     const form = await c.req.parseBody()
-    const values = { centre: field(form.centre), email: field(form.email) }
+    const values = { centre: formField(form.centre), email: formField(form.email) }
     const centres = await listAllCentres(ctx)
-    if (!isFormTokenValid(c, field(form._csrf))) {
-      return page(
+    if (!isFormTokenValid(c, formField(form._csrf))) {
+      return formPage(
         c,
         signInPage({
           centres,
@@ -65,7 +66,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       const signedIn = await signIn(ctx, {
         centre: values.centre,
         email: values.email,
-        password: field(form.password),
+        password: formField(form.password),
         source: sourceAddress(c),
       })
       setSessionCookie(c, signedIn.token, options.isBehindTls)
@@ -80,7 +81,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
     } catch (error) {
       if (!isHavenError(error)) throw error
       const status = error.code === 'rate_limited' ? 429 : 401
-      return page(
+      return formPage(
         c,
         signInPage({
           centres,
@@ -96,20 +97,20 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.get('/second-factor', (c) => {
     const view = c.get('session')
     if (!view) return c.redirect('/sign-in', 303)
-    return page(c, secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), undefined))
+    return formPage(c, secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), undefined))
   })
 
   pages.post('/second-factor', async (c) => {
     const form = await c.req.parseBody()
-    const view = requireSession(c, field(form._csrf))
+    const view = requireSession(c, formField(form._csrf))
     try {
-      const code = field(form.code)
-      const recovery = field(form.recoveryCode)
+      const code = formField(form.code)
+      const recovery = formField(form.recoveryCode)
       await verifySecondFactor(ctx, view, recovery !== '' ? { recoveryCode: recovery } : { code })
       return c.redirect('/', 303)
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return page(
+      return formPage(
         c,
         secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), error.message),
         error.code === 'rate_limited' ? 429 : 401,
@@ -121,7 +122,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
     const view = c.get('session')
     if (!view) return c.redirect('/sign-in', 303)
     const enrolment = await startTotpEnrolment(ctx, view)
-    return page(
+    return formPage(
       c,
       enrolPage(
         csrfTokenFor(c.get('sessionToken') ?? ''),
@@ -134,14 +135,14 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
 
   pages.post('/second-factor/set-up', async (c) => {
     const form = await c.req.parseBody()
-    const view = requireSession(c, field(form._csrf))
+    const view = requireSession(c, formField(form._csrf))
     try {
-      const { recoveryCodes } = await confirmTotpEnrolment(ctx, view, field(form.code))
-      return page(c, recoveryCodesPage(recoveryCodes))
+      const { recoveryCodes } = await confirmTotpEnrolment(ctx, view, formField(form.code))
+      return formPage(c, recoveryCodesPage(recoveryCodes))
     } catch (error) {
       if (!isHavenError(error)) throw error
       const enrolment = await startTotpEnrolment(ctx, view)
-      return page(
+      return formPage(
         c,
         enrolPage(
           csrfTokenFor(c.get('sessionToken') ?? ''),
@@ -156,22 +157,13 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
 
   pages.post('/sign-out', async (c) => {
     const form = await c.req.parseBody()
-    const view = requireSession(c, field(form._csrf))
+    const view = requireSession(c, formField(form._csrf))
     await signOut(ctx, view)
     clearSessionCookie(c, options.isBehindTls)
     return c.redirect('/sign-in', 303)
   })
 
   return pages
-}
-
-function page(c: Context, body: Html, status: 200 | 400 | 401 | 403 | 429 = 200): Response {
-  c.header('Cache-Control', 'no-store')
-  return c.html(body.value, status)
-}
-
-function field(value: unknown): string {
-  return typeof value === 'string' ? value : ''
 }
 
 function formToken(c: Context, isBehindTls: boolean): string {
@@ -190,12 +182,6 @@ function formToken(c: Context, isBehindTls: boolean): string {
 function isFormTokenValid(c: Context, sent: string): boolean {
   const cookie = getCookie(c, FORM_COOKIE)
   return cookie !== undefined && sent.length > 0 && cookie === sent
-}
-
-function errorSummary(error: string | undefined): Html | undefined {
-  return error === undefined
-    ? undefined
-    : html`<div class="error-summary" role="alert" tabindex="-1"><h2>There is a problem</h2><p>${error}</p></div>`
 }
 
 function signInPage(input: {
