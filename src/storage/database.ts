@@ -52,23 +52,48 @@ function openSqlite(options: DatabaseOptions): Database {
     throw new DatabaseOpenError(`cannot open the database ${file}: ${messageOf(error)}`)
   }
   try {
-    // The schema read fails on a damaged file before any pragma writes to it.
-    raw.prepare('select count(*) from sqlite_schema').get()
-    const check = raw.prepare('pragma quick_check').get() as { quick_check?: string } | undefined
-    if (check?.quick_check !== 'ok')
-      throw new Error(`integrity check failed: ${check?.quick_check ?? 'no answer'}`)
-    raw.exec('pragma journal_mode = wal')
-    raw.exec('pragma synchronous = full')
-    raw.exec('pragma foreign_keys = on')
-    raw.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
+    prepareConnection(raw, busyTimeoutMs)
   } catch (error) {
     raw.close()
     throw new DatabaseOpenError(
-      `the database ${file} is damaged or not a Haven database: ${messageOf(error)}`,
+      isBusy(error)
+        ? `the database ${file} stayed locked by another process for ${busyTimeoutMs} ms`
+        : `the database ${file} is damaged or not a Haven database: ${messageOf(error)}`,
     )
   }
   const db = new Kysely<Tables>({ dialect: new NodeSqliteDialect(() => raw) })
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() }
+}
+
+/**
+ * Checks the file and sets the connection up. Switching a new file to WAL takes a lock that
+ * SQLite does not wait for, so when another process is opening the same file at that moment
+ * the step is retried until the busy timeout, rather than failing the start.
+ */
+function prepareConnection(raw: DatabaseSync, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs
+  for (;;) {
+    try {
+      // The schema read fails on a damaged file before any pragma writes to it.
+      raw.prepare('select count(*) from sqlite_schema').get()
+      const check = raw.prepare('pragma quick_check').get() as { quick_check?: string } | undefined
+      if (check?.quick_check !== 'ok')
+        throw new Error(`integrity check failed: ${check?.quick_check ?? 'no answer'}`)
+      raw.exec('pragma journal_mode = wal')
+      raw.exec('pragma synchronous = full')
+      raw.exec('pragma foreign_keys = on')
+      raw.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
+      return
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25)
+    }
+  }
+}
+
+function isBusy(error: unknown): boolean {
+  const text = error instanceof Error ? error.message : ''
+  return /database is locked|database is busy/i.test(text)
 }
 
 function ensureDataDir(dir: string, mayCreate: boolean): void {
