@@ -5,6 +5,8 @@ import { preset } from './presets.ts'
 import { policyRequest, type PolicyRequestInput } from './request.ts'
 import { describeChanges } from './review.ts'
 import { names, type Rule } from './rule.ts'
+import { RULES } from './rules.ts'
+import { SCENARIOS } from '../../../test/policy/scenarios.ts'
 
 const cordomus = preset('cordomus')
 const actor = { roles: ['coordinator' as const] }
@@ -156,12 +158,16 @@ describe('engine details', () => {
 
   it('names roles in plain words', () => {
     assert.equal(names([]), '')
-    assert.equal(names(['coordinator']), 'coordinator')
-    assert.equal(names(['coordinator', 'chair']), 'coordinator or chair')
+    assert.equal(names(['coordinator']), 'the coordinator')
     assert.equal(
-      names(['childrens_services', 'police', 'other_child_agency']),
-      'childrens services, police or other child agency',
+      names(['coordinator', 'chair']),
+      'the coordinator or the Chair of the Management Committee',
     )
+    assert.equal(
+      names(['coordinator', 'staff', 'management']),
+      'the coordinator, staff or a member of the Management Team',
+    )
+    assert.equal(names(['someone_new']), 'someone new')
   })
 })
 
@@ -183,5 +189,30 @@ describe('version differences in words', () => {
       'Keeping a version history: yes → no.',
       'The age up to which children may ask: 25 → nothing.',
     ])
+  })
+})
+
+describe('rules made for one action', () => {
+  it('answer nothing, oblige nothing and redact nothing for any other action', () => {
+    const parameters = cordomus.parameters
+    const oneOfEach = new Map(
+      SCENARIOS.map(([, input]) => {
+        const request = policyRequest.parse(input)
+        return [request.action, request] as const
+      }),
+    )
+    assert.equal(oneOfEach.size, 13, 'the scenarios hold a request of every action')
+    let checked = 0
+    for (const rule of RULES) {
+      for (const [action, request] of oneOfEach) {
+        if (action === rule.action) continue
+        // The engine's index never does this; the rule must still not answer.
+        assert.equal(rule.evaluate(request, parameters), undefined, `${rule.clause} on ${action}`)
+        assert.deepEqual(rule.obligations?.(request, parameters) ?? [], [])
+        assert.deepEqual(rule.redact?.(request, parameters) ?? [], [])
+        checked += 1
+      }
+    }
+    assert.ok(checked > RULES.length * 10)
   })
 })

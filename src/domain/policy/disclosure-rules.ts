@@ -1,6 +1,7 @@
 import type { PolicyParameters } from './document.ts'
 import type { PolicyRequest } from './request.ts'
-import { hasAnyRole, match, names, type Rule } from './rule.ts'
+import { atRiskWords, orList, recipientWords } from './words.ts'
+import { hasAnyRole, match, names, ruleFor, type Rule } from './rule.ts'
 
 /**
  * Disclosing a category of information to a recipient for a purpose: ATTEND, NOREPORT,
@@ -8,7 +9,6 @@ import { hasAnyRole, match, names, type Rule } from './rule.ts'
  */
 type Disclosure = Extract<PolicyRequest, { action: 'disclose' }>
 
-const isDisclosure = (r: PolicyRequest): r is Disclosure => r.action === 'disclose'
 const EXCEPTION_PURPOSES = ['safeguarding_child', 'risk_of_violence'] as const
 const isExceptionPurpose = (r: Disclosure): boolean =>
   (EXCEPTION_PURPOSES as readonly string[]).includes(r.purpose)
@@ -30,13 +30,12 @@ const when =
     test: (r: Disclosure, p: PolicyParameters) => boolean,
     reason?: (r: Disclosure, p: PolicyParameters) => string,
   ) =>
-  (r: PolicyRequest, p: PolicyParameters): { reason?: string } | undefined =>
-    isDisclosure(r) && test(r, p) ? match(reason?.(r, p)) : undefined
+  (r: Disclosure, p: PolicyParameters): { reason?: string } | undefined =>
+    test(r, p) ? match(reason?.(r, p)) : undefined
 
 export const DISCLOSURE_RULES: readonly Rule[] = [
-  {
+  ruleFor('disclose', {
     clause: 'ATTEND',
-    action: 'disclose',
     effect: 'permit',
     says: 'Dates and times of attendance go to the agency that referred the family, through its verified contact, and enter the register.',
     evaluate: when(
@@ -47,10 +46,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
         r.recipient.isVerified,
     ),
     obligations: () => [{ kind: 'record_in_register' }, { kind: 'audit' }],
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'ATTEND',
-    action: 'disclose',
     effect: 'forbid',
     says: 'Attendance goes only to the agency that referred this family.',
     evaluate: when(
@@ -60,10 +58,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
         !r.recipient.isReferrerOfFamily,
       () => 'attendance goes only to the agency that referred this family',
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'ATTEND',
-    action: 'disclose',
     effect: 'forbid',
     says: "Attendance goes only to the agency's verified contact.",
     evaluate: when(
@@ -73,10 +70,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
         !r.recipient.isVerified,
       () => "attendance goes only to the referring agency's verified contact",
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'ATTEND',
-    action: 'disclose',
     effect: 'forbid',
     says: 'Referring agencies get dates and times of attendance and nothing else, unless an exception applies (where the policy says so).',
     evaluate: when(
@@ -87,10 +83,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
         !isExceptionPurpose(r),
       () => 'referring agencies are given dates and times of attendance and nothing else',
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'NOREPORT',
-    action: 'disclose',
     effect: 'forbid',
     says: 'No verbal or written reports are made; for family proceedings, attendance facts at most.',
     evaluate: when(
@@ -100,20 +95,18 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       (_r, p) =>
         `the centre makes no reports for ${p.reports.refusedFor === 'family_court_proceedings' ? 'family court proceedings' : 'family proceedings'}; attendance facts at most`,
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'CONTACT',
-    action: 'disclose',
     effect: 'forbid',
     says: "A parent's contact details never go to their former partner.",
     evaluate: when(
       (r) => r.category === 'contact_details' && r.recipient.kind === 'former_partner',
       () => "a parent's contact details never go to their former partner",
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'CONTACT',
-    action: 'disclose',
     effect: 'permit',
     says: "Contact details go where the parent's live consent names this category, recipient and purpose.",
     evaluate: when((r) => r.category === 'contact_details' && hasMatchingConsent(r)),
@@ -122,10 +115,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       { kind: 'audit' },
       { kind: 'tell_person_or_record_why_not' },
     ],
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'CONTACT',
-    action: 'disclose',
     effect: 'permit',
     says: 'Where the policy has a "required by law" path, contact details go when the law requires it, with the legal basis recorded.',
     evaluate: when((r, p) => r.category === 'contact_details' && isLawPath(r, p)),
@@ -136,10 +128,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       { kind: 'audit' },
       { kind: 'tell_person_or_record_why_not' },
     ],
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'CONTACT',
-    action: 'disclose',
     effect: 'forbid',
     says: "Without the parent's live consent, an exception or (where the policy has it) a legal requirement, contact details do not go.",
     evaluate: when(
@@ -155,10 +146,9 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
             : 'this policy has no "required by law" path; the parent\'s permission is needed'
           : 'there is no live consent of the parent for this recipient and purpose',
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'EXCEPT',
-    action: 'disclose',
     effect: 'permit',
     says: 'When a child is at risk of harm, or someone the policy names is at risk of violence, the roles it names may disclose to the recipients it allows, with a second sign-off.',
     evaluate: when(
@@ -183,21 +173,19 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       { kind: 'record_in_register' },
       { kind: 'audit' },
     ],
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'EXCEPT',
-    action: 'disclose',
     effect: 'forbid',
     says: 'An exception disclosure goes only to the recipients the policy allows.',
     evaluate: when(
       (r, p) => isExceptionPurpose(r) && !isExceptionRecipient(r, p),
       (r, p) =>
-        `${r.recipient.kind.replaceAll('_', ' ')} is not a recipient this policy allows; it allows ${names(p.exceptions.recipients)}`,
+        `${recipientWords(r.recipient.kind)} is not a recipient this policy allows; it allows ${orList(p.exceptions.recipients.map(recipientWords))}`,
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'EXCEPT',
-    action: 'disclose',
     effect: 'forbid',
     says: 'An exception disclosure is authorised by the roles the policy names, with a second sign-off where it asks for one.',
     evaluate: when(
@@ -208,12 +196,11 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       (r, p) =>
         hasAnyRole(r.actor.roles, p.exceptions.authorisedBy)
           ? "this disclosure needs a second person's sign-off"
-          : `this disclosure is authorised by the ${names(p.exceptions.authorisedBy)}`,
+          : `this disclosure is authorised by ${names(p.exceptions.authorisedBy)}`,
     ),
-  },
-  {
+  }),
+  ruleFor('disclose', {
     clause: 'EXCEPT',
-    action: 'disclose',
     effect: 'forbid',
     says: 'The exception covers a child at risk of harm, or the people the policy names at risk of violence.',
     evaluate: when(
@@ -225,7 +212,7 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
             r.atRisk === 'child' ||
             !p.exceptions.violenceRiskTo.includes(r.atRisk)),
       (_r, p) =>
-        `the exception covers a child at risk of harm, or ${names(p.exceptions.violenceRiskTo)} at risk of violence`,
+        `the exception covers a child at risk of harm, or ${orList(p.exceptions.violenceRiskTo.map(atRiskWords))} at risk of violence`,
     ),
-  },
+  }),
 ]

@@ -176,7 +176,7 @@ describe('what a permit obliges', () => {
     })
     assert.deepEqual(at('cordomus', 'accident_book', '2000-01-01'), {
       verdict: 'keep_indefinitely',
-      why: 'accident book is kept indefinitely by this policy',
+      why: 'this policy keeps the accident book indefinitely',
     })
     assert.deepEqual(at('preston', 'family_record', '2000-01-01', true), {
       verdict: 'on_hold',
@@ -333,7 +333,7 @@ describe('what a permit obliges', () => {
     })
     assert.ok(denied.effect === 'deny')
     assert.deepEqual(denied.reasons, [
-      'other agency is not a recipient this policy allows; it allows childrens services, police, cafcass or other child agency',
+      "another agency is not a recipient this policy allows; it allows Children's Services, the police, CAFCASS or other agencies for children",
     ])
   })
 })

@@ -44,9 +44,7 @@ export const OTHER_RULES: readonly Rule[] = [
       if (r.actor.relationship === 'other_parent')
         return match("a parent's contact details never go to their former partner")
       if (!hasAnyRole(r.actor.roles, p.contactDetails.revealRoles))
-        return match(
-          `contact details are revealed only by the ${names(p.contactDetails.revealRoles)}`,
-        )
+        return match(`contact details are revealed only by ${names(p.contactDetails.revealRoles)}`)
       return r.reason.trim() === '' ? match('revealing contact details needs a reason') : undefined
     },
   }),
@@ -76,7 +74,7 @@ export const OTHER_RULES: readonly Rule[] = [
     says: 'Workers below the named roles have no export, print or share of family data.',
     evaluate: (r, p) =>
       !hasAnyRole(r.actor.roles, p.confidentiality.exportRoles)
-        ? match(`family data is exported only by the ${names(p.confidentiality.exportRoles)}`)
+        ? match(`family data is exported only by ${names(p.confidentiality.exportRoles)}`)
         : undefined,
   }),
   ruleFor('book_assessment', {
@@ -98,10 +96,10 @@ export const OTHER_RULES: readonly Rule[] = [
     evaluate: (r, p) => {
       if (r.agreement === undefined)
         return match(
-          `an assessment needs an agreement approved by the ${names(p.assessments.approvedBy)}`,
+          `an assessment needs an agreement approved by ${names(p.assessments.approvedBy)}`,
         )
       if (!hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy))
-        return match(`the agreement must be approved by the ${names(p.assessments.approvedBy)}`)
+        return match(`the agreement must be approved by ${names(p.assessments.approvedBy)}`)
       if (p.assessments.place === 'contact_rooms' && r.agreement.place !== 'contact_rooms')
         return match('assessments are agreed for the contact rooms only')
       return undefined

@@ -115,7 +115,7 @@ export const READ_RULES: readonly Rule[] = [
     says: 'Nobody else sees check results.',
     evaluate: (r, p) =>
       !hasAnyRole(r.actor.roles, p.checks.resultsVisibleTo) && r.actor.relationship !== 'self'
-        ? match(`check results are seen only by the ${names(p.checks.resultsVisibleTo)}`)
+        ? match(`check results are seen only by ${names(p.checks.resultsVisibleTo)}`)
         : undefined,
   }),
   ruleFor('read', {
@@ -153,9 +153,7 @@ export const READ_RULES: readonly Rule[] = [
     evaluate: (r, p) =>
       !hasAnyRole(r.actor.roles, p.exceptions.concernsVisibleTo) &&
       r.actor.relationship !== 'author'
-        ? match(
-            `safeguarding concerns are seen only by the ${names(p.exceptions.concernsVisibleTo)}`,
-          )
+        ? match(`safeguarding concerns are seen only by ${names(p.exceptions.concernsVisibleTo)}`)
         : undefined,
   }),
   ruleFor('read', {

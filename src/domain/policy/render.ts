@@ -1,6 +1,15 @@
 import { escapeText } from '../html-text.ts'
 import type { PolicyDocument, PolicyParameters } from './document.ts'
 import type { ClauseId } from './clauses.ts'
+import {
+  AT_RISK_WORDS,
+  CATEGORY_WORDS,
+  list,
+  orList,
+  RECIPIENT_WORDS,
+  roles,
+  ROLE_WORDS,
+} from './words.ts'
 
 /**
  * The policy as a document people read (AWARE), written from the parameters in Haven's own
@@ -14,42 +23,6 @@ export interface PolicyText {
   closing: string[]
 }
 
-const list = (items: readonly string[]): string => {
-  if (items.length <= 1) return items.join('')
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`
-}
-const orList = (items: readonly string[]): string =>
-  items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items.at(-1) ?? ''}`
-
-const ROLE_WORDS: Record<string, string> = {
-  coordinator: 'the coordinator',
-  chair: 'the Chair of the Management Committee',
-  management: 'a member of the Management Team',
-  staff: 'staff',
-  volunteer: 'volunteers',
-  referrer: 'referrers',
-  parent: 'parents',
-}
-const RECIPIENT_WORDS: Record<string, string> = {
-  childrens_services: "Children's Services",
-  police: 'the police',
-  cafcass: 'CAFCASS',
-  other_child_agency: 'other agencies for children',
-}
-const CATEGORY_WORDS: Record<string, string> = {
-  accident_book: 'the accident book',
-  referral: 'referral records',
-  safeguarding: 'safeguarding records',
-  child_protection: 'child protection records',
-  family_record: 'family records',
-  session_record: 'session records',
-  worker_record: 'worker records',
-  check_result: 'check results',
-  incident: 'incident records',
-  disclosure_register: 'the disclosure register',
-  consent: 'consent records',
-  guidance_request: 'guidance requests',
-}
 const NUMBERS = [
   'no',
   'one',
@@ -64,8 +37,6 @@ const NUMBERS = [
   'ten',
 ]
 const years = (n: number): string => `${NUMBERS[n] ?? String(n)} year${n === 1 ? '' : 's'}`
-const roles = (values: readonly string[]): string =>
-  orList(values.map((role) => ROLE_WORDS[role] ?? role))
 const GROUP_WORDS: Record<string, string> = {
   ...ROLE_WORDS,
   chair: 'the Chair',
@@ -74,11 +45,6 @@ const GROUP_WORDS: Record<string, string> = {
 /** Roles as a group that all do something: "the coordinator and the Chair". */
 const group = (values: readonly string[]): string =>
   list(values.map((role) => GROUP_WORDS[role] ?? role))
-const AT_RISK_WORDS: Record<string, string> = {
-  users: 'anyone using the centre',
-  volunteers: 'a volunteer',
-  staff: 'a member of staff',
-}
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 const workers = (p: PolicyParameters): string =>
   list(p.confidentiality.bound.map((kind) => (kind === 'volunteer' ? 'volunteers' : 'staff')))

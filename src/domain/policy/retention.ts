@@ -1,6 +1,7 @@
 import { addMonths } from '../calendar.ts'
 import type { PolicyParameters, RecordCategory } from './document.ts'
 import type { RetentionVerdict } from './decision.ts'
+import { categoryWords } from './words.ts'
 
 /**
  * RETAIN: a record unused for the policy's number of years is due for disposal, unless its
@@ -15,7 +16,7 @@ export function retentionVerdict(
   if (parameters.retention.keptIndefinitely.includes(record.category)) {
     return {
       verdict: 'keep_indefinitely',
-      why: `${record.category.replaceAll('_', ' ')} is kept indefinitely by this policy`,
+      why: `this policy keeps ${categoryWords(record.category)} indefinitely`,
     }
   }
   const dueOn = addMonths(record.lastUsedOn, parameters.retention.years * 12)

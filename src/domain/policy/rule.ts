@@ -27,11 +27,8 @@ export function hasAnyRole(roles: readonly Role[], wanted: readonly Role[]): boo
   return roles.some((role) => wanted.includes(role))
 }
 
-export function names(roles: readonly string[]): string {
-  const words = roles.map((role) => role.replaceAll('_', ' '))
-  if (words.length <= 1) return words.join('')
-  return `${words.slice(0, -1).join(', ')} or ${words.at(-1) ?? ''}`
-}
+/** The roles in words, any one of whom may act: "the coordinator or a member of the Management Team". */
+export { roles as names } from './words.ts'
 
 export const match = (reason?: string): { reason?: string } =>
   reason === undefined ? {} : { reason }
