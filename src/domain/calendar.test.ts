@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { addDays, dayOfWeek, daysBetween, isIsoDate } from './calendar.ts'
+import {
+  addDays,
+  addMinutes,
+  dayOfWeek,
+  daysBetween,
+  isIsoDate,
+  isLocalDateTime,
+  minutesBetween,
+} from './calendar.ts'
 
 describe('calendar dates', () => {
   const validity: [string, boolean][] = [
@@ -45,5 +53,34 @@ describe('calendar dates', () => {
 
   it('refuses what is not a date', () => {
     assert.throws(() => addDays('2026-02-30', 1), RangeError)
+  })
+})
+
+describe('wall-clock times at the centre', () => {
+  for (const [value, ok] of [
+    ['2026-11-21T10:00', true],
+    ['2028-02-29T23:59', true],
+    ['2027-02-29T10:00', false],
+    ['2026-11-21T24:00', false],
+    ['2026-11-21T10:60', false],
+    ['2026-11-21 10:00', false],
+    ['2026-11-21T10:00:00', false],
+    ['2026-11-21T10:00Z', false],
+  ] as const)
+    it(`${value} is ${ok ? '' : 'not '}a wall-clock time`, () => {
+      assert.equal(isLocalDateTime(value), ok)
+    })
+
+  it('adds minutes across the hour, midnight, a month end and the clock change', () => {
+    assert.equal(addMinutes('2026-11-21T09:50', 15), '2026-11-21T10:05')
+    assert.equal(addMinutes('2026-11-21T10:00', -15), '2026-11-21T09:45')
+    assert.equal(addMinutes('2026-12-31T23:50', 15), '2027-01-01T00:05')
+    assert.equal(addMinutes('2027-03-28T00:50', 60), '2027-03-28T01:50')
+  })
+
+  it('counts minutes between two times, either way', () => {
+    assert.equal(minutesBetween('2026-11-21T09:45', '2026-11-21T10:00'), 15)
+    assert.equal(minutesBetween('2026-11-21T10:00', '2026-11-21T09:45'), -15)
+    assert.throws(() => minutesBetween('2026-11-21', '2026-11-21T09:45'), RangeError)
   })
 })

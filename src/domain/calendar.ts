@@ -47,3 +47,25 @@ export function addMonths(date: string, months: number): string {
   target.setUTCDate(Math.min(day, lastDay))
   return target.toISOString().slice(0, 10)
 }
+
+const LOCAL_TIME = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):([0-5]\d)$/
+
+/** A wall-clock time at the centre, YYYY-MM-DDTHH:MM, that names a real day and minute. */
+export function isLocalDateTime(value: string): boolean {
+  const match = LOCAL_TIME.exec(value)
+  return match !== null && isIsoDate(match[1] ?? '')
+}
+
+/** Wall-clock arithmetic: 10:00 plus 15 minutes is 10:15, on any day of the year. */
+export function addMinutes(dateTime: string, minutes: number): string {
+  return new Date(parseLocal(dateTime).getTime() + minutes * 60_000).toISOString().slice(0, 16)
+}
+
+export function minutesBetween(from: string, to: string): number {
+  return Math.round((parseLocal(to).getTime() - parseLocal(from).getTime()) / 60_000)
+}
+
+function parseLocal(dateTime: string): Date {
+  if (!isLocalDateTime(dateTime)) throw new RangeError(`not a wall-clock time: ${dateTime}`)
+  return new Date(`${dateTime}:00Z`)
+}

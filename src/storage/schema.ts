@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely'
+import type { CaseTables } from './schema-cases.ts'
 
 /**
  * Row types, as the database holds them. They never leave src/storage: storage functions map
@@ -13,6 +14,8 @@ export interface CentreRow {
   is_demo: number
   created_at: string
   requires_second_factor_for_all: Generated<number>
+  /** Minutes between one parent's arrival (or departure) and the other's. */
+  stagger_minutes: Generated<number>
 }
 
 export interface FamilyRow {
@@ -24,6 +27,12 @@ export interface FamilyRow {
   key_version: number
   created_at: string
   last_activity_at: string
+  version: Generated<number>
+  updated_at: string | null
+  is_separation_required: Generated<number>
+  /** JSON array of short codes for the door ("no_photographs"). */
+  safety_flags: Generated<string>
+  is_on_legal_hold: Generated<number>
 }
 
 export interface PersonRow {
@@ -37,7 +46,15 @@ export interface PersonRow {
   /** AES-256-GCM ciphertext under the family key; never clear text. */
   address_ciphertext: string | null
   phone_ciphertext: string | null
+  email_ciphertext: string | null
   created_at: string
+  version: Generated<number>
+  updated_at: string | null
+  relationship: string | null
+  has_parental_responsibility: Generated<number>
+  /** On the named-people list: may be admitted at the door. */
+  may_attend: Generated<number>
+  account_id: string | null
 }
 
 export interface RoomRow {
@@ -56,6 +73,11 @@ export interface ContactSessionRow {
   ends_at: string
   status: string
   created_at: string
+  version: Generated<number>
+  updated_at: string | null
+  cancelled_by: string | null
+  cancelled_at: string | null
+  booked_by: string | null
 }
 
 export interface KeyCheckRow {
@@ -90,6 +112,7 @@ export interface AccountRoleRow {
   agency_name: string | null
   granted_at: string
   granted_by: string | null
+  agency_id: string | null
 }
 
 export interface InvitationRow {
@@ -191,7 +214,7 @@ export interface PolicyReviewRow {
   notes: string
 }
 
-export interface Tables {
+export interface Tables extends CaseTables {
   centres: CentreRow
   families: FamilyRow
   people: PersonRow

@@ -3,6 +3,7 @@ import * as foundation from './0001-foundation.ts'
 import * as accounts from './0002-accounts.ts'
 import * as rowLevelSecurity from './0003-row-level-security.ts'
 import * as policies from './0004-policies.ts'
+import * as caseRecords from './0005-case-records.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -13,4 +14,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0002-accounts': accounts,
   '0003-row-level-security': rowLevelSecurity,
   '0004-policies': policies,
+  '0005-case-records': caseRecords,
 }
