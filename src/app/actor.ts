@@ -7,6 +7,8 @@ export interface Actor {
   centreId: string
   roles: Role[]
   sessionId: string
+  /** This session passed a second factor (SECURE: protected data needs one for some roles). */
+  hasSecondFactor: boolean
 }
 
 /**
@@ -27,5 +29,11 @@ export const OPERATOR_ID = 'operator'
  * the database and the master key already. Their actions are audited as OPERATOR_ID.
  */
 export function operatorActor(centreId: string): Actor {
-  return { accountId: OPERATOR_ID, centreId, roles: ['coordinator'], sessionId: OPERATOR_ID }
+  return {
+    accountId: OPERATOR_ID,
+    centreId,
+    roles: ['coordinator'],
+    sessionId: OPERATOR_ID,
+    hasSecondFactor: true,
+  }
 }

@@ -30,6 +30,14 @@ export type AuditType =
   | 'password_reset.refused'
   | 'session.ended'
   | 'sessions.ended_all'
+  | 'referral.received'
+  | 'referral.moved'
+  | 'record.read'
+  | 'records.listed'
+  | 'record.refused'
+  | 'contact.revealed'
+  | 'contact.reveal_refused'
+  | 'family.updated'
 
 export async function recordEvent(
   trx: Db,

@@ -1,4 +1,5 @@
 import type { DialectName, Db } from '../storage/database.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import type { MasterKey } from './field-crypto.ts'
 
 /**
@@ -13,4 +14,6 @@ export interface AppContext {
   masterKey: MasterKey
   /** Where people reach Haven, for links in messages: https://haven.example.org */
   publicUrl: string
+  /** Compiled policies by content hash: a published version never changes, so never goes stale. */
+  compiledPolicies: Map<string, CompiledPolicy>
 }

@@ -40,6 +40,7 @@ export async function openHaven(
       newId: randomUUID,
       masterKey,
       publicUrl: config.publicUrl,
+      compiledPolicies: new Map(),
     }
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {

@@ -218,6 +218,8 @@ export async function authenticate(
       centreId: session.centreId,
       roles,
       sessionId: session.id,
+      hasSecondFactor:
+        !session.isSecondFactorPending && account?.totpSecretCiphertext !== undefined,
     },
     session,
     endsAt: new Date(sessionEndsAt(times)).toISOString(),

@@ -8,6 +8,7 @@ import {
   isIsoDate,
   isLocalDateTime,
   minutesBetween,
+  ukDateTime,
 } from './calendar.ts'
 
 describe('calendar dates', () => {
@@ -82,5 +83,14 @@ describe('wall-clock times at the centre', () => {
     assert.equal(minutesBetween('2026-11-21T09:45', '2026-11-21T10:00'), 15)
     assert.equal(minutesBetween('2026-11-21T10:00', '2026-11-21T09:45'), -15)
     assert.throws(() => minutesBetween('2026-11-21', '2026-11-21T09:45'), RangeError)
+  })
+})
+
+describe('UK wall-clock time', () => {
+  it('is GMT in winter and BST in summer, across midnight', () => {
+    assert.equal(ukDateTime(new Date('2026-11-21T10:05:00Z')), '2026-11-21T10:05')
+    assert.equal(ukDateTime(new Date('2026-07-01T23:30:00Z')), '2026-07-02T00:30')
+    assert.equal(ukDateTime(new Date('2027-03-28T00:59:00Z')), '2027-03-28T00:59')
+    assert.equal(ukDateTime(new Date('2027-03-28T01:00:00Z')), '2027-03-28T02:00')
   })
 })

@@ -69,3 +69,20 @@ function parseLocal(dateTime: string): Date {
   if (!isLocalDateTime(dateTime)) throw new RangeError(`not a wall-clock time: ${dateTime}`)
   return new Date(`${dateTime}:00Z`)
 }
+
+const LONDON = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+})
+
+/** The wall-clock time in the UK at an instant, YYYY-MM-DDTHH:MM (GMT or BST as it falls). */
+export function ukDateTime(at: Date): string {
+  const part = (type: string): string =>
+    LONDON.formatToParts(at).find((p) => p.type === type)?.value ?? '00'
+  return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`
+}

@@ -24,12 +24,15 @@ export class HavenError extends Error {
   readonly code: ErrorCode
   /** Which input field was wrong, when one was (a path such as `body.name`). */
   readonly field: string | undefined
+  /** The policy clauses behind a refusal, when the policy engine refused. */
+  readonly clauses: readonly string[] | undefined
 
-  constructor(code: ErrorCode, message: string, field?: string) {
+  constructor(code: ErrorCode, message: string, field?: string, clauses?: readonly string[]) {
     super(message)
     this.name = 'HavenError'
     this.code = code
     this.field = field
+    this.clauses = clauses
   }
 }
 

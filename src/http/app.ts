@@ -11,7 +11,11 @@ import { errorBody, STATUS_OF } from './errors.ts'
 import { securityHeaders } from './security-headers.ts'
 import { authRoutes } from './auth-routes.ts'
 import { memberRoutes } from './member-routes.ts'
-import { policyRoutes } from './policy-routes.ts'
+import { AUTH_ROUTES } from './auth-routes.ts'
+import { caseRoutes, CASE_ROUTES } from './case-routes.ts'
+import { MEMBER_ROUTES } from './member-routes.ts'
+import { openApiDocument, type RouteSpec } from './api-spec.ts'
+import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
 
 export interface HttpOptions {
@@ -22,6 +26,22 @@ export interface HttpOptions {
 }
 
 export type { HavenEnv }
+
+/** Every API route, described: the OpenAPI document and the route-walking tests use this. */
+export const API_ROUTES: readonly RouteSpec[] = [
+  ...AUTH_ROUTES,
+  ...MEMBER_ROUTES,
+  ...POLICY_ROUTES,
+  ...CASE_ROUTES,
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    summary: 'This document',
+    tag: 'api',
+    access: 'public',
+    success: 200,
+  },
+]
 
 /**
  * The whole HTTP surface: JSON API, health check and pages, behind one set of middleware
@@ -67,6 +87,14 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))
   app.route('/', memberRoutes(ctx))
   app.route('/', policyRoutes(ctx))
+  app.route('/', caseRoutes(ctx))
+
+  const openApi = JSON.stringify(openApiDocument(API_ROUTES))
+  app.get('/api/openapi.json', (c) => {
+    c.header('Content-Type', 'application/json')
+    c.header('Cache-Control', 'public, max-age=300')
+    return c.body(openApi)
+  })
 
   app.get('/healthz', async (c) => {
     try {
@@ -93,7 +121,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
     const requestId = c.get('requestId')
     if (isHavenError(error)) {
       return c.json(
-        errorBody(error.code, error.message, error.field, requestId),
+        errorBody(error.code, error.message, error.field, requestId, error.clauses),
         STATUS_OF[error.code],
       )
     }

@@ -22,6 +22,7 @@ import {
   sourceAddress,
   type HavenEnv,
 } from './session.ts'
+import type { RouteSpec } from './api-spec.ts'
 import { readJson, text } from './validation.ts'
 
 const signInBody = z.strictObject({ centre: text(40), email: text(254), password: text(1024) })
@@ -40,6 +41,78 @@ const acceptBody = z.strictObject({
 })
 const confirmBody = z.strictObject({ code: text(20) })
 const passwordBody = z.strictObject({ currentPassword: text(1024), newPassword: text(1024) })
+
+const auth = (
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  access: RouteSpec['access'],
+  success: RouteSpec['success'],
+  body?: z.ZodType,
+): RouteSpec => ({
+  method,
+  path,
+  summary,
+  tag: 'accounts',
+  access,
+  success,
+  ...(body ? { body } : {}),
+})
+
+export const AUTH_ROUTES: readonly RouteSpec[] = [
+  auth('post', '/api/auth/sign-in', 'Sign in to a centre', 'public', 200, signInBody),
+  auth(
+    'post',
+    '/api/auth/second-factor',
+    'Give the second factor',
+    'session_any_state',
+    200,
+    secondFactorBody,
+  ),
+  auth('get', '/api/auth/session', 'The session: who, where, until when', 'session_any_state', 200),
+  auth('post', '/api/auth/sign-out', 'Sign out', 'session_any_state', 204),
+  auth(
+    'post',
+    '/api/auth/password-reset',
+    'Ask for a password reset link',
+    'public',
+    202,
+    resetBody,
+  ),
+  auth(
+    'post',
+    '/api/auth/password-reset/complete',
+    'Set a new password from a reset link',
+    'public',
+    200,
+    completeResetBody,
+  ),
+  auth('get', '/api/invitations/:token', 'What an invitation is for', 'public', 200),
+  auth(
+    'post',
+    '/api/invitations/accept',
+    'Accept an invitation: make the account',
+    'public',
+    201,
+    acceptBody,
+  ),
+  auth(
+    'post',
+    '/api/me/second-factor/enrol',
+    'Start setting up an authenticator app',
+    'session_any_state',
+    200,
+  ),
+  auth(
+    'post',
+    '/api/me/second-factor/confirm',
+    'Confirm the authenticator app with a code',
+    'session_any_state',
+    200,
+    confirmBody,
+  ),
+  auth('post', '/api/me/password', 'Change my password', 'signed_in', 204, passwordBody),
+]
 
 /** Signing in and out, the second factor, password resets, invitations (JSON API). */
 export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {

@@ -18,7 +18,14 @@ export const STATUS_OF: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
 
 /** The body of every error response: a code from the closed set and a safe message. */
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; field?: string; requestId?: string }
+  error: {
+    code: ErrorCode
+    message: string
+    field?: string
+    requestId?: string
+    /** The policy clauses behind a refusal. */
+    clauses?: readonly string[]
+  }
 }
 
 export function errorBody(
@@ -26,6 +33,7 @@ export function errorBody(
   message: string,
   field?: string,
   requestId?: string,
+  clauses?: readonly string[],
 ): ErrorBody {
   return {
     error: {
@@ -33,6 +41,7 @@ export function errorBody(
       message,
       ...(field === undefined ? {} : { field }),
       ...(requestId === undefined ? {} : { requestId }),
+      ...(clauses === undefined ? {} : { clauses }),
     },
   }
 }

@@ -11,6 +11,7 @@ import {
   setSecondFactorForAll,
 } from '../app/members.ts'
 import { requireActor, type HavenEnv } from './session.ts'
+import type { RouteSpec } from './api-spec.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
 const inviteBody = z.strictObject({
@@ -21,6 +22,41 @@ const inviteBody = z.strictObject({
 })
 const rolesBody = z.strictObject({ roles: z.array(text(40)).min(1).max(7) })
 const accountId = z.uuid()
+
+const secondFactorBody = z.strictObject({ requiredForAll: z.boolean() })
+
+const member = (
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  success: RouteSpec['success'],
+  body?: z.ZodType,
+): RouteSpec => ({
+  method,
+  path,
+  summary,
+  tag: 'members',
+  access: 'signed_in',
+  success,
+  ...(body ? { body } : {}),
+})
+
+export const MEMBER_ROUTES: readonly RouteSpec[] = [
+  member('get', '/api/members', "The centre's people and their roles", 200),
+  member('post', '/api/members/invitations', 'Invite someone, with their roles', 201, inviteBody),
+  member('put', '/api/members/:accountId/roles', "Change someone's roles", 200, rolesBody),
+  member('post', '/api/members/:accountId/disable', 'Disable an account (ends its sessions)', 204),
+  member('post', '/api/members/:accountId/enable', 'Enable an account again', 204),
+  member('post', '/api/members/:accountId/sessions/end', "End someone's sessions", 200),
+  member(
+    'put',
+    '/api/centre/second-factor',
+    'Require a second factor of every role',
+    200,
+    secondFactorBody,
+  ),
+  member('post', '/api/sessions/end-all', 'End every session at the centre', 200),
+]
 
 /** The people of a centre: invite, list, change roles, disable, end sessions (coordinators). */
 export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -98,7 +134,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.put('/api/centre/second-factor', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, z.strictObject({ requiredForAll: z.boolean() }))
+    const body = await readJson(c, secondFactorBody)
     await setSecondFactorForAll(ctx, actor, body.requiredForAll)
     return c.json({ requiredForAll: body.requiredForAll })
   })

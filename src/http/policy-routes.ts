@@ -10,7 +10,56 @@ import {
 import type { AppContext } from '../app/context.ts'
 import { renderPolicyMarkdown } from '../domain/policy/render.ts'
 import { requireActor, type HavenEnv } from './session.ts'
+import type { RouteSpec } from './api-spec.ts'
 import { readJson, text } from './validation.ts'
+
+const publishBody = z.strictObject({ document: z.unknown() })
+const reviewBody = z.strictObject({ notes: text(2000) })
+
+export const POLICY_ROUTES: readonly RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/policy',
+    summary: "The centre's policy in force, as data and as text",
+    tag: 'policy',
+    access: 'signed_in',
+    success: 200,
+  },
+  {
+    method: 'get',
+    path: '/api/policy/history',
+    summary: 'Every published version and review',
+    tag: 'policy',
+    access: 'signed_in',
+    success: 200,
+  },
+  {
+    method: 'post',
+    path: '/api/policy/versions',
+    summary: 'Publish a new version of the policy',
+    tag: 'policy',
+    access: 'signed_in',
+    body: publishBody,
+    success: 201,
+  },
+  {
+    method: 'post',
+    path: '/api/policy/reviews',
+    summary: 'Record a review of the policy',
+    tag: 'policy',
+    access: 'signed_in',
+    body: reviewBody,
+    success: 201,
+  },
+  {
+    method: 'get',
+    path: '/api/centres/:slug/policy',
+    summary: "A centre's current policy, for anyone",
+    tag: 'policy',
+    access: 'public',
+    success: 200,
+  },
+]
 
 /** The centre's policy: read by everyone (AWARE), published and reviewed (REVIEW). */
 export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -38,13 +87,13 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/policy/versions', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, z.strictObject({ document: z.unknown() }))
+    const body = await readJson(c, publishBody)
     return c.json(await publishPolicy(ctx, actor, body.document), 201)
   })
 
   api.post('/api/policy/reviews', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, z.strictObject({ notes: text(2000) }))
+    const body = await readJson(c, reviewBody)
     return c.json(await recordPolicyReview(ctx, actor, body.notes), 201)
   })
 

@@ -219,3 +219,21 @@ function toRole(row: {
     grantedBy: row.granted_by ?? undefined,
   }
 }
+
+/** The agency a referrer's role in a centre names, as given on their invitation. */
+export async function findAgencyOfRole(
+  db: Db,
+  centreId: string,
+  accountId: string,
+): Promise<{ kind: string; name: string } | undefined> {
+  const row = await db
+    .selectFrom('account_roles')
+    .select(['agency_kind', 'agency_name'])
+    .where('centre_id', '=', centreId)
+    .where('account_id', '=', accountId)
+    .where('role', '=', 'referrer')
+    .executeTakeFirst()
+  return row?.agency_kind && row.agency_name
+    ? { kind: row.agency_kind, name: row.agency_name }
+    : undefined
+}

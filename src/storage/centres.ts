@@ -104,3 +104,13 @@ export async function setSecondFactorRequiredForAll(
     .where('id', '=', centreId)
     .execute()
 }
+
+/** Minutes between one parent's arrival (or departure) and the other's, at this centre. */
+export async function staggerMinutesOf(db: Db, centreId: string): Promise<number> {
+  const row = await db
+    .selectFrom('centres')
+    .select('stagger_minutes')
+    .where('id', '=', centreId)
+    .executeTakeFirst()
+  return row?.stagger_minutes ?? 15
+}

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely'
 import type { Db } from './database.ts'
+import type { FamilyRow, PersonRow } from './schema.ts'
 
 /** A family as stored: its key is wrapped, its contact fields ciphertext. */
 export interface StoredFamily {
@@ -9,7 +11,16 @@ export interface StoredFamily {
   keyVersion: number
   createdAt: string
   lastActivityAt: string
+  version?: number
+  isSeparationRequired?: boolean
+  safetyFlags?: string[]
+  isOnLegalHold?: boolean
 }
+
+/** A family as read back: every field present. */
+export type FamilyRecord = Required<StoredFamily>
+
+export type PersonKind = 'resident_parent' | 'non_resident_parent' | 'child' | 'other_adult'
 
 export interface StoredPerson {
   id: string
@@ -21,8 +32,17 @@ export interface StoredPerson {
   dateOfBirth: string | undefined
   addressCiphertext: string | undefined
   phoneCiphertext: string | undefined
+  emailCiphertext?: string | undefined
+  relationship?: string | undefined
+  hasParentalResponsibility?: boolean
+  mayAttend?: boolean
+  accountId?: string | undefined
   createdAt: string
+  version?: number
 }
+
+/** A person as read back: every field present (undefined where not held). */
+export type PersonRecord = Required<StoredPerson>
 
 export async function insertFamily(db: Db, family: StoredFamily): Promise<void> {
   await db
@@ -35,6 +55,8 @@ export async function insertFamily(db: Db, family: StoredFamily): Promise<void> 
       key_version: family.keyVersion,
       created_at: family.createdAt,
       last_activity_at: family.lastActivityAt,
+      is_separation_required: family.isSeparationRequired ? 1 : 0,
+      safety_flags: JSON.stringify(family.safetyFlags ?? []),
     })
     .execute()
 }
@@ -54,6 +76,11 @@ export async function insertPeople(db: Db, people: readonly StoredPerson[]): Pro
         date_of_birth: person.dateOfBirth ?? null,
         address_ciphertext: person.addressCiphertext ?? null,
         phone_ciphertext: person.phoneCiphertext ?? null,
+        email_ciphertext: person.emailCiphertext ?? null,
+        relationship: person.relationship ?? null,
+        has_parental_responsibility: person.hasParentalResponsibility ? 1 : 0,
+        may_attend: person.mayAttend ? 1 : 0,
+        account_id: person.accountId ?? null,
         created_at: person.createdAt,
       })),
     )
@@ -69,19 +96,173 @@ export async function countFamilies(db: Db, centreId: string): Promise<number> {
   return Number(row.count)
 }
 
+/** The next free reference of the form PREFIX-0001 within a centre. */
+export async function nextFamilyReference(
+  db: Db,
+  centreId: string,
+  prefix: string,
+): Promise<string> {
+  const rows = await db
+    .selectFrom('families')
+    .select('reference')
+    .where('centre_id', '=', centreId)
+    .where('reference', 'like', `${prefix}-%`)
+    .execute()
+  const highest = Math.max(
+    0,
+    ...rows.map((row) => Number(row.reference.slice(prefix.length + 1)) || 0),
+  )
+  return `${prefix}-${String(highest + 1).padStart(4, '0')}`
+}
+
 export async function listPeopleOfFamily(
   db: Db,
   centreId: string,
   familyId: string,
-): Promise<StoredPerson[]> {
+): Promise<PersonRecord[]> {
   const rows = await db
     .selectFrom('people')
     .selectAll()
     .where('centre_id', '=', centreId)
     .where('family_id', '=', familyId)
+    .orderBy('created_at')
     .orderBy('id')
     .execute()
-  return rows.map((row) => ({
+  return rows.map(toPerson)
+}
+
+export async function findPerson(
+  db: Db,
+  centreId: string,
+  personId: string,
+): Promise<PersonRecord | undefined> {
+  const row = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('id', '=', personId)
+    .executeTakeFirst()
+  return row && toPerson(row)
+}
+
+export async function findFamily(
+  db: Db,
+  centreId: string,
+  familyId: string,
+): Promise<FamilyRecord | undefined> {
+  const row = await db
+    .selectFrom('families')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('id', '=', familyId)
+    .executeTakeFirst()
+  return row && toFamily(row)
+}
+
+export async function findFamilyByReference(
+  db: Db,
+  centreId: string,
+  reference: string,
+): Promise<FamilyRecord | undefined> {
+  const row = await db
+    .selectFrom('families')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('reference', '=', reference)
+    .executeTakeFirst()
+  return row && toFamily(row)
+}
+
+/** Families in reference order, optionally only those whose ids are given. */
+export async function listFamilies(
+  db: Db,
+  centreId: string,
+  options: { ids?: readonly string[]; limit: number; offset: number },
+): Promise<FamilyRecord[]> {
+  if (options.ids?.length === 0) return []
+  let query = db.selectFrom('families').selectAll().where('centre_id', '=', centreId)
+  if (options.ids) query = query.where('id', 'in', [...options.ids])
+  const rows = await query
+    .orderBy('reference')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute()
+  return rows.map(toFamily)
+}
+
+/**
+ * Changes a family's door details if it is still at the version the editor saw; returns
+ * false when someone else changed it first (the newer data stays).
+ */
+export async function updateFamilyDoorDetails(
+  db: Db,
+  family: { centreId: string; id: string; version: number },
+  change: { isSeparationRequired: boolean; safetyFlags: readonly string[]; at: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('families')
+    .set((eb) => ({
+      is_separation_required: change.isSeparationRequired ? 1 : 0,
+      safety_flags: JSON.stringify(change.safetyFlags),
+      updated_at: change.at,
+      last_activity_at: change.at,
+      version: eb('version', '+', 1),
+    }))
+    .where('centre_id', '=', family.centreId)
+    .where('id', '=', family.id)
+    .where('version', '=', family.version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+/** Marks business activity on a family (RETAIN counts years from the last). */
+export async function touchFamily(
+  db: Db,
+  centreId: string,
+  familyId: string,
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('families')
+    .set({ last_activity_at: at })
+    .where('centre_id', '=', centreId)
+    .where('id', '=', familyId)
+    .execute()
+}
+
+/** The families a parent's account belongs to (as a person in them). */
+export async function familyIdsOfAccount(
+  db: Db,
+  centreId: string,
+  accountId: string,
+): Promise<{ familyId: string; personId: string }[]> {
+  const rows = await db
+    .selectFrom('people')
+    .select(['family_id', 'id'])
+    .where('centre_id', '=', centreId)
+    .where('account_id', '=', accountId)
+    .execute()
+  return rows.map((row) => ({ familyId: row.family_id, personId: row.id }))
+}
+
+function toFamily(row: Selectable<FamilyRow>): FamilyRecord {
+  return {
+    id: row.id,
+    centreId: row.centre_id,
+    reference: row.reference,
+    wrappedKey: row.wrapped_key,
+    keyVersion: row.key_version,
+    createdAt: row.created_at,
+    lastActivityAt: row.last_activity_at,
+    version: row.version,
+    isSeparationRequired: row.is_separation_required === 1,
+    safetyFlags: JSON.parse(row.safety_flags) as string[],
+    isOnLegalHold: row.is_on_legal_hold === 1,
+  }
+}
+
+function toPerson(row: Selectable<PersonRow>): PersonRecord {
+  return {
     id: row.id,
     centreId: row.centre_id,
     familyId: row.family_id,
@@ -91,30 +272,38 @@ export async function listPeopleOfFamily(
     dateOfBirth: row.date_of_birth ?? undefined,
     addressCiphertext: row.address_ciphertext ?? undefined,
     phoneCiphertext: row.phone_ciphertext ?? undefined,
+    emailCiphertext: row.email_ciphertext ?? undefined,
+    relationship: row.relationship ?? undefined,
+    hasParentalResponsibility: row.has_parental_responsibility === 1,
+    mayAttend: row.may_attend === 1,
+    accountId: row.account_id ?? undefined,
     createdAt: row.created_at,
-  }))
+    version: row.version,
+  }
 }
 
-export async function findFamilyByReference(
+export async function insertRevealReason(
   db: Db,
-  centreId: string,
-  reference: string,
-): Promise<StoredFamily | undefined> {
-  const row = await db
-    .selectFrom('families')
-    .selectAll()
-    .where('centre_id', '=', centreId)
-    .where('reference', '=', reference)
-    .executeTakeFirst()
-  return (
-    row && {
+  row: {
+    id: string
+    centreId: string
+    familyId: string
+    personId: string
+    accountId: string
+    reason: string
+    at: string
+  },
+): Promise<void> {
+  await db
+    .insertInto('reveal_reasons')
+    .values({
       id: row.id,
-      centreId: row.centre_id,
-      reference: row.reference,
-      wrappedKey: row.wrapped_key,
-      keyVersion: row.key_version,
-      createdAt: row.created_at,
-      lastActivityAt: row.last_activity_at,
-    }
-  )
+      centre_id: row.centreId,
+      family_id: row.familyId,
+      person_id: row.personId,
+      account_id: row.accountId,
+      reason: row.reason,
+      at: row.at,
+    })
+    .execute()
 }

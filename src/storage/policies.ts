@@ -107,3 +107,17 @@ export async function listPolicyReviews(db: Db, centreId: string): Promise<Store
     notes: row.notes,
   }))
 }
+
+/** The version and hash of the policy in force, without reading the document. */
+export async function findLatestPolicyRef(
+  db: Db,
+  centreId: string,
+): Promise<{ version: number; hash: string } | undefined> {
+  return db
+    .selectFrom('policy_versions')
+    .select(['version', 'hash'])
+    .where('centre_id', '=', centreId)
+    .orderBy('version', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}

@@ -132,6 +132,17 @@ export interface PolicyAcknowledgementRow {
   acknowledged_at: string
 }
 
+export interface RevealReasonRow {
+  id: string
+  centre_id: string
+  family_id: string
+  person_id: string
+  account_id: string
+  /** The revealer's own words; personal data possibly, so never in the audit log. */
+  reason: string
+  at: string
+}
+
 export interface AuditCheckpointRow {
   seq: number
   hash: string
@@ -154,4 +165,5 @@ export interface CaseTables {
   guidance_requests: GuidanceRequestRow
   policy_acknowledgements: PolicyAcknowledgementRow
   audit_checkpoints: AuditCheckpointRow
+  reveal_reasons: RevealReasonRow
 }

@@ -60,3 +60,57 @@ export async function countContactSessions(db: Db, centreId: string): Promise<nu
     .executeTakeFirstOrThrow()
   return Number(row.count)
 }
+
+export interface SessionWithRoom {
+  id: string
+  familyId: string
+  roomId: string
+  room: string
+  kind: string
+  startsAt: string
+  endsAt: string
+  status: string
+}
+
+/** A family's sessions with their room names, earliest first, optionally within a window. */
+export async function listSessionsOfFamily(
+  db: Db,
+  centreId: string,
+  familyId: string,
+  window?: { from: string; to: string },
+): Promise<SessionWithRoom[]> {
+  let query = db
+    .selectFrom('contact_sessions')
+    .innerJoin('rooms', (join) =>
+      join
+        .onRef('rooms.id', '=', 'contact_sessions.room_id')
+        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
+    )
+    .select([
+      'contact_sessions.id as id',
+      'contact_sessions.family_id as family_id',
+      'contact_sessions.room_id as room_id',
+      'rooms.name as room',
+      'contact_sessions.kind as kind',
+      'contact_sessions.starts_at as starts_at',
+      'contact_sessions.ends_at as ends_at',
+      'contact_sessions.status as status',
+    ])
+    .where('contact_sessions.centre_id', '=', centreId)
+    .where('contact_sessions.family_id', '=', familyId)
+  if (window)
+    query = query
+      .where('contact_sessions.starts_at', '>=', window.from)
+      .where('contact_sessions.starts_at', '<=', window.to)
+  const rows = await query.orderBy('contact_sessions.starts_at').execute()
+  return rows.map((row) => ({
+    id: row.id,
+    familyId: row.family_id,
+    roomId: row.room_id,
+    room: row.room,
+    kind: row.kind,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status,
+  }))
+}

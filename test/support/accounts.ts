@@ -147,9 +147,10 @@ export async function invite(
   slug: string,
   email: string,
   roles: string[],
+  agency: { kind: string; name: string } = { kind: 'solicitor', name: 'Hollis & Co Solicitors' },
 ): Promise<Person> {
   const extra = roles.includes('referrer')
-    ? { agencyKind: 'solicitor', agencyName: 'Hollis & Co Solicitors' }
+    ? { agencyKind: agency.kind, agencyName: agency.name }
     : {}
   const invitation = await inviteMember(ctx, operatorActor(centreId), { email, roles, ...extra })
   return acceptAndSignIn(ctx, app, slug, email, tokenFromLink(invitation.link))

@@ -178,6 +178,7 @@ export function testContext(
     newId: randomUUID,
     masterKey: masterKeyFrom(newMasterKeyBytes()),
     publicUrl: 'http://haven.test',
+    compiledPolicies: new Map(),
   }
 }
 

@@ -13,6 +13,7 @@ export const CASE_TABLES = [
   'incidents',
   'guidance_requests',
   'policy_acknowledgements',
+  'reveal_reasons',
 ] as const
 
 /**
@@ -226,6 +227,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addPrimaryKeyConstraint('policy_acknowledgements_pk', ['centre_id', 'account_id', 'version'])
     .execute()
 
+  /** Why someone revealed contact details (CONTACT): kept with the family, not in the log. */
+  await db.schema
+    .createTable('reveal_reasons')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('centre_id', 'text', (c) => c.notNull())
+    .addColumn('family_id', 'text', (c) => c.notNull())
+    .addColumn('person_id', 'text', (c) => c.notNull())
+    .addColumn('account_id', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .execute()
+
   await db.schema
     .createTable('audit_checkpoints')
     .addColumn('seq', 'integer', (c) => c.primaryKey())
@@ -244,6 +257,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['worker_checks_account_idx', 'worker_checks', ['centre_id', 'account_id']],
     ['incidents_centre_idx', 'incidents', ['centre_id', 'kind', 'occurred_at']],
     ['guidance_requests_idx', 'guidance_requests', ['centre_id', 'created_at']],
+    ['reveal_reasons_family_idx', 'reveal_reasons', ['centre_id', 'family_id']],
   ] as const) {
     await db.schema
       .createIndex(name)

@@ -1,0 +1,147 @@
+import { addDays } from '../domain/calendar.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
+import { decide } from '../domain/policy/engine.ts'
+import type { CheckLevel } from '../domain/policy/document.ts'
+import type { Relationship } from '../domain/policy/request.ts'
+import type { Db } from '../storage/database.ts'
+import { familyIdsOfAccount, type PersonRecord } from '../storage/families.ts'
+import { findAgencyOfRole } from '../storage/accounts.ts'
+import {
+  agencyIdOfReferrer,
+  agencyIdsOfFamily,
+  familyIdsOfAgency,
+  findOrCreateAgency,
+  setAgencyOfReferrer,
+} from '../storage/referrals.ts'
+import { assignedSessions, isAcquainted, listChecks } from '../storage/workers.ts'
+import type { Actor } from './actor.ts'
+import type { AppContext } from './context.ts'
+
+/**
+ * Who the actor is to a family's records, worked out from the database for the policy
+ * engine (NDX, ATTEND, SAR, CONTACT, CHECKS):
+ * - `self`: a parent reading their own family;
+ * - `referrer_of_family`: a referrer whose agency referred the family;
+ * - `assigned`: a worker on one of the family's sessions from the day before to the day
+ *   after, whose checks meet the policy on the day and who has not declared they know the
+ *   family (a lapsed check loses access the moment it lapses);
+ * - `none` otherwise.
+ */
+export async function relationshipToFamily(
+  ctx: AppContext,
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  familyId: string,
+  today: string,
+): Promise<Relationship> {
+  if (actor.roles.includes('parent')) {
+    const own = await familyIdsOfAccount(trx, actor.centreId, actor.accountId)
+    if (own.some((row) => row.familyId === familyId)) return 'self'
+  }
+  if (actor.roles.includes('referrer')) {
+    const agencyId = await agencyOfReferrer(ctx, trx, actor)
+    if (
+      agencyId !== undefined &&
+      (await agencyIdsOfFamily(trx, actor.centreId, familyId)).includes(agencyId)
+    )
+      return 'referrer_of_family'
+  }
+  if (actor.roles.includes('volunteer') || actor.roles.includes('staff')) {
+    const ids = await familiesInReach(trx, policy, actor, today)
+    if (ids.includes(familyId)) return 'assigned'
+  }
+  return 'none'
+}
+
+/**
+ * Who the actor is to one person: the person themselves; the other parent (a parent of the
+ * same family reading someone else's record); otherwise as to the family.
+ */
+export async function relationshipToPerson(
+  ctx: AppContext,
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  person: PersonRecord,
+  today: string,
+): Promise<Relationship> {
+  if (person.accountId !== undefined && person.accountId === actor.accountId) return 'self'
+  const family = await relationshipToFamily(ctx, trx, policy, actor, person.familyId, today)
+  if (family === 'self') return person.kind === 'child' ? 'self' : 'other_parent'
+  return family
+}
+
+/**
+ * The families a worker may see today: those on sessions they are assigned to from the day
+ * before to the day after, while their checks meet the policy and they do not know the family.
+ */
+export async function familiesInReach(
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  today: string,
+): Promise<string[]> {
+  const sessions = await assignedSessions(trx, actor.centreId, actor.accountId, {
+    from: `${addDays(today, -1)}T00:00`,
+    to: `${addDays(today, 1)}T23:59`,
+  })
+  if (sessions.length === 0) return []
+  const checks = (await listChecks(trx, actor.centreId, [actor.accountId])).map((check) => ({
+    kind: check.kind === 'crb' ? ('crb' as const) : ('dbs' as const),
+    level: check.level as CheckLevel,
+    outcome: check.outcome as 'clear' | 'pending' | 'concerns',
+    issuedOn: check.issuedOn,
+    renewalDueOn: check.renewalDueOn,
+  }))
+  const reach: string[] = []
+  for (const familyId of new Set(sessions.map((s) => s.familyId))) {
+    const decision = decide(policy, {
+      action: 'assign',
+      actor: { roles: actor.roles, relationship: 'none', hasSecondFactor: actor.hasSecondFactor },
+      worker: {
+        kind: actor.roles.includes('staff') ? 'staff' : 'volunteer',
+        checks,
+        isAcquaintedWithFamily: await isAcquainted(trx, actor.centreId, actor.accountId, familyId),
+      },
+      on: today,
+    })
+    if (decision.effect === 'permit') reach.push(familyId)
+  }
+  return reach
+}
+
+/** The families a referrer's agency referred. */
+export async function familiesOfReferrer(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+): Promise<string[]> {
+  const agencyId = await agencyOfReferrer(ctx, trx, actor)
+  return agencyId === undefined ? [] : familyIdsOfAgency(trx, actor.centreId, agencyId)
+}
+
+/**
+ * The agency a referrer acts for: the one their invitation named, made and linked on first
+ * use, so that colleagues from one agency follow the same families (ATTEND).
+ */
+export async function agencyOfReferrer(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+): Promise<string | undefined> {
+  if (!actor.roles.includes('referrer')) return undefined
+  const known = await agencyIdOfReferrer(trx, actor.centreId, actor.accountId)
+  if (known !== undefined) return known
+  const named = await findAgencyOfRole(trx, actor.centreId, actor.accountId)
+  if (!named) return undefined
+  const agency = await findOrCreateAgency(trx, {
+    id: ctx.newId(),
+    centreId: actor.centreId,
+    kind: named.kind,
+    name: named.name,
+    createdAt: ctx.now().toISOString(),
+  })
+  await setAgencyOfReferrer(trx, actor.centreId, actor.accountId, agency.id)
+  return agency.id
+}

@@ -1,0 +1,116 @@
+import { ukDateTime } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import type { Decision } from '../domain/policy/decision.ts'
+import { findFamily, findPerson, insertRevealReason } from '../storage/families.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import { relationshipToPerson } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { decryptField, unwrapFamilyKey } from './field-crypto.ts'
+import { inCentre } from './in-centre.ts'
+import { keyedHash } from './secrets.ts'
+import { decide, policyActor, policyInForce } from './policy-access.ts'
+
+export interface ContactDetails {
+  address?: string
+  phone?: string
+  email?: string
+}
+
+export type RevealOutcome =
+  | { effect: 'permit'; clauses: string[]; contactDetails: ContactDetails }
+  | { effect: 'deny'; clauses: string[]; reasons: string[] }
+
+/**
+ * Reveals one person's contact details (CONTACT, SECURE): only the roles the policy names,
+ * with a reason that is kept with the family, or the person themselves; never the other
+ * parent. Every reveal, and every refusal, is in the audit log (ids and a keyed hash of the
+ * reason, never the details or the reason's words). A refusal is a value, not an error.
+ */
+export async function revealContactDetails(
+  ctx: AppContext,
+  actor: Actor,
+  personId: string,
+  reason: string,
+): Promise<RevealOutcome> {
+  const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
+    const person = await findPerson(trx, actor.centreId, personId)
+    if (!person) return undefined
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const relationship = await relationshipToPerson(ctx, trx, policy, actor, person, today)
+    const decision: Decision = decide(policy, {
+      action: 'reveal',
+      actor: policyActor(actor, relationship),
+      resource: { type: 'person', field: 'contact_details' },
+      reason,
+    })
+    const base = {
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: personId,
+    }
+    if (decision.effect === 'deny') {
+      await recordEvent(trx, {
+        ...base,
+        type: 'contact.reveal_refused',
+        details: { familyId: person.familyId, relationship, clauses: decision.clauses },
+      })
+      return { effect: 'deny' as const, clauses: decision.clauses, reasons: decision.reasons }
+    }
+    const family = await findFamily(trx, actor.centreId, person.familyId)
+    if (!family) return undefined
+    let reasonId: string | null = null
+    if (decision.obligations.some((o) => o.kind === 'record_reason')) {
+      reasonId = ctx.newId()
+      await insertRevealReason(trx, {
+        id: reasonId,
+        centreId: actor.centreId,
+        familyId: person.familyId,
+        personId,
+        accountId: actor.accountId,
+        reason: reason.trim(),
+        at: ctx.now().toISOString(),
+      })
+    }
+    await recordEvent(trx, {
+      ...base,
+      type: 'contact.revealed',
+      details: {
+        familyId: person.familyId,
+        relationship,
+        clauses: decision.clauses,
+        reasonId,
+        reasonHash: keyedHash(ctx.masterKey, 'reveal-reason', reason.trim()),
+      },
+    })
+    const key = unwrapFamilyKey(ctx.masterKey, family.id, family.wrappedKey)
+    const open = (field: string, sealed: string | undefined): string | undefined =>
+      sealed === undefined
+        ? undefined
+        : decryptField(
+            key,
+            {
+              familyId: family.id,
+              field: `person:${personId}:${field}`,
+              keyVersion: family.keyVersion,
+            },
+            sealed,
+          )
+    const address = open('address', person.addressCiphertext)
+    const phone = open('phone', person.phoneCiphertext)
+    const email = open('email', person.emailCiphertext)
+    return {
+      effect: 'permit' as const,
+      clauses: decision.clauses,
+      contactDetails: {
+        ...(address === undefined ? {} : { address }),
+        ...(phone === undefined ? {} : { phone }),
+        ...(email === undefined ? {} : { email }),
+      },
+    }
+  })
+  if (!outcome) throw new HavenError('not_found', 'no such person')
+  return outcome
+}

@@ -1,0 +1,248 @@
+import { addDays, ukDateTime } from '../domain/calendar.ts'
+import { presentFamily, type FamilyFacts, type FamilyView } from '../domain/cases/family-view.ts'
+import { HavenError } from '../domain/errors.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
+import type { Relationship } from '../domain/policy/request.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { staggerMinutesOf } from '../storage/centres.ts'
+import type { Db } from '../storage/database.ts'
+import {
+  familyIdsOfAccount,
+  findFamily,
+  listFamilies as listStoredFamilies,
+  listPeopleOfFamily,
+  updateFamilyDoorDetails,
+  type FamilyRecord,
+} from '../storage/families.ts'
+import { listReferralEvents, listReferrals } from '../storage/referrals.ts'
+import { listSessionsOfFamily } from '../storage/sessions.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import { familiesInReach, familiesOfReferrer, relationshipToFamily } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
+
+const CASE_ROLES = ['coordinator', 'staff'] as const
+
+/**
+ * Reads a family as the policy lets this actor see it (NDX, ATTEND, SAR, CONTACT): the
+ * engine decides on the actor's roles and relationship, the presenter leaves out every
+ * redacted field group, and the read is audited, refusals too. A family the actor may not
+ * see is `not_found`, the same as one that does not exist.
+ */
+export async function readFamily(
+  ctx: AppContext,
+  actor: Actor,
+  familyId: string,
+): Promise<FamilyView> {
+  const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
+    const family = await findFamily(trx, actor.centreId, familyId)
+    if (!family) return undefined
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const today = todayOf(ctx)
+    const relationship = await relationshipToFamily(ctx, trx, policy, actor, familyId, today)
+    const view = await viewFor(trx, policy, actor, family, relationship, today)
+    await recordEvent(trx, {
+      type: view ? 'record.read' : 'record.refused',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: familyId,
+      details: { resource: 'family', relationship },
+    })
+    return view
+  })
+  if (!outcome) throw new HavenError('not_found', 'no such family')
+  return outcome
+}
+
+/**
+ * The families this actor may see, each as they may see it: every family for the
+ * coordinator and staff; a volunteer's families of the day before to the day after; a
+ * referrer's agency's; a parent's own. The listing is audited with its count.
+ */
+export async function listFamilies(
+  ctx: AppContext,
+  actor: Actor,
+  page: { limit: number; offset: number },
+): Promise<FamilyView[]> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const today = todayOf(ctx)
+    const ids = hasAnyRole(actor.roles, CASE_ROLES)
+      ? undefined
+      : await reachableFamilies(ctx, trx, policy, actor, today)
+    const families = await listStoredFamilies(trx, actor.centreId, {
+      ...page,
+      ...(ids ? { ids } : {}),
+    })
+    const views: FamilyView[] = []
+    for (const family of families) {
+      const relationship = await relationshipToFamily(ctx, trx, policy, actor, family.id, today)
+      const view = await viewFor(trx, policy, actor, family, relationship, today)
+      if (view) views.push(summary(view))
+    }
+    await recordEvent(trx, {
+      type: 'records.listed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { resource: 'family', count: views.length },
+    })
+    return views
+  })
+}
+
+/**
+ * Changes what the door needs to know: whether the parents must be kept apart, and the
+ * safety flags (DPA: the coordinator and staff correct records). A stale version is a
+ * conflict; the newer data stays.
+ */
+export async function changeDoorDetails(
+  ctx: AppContext,
+  actor: Actor,
+  familyId: string,
+  change: { isSeparationRequired: boolean; safetyFlags: string[]; version: number },
+): Promise<{ version: number }> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const family = await findFamily(trx, actor.centreId, familyId)
+    if (!family) throw new HavenError('not_found', 'no such family')
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const decision = decide(policy, {
+      action: 'rectify',
+      actor: policyActor(actor, 'none'),
+      resource: { type: 'family' },
+    })
+    if (decision.effect === 'deny') throw refusal(decision)
+    const isChanged = await updateFamilyDoorDetails(
+      trx,
+      { centreId: actor.centreId, id: familyId, version: change.version },
+      { ...change, at: ctx.now().toISOString() },
+    )
+    if (!isChanged)
+      throw new HavenError('conflict', 'someone else changed this family; reload it', 'version')
+    await recordEvent(trx, {
+      type: 'family.updated',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: familyId,
+      details: { fields: ['separation_plan', 'safety_flags'], clauses: decision.clauses },
+    })
+    return { version: change.version + 1 }
+  })
+}
+
+async function reachableFamilies(
+  ctx: AppContext,
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  today: string,
+): Promise<string[]> {
+  const ids = new Set<string>()
+  if (actor.roles.includes('volunteer'))
+    for (const id of await familiesInReach(trx, policy, actor, today)) ids.add(id)
+  if (actor.roles.includes('referrer'))
+    for (const id of await familiesOfReferrer(ctx, trx, actor)) ids.add(id)
+  if (actor.roles.includes('parent'))
+    for (const row of await familyIdsOfAccount(trx, actor.centreId, actor.accountId))
+      ids.add(row.familyId)
+  return [...ids]
+}
+
+/** The family as the decision allows, or undefined when the policy refuses the read. */
+async function viewFor(
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  family: FamilyRecord,
+  relationship: Relationship,
+  today: string,
+): Promise<FamilyView | undefined> {
+  const decision = decide(policy, {
+    action: 'read',
+    actor: policyActor(actor, relationship),
+    resource: { type: 'family' },
+  })
+  if (decision.effect === 'deny') return undefined
+  // A worker who is on the family's session sees only the sessions around today.
+  const window =
+    hasAnyRole(actor.roles, CASE_ROLES) || relationship !== 'assigned'
+      ? undefined
+      : { from: `${addDays(today, -1)}T00:00`, to: `${addDays(today, 1)}T23:59` }
+  return presentFamily(await factsOf(trx, family, window), decision.redact)
+}
+
+async function factsOf(
+  trx: Db,
+  family: FamilyRecord,
+  window: { from: string; to: string } | undefined,
+): Promise<FamilyFacts> {
+  const [people, referrals, sessions, staggerMinutes] = await Promise.all([
+    listPeopleOfFamily(trx, family.centreId, family.id),
+    listReferrals(trx, family.centreId, { familyIds: [family.id], limit: 1 }),
+    listSessionsOfFamily(trx, family.centreId, family.id, window),
+    staggerMinutesOf(trx, family.centreId),
+  ])
+  const referral = referrals[0]
+  const events = referral ? await listReferralEvents(trx, family.centreId, referral.id) : []
+  return {
+    id: family.id,
+    reference: family.reference,
+    version: family.version,
+    status: referral?.status,
+    isSeparationRequired: family.isSeparationRequired,
+    staggerMinutes,
+    safetyFlags: family.safetyFlags,
+    people: [...people].sort(byKind).map((person) => ({
+      id: person.id,
+      kind: person.kind,
+      givenName: person.givenName,
+      familyName: person.familyName,
+      relationship: person.relationship,
+      dateOfBirth: person.dateOfBirth,
+      hasParentalResponsibility: person.hasParentalResponsibility,
+      mayAttend: person.mayAttend,
+      hasContactDetails:
+        person.addressCiphertext !== undefined ||
+        person.phoneCiphertext !== undefined ||
+        person.emailCiphertext !== undefined,
+    })),
+    courtOrder: referral?.courtOrder,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      startsAt: s.startsAt,
+      endsAt: s.endsAt,
+      room: s.room,
+      kind: s.kind,
+      status: s.status,
+    })),
+    history: events.map((e) => ({ at: e.at, from: e.fromStatus, to: e.toStatus })),
+  }
+}
+
+const KIND_ORDER = ['resident_parent', 'non_resident_parent', 'child', 'other_adult']
+
+/** Parents first, then the children, then the others named on the referral. */
+function byKind(a: { kind: string; givenName: string }, b: { kind: string; givenName: string }) {
+  return (
+    KIND_ORDER.indexOf(a.kind) - KIND_ORDER.indexOf(b.kind) ||
+    a.givenName.localeCompare(b.givenName)
+  )
+}
+
+/** A list entry: who and where in the lifecycle, without sessions or history. */
+function summary(view: FamilyView): FamilyView {
+  const entry: FamilyView = { ...view }
+  delete entry.sessions
+  delete entry.history
+  delete entry.courtOrder
+  return entry
+}
+
+/** Today at the centre (UK time). */
+function todayOf(ctx: AppContext): string {
+  return ukDateTime(ctx.now()).slice(0, 10)
+}

@@ -1,0 +1,50 @@
+import { HavenError } from '../domain/errors.ts'
+import { compilePolicy, decide, type CompiledPolicy } from '../domain/policy/engine.ts'
+import type { Decision } from '../domain/policy/decision.ts'
+import type { PolicyRequest, Relationship } from '../domain/policy/request.ts'
+import type { Db } from '../storage/database.ts'
+import { findLatestPolicyRef, findLatestPolicyVersion } from '../storage/policies.ts'
+import type { Actor } from './actor.ts'
+import type { AppContext } from './context.ts'
+
+const CACHE_LIMIT = 500
+
+/**
+ * The centre's policy in force, compiled. A published version never changes, so compiled
+ * policies are kept by content hash; a new version is a new hash. A stored policy that no
+ * longer validates is refused (the engine never runs on an invalid policy).
+ */
+export async function policyInForce(
+  ctx: AppContext,
+  trx: Db,
+  centreId: string,
+): Promise<CompiledPolicy> {
+  const ref = await findLatestPolicyRef(trx, centreId)
+  if (!ref) throw new HavenError('internal', 'this centre has no policy')
+  const cached = ctx.compiledPolicies.get(ref.hash)
+  if (cached) return cached
+  const latest = await findLatestPolicyVersion(trx, centreId)
+  if (!latest) throw new HavenError('internal', 'this centre has no policy')
+  let compiled: CompiledPolicy
+  try {
+    compiled = compilePolicy(latest.document)
+  } catch {
+    throw new HavenError('internal', 'the stored policy does not validate')
+  }
+  if (ctx.compiledPolicies.size >= CACHE_LIMIT) ctx.compiledPolicies.clear()
+  ctx.compiledPolicies.set(ref.hash, compiled)
+  return compiled
+}
+
+/** The actor as the engine sees them: roles, relationship to the record, second factor. */
+export function policyActor(actor: Actor, relationship: Relationship): PolicyRequest['actor'] {
+  return { roles: actor.roles, relationship, hasSecondFactor: actor.hasSecondFactor }
+}
+
+export { decide }
+export type { Decision }
+
+/** The decision's refusal as an error for paths where a refusal is not an expected outcome. */
+export function refusal(decision: Extract<Decision, { effect: 'deny' }>): HavenError {
+  return new HavenError('forbidden', decision.reasons.join('; '), undefined, decision.clauses)
+}

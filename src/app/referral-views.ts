@@ -1,0 +1,168 @@
+import { ukDateTime } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { findFamily } from '../storage/families.ts'
+import { listSessionsOfFamily } from '../storage/sessions.ts'
+import {
+  findReferral,
+  listAgencies,
+  listReferralEvents,
+  listReferrals,
+} from '../storage/referrals.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import { agencyOfReferrer, relationshipToFamily } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { decide, policyActor, policyInForce } from './policy-access.ts'
+
+/** A referral's progress: what a referrer may follow (ATTEND), and the coordinator's inbox. */
+export interface ReferralSummary {
+  id: string
+  familyId: string
+  reference: string
+  status: string
+  receivedOn: string
+  agency: { id: string; kind: string; name: string } | null
+  version: number
+}
+
+/**
+ * The referrals this actor may follow: all of them for the coordinator and staff (the
+ * referrals inbox), a referrer's own agency's, nobody else's. Each is decided by the policy
+ * (NDX, ATTEND) and the listing is audited.
+ */
+export async function listReferralSummaries(
+  ctx: AppContext,
+  actor: Actor,
+  filter: { status?: string | undefined; limit: number },
+): Promise<ReferralSummary[]> {
+  const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
+  if (!isCaseWorker && !actor.roles.includes('referrer'))
+    throw new HavenError('forbidden', 'referrals are followed by their referrer and the centre')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const agencyId = isCaseWorker ? undefined : ((await agencyOfReferrer(ctx, trx, actor)) ?? '')
+    const referrals = await listReferrals(trx, actor.centreId, {
+      ...(agencyId === undefined ? {} : { agencyId }),
+      ...(filter.status === undefined ? {} : { status: filter.status }),
+      limit: filter.limit,
+    })
+    const agencies = new Map(
+      (await listAgencies(trx, actor.centreId)).map((agency) => [agency.id, agency]),
+    )
+    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const summaries: ReferralSummary[] = []
+    for (const referral of referrals) {
+      const relationship = await relationshipToFamily(
+        ctx,
+        trx,
+        policy,
+        actor,
+        referral.familyId,
+        today,
+      )
+      const decision = decide(policy, {
+        action: 'read',
+        actor: policyActor(actor, relationship),
+        resource: { type: 'referral' },
+      })
+      if (decision.effect === 'deny') continue
+      const family = await findFamily(trx, actor.centreId, referral.familyId)
+      const agency = referral.agencyId === undefined ? undefined : agencies.get(referral.agencyId)
+      summaries.push({
+        id: referral.id,
+        familyId: referral.familyId,
+        reference: family?.reference ?? '',
+        status: referral.status,
+        receivedOn: referral.receivedOn,
+        agency: agency ? { id: agency.id, kind: agency.kind, name: agency.name } : null,
+        version: referral.version,
+      })
+    }
+    await recordEvent(trx, {
+      type: 'records.listed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { resource: 'referral', count: summaries.length },
+    })
+    return summaries
+  })
+}
+
+/** One referral: its progress, and as the policy allows, its sessions and its history. */
+export interface ReferralDetail extends ReferralSummary {
+  sessions?: { startsAt: string; endsAt: string; status: string }[]
+  history?: { at: string; from: string | undefined; to: string }[]
+}
+
+/**
+ * A referral as this actor may see it (ATTEND: a referrer follows the progress of their own
+ * agency's referral and the dates and times of its sessions, and nothing else; NDX: the
+ * coordinator and staff see its history too). Refused is `not_found`, as missing is.
+ */
+export async function readReferral(
+  ctx: AppContext,
+  actor: Actor,
+  referralId: string,
+): Promise<ReferralDetail> {
+  const detail = await inCentre(ctx, actor.centreId, async (trx) => {
+    const referral = await findReferral(trx, actor.centreId, referralId)
+    if (!referral) return undefined
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const relationship = await relationshipToFamily(
+      ctx,
+      trx,
+      policy,
+      actor,
+      referral.familyId,
+      today,
+    )
+    const decision = decide(policy, {
+      action: 'read',
+      actor: policyActor(actor, relationship),
+      resource: { type: 'referral' },
+    })
+    await recordEvent(trx, {
+      type: decision.effect === 'permit' ? 'record.read' : 'record.refused',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: referralId,
+      details: { resource: 'referral', relationship, clauses: decision.clauses },
+    })
+    if (decision.effect === 'deny') return undefined
+    const family = await findFamily(trx, actor.centreId, referral.familyId)
+    const agency = (await listAgencies(trx, actor.centreId)).find((a) => a.id === referral.agencyId)
+    const shows = (field: string) => !decision.redact.includes(field)
+    const sessions = shows('session_times')
+      ? (await listSessionsOfFamily(trx, actor.centreId, referral.familyId)).map((s) => ({
+          startsAt: s.startsAt,
+          endsAt: s.endsAt,
+          status: s.status,
+        }))
+      : undefined
+    const history = shows('history')
+      ? (await listReferralEvents(trx, actor.centreId, referralId)).map((e) => ({
+          at: e.at,
+          from: e.fromStatus,
+          to: e.toStatus,
+        }))
+      : undefined
+    return {
+      id: referral.id,
+      familyId: referral.familyId,
+      reference: family?.reference ?? '',
+      status: referral.status,
+      receivedOn: referral.receivedOn,
+      agency: agency ? { id: agency.id, kind: agency.kind, name: agency.name } : null,
+      version: referral.version,
+      ...(sessions ? { sessions } : {}),
+      ...(history ? { history } : {}),
+    }
+  })
+  if (!detail) throw new HavenError('not_found', 'no such referral')
+  return detail
+}
