@@ -38,6 +38,7 @@ export type AuditType =
   | 'contact.revealed'
   | 'contact.reveal_refused'
   | 'family.updated'
+  | 'person.account_linked'
 
 export async function recordEvent(
   trx: Db,

@@ -1,7 +1,8 @@
 import { ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
-import { findFamily } from '../storage/families.ts'
+import type { Db } from '../storage/database.ts'
+import { familyIdsOfAccount, findFamily } from '../storage/families.ts'
 import { listSessionsOfFamily } from '../storage/sessions.ts'
 import {
   findReferral,
@@ -11,7 +12,7 @@ import {
 } from '../storage/referrals.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { agencyOfReferrer, relationshipToFamily } from './case-access.ts'
+import { familiesOfReferrer, relationshipToFamily } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce } from './policy-access.ts'
@@ -29,8 +30,8 @@ export interface ReferralSummary {
 
 /**
  * The referrals this actor may follow: all of them for the coordinator and staff (the
- * referrals inbox), a referrer's own agency's, nobody else's. Each is decided by the policy
- * (NDX, ATTEND) and the listing is audited.
+ * referrals inbox), a referrer's own agency's, a parent's own, nobody else's. Each is
+ * decided by the policy (NDX, ATTEND, SAR) and the listing is audited.
  */
 export async function listReferralSummaries(
   ctx: AppContext,
@@ -38,13 +39,16 @@ export async function listReferralSummaries(
   filter: { status?: string | undefined; limit: number },
 ): Promise<ReferralSummary[]> {
   const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
-  if (!isCaseWorker && !actor.roles.includes('referrer'))
-    throw new HavenError('forbidden', 'referrals are followed by their referrer and the centre')
+  if (!isCaseWorker && !hasAnyRole(actor.roles, ['referrer', 'parent']))
+    throw new HavenError(
+      'forbidden',
+      'referrals are followed by their referrer, the parents and the centre',
+    )
   return inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const agencyId = isCaseWorker ? undefined : ((await agencyOfReferrer(ctx, trx, actor)) ?? '')
+    const familyIds = isCaseWorker ? undefined : await followedFamilies(ctx, trx, actor)
     const referrals = await listReferrals(trx, actor.centreId, {
-      ...(agencyId === undefined ? {} : { agencyId }),
+      ...(familyIds === undefined ? {} : { familyIds }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
       limit: filter.limit,
     })
@@ -89,6 +93,17 @@ export async function listReferralSummaries(
     })
     return summaries
   })
+}
+
+/** The families whose referrals a referrer (their agency's) or a parent (their own) follows. */
+async function followedFamilies(ctx: AppContext, trx: Db, actor: Actor): Promise<string[]> {
+  const ids = new Set<string>()
+  if (actor.roles.includes('referrer'))
+    for (const id of await familiesOfReferrer(ctx, trx, actor)) ids.add(id)
+  if (actor.roles.includes('parent'))
+    for (const row of await familyIdsOfAccount(trx, actor.centreId, actor.accountId))
+      ids.add(row.familyId)
+  return [...ids]
 }
 
 /** One referral: its progress, and as the policy allows, its sessions and its history. */

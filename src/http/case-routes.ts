@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { changeDoorDetails, listFamilies, readFamily } from '../app/families.ts'
+import { linkParentAccount } from '../app/parent-accounts.ts'
 import { listReferralSummaries, readReferral } from '../app/referral-views.ts'
 import { moveReferral, receiveReferral } from '../app/referrals.ts'
 import { REFERRAL_STATUSES } from '../domain/cases/referral-lifecycle.ts'
@@ -140,6 +141,7 @@ const doorBody = z.strictObject({
   version: z.int().min(1),
 })
 const revealBody = z.strictObject({ reason: text(500) })
+const linkBody = z.strictObject({ accountId: id })
 const revealed = z.object({
   clauses: z.array(z.string()),
   contactDetails: z.object({
@@ -229,6 +231,15 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     response: revealed,
     success: 200,
   },
+  {
+    method: 'put',
+    path: '/api/people/:personId/account',
+    summary: "Link an invited parent's account to their own record",
+    tag: 'families',
+    access: 'signed_in',
+    body: linkBody,
+    success: 204,
+  },
 ]
 
 /** Referrals and families: every handler validates, calls one use case, presents its result. */
@@ -297,6 +308,14 @@ export function caseRoutes(ctx: AppContext): Hono<HavenEnv> {
         403,
       )
     return c.json({ clauses: outcome.clauses, contactDetails: outcome.contactDetails })
+  })
+
+  api.put('/api/people/:personId/account', async (c) => {
+    const actor = requireActor(c)
+    const personId = parseInput(id, c.req.param('personId'), 'path.personId')
+    const body = await readJson(c, linkBody)
+    await linkParentAccount(ctx, actor, personId, body.accountId)
+    return c.body(null, 204)
   })
 
   return api

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { centreWithCoordinator, invite, testApp, type Person } from '../../test/support/accounts.ts'
+import { centreWithCoordinator, invite, testApp } from '../../test/support/accounts.ts'
 import {
   dialectsUnderTest,
   dumpTables,
@@ -8,100 +8,8 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
-import type { AppContext } from '../app/context.ts'
-import type { Db } from '../storage/database.ts'
-import { insertContactSessions, insertRooms } from '../storage/sessions.ts'
-import { insertAcquaintance, insertCheck, insertSessionWorker } from '../storage/workers.ts'
-
-const ADDRESS = '14 Quarry Lane, Q1 7ZZ'
-const PHONE = '07700 900461'
-
-export const referral = (overrides: Record<string, unknown> = {}) => ({
-  parents: [
-    {
-      kind: 'resident_parent',
-      givenName: 'Morwenna',
-      familyName: 'Trelawny',
-      relationship: 'mother',
-      hasParentalResponsibility: true,
-      contactDetails: { address: ADDRESS, phone: PHONE },
-    },
-    {
-      kind: 'non_resident_parent',
-      givenName: 'Idris',
-      familyName: 'Pengelly',
-      relationship: 'father',
-      hasParentalResponsibility: true,
-      contactDetails: { address: '2 Tidewater Row, Q9 1AA' },
-    },
-  ],
-  children: [{ givenName: 'Elowen', familyName: 'Pengelly', dateOfBirth: '2019-05-02' }],
-  courtOrder: { kind: 'child arrangements order', reference: 'ZE26C00417' },
-  isSeparationRequired: true,
-  safetyFlags: ['no_photographs'],
-  ...overrides,
-})
-
-interface Family {
-  id: string
-  reference: string
-  version: number
-  status?: string
-  people: { id: string; kind: string; givenName?: string; familyName?: string }[]
-  safetyFlags?: string[]
-  courtOrder?: unknown
-  sessions?: { startsAt: string }[]
-  withheld: string[]
-}
-
-/** A session today for the family, in a new room, with the worker assigned to it. */
-async function sessionToday(
-  ctx: AppContext,
-  db: Db,
-  centreId: string,
-  familyId: string,
-  worker: Person,
-  check: { level: string; renewalDueOn: string } | undefined,
-): Promise<void> {
-  const roomId = ctx.newId()
-  await insertRooms(db, [{ id: roomId, centreId, name: 'Willow Room' }])
-  const sessionId = ctx.newId()
-  await insertContactSessions(db, [
-    {
-      id: sessionId,
-      centreId,
-      familyId,
-      roomId,
-      kind: 'supported',
-      startsAt: '2026-03-14T10:00',
-      endsAt: '2026-03-14T12:00',
-      status: 'booked',
-      createdAt: ctx.now().toISOString(),
-    },
-  ])
-  await insertSessionWorker(db, {
-    centreId,
-    sessionId,
-    accountId: worker.accountId,
-    assignedAt: ctx.now().toISOString(),
-    assignedBy: undefined,
-  })
-  if (check)
-    await insertCheck(db, {
-      id: ctx.newId(),
-      centreId,
-      accountId: worker.accountId,
-      kind: 'dbs',
-      level: check.level,
-      certificateCiphertext: undefined,
-      issuedOn: '2025-01-01',
-      renewalDueOn: check.renewalDueOn,
-      outcome: 'clear',
-      recordedBy: undefined,
-      createdAt: ctx.now().toISOString(),
-      version: 1,
-    })
-}
+import { insertAcquaintance } from '../storage/workers.ts'
+import { ADDRESS, PHONE, referral, sessionToday, type Family } from '../../test/support/cases.ts'
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`referrals and families on ${dialect.name}`, { skip: dialect.skip }, () => {

@@ -307,3 +307,18 @@ export async function insertRevealReason(
     })
     .execute()
 }
+
+/** Links a person to their own Haven account (a parent who has been invited). */
+export async function setPersonAccount(
+  db: Db,
+  centreId: string,
+  personId: string,
+  accountId: string,
+): Promise<void> {
+  await db
+    .updateTable('people')
+    .set({ account_id: accountId })
+    .where('centre_id', '=', centreId)
+    .where('id', '=', personId)
+    .execute()
+}

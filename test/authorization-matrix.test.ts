@@ -1,0 +1,489 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { operatorActor } from '../src/app/actor.ts'
+import { linkParentAccount } from '../src/app/parent-accounts.ts'
+import { API_ROUTES } from '../src/http/app.ts'
+import { compilePolicy, decide } from '../src/domain/policy/engine.ts'
+import { preset } from '../src/domain/policy/presets.ts'
+import type { PolicyRequest, Relationship } from '../src/domain/policy/request.ts'
+import type { Role } from '../src/domain/roles.ts'
+import {
+  centreWithCoordinator,
+  Client,
+  currentCode,
+  invite,
+  PASSWORD,
+  testApp,
+  type Person,
+} from './support/accounts.ts'
+import { referral, sessionToday, type Family } from './support/cases.ts'
+import {
+  dialectsUnderTest,
+  TestClock,
+  testContext,
+  withMigratedDatabase,
+} from './support/databases.ts'
+
+/**
+ * The authorization matrix: every API route, called by every kind of actor, against the
+ * policy. Where the policy engine governs a route, the expected answer is the engine's own
+ * decision for that actor's roles and relationship; elsewhere it is the rule the route
+ * documents. A route with no row here fails the test, and so does any unexpected allow
+ * (or unexpected refusal).
+ */
+const ACTORS = [
+  'anonymous',
+  'coordinator',
+  'staff',
+  'volunteer_assigned',
+  'volunteer_other',
+  'chair',
+  'management',
+  'referrer_of_family',
+  'referrer_other_agency',
+  'parent_self',
+  'parent_other',
+  'coordinator_elsewhere',
+] as const
+type ActorName = (typeof ACTORS)[number]
+
+const ROLES: Record<ActorName, Role[]> = {
+  anonymous: [],
+  coordinator: ['coordinator'],
+  staff: ['staff'],
+  volunteer_assigned: ['volunteer'],
+  volunteer_other: ['volunteer'],
+  chair: ['chair'],
+  management: ['management'],
+  referrer_of_family: ['referrer'],
+  referrer_other_agency: ['referrer'],
+  parent_self: ['parent'],
+  parent_other: ['parent'],
+  coordinator_elsewhere: ['coordinator'],
+}
+
+/** Each actor's relationship to family X, and to the resident parent (the "mother"). */
+const TO_FAMILY: Record<ActorName, Relationship> = {
+  anonymous: 'none',
+  coordinator: 'none',
+  staff: 'none',
+  volunteer_assigned: 'assigned',
+  volunteer_other: 'none',
+  chair: 'none',
+  management: 'none',
+  referrer_of_family: 'referrer_of_family',
+  referrer_other_agency: 'none',
+  parent_self: 'self',
+  parent_other: 'self',
+  coordinator_elsewhere: 'none',
+}
+const TO_MOTHER: Record<ActorName, Relationship> = {
+  ...TO_FAMILY,
+  parent_other: 'other_parent',
+}
+
+const POLICY = compilePolicy(preset('cordomus'))
+
+type Ask = PolicyRequest extends infer R
+  ? R extends { actor: unknown }
+    ? Omit<R, 'actor'>
+    : never
+  : never
+
+/** The engine's answer for an actor of centre A (nobody elsewhere, nobody signed out). */
+function engine(ask: Ask, relationships: Record<ActorName, Relationship> = TO_FAMILY) {
+  return (actor: ActorName): boolean => {
+    if (actor === 'anonymous' || actor === 'coordinator_elsewhere') return false
+    const request = {
+      ...ask,
+      actor: { roles: ROLES[actor], relationship: relationships[actor], hasSecondFactor: true },
+    } as PolicyRequest
+    return decide(POLICY, request).effect === 'permit'
+  }
+}
+const only =
+  (...names: ActorName[]) =>
+  (actor: ActorName): boolean =>
+    names.includes(actor)
+/** Routes about the caller's own account or own centre: anyone with a session. */
+const signedIn = (actor: ActorName): boolean => actor !== 'anonymous'
+const or =
+  (...tests: ((actor: ActorName) => boolean)[]) =>
+  (actor: ActorName): boolean =>
+    tests.some((test) => test(actor))
+const anyone = (): boolean => true
+
+interface World {
+  familyId: string
+  referralId: string
+  motherId: string
+  spare: Person
+  policyDocument: unknown
+}
+
+interface Row {
+  /** What a 2xx (or a conflict past the authorization check) means for this route. */
+  expect: (actor: ActorName) => boolean
+  call: (client: Client, world: World) => Promise<{ allowed: boolean; status: number }>
+  /** Routes that end the caller's own session or change their credentials run last, or not here. */
+  note?: string
+}
+
+const REFUSED = new Set([401, 403, 404])
+const byStatus = async (response: Promise<Response>) => {
+  const status = (await response).status
+  return { allowed: !REFUSED.has(status), status }
+}
+
+const MATRIX: Record<string, Row> = {
+  'get /api/openapi.json': {
+    expect: anyone,
+    call: (c) => byStatus(c.call('GET', '/api/openapi.json')),
+  },
+  'post /api/auth/sign-in': {
+    expect: anyone,
+    call: async (c) => {
+      const status = (
+        await new Client(c.app).call('POST', '/api/auth/sign-in', {
+          centre: 'alder',
+          email: `nobody-${String(Math.random()).slice(2)}@example.org`,
+          password: 'wrong password here',
+        })
+      ).status
+      return { allowed: status === 401, status }
+    },
+    note: 'public: a wrong password is refused the same way for everyone',
+  },
+  'post /api/auth/second-factor': {
+    expect: signedIn,
+    call: async (c) => {
+      const status = (await c.call('POST', '/api/auth/second-factor', { code: '000000' })).status
+      return { allowed: status !== 401 && status !== 403, status }
+    },
+  },
+  'get /api/auth/session': {
+    expect: signedIn,
+    call: (c) => byStatus(c.call('GET', '/api/auth/session')),
+  },
+  'post /api/auth/sign-out': {
+    expect: signedIn,
+    call: (c) => byStatus(c.call('POST', '/api/auth/sign-out')),
+    note: 'runs after every other row',
+  },
+  'post /api/auth/password-reset': {
+    expect: anyone,
+    call: (c) =>
+      byStatus(c.call('POST', '/api/auth/password-reset', { email: 'nobody@example.org' })),
+  },
+  'post /api/auth/password-reset/complete': {
+    expect: anyone,
+    call: async (c) => {
+      const status = (
+        await c.call('POST', '/api/auth/password-reset/complete', {
+          token: 'x'.repeat(43),
+          password: 'lantern orchard pebble',
+        })
+      ).status
+      return { allowed: [400, 404, 410].includes(status), status }
+    },
+    note: 'public: an unknown link is gone for everyone',
+  },
+  'get /api/invitations/:token': {
+    expect: anyone,
+    call: async (c) => {
+      const status = (await c.call('GET', `/api/invitations/${'x'.repeat(43)}`)).status
+      return { allowed: status === 410 || status === 404, status }
+    },
+    note: 'public: an unknown invitation looks the same to everyone',
+  },
+  'post /api/invitations/accept': {
+    expect: anyone,
+    call: async (c) => {
+      const status = (
+        await c.call('POST', '/api/invitations/accept', {
+          token: 'x'.repeat(43),
+          password: 'lantern orchard pebble',
+        })
+      ).status
+      return { allowed: status === 410 || status === 404, status }
+    },
+  },
+  'post /api/me/second-factor/enrol': {
+    expect: signedIn,
+    call: (c) => byStatus(c.call('POST', '/api/me/second-factor/enrol')),
+    note: 'starts an enrolment; the secret in use stays',
+  },
+  'post /api/me/second-factor/confirm': {
+    expect: signedIn,
+    call: (c) => byStatus(c.call('POST', '/api/me/second-factor/confirm', { code: '000000' })),
+    note: 'a wrong code changes nothing',
+  },
+  'post /api/me/password': {
+    expect: signedIn,
+    call: (c) =>
+      byStatus(
+        c.call('POST', '/api/me/password', {
+          currentPassword: 'not the password at all',
+          newPassword: 'meadow lantern quartz',
+        }),
+      ),
+    note: 'a wrong current password changes nothing',
+  },
+  'get /api/members': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => byStatus(c.call('GET', '/api/members')),
+  },
+  'post /api/members/invitations': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) =>
+      byStatus(
+        c.call('POST', '/api/members/invitations', {
+          email: `x${String(Math.random()).slice(2)}@example.org`,
+          roles: ['volunteer'],
+        }),
+      ),
+  },
+  'put /api/members/:accountId/roles': {
+    expect: only('coordinator'),
+    call: (c, w) =>
+      byStatus(c.call('PUT', `/api/members/${w.spare.accountId}/roles`, { roles: ['volunteer'] })),
+  },
+  'post /api/members/:accountId/disable': {
+    expect: only('coordinator'),
+    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/disable`)),
+  },
+  'post /api/members/:accountId/enable': {
+    expect: only('coordinator'),
+    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/enable`)),
+  },
+  'post /api/members/:accountId/sessions/end': {
+    expect: only('coordinator'),
+    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/sessions/end`)),
+  },
+  'put /api/centre/second-factor': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => byStatus(c.call('PUT', '/api/centre/second-factor', { requiredForAll: false })),
+  },
+  'post /api/sessions/end-all': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => byStatus(c.call('POST', '/api/sessions/end-all')),
+    note: "runs last: the coordinator's call ends every session of the centre",
+  },
+  'get /api/policy': { expect: signedIn, call: (c) => byStatus(c.call('GET', '/api/policy')) },
+  'get /api/policy/history': {
+    expect: signedIn,
+    call: (c) => byStatus(c.call('GET', '/api/policy/history')),
+  },
+  'post /api/policy/versions': {
+    expect: or(engine({ action: 'publish_policy' }), only('coordinator_elsewhere')),
+    call: (c, w) =>
+      byStatus(c.call('POST', '/api/policy/versions', { document: w.policyDocument })),
+  },
+  'post /api/policy/reviews': {
+    expect: or(engine({ action: 'record_review' }), only('coordinator_elsewhere')),
+    call: (c) => byStatus(c.call('POST', '/api/policy/reviews', { notes: 'reviewed' })),
+  },
+  'get /api/centres/:slug/policy': {
+    expect: anyone,
+    call: (c) => byStatus(c.call('GET', '/api/centres/alder/policy')),
+  },
+  'post /api/referrals': {
+    expect: only(
+      'coordinator',
+      'staff',
+      'referrer_of_family',
+      'referrer_other_agency',
+      'coordinator_elsewhere',
+    ),
+    call: (c) => byStatus(c.call('POST', '/api/referrals', referral())),
+  },
+  'get /api/referrals': {
+    expect: engine({ action: 'read', resource: { type: 'referral' } }),
+    call: async (c, w) => {
+      const response = await c.call('GET', '/api/referrals')
+      const body = (await response.json()) as { referrals?: { id: string }[] }
+      return {
+        allowed: body.referrals?.some((r) => r.id === w.referralId) ?? false,
+        status: response.status,
+      }
+    },
+  },
+  'get /api/referrals/:referralId': {
+    expect: engine({ action: 'read', resource: { type: 'referral' } }),
+    call: (c, w) => byStatus(c.call('GET', `/api/referrals/${w.referralId}`)),
+  },
+  'post /api/referrals/:referralId/status': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      byStatus(
+        c.call('POST', `/api/referrals/${w.referralId}/status`, { to: 'closed', version: 999 }),
+      ),
+  },
+  'get /api/families': {
+    expect: engine({ action: 'read', resource: { type: 'family' } }),
+    call: async (c, w) => {
+      const response = await c.call('GET', '/api/families')
+      const body = (await response.json()) as { families?: Family[] }
+      return {
+        allowed: body.families?.some((f) => f.id === w.familyId) ?? false,
+        status: response.status,
+      }
+    },
+  },
+  'get /api/families/:familyId': {
+    expect: engine({ action: 'read', resource: { type: 'family' } }),
+    call: (c, w) => byStatus(c.call('GET', `/api/families/${w.familyId}`)),
+  },
+  'put /api/families/:familyId/door-details': {
+    expect: engine({ action: 'rectify', resource: { type: 'family' } }),
+    call: (c, w) =>
+      byStatus(
+        c.call('PUT', `/api/families/${w.familyId}/door-details`, {
+          isSeparationRequired: true,
+          safetyFlags: [],
+          version: 999,
+        }),
+      ),
+  },
+  'post /api/people/:personId/contact-details/reveal': {
+    expect: engine(
+      {
+        action: 'reveal',
+        resource: { type: 'person', field: 'contact_details' },
+        reason: 'matrix',
+      },
+      TO_MOTHER,
+    ),
+    call: (c, w) =>
+      byStatus(
+        c.call('POST', `/api/people/${w.motherId}/contact-details/reveal`, { reason: 'matrix' }),
+      ),
+  },
+  'put /api/people/:personId/account': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      byStatus(
+        c.call('PUT', `/api/people/${w.motherId}/account`, { accountId: w.spare.accountId }),
+      ),
+  },
+}
+
+const key = (route: { method: string; path: string }) =>
+  `${route.method.toLowerCase()} ${route.path}`
+
+describe('the authorization matrix', () => {
+  it('has a row for every API route, and no row for a route that does not exist', () => {
+    const routes = API_ROUTES.map(key).sort()
+    assert.deepEqual(Object.keys(MATRIX).sort(), routes)
+    const served = testAppRoutes()
+    assert.deepEqual(served, routes, 'every route the app serves under /api is described')
+  })
+})
+
+function testAppRoutes(): string[] {
+  const app = testApp({} as never)
+  return [
+    ...new Set(
+      app.routes.filter((r) => r.path.startsWith('/api/') && r.method !== 'ALL').map((r) => key(r)),
+    ),
+  ].sort()
+}
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`every route × every actor on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('allows exactly what the policy allows', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-03-14T09:00:00Z')
+        const ctx = testContext(database, clock)
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const elsewhere = await centreWithCoordinator(ctx, app, 'birch')
+        const people: Partial<Record<ActorName, Person>> = {
+          coordinator,
+          coordinator_elsewhere: elsewhere.coordinator,
+        }
+        for (const name of ACTORS) {
+          if (name === 'anonymous' || people[name]) continue
+          people[name] = await invite(
+            ctx,
+            app,
+            centreId,
+            'alder',
+            `${name}@alder.example.org`,
+            ROLES[name],
+            name === 'referrer_other_agency'
+              ? { kind: 'mediator', name: 'Marsh Family Mediation' }
+              : undefined,
+          )
+        }
+        const spare = await invite(ctx, app, centreId, 'alder', 'spare@alder.example.org', [
+          'volunteer',
+        ])
+        const made = await people.referrer_of_family?.client.json<{
+          familyId: string
+          referralId: string
+        }>('POST', '/api/referrals', referral())
+        assert.equal(made?.status, 201)
+        const familyId = made.body.familyId
+        const family = await coordinator.client.json<Family>('GET', `/api/families/${familyId}`)
+        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
+        const fatherId = family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
+        await linkParentAccount(
+          ctx,
+          operatorActor(centreId),
+          motherId,
+          people.parent_self?.accountId ?? '',
+        )
+        await linkParentAccount(
+          ctx,
+          operatorActor(centreId),
+          fatherId,
+          people.parent_other?.accountId ?? '',
+        )
+        const assigned = people.volunteer_assigned
+        assert.ok(assigned)
+        await sessionToday(ctx, database.db, centreId, familyId, assigned, {
+          level: 'standard',
+          renewalDueOn: '2028-01-01',
+        })
+        const policy = await coordinator.client.json<{ document: unknown }>('GET', '/api/policy')
+        const world: World = {
+          familyId,
+          referralId: made.body.referralId,
+          motherId,
+          spare,
+          policyDocument: policy.body.document,
+        }
+
+        const unexpected: string[] = []
+        let cells = 0
+        const cell = async (route: string, name: ActorName) => {
+          const row = MATRIX[route]
+          assert.ok(row, route)
+          const client = people[name]?.client ?? new Client(app)
+          const { allowed, status } = await row.call(client, world)
+          cells += 1
+          if (allowed !== row.expect(name))
+            unexpected.push(
+              `${route} as ${name}: ${allowed ? 'allowed' : 'refused'} (${String(status)})`,
+            )
+        }
+        // Routes that end sessions run last: every actor ends the centre's sessions but its
+        // coordinator, then everyone signs out, then the coordinator signs in again and ends all.
+        const LAST = ['post /api/sessions/end-all', 'post /api/auth/sign-out']
+        for (const route of Object.keys(MATRIX).filter((r) => !LAST.includes(r)))
+          for (const name of ACTORS) await cell(route, name)
+        for (const name of ACTORS)
+          if (name !== 'coordinator') await cell('post /api/sessions/end-all', name)
+        for (const name of ACTORS) await cell('post /api/auth/sign-out', name)
+        clock.advance(30_000)
+        await coordinator.client.signIn('alder', coordinator.email, PASSWORD)
+        await coordinator.client.json('POST', '/api/auth/second-factor', {
+          code: currentCode(coordinator.secret ?? '', ctx),
+        })
+        await cell('post /api/sessions/end-all', 'coordinator')
+        assert.deepEqual(unexpected, [])
+        assert.equal(cells, API_ROUTES.length * ACTORS.length)
+      }))
+  })
+}

@@ -1,0 +1,96 @@
+import type { AppContext } from '../../src/app/context.ts'
+import type { Db } from '../../src/storage/database.ts'
+import { insertContactSessions, insertRooms } from '../../src/storage/sessions.ts'
+import { insertCheck, insertSessionWorker } from '../../src/storage/workers.ts'
+import type { Person } from './accounts.ts'
+
+/** Synthetic case data for the record tests: Q postcodes, Ofcom drama phone numbers. */
+export const ADDRESS = '14 Quarry Lane, Q1 7ZZ'
+export const PHONE = '07700 900461'
+
+export const referral = (overrides: Record<string, unknown> = {}) => ({
+  parents: [
+    {
+      kind: 'resident_parent',
+      givenName: 'Morwenna',
+      familyName: 'Trelawny',
+      relationship: 'mother',
+      hasParentalResponsibility: true,
+      contactDetails: { address: ADDRESS, phone: PHONE },
+    },
+    {
+      kind: 'non_resident_parent',
+      givenName: 'Idris',
+      familyName: 'Pengelly',
+      relationship: 'father',
+      hasParentalResponsibility: true,
+      contactDetails: { address: '2 Tidewater Row, Q9 1AA' },
+    },
+  ],
+  children: [{ givenName: 'Elowen', familyName: 'Pengelly', dateOfBirth: '2019-05-02' }],
+  courtOrder: { kind: 'child arrangements order', reference: 'ZE26C00417' },
+  isSeparationRequired: true,
+  safetyFlags: ['no_photographs'],
+  ...overrides,
+})
+
+export interface Family {
+  id: string
+  reference: string
+  version: number
+  status?: string
+  people: { id: string; kind: string; givenName?: string; familyName?: string }[]
+  safetyFlags?: string[]
+  courtOrder?: unknown
+  sessions?: { startsAt: string }[]
+  withheld: string[]
+}
+
+/** A session today for the family, in a new room, with the worker assigned to it. */
+export async function sessionToday(
+  ctx: AppContext,
+  db: Db,
+  centreId: string,
+  familyId: string,
+  worker: Person,
+  check: { level: string; renewalDueOn: string } | undefined,
+): Promise<void> {
+  const roomId = ctx.newId()
+  await insertRooms(db, [{ id: roomId, centreId, name: 'Willow Room' }])
+  const sessionId = ctx.newId()
+  await insertContactSessions(db, [
+    {
+      id: sessionId,
+      centreId,
+      familyId,
+      roomId,
+      kind: 'supported',
+      startsAt: '2026-03-14T10:00',
+      endsAt: '2026-03-14T12:00',
+      status: 'booked',
+      createdAt: ctx.now().toISOString(),
+    },
+  ])
+  await insertSessionWorker(db, {
+    centreId,
+    sessionId,
+    accountId: worker.accountId,
+    assignedAt: ctx.now().toISOString(),
+    assignedBy: undefined,
+  })
+  if (check)
+    await insertCheck(db, {
+      id: ctx.newId(),
+      centreId,
+      accountId: worker.accountId,
+      kind: 'dbs',
+      level: check.level,
+      certificateCiphertext: undefined,
+      issuedOn: '2025-01-01',
+      renewalDueOn: check.renewalDueOn,
+      outcome: 'clear',
+      recordedBy: undefined,
+      createdAt: ctx.now().toISOString(),
+      version: 1,
+    })
+}
