@@ -16,9 +16,10 @@ import {
   testApp,
   type Person,
 } from './support/accounts.ts'
-import { referral, sessionToday, type Family } from './support/cases.ts'
+import { ADDRESS, PHONE, referral, sessionToday, type Family } from './support/cases.ts'
 import {
   dialectsUnderTest,
+  dumpEveryTable,
   TestClock,
   testContext,
   withMigratedDatabase,
@@ -122,170 +123,155 @@ interface World {
 }
 
 interface Row {
-  /** What a 2xx (or a conflict past the authorization check) means for this route. */
+  call: (client: Client, world: World) => Promise<Response>
+  /** The actors the route should let through, from the policy where it governs the route. */
   expect: (actor: ActorName) => boolean
-  call: (client: Client, world: World) => Promise<{ allowed: boolean; status: number }>
-  /** Routes that end the caller's own session or change their credentials run last, or not here. */
+  /** What counts as let through; by default any status but 401, 403 and 404. */
+  allowed?: (status: number, body: string, world: World) => boolean
   note?: string
 }
 
 const REFUSED = new Set([401, 403, 404])
-const byStatus = async (response: Promise<Response>) => {
-  const status = (await response).status
-  return { allowed: !REFUSED.has(status), status }
-}
+const statusIn =
+  (...statuses: number[]) =>
+  (status: number): boolean =>
+    statuses.includes(status)
+const listed =
+  (list: 'referrals' | 'families', id: (world: World) => string) =>
+  (status: number, body: string, world: World): boolean =>
+    status === 200 &&
+    ((JSON.parse(body) as Record<string, { id: string }[] | undefined>)[list] ?? []).some(
+      (entry) => entry.id === id(world),
+    )
+const unique = () => String(Math.random()).slice(2)
+const GONE = 'x'.repeat(43)
 
 const MATRIX: Record<string, Row> = {
-  'get /api/openapi.json': {
-    expect: anyone,
-    call: (c) => byStatus(c.call('GET', '/api/openapi.json')),
-  },
+  'get /api/openapi.json': { expect: anyone, call: (c) => c.call('GET', '/api/openapi.json') },
   'post /api/auth/sign-in': {
     expect: anyone,
-    call: async (c) => {
-      const status = (
-        await new Client(c.app).call('POST', '/api/auth/sign-in', {
-          centre: 'alder',
-          email: `nobody-${String(Math.random()).slice(2)}@example.org`,
-          password: 'wrong password here',
-        })
-      ).status
-      return { allowed: status === 401, status }
-    },
+    call: (c) =>
+      new Client(c.app).call('POST', '/api/auth/sign-in', {
+        centre: 'alder',
+        email: `nobody-${unique()}@example.org`,
+        password: 'wrong password here',
+      }),
+    allowed: statusIn(401),
     note: 'public: a wrong password is refused the same way for everyone',
   },
   'post /api/auth/second-factor': {
     expect: signedIn,
-    call: async (c) => {
-      const status = (await c.call('POST', '/api/auth/second-factor', { code: '000000' })).status
-      return { allowed: status !== 401 && status !== 403, status }
-    },
+    call: (c) => c.call('POST', '/api/auth/second-factor', { code: '000000' }),
+    allowed: (status) => status !== 401 && status !== 403,
   },
-  'get /api/auth/session': {
-    expect: signedIn,
-    call: (c) => byStatus(c.call('GET', '/api/auth/session')),
-  },
+  'get /api/auth/session': { expect: signedIn, call: (c) => c.call('GET', '/api/auth/session') },
   'post /api/auth/sign-out': {
     expect: signedIn,
-    call: (c) => byStatus(c.call('POST', '/api/auth/sign-out')),
+    call: (c) => c.call('POST', '/api/auth/sign-out'),
     note: 'runs after every other row',
   },
   'post /api/auth/password-reset': {
     expect: anyone,
-    call: (c) =>
-      byStatus(c.call('POST', '/api/auth/password-reset', { email: 'nobody@example.org' })),
+    call: (c) => c.call('POST', '/api/auth/password-reset', { email: 'nobody@example.org' }),
   },
   'post /api/auth/password-reset/complete': {
     expect: anyone,
-    call: async (c) => {
-      const status = (
-        await c.call('POST', '/api/auth/password-reset/complete', {
-          token: 'x'.repeat(43),
-          password: 'lantern orchard pebble',
-        })
-      ).status
-      return { allowed: [400, 404, 410].includes(status), status }
-    },
-    note: 'public: an unknown link is gone for everyone',
+    call: (c) =>
+      c.call('POST', '/api/auth/password-reset/complete', {
+        token: GONE,
+        password: 'lantern orchard pebble',
+      }),
+    allowed: statusIn(400, 404, 410),
+    note: 'public: an unknown link is refused the same way for everyone',
   },
   'get /api/invitations/:token': {
     expect: anyone,
-    call: async (c) => {
-      const status = (await c.call('GET', `/api/invitations/${'x'.repeat(43)}`)).status
-      return { allowed: status === 410 || status === 404, status }
-    },
+    call: (c) => c.call('GET', `/api/invitations/${GONE}`),
+    allowed: statusIn(404, 410),
     note: 'public: an unknown invitation looks the same to everyone',
   },
   'post /api/invitations/accept': {
     expect: anyone,
-    call: async (c) => {
-      const status = (
-        await c.call('POST', '/api/invitations/accept', {
-          token: 'x'.repeat(43),
-          password: 'lantern orchard pebble',
-        })
-      ).status
-      return { allowed: status === 410 || status === 404, status }
-    },
+    call: (c) =>
+      c.call('POST', '/api/invitations/accept', {
+        token: GONE,
+        password: 'lantern orchard pebble',
+      }),
+    allowed: statusIn(404, 410),
   },
   'post /api/me/second-factor/enrol': {
     expect: signedIn,
-    call: (c) => byStatus(c.call('POST', '/api/me/second-factor/enrol')),
+    call: (c) => c.call('POST', '/api/me/second-factor/enrol'),
     note: 'starts an enrolment; the secret in use stays',
   },
   'post /api/me/second-factor/confirm': {
     expect: signedIn,
-    call: (c) => byStatus(c.call('POST', '/api/me/second-factor/confirm', { code: '000000' })),
+    call: (c) => c.call('POST', '/api/me/second-factor/confirm', { code: '000000' }),
     note: 'a wrong code changes nothing',
   },
   'post /api/me/password': {
     expect: signedIn,
     call: (c) =>
-      byStatus(
-        c.call('POST', '/api/me/password', {
-          currentPassword: 'not the password at all',
-          newPassword: 'meadow lantern quartz',
-        }),
-      ),
+      c.call('POST', '/api/me/password', {
+        currentPassword: 'not the password at all',
+        newPassword: 'meadow lantern quartz',
+      }),
     note: 'a wrong current password changes nothing',
   },
   'get /api/members': {
     expect: only('coordinator', 'coordinator_elsewhere'),
-    call: (c) => byStatus(c.call('GET', '/api/members')),
+    call: (c) => c.call('GET', '/api/members'),
   },
   'post /api/members/invitations': {
     expect: only('coordinator', 'coordinator_elsewhere'),
     call: (c) =>
-      byStatus(
-        c.call('POST', '/api/members/invitations', {
-          email: `x${String(Math.random()).slice(2)}@example.org`,
-          roles: ['volunteer'],
-        }),
-      ),
+      c.call('POST', '/api/members/invitations', {
+        email: `x${unique()}@example.org`,
+        roles: ['volunteer'],
+      }),
   },
   'put /api/members/:accountId/roles': {
     expect: only('coordinator'),
     call: (c, w) =>
-      byStatus(c.call('PUT', `/api/members/${w.spare.accountId}/roles`, { roles: ['volunteer'] })),
+      c.call('PUT', `/api/members/${w.spare.accountId}/roles`, { roles: ['volunteer'] }),
   },
   'post /api/members/:accountId/disable': {
     expect: only('coordinator'),
-    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/disable`)),
+    call: (c, w) => c.call('POST', `/api/members/${w.spare.accountId}/disable`),
   },
   'post /api/members/:accountId/enable': {
     expect: only('coordinator'),
-    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/enable`)),
+    call: (c, w) => c.call('POST', `/api/members/${w.spare.accountId}/enable`),
   },
   'post /api/members/:accountId/sessions/end': {
     expect: only('coordinator'),
-    call: (c, w) => byStatus(c.call('POST', `/api/members/${w.spare.accountId}/sessions/end`)),
+    call: (c, w) => c.call('POST', `/api/members/${w.spare.accountId}/sessions/end`),
   },
   'put /api/centre/second-factor': {
     expect: only('coordinator', 'coordinator_elsewhere'),
-    call: (c) => byStatus(c.call('PUT', '/api/centre/second-factor', { requiredForAll: false })),
+    call: (c) => c.call('PUT', '/api/centre/second-factor', { requiredForAll: false }),
   },
   'post /api/sessions/end-all': {
     expect: only('coordinator', 'coordinator_elsewhere'),
-    call: (c) => byStatus(c.call('POST', '/api/sessions/end-all')),
+    call: (c) => c.call('POST', '/api/sessions/end-all'),
     note: "runs last: the coordinator's call ends every session of the centre",
   },
-  'get /api/policy': { expect: signedIn, call: (c) => byStatus(c.call('GET', '/api/policy')) },
+  'get /api/policy': { expect: signedIn, call: (c) => c.call('GET', '/api/policy') },
   'get /api/policy/history': {
     expect: signedIn,
-    call: (c) => byStatus(c.call('GET', '/api/policy/history')),
+    call: (c) => c.call('GET', '/api/policy/history'),
   },
   'post /api/policy/versions': {
     expect: or(engine({ action: 'publish_policy' }), only('coordinator_elsewhere')),
-    call: (c, w) =>
-      byStatus(c.call('POST', '/api/policy/versions', { document: w.policyDocument })),
+    call: (c, w) => c.call('POST', '/api/policy/versions', { document: w.policyDocument }),
   },
   'post /api/policy/reviews': {
     expect: or(engine({ action: 'record_review' }), only('coordinator_elsewhere')),
-    call: (c) => byStatus(c.call('POST', '/api/policy/reviews', { notes: 'reviewed' })),
+    call: (c) => c.call('POST', '/api/policy/reviews', { notes: 'reviewed' }),
   },
   'get /api/centres/:slug/policy': {
     expect: anyone,
-    call: (c) => byStatus(c.call('GET', '/api/centres/alder/policy')),
+    call: (c) => c.call('GET', '/api/centres/alder/policy'),
   },
   'post /api/referrals': {
     expect: only(
@@ -295,55 +281,39 @@ const MATRIX: Record<string, Row> = {
       'referrer_other_agency',
       'coordinator_elsewhere',
     ),
-    call: (c) => byStatus(c.call('POST', '/api/referrals', referral())),
+    call: (c) => c.call('POST', '/api/referrals', referral()),
   },
   'get /api/referrals': {
     expect: engine({ action: 'read', resource: { type: 'referral' } }),
-    call: async (c, w) => {
-      const response = await c.call('GET', '/api/referrals')
-      const body = (await response.json()) as { referrals?: { id: string }[] }
-      return {
-        allowed: body.referrals?.some((r) => r.id === w.referralId) ?? false,
-        status: response.status,
-      }
-    },
+    call: (c) => c.call('GET', '/api/referrals'),
+    allowed: listed('referrals', (w) => w.referralId),
   },
   'get /api/referrals/:referralId': {
     expect: engine({ action: 'read', resource: { type: 'referral' } }),
-    call: (c, w) => byStatus(c.call('GET', `/api/referrals/${w.referralId}`)),
+    call: (c, w) => c.call('GET', `/api/referrals/${w.referralId}`),
   },
   'post /api/referrals/:referralId/status': {
     expect: only('coordinator', 'staff'),
     call: (c, w) =>
-      byStatus(
-        c.call('POST', `/api/referrals/${w.referralId}/status`, { to: 'closed', version: 999 }),
-      ),
+      c.call('POST', `/api/referrals/${w.referralId}/status`, { to: 'closed', version: 999 }),
   },
   'get /api/families': {
     expect: engine({ action: 'read', resource: { type: 'family' } }),
-    call: async (c, w) => {
-      const response = await c.call('GET', '/api/families')
-      const body = (await response.json()) as { families?: Family[] }
-      return {
-        allowed: body.families?.some((f) => f.id === w.familyId) ?? false,
-        status: response.status,
-      }
-    },
+    call: (c) => c.call('GET', '/api/families'),
+    allowed: listed('families', (w) => w.familyId),
   },
   'get /api/families/:familyId': {
     expect: engine({ action: 'read', resource: { type: 'family' } }),
-    call: (c, w) => byStatus(c.call('GET', `/api/families/${w.familyId}`)),
+    call: (c, w) => c.call('GET', `/api/families/${w.familyId}`),
   },
   'put /api/families/:familyId/door-details': {
     expect: engine({ action: 'rectify', resource: { type: 'family' } }),
     call: (c, w) =>
-      byStatus(
-        c.call('PUT', `/api/families/${w.familyId}/door-details`, {
-          isSeparationRequired: true,
-          safetyFlags: [],
-          version: 999,
-        }),
-      ),
+      c.call('PUT', `/api/families/${w.familyId}/door-details`, {
+        isSeparationRequired: true,
+        safetyFlags: [],
+        version: 999,
+      }),
   },
   'post /api/people/:personId/contact-details/reveal': {
     expect: engine(
@@ -355,17 +325,36 @@ const MATRIX: Record<string, Row> = {
       TO_MOTHER,
     ),
     call: (c, w) =>
-      byStatus(
-        c.call('POST', `/api/people/${w.motherId}/contact-details/reveal`, { reason: 'matrix' }),
-      ),
+      c.call('POST', `/api/people/${w.motherId}/contact-details/reveal`, { reason: 'matrix' }),
   },
   'put /api/people/:personId/account': {
     expect: only('coordinator', 'staff'),
     call: (c, w) =>
-      byStatus(
-        c.call('PUT', `/api/people/${w.motherId}/account`, { accountId: w.spare.accountId }),
-      ),
+      c.call('PUT', `/api/people/${w.motherId}/account`, { accountId: w.spare.accountId }),
   },
+}
+
+/** Unique markers in both parents' contact details, to search every output for. */
+const MARK = `Q${String(Math.random()).slice(2, 10)}`
+const MOTHER_MARKERS = [`${MARK} mother address`, `${MARK}M`, `mother.${MARK}@example.org`]
+const FATHER_MARKERS = [`${MARK} father address`, `${MARK}F`, `father.${MARK}@example.org`]
+const MARKERS = [...MOTHER_MARKERS, ...FATHER_MARKERS, ADDRESS, PHONE]
+
+function markedReferral() {
+  const base = referral()
+  const [mother, father] = base.parents
+  const contact = (markers: string[]) => ({
+    address: markers[0],
+    phone: markers[1],
+    email: markers[2],
+  })
+  return {
+    ...base,
+    parents: [
+      { ...mother, contactDetails: contact(MOTHER_MARKERS) },
+      { ...father, contactDetails: contact(FATHER_MARKERS) },
+    ],
+  }
 }
 
 const key = (route: { method: string; path: string }) =>
@@ -391,11 +380,12 @@ function testAppRoutes(): string[] {
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`every route × every actor on ${dialect.name}`, { skip: dialect.skip }, () => {
-    it('allows exactly what the policy allows', () =>
+    it('allows exactly what the policy allows, and shows no marker it should not', (t) =>
       withMigratedDatabase(dialect.name, async (database) => {
         const clock = new TestClock('2026-03-14T09:00:00Z')
         const ctx = testContext(database, clock)
-        const app = testApp(ctx)
+        const logs: string[] = []
+        const app = testApp(ctx, { write: (line) => logs.push(line) })
         const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
         const elsewhere = await centreWithCoordinator(ctx, app, 'birch')
         const people: Partial<Record<ActorName, Person>> = {
@@ -422,7 +412,7 @@ for (const dialect of await dialectsUnderTest()) {
         const made = await people.referrer_of_family?.client.json<{
           familyId: string
           referralId: string
-        }>('POST', '/api/referrals', referral())
+        }>('POST', '/api/referrals', markedReferral())
         assert.equal(made?.status, 201)
         const familyId = made.body.familyId
         const family = await coordinator.client.json<Family>('GET', `/api/families/${familyId}`)
@@ -456,12 +446,22 @@ for (const dialect of await dialectsUnderTest()) {
         }
 
         const unexpected: string[] = []
+        const outputs: { route: string; actor: ActorName; status: number; text: string }[] = []
         let cells = 0
         const cell = async (route: string, name: ActorName) => {
           const row = MATRIX[route]
           assert.ok(row, route)
           const client = people[name]?.client ?? new Client(app)
-          const { allowed, status } = await row.call(client, world)
+          const response = await row.call(client, world)
+          const status = response.status
+          const body = await response.text()
+          const allowed = row.allowed ? row.allowed(status, body, world) : !REFUSED.has(status)
+          outputs.push({
+            route,
+            actor: name,
+            status,
+            text: `${JSON.stringify([...response.headers])}\n${body}`,
+          })
           cells += 1
           if (allowed !== row.expect(name))
             unexpected.push(
@@ -484,6 +484,38 @@ for (const dialect of await dialectsUnderTest()) {
         await cell('post /api/sessions/end-all', 'coordinator')
         assert.deepEqual(unexpected, [])
         assert.equal(cells, API_ROUTES.length * ACTORS.length)
+
+        // The marker test: the mother's markers appear only where the policy lets this actor
+        // reveal her contact details; the father's, and every other family's, nowhere.
+        const mayReveal = MATRIX['post /api/people/:personId/contact-details/reveal']?.expect
+        const leaks: string[] = []
+        for (const output of outputs) {
+          const shown = MARKERS.filter((marker) => output.text.includes(marker))
+          const allowed =
+            output.route === 'post /api/people/:personId/contact-details/reveal' &&
+            output.status === 200 &&
+            mayReveal?.(output.actor) === true
+              ? MOTHER_MARKERS
+              : []
+          for (const marker of shown)
+            if (!allowed.includes(marker))
+              leaks.push(`${output.route} as ${output.actor}: ${marker}`)
+        }
+        const revealedTo = outputs
+          .filter((o) => MOTHER_MARKERS.every((m) => o.text.includes(m)))
+          .map((o) => o.actor)
+        assert.deepEqual(leaks, [])
+        assert.deepEqual(revealedTo.sort(), ['coordinator', 'parent_self'], 'the reveal did happen')
+        const stored = `${await dumpEveryTable(database)}\n${logs.join('')}`
+        assert.deepEqual(
+          MARKERS.filter((marker) => stored.includes(marker)),
+          [],
+          'no marker in clear in any table, audit row or log line',
+        )
+        assert.ok(logs.length > cells, 'every request was logged')
+        t.diagnostic(
+          `${String(API_ROUTES.length)} routes × ${String(ACTORS.length)} actors = ${String(cells)} calls; ${String(outputs.length * MARKERS.length)} marker searches`,
+        )
       }))
   })
 }

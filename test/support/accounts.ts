@@ -9,8 +9,11 @@ import { createLogger } from '../../src/logger.ts'
 import { webRoutes } from '../../src/web/routes.ts'
 
 /** The JSON API and pages as the server builds them, driven without a port. */
-export function testApp(ctx: AppContext): ReturnType<typeof createHttpApp> {
-  return createHttpApp(ctx, createLogger('silent'), {
+export function testApp(
+  ctx: AppContext,
+  logs?: { write(line: string): void },
+): ReturnType<typeof createHttpApp> {
+  return createHttpApp(ctx, logs ? createLogger('debug', logs) : createLogger('silent'), {
     bodyLimitBytes: 100_000,
     isBehindTls: false,
     pages: webRoutes(ctx, { isBehindTls: false }),

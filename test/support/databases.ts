@@ -213,3 +213,22 @@ export async function dumpTables(db: Db): Promise<string> {
   }
   return parts.join('\n')
 }
+
+/** Every row of every table, as text: to prove something is held nowhere in clear. */
+export async function dumpEveryTable(database: Database): Promise<string> {
+  const { db } = database
+  const { rows: tables } =
+    database.dialect === 'postgres'
+      ? await sql<{ name: string }>`
+          select table_name as name from information_schema.tables
+          where table_schema = 'public' and table_type = 'BASE TABLE'`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)
+  const parts: string[] = []
+  for (const { name } of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(
+      db,
+    )
+    parts.push(`${name}: ${JSON.stringify(rows)}`)
+  }
+  return parts.join('\n')
+}
