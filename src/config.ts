@@ -17,6 +17,10 @@ export interface Config {
   /** Create the demo centre on first start with an empty database. */
   isDemoEnabled: boolean
   masterKeyFile: string
+  /** The Ed25519 key that signs audit checkpoints: outside the database, beside the master key. */
+  auditKeyFile: string
+  /** Minutes between signed audit checkpoints written by the server (0: none). */
+  auditCheckpointMinutes: number
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number
   /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
@@ -50,6 +54,10 @@ export type Environment = Readonly<Record<string, string | undefined>>
 export function loadConfig(env: Environment, cwd: string): Config {
   const dataDirRaw = nonEmpty(env, 'HAVEN_DATA_DIR')
   const dataDir = path.resolve(cwd, dataDirRaw ?? './data')
+  const masterKeyFile = path.resolve(
+    cwd,
+    nonEmpty(env, 'HAVEN_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key'),
+  )
   const port = integer(env, 'PORT', 3000, 0, 65535)
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1'
   return {
@@ -64,10 +72,13 @@ export function loadConfig(env: Environment, cwd: string): Config {
     databaseUrl: databaseUrl(env),
     logLevel: logLevel(env),
     isDemoEnabled: boolean(env, 'HAVEN_DEMO', true),
-    masterKeyFile: path.resolve(
+    masterKeyFile,
+    auditKeyFile: path.resolve(
       cwd,
-      nonEmpty(env, 'HAVEN_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key'),
+      nonEmpty(env, 'HAVEN_AUDIT_KEY_FILE') ??
+        path.join(path.dirname(masterKeyFile), 'audit-signing.key'),
     ),
+    auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 60, 0, 10_080),
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
     isBehindTls: boolean(env, 'HAVEN_TLS', false),
   }

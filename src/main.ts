@@ -8,6 +8,7 @@ import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { deliverOutbox } from './app/outbox.ts'
+import { writeAuditCheckpoint } from './app/audit-trail.ts'
 import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
 
@@ -76,12 +77,14 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       }
     }
     const mail = startMailDelivery(haven.ctx, config, log)
+    const checkpoints = startAuditCheckpoints(haven.ctx, config, log)
     log.info({ url, dialect: haven.database.dialect }, 'Haven is listening')
     return {
       url,
       demo: demoLink,
       close: async () => {
         await mail.stop()
+        await checkpoints.stop()
         await new Promise<void>((resolve) => {
           server.close(() => {
             resolve()
@@ -123,6 +126,38 @@ function startMailDelivery(
       clearInterval(timer)
       await running
       smtp.close()
+    },
+  }
+}
+
+/**
+ * Signs an audit checkpoint of the newest entry every HAVEN_AUDIT_CHECKPOINT_MINUTES (SECURE),
+ * and once more on the way down, so a log cut short later is caught.
+ */
+function startAuditCheckpoints(
+  ctx: AppContext,
+  config: Config,
+  log: Log,
+): { stop: () => Promise<void> } {
+  if (config.auditCheckpointMinutes === 0) return { stop: () => Promise.resolve() }
+  let running: Promise<void> = Promise.resolve()
+  const tick = (): void => {
+    running = running.then(async () => {
+      try {
+        const checkpoint = await writeAuditCheckpoint(ctx.db, ctx.auditKey, ctx.now())
+        if (checkpoint) log.info({ seq: checkpoint.seq }, 'audit checkpoint signed')
+      } catch (error) {
+        log.error(describeErrorForLog(error), 'audit checkpoint failed')
+      }
+    })
+  }
+  const timer = setInterval(tick, config.auditCheckpointMinutes * 60_000)
+  timer.unref()
+  return {
+    stop: async () => {
+      clearInterval(timer)
+      tick()
+      await running
     },
   }
 }

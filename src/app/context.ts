@@ -1,5 +1,6 @@
 import type { DialectName, Db } from '../storage/database.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
+import type { AuditSigningKey } from './audit-keys.ts'
 import type { MasterKey } from './field-crypto.ts'
 
 /**
@@ -16,4 +17,6 @@ export interface AppContext {
   publicUrl: string
   /** Compiled policies by content hash: a published version never changes, so never goes stale. */
   compiledPolicies: Map<string, CompiledPolicy>
+  /** Signs audit checkpoints; loaded from a file outside the database. */
+  auditKey: AuditSigningKey
 }

@@ -3,6 +3,7 @@ import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../storage/database.ts'
 import { migrateToLatest, type MigrationOutcome } from '../storage/migrate.ts'
 import type { AppContext } from './context.ts'
+import { loadAuditSigningKey } from './audit-keys.ts'
 import { loadMasterKey } from './master-key.ts'
 
 export interface OpenHaven {
@@ -41,6 +42,7 @@ export async function openHaven(
       masterKey,
       publicUrl: config.publicUrl,
       compiledPolicies: new Map(),
+      auditKey: loadAuditSigningKey(config.auditKeyFile),
     }
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {

@@ -7,6 +7,7 @@ import { startServer } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { UsageError, type Command } from './commands.ts'
+import { AUDIT_COMMANDS } from './audit-commands.ts'
 import { PEOPLE_COMMANDS } from './people-commands.ts'
 import { POLICY_COMMANDS } from './policy-commands.ts'
 import { requiredString, withHaven } from './support.ts'
@@ -185,4 +186,5 @@ export const COMMANDS: readonly Command[] = [
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
   ...POLICY_COMMANDS,
+  ...AUDIT_COMMANDS,
 ]

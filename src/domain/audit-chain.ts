@@ -57,13 +57,16 @@ export interface ChainedEntry extends AuditEntry {
   hash: string
 }
 
-/** The first entry that breaks the chain, or undefined when every entry holds. */
+/**
+ * The first entry that breaks the chain, or undefined when every entry holds. `after` lets a
+ * long log be checked page by page: the last good entry of the page before.
+ */
 export function findChainBreak(
   entries: readonly ChainedEntry[],
-  expectedFirstSeq = 1,
+  after: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
 ): { seq: number; problem: string } | undefined {
-  let prevHash = GENESIS_HASH
-  let expectedSeq = expectedFirstSeq
+  let prevHash = after.hash
+  let expectedSeq = after.seq + 1
   for (const entry of entries) {
     if (entry.seq !== expectedSeq)
       return { seq: entry.seq, problem: `expected entry ${expectedSeq}, found ${entry.seq}` }

@@ -5,6 +5,7 @@ import {
   GENESIS_HASH,
   type ChainedEntry,
 } from '../domain/audit-chain.ts'
+import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
 import type { Db } from './database.ts'
 
 export interface NewAuditEntry {
@@ -79,5 +80,38 @@ export async function listAuditEntries(
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+  }))
+}
+
+export async function lastAuditEntry(db: Db): Promise<{ seq: number; hash: string } | undefined> {
+  return db
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+}
+
+export async function insertAuditCheckpoint(db: Db, checkpoint: AuditCheckpoint): Promise<void> {
+  await db
+    .insertInto('audit_checkpoints')
+    .values({
+      seq: checkpoint.seq,
+      hash: checkpoint.hash,
+      at: checkpoint.at,
+      key_id: checkpoint.keyId,
+      signature: checkpoint.signature,
+    })
+    .execute()
+}
+
+export async function listAuditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
+  const rows = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute()
+  return rows.map((row) => ({
+    seq: row.seq,
+    hash: row.hash,
+    at: row.at,
+    keyId: row.key_id,
+    signature: row.signature,
   }))
 }

@@ -38,3 +38,25 @@ export function writeNewKeyFile(file: string, key: Buffer): boolean {
     throw new KeyFileError(`cannot create the master key file ${file}: ${(error as Error).message}`)
   }
 }
+
+/** Reads a small secret text file (a PEM key); undefined when there is none. */
+export function readSecretFile(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new KeyFileError(`cannot read the key file ${file}: ${(error as Error).message}`)
+  }
+}
+
+/** Writes a new secret text file, mode 0600; false when one already exists (never replaced). */
+export function writeNewSecretFile(file: string, text: string): boolean {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+    writeFileSync(file, text, { mode: 0o600, flag: 'wx' })
+    return true
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
+    throw new KeyFileError(`cannot create the key file ${file}: ${(error as Error).message}`)
+  }
+}

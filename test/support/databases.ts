@@ -5,6 +5,7 @@ import path from 'node:path'
 import { sql } from 'kysely'
 import pg from 'pg'
 import type { AppContext } from '../../src/app/context.ts'
+import { ephemeralAuditSigningKey } from '../../src/app/audit-keys.ts'
 import { masterKeyFrom, newMasterKeyBytes } from '../../src/app/field-crypto.ts'
 import {
   openDatabase,
@@ -179,6 +180,7 @@ export function testContext(
     masterKey: masterKeyFrom(newMasterKeyBytes()),
     publicUrl: 'http://haven.test',
     compiledPolicies: new Map(),
+    auditKey: ephemeralAuditSigningKey(),
   }
 }
 

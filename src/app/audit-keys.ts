@@ -1,0 +1,92 @@
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto'
+import { checkpointMessage, type AuditCheckpoint } from '../domain/audit-checkpoint.ts'
+import { HavenError } from '../domain/errors.ts'
+import { readSecretFile, writeNewSecretFile } from '../storage/key-file.ts'
+
+/**
+ * The Ed25519 key that signs audit checkpoints. It lives in a file outside the database
+ * (beside the master key by default), so whoever can rewrite the database cannot re-sign
+ * the log. Its public key is what an outside party keeps to check checkpoints later.
+ */
+export interface AuditSigningKey {
+  privateKey: KeyObject
+  publicKey: KeyObject
+  /** The first 16 hex digits of the SHA-256 of the public key (SPKI DER). */
+  keyId: string
+}
+
+export function loadAuditSigningKey(file: string): AuditSigningKey {
+  let pem = readSecretFile(file)
+  if (pem === undefined) {
+    const fresh = generateKeyPairSync('ed25519').privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    })
+    writeNewSecretFile(file, fresh.toString())
+    pem = readSecretFile(file)
+  }
+  try {
+    return signingKeyFrom(createPrivateKey(pem ?? ''))
+  } catch {
+    throw new HavenError(
+      'unavailable',
+      `the audit signing key file ${file} does not hold an Ed25519 key`,
+    )
+  }
+}
+
+/** A key that lives only in memory (tests, and tools that only verify). */
+export function ephemeralAuditSigningKey(): AuditSigningKey {
+  return signingKeyFrom(generateKeyPairSync('ed25519').privateKey)
+}
+
+function signingKeyFrom(privateKey: KeyObject): AuditSigningKey {
+  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error('not an Ed25519 key')
+  const publicKey = createPublicKey(privateKey)
+  return { privateKey, publicKey, keyId: keyIdOf(publicKey) }
+}
+
+export function keyIdOf(publicKey: KeyObject): string {
+  const der = publicKey.export({ type: 'spki', format: 'der' })
+  return createHash('sha256').update(der).digest('hex').slice(0, 16)
+}
+
+export function publicKeyPem(key: AuditSigningKey): string {
+  return key.publicKey.export({ type: 'spki', format: 'pem' }).toString()
+}
+
+export function publicKeyFromPem(pem: string): KeyObject {
+  try {
+    const key = createPublicKey(pem)
+    if (key.asymmetricKeyType !== 'ed25519') throw new Error('not Ed25519')
+    return key
+  } catch {
+    throw new HavenError('invalid_input', 'that is not an Ed25519 public key in PEM form')
+  }
+}
+
+export function signCheckpoint(
+  key: AuditSigningKey,
+  point: Pick<AuditCheckpoint, 'seq' | 'hash' | 'at'>,
+): AuditCheckpoint {
+  const signature = sign(null, Buffer.from(checkpointMessage(point)), key.privateKey)
+  return { ...point, keyId: key.keyId, signature: signature.toString('base64') }
+}
+
+export function isCheckpointSignedBy(checkpoint: AuditCheckpoint, publicKey: KeyObject): boolean {
+  if (checkpoint.keyId !== keyIdOf(publicKey)) return false
+  return verify(
+    null,
+    Buffer.from(checkpointMessage(checkpoint)),
+    publicKey,
+    Buffer.from(checkpoint.signature, 'base64'),
+  )
+}

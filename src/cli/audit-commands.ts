@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs'
+import { publicKeyFromPem, publicKeyPem } from '../app/audit-keys.ts'
+import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoint } from '../app/audit-trail.ts'
+import { UsageError, type Command } from './commands.ts'
+import { withHaven } from './support.ts'
+
+/** The audit log at the machine: verify it, sign a checkpoint, hand checkpoints out. */
+const verifyCommand: Command = {
+  path: ['audit', 'verify'],
+  summary: 'Check the audit log: every entry and every signed checkpoint; names the first bad one',
+  usage: 'haven audit verify [--public-key FILE]',
+  details: [
+    '--public-key FILE   check checkpoints against this Ed25519 public key (PEM) instead of',
+    "                    the server's own key: the one an outside party was given",
+    'Exits 0 when the log holds, 1 naming the first bad entry when anything was changed,',
+    'removed, inserted or reordered.',
+  ],
+  options: { 'public-key': { type: 'string' } },
+  async run(values, _positionals, io) {
+    return withHaven(io, async (haven) => {
+      const file = values['public-key']
+      const publicKey =
+        typeof file === 'string' ? publicKeyFromPem(readPem(file)) : haven.ctx.auditKey.publicKey
+      const result = await verifyAuditLog(haven.ctx.db, publicKey)
+      if (result.problem) {
+        io.err(`audit log: entry ${String(result.problem.seq)} ${result.problem.problem}`)
+        return 1
+      }
+      io.out(
+        `audit log holds: ${String(result.entries)} entries, ${String(result.checkpoints)} signed checkpoints`,
+      )
+      return 0
+    })
+  },
+}
+
+const checkpointCommand: Command = {
+  path: ['audit', 'checkpoint'],
+  summary: 'Sign a checkpoint of the newest audit entry now, and print it as JSON',
+  usage: 'haven audit checkpoint',
+  details: ['The server also signs one on a timer (HAVEN_AUDIT_CHECKPOINT_MINUTES).'],
+  options: {},
+  async run(_values, _positionals, io) {
+    return withHaven(io, async (haven) => {
+      const written = await writeAuditCheckpoint(haven.ctx.db, haven.ctx.auditKey, haven.ctx.now())
+      const latest = written ?? (await auditCheckpoints(haven.ctx.db)).at(-1)
+      if (!latest) {
+        io.err('the audit log is empty: nothing to sign')
+        return 1
+      }
+      io.out(JSON.stringify(latest))
+      return 0
+    })
+  },
+}
+
+const exportCommand: Command = {
+  path: ['audit', 'export-checkpoints'],
+  summary: 'Print every signed checkpoint and the public key, to hand to someone outside',
+  usage: 'haven audit export-checkpoints',
+  details: ['One JSON document: { publicKey, keyId, checkpoints }. It holds no personal data.'],
+  options: {},
+  async run(_values, _positionals, io) {
+    return withHaven(io, async (haven) => {
+      io.out(
+        JSON.stringify(
+          {
+            publicKey: publicKeyPem(haven.ctx.auditKey),
+            keyId: haven.ctx.auditKey.keyId,
+            checkpoints: await auditCheckpoints(haven.ctx.db),
+          },
+          null,
+          2,
+        ),
+      )
+      return 0
+    })
+  },
+}
+
+function readPem(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    throw new UsageError(`cannot read ${file}`)
+  }
+}
+
+export const AUDIT_COMMANDS: readonly Command[] = [verifyCommand, checkpointCommand, exportCommand]

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { after, describe, it } from 'node:test'
+import { runHaven } from './support/processes.ts'
+
+const dirs: string[] = []
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+describe('haven audit', () => {
+  it('signs checkpoints, hands them out, and names the first bad entry after tampering', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-audit-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    const created = await runHaven(
+      ['centre', 'create', '--name', 'Ashbury', '--coordinator-email', 'c@ashbury.example.org'],
+      env,
+    )
+    assert.equal(created.code, 0, created.stderr)
+    const signed = await runHaven(['audit', 'checkpoint'], env)
+    assert.equal(signed.code, 0, signed.stderr)
+    const checkpoint = JSON.parse(signed.stdout) as { seq: number; keyId: string }
+    assert.equal(checkpoint.seq, 2)
+    const exported = await runHaven(['audit', 'export-checkpoints'], env)
+    const handedOut = JSON.parse(exported.stdout) as { publicKey: string; keyId: string }
+    assert.equal(handedOut.keyId, checkpoint.keyId)
+    assert.match(handedOut.publicKey, /BEGIN PUBLIC KEY/)
+    const pinned = path.join(dir, 'pinned.pem')
+    writeFileSync(pinned, handedOut.publicKey)
+
+    const good = await runHaven(['audit', 'verify', '--public-key', pinned], env)
+    assert.equal(good.code, 0, good.stderr)
+    assert.match(good.stdout, /audit log holds: 2 entries, 1 signed checkpoints/)
+
+    const db = new DatabaseSync(path.join(dir, 'haven.db'))
+    db.exec('drop trigger audit_log_no_update')
+    db.exec(`update audit_log set type = 'centre.renamed' where seq = 1`)
+    db.close()
+    const bad = await runHaven(['audit', 'verify'], env)
+    assert.equal(bad.code, 1)
+    assert.equal(bad.stderr.trim(), 'audit log: entry 1 was changed after it was written')
+
+    const wrongKey = path.join(dir, 'not-a-key.pem')
+    writeFileSync(wrongKey, 'hello')
+    const refused = await runHaven(['audit', 'verify', '--public-key', wrongKey], env)
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /not an Ed25519 public key/)
+  })
+})
