@@ -78,6 +78,11 @@ const TO_FAMILY: Record<ActorName, Relationship> = {
   parent_other: 'self',
   coordinator_elsewhere: 'none',
 }
+/** Records that belong to nobody here (the list of workers, the centre's rooms). */
+const TO_NOBODY = Object.fromEntries(ACTORS.map((a) => [a, 'none'])) as Record<
+  ActorName,
+  Relationship
+>
 const TO_MOTHER: Record<ActorName, Relationship> = {
   ...TO_FAMILY,
   parent_other: 'other_parent',
@@ -102,6 +107,14 @@ function engine(ask: Ask, relationships: Record<ActorName, Relationship> = TO_FA
     return decide(POLICY, request).effect === 'permit'
   }
 }
+/** Whether the engine's permit for this actor still withholds a field group. */
+function engineRedacts(ask: Ask, actor: ActorName, field: string): boolean {
+  const decision = decide(POLICY, {
+    ...ask,
+    actor: { roles: ROLES[actor], relationship: TO_FAMILY[actor], hasSecondFactor: true },
+  })
+  return decision.effect === 'permit' && decision.redact.includes(field)
+}
 const only =
   (...names: ActorName[]) =>
   (actor: ActorName): boolean =>
@@ -116,8 +129,10 @@ const anyone = (): boolean => true
 
 interface World {
   familyId: string
+  sessionId: string
   referralId: string
   motherId: string
+  roomId: string
   spare: Person
   policyDocument: unknown
 }
@@ -332,6 +347,86 @@ const MATRIX: Record<string, Row> = {
     call: (c, w) =>
       c.call('PUT', `/api/people/${w.motherId}/account`, { accountId: w.spare.accountId }),
   },
+  'get /api/rooms': {
+    expect: only(
+      'coordinator',
+      'staff',
+      'volunteer_assigned',
+      'volunteer_other',
+      'coordinator_elsewhere',
+    ),
+    call: (c) => c.call('GET', '/api/rooms'),
+  },
+  'post /api/rooms': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => c.call('POST', '/api/rooms', { name: `Room ${unique()}` }),
+  },
+  'post /api/sessions': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('POST', '/api/sessions', {
+        familyId: w.familyId,
+        roomId: w.roomId,
+        kind: 'supported',
+        startsAt: '2026-03-21T10:00',
+        endsAt: '2026-03-21T12:00',
+      }),
+    allowed: statusIn(201, 409),
+    note: 'past the role check, family X (not yet accepted) is refused with 409; another centre cannot name it',
+  },
+  'post /api/sessions/:sessionId/close': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('POST', `/api/sessions/${w.sessionId}/close`, {
+        outcome: 'cancelled',
+        cancelledBy: 'centre',
+        version: 999,
+      }),
+  },
+  'get /api/sessions/:sessionId/register': {
+    expect: (actor) =>
+      engine({ action: 'read', resource: { type: 'session' } })(actor) &&
+      !engineRedacts({ action: 'read', resource: { type: 'session' } }, actor, 'separation_plan'),
+    call: (c, w) => c.call('GET', `/api/sessions/${w.sessionId}/register`),
+  },
+  'post /api/sessions/:sessionId/door': {
+    expect: only('coordinator', 'staff', 'volunteer_assigned'),
+    call: (c, w) =>
+      c.call('POST', `/api/sessions/${w.sessionId}/door`, {
+        what: 'departed',
+        personId: w.motherId,
+      }),
+  },
+  'post /api/sessions/:sessionId/workers': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('POST', `/api/sessions/${w.sessionId}/workers`, { accountId: w.spare.accountId }),
+  },
+  'get /api/workers': {
+    expect: or(
+      engine({ action: 'read', resource: { type: 'worker' } }, TO_NOBODY),
+      only('coordinator_elsewhere'),
+    ),
+    call: (c) => c.call('GET', '/api/workers'),
+  },
+  'post /api/workers/:accountId/checks': {
+    expect: only('coordinator'),
+    call: (c, w) =>
+      c.call('POST', `/api/workers/${w.spare.accountId}/checks`, {
+        kind: 'dbs',
+        level: 'standard',
+        issuedOn: '2025-01-01',
+        renewalDueOn: '2028-01-01',
+        outcome: 'clear',
+      }),
+    allowed: statusIn(201),
+  },
+  'post /api/families/:familyId/acquaintances': {
+    expect: only('coordinator'),
+    call: (c, w) =>
+      c.call('POST', `/api/families/${w.familyId}/acquaintances`, { accountId: w.spare.accountId }),
+    note: 'declared for the spare worker: only the coordinator declares for someone else',
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -432,15 +527,21 @@ for (const dialect of await dialectsUnderTest()) {
         )
         const assigned = people.volunteer_assigned
         assert.ok(assigned)
-        await sessionToday(ctx, database.db, centreId, familyId, assigned, {
+        const sessionId = await sessionToday(ctx, database.db, centreId, familyId, assigned, {
           level: 'standard',
           renewalDueOn: '2028-01-01',
         })
         const policy = await coordinator.client.json<{ document: unknown }>('GET', '/api/policy')
         const world: World = {
           familyId,
+          sessionId,
           referralId: made.body.referralId,
           motherId,
+          roomId: (
+            await coordinator.client.json<{ id: string }>('POST', '/api/rooms', {
+              name: 'Matrix Room',
+            })
+          ).body.id,
           spare,
           policyDocument: policy.body.document,
         }

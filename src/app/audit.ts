@@ -39,6 +39,17 @@ export type AuditType =
   | 'contact.reveal_refused'
   | 'family.updated'
   | 'person.account_linked'
+  | 'session.booked'
+  | 'session.closed'
+  | 'check.recorded'
+  | 'worker.assigned'
+  | 'worker.assignment_refused'
+  | 'acquaintance.declared'
+  | 'door.arrived'
+  | 'door.departed'
+  | 'door.refused'
+  | 'incident.recorded'
+  | 'room.added'
 
 export async function recordEvent(
   trx: Db,

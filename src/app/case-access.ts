@@ -1,7 +1,7 @@
 import { addDays } from '../domain/calendar.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { decide } from '../domain/policy/engine.ts'
-import type { CheckLevel } from '../domain/policy/document.ts'
+import { CHECK_LEVELS } from '../domain/policy/document.ts'
 import type { Relationship } from '../domain/policy/request.ts'
 import type { Db } from '../storage/database.ts'
 import { familyIdsOfAccount, type PersonRecord } from '../storage/families.ts'
@@ -13,7 +13,7 @@ import {
   findOrCreateAgency,
   setAgencyOfReferrer,
 } from '../storage/referrals.ts'
-import { assignedSessions, isAcquainted, listChecks } from '../storage/workers.ts'
+import { assignedSessions, isAcquainted, listChecks, type StoredCheck } from '../storage/workers.ts'
 import type { Actor } from './actor.ts'
 import type { AppContext } from './context.ts'
 
@@ -87,13 +87,7 @@ export async function familiesInReach(
     to: `${addDays(today, 1)}T23:59`,
   })
   if (sessions.length === 0) return []
-  const checks = (await listChecks(trx, actor.centreId, [actor.accountId])).map((check) => ({
-    kind: check.kind === 'crb' ? ('crb' as const) : ('dbs' as const),
-    level: check.level as CheckLevel,
-    outcome: check.outcome as 'clear' | 'pending' | 'concerns',
-    issuedOn: check.issuedOn,
-    renewalDueOn: check.renewalDueOn,
-  }))
+  const checks = (await listChecks(trx, actor.centreId, [actor.accountId])).flatMap(policyCheck)
   const reach: string[] = []
   for (const familyId of new Set(sessions.map((s) => s.familyId))) {
     const decision = decide(policy, {
@@ -144,4 +138,20 @@ export async function agencyOfReferrer(
   })
   await setAgencyOfReferrer(trx, actor.centreId, actor.accountId, agency.id)
   return agency.id
+}
+
+/** A stored check as the engine reads it; an unknown level or outcome counts for nothing. */
+export function policyCheck(check: StoredCheck) {
+  const level = CHECK_LEVELS.find((l) => l === check.level)
+  const outcome = (['clear', 'pending', 'concerns'] as const).find((o) => o === check.outcome)
+  if (level === undefined || outcome === undefined) return []
+  return [
+    {
+      kind: check.kind === 'crb' ? ('crb' as const) : ('dbs' as const),
+      level,
+      outcome,
+      issuedOn: check.issuedOn,
+      renewalDueOn: check.renewalDueOn,
+    },
+  ]
 }

@@ -13,6 +13,7 @@ import { authRoutes } from './auth-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { AUTH_ROUTES } from './auth-routes.ts'
 import { caseRoutes, CASE_ROUTES } from './case-routes.ts'
+import { sessionRoutes, SESSION_ROUTES } from './session-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
@@ -33,6 +34,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...MEMBER_ROUTES,
   ...POLICY_ROUTES,
   ...CASE_ROUTES,
+  ...SESSION_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -88,6 +90,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', memberRoutes(ctx))
   app.route('/', policyRoutes(ctx))
   app.route('/', caseRoutes(ctx))
+  app.route('/', sessionRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {

@@ -54,7 +54,7 @@ export async function sessionToday(
   familyId: string,
   worker: Person,
   check: { level: string; renewalDueOn: string } | undefined,
-): Promise<void> {
+): Promise<string> {
   const roomId = ctx.newId()
   await insertRooms(db, [{ id: roomId, centreId, name: 'Willow Room' }])
   const sessionId = ctx.newId()
@@ -93,4 +93,5 @@ export async function sessionToday(
       createdAt: ctx.now().toISOString(),
       version: 1,
     })
+  return sessionId
 }

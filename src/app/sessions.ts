@@ -1,0 +1,260 @@
+import { isLocalDateTime, minutesBetween } from '../domain/calendar.ts'
+import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
+import {
+  defaultPlan,
+  separationProblems,
+  type AttendeeRole,
+  type PlannedAttendee,
+} from '../domain/cases/separation.ts'
+import { HavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { staggerMinutesOf } from '../storage/centres.ts'
+import type { Db } from '../storage/database.ts'
+import { findFamily, listPeopleOfFamily, touchFamily } from '../storage/families.ts'
+import { listReferrals } from '../storage/referrals.ts'
+import {
+  findRoom,
+  findSession,
+  insertSessionPeople,
+  listSessionsBetween,
+  updateSessionStatus,
+} from '../storage/session-people.ts'
+import { insertContactSessions } from '../storage/sessions.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+
+export const SESSION_KINDS = ['supported', 'supervised', 'handover'] as const
+
+export interface BookingInput {
+  familyId: string
+  roomId: string
+  kind: (typeof SESSION_KINDS)[number]
+  startsAt: string
+  endsAt: string
+  /** Changes to the default plan: a person's times or waiting room. */
+  plan?:
+    | {
+        personId: string
+        arrivesAt?: string | undefined
+        leavesAt?: string | undefined
+        waitingRoomId?: string | undefined
+      }[]
+    | undefined
+}
+
+export interface Booking {
+  sessionId: string
+  plan: { personId: string; arrivesAt: string; leavesAt: string; waitingRoomId?: string }[]
+}
+
+const SCHEDULERS = ['coordinator', 'staff'] as const
+
+/**
+ * Books a contact session (ENGINEERING.md §1): only for a family the centre has accepted,
+ * in a room free at that time, with everyone on the named-people list; where the parents
+ * must not meet, the plan staggers arrivals and departures by the centre's interval and a
+ * plan that would bring them together is refused with the reason.
+ */
+export async function bookSession(
+  ctx: AppContext,
+  actor: Actor,
+  input: BookingInput,
+): Promise<Booking> {
+  if (!hasAnyRole(actor.roles, SCHEDULERS))
+    throw new HavenError('forbidden', 'sessions are booked by the coordinator or staff')
+  assertTimes(input)
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const family = await findFamily(trx, actor.centreId, input.familyId)
+    if (!family) throw new HavenError('invalid_input', 'no such family', 'familyId')
+    await assertBookable(trx, actor.centreId, family.id)
+    if (!(await findRoom(trx, actor.centreId, input.roomId)))
+      throw new HavenError('invalid_input', 'no such room', 'roomId')
+    await assertRoomFree(trx, actor.centreId, input)
+    const people = (await listPeopleOfFamily(trx, actor.centreId, family.id)).filter(
+      (p) => p.mayAttend,
+    )
+    const options = {
+      isSeparationRequired: family.isSeparationRequired,
+      staggerMinutes: await staggerMinutesOf(trx, actor.centreId),
+    }
+    const plan = applyChanges(
+      defaultPlan(
+        input,
+        people.map((p) => ({ personId: p.id, role: attendeeRole(p.kind) })),
+        options,
+      ),
+      input.plan ?? [],
+    )
+    const problems = separationProblems(plan, options)
+    if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
+    const sessionId = ctx.newId()
+    const now = ctx.now().toISOString()
+    await insertContactSessions(trx, [
+      {
+        id: sessionId,
+        centreId: actor.centreId,
+        familyId: family.id,
+        roomId: input.roomId,
+        kind: input.kind,
+        startsAt: input.startsAt,
+        endsAt: input.endsAt,
+        status: 'booked',
+        createdAt: now,
+      },
+    ])
+    await insertSessionPeople(
+      trx,
+      actor.centreId,
+      plan.map((p) => ({
+        sessionId,
+        personId: p.personId,
+        arrivesAt: p.arrivesAt,
+        leavesAt: p.leavesAt,
+        waitingRoomId: p.waitingRoomId,
+        arrivedAt: undefined,
+        departedAt: undefined,
+      })),
+    )
+    await touchFamily(trx, actor.centreId, family.id, now)
+    await recordEvent(trx, {
+      type: 'session.booked',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: sessionId,
+      details: {
+        familyId: family.id,
+        people: plan.length,
+        separated: options.isSeparationRequired,
+      },
+    })
+    return {
+      sessionId,
+      plan: plan.map((p) => ({
+        personId: p.personId,
+        arrivesAt: p.arrivesAt,
+        leavesAt: p.leavesAt,
+        ...(p.waitingRoomId === undefined ? {} : { waitingRoomId: p.waitingRoomId }),
+      })),
+    }
+  })
+}
+
+/**
+ * Cancels a session, recording who cancelled (a parent or the centre), or marks it as not
+ * attended. A stale version is a conflict.
+ */
+export async function closeSession(
+  ctx: AppContext,
+  actor: Actor,
+  sessionId: string,
+  change: {
+    outcome: 'cancelled' | 'did_not_attend'
+    cancelledBy?: 'resident_parent' | 'non_resident_parent' | 'centre' | undefined
+    version: number
+  },
+): Promise<{ status: string; version: number }> {
+  if (!hasAnyRole(actor.roles, SCHEDULERS))
+    throw new HavenError('forbidden', 'sessions are changed by the coordinator or staff')
+  if (change.outcome === 'cancelled' && change.cancelledBy === undefined)
+    throw new HavenError('invalid_input', 'say who cancelled', 'cancelledBy')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const session = await findSession(trx, actor.centreId, sessionId)
+    if (!session) throw new HavenError('not_found', 'no such session')
+    if (session.status !== 'booked')
+      throw new HavenError(
+        'conflict',
+        `the session is already ${session.status.replaceAll('_', ' ')}`,
+      )
+    const at = ctx.now().toISOString()
+    const isChanged = await updateSessionStatus(
+      trx,
+      actor.centreId,
+      { id: sessionId, version: change.version },
+      { status: change.outcome, at, cancelledBy: change.cancelledBy },
+    )
+    if (!isChanged)
+      throw new HavenError('conflict', 'someone else changed this session; reload it', 'version')
+    await touchFamily(trx, actor.centreId, session.familyId, at)
+    await recordEvent(trx, {
+      type: 'session.closed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: sessionId,
+      details: { outcome: change.outcome, cancelledBy: change.cancelledBy ?? null },
+    })
+    return { status: change.outcome, version: change.version + 1 }
+  })
+}
+
+export function attendeeRole(kind: string): AttendeeRole {
+  return kind === 'resident_parent' || kind === 'non_resident_parent' || kind === 'child'
+    ? kind
+    : 'other_adult'
+}
+
+function applyChanges(
+  plan: PlannedAttendee[],
+  changes: NonNullable<BookingInput['plan']>,
+): PlannedAttendee[] {
+  for (const change of changes) {
+    if (!plan.some((p) => p.personId === change.personId))
+      throw new HavenError('invalid_input', 'that person is not on the named-people list', 'plan')
+    for (const time of [change.arrivesAt, change.leavesAt])
+      if (time !== undefined && !isLocalDateTime(time))
+        throw new HavenError('invalid_input', 'times are YYYY-MM-DDTHH:MM', 'plan')
+  }
+  return plan.map((p) => {
+    const change = changes.find((c) => c.personId === p.personId)
+    return {
+      ...p,
+      arrivesAt: change?.arrivesAt ?? p.arrivesAt,
+      leavesAt: change?.leavesAt ?? p.leavesAt,
+      waitingRoomId: change?.waitingRoomId ?? p.waitingRoomId,
+    }
+  })
+}
+
+function assertTimes(input: BookingInput): void {
+  if (!isLocalDateTime(input.startsAt))
+    throw new HavenError('invalid_input', 'startsAt is YYYY-MM-DDTHH:MM', 'startsAt')
+  if (!isLocalDateTime(input.endsAt))
+    throw new HavenError('invalid_input', 'endsAt is YYYY-MM-DDTHH:MM', 'endsAt')
+  const minutes = minutesBetween(input.startsAt, input.endsAt)
+  if (minutes <= 0 || minutes > 12 * 60)
+    throw new HavenError(
+      'invalid_input',
+      'a session ends after it starts, within the day',
+      'endsAt',
+    )
+}
+
+async function assertBookable(trx: Db, centreId: string, familyId: string): Promise<void> {
+  const [referral] = await listReferrals(trx, centreId, { familyIds: [familyId], limit: 1 })
+  const status = referral?.status ?? 'none'
+  if (!isReferralStatus(status) || !isBookable(status))
+    throw new HavenError(
+      'conflict',
+      `sessions are booked once the family is accepted; its referral is ${status.replaceAll('_', ' ')}`,
+      'familyId',
+    )
+}
+
+async function assertRoomFree(trx: Db, centreId: string, input: BookingInput): Promise<void> {
+  const day = input.startsAt.slice(0, 10)
+  const sameDay = await listSessionsBetween(trx, centreId, {
+    from: `${day}T00:00`,
+    to: `${day}T23:59`,
+  })
+  const clash = sameDay.some(
+    (s) =>
+      s.roomId === input.roomId &&
+      s.status !== 'cancelled' &&
+      s.startsAt < input.endsAt &&
+      input.startsAt < s.endsAt,
+  )
+  if (clash) throw new HavenError('conflict', 'the room is booked at that time', 'roomId')
+}

@@ -1,0 +1,293 @@
+import { addDays, isIsoDate, ukDateTime } from '../domain/calendar.ts'
+import type { CheckLevel } from '../domain/policy/document.ts'
+import { HavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
+import type { Db } from '../storage/database.ts'
+import { findFamily } from '../storage/families.ts'
+import { findSession } from '../storage/session-people.ts'
+import {
+  insertAcquaintance,
+  insertCheck,
+  insertSessionWorker,
+  isAcquainted,
+  listChecks,
+  type StoredCheck,
+} from '../storage/workers.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
+import { inCentre } from './in-centre.ts'
+import { policyCheck } from './case-access.ts'
+import { decide, policyActor, policyInForce } from './policy-access.ts'
+
+export interface CheckInput {
+  accountId: string
+  kind: 'dbs' | 'crb'
+  level: CheckLevel
+  certificateReference?: string | undefined
+  issuedOn: string
+  renewalDueOn: string
+  outcome: 'clear' | 'pending' | 'concerns'
+}
+
+export interface WorkerView {
+  accountId: string
+  displayName: string
+  roles: string[]
+  /** The earliest renewal date of a clear check, or null when there is none. */
+  renewalDueOn: string | null
+  isRenewalDueSoon: boolean
+  /** Present only for the roles the policy lets see check results (CHECKS). */
+  checks?: {
+    id: string
+    kind: string
+    level: string
+    issuedOn: string
+    renewalDueOn: string
+    outcome: string
+    certificateReference: string | null
+  }[]
+}
+
+const WORKER_ROLES = ['volunteer', 'staff', 'coordinator'] as const
+const SOON_DAYS = 60
+
+/** Records a worker's check (CHECKS): the certificate reference sealed under the master key. */
+export async function recordCheck(
+  ctx: AppContext,
+  actor: Actor,
+  input: CheckInput,
+): Promise<{ checkId: string }> {
+  if (!actor.roles.includes('coordinator'))
+    throw new HavenError('forbidden', "the coordinator records workers' checks")
+  if (
+    !isIsoDate(input.issuedOn) ||
+    !isIsoDate(input.renewalDueOn) ||
+    input.renewalDueOn <= input.issuedOn
+  )
+    throw new HavenError(
+      'invalid_input',
+      'a check is renewed after it is issued, on real dates',
+      'renewalDueOn',
+    )
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    await assertWorker(trx, actor.centreId, input.accountId)
+    const checkId = ctx.newId()
+    await insertCheck(trx, {
+      id: checkId,
+      centreId: actor.centreId,
+      accountId: input.accountId,
+      kind: input.kind,
+      level: input.level,
+      certificateCiphertext:
+        input.certificateReference === undefined
+          ? undefined
+          : sealWithMasterKey(
+              ctx.masterKey,
+              `check:${checkId}`,
+              Buffer.from(input.certificateReference),
+            ),
+      issuedOn: input.issuedOn,
+      renewalDueOn: input.renewalDueOn,
+      outcome: input.outcome,
+      recordedBy: actor.accountId,
+      createdAt: ctx.now().toISOString(),
+      version: 1,
+    })
+    await recordEvent(trx, {
+      type: 'check.recorded',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: checkId,
+      details: { accountId: input.accountId, level: input.level, outcome: input.outcome },
+    })
+    return { checkId }
+  })
+}
+
+/**
+ * The centre's workers and when their checks fall due for renewal (a reminder sixty days
+ * ahead); the checks themselves only for the roles the policy names (CHECKS). Read as the
+ * policy decides (NDX: coordinator, chair, management), and audited.
+ */
+export async function listWorkers(ctx: AppContext, actor: Actor): Promise<WorkerView[]> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const decision = decide(policy, {
+      action: 'read',
+      actor: policyActor(actor, 'none'),
+      resource: { type: 'worker' },
+    })
+    if (decision.effect === 'deny')
+      throw new HavenError('forbidden', decision.reasons.join('; '), undefined, decision.clauses)
+    const showsChecks = !decision.redact.includes('check_result')
+    const roles = (await listRolesOfCentre(trx, actor.centreId)).filter((r) =>
+      (WORKER_ROLES as readonly string[]).includes(r.role),
+    )
+    const ids = [...new Set(roles.map((r) => r.accountId))]
+    const accounts = (await listAccountsOfCentre(trx, actor.centreId)).filter((a) =>
+      ids.includes(a.id),
+    )
+    const checks = await listChecks(trx, actor.centreId, ids)
+    const today = ukDateTime(ctx.now()).slice(0, 10)
+    await recordEvent(trx, {
+      type: 'records.listed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { resource: 'worker', count: accounts.length, checks: showsChecks },
+    })
+    return accounts.map((account) => {
+      const own = checks.filter((c) => c.accountId === account.id)
+      const due = own
+        .filter((c) => c.outcome === 'clear' && c.renewalDueOn > today)
+        .map((c) => c.renewalDueOn)
+        .sort()
+        .at(-1)
+      return {
+        accountId: account.id,
+        displayName: account.displayName,
+        roles: roles.filter((r) => r.accountId === account.id).map((r) => r.role),
+        renewalDueOn: due ?? null,
+        isRenewalDueSoon: due === undefined || due <= addDays(today, SOON_DAYS),
+        ...(showsChecks ? { checks: own.map((c) => presentCheck(ctx, c)) } : {}),
+      }
+    })
+  })
+}
+
+/**
+ * Assigns a worker to a session (CHECKS): the engine decides from their checks on the day of
+ * the session and whether they have said they know the family; a refusal names the clause.
+ */
+export async function assignWorker(
+  ctx: AppContext,
+  actor: Actor,
+  sessionId: string,
+  accountId: string,
+): Promise<{ clauses: string[] }> {
+  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
+    throw new HavenError('forbidden', 'the coordinator or staff assign workers')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const session = await findSession(trx, actor.centreId, sessionId)
+    if (!session) throw new HavenError('not_found', 'no such session')
+    const workerRoles = await assertWorker(trx, actor.centreId, accountId)
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const decision = decide(policy, {
+      action: 'assign',
+      actor: policyActor(actor, 'none'),
+      worker: {
+        kind:
+          workerRoles.includes('staff') || workerRoles.includes('coordinator')
+            ? 'staff'
+            : 'volunteer',
+        checks: (await listChecks(trx, actor.centreId, [accountId])).flatMap(policyCheck),
+        isAcquaintedWithFamily: await isAcquainted(
+          trx,
+          actor.centreId,
+          accountId,
+          session.familyId,
+        ),
+      },
+      on: session.startsAt.slice(0, 10),
+    })
+    await recordEvent(trx, {
+      type: decision.effect === 'permit' ? 'worker.assigned' : 'worker.assignment_refused',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: sessionId,
+      details: { accountId, clauses: decision.clauses },
+    })
+    if (decision.effect === 'deny')
+      return {
+        refused: new HavenError(
+          'conflict',
+          decision.reasons.join('; '),
+          'accountId',
+          decision.clauses,
+        ),
+      }
+    await insertSessionWorker(trx, {
+      centreId: actor.centreId,
+      sessionId,
+      accountId,
+      assignedAt: ctx.now().toISOString(),
+      assignedBy: actor.accountId,
+    })
+    return { clauses: decision.clauses }
+  }).then((result) => {
+    if ('refused' in result) throw result.refused
+    return result
+  })
+}
+
+/**
+ * A worker declares that they know a family (CHECKS): from then on they are neither
+ * assigned to its sessions nor shown its record. The coordinator may record it for them.
+ */
+export async function declareAcquaintance(
+  ctx: AppContext,
+  actor: Actor,
+  familyId: string,
+  accountId: string = actor.accountId,
+): Promise<void> {
+  if (accountId !== actor.accountId && !actor.roles.includes('coordinator'))
+    throw new HavenError('forbidden', 'workers declare for themselves; the coordinator for anyone')
+  if (!hasAnyRole(actor.roles, WORKER_ROLES))
+    throw new HavenError('forbidden', 'acquaintances are declared by workers')
+  await inCentre(ctx, actor.centreId, async (trx) => {
+    if (!(await findFamily(trx, actor.centreId, familyId)))
+      throw new HavenError('not_found', 'no such family')
+    await assertWorker(trx, actor.centreId, accountId)
+    await insertAcquaintance(trx, {
+      centreId: actor.centreId,
+      accountId,
+      familyId,
+      declaredAt: ctx.now().toISOString(),
+    })
+    await recordEvent(trx, {
+      type: 'acquaintance.declared',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: familyId,
+      details: { accountId },
+    })
+  })
+}
+
+function presentCheck(ctx: AppContext, check: StoredCheck) {
+  return {
+    id: check.id,
+    kind: check.kind,
+    level: check.level,
+    issuedOn: check.issuedOn,
+    renewalDueOn: check.renewalDueOn,
+    outcome: check.outcome,
+    certificateReference:
+      check.certificateCiphertext === undefined
+        ? null
+        : openWithMasterKey(
+            ctx.masterKey,
+            `check:${check.id}`,
+            check.certificateCiphertext,
+          ).toString(),
+  }
+}
+
+async function assertWorker(trx: Db, centreId: string, accountId: string): Promise<string[]> {
+  const roles = (await listRolesOfCentre(trx, centreId))
+    .filter((r) => r.accountId === accountId)
+    .map((r) => r.role)
+  if (!roles.some((role) => (WORKER_ROLES as readonly string[]).includes(role)))
+    throw new HavenError(
+      'invalid_input',
+      'that account is not a worker at this centre',
+      'accountId',
+    )
+  return roles
+}

@@ -1,0 +1,339 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { centreWithCoordinator, invite, testApp, type Person } from '../../test/support/accounts.ts'
+import { referral, type Family } from '../../test/support/cases.ts'
+import {
+  dialectsUnderTest,
+  dumpEveryTable,
+  TestClock,
+  testContext,
+  withMigratedDatabase,
+} from '../../test/support/databases.ts'
+import type { AppContext } from '../app/context.ts'
+
+interface Setup {
+  ctx: AppContext
+  coordinator: Person
+  volunteer: Person
+  familyId: string
+  people: Family['people']
+  roomId: string
+  otherRoomId: string
+}
+
+type Json = Record<string, unknown> & {
+  error?: { code: string; message: string; clauses?: string[] }
+}
+
+/** A centre with an accepted family whose parents must be kept apart, two rooms and a volunteer. */
+async function setup(ctx: AppContext): Promise<Setup> {
+  const app = testApp(ctx)
+  const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+  const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+    'volunteer',
+  ])
+  const made = await coordinator.client.json<{ familyId: string; referralId: string }>(
+    'POST',
+    '/api/referrals',
+    referral(),
+  )
+  for (const [to, version] of [
+    ['pre_visits', 1],
+    ['risk_assessed', 2],
+    ['accepted', 3],
+  ] as const)
+    await coordinator.client.json('POST', `/api/referrals/${made.body.referralId}/status`, {
+      to,
+      version,
+    })
+  const family = await coordinator.client.json<Family>('GET', `/api/families/${made.body.familyId}`)
+  const room = await coordinator.client.json<{ id: string }>('POST', '/api/rooms', {
+    name: 'Willow Room',
+  })
+  const other = await coordinator.client.json<{ id: string }>('POST', '/api/rooms', {
+    name: 'Oak Room',
+  })
+  return {
+    ctx,
+    coordinator,
+    volunteer,
+    familyId: made.body.familyId,
+    people: family.body.people,
+    roomId: room.body.id,
+    otherRoomId: other.body.id,
+  }
+}
+
+const booking = (s: Setup, extra: Record<string, unknown> = {}) => ({
+  familyId: s.familyId,
+  roomId: s.roomId,
+  kind: 'supported',
+  startsAt: '2026-03-14T10:00',
+  endsAt: '2026-03-14T12:00',
+  ...extra,
+})
+
+const personOf = (s: Setup, kind: string) => s.people.find((p) => p.kind === kind)?.id ?? ''
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`sessions, the door and workers on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('books with staggered times when the parents must not meet, and refuses plans that bring them together', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{
+          plan: { personId: string; arrivesAt: string; leavesAt: string }[]
+        }>('POST', '/api/sessions', booking(s))
+        assert.equal(booked.status, 201, JSON.stringify(booked.body))
+        const times = Object.fromEntries(
+          booked.body.plan.map((p) => [
+            p.personId,
+            `${p.arrivesAt.slice(11)}-${p.leavesAt.slice(11)}`,
+          ]),
+        )
+        assert.equal(times[personOf(s, 'non_resident_parent')], '09:45-12:15')
+        assert.equal(times[personOf(s, 'resident_parent')], '10:00-12:00')
+        assert.equal(times[personOf(s, 'child')], '10:00-12:00')
+
+        const together = await s.coordinator.client.json<Json>(
+          'POST',
+          '/api/sessions',
+          booking(s, {
+            roomId: s.otherRoomId,
+            plan: [
+              {
+                personId: personOf(s, 'non_resident_parent'),
+                arrivesAt: '2026-03-14T09:55',
+                waitingRoomId: s.roomId,
+              },
+              { personId: personOf(s, 'resident_parent'), waitingRoomId: s.roomId },
+            ],
+          }),
+        )
+        assert.equal(together.status, 409)
+        assert.match(
+          together.body.error?.message ?? '',
+          /arrive less than 15 minutes apart; the parents would wait in the same room/,
+        )
+        const clash = await s.coordinator.client.json<Json>(
+          'POST',
+          '/api/sessions',
+          booking(s, { startsAt: '2026-03-14T11:00', endsAt: '2026-03-14T13:00' }),
+        )
+        assert.equal(clash.status, 409)
+        assert.match(clash.body.error?.message ?? '', /room is booked/)
+        const backwards = await s.coordinator.client.json<Json>(
+          'POST',
+          '/api/sessions',
+          booking(s, { endsAt: '2026-03-14T09:00' }),
+        )
+        assert.equal(backwards.status, 400)
+        const impossible = await s.coordinator.client.json<Json>(
+          'POST',
+          '/api/sessions',
+          booking(s, { startsAt: '2026-02-30T10:00' }),
+        )
+        assert.equal(impossible.status, 400)
+        assert.equal(
+          (
+            await s.volunteer.client.json(
+              'POST',
+              '/api/sessions',
+              booking(s, { roomId: s.otherRoomId }),
+            )
+          ).status,
+          403,
+        )
+      }))
+
+    it('books only accepted families', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const fresh = await s.coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const refused = await s.coordinator.client.json<Json>(
+          'POST',
+          '/api/sessions',
+          booking(s, { familyId: fresh.body.familyId }),
+        )
+        assert.equal(refused.status, 409)
+        assert.match(
+          refused.body.error?.message ?? '',
+          /once the family is accepted; its referral is received/,
+        )
+      }))
+
+    it('assigns only workers whose checks meet the policy, and who do not know the family', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const assign = () =>
+          s.coordinator.client.json<Json>(
+            'POST',
+            `/api/sessions/${booked.body.sessionId}/workers`,
+            { accountId: s.volunteer.accountId },
+          )
+        const unchecked = await assign()
+        assert.equal(unchecked.status, 409)
+        assert.deepEqual(unchecked.body.error?.clauses, ['CHECKS'])
+        assert.match(JSON.stringify(unchecked.body), /no clear standard DBS check in date/)
+        const check = await s.coordinator.client.json(
+          'POST',
+          `/api/workers/${s.volunteer.accountId}/checks`,
+          {
+            kind: 'dbs',
+            level: 'standard',
+            certificateReference: '001234567890',
+            issuedOn: '2025-06-01',
+            renewalDueOn: '2028-06-01',
+            outcome: 'clear',
+          },
+        )
+        assert.equal(check.status, 201)
+        assert.deepEqual((await assign()).body, { clauses: ['CHECKS'] })
+        const register = await s.volunteer.client.json<{
+          people: { givenName?: string; arrivesAt: string }[]
+          safetyFlags: string[]
+        }>('GET', `/api/sessions/${booked.body.sessionId}/register`)
+        assert.equal(register.status, 200)
+        const [first, ...rest] = register.body.people.map((p) => p.givenName)
+        assert.equal(first, 'Idris', 'the visiting parent comes first')
+        assert.deepEqual(rest.sort(), ['Elowen', 'Morwenna'])
+        assert.deepEqual(register.body.safetyFlags, ['no_photographs'])
+
+        const workers = await s.coordinator.client.json<{
+          workers: { accountId: string; checks?: { certificateReference: string }[] }[]
+        }>('GET', '/api/workers')
+        const mine = workers.body.workers.find((w) => w.accountId === s.volunteer.accountId)
+        assert.equal(mine?.checks?.[0]?.certificateReference, '001234567890')
+        assert.equal((await s.volunteer.client.json('GET', '/api/workers')).status, 403)
+        assert.ok(
+          !(await dumpEveryTable(database)).includes('001234567890'),
+          'the certificate reference is sealed',
+        )
+
+        const declared = await s.volunteer.client.json(
+          'POST',
+          `/api/families/${s.familyId}/acquaintances`,
+          {},
+        )
+        assert.equal(declared.status, 204)
+        assert.equal(
+          (await s.volunteer.client.json('GET', `/api/sessions/${booked.body.sessionId}/register`))
+            .status,
+          404,
+        )
+        const again = await s.coordinator.client.json<Json>(
+          'POST',
+          `/api/sessions/${booked.body.sessionId}/workers`,
+          { accountId: s.volunteer.accountId },
+        )
+        assert.equal(again.status, 409)
+        assert.match(again.body.error?.message ?? '', /declared that they know this family/)
+      }))
+
+    it('signs the named people in and out, warns out of order, and records an override as an incident', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const door = (body: Record<string, unknown>) =>
+          s.coordinator.client.json<{ warnings?: string[]; error?: { message: string } }>(
+            'POST',
+            `/api/sessions/${booked.body.sessionId}/door`,
+            body,
+          )
+        const early = await door({ what: 'arrived', personId: personOf(s, 'resident_parent') })
+        assert.equal(early.status, 200)
+        assert.match(early.body.warnings?.[0] ?? '', /planned to arrive earlier is not here yet/)
+        assert.deepEqual(
+          (await door({ what: 'arrived', personId: personOf(s, 'non_resident_parent') })).body,
+          { warnings: [] },
+        )
+        assert.equal(
+          (await door({ what: 'arrived', personId: personOf(s, 'non_resident_parent') })).status,
+          409,
+        )
+        assert.equal(
+          (await door({ what: 'departed', personId: personOf(s, 'child') })).status,
+          409,
+          'not yet arrived',
+        )
+        const stranger = await door({ what: 'arrived', visitor: 'A new partner' })
+        assert.equal(stranger.status, 409)
+        assert.match(stranger.body.error?.message ?? '', /not on the named-people list/)
+        const override = await door({
+          what: 'arrived',
+          visitor: 'A new partner',
+          overrideReason: 'agreed by phone with the coordinator',
+        })
+        assert.deepEqual(override.body, {
+          warnings: ['recorded as an incident for the coordinator'],
+        })
+        const register = await s.coordinator.client.json<{
+          session: { status: string; version: number }
+          people: { arrivedAt: string | null }[]
+        }>('GET', `/api/sessions/${booked.body.sessionId}/register`)
+        assert.equal(register.body.session.status, 'attended')
+        assert.equal(register.body.people.filter((p) => p.arrivedAt !== null).length, 2)
+        assert.equal(
+          (
+            await s.volunteer.client.json('POST', `/api/sessions/${booked.body.sessionId}/door`, {
+              what: 'arrived',
+              personId: personOf(s, 'child'),
+            })
+          ).status,
+          404,
+          'a volunteer not on the session',
+        )
+        const closed = await s.coordinator.client.json(
+          'POST',
+          `/api/sessions/${booked.body.sessionId}/close`,
+          { outcome: 'did_not_attend', version: register.body.session.version },
+        )
+        assert.equal(closed.status, 409, 'an attended session is not marked not attended')
+      }))
+
+    it('cancels saying who cancelled, and refuses a stale change', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const path = `/api/sessions/${booked.body.sessionId}/close`
+        assert.equal(
+          (await s.coordinator.client.json('POST', path, { outcome: 'cancelled', version: 1 }))
+            .status,
+          400,
+        )
+        assert.deepEqual(
+          (
+            await s.coordinator.client.json('POST', path, {
+              outcome: 'cancelled',
+              cancelledBy: 'resident_parent',
+              version: 1,
+            })
+          ).body,
+          { status: 'cancelled', version: 2 },
+        )
+        assert.equal(
+          (await s.coordinator.client.json('POST', path, { outcome: 'did_not_attend', version: 1 }))
+            .status,
+          409,
+        )
+        const rebooked = await s.coordinator.client.json('POST', '/api/sessions', booking(s))
+        assert.equal(rebooked.status, 201, 'a cancelled session frees its room')
+      }))
+  })
+}

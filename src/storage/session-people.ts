@@ -1,0 +1,205 @@
+import type { Db } from './database.ts'
+import type { SessionWithRoom } from './sessions.ts'
+
+/** Who comes to a session and when: the separation plan, and what happened at the door. */
+export interface SessionPerson {
+  sessionId: string
+  personId: string
+  arrivesAt: string
+  leavesAt: string
+  waitingRoomId: string | undefined
+  arrivedAt: string | undefined
+  departedAt: string | undefined
+}
+
+export async function insertSessionPeople(
+  db: Db,
+  centreId: string,
+  people: readonly SessionPerson[],
+): Promise<void> {
+  if (people.length === 0) return
+  await db
+    .insertInto('session_people')
+    .values(
+      people.map((p) => ({
+        centre_id: centreId,
+        session_id: p.sessionId,
+        person_id: p.personId,
+        arrives_at: p.arrivesAt,
+        leaves_at: p.leavesAt,
+        waiting_room_id: p.waitingRoomId ?? null,
+        arrived_at: p.arrivedAt ?? null,
+        departed_at: p.departedAt ?? null,
+      })),
+    )
+    .execute()
+}
+
+export async function listSessionPeople(
+  db: Db,
+  centreId: string,
+  sessionId: string,
+): Promise<SessionPerson[]> {
+  const rows = await db
+    .selectFrom('session_people')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('session_id', '=', sessionId)
+    .orderBy('arrives_at')
+    .orderBy('person_id')
+    .execute()
+  return rows.map((row) => ({
+    sessionId: row.session_id,
+    personId: row.person_id,
+    arrivesAt: row.arrives_at,
+    leavesAt: row.leaves_at,
+    waitingRoomId: row.waiting_room_id ?? undefined,
+    arrivedAt: row.arrived_at ?? undefined,
+    departedAt: row.departed_at ?? undefined,
+  }))
+}
+
+/** Records an arrival or a departure once; false when it was already recorded. */
+export async function markAtDoor(
+  db: Db,
+  centreId: string,
+  row: { sessionId: string; personId: string; at: string; what: 'arrived' | 'departed' },
+): Promise<boolean> {
+  const column = row.what === 'arrived' ? 'arrived_at' : 'departed_at'
+  const result = await db
+    .updateTable('session_people')
+    .set({ [column]: row.at })
+    .where('centre_id', '=', centreId)
+    .where('session_id', '=', row.sessionId)
+    .where('person_id', '=', row.personId)
+    .where(column, 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function findSession(
+  db: Db,
+  centreId: string,
+  sessionId: string,
+): Promise<(SessionWithRoom & { version: number }) | undefined> {
+  const row = await db
+    .selectFrom('contact_sessions')
+    .innerJoin('rooms', (join) =>
+      join
+        .onRef('rooms.id', '=', 'contact_sessions.room_id')
+        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
+    )
+    .select([
+      'contact_sessions.id as id',
+      'contact_sessions.family_id as family_id',
+      'contact_sessions.room_id as room_id',
+      'rooms.name as room',
+      'contact_sessions.kind as kind',
+      'contact_sessions.starts_at as starts_at',
+      'contact_sessions.ends_at as ends_at',
+      'contact_sessions.status as status',
+      'contact_sessions.version as version',
+    ])
+    .where('contact_sessions.centre_id', '=', centreId)
+    .where('contact_sessions.id', '=', sessionId)
+    .executeTakeFirst()
+  return (
+    row && {
+      id: row.id,
+      familyId: row.family_id,
+      roomId: row.room_id,
+      room: row.room,
+      kind: row.kind,
+      startsAt: row.starts_at,
+      endsAt: row.ends_at,
+      status: row.status,
+      version: row.version,
+    }
+  )
+}
+
+/** Sets a session's status if it is still at the version the editor saw. */
+export async function updateSessionStatus(
+  db: Db,
+  centreId: string,
+  session: { id: string; version: number },
+  change: { status: string; at: string; cancelledBy?: string | undefined },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('contact_sessions')
+    .set((eb) => ({
+      status: change.status,
+      updated_at: change.at,
+      ...(change.cancelledBy === undefined
+        ? {}
+        : { cancelled_by: change.cancelledBy, cancelled_at: change.at }),
+      version: eb('version', '+', 1),
+    }))
+    .where('centre_id', '=', centreId)
+    .where('id', '=', session.id)
+    .where('version', '=', session.version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function findRoom(
+  db: Db,
+  centreId: string,
+  roomId: string,
+): Promise<{ id: string; name: string } | undefined> {
+  return db
+    .selectFrom('rooms')
+    .select(['id', 'name'])
+    .where('centre_id', '=', centreId)
+    .where('id', '=', roomId)
+    .executeTakeFirst()
+}
+
+export async function listRooms(db: Db, centreId: string): Promise<{ id: string; name: string }[]> {
+  return db
+    .selectFrom('rooms')
+    .select(['id', 'name'])
+    .where('centre_id', '=', centreId)
+    .orderBy('name')
+    .execute()
+}
+
+/** Sessions between two wall-clock times, with rooms, for the day's list. */
+export async function listSessionsBetween(
+  db: Db,
+  centreId: string,
+  window: { from: string; to: string },
+): Promise<SessionWithRoom[]> {
+  const rows = await db
+    .selectFrom('contact_sessions')
+    .innerJoin('rooms', (join) =>
+      join
+        .onRef('rooms.id', '=', 'contact_sessions.room_id')
+        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
+    )
+    .select([
+      'contact_sessions.id as id',
+      'contact_sessions.family_id as family_id',
+      'contact_sessions.room_id as room_id',
+      'rooms.name as room',
+      'contact_sessions.kind as kind',
+      'contact_sessions.starts_at as starts_at',
+      'contact_sessions.ends_at as ends_at',
+      'contact_sessions.status as status',
+    ])
+    .where('contact_sessions.centre_id', '=', centreId)
+    .where('contact_sessions.starts_at', '>=', window.from)
+    .where('contact_sessions.starts_at', '<=', window.to)
+    .orderBy('contact_sessions.starts_at')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    familyId: row.family_id,
+    roomId: row.room_id,
+    room: row.room,
+    kind: row.kind,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status,
+  }))
+}
