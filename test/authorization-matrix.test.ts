@@ -130,6 +130,8 @@ const anyone = (): boolean => true
 interface World {
   familyId: string
   sessionId: string
+  concernId: string
+  guidanceId: string
   referralId: string
   motherId: string
   roomId: string
@@ -152,7 +154,7 @@ const statusIn =
   (status: number): boolean =>
     statuses.includes(status)
 const listed =
-  (list: 'referrals' | 'families', id: (world: World) => string) =>
+  (list: 'referrals' | 'families' | 'incidents' | 'requests', id: (world: World) => string) =>
   (status: number, body: string, world: World): boolean =>
     status === 200 &&
     ((JSON.parse(body) as Record<string, { id: string }[] | undefined>)[list] ?? []).some(
@@ -427,6 +429,62 @@ const MATRIX: Record<string, Row> = {
       c.call('POST', `/api/families/${w.familyId}/acquaintances`, { accountId: w.spare.accountId }),
     note: 'declared for the spare worker: only the coordinator declares for someone else',
   },
+  'post /api/incidents': {
+    expect: only(
+      'coordinator',
+      'staff',
+      'volunteer_assigned',
+      'volunteer_other',
+      'coordinator_elsewhere',
+    ),
+    call: (c) =>
+      c.call('POST', '/api/incidents', {
+        kind: 'incident',
+        occurredAt: '2026-03-14T09:00',
+        summary: 'A door was left open',
+      }),
+  },
+  'get /api/incidents': {
+    expect: or(
+      engine({ action: 'read', resource: { type: 'safeguarding_concern' } }, TO_NOBODY),
+      only('volunteer_assigned'),
+    ),
+    call: (c) => c.call('GET', '/api/incidents?kind=safeguarding_concern'),
+    allowed: listed('incidents', (w) => w.concernId),
+    note: 'the concern raised by the assigned volunteer: its author and the roles the policy names',
+  },
+  'post /api/guidance': {
+    expect: or(engine({ action: 'ask_guidance' }, TO_NOBODY), only('coordinator_elsewhere')),
+    call: (c) => c.call('POST', '/api/guidance', { question: 'Who locks up?' }),
+  },
+  'get /api/guidance': {
+    expect: or(
+      engine({ action: 'read', resource: { type: 'guidance_request' } }, TO_NOBODY),
+      only('volunteer_assigned'),
+    ),
+    call: (c) => c.call('GET', '/api/guidance'),
+    allowed: listed('requests', (w) => w.guidanceId),
+  },
+  'post /api/guidance/:requestId/answer': {
+    expect: only('coordinator'),
+    call: (c, w) =>
+      c.call('POST', `/api/guidance/${w.guidanceId}/answer`, { answer: 'Yes, she is named' }),
+  },
+  'post /api/policy/acknowledgements': {
+    expect: or(engine({ action: 'acknowledge_policy' }, TO_NOBODY), only('coordinator_elsewhere')),
+    call: (c) => c.call('POST', '/api/policy/acknowledgements'),
+  },
+  'get /api/policy/acknowledgements': {
+    expect: only('coordinator', 'chair', 'management', 'coordinator_elsewhere'),
+    call: (c) => c.call('GET', '/api/policy/acknowledgements'),
+  },
+  'get /api/audit': {
+    expect: or(
+      engine({ action: 'read', resource: { type: 'audit_log' } }, TO_NOBODY),
+      only('coordinator_elsewhere'),
+    ),
+    call: (c) => c.call('GET', '/api/audit'),
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -532,9 +590,21 @@ for (const dialect of await dialectsUnderTest()) {
           renewalDueOn: '2028-01-01',
         })
         const policy = await coordinator.client.json<{ document: unknown }>('GET', '/api/policy')
+        const concern = await assigned.client.json<{ id: string }>('POST', '/api/incidents', {
+          kind: 'safeguarding_concern',
+          familyId,
+          occurredAt: '2026-03-14T08:30',
+          summary: 'A worry raised at the door',
+        })
+        const question = await assigned.client.json<{ id: string }>('POST', '/api/guidance', {
+          familyId,
+          question: 'May the grandmother come in?',
+        })
         const world: World = {
           familyId,
           sessionId,
+          concernId: concern.body.id,
+          guidanceId: question.body.id,
           referralId: made.body.referralId,
           motherId,
           roomId: (

@@ -1,14 +1,20 @@
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
-import { findChainBreak, GENESIS_HASH } from '../domain/audit-chain.ts'
+import { findChainBreak, GENESIS_HASH, type ChainedEntry } from '../domain/audit-chain.ts'
 import {
   insertAuditCheckpoint,
   lastAuditEntry,
   listAuditCheckpoints,
   listAuditEntries,
+  listCentreAuditEntries,
 } from '../storage/audit-log.ts'
 import type { Db } from '../storage/database.ts'
 import type { KeyObject } from 'node:crypto'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
 import { isCheckpointSignedBy, signCheckpoint, type AuditSigningKey } from './audit-keys.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 export interface AuditVerification {
   entries: number
@@ -96,4 +102,33 @@ export async function writeAuditCheckpoint(
 /** Every signed checkpoint, oldest first: what is handed to someone outside the system. */
 export async function auditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
   return listAuditCheckpoints(db)
+}
+
+/**
+ * The audit log as the coordinator, chair and management read it (SECURE): entries of this
+ * centre, newest first, ids and codes only, and the signed checkpoints. The read is audited.
+ */
+export async function readAuditLog(
+  ctx: AppContext,
+  actor: Actor,
+  page: { beforeSeq?: number | undefined; limit: number },
+): Promise<{ entries: ChainedEntry[]; checkpoints: AuditCheckpoint[] }> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const decision = decide(policy, {
+      action: 'read',
+      actor: policyActor(actor, 'none'),
+      resource: { type: 'audit_log' },
+    })
+    if (decision.effect === 'deny') throw refusal(decision)
+    const entries = await listCentreAuditEntries(trx, actor.centreId, page)
+    await recordEvent(trx, {
+      type: 'records.listed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { resource: 'audit_log', count: entries.length },
+    })
+    return { entries, checkpoints: await listAuditCheckpoints(trx) }
+  })
 }

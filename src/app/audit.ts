@@ -50,6 +50,9 @@ export type AuditType =
   | 'door.refused'
   | 'incident.recorded'
   | 'room.added'
+  | 'guidance.asked'
+  | 'guidance.answered'
+  | 'policy.acknowledged'
 
 export async function recordEvent(
   trx: Db,

@@ -14,6 +14,7 @@ import { memberRoutes } from './member-routes.ts'
 import { AUTH_ROUTES } from './auth-routes.ts'
 import { caseRoutes, CASE_ROUTES } from './case-routes.ts'
 import { sessionRoutes, SESSION_ROUTES } from './session-routes.ts'
+import { recordRoutes, RECORD_ROUTES } from './record-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
@@ -35,6 +36,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...POLICY_ROUTES,
   ...CASE_ROUTES,
   ...SESSION_ROUTES,
+  ...RECORD_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -91,6 +93,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', policyRoutes(ctx))
   app.route('/', caseRoutes(ctx))
   app.route('/', sessionRoutes(ctx))
+  app.route('/', recordRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {

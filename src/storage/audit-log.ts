@@ -115,3 +115,25 @@ export async function listAuditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
     signature: row.signature,
   }))
 }
+
+/** One centre's entries, newest first, a page at a time. */
+export async function listCentreAuditEntries(
+  db: Db,
+  centreId: string,
+  page: { beforeSeq?: number | undefined; limit: number },
+): Promise<ChainedEntry[]> {
+  let query = db.selectFrom('audit_log').selectAll().where('centre_id', '=', centreId)
+  if (page.beforeSeq !== undefined) query = query.where('seq', '<', page.beforeSeq)
+  const rows = await query.orderBy('seq', 'desc').limit(page.limit).execute()
+  return rows.map((row) => ({
+    seq: row.seq,
+    centreId: row.centre_id ?? undefined,
+    at: row.at,
+    type: row.type,
+    actorId: row.actor_id ?? undefined,
+    subjectId: row.subject_id ?? undefined,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  }))
+}

@@ -121,3 +121,34 @@ export async function findLatestPolicyRef(
     .limit(1)
     .executeTakeFirst()
 }
+
+export async function insertAcknowledgement(
+  db: Db,
+  row: { centreId: string; accountId: string; version: number; at: string },
+): Promise<boolean> {
+  const result = await db
+    .insertInto('policy_acknowledgements')
+    .values({
+      centre_id: row.centreId,
+      account_id: row.accountId,
+      version: row.version,
+      acknowledged_at: row.at,
+    })
+    .onConflict((oc) => oc.columns(['centre_id', 'account_id', 'version']).doNothing())
+    .executeTakeFirst()
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1
+}
+
+export async function listAcknowledgements(
+  db: Db,
+  centreId: string,
+  version: number,
+): Promise<{ accountId: string; at: string }[]> {
+  const rows = await db
+    .selectFrom('policy_acknowledgements')
+    .select(['account_id', 'acknowledged_at'])
+    .where('centre_id', '=', centreId)
+    .where('version', '=', version)
+    .execute()
+  return rows.map((row) => ({ accountId: row.account_id, at: row.acknowledged_at }))
+}

@@ -1,0 +1,80 @@
+import { HavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
+import { insertAcknowledgement, listAcknowledgements } from '../storage/policies.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
+
+/**
+ * A worker acknowledges the version of the policy in force (AWARE; at St Mary's the
+ * acknowledgement is the signature the policy asks for). Acknowledging twice changes nothing.
+ */
+export async function acknowledgePolicy(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ version: number }> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const decision = decide(policy, {
+      action: 'acknowledge_policy',
+      actor: policyActor(actor, 'none'),
+    })
+    if (decision.effect === 'deny') throw refusal(decision)
+    const version = policy.ref.version
+    const isNew = await insertAcknowledgement(trx, {
+      centreId: actor.centreId,
+      accountId: actor.accountId,
+      version,
+      at: ctx.now().toISOString(),
+    })
+    if (isNew)
+      await recordEvent(trx, {
+        type: 'policy.acknowledged',
+        at: ctx.now(),
+        centreId: actor.centreId,
+        actorId: actor.accountId,
+        details: { version },
+      })
+    return { version }
+  })
+}
+
+/** Who has acknowledged the version in force, and who has not yet (REVIEW, AWARE). */
+export async function acknowledgementsOfPolicy(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{
+  version: number
+  people: { accountId: string; displayName: string; acknowledgedAt: string | null }[]
+}> {
+  if (!hasAnyRole(actor.roles, ['coordinator', 'chair', 'management']))
+    throw new HavenError(
+      'forbidden',
+      'acknowledgements are followed by the coordinator, chair and management',
+    )
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const version = policy.ref.version
+    const signed = new Map(
+      (await listAcknowledgements(trx, actor.centreId, version)).map((a) => [a.accountId, a.at]),
+    )
+    const workers = new Set(
+      (await listRolesOfCentre(trx, actor.centreId))
+        .filter((r) =>
+          ['coordinator', 'staff', 'volunteer', 'chair', 'management'].includes(r.role),
+        )
+        .map((r) => r.accountId),
+    )
+    const people = (await listAccountsOfCentre(trx, actor.centreId))
+      .filter((a) => workers.has(a.id))
+      .map((a) => ({
+        accountId: a.id,
+        displayName: a.displayName,
+        acknowledgedAt: signed.get(a.id) ?? null,
+      }))
+    return { version, people }
+  })
+}

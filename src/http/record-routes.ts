@@ -1,0 +1,191 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { acknowledgementsOfPolicy, acknowledgePolicy } from '../app/acknowledgements.ts'
+import { readAuditLog } from '../app/audit-trail.ts'
+import type { AppContext } from '../app/context.ts'
+import { answerGuidance, askGuidance, listGuidance } from '../app/guidance.ts'
+import { INCIDENT_KINDS, listIncidents, raiseIncident } from '../app/incidents.ts'
+import type { RouteSpec } from './api-spec.ts'
+import { requireActor, type HavenEnv } from './session.ts'
+import { parseInput, readJson, text } from './validation.ts'
+
+const id = z.uuid()
+const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'YYYY-MM-DDTHH:MM')
+const incidentBody = z.strictObject({
+  kind: z.enum(INCIDENT_KINDS),
+  familyId: id.optional(),
+  occurredAt: localTime,
+  summary: text(4000),
+})
+const incidentQuery = z.strictObject({ kind: z.enum(INCIDENT_KINDS) })
+const incident = z.object({
+  id,
+  kind: z.string(),
+  familyId: id.nullable(),
+  occurredAt: z.string(),
+  summary: z.string(),
+  isMine: z.boolean(),
+})
+const askBody = z.strictObject({ familyId: id.optional(), question: text(4000) })
+const answerBody = z.strictObject({ answer: text(4000) })
+const guidance = z.object({
+  id,
+  familyId: id.nullable(),
+  question: z.string(),
+  answer: z.string().nullable(),
+  askedAt: z.string(),
+  answeredAt: z.string().nullable(),
+  isMine: z.boolean(),
+})
+const auditQuery = z.strictObject({
+  beforeSeq: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+const spec = (
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  tag: string,
+  success: RouteSpec['success'],
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
+
+export const RECORD_ROUTES: readonly RouteSpec[] = [
+  spec(
+    'post',
+    '/api/incidents',
+    'Record an accident, an incident or a safeguarding concern',
+    'incidents',
+    201,
+    {
+      body: incidentBody,
+      response: z.object({ id }),
+    },
+  ),
+  spec(
+    'get',
+    '/api/incidents',
+    'One kind of record, as far as the policy lets this reader see',
+    'incidents',
+    200,
+    {
+      query: incidentQuery,
+      response: z.object({ incidents: z.array(incident) }),
+    },
+  ),
+  spec(
+    'post',
+    '/api/guidance',
+    'Ask the coordinator for guidance (never by e-mail)',
+    'guidance',
+    201,
+    {
+      body: askBody,
+      response: z.object({ id }),
+    },
+  ),
+  spec(
+    'get',
+    '/api/guidance',
+    'Guidance requests: all for those who answer, one’s own otherwise',
+    'guidance',
+    200,
+    {
+      response: z.object({ requests: z.array(guidance) }),
+    },
+  ),
+  spec('post', '/api/guidance/:requestId/answer', 'Answer a guidance request', 'guidance', 204, {
+    body: answerBody,
+  }),
+  spec(
+    'post',
+    '/api/policy/acknowledgements',
+    'Acknowledge the version of the policy in force',
+    'policy',
+    200,
+    {
+      response: z.object({ version: z.int() }),
+    },
+  ),
+  spec(
+    'get',
+    '/api/policy/acknowledgements',
+    'Who has acknowledged the version in force',
+    'policy',
+    200,
+  ),
+  spec(
+    'get',
+    '/api/audit',
+    "This centre's audit entries, newest first, and the signed checkpoints",
+    'audit',
+    200,
+    {
+      query: auditQuery,
+    },
+  ),
+]
+
+/** The accident book, incidents and concerns; guidance; acknowledgements; the audit log. */
+export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const api = new Hono<HavenEnv>()
+
+  api.post('/api/incidents', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, incidentBody)
+    return c.json(await raiseIncident(ctx, actor, body), 201)
+  })
+
+  api.get('/api/incidents', async (c) => {
+    const actor = requireActor(c)
+    const query = parseInput(incidentQuery, c.req.query(), 'query')
+    return c.json({ incidents: await listIncidents(ctx, actor, query.kind) })
+  })
+
+  api.post('/api/guidance', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, askBody)
+    return c.json(await askGuidance(ctx, actor, body), 201)
+  })
+
+  api.get('/api/guidance', async (c) =>
+    c.json({ requests: await listGuidance(ctx, requireActor(c)) }),
+  )
+
+  api.post('/api/guidance/:requestId/answer', async (c) => {
+    const actor = requireActor(c)
+    const requestId = parseInput(id, c.req.param('requestId'), 'path.requestId')
+    const body = await readJson(c, answerBody)
+    await answerGuidance(ctx, actor, requestId, body.answer)
+    return c.body(null, 204)
+  })
+
+  api.post('/api/policy/acknowledgements', async (c) =>
+    c.json(await acknowledgePolicy(ctx, requireActor(c))),
+  )
+
+  api.get('/api/policy/acknowledgements', async (c) =>
+    c.json(await acknowledgementsOfPolicy(ctx, requireActor(c))),
+  )
+
+  api.get('/api/audit', async (c) => {
+    const actor = requireActor(c)
+    const query = parseInput(auditQuery, c.req.query(), 'query')
+    const log = await readAuditLog(ctx, actor, query)
+    return c.json({
+      entries: log.entries.map((e) => ({
+        seq: e.seq,
+        at: e.at,
+        type: e.type,
+        actorId: e.actorId ?? null,
+        subjectId: e.subjectId ?? null,
+        details: JSON.parse(e.details) as unknown,
+        hash: e.hash,
+      })),
+      checkpoints: log.checkpoints,
+    })
+  })
+
+  return api
+}
