@@ -694,6 +694,65 @@ export const SCENARIOS: [string, PolicyRequestInput, Expect][] = [
     'deny:CHECKS',
   ],
   [
+    'a volunteer whose check was issued today',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [check('enhanced', 'clear', '2026-11-21', '2029-11-21')],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'permit:CHECKS',
+  ],
+  [
+    'a volunteer whose check is dated tomorrow',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [check('enhanced', 'clear', '2026-11-22', '2029-11-22')],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'deny:CHECKS',
+  ],
+  [
+    'a volunteer whose check is due for renewal tomorrow',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [check('enhanced', 'clear', '2023-11-22', '2026-11-22')],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'permit:CHECKS',
+  ],
+  [
+    'a volunteer with one lapsed check and one good one',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [
+          check('enhanced', 'clear', '2020-01-01', '2023-01-01'),
+          check('enhanced', 'clear', '2025-01-01', '2028-01-01'),
+        ],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'permit:CHECKS',
+  ],
+  [
     'a volunteer whose check is pending',
     {
       action: 'assign',

@@ -216,3 +216,18 @@ describe('rules made for one action', () => {
     assert.ok(checked > RULES.length * 10)
   })
 })
+
+describe('what each rule says', () => {
+  it('is the reviewed text of docs/POLICY.md, rule by rule', (t) => {
+    // Each rule's words are shown to centres in docs/POLICY.md: a change is deliberate.
+    t.assert.snapshot(
+      RULES.map((rule) => ({
+        clause: rule.clause,
+        action: rule.action,
+        effect: rule.effect,
+        resources: rule.resources ?? '*',
+        says: rule.says,
+      })),
+    )
+  })
+})
