@@ -119,6 +119,8 @@ const only =
   (...names: ActorName[]) =>
   (actor: ActorName): boolean =>
     names.includes(actor)
+const signedInHere = (actor: ActorName): boolean =>
+  actor !== 'anonymous' && actor !== 'coordinator_elsewhere'
 /** Routes about the caller's own account or own centre: anyone with a session. */
 const signedIn = (actor: ActorName): boolean => actor !== 'anonymous'
 const or =
@@ -130,6 +132,7 @@ const anyone = (): boolean => true
 interface World {
   familyId: string
   sessionId: string
+  assessmentId: string
   concernId: string
   guidanceId: string
   referralId: string
@@ -154,12 +157,17 @@ const statusIn =
   (status: number): boolean =>
     statuses.includes(status)
 const listed =
-  (list: 'referrals' | 'families' | 'incidents' | 'requests', id: (world: World) => string) =>
+  (
+    list: 'referrals' | 'families' | 'incidents' | 'requests' | 'sessions',
+    id: (world: World) => string,
+  ) =>
   (status: number, body: string, world: World): boolean =>
     status === 200 &&
-    ((JSON.parse(body) as Record<string, { id: string }[] | undefined>)[list] ?? []).some(
-      (entry) => entry.id === id(world),
-    )
+    (
+      (JSON.parse(body) as Record<string, { id?: string; sessionId?: string }[] | undefined>)[
+        list
+      ] ?? []
+    ).some((entry) => entry.id === id(world) || entry.sessionId === id(world))
 const unique = () => String(Math.random()).slice(2)
 const GONE = 'x'.repeat(43)
 
@@ -485,6 +493,32 @@ const MATRIX: Record<string, Row> = {
     ),
     call: (c) => c.call('GET', '/api/audit'),
   },
+  'get /api/sessions': {
+    expect: only('coordinator', 'staff', 'volunteer_assigned'),
+    call: (c) => c.call('GET', '/api/sessions?date=2026-03-14'),
+    allowed: listed('sessions', (w) => w.sessionId),
+  },
+  'post /api/assessments': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('POST', '/api/assessments', {
+        familyId: w.familyId,
+        assessor: 'A social worker',
+        place: 'premises',
+        startsAt: '2026-03-21T10:00',
+      }),
+    allowed: statusIn(201),
+  },
+  'post /api/assessments/:assessmentId/approve': {
+    expect: (actor) =>
+      signedInHere(actor) &&
+      ROLES[actor].some((role) => POLICY.parameters.assessments.approvedBy.includes(role)),
+    call: (c, w) => c.call('POST', `/api/assessments/${w.assessmentId}/approve`),
+  },
+  'post /api/assessments/:assessmentId/book': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) => c.call('POST', `/api/assessments/${w.assessmentId}/book`),
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -600,9 +634,20 @@ for (const dialect of await dialectsUnderTest()) {
           familyId,
           question: 'May the grandmother come in?',
         })
+        const assessment = await coordinator.client.json<{ id: string }>(
+          'POST',
+          '/api/assessments',
+          {
+            familyId,
+            assessor: 'A CAFCASS officer',
+            place: 'premises',
+            startsAt: '2026-03-20T10:00',
+          },
+        )
         const world: World = {
           familyId,
           sessionId,
+          assessmentId: assessment.body.id,
           concernId: concern.body.id,
           guidanceId: question.body.id,
           referralId: made.body.referralId,

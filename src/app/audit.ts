@@ -53,6 +53,10 @@ export type AuditType =
   | 'guidance.asked'
   | 'guidance.answered'
   | 'policy.acknowledged'
+  | 'assessment.proposed'
+  | 'assessment.approved'
+  | 'assessment.booked'
+  | 'assessment.refused'
 
 export async function recordEvent(
   trx: Db,

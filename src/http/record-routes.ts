@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { acknowledgementsOfPolicy, acknowledgePolicy } from '../app/acknowledgements.ts'
+import { approveAssessment, bookAssessment, proposeAssessment } from '../app/assessments.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { answerGuidance, askGuidance, listGuidance } from '../app/guidance.ts'
@@ -36,6 +37,12 @@ const guidance = z.object({
   askedAt: z.string(),
   answeredAt: z.string().nullable(),
   isMine: z.boolean(),
+})
+const assessmentBody = z.strictObject({
+  familyId: id,
+  assessor: text(200).min(1),
+  place: z.enum(['premises', 'contact_rooms']),
+  startsAt: localTime,
 })
 const auditQuery = z.strictObject({
   beforeSeq: z.coerce.number().int().min(1).optional(),
@@ -116,6 +123,34 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     200,
   ),
   spec(
+    'post',
+    '/api/assessments',
+    'Propose an assessment on the premises (ASSESS)',
+    'assessments',
+    201,
+    {
+      body: assessmentBody,
+      response: z.object({ id }),
+    },
+  ),
+  spec(
+    'post',
+    '/api/assessments/:assessmentId/approve',
+    'Approve its agreement: the role the policy names',
+    'assessments',
+    204,
+  ),
+  spec(
+    'post',
+    '/api/assessments/:assessmentId/book',
+    'Book it; refused, citing ASSESS, without an approved agreement',
+    'assessments',
+    200,
+    {
+      response: z.object({ clauses: z.array(z.string()) }),
+    },
+  ),
+  spec(
     'get',
     '/api/audit',
     "This centre's audit entries, newest first, and the signed checkpoints",
@@ -168,6 +203,33 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.get('/api/policy/acknowledgements', async (c) =>
     c.json(await acknowledgementsOfPolicy(ctx, requireActor(c))),
   )
+
+  api.post('/api/assessments', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, assessmentBody)
+    return c.json(await proposeAssessment(ctx, actor, body), 201)
+  })
+
+  api.post('/api/assessments/:assessmentId/approve', async (c) => {
+    const actor = requireActor(c)
+    await approveAssessment(
+      ctx,
+      actor,
+      parseInput(id, c.req.param('assessmentId'), 'path.assessmentId'),
+    )
+    return c.body(null, 204)
+  })
+
+  api.post('/api/assessments/:assessmentId/book', async (c) => {
+    const actor = requireActor(c)
+    return c.json(
+      await bookAssessment(
+        ctx,
+        actor,
+        parseInput(id, c.req.param('assessmentId'), 'path.assessmentId'),
+      ),
+    )
+  })
 
   api.get('/api/audit', async (c) => {
     const actor = requireActor(c)

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
+import { sessionsOfDay } from '../app/day-sessions.ts'
 import { readRegister, recordAtDoor } from '../app/door.ts'
 import { addRoom, listRooms } from '../app/rooms.ts'
 import { bookSession, closeSession, SESSION_KINDS } from '../app/sessions.ts'
@@ -74,6 +75,32 @@ const register = z.object({
   ),
 })
 const assignBody = z.strictObject({ accountId: id })
+const dayQuery = z.strictObject({ date: date.optional() })
+const daySession = z.object({
+  sessionId: id,
+  startsAt: z.string(),
+  endsAt: z.string(),
+  room: z.string(),
+  kind: z.string(),
+  status: z.string(),
+  family: z.object({
+    id,
+    reference: z.string(),
+    isSeparationRequired: z.boolean(),
+    safetyFlags: z.array(z.string()),
+  }),
+  people: z.array(
+    z.object({
+      personId: id,
+      kind: z.string(),
+      givenName: z.string(),
+      arrivesAt: z.string(),
+      leavesAt: z.string(),
+      arrivedAt: z.string().nullable(),
+      departedAt: z.string().nullable(),
+    }),
+  ),
+})
 const checkBody = z.strictObject({
   kind: z.enum(['dbs', 'crb']),
   level: z.enum(CHECK_LEVELS),
@@ -96,6 +123,19 @@ const spec = (
 ): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
 
 export const SESSION_ROUTES: readonly RouteSpec[] = [
+  {
+    ...spec(
+      'get',
+      '/api/sessions',
+      "A day's sessions: all for the centre's staff, a volunteer's own from the day before to the day after",
+      'sessions',
+      200,
+      {
+        response: z.object({ sessions: z.array(daySession) }),
+      },
+    ),
+    query: dayQuery,
+  },
   spec('get', '/api/rooms', "The centre's rooms", 'sessions', 200, {
     response: z.object({ rooms: z.array(room) }),
   }),
@@ -188,6 +228,12 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const actor = requireActor(c)
     const body = await readJson(c, roomBody)
     return c.json(await addRoom(ctx, actor, body.name), 201)
+  })
+
+  api.get('/api/sessions', async (c) => {
+    const actor = requireActor(c)
+    const query = parseInput(dayQuery, c.req.query(), 'query')
+    return c.json({ sessions: await sessionsOfDay(ctx, actor, query.date) })
   })
 
   api.post('/api/sessions', async (c) => {

@@ -13,6 +13,7 @@ import type { AppContext } from '../app/context.ts'
 
 interface Setup {
   ctx: AppContext
+  centreId: string
   coordinator: Person
   volunteer: Person
   familyId: string
@@ -55,6 +56,7 @@ async function setup(ctx: AppContext): Promise<Setup> {
   })
   return {
     ctx,
+    centreId,
     coordinator,
     volunteer,
     familyId: made.body.familyId,
@@ -334,6 +336,111 @@ for (const dialect of await dialectsUnderTest()) {
         )
         const rebooked = await s.coordinator.client.json('POST', '/api/sessions', booking(s))
         assert.equal(rebooked.status, 201, 'a cancelled session frees its room')
+      }))
+
+    it("shows the day's sessions: all to the coordinator, a volunteer only theirs and only around today", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const day = await s.coordinator.client.json<{
+          sessions: {
+            sessionId: string
+            people: { givenName: string }[]
+            family: { safetyFlags: string[] }
+          }[]
+        }>('GET', '/api/sessions?date=2026-03-14')
+        assert.deepEqual(
+          day.body.sessions.map((x) => x.sessionId),
+          [booked.body.sessionId],
+        )
+        assert.equal(
+          day.body.sessions[0]?.people[0]?.givenName,
+          'Idris',
+          'in the order they arrive',
+        )
+        assert.deepEqual(
+          day.body.sessions.map((x) => x.family.safetyFlags),
+          [['no_photographs']],
+        )
+        const none = await s.volunteer.client.json<{ sessions: unknown[] }>('GET', '/api/sessions')
+        assert.deepEqual(none.body.sessions, [], 'not assigned: nothing')
+        await s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
+          kind: 'dbs',
+          level: 'standard',
+          issuedOn: '2025-06-01',
+          renewalDueOn: '2028-06-01',
+          outcome: 'clear',
+        })
+        await s.coordinator.client.json('POST', `/api/sessions/${booked.body.sessionId}/workers`, {
+          accountId: s.volunteer.accountId,
+        })
+        const mine = await s.volunteer.client.json<{ sessions: { sessionId: string }[] }>(
+          'GET',
+          '/api/sessions',
+        )
+        assert.deepEqual(
+          mine.body.sessions.map((x) => x.sessionId),
+          [booked.body.sessionId],
+        )
+        assert.ok(!JSON.stringify(mine.body).includes('Trelawny'), 'first names only')
+        assert.equal(
+          (await s.volunteer.client.json('GET', '/api/sessions?date=2026-03-17')).status,
+          403,
+        )
+        assert.equal(
+          (await s.coordinator.client.json('GET', '/api/sessions?date=2026-13-01')).status,
+          400,
+        )
+      }))
+
+    it('books an assessment on the premises only with an agreement approved by the role the policy names', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const s = await setup(ctx)
+        const staff = await invite(
+          ctx,
+          s.coordinator.client.app,
+          s.centreId,
+          'ashbury',
+          'staff@ashbury.example.org',
+          ['staff'],
+        )
+        const proposed = await staff.client.json<{ id: string }>('POST', '/api/assessments', {
+          familyId: s.familyId,
+          assessor: 'A CAFCASS family court adviser',
+          place: 'premises',
+          startsAt: '2026-03-20T10:00',
+        })
+        assert.equal(proposed.status, 201)
+        const early = await staff.client.json<Json>(
+          'POST',
+          `/api/assessments/${proposed.body.id}/book`,
+        )
+        assert.equal(early.status, 409)
+        assert.deepEqual(early.body.error?.clauses, ['ASSESS'])
+        assert.match(JSON.stringify(early.body), /needs an agreement approved by the coordinator/)
+        assert.equal(
+          (await staff.client.json('POST', `/api/assessments/${proposed.body.id}/approve`)).status,
+          403,
+        )
+        assert.equal(
+          (await s.coordinator.client.json('POST', `/api/assessments/${proposed.body.id}/approve`))
+            .status,
+          204,
+        )
+        assert.equal(
+          (await s.coordinator.client.json('POST', `/api/assessments/${proposed.body.id}/approve`))
+            .status,
+          409,
+        )
+        assert.deepEqual(
+          (await staff.client.json('POST', `/api/assessments/${proposed.body.id}/book`)).body,
+          { clauses: ['ASSESS'] },
+        )
       }))
   })
 }

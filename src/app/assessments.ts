@@ -1,0 +1,149 @@
+import { isLocalDateTime } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import {
+  approveAssessment as storeApproval,
+  findAssessment,
+  insertAssessment,
+  markAssessmentBooked,
+} from '../storage/assessments.ts'
+import { findFamily } from '../storage/families.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { decide, policyActor, policyInForce } from './policy-access.ts'
+
+/**
+ * Assessments on the premises (ASSESS): a professional coming in to assess a family needs
+ * an agreement approved by the role the policy names (the coordinator; a member of the
+ * management team at Birmingham), for the place it names. Without it the booking is
+ * refused, citing the clause.
+ */
+export async function proposeAssessment(
+  ctx: AppContext,
+  actor: Actor,
+  input: {
+    familyId: string
+    assessor: string
+    place: 'premises' | 'contact_rooms'
+    startsAt: string
+  },
+): Promise<{ id: string }> {
+  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
+    throw new HavenError('forbidden', 'assessments are arranged by the coordinator or staff')
+  if (!isLocalDateTime(input.startsAt))
+    throw new HavenError('invalid_input', 'startsAt is YYYY-MM-DDTHH:MM', 'startsAt')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    if (!(await findFamily(trx, actor.centreId, input.familyId)))
+      throw new HavenError('invalid_input', 'no such family', 'familyId')
+    const id = ctx.newId()
+    await insertAssessment(trx, {
+      id,
+      centreId: actor.centreId,
+      familyId: input.familyId,
+      assessor: input.assessor,
+      place: input.place,
+      startsAt: input.startsAt,
+      approvedBy: undefined,
+      approvedRole: undefined,
+      approvedAt: undefined,
+      bookedAt: undefined,
+      createdBy: actor.accountId,
+      createdAt: ctx.now().toISOString(),
+      version: 1,
+    })
+    await recordEvent(trx, {
+      type: 'assessment.proposed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: id,
+      details: { familyId: input.familyId, place: input.place },
+    })
+    return { id }
+  })
+}
+
+/** Approves the agreement: only someone holding a role the policy names. */
+export async function approveAssessment(ctx: AppContext, actor: Actor, id: string): Promise<void> {
+  await inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const role = actor.roles.find((r) => policy.parameters.assessments.approvedBy.includes(r))
+    if (role === undefined)
+      throw new HavenError(
+        'forbidden',
+        'this agreement is approved by the role the policy names',
+        undefined,
+        ['ASSESS'],
+      )
+    if (!(await findAssessment(trx, actor.centreId, id)))
+      throw new HavenError('not_found', 'no such assessment')
+    if (
+      !(await storeApproval(trx, actor.centreId, id, {
+        by: actor.accountId,
+        role,
+        at: ctx.now().toISOString(),
+      }))
+    )
+      throw new HavenError('conflict', 'this agreement is approved already')
+    await recordEvent(trx, {
+      type: 'assessment.approved',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: id,
+      details: { role },
+    })
+  })
+}
+
+/** Books the assessment if the engine permits it; a refusal names the clause. */
+export async function bookAssessment(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<{ clauses: string[] }> {
+  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
+    throw new HavenError('forbidden', 'assessments are booked by the coordinator or staff')
+  const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
+    const assessment = await findAssessment(trx, actor.centreId, id)
+    if (!assessment) throw new HavenError('not_found', 'no such assessment')
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const place = assessment.place === 'contact_rooms' ? 'contact_rooms' : 'premises'
+    const decision = decide(policy, {
+      action: 'book_assessment',
+      actor: policyActor(actor, 'none'),
+      ...(assessment.approvedRole === undefined
+        ? {}
+        : { agreement: { approvedBy: policyRoles(assessment.approvedRole), place } }),
+    })
+    await recordEvent(trx, {
+      type: decision.effect === 'permit' ? 'assessment.booked' : 'assessment.refused',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: id,
+      details: { clauses: decision.clauses },
+    })
+    if (decision.effect === 'deny')
+      return {
+        refused: new HavenError(
+          'conflict',
+          decision.reasons.join('; '),
+          undefined,
+          decision.clauses,
+        ),
+      }
+    if (!(await markAssessmentBooked(trx, actor.centreId, id, ctx.now().toISOString())))
+      throw new HavenError('conflict', 'this assessment is booked already')
+    return { clauses: decision.clauses }
+  })
+  if ('refused' in outcome) throw outcome.refused
+  return outcome
+}
+
+function policyRoles(role: string) {
+  const roles = (['coordinator', 'chair', 'management', 'staff'] as const).filter((r) => r === role)
+  return [...roles]
+}
