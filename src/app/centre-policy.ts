@@ -168,6 +168,26 @@ export async function publishPolicy(
 }
 
 /** Records a review that found nothing to change; the next review falls due from today. */
+/**
+ * Moves the centre to one of the five presets as its next version (REVIEW): the preset's
+ * parameters under the centre's own id and name, published like any other version.
+ */
+export async function publishPreset(
+  ctx: AppContext,
+  actor: Actor,
+  name: string,
+): Promise<{ version: number; changes: string[] }> {
+  const presetName = parsePresetName(name)
+  const current = await currentPolicy(ctx, actor.centreId)
+  return publishPolicy(ctx, actor, {
+    ...preset(presetName),
+    id: current.document.id,
+    centreName: current.document.centreName,
+    version: current.version + 1,
+    adopted: ctx.now().toISOString().slice(0, 10),
+  })
+}
+
 export async function recordPolicyReview(
   ctx: AppContext,
   actor: Actor,

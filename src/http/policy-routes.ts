@@ -5,6 +5,7 @@ import {
   currentPolicy,
   policyHistory,
   publishPolicy,
+  publishPreset,
   recordPolicyReview,
 } from '../app/centre-policy.ts'
 import type { AppContext } from '../app/context.ts'
@@ -13,7 +14,12 @@ import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
 import { readJson, text } from './validation.ts'
 
-const publishBody = z.strictObject({ document: z.unknown() })
+const publishBody = z
+  .strictObject({ document: z.unknown().optional(), preset: text(40).optional() })
+  .refine(
+    (body) => (body.document === undefined) !== (body.preset === undefined),
+    'give either a document or a preset',
+  )
 const reviewBody = z.strictObject({ notes: text(2000) })
 
 export const POLICY_ROUTES: readonly RouteSpec[] = [
@@ -88,7 +94,12 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/policy/versions', async (c) => {
     const actor = requireActor(c)
     const body = await readJson(c, publishBody)
-    return c.json(await publishPolicy(ctx, actor, body.document), 201)
+    return c.json(
+      body.preset === undefined
+        ? await publishPolicy(ctx, actor, body.document)
+        : await publishPreset(ctx, actor, body.preset),
+      201,
+    )
   })
 
   api.post('/api/policy/reviews', async (c) => {

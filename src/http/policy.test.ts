@@ -159,5 +159,38 @@ for (const dialect of await dialectsUnderTest()) {
           [false, 1, '2027-04-18'],
         )
       }))
+
+    it('moves a centre to another preset as its next version, and says what changed', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T10:00:00Z'))
+        const app = testApp(ctx)
+        const { coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const moved = await coordinator.client.json<{ version: number; changes: string[] }>(
+          'POST',
+          '/api/policy/versions',
+          { preset: 'birmingham' },
+        )
+        assert.equal(moved.status, 201, JSON.stringify(moved.body))
+        assert.equal(moved.body.version, 2)
+        assert.ok(
+          moved.body.changes.some((line) => /five|5/.test(line)),
+          moved.body.changes.join('\n'),
+        )
+        const now = await coordinator.client.json<{ markdown: string; document: { id: string } }>(
+          'GET',
+          '/api/policy',
+        )
+        assert.match(now.body.markdown, /five years/)
+        assert.equal(now.body.document.id, 'ashbury')
+        const both = await coordinator.client.json('POST', '/api/policy/versions', {
+          preset: 'preston',
+          document: {},
+        })
+        assert.equal(both.status, 400)
+        const unknown = await coordinator.client.json('POST', '/api/policy/versions', {
+          preset: 'atlantis',
+        })
+        assert.equal(unknown.status, 400)
+      }))
   })
 }
