@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -49,5 +58,46 @@ describe('haven audit', () => {
     const refused = await runHaven(['audit', 'verify', '--public-key', wrongKey], env)
     assert.equal(refused.code, 1)
     assert.match(refused.stderr, /not an Ed25519 public key/)
+  })
+})
+
+describe('haven keys rotate', () => {
+  it('re-seals everything under a new master key, and the old key no longer opens the database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-keys-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    assert.equal((await runHaven(['demo', 'create', '--families', '3'], env)).code, 0)
+    const before = readFileSync(path.join(dir, 'master.key'), 'utf8')
+    copyFileSync(path.join(dir, 'master.key'), path.join(dir, 'old.key'))
+    const rotated = await runHaven(['keys', 'rotate'], env)
+    assert.equal(rotated.code, 0, rotated.stderr)
+    assert.match(rotated.stdout, /master key rotated: \d+ sealed values re-sealed/)
+    assert.notEqual(readFileSync(path.join(dir, 'master.key'), 'utf8'), before)
+    assert.ok(!existsSync(path.join(dir, 'master.key.next')))
+    const listed = await runHaven(['centre', 'list'], env)
+    assert.equal(listed.code, 0, listed.stderr)
+    const withOld = await runHaven(['centre', 'list'], {
+      ...env,
+      HAVEN_MASTER_KEY_FILE: path.join(dir, 'old.key'),
+    })
+    assert.equal(withOld.code, 1)
+    assert.match(withOld.stderr, /not the key this database was made with/)
+    const verified = await runHaven(['audit', 'verify'], env)
+    assert.equal(verified.code, 0, verified.stderr)
+  })
+
+  it('finishes a rotation that committed but did not put the new file in place', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-keys-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    assert.equal((await runHaven(['demo', 'create', '--families', '2'], env)).code, 0)
+    const keyFile = path.join(dir, 'master.key')
+    assert.equal((await runHaven(['keys', 'rotate'], env)).code, 0)
+    // Pretend the last step (the rename) never happened: old key in place, new one beside it.
+    renameSync(keyFile, `${keyFile}.next`)
+    writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`)
+    const listed = await runHaven(['centre', 'list'], env)
+    assert.equal(listed.code, 0, listed.stderr)
+    assert.ok(!existsSync(`${keyFile}.next`))
   })
 })

@@ -99,3 +99,25 @@ function open(key: Buffer, sealed: string, aad: string): Buffer {
   decipher.setAuthTag(bytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES))
   return Buffer.concat([decipher.update(bytes.subarray(IV_BYTES + TAG_BYTES)), decipher.final()])
 }
+
+/**
+ * Re-seals a value from one master key to another, keeping its purpose (rotation). The
+ * family key, TOTP secret or message inside is unchanged; only its wrapping is.
+ */
+export function resealUnderNewMaster(
+  from: MasterKey,
+  to: MasterKey,
+  purpose:
+    | { kind: 'family'; familyId: string }
+    | { kind: 'key-check' }
+    | { kind: 'master'; purpose: string },
+  sealed: string,
+): string {
+  const aad =
+    purpose.kind === 'family'
+      ? `haven:family-key:${purpose.familyId}`
+      : purpose.kind === 'key-check'
+        ? 'haven:key-check'
+        : `haven:master:${purpose.purpose}`
+  return seal(to.bytes, open(from.bytes, sealed, aad), aad)
+}

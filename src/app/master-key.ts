@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts'
 import type { Db } from '../storage/database.ts'
 import { findKeyCheck, insertKeyCheck } from '../storage/key-check.ts'
-import { readKeyFile, writeNewKeyFile } from '../storage/key-file.ts'
+import { readKeyFile, removeKeyFile, replaceKeyFile, writeNewKeyFile } from '../storage/key-file.ts'
 import {
   isKeyCheckValid,
   masterKeyFrom,
@@ -18,6 +18,7 @@ import {
  */
 export async function loadMasterKey(db: Db, file: string, now: Date): Promise<MasterKey> {
   const sealedCheck = await findKeyCheck(db)
+  finishInterruptedRotation(file, sealedCheck)
   const existing = readKeyFile(file)
   if (existing === undefined && sealedCheck !== undefined) {
     throw new HavenError(
@@ -34,6 +35,20 @@ export async function loadMasterKey(db: Db, file: string, now: Date): Promise<Ma
     throw wrongKey(file)
   }
   return key
+}
+
+/**
+ * A rotation (src/app/key-rotation.ts) that stopped half way: if the database already opens
+ * with FILE.next, the rotation committed and FILE.next becomes the key; otherwise it never
+ * committed and FILE.next is discarded.
+ */
+function finishInterruptedRotation(file: string, sealedCheck: string | undefined): void {
+  const next = `${file}.next`
+  const candidate = readKeyFile(next)
+  if (candidate === undefined) return
+  if (sealedCheck !== undefined && isKeyCheckValid(masterKeyFrom(candidate), sealedCheck))
+    replaceKeyFile(next, file)
+  else removeKeyFile(next)
 }
 
 function createKeyFile(file: string): Buffer {

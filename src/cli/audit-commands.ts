@@ -3,6 +3,8 @@ import { publicKeyFromPem, publicKeyPem } from '../app/audit-keys.ts'
 import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoint } from '../app/audit-trail.ts'
 import { UsageError, type Command } from './commands.ts'
 import { withHaven } from './support.ts'
+import { rotateMasterKey } from '../app/key-rotation.ts'
+import { loadConfig } from '../config.ts'
 
 /** The audit log at the machine: verify it, sign a checkpoint, hand checkpoints out. */
 const verifyCommand: Command = {
@@ -86,4 +88,36 @@ function readPem(file: string): string {
   }
 }
 
-export const AUDIT_COMMANDS: readonly Command[] = [verifyCommand, checkpointCommand, exportCommand]
+const rotateCommand: Command = {
+  path: ['keys', 'rotate'],
+  summary: 'Rotate the master key: every family key and secret sealed again under a new one',
+  usage: 'haven keys rotate',
+  details: [
+    'Writes the new key to HAVEN_MASTER_KEY_FILE.next, re-seals everything in one transaction,',
+    'then puts the new file in place. Interrupted, it is finished (or undone) at the next start.',
+    'Back up the new key file afterwards: the old one no longer opens this database.',
+  ],
+  options: {},
+  async run(_values, _positionals, io) {
+    const file = loadConfig(io.env, io.cwd).masterKeyFile
+    return withHaven(io, async (haven) => {
+      const { resealed } = await rotateMasterKey(
+        haven.ctx.db,
+        haven.ctx.masterKey,
+        file,
+        haven.ctx.now(),
+      )
+      io.out(
+        `master key rotated: ${String(resealed)} sealed values re-sealed; ${file} holds the new key`,
+      )
+      return 0
+    })
+  },
+}
+
+export const AUDIT_COMMANDS: readonly Command[] = [
+  verifyCommand,
+  checkpointCommand,
+  exportCommand,
+  rotateCommand,
+]

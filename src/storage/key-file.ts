@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 export class KeyFileError extends Error {
@@ -59,4 +59,17 @@ export function writeNewSecretFile(file: string, text: string): boolean {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw new KeyFileError(`cannot create the key file ${file}: ${(error as Error).message}`)
   }
+}
+
+/** Puts a new key file in place of the old one, atomically (a rename on the same volume). */
+export function replaceKeyFile(next: string, file: string): void {
+  try {
+    renameSync(next, file)
+  } catch (error) {
+    throw new KeyFileError(`cannot move ${next} to ${file}: ${(error as Error).message}`)
+  }
+}
+
+export function removeKeyFile(file: string): void {
+  rmSync(file, { force: true })
 }
