@@ -8,6 +8,7 @@ import { migrateToLatest } from '../storage/migrate.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { UsageError, type Command } from './commands.ts'
 import { AUDIT_COMMANDS } from './audit-commands.ts'
+import { CASE_COMMANDS } from './case-commands.ts'
 import { PEOPLE_COMMANDS } from './people-commands.ts'
 import { POLICY_COMMANDS } from './policy-commands.ts'
 import { requiredString, withHaven } from './support.ts'
@@ -186,5 +187,6 @@ export const COMMANDS: readonly Command[] = [
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
   ...POLICY_COMMANDS,
+  ...CASE_COMMANDS,
   ...AUDIT_COMMANDS,
 ]
