@@ -19,7 +19,9 @@ describe("a coordinator's day from the haven command", () => {
     assert.equal((await runHaven(['demo', 'create'], env)).code, 0)
     const referrals = await runHaven(['referrals', 'list', '--centre', 'demo', '--json'], env)
     assert.equal(referrals.code, 0, referrals.stderr)
-    assert.ok(Array.isArray(JSON.parse(referrals.stdout)))
+    const inbox = JSON.parse(referrals.stdout) as { status: string }[]
+    assert.equal(inbox.length, 24, 'every demo family was referred')
+    assert.deepEqual([...new Set(inbox.map((r) => r.status))].sort(), ['active', 'waiting'])
     const today = ukDateTime(new Date()).slice(0, 10)
     let sessions = 0
     for (let i = 0; i < 7; i += 1) {
@@ -30,6 +32,7 @@ describe("a coordinator's day from the haven command", () => {
       assert.equal(day.code, 0, day.stderr)
       const list = JSON.parse(day.stdout) as { people: { givenName: string }[] }[]
       sessions += list.length
+      for (const session of list) assert.ok(session.people.length >= 2, 'each session has its plan')
       assert.ok(
         !day.stdout.includes('address') && !day.stdout.includes('07700'),
         'no contact details',

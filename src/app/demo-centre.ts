@@ -18,6 +18,7 @@ import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { issueInvitation } from './invitations.ts'
 import { adoptPreset } from './centre-policy.ts'
+import { addDemoCaseRecords } from './demo-cases.ts'
 
 /** Who a demo centre's coordinator invitation is for: a reserved, undeliverable domain. */
 export function demoCoordinatorEmail(slug: string): string {
@@ -92,6 +93,7 @@ async function writeDemoCentre(
   const rooms: Room[] = plan.rooms.map((name) => ({ id: ctx.newId(), centreId: centre.id, name }))
   await insertRooms(trx, rooms)
   const familyIds: string[] = []
+  const familyPeople: { id: string; people: StoredPerson[] }[] = []
   let people = 0
   for (const family of plan.families) {
     const familyId = ctx.newId()
@@ -120,26 +122,28 @@ async function writeDemoCentre(
         dateOfBirth: person.dateOfBirth,
         addressCiphertext: seal(`person:${id}:address`, person.address),
         phoneCiphertext: seal(`person:${id}:phone`, person.phone),
+        hasParentalResponsibility: person.kind !== 'child',
+        mayAttend: true,
         createdAt: now,
       }
     })
     await insertPeople(trx, stored)
+    familyPeople.push({ id: familyId, people: stored })
     people += stored.length
   }
-  await insertContactSessions(
-    trx,
-    plan.sessions.map((session) => ({
-      id: ctx.newId(),
-      centreId: centre.id,
-      familyId: familyIds[session.familyIndex] ?? '',
-      roomId: rooms[session.roomIndex]?.id ?? '',
-      kind: session.kind,
-      startsAt: session.startsAt,
-      endsAt: session.endsAt,
-      status: session.status,
-      createdAt: now,
-    })),
-  )
+  const sessions = plan.sessions.map((session) => ({
+    id: ctx.newId(),
+    centreId: centre.id,
+    familyId: familyIds[session.familyIndex] ?? '',
+    roomId: rooms[session.roomIndex]?.id ?? '',
+    kind: session.kind,
+    startsAt: session.startsAt,
+    endsAt: session.endsAt,
+    status: session.status,
+    createdAt: now,
+  }))
+  await insertContactSessions(trx, sessions)
+  await addDemoCaseRecords(ctx, trx, centre.id, familyPeople, sessions)
   // No default accounts, even in the demo: the coordinator sets their own password.
   const invitation = await issueInvitation(ctx, trx, centre, undefined, {
     email: demoCoordinatorEmail(plan.slug),

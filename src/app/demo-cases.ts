@@ -1,0 +1,103 @@
+import { defaultPlan } from '../domain/cases/separation.ts'
+import type { Db } from '../storage/database.ts'
+import type { StoredPerson } from '../storage/families.ts'
+import { updateFamilyDoorDetails } from '../storage/families.ts'
+import { findOrCreateAgency, insertReferral, insertReferralEvent } from '../storage/referrals.ts'
+import { insertSessionPeople, type SessionPerson } from '../storage/session-people.ts'
+import type { AppContext } from './context.ts'
+import { attendeeRole } from './sessions.ts'
+
+/** Made-up agencies for the demo: no real firm or office. */
+const DEMO_AGENCIES = [
+  { kind: 'solicitor', name: 'Hollis & Quarry Family Law (demo)' },
+  { kind: 'mediator', name: 'Marshfield Family Mediation (demo)' },
+  { kind: 'cafcass', name: 'CAFCASS Quarrington team (demo)' },
+]
+const FLAGS = ['no_photographs', 'escort_to_car', 'collect_from_side_door']
+
+/**
+ * The demo's case records: each family referred (by one of three made-up agencies, or by
+ * itself), most of them active and some waiting; every other family's parents kept apart,
+ * with a safety flag here and there; and each session's plan of who arrives when.
+ */
+export async function addDemoCaseRecords(
+  ctx: AppContext,
+  trx: Db,
+  centreId: string,
+  families: { id: string; people: StoredPerson[] }[],
+  sessions: { id: string; familyId: string; startsAt: string; endsAt: string }[],
+): Promise<void> {
+  const now = ctx.now().toISOString()
+  const agencies = []
+  for (const agency of DEMO_AGENCIES)
+    agencies.push(
+      await findOrCreateAgency(trx, { id: ctx.newId(), centreId, createdAt: now, ...agency }),
+    )
+  const separated = new Set<string>()
+  for (const [index, family] of families.entries()) {
+    const status = index % 6 === 5 ? 'waiting' : 'active'
+    const referralId = ctx.newId()
+    await insertReferral(trx, {
+      id: referralId,
+      centreId,
+      familyId: family.id,
+      agencyId: agencies[index % 4]?.id,
+      referredBy: undefined,
+      status,
+      receivedOn: now.slice(0, 10),
+      childrenLiveWith: family.people.find((p) => p.kind === 'resident_parent')?.id,
+      courtOrder: index % 3 === 0 ? { kind: 'child arrangements order' } : undefined,
+      availability: 'Alternate Saturday mornings',
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    })
+    let from: string | undefined
+    for (const to of ['received', 'pre_visits', 'risk_assessed', 'accepted', status]) {
+      await insertReferralEvent(trx, centreId, {
+        id: ctx.newId(),
+        referralId,
+        fromStatus: from,
+        toStatus: to,
+        at: now,
+        byAccount: undefined,
+      })
+      from = to
+    }
+    const isSeparated = index % 2 === 0
+    if (isSeparated) separated.add(family.id)
+    await updateFamilyDoorDetails(
+      trx,
+      { centreId, id: family.id, version: 1 },
+      {
+        isSeparationRequired: isSeparated,
+        safetyFlags: index % 5 === 0 ? [FLAGS[index % 3] ?? 'no_photographs'] : [],
+        at: now,
+      },
+    )
+  }
+  const people = new Map(families.map((f) => [f.id, f.people]))
+  const rows: SessionPerson[] = []
+  for (const session of sessions) {
+    const plan = defaultPlan(
+      session,
+      (people.get(session.familyId) ?? []).map((p) => ({
+        personId: p.id,
+        role: attendeeRole(p.kind),
+      })),
+      { isSeparationRequired: separated.has(session.familyId), staggerMinutes: 15 },
+    )
+    for (const p of plan)
+      rows.push({
+        sessionId: session.id,
+        personId: p.personId,
+        arrivesAt: p.arrivesAt,
+        leavesAt: p.leavesAt,
+        waitingRoomId: undefined,
+        arrivedAt: undefined,
+        departedAt: undefined,
+      })
+  }
+  for (let start = 0; start < rows.length; start += 500)
+    await insertSessionPeople(trx, centreId, rows.slice(start, start + 500))
+}
