@@ -384,6 +384,15 @@ const MATRIX: Record<string, Row> = {
     allowed: statusIn(201, 409),
     note: 'past the role check, family X (not yet accepted) is refused with 409; another centre cannot name it',
   },
+  'put /api/sessions/:sessionId/plan': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('PUT', `/api/sessions/${w.sessionId}/plan`, {
+        plan: [{ personId: w.motherId }],
+        version: 999,
+      }),
+    note: 'past the role check: the mother is not on this session, so 400; elsewhere 404',
+  },
   'post /api/sessions/:sessionId/close': {
     expect: only('coordinator', 'staff'),
     call: (c, w) =>

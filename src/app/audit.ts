@@ -41,6 +41,7 @@ export type AuditType =
   | 'person.account_linked'
   | 'session.booked'
   | 'session.closed'
+  | 'session.replanned'
   | 'check.recorded'
   | 'worker.assigned'
   | 'worker.assignment_refused'

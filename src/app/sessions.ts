@@ -16,7 +16,9 @@ import {
   findRoom,
   findSession,
   insertSessionPeople,
+  listSessionPeople,
   listSessionsBetween,
+  replaceSessionPeople,
   updateSessionStatus,
 } from '../storage/session-people.ts'
 import { insertContactSessions } from '../storage/sessions.ts'
@@ -187,6 +189,91 @@ export async function closeSession(
       details: { outcome: change.outcome, cancelledBy: change.cancelledBy ?? null },
     })
     return { status: change.outcome, version: change.version + 1 }
+  })
+}
+
+/**
+ * Changes who comes when to a booked session. The whole new plan is checked as a booking
+ * is: a change that would bring the parents together is refused with the reason, and a
+ * stale version is a conflict.
+ */
+export async function replanSession(
+  ctx: AppContext,
+  actor: Actor,
+  sessionId: string,
+  change: { plan: NonNullable<BookingInput['plan']>; version: number },
+): Promise<Booking & { version: number }> {
+  if (!hasAnyRole(actor.roles, SCHEDULERS))
+    throw new HavenError('forbidden', 'sessions are changed by the coordinator or staff')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const session = await findSession(trx, actor.centreId, sessionId)
+    if (!session) throw new HavenError('not_found', 'no such session')
+    if (session.status !== 'booked')
+      throw new HavenError(
+        'conflict',
+        `the session is already ${session.status.replaceAll('_', ' ')}`,
+      )
+    const family = await findFamily(trx, actor.centreId, session.familyId)
+    if (!family) throw new HavenError('not_found', 'no such session')
+    const kinds = new Map(
+      (await listPeopleOfFamily(trx, actor.centreId, family.id)).map((p) => [p.id, p.kind]),
+    )
+    const current = (await listSessionPeople(trx, actor.centreId, sessionId)).map((p) => ({
+      personId: p.personId,
+      role: attendeeRole(kinds.get(p.personId) ?? 'other_adult'),
+      arrivesAt: p.arrivesAt,
+      leavesAt: p.leavesAt,
+      waitingRoomId: p.waitingRoomId,
+    }))
+    const plan = applyChanges(current, change.plan)
+    const options = {
+      isSeparationRequired: family.isSeparationRequired,
+      staggerMinutes: await staggerMinutesOf(trx, actor.centreId),
+    }
+    const problems = separationProblems(plan, options)
+    if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
+    const at = ctx.now().toISOString()
+    if (
+      !(await updateSessionStatus(
+        trx,
+        actor.centreId,
+        { id: sessionId, version: change.version },
+        { status: 'booked', at },
+      ))
+    )
+      throw new HavenError('conflict', 'someone else changed this session; reload it', 'version')
+    await replaceSessionPeople(
+      trx,
+      actor.centreId,
+      sessionId,
+      plan.map((p) => ({
+        sessionId,
+        personId: p.personId,
+        arrivesAt: p.arrivesAt,
+        leavesAt: p.leavesAt,
+        waitingRoomId: p.waitingRoomId,
+        arrivedAt: undefined,
+        departedAt: undefined,
+      })),
+    )
+    await recordEvent(trx, {
+      type: 'session.replanned',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: sessionId,
+      details: { people: plan.length },
+    })
+    return {
+      sessionId,
+      version: change.version + 1,
+      plan: plan.map((p) => ({
+        personId: p.personId,
+        arrivesAt: p.arrivesAt,
+        leavesAt: p.leavesAt,
+        ...(p.waitingRoomId === undefined ? {} : { waitingRoomId: p.waitingRoomId }),
+      })),
+    }
   })
 }
 

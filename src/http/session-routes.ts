@@ -4,7 +4,7 @@ import type { AppContext } from '../app/context.ts'
 import { sessionsOfDay } from '../app/day-sessions.ts'
 import { readRegister, recordAtDoor } from '../app/door.ts'
 import { addRoom, listRooms } from '../app/rooms.ts'
-import { bookSession, closeSession, SESSION_KINDS } from '../app/sessions.ts'
+import { bookSession, closeSession, replanSession, SESSION_KINDS } from '../app/sessions.ts'
 import { assignWorker, declareAcquaintance, listWorkers, recordCheck } from '../app/workers.ts'
 import { CHECK_LEVELS } from '../domain/policy/document.ts'
 import type { RouteSpec } from './api-spec.ts'
@@ -38,6 +38,10 @@ const planEntry = z.object({
   arrivesAt: localTime,
   leavesAt: localTime,
   waitingRoomId: id.optional(),
+})
+const replanBody = z.strictObject({
+  plan: bookBody.shape.plan.unwrap().min(1),
+  version: z.int().min(1),
 })
 const closeBody = z.strictObject({
   outcome: z.enum(['cancelled', 'did_not_attend']),
@@ -152,6 +156,17 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     },
   ),
   spec(
+    'put',
+    '/api/sessions/:sessionId/plan',
+    'Change who comes when; refused when the change would bring the parents together',
+    'sessions',
+    200,
+    {
+      body: replanBody,
+      response: z.object({ sessionId: id, version: z.int(), plan: z.array(planEntry) }),
+    },
+  ),
+  spec(
     'post',
     '/api/sessions/:sessionId/close',
     'Cancel a session (saying who cancelled) or mark it not attended',
@@ -240,6 +255,13 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const actor = requireActor(c)
     const body = await readJson(c, bookBody)
     return c.json(await bookSession(ctx, actor, body), 201)
+  })
+
+  api.put('/api/sessions/:sessionId/plan', async (c) => {
+    const actor = requireActor(c)
+    const sessionId = param(c.req.param('sessionId'), 'sessionId')
+    const body = await readJson(c, replanBody)
+    return c.json(await replanSession(ctx, actor, sessionId, body))
   })
 
   api.post('/api/sessions/:sessionId/close', async (c) => {

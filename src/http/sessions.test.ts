@@ -442,5 +442,46 @@ for (const dialect of await dialectsUnderTest()) {
           { clauses: ['ASSESS'] },
         )
       }))
+
+    it('changes a plan only in ways that keep the parents apart', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const path = `/api/sessions/${booked.body.sessionId}/plan`
+        const dad = personOf(s, 'non_resident_parent')
+        const together = await s.coordinator.client.json<Json>('PUT', path, {
+          plan: [{ personId: dad, arrivesAt: '2026-03-14T09:55' }],
+          version: 1,
+        })
+        assert.equal(together.status, 409)
+        assert.match(JSON.stringify(together.body), /arrive less than 15 minutes apart/)
+        const apart = await s.coordinator.client.json<{ version: number }>('PUT', path, {
+          plan: [{ personId: dad, arrivesAt: '2026-03-14T09:40' }],
+          version: 1,
+        })
+        assert.equal(apart.status, 200)
+        assert.equal(apart.body.version, 2)
+        const stale = await s.coordinator.client.json('PUT', path, {
+          plan: [{ personId: dad, arrivesAt: '2026-03-14T09:30' }],
+          version: 1,
+        })
+        assert.equal(stale.status, 409)
+        const register = await s.coordinator.client.json<{
+          people: { personId: string; arrivesAt: string }[]
+        }>('GET', `/api/sessions/${booked.body.sessionId}/register`)
+        assert.equal(
+          register.body.people.find((p) => p.personId === dad)?.arrivesAt,
+          '2026-03-14T09:40',
+        )
+        const stranger = await s.coordinator.client.json('PUT', path, {
+          plan: [{ personId: s.roomId }],
+          version: 2,
+        })
+        assert.equal(stranger.status, 400)
+      }))
   })
 }

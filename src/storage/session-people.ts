@@ -203,3 +203,18 @@ export async function listSessionsBetween(
     status: row.status,
   }))
 }
+
+/** Replaces a session's plan (who comes when) in the caller's transaction. */
+export async function replaceSessionPeople(
+  db: Db,
+  centreId: string,
+  sessionId: string,
+  people: readonly SessionPerson[],
+): Promise<void> {
+  await db
+    .deleteFrom('session_people')
+    .where('centre_id', '=', centreId)
+    .where('session_id', '=', sessionId)
+    .execute()
+  await insertSessionPeople(db, centreId, people)
+}
