@@ -82,7 +82,9 @@ async function measure(dialect: DialectName): Promise<Row[]> {
       children: [{ givenName: 'Elowen', familyName: 'Trelawny', dateOfBirth: '2019-05-02' }],
       isSeparationRequired: false,
     })
-    const [person] = await listPeopleOfFamily(db, centre.id, made.familyId)
+    const person = (await listPeopleOfFamily(db, centre.id, made.familyId)).find(
+      (p) => p.kind === 'resident_parent',
+    )
     if (!person?.addressCiphertext) throw new Error('no person')
     const personId = person.id
     const bareRead = await rate(async () => {
