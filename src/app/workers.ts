@@ -73,7 +73,7 @@ export async function recordCheck(
       'renewalDueOn',
     )
   return inCentre(ctx, actor.centreId, async (trx) => {
-    await assertWorker(trx, actor.centreId, input.accountId)
+    await assertWorker(trx, actor.centreId, input.accountId, 'path')
     const checkId = ctx.newId()
     await insertCheck(trx, {
       id: checkId,
@@ -279,15 +279,19 @@ function presentCheck(ctx: AppContext, check: StoredCheck) {
   }
 }
 
-async function assertWorker(trx: Db, centreId: string, accountId: string): Promise<string[]> {
+/** The worker's roles here; someone who is not a worker here is missing (in a path) or wrong (in a body). */
+async function assertWorker(
+  trx: Db,
+  centreId: string,
+  accountId: string,
+  where: 'path' | 'body' = 'body',
+): Promise<string[]> {
   const roles = (await listRolesOfCentre(trx, centreId))
     .filter((r) => r.accountId === accountId)
     .map((r) => r.role)
   if (!roles.some((role) => (WORKER_ROLES as readonly string[]).includes(role)))
-    throw new HavenError(
-      'invalid_input',
-      'that account is not a worker at this centre',
-      'accountId',
-    )
+    throw where === 'path'
+      ? new HavenError('not_found', 'no such worker')
+      : new HavenError('invalid_input', 'that account is not a worker at this centre', 'accountId')
   return roles
 }

@@ -162,6 +162,13 @@ for (const dialect of await dialectsUnderTest()) {
           },
           'PUT /api/members/:accountId/roles': { roles: ['staff'] },
           'PUT /api/centre/second-factor': { requiredForAll: true },
+          'POST /api/workers/:accountId/checks': {
+            kind: 'dbs',
+            level: 'enhanced',
+            issuedOn: '2025-01-01',
+            renewalDueOn: '2028-01-01',
+            outcome: 'clear',
+          },
         }
         const routes = app.routes.filter(
           (route) =>
