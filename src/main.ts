@@ -9,6 +9,7 @@ import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoint } from './app/audit-trail.ts'
+import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
 
@@ -78,6 +79,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     }
     const mail = startMailDelivery(haven.ctx, config, log)
     const checkpoints = startAuditCheckpoints(haven.ctx, config, log)
+    const reminders = startDailyReminders(haven.ctx, log)
     log.info({ url, dialect: haven.database.dialect }, 'Haven is listening')
     return {
       url,
@@ -85,6 +87,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       close: async () => {
         await mail.stop()
         await checkpoints.stop()
+        reminders.stop()
         await new Promise<void>((resolve) => {
           server.close(() => {
             resolve()
@@ -158,6 +161,28 @@ function startAuditCheckpoints(
       clearInterval(timer)
       tick()
       await running
+    },
+  }
+}
+
+/** Once a day (and once at start): remind coordinators of checks falling due (CHECKS). */
+function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
+  const tick = (): void => {
+    sendRenewalReminders(ctx).then(
+      (centres) => {
+        if (centres > 0) log.info({ centres }, 'check renewal reminders queued')
+      },
+      (error: unknown) => {
+        log.error(describeErrorForLog(error), 'check renewal reminders failed')
+      },
+    )
+  }
+  tick()
+  const timer = setInterval(tick, 24 * 60 * 60_000)
+  timer.unref()
+  return {
+    stop: () => {
+      clearInterval(timer)
     },
   }
 }

@@ -357,6 +357,10 @@ const MATRIX: Record<string, Row> = {
     call: (c, w) =>
       c.call('PUT', `/api/people/${w.motherId}/account`, { accountId: w.spare.accountId }),
   },
+  'put /api/centre/stagger': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => c.call('PUT', '/api/centre/stagger', { minutes: 15 }),
+  },
   'get /api/rooms': {
     expect: only(
       'coordinator',

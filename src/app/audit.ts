@@ -51,6 +51,8 @@ export type AuditType =
   | 'door.refused'
   | 'incident.recorded'
   | 'room.added'
+  | 'centre.stagger_changed'
+  | 'checks.renewal_reminder'
   | 'guidance.asked'
   | 'guidance.answered'
   | 'policy.acknowledged'

@@ -3,6 +3,7 @@ import type { CheckLevel } from '../domain/policy/document.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
+import { listCentres } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamily } from '../storage/families.ts'
 import { findSession } from '../storage/session-people.ts'
@@ -19,6 +20,7 @@ import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
+import { notifyRoles } from './incidents.ts'
 import { policyCheck } from './case-access.ts'
 import { decide, policyActor, policyInForce } from './policy-access.ts'
 
@@ -294,4 +296,35 @@ async function assertWorker(
       ? new HavenError('not_found', 'no such worker')
       : new HavenError('invalid_input', 'that account is not a worker at this centre', 'accountId')
   return roles
+}
+
+/** Days before a check falls due on which the coordinator is reminded. */
+const REMINDER_DAYS = [60, 14]
+
+/**
+ * Renewal reminders (CHECKS): on the day a clear check is 60 and 14 days from falling due, the
+ * coordinator is sent a message that says how many, and nothing else; Haven shows whose.
+ * Run daily by the server. Returns how many centres were reminded.
+ */
+export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
+  const today = ukDateTime(ctx.now()).slice(0, 10)
+  const days = REMINDER_DAYS.map((n) => addDays(today, n))
+  let reminded = 0
+  for (const centre of await listCentres(ctx.db)) {
+    await inCentre(ctx, centre.id, async (trx) => {
+      const due = (await listChecks(trx, centre.id)).filter(
+        (c) => c.outcome === 'clear' && days.includes(c.renewalDueOn),
+      )
+      if (due.length === 0) return
+      await notifyRoles(ctx, trx, centre.id, ['coordinator'])
+      await recordEvent(trx, {
+        type: 'checks.renewal_reminder',
+        at: ctx.now(),
+        centreId: centre.id,
+        details: { checks: due.length },
+      })
+      reminded += 1
+    })
+  }
+  return reminded
 }

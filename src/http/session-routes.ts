@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { sessionsOfDay } from '../app/day-sessions.ts'
 import { readRegister, recordAtDoor } from '../app/door.ts'
-import { addRoom, listRooms } from '../app/rooms.ts'
+import { addRoom, listRooms, setStagger } from '../app/rooms.ts'
 import { bookSession, closeSession, replanSession, SESSION_KINDS } from '../app/sessions.ts'
 import { assignWorker, declareAcquaintance, listWorkers, recordCheck } from '../app/workers.ts'
 import { CHECK_LEVELS } from '../domain/policy/document.ts'
@@ -115,6 +115,7 @@ const checkBody = z.strictObject({
 })
 const acquaintanceBody = z.strictObject({ accountId: id.optional() })
 const roomBody = z.strictObject({ name: text(60) })
+const staggerBody = z.strictObject({ minutes: z.int().min(5).max(60) })
 const room = z.object({ id, name: z.string() })
 
 const spec = (
@@ -127,6 +128,17 @@ const spec = (
 ): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
 
 export const SESSION_ROUTES: readonly RouteSpec[] = [
+  spec(
+    'put',
+    '/api/centre/stagger',
+    'How many minutes apart parents who must not meet arrive and leave',
+    'sessions',
+    200,
+    {
+      body: staggerBody,
+      response: z.object({ minutes: z.int() }),
+    },
+  ),
   {
     ...spec(
       'get',
@@ -236,6 +248,12 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
 export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   const api = new Hono<HavenEnv>()
   const param = (value: string | undefined, name: string) => parseInput(id, value, `path.${name}`)
+
+  api.put('/api/centre/stagger', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, staggerBody)
+    return c.json(await setStagger(ctx, actor, body.minutes))
+  })
 
   api.get('/api/rooms', async (c) => c.json({ rooms: await listRooms(ctx, requireActor(c)) }))
 

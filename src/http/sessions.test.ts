@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { centreWithCoordinator, invite, testApp, type Person } from '../../test/support/accounts.ts'
+import {
+  centreWithCoordinator,
+  drainOutbox,
+  invite,
+  testApp,
+  type Person,
+} from '../../test/support/accounts.ts'
 import { referral, type Family } from '../../test/support/cases.ts'
 import {
   dialectsUnderTest,
@@ -10,6 +16,7 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import type { AppContext } from '../app/context.ts'
+import { sendRenewalReminders } from '../app/workers.ts'
 
 interface Setup {
   ctx: AppContext
@@ -482,6 +489,52 @@ for (const dialect of await dialectsUnderTest()) {
           version: 2,
         })
         assert.equal(stranger.status, 400)
+      }))
+
+    it("staggers by the centre's own interval once the coordinator sets it", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        assert.equal(
+          (await s.coordinator.client.json('PUT', '/api/centre/stagger', { minutes: 70 })).status,
+          400,
+        )
+        assert.equal(
+          (await s.volunteer.client.json('PUT', '/api/centre/stagger', { minutes: 10 })).status,
+          403,
+        )
+        assert.deepEqual(
+          (await s.coordinator.client.json('PUT', '/api/centre/stagger', { minutes: 10 })).body,
+          { minutes: 10 },
+        )
+        const booked = await s.coordinator.client.json<{
+          plan: { personId: string; arrivesAt: string }[]
+        }>('POST', '/api/sessions', booking(s))
+        const dad = booked.body.plan.find((p) => p.personId === personOf(s, 'non_resident_parent'))
+        assert.equal(dad?.arrivesAt, '2026-03-14T09:50')
+      }))
+
+    it('reminds the coordinator of checks falling due, by count and with no names', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const record = (renewalDueOn: string) =>
+          s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
+            kind: 'dbs',
+            level: 'standard',
+            issuedOn: '2023-05-13',
+            renewalDueOn,
+            outcome: 'clear',
+          })
+        await record('2026-04-20')
+        await drainOutbox(s.ctx)
+        assert.equal(await sendRenewalReminders(s.ctx), 0, 'nothing exactly 60 or 14 days out')
+        await record('2026-05-13')
+        assert.equal(await sendRenewalReminders(s.ctx), 1)
+        const messages = await drainOutbox(s.ctx)
+        assert.deepEqual(
+          messages.map((m) => m.recipient),
+          [s.coordinator.email],
+        )
+        assert.ok(!JSON.stringify(messages).includes('Person v'), 'no names in the message')
       }))
   })
 }

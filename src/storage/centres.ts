@@ -114,3 +114,11 @@ export async function staggerMinutesOf(db: Db, centreId: string): Promise<number
     .executeTakeFirst()
   return row?.stagger_minutes ?? 15
 }
+
+export async function setStaggerMinutes(db: Db, centreId: string, minutes: number): Promise<void> {
+  await db
+    .updateTable('centres')
+    .set({ stagger_minutes: minutes })
+    .where('id', '=', centreId)
+    .execute()
+}
