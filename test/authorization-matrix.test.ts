@@ -352,6 +352,17 @@ const MATRIX: Record<string, Row> = {
     call: (c, w) =>
       c.call('POST', `/api/people/${w.motherId}/contact-details/reveal`, { reason: 'matrix' }),
   },
+  'put /api/people/:personId': {
+    expect: engine({ action: 'rectify', resource: { type: 'person' } }, TO_NOBODY),
+    call: (c, w) =>
+      c.call('PUT', `/api/people/${w.motherId}`, {
+        givenName: 'Morwenna',
+        familyName: 'Trelawny',
+        hasParentalResponsibility: true,
+        mayAttend: true,
+        version: 999,
+      }),
+  },
   'put /api/people/:personId/account': {
     expect: only('coordinator', 'staff'),
     call: (c, w) =>

@@ -39,6 +39,7 @@ export type AuditType =
   | 'contact.reveal_refused'
   | 'family.updated'
   | 'person.account_linked'
+  | 'person.corrected'
   | 'session.booked'
   | 'session.closed'
   | 'session.replanned'

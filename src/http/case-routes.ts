@@ -4,6 +4,7 @@ import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { changeDoorDetails, listFamilies, readFamily } from '../app/families.ts'
 import { linkParentAccount } from '../app/parent-accounts.ts'
+import { correctPerson } from '../app/people.ts'
 import { listReferralSummaries, readReferral } from '../app/referral-views.ts'
 import { moveReferral, receiveReferral } from '../app/referrals.ts'
 import { REFERRAL_STATUSES } from '../domain/cases/referral-lifecycle.ts'
@@ -142,6 +143,21 @@ const doorBody = z.strictObject({
 })
 const revealBody = z.strictObject({ reason: text(500) })
 const linkBody = z.strictObject({ accountId: id })
+const personBody = z.strictObject({
+  givenName: name,
+  familyName: name,
+  relationship: text(40).optional(),
+  hasParentalResponsibility: z.boolean(),
+  mayAttend: z.boolean(),
+  contactDetails: z
+    .strictObject({
+      address: text(300).optional(),
+      phone: text(40).optional(),
+      email: z.union([z.email().max(254), z.literal('')]).optional(),
+    })
+    .optional(),
+  version: z.int().min(1),
+})
 const revealed = z.object({
   clauses: z.array(z.string()),
   contactDetails: z.object({
@@ -233,6 +249,16 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
   },
   {
     method: 'put',
+    path: '/api/people/:personId',
+    summary: "Correct a person's record (names, relationship, named-people list, contact details)",
+    tag: 'families',
+    access: 'signed_in',
+    body: personBody,
+    response: z.object({ version: z.int() }),
+    success: 200,
+  },
+  {
+    method: 'put',
     path: '/api/people/:personId/account',
     summary: "Link an invited parent's account to their own record",
     tag: 'families',
@@ -308,6 +334,13 @@ export function caseRoutes(ctx: AppContext): Hono<HavenEnv> {
         403,
       )
     return c.json({ clauses: outcome.clauses, contactDetails: outcome.contactDetails })
+  })
+
+  api.put('/api/people/:personId', async (c) => {
+    const actor = requireActor(c)
+    const personId = parseInput(id, c.req.param('personId'), 'path.personId')
+    const body = await readJson(c, personBody)
+    return c.json(await correctPerson(ctx, actor, personId, body))
   })
 
   api.put('/api/people/:personId/account', async (c) => {

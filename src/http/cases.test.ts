@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { centreWithCoordinator, invite, testApp } from '../../test/support/accounts.ts'
 import {
   dialectsUnderTest,
+  dumpEveryTable,
   dumpTables,
   TestClock,
   testContext,
@@ -332,6 +333,58 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.deepEqual(family.body.safetyFlags, ['escort_to_car'])
         assert.equal(family.body.version, 2)
+      }))
+
+    it("corrects a person's record, re-sealing new contact details, and refuses a stale edit", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock())
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const family = await coordinator.client.json<Family>(
+          'GET',
+          `/api/families/${made.body.familyId}`,
+        )
+        const mother = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
+        const change = {
+          givenName: 'Morwenna',
+          familyName: 'Penrose',
+          hasParentalResponsibility: true,
+          mayAttend: true,
+          contactDetails: { phone: '07700 900999', address: '' },
+          version: 1,
+        }
+        assert.equal(
+          (await volunteer.client.json('PUT', `/api/people/${mother}`, change)).status,
+          403,
+        )
+        assert.deepEqual(
+          (await coordinator.client.json('PUT', `/api/people/${mother}`, change)).body,
+          { version: 2 },
+        )
+        assert.equal(
+          (await coordinator.client.json('PUT', `/api/people/${mother}`, change)).status,
+          409,
+        )
+        const shown = await coordinator.client.json<{ contactDetails: Record<string, string> }>(
+          'POST',
+          `/api/people/${mother}/contact-details/reveal`,
+          { reason: 'checking the correction' },
+        )
+        assert.deepEqual(shown.body.contactDetails, { phone: '07700 900999' })
+        const after = await coordinator.client.json<Family>(
+          'GET',
+          `/api/families/${made.body.familyId}`,
+        )
+        assert.equal(after.body.people.find((p) => p.id === mother)?.familyName, 'Penrose')
+        assert.ok(!(await dumpEveryTable(database)).includes('900999'), 'the new phone is sealed')
       }))
   })
 }

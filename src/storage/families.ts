@@ -322,3 +322,42 @@ export async function setPersonAccount(
     .where('id', '=', personId)
     .execute()
 }
+
+/** Corrects a person's record if it is still at the version the editor saw. */
+export async function updatePerson(
+  db: Db,
+  person: { centreId: string; id: string; version: number },
+  change: {
+    givenName: string
+    familyName: string
+    relationship: string | undefined
+    hasParentalResponsibility: boolean
+    mayAttend: boolean
+    sealed: {
+      address?: string | null | undefined
+      phone?: string | null | undefined
+      email?: string | null | undefined
+    }
+    at: string
+  },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('people')
+    .set((eb) => ({
+      given_name: change.givenName,
+      family_name: change.familyName,
+      relationship: change.relationship ?? null,
+      has_parental_responsibility: change.hasParentalResponsibility ? 1 : 0,
+      may_attend: change.mayAttend ? 1 : 0,
+      ...(change.sealed.address === undefined ? {} : { address_ciphertext: change.sealed.address }),
+      ...(change.sealed.phone === undefined ? {} : { phone_ciphertext: change.sealed.phone }),
+      ...(change.sealed.email === undefined ? {} : { email_ciphertext: change.sealed.email }),
+      updated_at: change.at,
+      version: eb('version', '+', 1),
+    }))
+    .where('centre_id', '=', person.centreId)
+    .where('id', '=', person.id)
+    .where('version', '=', person.version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
