@@ -1,4 +1,4 @@
-import { parseCentreName, parseCentreSlug, slugFromName } from '../domain/centre.ts'
+import { isCentreSlug, parseCentreName, parseCentreSlug, slugFromName } from '../domain/centre.ts'
 import { HavenError } from '../domain/errors.ts'
 import {
   findCentreBySlug,
@@ -68,6 +68,7 @@ export async function listAllCentres(ctx: AppContext): Promise<Centre[]> {
 }
 
 export async function findCentreBySlugOrThrow(ctx: AppContext, slug: string): Promise<Centre> {
+  if (!isCentreSlug(slug)) throw new HavenError('not_found', 'no centre has that slug', 'centre')
   const centre = await findCentreBySlug(ctx.db, slug)
   if (!centre) throw new HavenError('not_found', `no centre has the slug "${slug}"`, 'centre')
   return centre

@@ -3,6 +3,11 @@ import { HavenError } from './errors.ts'
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/
 
 /** A centre's short name in addresses: lower-case letters, digits and inner hyphens, up to 40. */
+/** Whether a value has the shape of a slug (lower-case letters, digits, hyphens; 1 to 40). */
+export function isCentreSlug(value: string): boolean {
+  return SLUG.test(value)
+}
+
 export function parseCentreSlug(value: string): string {
   if (!SLUG.test(value)) {
     throw new HavenError(

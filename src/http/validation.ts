@@ -26,6 +26,8 @@ export function parseInput<T extends z.ZodType>(
   value: unknown,
   where: string,
 ): z.infer<T> {
+  if (hasNul(value))
+    throw new HavenError('invalid_input', `${where}: text may not hold NUL characters`, where)
   const result = schema.safeParse(value)
   if (result.success) return result.data
   const issue = result.error.issues[0]
@@ -44,3 +46,12 @@ export function parseInput<T extends z.ZodType>(
 
 /** Text with a length limit, the building block of every schema. */
 export const text = (max: number): z.ZodString => z.string().max(max, `at most ${max} characters`)
+
+/** Whether any text in a parsed value holds a NUL character (PostgreSQL cannot store one). */
+function hasNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000')
+  if (Array.isArray(value)) return value.some(hasNul)
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || hasNul(inner))
+  return false
+}
