@@ -9,7 +9,6 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
-import { insertAcquaintance } from '../storage/workers.ts'
 import { ADDRESS, PHONE, referral, sessionToday, type Family } from '../../test/support/cases.ts'
 
 for (const dialect of await dialectsUnderTest()) {
@@ -210,12 +209,12 @@ for (const dialect of await dialectsUnderTest()) {
           level: 'standard',
           renewalDueOn: '2028-01-01',
         })
-        await insertAcquaintance(database.db, {
-          centreId,
-          accountId: friend.accountId,
-          familyId: known,
-          declaredAt: '2026-01-01T00:00:00Z',
-        })
+        const declared = await friend.client.json(
+          'POST',
+          `/api/families/${known}/acquaintances`,
+          {},
+        )
+        assert.equal(declared.status, 204)
 
         const view = await volunteer.client.json<Family>('GET', `/api/families/${mine}`)
         assert.equal(view.status, 200)
