@@ -1,13 +1,9 @@
 import { ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { findFamily, listPeopleOfFamily } from '../storage/families.ts'
-import {
-  findSession,
-  listSessionPeople,
-  markAtDoor,
-  updateSessionStatus,
-} from '../storage/session-people.ts'
+import { listSessionPeople, markAtDoor, updateSessionStatus } from '../storage/session-people.ts'
 import { insertIncident } from '../storage/incidents.ts'
+import { findSession } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { relationshipToFamily } from './case-access.ts'

@@ -14,14 +14,12 @@ import { findFamily, listPeopleOfFamily, touchFamily } from '../storage/families
 import { listReferrals } from '../storage/referrals.ts'
 import {
   findRoom,
-  findSession,
   insertSessionPeople,
   listSessionPeople,
-  listSessionsBetween,
   replaceSessionPeople,
   updateSessionStatus,
 } from '../storage/session-people.ts'
-import { insertContactSessions } from '../storage/sessions.ts'
+import { findSession, insertContactSessions, listSessionsBetween } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'

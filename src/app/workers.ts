@@ -6,7 +6,7 @@ import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { listCentres } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamily } from '../storage/families.ts'
-import { findSession } from '../storage/session-people.ts'
+import { findSession } from '../storage/sessions.ts'
 import {
   insertAcquaintance,
   insertCheck,

@@ -1,5 +1,4 @@
 import type { Db } from './database.ts'
-import type { SessionWithRoom } from './sessions.ts'
 
 /** Who comes to a session and when: the separation plan, and what happened at the door. */
 export interface SessionPerson {
@@ -77,47 +76,6 @@ export async function markAtDoor(
   return result.numUpdatedRows === 1n
 }
 
-export async function findSession(
-  db: Db,
-  centreId: string,
-  sessionId: string,
-): Promise<(SessionWithRoom & { version: number }) | undefined> {
-  const row = await db
-    .selectFrom('contact_sessions')
-    .innerJoin('rooms', (join) =>
-      join
-        .onRef('rooms.id', '=', 'contact_sessions.room_id')
-        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
-    )
-    .select([
-      'contact_sessions.id as id',
-      'contact_sessions.family_id as family_id',
-      'contact_sessions.room_id as room_id',
-      'rooms.name as room',
-      'contact_sessions.kind as kind',
-      'contact_sessions.starts_at as starts_at',
-      'contact_sessions.ends_at as ends_at',
-      'contact_sessions.status as status',
-      'contact_sessions.version as version',
-    ])
-    .where('contact_sessions.centre_id', '=', centreId)
-    .where('contact_sessions.id', '=', sessionId)
-    .executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      familyId: row.family_id,
-      roomId: row.room_id,
-      room: row.room,
-      kind: row.kind,
-      startsAt: row.starts_at,
-      endsAt: row.ends_at,
-      status: row.status,
-      version: row.version,
-    }
-  )
-}
-
 /** Sets a session's status if it is still at the version the editor saw. */
 export async function updateSessionStatus(
   db: Db,
@@ -162,46 +120,6 @@ export async function listRooms(db: Db, centreId: string): Promise<{ id: string;
     .where('centre_id', '=', centreId)
     .orderBy('name')
     .execute()
-}
-
-/** Sessions between two wall-clock times, with rooms, for the day's list. */
-export async function listSessionsBetween(
-  db: Db,
-  centreId: string,
-  window: { from: string; to: string },
-): Promise<SessionWithRoom[]> {
-  const rows = await db
-    .selectFrom('contact_sessions')
-    .innerJoin('rooms', (join) =>
-      join
-        .onRef('rooms.id', '=', 'contact_sessions.room_id')
-        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
-    )
-    .select([
-      'contact_sessions.id as id',
-      'contact_sessions.family_id as family_id',
-      'contact_sessions.room_id as room_id',
-      'rooms.name as room',
-      'contact_sessions.kind as kind',
-      'contact_sessions.starts_at as starts_at',
-      'contact_sessions.ends_at as ends_at',
-      'contact_sessions.status as status',
-    ])
-    .where('contact_sessions.centre_id', '=', centreId)
-    .where('contact_sessions.starts_at', '>=', window.from)
-    .where('contact_sessions.starts_at', '<=', window.to)
-    .orderBy('contact_sessions.starts_at')
-    .execute()
-  return rows.map((row) => ({
-    id: row.id,
-    familyId: row.family_id,
-    roomId: row.room_id,
-    room: row.room,
-    kind: row.kind,
-    startsAt: row.starts_at,
-    endsAt: row.ends_at,
-    status: row.status,
-  }))
 }
 
 /** Replaces a session's plan (who comes when) in the caller's transaction. */

@@ -70,14 +70,17 @@ export interface SessionWithRoom {
   startsAt: string
   endsAt: string
   status: string
+  version: number
 }
 
-/** A family's sessions with their room names, earliest first, optionally within a window. */
-export async function listSessionsOfFamily(
+/**
+ * Sessions with their room names, earliest first: one session, one family's (optionally
+ * within a window of wall-clock times), or every session in a window.
+ */
+export async function listSessions(
   db: Db,
   centreId: string,
-  familyId: string,
-  window?: { from: string; to: string },
+  filter: { id?: string; familyId?: string; window?: { from: string; to: string } | undefined },
 ): Promise<SessionWithRoom[]> {
   let query = db
     .selectFrom('contact_sessions')
@@ -95,13 +98,16 @@ export async function listSessionsOfFamily(
       'contact_sessions.starts_at as starts_at',
       'contact_sessions.ends_at as ends_at',
       'contact_sessions.status as status',
+      'contact_sessions.version as version',
     ])
     .where('contact_sessions.centre_id', '=', centreId)
-    .where('contact_sessions.family_id', '=', familyId)
-  if (window)
+  if (filter.id !== undefined) query = query.where('contact_sessions.id', '=', filter.id)
+  if (filter.familyId !== undefined)
+    query = query.where('contact_sessions.family_id', '=', filter.familyId)
+  if (filter.window)
     query = query
-      .where('contact_sessions.starts_at', '>=', window.from)
-      .where('contact_sessions.starts_at', '<=', window.to)
+      .where('contact_sessions.starts_at', '>=', filter.window.from)
+      .where('contact_sessions.starts_at', '<=', filter.window.to)
   const rows = await query.orderBy('contact_sessions.starts_at').execute()
   return rows.map((row) => ({
     id: row.id,
@@ -112,5 +118,31 @@ export async function listSessionsOfFamily(
     startsAt: row.starts_at,
     endsAt: row.ends_at,
     status: row.status,
+    version: row.version,
   }))
+}
+
+export async function listSessionsOfFamily(
+  db: Db,
+  centreId: string,
+  familyId: string,
+  window?: { from: string; to: string },
+): Promise<SessionWithRoom[]> {
+  return listSessions(db, centreId, { familyId, window })
+}
+
+export async function listSessionsBetween(
+  db: Db,
+  centreId: string,
+  window: { from: string; to: string },
+): Promise<SessionWithRoom[]> {
+  return listSessions(db, centreId, { window })
+}
+
+export async function findSession(
+  db: Db,
+  centreId: string,
+  sessionId: string,
+): Promise<SessionWithRoom | undefined> {
+  return (await listSessions(db, centreId, { id: sessionId }))[0]
 }
