@@ -1,4 +1,4 @@
-import { addDays } from '../domain/calendar.ts'
+import { addDays, ukDateTime } from '../domain/calendar.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { decide } from '../domain/policy/engine.ts'
 import { CHECK_LEVELS } from '../domain/policy/document.ts'
@@ -14,7 +14,9 @@ import {
   setAgencyOfReferrer,
 } from '../storage/referrals.ts'
 import { assignedSessions, isAcquainted, listChecks, type StoredCheck } from '../storage/workers.ts'
+import type { Decision } from '../domain/policy/decision.ts'
 import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 
 /**
@@ -34,6 +36,8 @@ export async function relationshipToFamily(
   actor: Actor,
   familyId: string,
   today: string,
+  /** The families in the worker's reach today, when the caller has them already. */
+  inReach?: readonly string[],
 ): Promise<Relationship> {
   if (actor.roles.includes('parent')) {
     const own = await familyIdsOfAccount(trx, actor.centreId, actor.accountId)
@@ -47,8 +51,9 @@ export async function relationshipToFamily(
     )
       return 'referrer_of_family'
   }
-  if (actor.roles.includes('volunteer') || actor.roles.includes('staff')) {
-    const ids = await familiesInReach(trx, policy, actor, today)
+  // Staff read case records by their role; "assigned" is what a volunteer reads by.
+  if (actor.roles.includes('volunteer')) {
+    const ids = inReach ?? (await familiesInReach(trx, policy, actor, today))
     if (ids.includes(familyId)) return 'assigned'
   }
   return 'none'
@@ -154,4 +159,45 @@ export function policyCheck(check: StoredCheck) {
       renewalDueOn: check.renewalDueOn,
     },
   ]
+}
+
+/** Today at the centre: the UK date, whatever the server's time zone. */
+export function todayAtCentre(ctx: AppContext): string {
+  return ukDateTime(ctx.now()).slice(0, 10)
+}
+
+/**
+ * Decides a read of one of a family's records (NDX, ATTEND, SAR, CONTACT) from the actor's
+ * roles and relationship to the family, and writes the read, or the refusal, to the audit
+ * log in the caller's transaction: every read of a record goes through here.
+ */
+export async function decideRecordRead(
+  ctx: AppContext,
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  read: { familyId: string; resource: 'family' | 'referral' | 'session'; subjectId: string },
+): Promise<{ decision: Decision; relationship: Relationship }> {
+  const relationship = await relationshipToFamily(
+    ctx,
+    trx,
+    policy,
+    actor,
+    read.familyId,
+    todayAtCentre(ctx),
+  )
+  const decision = decide(policy, {
+    action: 'read',
+    actor: { roles: actor.roles, relationship, hasSecondFactor: actor.hasSecondFactor },
+    resource: { type: read.resource },
+  })
+  await recordEvent(trx, {
+    type: decision.effect === 'permit' ? 'record.read' : 'record.refused',
+    at: ctx.now(),
+    centreId: actor.centreId,
+    actorId: actor.accountId,
+    subjectId: read.subjectId,
+    details: { resource: read.resource, relationship, clauses: decision.clauses },
+  })
+  return { decision, relationship }
 }

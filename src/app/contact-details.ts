@@ -1,10 +1,9 @@
-import { ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import type { Decision } from '../domain/policy/decision.ts'
 import { findFamily, findPerson, insertRevealReason } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { relationshipToPerson } from './case-access.ts'
+import { relationshipToPerson, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { decryptField, unwrapFamilyKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
@@ -37,7 +36,7 @@ export async function revealContactDetails(
     const person = await findPerson(trx, actor.centreId, personId)
     if (!person) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const today = todayAtCentre(ctx)
     const relationship = await relationshipToPerson(ctx, trx, policy, actor, person, today)
     const decision: Decision = decide(policy, {
       action: 'reveal',

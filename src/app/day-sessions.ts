@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, ukDateTime } from '../domain/calendar.ts'
+import { addDays, isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { findFamily, listPeopleOfFamily } from '../storage/families.ts'
@@ -7,7 +7,7 @@ import { listSessionsBetween } from '../storage/sessions.ts'
 import { assignedSessions } from '../storage/workers.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { familiesInReach } from './case-access.ts'
+import { familiesInReach, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce } from './policy-access.ts'
@@ -43,7 +43,7 @@ export async function sessionsOfDay(
   actor: Actor,
   day: string | undefined,
 ): Promise<DaySession[]> {
-  const today = ukDateTime(ctx.now()).slice(0, 10)
+  const today = todayAtCentre(ctx)
   const date = day ?? today
   if (!isIsoDate(date)) throw new HavenError('invalid_input', 'the day is YYYY-MM-DD', 'date')
   const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])

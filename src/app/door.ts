@@ -1,4 +1,3 @@
-import { ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { findFamily, listPeopleOfFamily } from '../storage/families.ts'
 import { listSessionPeople, markAtDoor, updateSessionStatus } from '../storage/session-people.ts'
@@ -6,10 +5,10 @@ import { insertIncident } from '../storage/incidents.ts'
 import { findSession } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { relationshipToFamily } from './case-access.ts'
+import { decideRecordRead, relationshipToFamily, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { policyInForce } from './policy-access.ts'
 
 /** The attendance register of one session, in the order people should come and go. */
 export interface Register {
@@ -49,27 +48,10 @@ export async function readRegister(
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = ukDateTime(ctx.now()).slice(0, 10)
-    const relationship = await relationshipToFamily(
-      ctx,
-      trx,
-      policy,
-      actor,
-      session.familyId,
-      today,
-    )
-    const decision = decide(policy, {
-      action: 'read',
-      actor: policyActor(actor, relationship),
-      resource: { type: 'session' },
-    })
-    await recordEvent(trx, {
-      type: decision.effect === 'permit' ? 'record.read' : 'record.refused',
-      at: ctx.now(),
-      centreId: actor.centreId,
-      actorId: actor.accountId,
+    const { decision } = await decideRecordRead(ctx, trx, policy, actor, {
+      familyId: session.familyId,
+      resource: 'session',
       subjectId: sessionId,
-      details: { resource: 'session', relationship, clauses: decision.clauses },
     })
     if (decision.effect === 'deny' || decision.redact.includes('separation_plan')) return undefined
     const family = await findFamily(trx, actor.centreId, session.familyId)
@@ -128,7 +110,7 @@ export async function recordAtDoor(
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const today = todayAtCentre(ctx)
     const relationship = await relationshipToFamily(
       ctx,
       trx,

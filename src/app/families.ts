@@ -1,7 +1,6 @@
-import { addDays, ukDateTime } from '../domain/calendar.ts'
+import { addDays } from '../domain/calendar.ts'
 import { presentFamily, type FamilyFacts, type FamilyView } from '../domain/cases/family-view.ts'
 import { HavenError } from '../domain/errors.ts'
-import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import type { Relationship } from '../domain/policy/request.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { staggerMinutesOf } from '../storage/centres.ts'
@@ -18,7 +17,13 @@ import { listReferralEvents, listReferrals } from '../storage/referrals.ts'
 import { listSessionsOfFamily } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { familiesInReach, familiesOfReferrer, relationshipToFamily } from './case-access.ts'
+import {
+  decideRecordRead,
+  familiesInReach,
+  familiesOfReferrer,
+  relationshipToFamily,
+  todayAtCentre,
+} from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
@@ -40,18 +45,13 @@ export async function readFamily(
     const family = await findFamily(trx, actor.centreId, familyId)
     if (!family) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = todayOf(ctx)
-    const relationship = await relationshipToFamily(ctx, trx, policy, actor, familyId, today)
-    const view = await viewFor(trx, policy, actor, family, relationship, today)
-    await recordEvent(trx, {
-      type: view ? 'record.read' : 'record.refused',
-      at: ctx.now(),
-      centreId: actor.centreId,
-      actorId: actor.accountId,
+    const { decision, relationship } = await decideRecordRead(ctx, trx, policy, actor, {
+      familyId,
+      resource: 'family',
       subjectId: familyId,
-      details: { resource: 'family', relationship },
     })
-    return view
+    if (decision.effect === 'deny') return undefined
+    return viewFor(trx, actor, family, relationship, decision.redact, todayAtCentre(ctx))
   })
   if (!outcome) throw new HavenError('not_found', 'no such family')
   return outcome
@@ -69,19 +69,35 @@ export async function listFamilies(
 ): Promise<FamilyView[]> {
   return inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = todayOf(ctx)
+    const today = todayAtCentre(ctx)
+    const inReach = actor.roles.includes('volunteer')
+      ? await familiesInReach(trx, policy, actor, today)
+      : []
     const ids = hasAnyRole(actor.roles, CASE_ROLES)
       ? undefined
-      : await reachableFamilies(ctx, trx, policy, actor, today)
+      : await reachableFamilies(ctx, trx, actor, inReach)
     const families = await listStoredFamilies(trx, actor.centreId, {
       ...page,
       ...(ids ? { ids } : {}),
     })
     const views: FamilyView[] = []
     for (const family of families) {
-      const relationship = await relationshipToFamily(ctx, trx, policy, actor, family.id, today)
-      const view = await viewFor(trx, policy, actor, family, relationship, today)
-      if (view) views.push(summary(view))
+      const relationship = await relationshipToFamily(
+        ctx,
+        trx,
+        policy,
+        actor,
+        family.id,
+        today,
+        inReach,
+      )
+      const decision = decide(policy, {
+        action: 'read',
+        actor: policyActor(actor, relationship),
+        resource: { type: 'family' },
+      })
+      if (decision.effect === 'permit')
+        views.push(summary(await viewFor(trx, actor, family, relationship, decision.redact, today)))
     }
     await recordEvent(trx, {
       type: 'records.listed',
@@ -134,16 +150,14 @@ export async function changeDoorDetails(
   })
 }
 
+/** The families a volunteer, referrer or parent may see: in reach, their agency's, their own. */
 async function reachableFamilies(
   ctx: AppContext,
   trx: Db,
-  policy: CompiledPolicy,
   actor: Actor,
-  today: string,
+  inReach: readonly string[],
 ): Promise<string[]> {
-  const ids = new Set<string>()
-  if (actor.roles.includes('volunteer'))
-    for (const id of await familiesInReach(trx, policy, actor, today)) ids.add(id)
+  const ids = new Set<string>(inReach)
   if (actor.roles.includes('referrer'))
     for (const id of await familiesOfReferrer(ctx, trx, actor)) ids.add(id)
   if (actor.roles.includes('parent'))
@@ -152,27 +166,21 @@ async function reachableFamilies(
   return [...ids]
 }
 
-/** The family as the decision allows, or undefined when the policy refuses the read. */
+/** The family as a permitted read shows it. */
 async function viewFor(
   trx: Db,
-  policy: CompiledPolicy,
   actor: Actor,
   family: FamilyRecord,
   relationship: Relationship,
+  redact: readonly string[],
   today: string,
-): Promise<FamilyView | undefined> {
-  const decision = decide(policy, {
-    action: 'read',
-    actor: policyActor(actor, relationship),
-    resource: { type: 'family' },
-  })
-  if (decision.effect === 'deny') return undefined
+): Promise<FamilyView> {
   // A worker who is on the family's session sees only the sessions around today.
   const window =
     hasAnyRole(actor.roles, CASE_ROLES) || relationship !== 'assigned'
       ? undefined
       : { from: `${addDays(today, -1)}T00:00`, to: `${addDays(today, 1)}T23:59` }
-  return presentFamily(await factsOf(trx, family, window), decision.redact)
+  return presentFamily(await factsOf(trx, family, window), redact)
 }
 
 async function factsOf(
@@ -240,9 +248,4 @@ function summary(view: FamilyView): FamilyView {
   delete entry.history
   delete entry.courtOrder
   return entry
-}
-
-/** Today at the centre (UK time). */
-function todayOf(ctx: AppContext): string {
-  return ukDateTime(ctx.now()).slice(0, 10)
 }

@@ -1,4 +1,3 @@
-import { ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Db } from '../storage/database.ts'
@@ -12,7 +11,12 @@ import {
 } from '../storage/referrals.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { familiesOfReferrer, relationshipToFamily } from './case-access.ts'
+import {
+  decideRecordRead,
+  familiesOfReferrer,
+  relationshipToFamily,
+  todayAtCentre,
+} from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce } from './policy-access.ts'
@@ -55,7 +59,7 @@ export async function listReferralSummaries(
     const agencies = new Map(
       (await listAgencies(trx, actor.centreId)).map((agency) => [agency.id, agency]),
     )
-    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const today = todayAtCentre(ctx)
     const summaries: ReferralSummary[] = []
     for (const referral of referrals) {
       const relationship = await relationshipToFamily(
@@ -126,27 +130,10 @@ export async function readReferral(
     const referral = await findReferral(trx, actor.centreId, referralId)
     if (!referral) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const today = ukDateTime(ctx.now()).slice(0, 10)
-    const relationship = await relationshipToFamily(
-      ctx,
-      trx,
-      policy,
-      actor,
-      referral.familyId,
-      today,
-    )
-    const decision = decide(policy, {
-      action: 'read',
-      actor: policyActor(actor, relationship),
-      resource: { type: 'referral' },
-    })
-    await recordEvent(trx, {
-      type: decision.effect === 'permit' ? 'record.read' : 'record.refused',
-      at: ctx.now(),
-      centreId: actor.centreId,
-      actorId: actor.accountId,
+    const { decision } = await decideRecordRead(ctx, trx, policy, actor, {
+      familyId: referral.familyId,
+      resource: 'referral',
       subjectId: referralId,
-      details: { resource: 'referral', relationship, clauses: decision.clauses },
     })
     if (decision.effect === 'deny') return undefined
     const family = await findFamily(trx, actor.centreId, referral.familyId)

@@ -1,4 +1,4 @@
-import { addDays, isIsoDate, ukDateTime } from '../domain/calendar.ts'
+import { addDays, isIsoDate } from '../domain/calendar.ts'
 import type { CheckLevel } from '../domain/policy/document.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
@@ -21,7 +21,7 @@ import type { AppContext } from './context.ts'
 import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { policyCheck } from './case-access.ts'
+import { policyCheck, todayAtCentre } from './case-access.ts'
 import { decide, policyActor, policyInForce } from './policy-access.ts'
 
 export interface CheckInput {
@@ -134,7 +134,7 @@ export async function listWorkers(ctx: AppContext, actor: Actor): Promise<Worker
       ids.includes(a.id),
     )
     const checks = await listChecks(trx, actor.centreId, ids)
-    const today = ukDateTime(ctx.now()).slice(0, 10)
+    const today = todayAtCentre(ctx)
     await recordEvent(trx, {
       type: 'records.listed',
       at: ctx.now(),
@@ -307,7 +307,7 @@ const REMINDER_DAYS = [60, 14]
  * Run daily by the server. Returns how many centres were reminded.
  */
 export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
-  const today = ukDateTime(ctx.now()).slice(0, 10)
+  const today = todayAtCentre(ctx)
   const days = REMINDER_DAYS.map((n) => addDays(today, n))
   let reminded = 0
   for (const centre of await listCentres(ctx.db)) {
