@@ -1,5 +1,6 @@
 import type { Generated } from 'kysely'
 import type { CaseTables } from './schema-cases.ts'
+import type { OutwardTables } from './schema-outward.ts'
 
 /**
  * Row types, as the database holds them. They never leave src/storage: storage functions map
@@ -33,6 +34,9 @@ export interface FamilyRow {
   /** JSON array of short codes for the door ("no_photographs"). */
   safety_flags: Generated<string>
   is_on_legal_hold: Generated<number>
+  /** The day its expired records were destroyed, when kept records still name it. */
+  disposed_on: string | null
+  legal_hold_reason: string | null
 }
 
 export interface PersonRow {
@@ -214,7 +218,7 @@ export interface PolicyReviewRow {
   notes: string
 }
 
-export interface Tables extends CaseTables {
+export interface Tables extends CaseTables, OutwardTables {
   centres: CentreRow
   families: FamilyRow
   people: PersonRow

@@ -4,6 +4,7 @@ import * as accounts from './0002-accounts.ts'
 import * as rowLevelSecurity from './0003-row-level-security.ts'
 import * as policies from './0004-policies.ts'
 import * as caseRecords from './0005-case-records.ts'
+import * as outwardPaths from './0006-outward-paths.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003-row-level-security': rowLevelSecurity,
   '0004-policies': policies,
   '0005-case-records': caseRecords,
+  '0006-outward-paths': outwardPaths,
 }
