@@ -17,6 +17,7 @@ import {
   type Person,
 } from './support/accounts.ts'
 import { ADDRESS, PHONE, referral, sessionToday, type Family } from './support/cases.ts'
+import { pdfText } from './support/pdf.ts'
 import {
   dialectsUnderTest,
   dumpEveryTable,
@@ -140,6 +141,12 @@ interface World {
   roomId: string
   spare: Person
   policyDocument: unknown
+  consentId: string
+  /** Attendance released to the referrer's agency; a refused request; two waiting. */
+  releasedId: string
+  refusedId: string
+  toConfirmId: string
+  toDeclineId: string
 }
 
 interface Row {
@@ -158,7 +165,7 @@ const statusIn =
     statuses.includes(status)
 const listed =
   (
-    list: 'referrals' | 'families' | 'incidents' | 'requests' | 'sessions',
+    list: 'referrals' | 'families' | 'incidents' | 'requests' | 'sessions' | 'entries',
     id: (world: World) => string,
   ) =>
   (status: number, body: string, world: World): boolean =>
@@ -543,6 +550,72 @@ const MATRIX: Record<string, Row> = {
     expect: only('coordinator', 'staff'),
     call: (c, w) => c.call('POST', `/api/assessments/${w.assessmentId}/book`),
   },
+  'post /api/consents': {
+    expect: only('coordinator', 'staff', 'parent_self'),
+    call: (c, w) =>
+      c.call('POST', '/api/consents', {
+        personId: w.motherId,
+        category: 'contact_details',
+        recipient: { kind: 'other_agency', name: 'Matrix GP Surgery' },
+        purpose: 'other',
+        evidence: 'written',
+        givenOn: '2026-03-14',
+      }),
+    allowed: statusIn(201),
+    note: "the mother's consent: recorded by the centre, or given by the mother herself",
+  },
+  'get /api/consents': {
+    expect: only('coordinator', 'staff', 'parent_self'),
+    call: (c, w) => c.call('GET', `/api/consents?personId=${w.motherId}`),
+  },
+  'post /api/consents/:consentId/withdraw': {
+    expect: only('coordinator', 'staff', 'parent_self'),
+    call: (c, w) => c.call('POST', `/api/consents/${w.consentId}/withdraw`, { evidence: 'verbal' }),
+    note: 'the first withdraws it; after that a 409 (already withdrawn) still shows the way was open',
+  },
+  'post /api/disclosures': {
+    expect: only('coordinator', 'staff', 'chair', 'management', 'referrer_of_family'),
+    call: (c, w) =>
+      c.call('POST', '/api/disclosures', {
+        familyId: w.familyId,
+        category: 'attendance',
+        purpose: 'other',
+        recipient: { kind: 'other_agency', name: 'Matrix Agency' },
+      }),
+    allowed: statusIn(201),
+    note: "a referrer asks for their own agency; another agency's referrer learns nothing of the family",
+  },
+  'get /api/disclosures': {
+    expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
+    call: (c) => c.call('GET', '/api/disclosures'),
+    allowed: listed('entries', (w) => w.releasedId),
+  },
+  'get /api/disclosures/:disclosureId': {
+    expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
+    call: (c, w) => c.call('GET', `/api/disclosures/${w.releasedId}`),
+  },
+  'post /api/disclosures/:disclosureId/confirm': {
+    expect: engine({ action: 'export', resource: { type: 'family' } }, TO_NOBODY),
+    call: (c, w) => c.call('POST', `/api/disclosures/${w.toConfirmId}/confirm`, { version: 1 }),
+    allowed: statusIn(200),
+  },
+  'post /api/disclosures/:disclosureId/decline': {
+    expect: engine({ action: 'export', resource: { type: 'family' } }, TO_NOBODY),
+    call: (c, w) => c.call('POST', `/api/disclosures/${w.toDeclineId}/decline`, { version: 1 }),
+    allowed: statusIn(200),
+  },
+  'get /api/disclosures/:disclosureId/statement.pdf': {
+    expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
+    call: (c, w) => c.call('GET', `/api/disclosures/${w.releasedId}/statement.pdf`),
+  },
+  'get /api/disclosures/:disclosureId/statement.csv': {
+    expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
+    call: (c, w) => c.call('GET', `/api/disclosures/${w.releasedId}/statement.csv`),
+  },
+  'get /api/disclosures/:disclosureId/letter.pdf': {
+    expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
+    call: (c, w) => c.call('GET', `/api/disclosures/${w.refusedId}/letter.pdf`),
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -668,7 +741,34 @@ for (const dialect of await dialectsUnderTest()) {
             startsAt: '2026-03-20T10:00',
           },
         )
+        const referrer = people.referrer_of_family
+        assert.ok(referrer)
+        const disclosure = async (category: string, purpose: string) =>
+          (
+            await referrer.client.json<{ id: string }>('POST', '/api/disclosures', {
+              familyId,
+              category,
+              purpose,
+            })
+          ).body.id
+        const releasedId = await disclosure('attendance', 'other')
+        await coordinator.client.json('POST', `/api/disclosures/${releasedId}/confirm`, {
+          version: 1,
+        })
+        const consent = await coordinator.client.json<{ id: string }>('POST', '/api/consents', {
+          personId: motherId,
+          category: 'contact_details',
+          recipient: { kind: 'other_agency', name: 'Matrix GP Surgery' },
+          purpose: 'other',
+          evidence: 'written',
+          givenOn: '2026-03-14',
+        })
         const world: World = {
+          consentId: consent.body.id,
+          releasedId,
+          refusedId: await disclosure('notes_or_reports', 'family_proceedings'),
+          toConfirmId: await disclosure('attendance', 'other'),
+          toDeclineId: await disclosure('attendance', 'other'),
           familyId,
           sessionId,
           assessmentId: assessment.body.id,
@@ -694,7 +794,10 @@ for (const dialect of await dialectsUnderTest()) {
           const client = people[name]?.client ?? new Client(app)
           const response = await row.call(client, world)
           const status = response.status
-          const body = await response.text()
+          const body =
+            response.headers.get('content-type') === 'application/pdf'
+              ? await pdfText(await response.arrayBuffer())
+              : await response.text()
           const allowed = row.allowed ? row.allowed(status, body, world) : !REFUSED.has(status)
           outputs.push({
             route,

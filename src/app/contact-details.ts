@@ -84,32 +84,46 @@ export async function revealContactDetails(
         reasonHash: keyedHash(ctx.masterKey, 'reveal-reason', reason.trim()),
       },
     })
-    const key = unwrapFamilyKey(ctx.masterKey, family.id, family.wrappedKey)
-    const open = (field: string, sealed: string | undefined): string | undefined =>
-      sealed === undefined
-        ? undefined
-        : decryptField(
-            key,
-            {
-              familyId: family.id,
-              field: `person:${personId}:${field}`,
-              keyVersion: family.keyVersion,
-            },
-            sealed,
-          )
-    const address = open('address', person.addressCiphertext)
-    const phone = open('phone', person.phoneCiphertext)
-    const email = open('email', person.emailCiphertext)
+    const contactDetails = openContactDetails(ctx, family, person)
     return {
       effect: 'permit' as const,
       clauses: decision.clauses,
-      contactDetails: {
-        ...(address === undefined ? {} : { address }),
-        ...(phone === undefined ? {} : { phone }),
-        ...(email === undefined ? {} : { email }),
-      },
+      contactDetails,
     }
   })
   if (!outcome) throw new HavenError('not_found', 'no such person')
   return outcome
+}
+
+/**
+ * Opens a person's sealed contact details under their family's key (unwrapped only when there
+ * is something to open: a family whose key was shredded has nothing left to open).
+ */
+export function openContactDetails(
+  ctx: AppContext,
+  family: { id: string; wrappedKey: string; keyVersion: number },
+  person: {
+    id: string
+    addressCiphertext: string | undefined
+    phoneCiphertext: string | undefined
+    emailCiphertext: string | undefined
+  },
+): ContactDetails {
+  const details: ContactDetails = {}
+  let key: Buffer | undefined
+  const fields = [
+    ['address', person.addressCiphertext],
+    ['phone', person.phoneCiphertext],
+    ['email', person.emailCiphertext],
+  ] as const
+  for (const [field, sealed] of fields) {
+    if (sealed === undefined) continue
+    key ??= unwrapFamilyKey(ctx.masterKey, family.id, family.wrappedKey)
+    details[field] = decryptField(
+      key,
+      { familyId: family.id, field: `person:${person.id}:${field}`, keyVersion: family.keyVersion },
+      sealed,
+    )
+  }
+  return details
 }

@@ -15,6 +15,7 @@ import { AUTH_ROUTES } from './auth-routes.ts'
 import { caseRoutes, CASE_ROUTES } from './case-routes.ts'
 import { sessionRoutes, SESSION_ROUTES } from './session-routes.ts'
 import { recordRoutes, RECORD_ROUTES } from './record-routes.ts'
+import { outwardRoutes, OUTWARD_ROUTES } from './outward-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
@@ -37,6 +38,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...CASE_ROUTES,
   ...SESSION_ROUTES,
   ...RECORD_ROUTES,
+  ...OUTWARD_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -94,6 +96,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', caseRoutes(ctx))
   app.route('/', sessionRoutes(ctx))
   app.route('/', recordRoutes(ctx))
+  app.route('/', outwardRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {

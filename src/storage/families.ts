@@ -15,6 +15,8 @@ export interface StoredFamily {
   isSeparationRequired?: boolean
   safetyFlags?: string[]
   isOnLegalHold?: boolean
+  /** The day its expired records were destroyed (RETAIN), when kept records still name it. */
+  disposedOn?: string | undefined
 }
 
 /** A family as read back: every field present. */
@@ -258,6 +260,7 @@ function toFamily(row: Selectable<FamilyRow>): FamilyRecord {
     isSeparationRequired: row.is_separation_required === 1,
     safetyFlags: JSON.parse(row.safety_flags) as string[],
     isOnLegalHold: row.is_on_legal_hold === 1,
+    disposedOn: row.disposed_on ?? undefined,
   }
 }
 

@@ -40,6 +40,7 @@ export interface DisclosureRow {
   route: string
   agency_id: string | null
   requested_by: string | null
+  requester_roles: string
   recipient_kind: string
   recipient_name: string
   category: string

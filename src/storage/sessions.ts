@@ -146,3 +146,37 @@ export async function findSession(
 ): Promise<SessionWithRoom | undefined> {
   return (await listSessions(db, centreId, { id: sessionId }))[0]
 }
+
+/** A family's sessions as an attendance statement needs them: times, status, anyone at the door. */
+export async function attendanceFactsOfFamily(
+  db: Db,
+  centreId: string,
+  familyId: string,
+): Promise<{ startsAt: string; endsAt: string; status: string; hasArrival: boolean }[]> {
+  const rows = await db
+    .selectFrom('contact_sessions')
+    .leftJoin('session_people', (join) =>
+      join
+        .onRef('session_people.session_id', '=', 'contact_sessions.id')
+        .onRef('session_people.centre_id', '=', 'contact_sessions.centre_id')
+        .on('session_people.arrived_at', 'is not', null),
+    )
+    .select(['contact_sessions.starts_at', 'contact_sessions.ends_at', 'contact_sessions.status'])
+    .select((eb) => eb.fn.count<string | number>('session_people.person_id').as('arrivals'))
+    .where('contact_sessions.centre_id', '=', centreId)
+    .where('contact_sessions.family_id', '=', familyId)
+    .groupBy([
+      'contact_sessions.id',
+      'contact_sessions.starts_at',
+      'contact_sessions.ends_at',
+      'contact_sessions.status',
+    ])
+    .orderBy('contact_sessions.starts_at')
+    .execute()
+  return rows.map((row) => ({
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+    status: row.status,
+    hasArrival: Number(row.arrivals) > 0,
+  }))
+}

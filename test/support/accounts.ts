@@ -132,12 +132,14 @@ export async function centreWithCoordinator(
   ctx: AppContext,
   app: App,
   slug: string,
+  preset?: string,
 ): Promise<{ centreId: string; coordinator: Person }> {
   const email = `coordinator@${slug}.example.org`
   const { centre, invitation } = await createCentre(ctx, {
     name: `Centre ${slug}`,
     slug,
     coordinatorEmail: email,
+    ...(preset === undefined ? {} : { preset }),
   })
   const coordinator = await acceptAndSignIn(ctx, app, slug, email, tokenFromLink(invitation.link))
   return { centreId: centre.id, coordinator }

@@ -78,6 +78,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['route', 'text', required],
     ['agency_id', 'text'],
     ['requested_by', 'text'],
+    /** JSON: the requester's roles when they asked, which the decision is made for. */
+    ['requester_roles', 'text', required],
     ['recipient_kind', 'text', required],
     ['recipient_name', 'text', required],
     ['category', 'text', required],
