@@ -9,6 +9,7 @@ import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoint } from './app/audit-trail.ts'
+import { runDailyDisposal } from './app/retention.ts'
 import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
@@ -165,7 +166,10 @@ function startAuditCheckpoints(
   }
 }
 
-/** Once a day (and once at start): remind coordinators of checks falling due (CHECKS). */
+/**
+ * Once a day (and once at start): remind coordinators of checks falling due (CHECKS), and plan
+ * each centre's disposal run (RETAIN).
+ */
 function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
   const tick = (): void => {
     sendRenewalReminders(ctx).then(
@@ -174,6 +178,14 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
       },
       (error: unknown) => {
         log.error(describeErrorForLog(error), 'check renewal reminders failed')
+      },
+    )
+    runDailyDisposal(ctx).then(
+      (centres) => {
+        if (centres > 0) log.info({ centres }, 'disposal runs planned')
+      },
+      (error: unknown) => {
+        log.error(describeErrorForLog(error), 'the daily disposal run failed')
       },
     )
   }

@@ -18,6 +18,7 @@ import {
 } from './support/accounts.ts'
 import { ADDRESS, PHONE, referral, sessionToday, type Family } from './support/cases.ts'
 import { pdfText } from './support/pdf.ts'
+import { insertDisposalRun } from '../src/storage/disposal-runs.ts'
 import {
   dialectsUnderTest,
   dumpEveryTable,
@@ -147,6 +148,9 @@ interface World {
   refusedId: string
   toConfirmId: string
   toDeclineId: string
+  /** A completed disposal run, and one waiting for approval. */
+  completedRunId: string
+  waitingRunId: string
 }
 
 interface Row {
@@ -165,7 +169,7 @@ const statusIn =
     statuses.includes(status)
 const listed =
   (
-    list: 'referrals' | 'families' | 'incidents' | 'requests' | 'sessions' | 'entries',
+    list: 'referrals' | 'families' | 'incidents' | 'requests' | 'sessions' | 'entries' | 'runs',
     id: (world: World) => string,
   ) =>
   (status: number, body: string, world: World): boolean =>
@@ -616,6 +620,35 @@ const MATRIX: Record<string, Row> = {
     expect: only('coordinator', 'chair', 'management', 'referrer_of_family'),
     call: (c, w) => c.call('GET', `/api/disclosures/${w.refusedId}/letter.pdf`),
   },
+  'get /api/disposals': {
+    expect: only('coordinator', 'chair', 'management'),
+    call: (c) => c.call('GET', '/api/disposals'),
+    allowed: listed('runs', (w) => w.completedRunId),
+  },
+  'post /api/disposals': {
+    expect: only('coordinator', 'chair', 'management', 'coordinator_elsewhere'),
+    call: (c) => c.call('POST', '/api/disposals'),
+    note: 'plans a run of its own centre (nothing is due in either)',
+  },
+  'get /api/disposals/:runId': {
+    expect: only('coordinator', 'chair', 'management'),
+    call: (c, w) => c.call('GET', `/api/disposals/${w.completedRunId}`),
+  },
+  'post /api/disposals/:runId/approve': {
+    expect: (actor) =>
+      signedInHere(actor) &&
+      ROLES[actor].some((role) => POLICY.parameters.retention.approvedBy.includes(role)),
+    call: (c, w) => c.call('POST', `/api/disposals/${w.waitingRunId}/approve`),
+    note: 'the first approver carries the run out; the next gets 409, the way was open',
+  },
+  'get /api/disposals/:runId/certificate.pdf': {
+    expect: only('coordinator', 'chair', 'management'),
+    call: (c, w) => c.call('GET', `/api/disposals/${w.completedRunId}/certificate.pdf`),
+  },
+  'put /api/families/:familyId/legal-hold': {
+    expect: only('coordinator', 'chair', 'management'),
+    call: (c, w) => c.call('PUT', `/api/families/${w.familyId}/legal-hold`, { isOnHold: false }),
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -763,7 +796,43 @@ for (const dialect of await dialectsUnderTest()) {
           evidence: 'written',
           givenOn: '2026-03-14',
         })
+        const run = (id: string, status: 'completed' | 'awaiting_approval') =>
+          insertDisposalRun(database.db, {
+            id,
+            centreId,
+            asOf: '2026-03-14',
+            status,
+            policyVersion: 1,
+            isAutomatic: false,
+            plannedAt: ctx.now().toISOString(),
+            approvedBy: undefined,
+            approvedRole: undefined,
+            approvedAt: undefined,
+            completedAt: status === 'completed' ? ctx.now().toISOString() : undefined,
+            certificate:
+              status === 'completed'
+                ? {
+                    runId: id,
+                    clause: 'RETAIN',
+                    policyVersion: 1,
+                    asOf: '2026-03-14',
+                    completedAt: ctx.now().toISOString(),
+                    approvedBy: 'automatic',
+                    families: { wholly: 0, partly: 0 },
+                    standaloneRecords: 0,
+                    destroyed: {},
+                    kept: {},
+                    skipped: 0,
+                  }
+                : undefined,
+          })
+        const completedRunId = ctx.newId()
+        const waitingRunId = ctx.newId()
+        await run(completedRunId, 'completed')
+        await run(waitingRunId, 'awaiting_approval')
         const world: World = {
+          completedRunId,
+          waitingRunId,
           consentId: consent.body.id,
           releasedId,
           refusedId: await disclosure('notes_or_reports', 'family_proceedings'),

@@ -74,6 +74,7 @@ export type AuditType =
   | 'subject_access.completed'
   | 'family.legal_hold'
   | 'disposal.planned'
+  | 'document.downloaded'
   | 'disposal.approved'
   | 'disposal.completed'
   | 'disposal.reapplied'

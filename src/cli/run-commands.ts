@@ -11,6 +11,7 @@ import { AUDIT_COMMANDS } from './audit-commands.ts'
 import { CASE_COMMANDS } from './case-commands.ts'
 import { PEOPLE_COMMANDS } from './people-commands.ts'
 import { POLICY_COMMANDS } from './policy-commands.ts'
+import { RETENTION_COMMANDS } from './retention-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -189,4 +190,5 @@ export const COMMANDS: readonly Command[] = [
   ...POLICY_COMMANDS,
   ...CASE_COMMANDS,
   ...AUDIT_COMMANDS,
+  ...RETENTION_COMMANDS,
 ]

@@ -16,6 +16,7 @@ import { caseRoutes, CASE_ROUTES } from './case-routes.ts'
 import { sessionRoutes, SESSION_ROUTES } from './session-routes.ts'
 import { recordRoutes, RECORD_ROUTES } from './record-routes.ts'
 import { outwardRoutes, OUTWARD_ROUTES } from './outward-routes.ts'
+import { retentionRoutes, RETENTION_ROUTES } from './retention-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
@@ -39,6 +40,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...SESSION_ROUTES,
   ...RECORD_ROUTES,
   ...OUTWARD_ROUTES,
+  ...RETENTION_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -97,6 +99,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', sessionRoutes(ctx))
   app.route('/', recordRoutes(ctx))
   app.route('/', outwardRoutes(ctx))
+  app.route('/', retentionRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {

@@ -82,6 +82,8 @@ function prepareConnection(raw: DatabaseSync, busyTimeoutMs: number): void {
       raw.exec('pragma journal_mode = wal')
       raw.exec('pragma synchronous = full')
       raw.exec('pragma foreign_keys = on')
+      // RETAIN: a deleted row's bytes are overwritten, not left in free pages of the file.
+      raw.exec('pragma secure_delete = on')
       raw.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
       return
     } catch (error) {

@@ -364,3 +364,18 @@ export async function updatePerson(
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
 }
+
+/** Holds a family against disposal with a reason, or lifts the hold (undefined). */
+export async function setFamilyLegalHold(
+  db: Db,
+  centreId: string,
+  familyId: string,
+  reason: string | undefined,
+): Promise<void> {
+  await db
+    .updateTable('families')
+    .set({ is_on_legal_hold: reason === undefined ? 0 : 1, legal_hold_reason: reason ?? null })
+    .where('centre_id', '=', centreId)
+    .where('id', '=', familyId)
+    .execute()
+}

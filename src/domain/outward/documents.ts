@@ -143,3 +143,50 @@ export function documentText(doc: OutgoingDocument): string {
   }
   return lines.join('\n')
 }
+
+/**
+ * A disposal certificate (RETAIN): what a run destroyed and kept, as counts by category, the
+ * clause, the policy version, the dates and who approved. It names no person and no family.
+ */
+export function disposalCertificateDocument(input: {
+  centreName: string
+  runId: string
+  policyVersion: number
+  asOf: string
+  completedOn: string
+  approvedBy: string
+  families: { wholly: number; partly: number }
+  standaloneRecords: number
+  destroyed: Readonly<Record<string, number>>
+  kept: Readonly<Record<string, number>>
+  skipped: number
+  categoryWords: (category: string) => string
+}): OutgoingDocument {
+  const rows = (counts: Readonly<Record<string, number>>) =>
+    Object.entries(counts)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([category, n]) => [input.categoryWords(category), String(n)])
+  return {
+    title: 'Disposal certificate',
+    blocks: [
+      { kind: 'paragraph', text: input.centreName },
+      {
+        kind: 'paragraph',
+        text: `Records unused for the years our policy sets were destroyed under the clause RETAIN of policy version ${String(input.policyVersion)}: judged due on ${longDate(input.asOf)}, destroyed on ${longDate(input.completedOn)}, approved by ${input.approvedBy}. Each family's key was destroyed first, so nothing sealed under it can be read again.`,
+      },
+      {
+        kind: 'paragraph',
+        text: `Families: ${String(input.families.wholly)} destroyed wholly, ${String(input.families.partly)} in part (records the policy keeps remain). Records with no family: ${String(input.standaloneRecords)}. Skipped because used or put on hold since the plan: ${String(input.skipped)}.`,
+      },
+      { kind: 'heading', text: 'Destroyed' },
+      rows(input.destroyed).length === 0
+        ? { kind: 'paragraph', text: 'Nothing.' }
+        : { kind: 'table', columns: ['Category', 'Records'], rows: rows(input.destroyed) },
+      { kind: 'heading', text: 'Kept indefinitely by the policy' },
+      rows(input.kept).length === 0
+        ? { kind: 'paragraph', text: 'Nothing.' }
+        : { kind: 'table', columns: ['Category', 'Records'], rows: rows(input.kept) },
+      { kind: 'paragraph', text: `Disposal run ${input.runId}.` },
+    ],
+  }
+}

@@ -1,0 +1,213 @@
+import { addDays, addMonths } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import {
+  addCounts,
+  disposalDecision,
+  planFamilyDisposal,
+  type CategoryCounts,
+} from '../domain/outward/disposal.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
+import type { Db } from '../storage/database.ts'
+import {
+  destroyFamilyRecords,
+  destroyStandaloneRecords,
+  flushDeletedPages,
+  listUnusedFamilies,
+} from '../storage/disposal.ts'
+import {
+  appendLedger,
+  completeDisposalRun,
+  findDisposalRun,
+  listDisposalItems,
+  setItemOutcomes,
+  type StoredDisposalItem,
+} from '../storage/disposal-runs.ts'
+import { recordEvent } from './audit.ts'
+import { todayAtCentre } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+import { policyInForce } from './policy-access.ts'
+
+const PAGE = 250
+
+/** What a disposal run destroyed, with no personal data: counts, categories, clause, who, when. */
+export interface DisposalCertificate {
+  runId: string
+  clause: 'RETAIN'
+  policyVersion: number
+  asOf: string
+  completedAt: string
+  approvedBy: { role: string; accountId: string } | 'automatic'
+  families: { wholly: number; partly: number }
+  standaloneRecords: number
+  destroyed: CategoryCounts
+  kept: CategoryCounts
+  skipped: number
+}
+
+/**
+ * Carries out an approved run, a page of items per transaction: each family is decided again
+ * on today's facts (one used or put on hold since the plan is skipped), its key and sealed
+ * fields destroyed first, then its due records; each item goes into the disposal ledger
+ * (ids and categories only), which outlives backups. Resumable: a page done stays done.
+ */
+export async function carryOutDisposalRun(
+  ctx: AppContext,
+  centreId: string,
+  runId: string,
+): Promise<DisposalCertificate> {
+  let destroyed: CategoryCounts = {}
+  let kept: CategoryCounts = {}
+  let skipped = 0
+  const families = { wholly: 0, partly: 0 }
+  let standaloneRecords = 0
+  for (let afterId = ''; ;) {
+    const page = await inCentre(ctx, centreId, async (trx) => {
+      const items = await listDisposalItems(trx, centreId, runId, { afterId, limit: PAGE })
+      const policy = await policyInForce(ctx, trx, centreId)
+      const done = await destroyPage(ctx, trx, centreId, policy, runId, items)
+      return { items, done }
+    })
+    if (page.items.length === 0) break
+    afterId = page.items.at(-1)?.itemId ?? afterId
+    destroyed = addCounts(destroyed, page.done.destroyed)
+    kept = addCounts(kept, page.done.kept)
+    skipped += page.done.skipped
+    families.wholly += page.done.wholly
+    families.partly += page.done.partly
+    standaloneRecords += page.done.standalone
+  }
+  await flushDeletedPages(ctx.db, ctx.dialect)
+  return inCentre(ctx, centreId, async (trx) => {
+    const run = await findDisposalRun(trx, centreId, runId)
+    if (!run) throw new HavenError('not_found', 'no such disposal run')
+    const certificate: DisposalCertificate = {
+      runId,
+      clause: 'RETAIN',
+      policyVersion: run.policyVersion,
+      asOf: run.asOf,
+      completedAt: ctx.now().toISOString(),
+      approvedBy:
+        run.approvedRole === 'automatic' || run.approvedRole === undefined
+          ? 'automatic'
+          : { role: run.approvedRole, accountId: run.approvedBy ?? '' },
+      families,
+      standaloneRecords,
+      destroyed,
+      kept,
+      skipped,
+    }
+    await completeDisposalRun(trx, centreId, runId, {
+      completedAt: certificate.completedAt,
+      certificate: { ...certificate },
+    })
+    await recordEvent(trx, {
+      type: 'disposal.completed',
+      at: ctx.now(),
+      centreId,
+      subjectId: runId,
+      details: { families, standaloneRecords, destroyed, skipped },
+    })
+    return certificate
+  })
+}
+
+async function destroyPage(
+  ctx: AppContext,
+  trx: Db,
+  centreId: string,
+  policy: CompiledPolicy,
+  runId: string,
+  items: readonly StoredDisposalItem[],
+) {
+  const today = todayAtCentre(ctx)
+  const pending = items.filter((i) => i.outcome === undefined)
+  const familyItems = pending.filter((i) => i.itemKind === 'family')
+  const fresh = await listUnusedFamilies(
+    trx,
+    centreId,
+    addDays(addMonths(today, -12 * policy.parameters.retention.years), 3),
+    { afterId: '', limit: familyItems.length, ids: familyItems.map((i) => i.itemId) },
+  )
+  const plans = fresh.flatMap((family) => {
+    const plan = planFamilyDisposal(
+      policy,
+      { lastUsedOn: family.lastUsedOn, isOnLegalHold: false, counts: family.counts },
+      today,
+    )
+    return plan ? [{ id: family.id, ...plan }] : []
+  })
+  const records = pending.filter((i) => i.itemKind !== 'family')
+  const stillDue = records.filter((record) => {
+    const category = Object.keys(record.counts.destroy)[0] ?? 'incident'
+    return (
+      disposalDecision(policy, category as 'incident', record.lastUsedOn, false, today).effect ===
+      'permit'
+    )
+  })
+  const on = today
+  await destroyFamilyRecords(
+    trx,
+    centreId,
+    plans.map((p) => ({
+      id: p.id,
+      destroy: Object.keys(p.destroy),
+      isWhollyDestroyed: p.isWhollyDestroyed,
+    })),
+    on,
+  )
+  await destroyStandaloneRecords(
+    trx,
+    centreId,
+    stillDue.map((r) => ({
+      kind: r.itemKind === 'guidance' ? 'guidance' : 'incident',
+      id: r.itemId,
+    })),
+  )
+  const disposedIds = [...plans.map((p) => p.id), ...stillDue.map((r) => r.itemId)]
+  const disposed = new Set(disposedIds)
+  await setItemOutcomes(trx, centreId, runId, disposedIds, 'disposed')
+  await setItemOutcomes(
+    trx,
+    centreId,
+    runId,
+    pending.filter((i) => !disposed.has(i.itemId)).map((i) => i.itemId),
+    'skipped',
+  )
+  const at = ctx.now().toISOString()
+  await appendLedger(trx, [
+    ...plans.map((p) => ({
+      id: ctx.newId(),
+      centreId,
+      runId,
+      itemKind: 'family',
+      itemId: p.id,
+      categories: Object.keys(p.destroy),
+      disposedAt: at,
+    })),
+    ...stillDue.map((r) => ({
+      id: ctx.newId(),
+      centreId,
+      runId,
+      itemKind: r.itemKind,
+      itemId: r.itemId,
+      categories: Object.keys(r.counts.destroy),
+      disposedAt: at,
+    })),
+  ])
+  let destroyed: CategoryCounts = {}
+  let kept: CategoryCounts = {}
+  for (const p of plans) {
+    destroyed = addCounts(destroyed, p.destroy)
+    kept = addCounts(kept, p.keep)
+  }
+  for (const r of stillDue) destroyed = addCounts(destroyed, r.counts.destroy)
+  return {
+    destroyed,
+    kept,
+    skipped: pending.length - disposed.size,
+    wholly: plans.filter((p) => p.isWhollyDestroyed).length,
+    partly: plans.filter((p) => !p.isWhollyDestroyed).length,
+    standalone: stillDue.length,
+  }
+}

@@ -1,0 +1,287 @@
+import { addDays, addMonths } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import {
+  addCounts,
+  disposalDecision,
+  planFamilyDisposal,
+  type CategoryCounts,
+} from '../domain/outward/disposal.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import type { Db } from '../storage/database.ts'
+import { countFamiliesOnHold, listUnusedFamilies, listUnusedRecords } from '../storage/disposal.ts'
+import {
+  claimDisposalRun,
+  findDisposalRun,
+  insertDisposalItems,
+  insertDisposalRun,
+  listDisposalItems,
+  supersedeAwaitingRuns,
+} from '../storage/disposal-runs.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import { todayAtCentre } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { carryOutDisposalRun, type DisposalCertificate } from './disposal-execution.ts'
+import { listAllCentres } from './centres.ts'
+import { inCentre } from './in-centre.ts'
+import { notifyRoles } from './incidents.ts'
+import { policyInForce } from './policy-access.ts'
+
+/** One thing due for disposal: a family (its due categories), or a record standing alone. */
+export interface DueItem {
+  kind: 'family' | 'incident' | 'guidance'
+  id: string
+  lastUsedOn: string
+  dueOn: string
+  destroy: CategoryCounts
+  keep: CategoryCounts
+  isWhollyDestroyed: boolean
+}
+
+export interface DisposalPlan {
+  asOf: string
+  policyVersion: number
+  items: DueItem[]
+  destroy: CategoryCounts
+  keep: CategoryCounts
+  familiesOnHold: number
+  approvers: string[] | 'automatic'
+}
+
+/**
+ * What is due for disposal today (RETAIN), as the centre's policy decides it record by
+ * record: families unused for the policy's years (every category it does not keep), and
+ * records with no family unused as long. Families on legal hold are counted, never listed.
+ */
+export async function planDisposal(
+  trx: Db,
+  centreId: string,
+  policy: CompiledPolicy,
+  today: string,
+): Promise<DisposalPlan> {
+  const cutoff = addDays(addMonths(today, -12 * policy.parameters.retention.years), 3)
+  const items: DueItem[] = []
+  let destroy: CategoryCounts = {}
+  let keep: CategoryCounts = {}
+  for (let afterId = ''; ;) {
+    const page = await listUnusedFamilies(trx, centreId, cutoff, { afterId, limit: 1000 })
+    if (page.length === 0) break
+    afterId = page.at(-1)?.id ?? afterId
+    for (const family of page) {
+      const plan = planFamilyDisposal(
+        policy,
+        { lastUsedOn: family.lastUsedOn, isOnLegalHold: false, counts: family.counts },
+        today,
+      )
+      if (!plan) continue
+      items.push({ kind: 'family', id: family.id, lastUsedOn: family.lastUsedOn, ...plan })
+      destroy = addCounts(destroy, plan.destroy)
+      keep = addCounts(keep, plan.keep)
+    }
+  }
+  for (const record of await listUnusedRecords(trx, centreId, cutoff)) {
+    const decision = disposalDecision(policy, record.category, record.lastUsedOn, false, today)
+    const counts = { [record.category]: 1 }
+    if (decision.effect === 'deny') {
+      if (decision.retention?.verdict === 'keep_indefinitely') keep = addCounts(keep, counts)
+      continue
+    }
+    items.push({
+      kind: record.kind,
+      id: record.id,
+      lastUsedOn: record.lastUsedOn,
+      dueOn: decision.retention?.dueOn ?? today,
+      destroy: counts,
+      keep: {},
+      isWhollyDestroyed: true,
+    })
+    destroy = addCounts(destroy, counts)
+  }
+  const retention = policy.parameters.retention
+  return {
+    asOf: today,
+    policyVersion: policy.ref.version,
+    items,
+    destroy,
+    keep,
+    familiesOnHold: await countFamiliesOnHold(trx, centreId),
+    approvers: retention.isAutomatic ? 'automatic' : [...retention.approvedBy],
+  }
+}
+
+/** The plan without storing anything: `haven retention run --dry-run`. */
+export async function previewDisposal(ctx: AppContext, centreId: string): Promise<DisposalPlan> {
+  return inCentre(ctx, centreId, async (trx) =>
+    planDisposal(trx, centreId, await policyInForce(ctx, trx, centreId), todayAtCentre(ctx)),
+  )
+}
+
+export interface RunOutcome {
+  runId: string | undefined
+  status: 'nothing_due' | 'awaiting_approval' | 'completed' | 'unchanged'
+  due: number
+  certificate?: DisposalCertificate
+}
+
+/**
+ * Plans a disposal run and keeps it for approval by the roles the policy names (they are told
+ * by message, which says nothing of what is due), or carries it out at once where the policy
+ * makes disposal automatic. A run still waiting with exactly the same items is left as it is;
+ * a different one replaces it.
+ */
+export async function startDisposalRun(
+  ctx: AppContext,
+  centreId: string,
+  by: Actor | undefined,
+): Promise<RunOutcome> {
+  const stored = await inCentre(ctx, centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, centreId)
+    const plan = await planDisposal(trx, centreId, policy, todayAtCentre(ctx))
+    if (plan.items.length === 0) return { runId: undefined, plan, isUnchanged: false }
+    const waiting = await waitingRunWithSameItems(trx, centreId, plan)
+    if (waiting) return { runId: waiting, plan, isUnchanged: true }
+    await supersedeAwaitingRuns(trx, centreId)
+    const runId = ctx.newId()
+    await insertDisposalRun(trx, {
+      id: runId,
+      centreId,
+      asOf: plan.asOf,
+      status: 'awaiting_approval',
+      policyVersion: plan.policyVersion,
+      isAutomatic: plan.approvers === 'automatic',
+      plannedAt: ctx.now().toISOString(),
+      approvedBy: undefined,
+      approvedRole: undefined,
+      approvedAt: undefined,
+      completedAt: undefined,
+      certificate: undefined,
+    })
+    await insertDisposalItems(
+      trx,
+      centreId,
+      plan.items.map((item) => ({
+        id: ctx.newId(),
+        runId,
+        itemKind: item.kind,
+        itemId: item.id,
+        lastUsedOn: item.lastUsedOn,
+        dueOn: item.dueOn,
+        counts: { destroy: item.destroy, keep: item.keep, whole: item.isWhollyDestroyed },
+        outcome: undefined,
+      })),
+    )
+    await recordEvent(trx, {
+      type: 'disposal.planned',
+      at: ctx.now(),
+      centreId,
+      actorId: by?.accountId,
+      subjectId: runId,
+      details: { items: plan.items.length, destroy: plan.destroy, keep: plan.keep },
+    })
+    if (plan.approvers !== 'automatic')
+      await notifyRoles(ctx, trx, centreId, policy.parameters.retention.approvedBy)
+    return { runId, plan, isUnchanged: false }
+  })
+  if (stored.runId === undefined) return { runId: undefined, status: 'nothing_due', due: 0 }
+  if (stored.isUnchanged)
+    return { runId: stored.runId, status: 'unchanged', due: stored.plan.items.length }
+  if (stored.plan.approvers !== 'automatic')
+    return { runId: stored.runId, status: 'awaiting_approval', due: stored.plan.items.length }
+  const approval = { by: 'automatic', role: 'automatic', at: ctx.now().toISOString() }
+  const claimed = await inCentre(ctx, centreId, (trx) =>
+    claimDisposalRun(trx, centreId, stored.runId, approval),
+  )
+  if (!claimed) throw new HavenError('conflict', 'this run was replaced or approved meanwhile')
+  const certificate = await carryOutDisposalRun(ctx, centreId, stored.runId)
+  return { runId: stored.runId, status: 'completed', due: stored.plan.items.length, certificate }
+}
+
+async function waitingRunWithSameItems(
+  trx: Db,
+  centreId: string,
+  plan: DisposalPlan,
+): Promise<string | undefined> {
+  const waiting = await trx
+    .selectFrom('disposal_runs')
+    .select('id')
+    .where('centre_id', '=', centreId)
+    .where('status', '=', 'awaiting_approval')
+    .where('approved_at', 'is', null)
+    .executeTakeFirst()
+  if (!waiting) return undefined
+  const items = await listDisposalItems(trx, centreId, waiting.id, { afterId: '', limit: 1e9 })
+  const before = items.map((i) => `${i.itemKind}:${i.itemId}`).sort()
+  const now = plan.items.map((i) => `${i.kind}:${i.id}`).sort()
+  return before.length === now.length && before.every((v, i) => v === now[i])
+    ? waiting.id
+    : undefined
+}
+
+/**
+ * A coordinator or the Chair (the roles the policy names) approves a waiting run, and Haven
+ * carries it out. Refused, citing RETAIN, for anyone else.
+ */
+export async function approveDisposalRun(
+  ctx: AppContext,
+  actor: Actor,
+  runId: string,
+): Promise<DisposalCertificate> {
+  const approval = await inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const approvers = policy.parameters.retention.approvedBy
+    const run = await findDisposalRun(trx, actor.centreId, runId)
+    if (!run || !hasAnyRole(actor.roles, DISPOSAL_READERS))
+      throw new HavenError('not_found', 'no such disposal run')
+    const role = actor.roles.find((r) => approvers.includes(r))
+    if (role === undefined)
+      throw new HavenError(
+        'forbidden',
+        `a disposal run is approved by ${approvers.join(' or ')}`,
+        undefined,
+        ['RETAIN'],
+      )
+    if (run.status !== 'awaiting_approval' || run.approvedAt !== undefined)
+      throw new HavenError('conflict', `this run is ${run.status.replaceAll('_', ' ')}`)
+    const at = ctx.now().toISOString()
+    if (!(await claimDisposalRun(trx, actor.centreId, runId, { by: actor.accountId, role, at })))
+      throw new HavenError('conflict', 'this run was approved or replaced meanwhile')
+    await recordEvent(trx, {
+      type: 'disposal.approved',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: runId,
+      details: { role },
+    })
+    return run
+  })
+  return carryOutDisposalRun(ctx, actor.centreId, approval.id)
+}
+
+export const DISPOSAL_READERS = ['coordinator', 'chair', 'management'] as const
+
+/**
+ * The server's daily disposal (RETAIN): at every centre, plan a run (or carry it out where the
+ * policy makes disposal automatic). Returns how many centres have a new or completed run.
+ */
+export async function runDailyDisposal(ctx: AppContext): Promise<number> {
+  let started = 0
+  for (const centre of await listAllCentres(ctx)) {
+    const outcome = await startDisposalRun(ctx, centre.id, undefined)
+    if (outcome.status === 'awaiting_approval' || outcome.status === 'completed') started += 1
+  }
+  return started
+}
+
+/** The coordinator or the committee plans a run now, rather than waiting for the daily one. */
+export async function planDisposalRunNow(ctx: AppContext, actor: Actor): Promise<RunOutcome> {
+  if (!hasAnyRole(actor.roles, DISPOSAL_READERS))
+    throw new HavenError(
+      'forbidden',
+      'disposal runs are for the coordinator and the committee',
+      undefined,
+      ['RETAIN'],
+    )
+  return startDisposalRun(ctx, actor.centreId, actor)
+}

@@ -1,0 +1,104 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppContext } from '../app/context.ts'
+import {
+  disposalCertificatePdf,
+  listDisposalRuns,
+  readDisposalRun,
+  setLegalHold,
+} from '../app/disposal-views.ts'
+import { approveDisposalRun, planDisposalRunNow } from '../app/retention.ts'
+import type { RouteSpec } from './api-spec.ts'
+import { requireActor, type HavenEnv } from './session.ts'
+import { parseInput, readJson, text } from './validation.ts'
+
+const id = z.uuid()
+const holdBody = z.strictObject({ isOnHold: z.boolean(), reason: text(500).optional() })
+const runQuery = z.strictObject({
+  after: z.string().max(64).default(''),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+})
+
+const spec = (
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  success: RouteSpec['success'],
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+): RouteSpec => ({
+  method,
+  path,
+  summary,
+  tag: 'retention',
+  access: 'signed_in',
+  success,
+  ...extra,
+})
+
+export const RETENTION_ROUTES: readonly RouteSpec[] = [
+  spec('get', '/api/disposals', 'Disposal runs, newest first (RETAIN)', 200),
+  spec('post', '/api/disposals', 'Plan a disposal run now (the server also does daily)', 200),
+  spec('get', '/api/disposals/:runId', 'One run and a page of what it destroys', 200, {
+    query: runQuery,
+  }),
+  spec(
+    'post',
+    '/api/disposals/:runId/approve',
+    'Approve a run (the roles the policy names) and carry it out',
+    200,
+  ),
+  spec(
+    'get',
+    '/api/disposals/:runId/certificate.pdf',
+    'The certificate of a completed run: counts, categories, clause, who, when',
+    200,
+  ),
+  spec(
+    'put',
+    '/api/families/:familyId/legal-hold',
+    'Hold a family against disposal, with a reason, or lift the hold',
+    200,
+    { body: holdBody, response: z.object({ isOnHold: z.boolean() }) },
+  ),
+]
+
+/** Retention and disposal: runs, approval, certificates, legal holds. */
+export function retentionRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const api = new Hono<HavenEnv>()
+  const runId = (value: string | undefined) => parseInput(id, value, 'path.runId')
+
+  api.get('/api/disposals', async (c) =>
+    c.json({ runs: await listDisposalRuns(ctx, requireActor(c)) }),
+  )
+  api.post('/api/disposals', async (c) => c.json(await planDisposalRunNow(ctx, requireActor(c))))
+  api.get('/api/disposals/:runId', async (c) => {
+    const actor = requireActor(c)
+    const query = parseInput(runQuery, c.req.query(), 'query')
+    return c.json(
+      await readDisposalRun(ctx, actor, runId(c.req.param('runId')), {
+        afterId: query.after,
+        limit: query.limit,
+      }),
+    )
+  })
+  api.post('/api/disposals/:runId/approve', async (c) => {
+    const actor = requireActor(c)
+    return c.json({
+      certificate: await approveDisposalRun(ctx, actor, runId(c.req.param('runId'))),
+    })
+  })
+  api.get('/api/disposals/:runId/certificate.pdf', async (c) => {
+    const actor = requireActor(c)
+    const file = await disposalCertificatePdf(ctx, actor, runId(c.req.param('runId')))
+    return c.body(file.body.slice().buffer, 200, {
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="${file.fileName}"`,
+    })
+  })
+  api.put('/api/families/:familyId/legal-hold', async (c) => {
+    const actor = requireActor(c)
+    const familyId = parseInput(id, c.req.param('familyId'), 'path.familyId')
+    return c.json(await setLegalHold(ctx, actor, familyId, await readJson(c, holdBody)))
+  })
+  return api
+}

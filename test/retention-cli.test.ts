@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { after, describe, it } from 'node:test'
+import { runHaven } from './support/processes.ts'
+
+const dirs: string[] = []
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Makes every family of the database look unused since 2015 (sessions included). */
+function ageEverything(dir: string): void {
+  const db = new DatabaseSync(path.join(dir, 'haven.db'))
+  db.exec(`update families set last_activity_at = '2015-01-01T00:00:00.000Z'`)
+  db.exec(
+    `update contact_sessions set starts_at = '2015-01-03T10:00', ends_at = '2015-01-03T12:00'`,
+  )
+  db.close()
+}
+
+function countRows(dir: string, query: string): number {
+  const db = new DatabaseSync(path.join(dir, 'haven.db'))
+  const row = db.prepare(query).get() as { n: number }
+  db.close()
+  return row.n
+}
+
+describe('haven retention (RETAIN)', () => {
+  it('lists what is due without changing anything, then plans a run that the coordinator approves', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-retention-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    const demo = await runHaven(['demo', 'create', '--slug', 'oldtown', '--families', '5'], env)
+    assert.equal(demo.code, 0, demo.stderr)
+    const none = await runHaven(['retention', 'run', '--dry-run'], env)
+    assert.equal(none.code, 0, none.stderr)
+    assert.match(none.stdout, /^oldtown: 0 families and 0 other records due/m)
+
+    ageEverything(dir)
+    const dry = await runHaven(['retention', 'run', '--dry-run'], env)
+    assert.equal(dry.code, 0, dry.stderr)
+    assert.match(dry.stdout, /^oldtown: 5 families and 0 other records due/m)
+    assert.match(dry.stdout, /destroys: family records 5, referral records 5, session records \d+/)
+    assert.match(dry.stdout, /approval: the coordinator or the Chair of the Management Committee/)
+    assert.equal(
+      countRows(dir, 'select count(*) as n from disposal_runs'),
+      0,
+      'a dry run stores nothing',
+    )
+    const json = await runHaven(['retention', 'run', '--dry-run', '--json'], env)
+    const plan = JSON.parse(json.stdout) as { centre: string; items: unknown[] }[]
+    assert.equal(plan[0]?.items.length, 5)
+
+    const run = await runHaven(['retention', 'run', '--centre', 'oldtown'], env)
+    assert.equal(run.code, 0, run.stderr)
+    const runId = /run ([0-9a-f-]{36}) of 5 items waits for approval/.exec(run.stdout)?.[1]
+    assert.ok(runId, run.stdout)
+    const again = await runHaven(['retention', 'run', '--centre', 'oldtown'], env)
+    assert.match(again.stdout, new RegExp(`run ${runId} of 5 items still waits`))
+
+    const usage = await runHaven(['retention', 'approve', '--centre', 'oldtown'], env)
+    assert.equal(usage.code, 2)
+    const wrong = await runHaven(
+      ['retention', 'approve', '--centre', 'oldtown', '--run', 'nonsense'],
+      env,
+    )
+    assert.equal(wrong.code, 1)
+    assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr)
+
+    const approved = await runHaven(
+      ['retention', 'approve', '--centre', 'oldtown', '--run', runId],
+      env,
+    )
+    assert.equal(approved.code, 0, approved.stderr)
+    const certificate = JSON.parse(approved.stdout) as {
+      clause: string
+      families: { wholly: number; partly: number }
+    }
+    assert.equal(certificate.clause, 'RETAIN')
+    assert.equal(certificate.families.wholly + certificate.families.partly, 5)
+    assert.equal(
+      countRows(dir, "select count(*) as n from families where wrapped_key <> 'shredded'"),
+      0,
+    )
+    assert.equal(countRows(dir, 'select count(*) as n from contact_sessions'), 0)
+    assert.equal(countRows(dir, 'select count(*) as n from disposal_ledger'), 5)
+    const after = await runHaven(['retention', 'run', '--dry-run'], env)
+    assert.match(after.stdout, /^oldtown: 0 families/m)
+  })
+})
