@@ -151,6 +151,9 @@ interface World {
   /** A completed disposal run, and one waiting for approval. */
   completedRunId: string
   waitingRunId: string
+  /** The mother's subject access requests: one open (identity checked), one completed. */
+  sarOpenId: string
+  sarDoneId: string
 }
 
 interface Row {
@@ -649,6 +652,43 @@ const MATRIX: Record<string, Row> = {
     expect: only('coordinator', 'chair', 'management'),
     call: (c, w) => c.call('PUT', `/api/families/${w.familyId}/legal-hold`, { isOnHold: false }),
   },
+  'post /api/subject-access': {
+    expect: only('coordinator', 'staff', 'parent_self'),
+    call: (c, w) =>
+      c.call('POST', '/api/subject-access', { personId: w.motherId, identityMethod: 'matrix' }),
+    allowed: statusIn(201),
+    note: "the mother's request: recorded by the centre, or made by the mother herself",
+  },
+  'get /api/subject-access': {
+    expect: only('coordinator', 'staff', 'chair', 'management', 'parent_self'),
+    call: (c) => c.call('GET', '/api/subject-access'),
+    allowed: listed('requests', (w) => w.sarOpenId),
+  },
+  'get /api/subject-access/:requestId': {
+    expect: only('coordinator', 'staff', 'chair', 'management', 'parent_self'),
+    call: (c, w) => c.call('GET', `/api/subject-access/${w.sarOpenId}`),
+  },
+  'post /api/subject-access/:requestId/events': {
+    expect: only('coordinator', 'staff'),
+    call: (c, w) =>
+      c.call('POST', `/api/subject-access/${w.sarOpenId}/events`, {
+        version: 1,
+        event: { kind: 'clarification_asked' },
+      }),
+    note: 'the first asks; the next finds a newer version (409): the way was open',
+  },
+  'get /api/subject-access/:requestId/bundle.pdf': {
+    expect: (actor) =>
+      actor === 'parent_self' ||
+      engine({ action: 'export', resource: { type: 'family' } }, TO_NOBODY)(actor),
+    call: (c, w) => c.call('GET', `/api/subject-access/${w.sarDoneId}/bundle.pdf`),
+  },
+  'get /api/subject-access/:requestId/bundle.json': {
+    expect: (actor) =>
+      actor === 'parent_self' ||
+      engine({ action: 'export', resource: { type: 'family' } }, TO_NOBODY)(actor),
+    call: (c, w) => c.call('GET', `/api/subject-access/${w.sarDoneId}/bundle.json`),
+  },
 }
 
 /** Unique markers in both parents' contact details, to search every output for. */
@@ -830,7 +870,22 @@ for (const dialect of await dialectsUnderTest()) {
         const waitingRunId = ctx.newId()
         await run(completedRunId, 'completed')
         await run(waitingRunId, 'awaiting_approval')
+        const sar = async () =>
+          (
+            await coordinator.client.json<{ id: string }>('POST', '/api/subject-access', {
+              personId: motherId,
+              identityMethod: 'passport seen',
+            })
+          ).body.id
+        const sarOpenId = await sar()
+        const sarDoneId = await sar()
+        await coordinator.client.json('POST', `/api/subject-access/${sarDoneId}/events`, {
+          version: 1,
+          event: { kind: 'completed' },
+        })
         const world: World = {
+          sarOpenId,
+          sarDoneId,
           completedRunId,
           waitingRunId,
           consentId: consent.body.id,
@@ -903,21 +958,33 @@ for (const dialect of await dialectsUnderTest()) {
         const leaks: string[] = []
         for (const output of outputs) {
           const shown = MARKERS.filter((marker) => output.text.includes(marker))
-          const allowed =
+          const isReveal =
             output.route === 'post /api/people/:personId/contact-details/reveal' &&
-            output.status === 200 &&
             mayReveal?.(output.actor) === true
-              ? MOTHER_MARKERS
-              : []
+          // Her subject access bundle is hers: her own details, for her and whoever compiles it.
+          const isHerBundle =
+            output.route.startsWith('get /api/subject-access/:requestId/bundle') &&
+            MATRIX[output.route]?.expect(output.actor) === true
+          const allowed = output.status === 200 && (isReveal || isHerBundle) ? MOTHER_MARKERS : []
           for (const marker of shown)
             if (!allowed.includes(marker))
               leaks.push(`${output.route} as ${output.actor}: ${marker}`)
         }
         const revealedTo = outputs
+          .filter((o) => o.route === 'post /api/people/:personId/contact-details/reveal')
           .filter((o) => MOTHER_MARKERS.every((m) => o.text.includes(m)))
           .map((o) => o.actor)
         assert.deepEqual(leaks, [])
         assert.deepEqual(revealedTo.sort(), ['coordinator', 'parent_self'], 'the reveal did happen')
+        const bundledTo = outputs
+          .filter((o) => o.route.startsWith('get /api/subject-access/:requestId/bundle'))
+          .filter((o) => MOTHER_MARKERS.every((m) => o.text.includes(m)))
+          .map((o) => o.actor)
+        assert.deepEqual(
+          bundledTo.sort(),
+          ['coordinator', 'coordinator', 'parent_self', 'parent_self'],
+          'her bundle holds her own details, in PDF and JSON',
+        )
         const stored = `${await dumpEveryTable(database)}\n${logs.join('')}`
         assert.deepEqual(
           MARKERS.filter((marker) => stored.includes(marker)),

@@ -17,6 +17,7 @@ import { sessionRoutes, SESSION_ROUTES } from './session-routes.ts'
 import { recordRoutes, RECORD_ROUTES } from './record-routes.ts'
 import { outwardRoutes, OUTWARD_ROUTES } from './outward-routes.ts'
 import { retentionRoutes, RETENTION_ROUTES } from './retention-routes.ts'
+import { subjectAccessRoutes, SUBJECT_ACCESS_ROUTES } from './subject-access-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
@@ -41,6 +42,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...RECORD_ROUTES,
   ...OUTWARD_ROUTES,
   ...RETENTION_ROUTES,
+  ...SUBJECT_ACCESS_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -100,6 +102,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', recordRoutes(ctx))
   app.route('/', outwardRoutes(ctx))
   app.route('/', retentionRoutes(ctx))
+  app.route('/', subjectAccessRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {

@@ -1,0 +1,369 @@
+import { isIsoDate } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import { subjectAccessClock } from '../domain/outward/subject-access-deadline.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import type { Db } from '../storage/database.ts'
+import { findPerson, type PersonRecord } from '../storage/families.ts'
+import {
+  endPause,
+  findSubjectAccessRequest,
+  insertPause,
+  insertSubjectAccessRequest,
+  listPauses,
+  listSubjectAccessRequests,
+  listWithheldItems,
+  updateSubjectAccessRequest,
+  type StoredPause,
+  type StoredSubjectAccessRequest,
+} from '../storage/subject-access.ts'
+import { familyIdsOfAccount } from '../storage/families.ts'
+import type { Actor } from './actor.ts'
+import { recordEvent } from './audit.ts'
+import { todayAtCentre } from './case-access.ts'
+import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
+
+/** Who handles subject access requests: the coordinator and staff; the committee looks on. */
+const HANDLERS = ['coordinator', 'staff'] as const
+const READERS = ['coordinator', 'staff', 'chair', 'management'] as const
+
+export interface SubjectAccessView {
+  id: string
+  personId: string
+  familyId: string
+  receivedOn: string
+  identity: { status: string; method: string | null; checkedOn: string | null }
+  extension: { months: number; reason: string | null }
+  status: string
+  dueOn: string
+  daysLeft: number
+  isPaused: boolean
+  pausedDays: number
+  pauses: { reason: string; fromOn: string; toOn: string | null }[]
+  completedOn: string | null
+  withheld?: { item: string; recordId: string | null; ground: string; clause: string }[]
+  version: number
+}
+
+export function subjectAccessView(
+  r: StoredSubjectAccessRequest,
+  pauses: readonly StoredPause[],
+  today: string,
+): SubjectAccessView {
+  const clock = subjectAccessClock({
+    receivedOn: r.receivedOn,
+    pauses: pauses.map((p) => ({ reason: p.reason, fromOn: p.fromOn, toOn: p.toOn })),
+    extensionMonths: r.extensionMonths,
+    today: r.completedOn ?? today,
+  })
+  return {
+    id: r.id,
+    personId: r.personId,
+    familyId: r.familyId,
+    receivedOn: r.receivedOn,
+    identity: {
+      status: r.identityStatus,
+      method: r.identityMethod ?? null,
+      checkedOn: r.identityCheckedOn ?? null,
+    },
+    extension: { months: r.extensionMonths, reason: r.extensionReason ?? null },
+    status: r.status,
+    ...clock,
+    pauses: pauses.map((p) => ({ reason: p.reason, fromOn: p.fromOn, toOn: p.toOn ?? null })),
+    completedOn: r.completedOn ?? null,
+    version: r.version,
+  }
+}
+
+/**
+ * Records a subject access request (SAR): by the coordinator or staff for a person the centre
+ * holds (received on a day, by letter, e-mail or in person), or by a parent in Haven for
+ * themselves (their account is their identity). Until identity is checked the clock stands
+ * still. A person the centre does not hold is not found, and nothing is written.
+ */
+export async function openSubjectAccessRequest(
+  ctx: AppContext,
+  actor: Actor,
+  input: {
+    personId: string
+    receivedOn?: string | undefined
+    identityMethod?: string | undefined
+  },
+): Promise<SubjectAccessView> {
+  const today = todayAtCentre(ctx)
+  const receivedOn = input.receivedOn ?? today
+  if (!isIsoDate(receivedOn) || receivedOn > today)
+    throw new HavenError('invalid_input', 'receivedOn is a date, today or before', 'receivedOn')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const person = await findPerson(trx, actor.centreId, input.personId)
+    const isSelf = person !== undefined && person.accountId === actor.accountId
+    if (!person || (!isSelf && !hasAnyRole(actor.roles, HANDLERS)))
+      throw new HavenError('not_found', 'no such person')
+    const method = isSelf ? 'haven_account' : input.identityMethod?.trim()
+    const id = ctx.newId()
+    const request: StoredSubjectAccessRequest = {
+      id,
+      centreId: actor.centreId,
+      familyId: person.familyId,
+      personId: person.id,
+      requestedBy: actor.accountId,
+      receivedOn: isSelf ? today : receivedOn,
+      identityStatus: method ? 'verified' : 'awaiting',
+      identityMethod: method || undefined,
+      identityCheckedBy: method ? actor.accountId : undefined,
+      identityCheckedOn: method ? today : undefined,
+      extensionMonths: 0,
+      extensionReason: undefined,
+      status: 'open',
+      completedOn: undefined,
+      completedBy: undefined,
+      createdAt: ctx.now().toISOString(),
+      version: 1,
+    }
+    await insertSubjectAccessRequest(trx, request)
+    const pauses: StoredPause[] = []
+    if (!method) {
+      const pause = {
+        id: ctx.newId(),
+        requestId: id,
+        reason: 'identity' as const,
+        fromOn: receivedOn,
+        toOn: undefined,
+      }
+      await insertPause(trx, { ...pause, centreId: actor.centreId })
+      pauses.push(pause)
+    }
+    await audit(ctx, trx, actor, 'subject_access.opened', id, {
+      personId: person.id,
+      identity: request.identityStatus,
+    })
+    return subjectAccessView(request, pauses, today)
+  })
+}
+
+export type SubjectAccessEvent =
+  | { kind: 'identity_verified'; method: string; on?: string | undefined }
+  | { kind: 'clarification_asked'; on?: string | undefined }
+  | { kind: 'clarification_received'; on?: string | undefined }
+  | { kind: 'extended'; months: 1 | 2; reason: string }
+  | { kind: 'completed'; on?: string | undefined }
+
+/**
+ * Moves a request on (SAR; UK GDPR Art. 12(3)): identity checked (the clock starts), a
+ * clarification asked for (the clock stops) and received (it runs again), an extension of up
+ * to two months in all with a reason, completion. A stale version is a conflict.
+ */
+export async function changeSubjectAccessRequest(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+  version: number,
+  event: SubjectAccessEvent,
+): Promise<SubjectAccessView> {
+  if (!hasAnyRole(actor.roles, HANDLERS))
+    throw new HavenError(
+      'forbidden',
+      'subject access requests are handled by the coordinator and staff',
+      undefined,
+      ['SAR'],
+    )
+  const today = todayAtCentre(ctx)
+  const on = 'on' in event && event.on !== undefined ? event.on : today
+  if (!isIsoDate(on) || on > today)
+    throw new HavenError('invalid_input', 'a date, today or before', 'event.on')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const request = await findSubjectAccessRequest(trx, actor.centreId, id)
+    if (!request) throw new HavenError('not_found', 'no such subject access request')
+    if (request.status !== 'open') throw new HavenError('conflict', 'this request is completed')
+    if (request.version !== version)
+      throw new HavenError('conflict', 'someone else changed this request; reload it', 'version')
+    if (on < request.receivedOn)
+      throw new HavenError(
+        'invalid_input',
+        'a date on or after the request was received',
+        'event.on',
+      )
+    const change = await applyEvent(ctx, trx, actor, request, event, on)
+    if (!(await updateSubjectAccessRequest(trx, request, change)))
+      throw new HavenError('conflict', 'someone else changed this request; reload it', 'version')
+    await audit(
+      ctx,
+      trx,
+      actor,
+      event.kind === 'completed' ? 'subject_access.completed' : 'subject_access.changed',
+      id,
+      {
+        event: event.kind,
+      },
+    )
+    const updated = await findSubjectAccessRequest(trx, actor.centreId, id)
+    if (!updated) throw new HavenError('not_found', 'no such subject access request')
+    return subjectAccessView(updated, await listPauses(trx, actor.centreId, [id]), today)
+  })
+}
+
+async function applyEvent(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+  request: StoredSubjectAccessRequest,
+  event: SubjectAccessEvent,
+  on: string,
+): Promise<Parameters<typeof updateSubjectAccessRequest>[2]> {
+  switch (event.kind) {
+    case 'identity_verified':
+      if (request.identityStatus === 'verified')
+        throw new HavenError('conflict', 'identity is already checked')
+      if (event.method.trim() === '')
+        throw new HavenError('invalid_input', 'say how identity was checked', 'event.method')
+      await endPause(trx, actor.centreId, request.id, 'identity', on)
+      return {
+        identityStatus: 'verified',
+        identityMethod: event.method.trim(),
+        identityCheckedBy: actor.accountId,
+        identityCheckedOn: on,
+      }
+    case 'clarification_asked': {
+      const open = (await listPauses(trx, actor.centreId, [request.id])).some(
+        (p) => p.reason === 'clarification' && p.toOn === undefined,
+      )
+      if (open) throw new HavenError('conflict', 'a clarification is already awaited')
+      await insertPause(trx, {
+        id: ctx.newId(),
+        centreId: actor.centreId,
+        requestId: request.id,
+        reason: 'clarification',
+        fromOn: on,
+        toOn: undefined,
+      })
+      return {}
+    }
+    case 'clarification_received':
+      if (!(await endPause(trx, actor.centreId, request.id, 'clarification', on)))
+        throw new HavenError('conflict', 'no clarification is awaited')
+      return {}
+    case 'extended': {
+      const months = request.extensionMonths + event.months
+      if (months > 2)
+        throw new HavenError(
+          'invalid_input',
+          'a request is extended by two months at most',
+          'event.months',
+          ['SAR'],
+        )
+      if (event.reason.trim() === '')
+        throw new HavenError('invalid_input', 'say why it needs longer', 'event.reason')
+      return {
+        extensionMonths: months,
+        extensionReason: [request.extensionReason, event.reason.trim()].filter(Boolean).join('; '),
+      }
+    }
+    case 'completed':
+      if (request.identityStatus !== 'verified')
+        throw new HavenError(
+          'conflict',
+          'identity must be checked before the answer goes out',
+          undefined,
+          ['SAR'],
+        )
+      return { status: 'completed', completedOn: on, completedBy: actor.accountId }
+  }
+}
+
+/**
+ * Subject access requests with their clocks, fewest days left first (SAR): every open one for
+ * the coordinator, staff and committee (completed ones too on asking); a parent's own.
+ */
+export async function listSubjectAccess(
+  ctx: AppContext,
+  actor: Actor,
+  filter: { status?: 'open' | 'completed' | undefined },
+): Promise<SubjectAccessView[]> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    let personIds: string[] | undefined
+    if (!hasAnyRole(actor.roles, READERS)) {
+      if (!actor.roles.includes('parent'))
+        throw new HavenError(
+          'forbidden',
+          'subject access requests are handled by the coordinator',
+          undefined,
+          ['SAR'],
+        )
+      personIds = (await familyIdsOfAccount(trx, actor.centreId, actor.accountId)).map(
+        (r) => r.personId,
+      )
+    }
+    const rows = await listSubjectAccessRequests(trx, actor.centreId, {
+      ...(filter.status ? { status: filter.status } : personIds ? {} : { status: 'open' as const }),
+      ...(personIds ? { personIds } : {}),
+    })
+    const pauses = await listPauses(
+      trx,
+      actor.centreId,
+      rows.map((r) => r.id),
+    )
+    const today = todayAtCentre(ctx)
+    return rows
+      .map((r) =>
+        subjectAccessView(
+          r,
+          pauses.filter((p) => p.requestId === r.id),
+          today,
+        ),
+      )
+      .sort((a, b) => a.daysLeft - b.daysLeft || (a.id < b.id ? -1 : 1))
+  })
+}
+
+/** One request with its clock and what its latest bundle withheld, and why. */
+export async function readSubjectAccess(
+  ctx: AppContext,
+  actor: Actor,
+  id: string,
+): Promise<SubjectAccessView> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const request = await requestInReach(trx, actor, id)
+    const view = subjectAccessView(
+      request,
+      await listPauses(trx, actor.centreId, [id]),
+      todayAtCentre(ctx),
+    )
+    const withheld = (await listWithheldItems(trx, actor.centreId, id)).map((w) => ({
+      ...w,
+      recordId: w.recordId ?? null,
+    }))
+    return { ...view, withheld }
+  })
+}
+
+/** The request, if the actor handles requests or is its subject; otherwise not found. */
+export async function requestInReach(
+  trx: Db,
+  actor: Actor,
+  id: string,
+): Promise<StoredSubjectAccessRequest & { subject: PersonRecord; isSubject: boolean }> {
+  const request = await findSubjectAccessRequest(trx, actor.centreId, id)
+  const subject = request && (await findPerson(trx, actor.centreId, request.personId))
+  const isSubject = subject?.accountId !== undefined && subject.accountId === actor.accountId
+  if (!request || !subject || (!isSubject && !hasAnyRole(actor.roles, READERS)))
+    throw new HavenError('not_found', 'no such subject access request')
+  return { ...request, subject, isSubject }
+}
+
+async function audit(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+  type: 'subject_access.opened' | 'subject_access.changed' | 'subject_access.completed',
+  id: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await recordEvent(trx, {
+    type,
+    at: ctx.now(),
+    centreId: actor.centreId,
+    actorId: actor.accountId,
+    subjectId: id,
+    details,
+  })
+}

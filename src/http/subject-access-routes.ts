@@ -1,0 +1,134 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppContext } from '../app/context.ts'
+import {
+  changeSubjectAccessRequest,
+  listSubjectAccess,
+  openSubjectAccessRequest,
+  readSubjectAccess,
+} from '../app/subject-access.ts'
+import { compileSubjectAccessBundle } from '../app/subject-access-bundle.ts'
+import type { RouteSpec } from './api-spec.ts'
+import { requireActor, type HavenEnv } from './session.ts'
+import { parseInput, readJson, text } from './validation.ts'
+
+const id = z.uuid()
+const date = z.iso.date()
+const openBody = z.strictObject({
+  personId: id,
+  receivedOn: date.optional(),
+  identityMethod: text(200).optional(),
+})
+const listQuery = z.strictObject({ status: z.enum(['open', 'completed']).optional() })
+const eventBody = z.strictObject({
+  version: z.int().min(1),
+  event: z.discriminatedUnion('kind', [
+    z.strictObject({
+      kind: z.literal('identity_verified'),
+      method: text(200),
+      on: date.optional(),
+    }),
+    z.strictObject({ kind: z.literal('clarification_asked'), on: date.optional() }),
+    z.strictObject({ kind: z.literal('clarification_received'), on: date.optional() }),
+    z.strictObject({
+      kind: z.literal('extended'),
+      months: z.union([z.literal(1), z.literal(2)]),
+      reason: text(1000),
+    }),
+    z.strictObject({ kind: z.literal('completed'), on: date.optional() }),
+  ]),
+})
+const view = z.object({
+  id,
+  personId: id,
+  familyId: id,
+  receivedOn: z.string(),
+  status: z.string(),
+  dueOn: z.string(),
+  daysLeft: z.int(),
+  isPaused: z.boolean(),
+  version: z.int(),
+})
+
+const spec = (
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  success: RouteSpec['success'],
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+): RouteSpec => ({
+  method,
+  path,
+  summary,
+  tag: 'subject access',
+  access: 'signed_in',
+  success,
+  ...extra,
+})
+
+export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
+  spec('post', '/api/subject-access', 'Record a subject access request (SAR)', 201, {
+    body: openBody,
+    response: view,
+  }),
+  spec('get', '/api/subject-access', 'Requests by days left, fewest first', 200, {
+    query: listQuery,
+  }),
+  spec(
+    'get',
+    '/api/subject-access/:requestId',
+    'One request, its clock and what was withheld',
+    200,
+  ),
+  spec(
+    'post',
+    '/api/subject-access/:requestId/events',
+    'Identity checked, clarification asked or received, extended, completed',
+    200,
+    { body: eventBody, response: view },
+  ),
+  spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200),
+  spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200),
+]
+
+/** Subject access requests: the workflow and the bundle. */
+export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const api = new Hono<HavenEnv>()
+  const requestId = (value: string | undefined) => parseInput(id, value, 'path.requestId')
+
+  api.post('/api/subject-access', async (c) => {
+    const actor = requireActor(c)
+    return c.json(await openSubjectAccessRequest(ctx, actor, await readJson(c, openBody)), 201)
+  })
+  api.get('/api/subject-access', async (c) => {
+    const actor = requireActor(c)
+    const query = parseInput(listQuery, c.req.query(), 'query')
+    return c.json({ requests: await listSubjectAccess(ctx, actor, query) })
+  })
+  api.get('/api/subject-access/:requestId', async (c) => {
+    const actor = requireActor(c)
+    return c.json(await readSubjectAccess(ctx, actor, requestId(c.req.param('requestId'))))
+  })
+  api.post('/api/subject-access/:requestId/events', async (c) => {
+    const actor = requireActor(c)
+    const target = requestId(c.req.param('requestId'))
+    const body = await readJson(c, eventBody)
+    return c.json(await changeSubjectAccessRequest(ctx, actor, target, body.version, body.event))
+  })
+  for (const format of ['pdf', 'json'] as const) {
+    api.get(`/api/subject-access/:requestId/bundle.${format}`, async (c) => {
+      const actor = requireActor(c)
+      const file = await compileSubjectAccessBundle(
+        ctx,
+        actor,
+        requestId(c.req.param('requestId')),
+        format,
+      )
+      return c.body(file.body.slice().buffer, 200, {
+        'content-type': file.contentType,
+        'content-disposition': `attachment; filename="${file.fileName}"`,
+      })
+    })
+  }
+  return api
+}
