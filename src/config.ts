@@ -19,6 +19,8 @@ export interface Config {
   masterKeyFile: string
   /** The Ed25519 key that signs audit checkpoints: outside the database, beside the master key. */
   auditKeyFile: string
+  /** The disposal ledger (RETAIN): ids of what was destroyed, kept beside the keys, outliving backups. */
+  disposalLedgerFile: string
   /** Minutes between signed audit checkpoints written by the server (0: none). */
   auditCheckpointMinutes: number
   /** Largest request body accepted, in bytes. */
@@ -77,6 +79,11 @@ export function loadConfig(env: Environment, cwd: string): Config {
       cwd,
       nonEmpty(env, 'HAVEN_AUDIT_KEY_FILE') ??
         path.join(path.dirname(masterKeyFile), 'audit-signing.key'),
+    ),
+    disposalLedgerFile: path.resolve(
+      cwd,
+      nonEmpty(env, 'HAVEN_DISPOSAL_LEDGER_FILE') ??
+        path.join(path.dirname(masterKeyFile), 'disposal-ledger.jsonl'),
     ),
     auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 60, 0, 10_080),
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -89,5 +89,49 @@ describe('haven retention (RETAIN)', () => {
     assert.equal(countRows(dir, 'select count(*) as n from disposal_ledger'), 5)
     const after = await runHaven(['retention', 'run', '--dry-run'], env)
     assert.match(after.stdout, /^oldtown: 0 families/m)
+  })
+
+  it('backs up, and restores into a new folder with the keys, applying the ledger again', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-cli-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    assert.equal(
+      (await runHaven(['demo', 'create', '--slug', 'oldtown', '--families', '3'], env)).code,
+      0,
+    )
+    const file = path.join(dir, 'before.backup')
+    const made = await runHaven(['backup', '--out', file], env)
+    assert.equal(made.code, 0, made.stderr)
+    assert.match(made.stdout, /backup written to .*before\.backup: \d+ rows of \d+ tables/)
+    ageEverything(dir)
+    const run = await runHaven(['retention', 'run'], env)
+    const runId = /run ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? ''
+    assert.equal(
+      (await runHaven(['retention', 'approve', '--centre', 'oldtown', '--run', runId], env)).code,
+      0,
+    )
+
+    const fresh = mkdtempSync(path.join(tmpdir(), 'haven-restored-'))
+    dirs.push(fresh)
+    for (const key of ['master.key', 'audit-signing.key'])
+      copyFileSync(path.join(dir, key), path.join(fresh, key))
+    const restoreEnv = {
+      HAVEN_DATA_DIR: fresh,
+      HAVEN_DEMO: 'false',
+      HAVEN_DISPOSAL_LEDGER_FILE: path.join(dir, 'disposal-ledger.jsonl'),
+    }
+    const usage = await runHaven(['restore'], restoreEnv)
+    assert.equal(usage.code, 2)
+    const restored = await runHaven(['restore', file], restoreEnv)
+    assert.equal(restored.code, 0, restored.stderr)
+    assert.match(restored.stdout, /applied 3 later disposals again from the ledger/)
+    assert.equal(
+      countRows(fresh, "select count(*) as n from families where wrapped_key <> 'shredded'"),
+      0,
+    )
+    const again = await runHaven(['restore', file], restoreEnv)
+    assert.equal(again.code, 1)
+    assert.match(again.stderr, /already holds centres/)
+    assert.equal(again.stderr.trim().split('\n').length, 1)
   })
 })

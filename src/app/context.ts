@@ -19,4 +19,9 @@ export interface AppContext {
   compiledPolicies: Map<string, CompiledPolicy>
   /** Signs audit checkpoints; loaded from a file outside the database. */
   auditKey: AuditSigningKey
+  /**
+   * The disposal ledger file (RETAIN): every destruction is appended here, outside the
+   * database, so that a restore of an older backup can destroy it again. Undefined: no file.
+   */
+  disposalLedgerFile?: string | undefined
 }

@@ -9,7 +9,10 @@ import {
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import type { Db } from '../storage/database.ts'
 import {
+  countRecordsOfFamilies,
   destroyFamilyRecords,
+  familiesPresent,
+  ledgerIdsPresent,
   destroyStandaloneRecords,
   flushDeletedPages,
   listUnusedFamilies,
@@ -20,9 +23,11 @@ import {
   findDisposalRun,
   listDisposalItems,
   setItemOutcomes,
+  type LedgerEntry,
   type StoredDisposalItem,
 } from '../storage/disposal-runs.ts'
 import { recordEvent } from './audit.ts'
+import { appendLedgerFile } from './disposal-ledger-file.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
@@ -175,7 +180,7 @@ async function destroyPage(
     'skipped',
   )
   const at = ctx.now().toISOString()
-  await appendLedger(trx, [
+  const ledger = [
     ...plans.map((p) => ({
       id: ctx.newId(),
       centreId,
@@ -194,7 +199,10 @@ async function destroyPage(
       categories: Object.keys(r.counts.destroy),
       disposedAt: at,
     })),
-  ])
+  ]
+  await appendLedger(trx, ledger)
+  // Outside the database too, before this transaction commits (docs/decisions/0016).
+  appendLedgerFile(ctx.disposalLedgerFile, ctx.masterKey, ledger)
   let destroyed: CategoryCounts = {}
   let kept: CategoryCounts = {}
   for (const p of plans) {
@@ -210,4 +218,72 @@ async function destroyPage(
     partly: plans.filter((p) => !p.isWhollyDestroyed).length,
     standalone: stillDue.length,
   }
+}
+
+/**
+ * Applies again, after a restore, every disposal in the ledger that the restored database has
+ * not seen (RETAIN): the same categories of the same families and records are destroyed, keys
+ * first, as they were. Returns how many were applied.
+ */
+export async function reapplyDisposals(
+  ctx: AppContext,
+  entries: readonly LedgerEntry[],
+): Promise<number> {
+  let applied = 0
+  const centres = [...new Set(entries.map((e) => e.centreId))]
+  for (const centreId of centres) {
+    const own = entries.filter((e) => e.centreId === centreId)
+    for (let i = 0; i < own.length; i += PAGE) {
+      const page = own.slice(i, i + PAGE)
+      applied += await inCentre(ctx, centreId, async (trx) => {
+        const seen = await ledgerIdsPresent(
+          trx,
+          page.map((e) => e.id),
+        )
+        const due = page.filter((e) => !seen.has(e.id))
+        const families = due.filter((e) => e.itemKind === 'family')
+        const present = await familiesPresent(
+          trx,
+          centreId,
+          families.map((e) => e.itemId),
+        )
+        const counts = await countRecordsOfFamilies(trx, centreId, [...present])
+        await destroyFamilyRecords(
+          trx,
+          centreId,
+          families
+            .filter((e) => present.has(e.itemId))
+            .map((e) => ({
+              id: e.itemId,
+              destroy: e.categories,
+              isWhollyDestroyed: Object.entries(counts.get(e.itemId) ?? {}).every(
+                ([category, n]) => n === 0 || e.categories.includes(category),
+              ),
+            })),
+          todayAtCentre(ctx),
+        )
+        await destroyStandaloneRecords(
+          trx,
+          centreId,
+          due
+            .filter((e) => e.itemKind !== 'family')
+            .map((e) => ({
+              kind: e.itemKind === 'guidance' ? 'guidance' : 'incident',
+              id: e.itemId,
+            })),
+        )
+        await appendLedger(trx, due)
+        if (due.length > 0)
+          await recordEvent(trx, {
+            type: 'disposal.reapplied',
+            at: ctx.now(),
+            centreId,
+            details: { items: due.length },
+          })
+        return due.length
+      })
+    }
+  }
+  await flushDeletedPages(ctx.db, ctx.dialect)
+  return applied
 }

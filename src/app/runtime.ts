@@ -43,6 +43,7 @@ export async function openHaven(
       publicUrl: config.publicUrl,
       compiledPolicies: new Map(),
       auditKey: loadAuditSigningKey(config.auditKeyFile),
+      disposalLedgerFile: config.disposalLedgerFile,
     }
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {

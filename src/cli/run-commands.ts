@@ -12,6 +12,7 @@ import { CASE_COMMANDS } from './case-commands.ts'
 import { PEOPLE_COMMANDS } from './people-commands.ts'
 import { POLICY_COMMANDS } from './policy-commands.ts'
 import { RETENTION_COMMANDS } from './retention-commands.ts'
+import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -191,4 +192,5 @@ export const COMMANDS: readonly Command[] = [
   ...CASE_COMMANDS,
   ...AUDIT_COMMANDS,
   ...RETENTION_COMMANDS,
+  ...BACKUP_COMMANDS,
 ]

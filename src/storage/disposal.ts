@@ -87,7 +87,8 @@ export async function countFamiliesOnHold(db: Db, centreId: string): Promise<num
   return Number(row.n)
 }
 
-async function countRecordsOfFamilies(
+/** How many records each family holds, by category (the family record itself not counted). */
+export async function countRecordsOfFamilies(
   db: Db,
   centreId: string,
   ids: readonly string[],
@@ -393,4 +394,31 @@ export async function destroyStandaloneRecords(
 /** Flushes SQLite's write-ahead log into the file and empties it, so no old page lingers there. */
 export async function flushDeletedPages(db: Db, dialect: 'sqlite' | 'postgres'): Promise<void> {
   if (dialect === 'sqlite') await sql`pragma wal_checkpoint(truncate)`.execute(db)
+}
+
+/** Which of these ids are already in the disposal ledger. */
+export async function ledgerIdsPresent(db: Db, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('disposal_ledger')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Set(rows.map((r) => r.id))
+}
+
+/** Which of these families still have a row. */
+export async function familiesPresent(
+  db: Db,
+  centreId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db
+    .selectFrom('families')
+    .select('id')
+    .where('centre_id', '=', centreId)
+    .where('id', 'in', [...ids])
+    .execute()
+  return new Set(rows.map((r) => r.id))
 }

@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, describe, it } from 'node:test'
+import { referral } from '../../test/support/cases.ts'
+import {
+  createScratchDatabase,
+  dialectsUnderTest,
+  dumpEveryTable,
+  TestClock,
+  testContext,
+} from '../../test/support/databases.ts'
+import { migrateToLatest } from '../storage/migrate.ts'
+import type { DialectName } from '../storage/database.ts'
+import { operatorActor } from './actor.ts'
+import { verifyAuditLog } from './audit-trail.ts'
+import { restoreBackup, writeBackup } from './backup.ts'
+import { createCentre } from './centres.ts'
+import type { AppContext } from './context.ts'
+import { revealContactDetails } from './contact-details.ts'
+import { receiveReferral } from './referrals.ts'
+import { approveDisposalRun, startDisposalRun } from './retention.ts'
+
+const dirs: string[] = []
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+const MARK = `B${String(Math.random()).slice(2, 10)}`
+const YEAR_MS = 365.25 * 24 * 3600_000
+
+/** A migrated scratch database and a context over it, sharing a master key and audit key. */
+async function installation(dialect: DialectName, from?: AppContext, clock = new TestClock()) {
+  const scratch = await createScratchDatabase(dialect)
+  const database = await scratch.open()
+  await migrateToLatest(database.db)
+  const ctx = testContext(database, clock)
+  if (from) {
+    ctx.masterKey = from.masterKey
+    ctx.auditKey = from.auditKey
+  }
+  return {
+    ctx,
+    database,
+    close: async () => {
+      await database.close()
+      await scratch.drop()
+    },
+  }
+}
+
+async function family(ctx: AppContext, centreId: string, familyName: string) {
+  const base = referral()
+  const [mother, father] = base.parents
+  return receiveReferral(ctx, operatorActor(centreId), {
+    ...base,
+    parents: [{ ...mother, familyName }, father],
+  } as Parameters<typeof receiveReferral>[2])
+}
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`backup and restore on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('restores a backup and applies the later disposals again from the ledger, so nothing destroyed comes back', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+      dirs.push(dir)
+      const clock = new TestClock('2020-06-01T10:00:00Z')
+      const first = await installation(dialect.name, undefined, clock)
+      first.ctx.disposalLedgerFile = path.join(dir, 'disposal-ledger.jsonl')
+      const { ctx } = first
+      try {
+        const { centre } = await createCentre(ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@ashbury.example.org',
+        })
+        const old = await family(ctx, centre.id, `Old${MARK}`)
+        clock.advance(4 * YEAR_MS)
+        const recent = await family(ctx, centre.id, `Recent${MARK}`)
+        const file = path.join(dir, 'haven.backup')
+        const made = await writeBackup(ctx, file)
+        assert.ok(made.rows > 10)
+        const bytes = readFileSync(file)
+        assert.ok(!bytes.includes(`Old${MARK}`), 'the backup is encrypted')
+
+        const run = await startDisposalRun(ctx, centre.id, undefined)
+        await approveDisposalRun(ctx, operatorActor(centre.id), run.runId ?? '')
+        assert.ok(!(await dumpEveryTable(first.database)).includes(`Old${MARK}`))
+
+        // The machine is lost; a new one gets the keys, the ledger and the backup.
+        const second = await installation(dialect.name, ctx, clock)
+        try {
+          const restored = await restoreBackup(second.ctx, file, first.ctx.disposalLedgerFile)
+          assert.equal(restored.reapplied, 1)
+          const everything = await dumpEveryTable(second.database)
+          assert.ok(!everything.includes(`Old${MARK}`), 'the destroyed family stays destroyed')
+          assert.ok(everything.includes(`Recent${MARK}`), 'the rest came back')
+          const people = await second.database.db
+            .selectFrom('people')
+            .select('id')
+            .where('family_id', '=', recent.familyId)
+            .where('kind', '=', 'resident_parent')
+            .executeTakeFirstOrThrow()
+          const reveal = await revealContactDetails(
+            second.ctx,
+            operatorActor(centre.id),
+            people.id,
+            'after the restore',
+          )
+          assert.equal(reveal.effect, 'permit', 'keys and sealed fields came back whole')
+          const oldRows = await second.database.db
+            .selectFrom('families')
+            .select('wrapped_key')
+            .where('id', '=', old.familyId)
+            .execute()
+          assert.ok(oldRows.every((r) => r.wrapped_key === 'shredded'))
+          const audit = await verifyAuditLog(second.ctx.db, second.ctx.auditKey.publicKey)
+          assert.equal(audit.problem, undefined, 'the audit log still verifies')
+          await assert.rejects(
+            restoreBackup(second.ctx, file, undefined),
+            /already holds centres/,
+            'a restore never overwrites',
+          )
+        } finally {
+          await second.close()
+        }
+      } finally {
+        await first.close()
+      }
+    })
+
+    it('refuses a backup that is cut short, changed or from another installation, and changes nothing', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+      dirs.push(dir)
+      const first = await installation(dialect.name)
+      const target = await installation(dialect.name, first.ctx)
+      const stranger = await installation(dialect.name)
+      try {
+        await createCentre(first.ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@a.example.org',
+        })
+        await family(
+          first.ctx,
+          (await first.database.db.selectFrom('centres').select('id').executeTakeFirstOrThrow()).id,
+          'Kitto',
+        )
+        const file = path.join(dir, 'good.backup')
+        await writeBackup(first.ctx, file)
+        const bytes = readFileSync(file)
+        const variants: [string, Buffer, RegExp][] = [
+          ['cut short', bytes.subarray(0, bytes.length - 100), /cut short|does not verify/],
+          ['cut at the header', bytes.subarray(0, 40), /cut short/],
+          [
+            'one byte changed',
+            Buffer.concat([
+              bytes.subarray(0, bytes.length - 50),
+              Buffer.from([bytes[bytes.length - 50]! ^ 1]),
+              bytes.subarray(bytes.length - 49),
+            ]),
+            /does not verify/,
+          ],
+          ['not a backup', Buffer.from('hello'), /not a Haven backup/],
+        ]
+        for (const [name, content, message] of variants) {
+          const bad = path.join(dir, `${name}.backup`)
+          writeFileSync(bad, content)
+          await assert.rejects(restoreBackup(target.ctx, bad, undefined), message, name)
+        }
+        await assert.rejects(
+          restoreBackup(stranger.ctx, file, undefined),
+          /another Haven installation/,
+        )
+        const ledger = path.join(dir, 'forged-ledger.jsonl')
+        writeFileSync(
+          ledger,
+          '{"v":1,"id":"x","centreId":"y","runId":"z","itemKind":"family","itemId":"q","categories":[],"disposedAt":"2026-01-01","mac":"AAAA"}\n',
+        )
+        await assert.rejects(
+          restoreBackup(target.ctx, file, ledger),
+          /ledger line 1 does not verify/,
+        )
+        for (const ctx of [target.ctx, stranger.ctx]) {
+          const centres = await ctx.db.selectFrom('centres').select('id').execute()
+          assert.deepEqual(centres, [], 'nothing was written')
+        }
+        assert.equal(
+          (await restoreBackup(target.ctx, file, undefined)).reapplied,
+          0,
+          'the good one restores',
+        )
+      } finally {
+        await first.close()
+        await target.close()
+        await stranger.close()
+      }
+    })
+  })
+}

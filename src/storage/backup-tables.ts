@@ -1,0 +1,92 @@
+import { sql } from 'kysely'
+import type { Db, DialectName } from './database.ts'
+
+/**
+ * Whole tables, read and written as rows of plain values, for backups (docs/decisions/0016).
+ * The migration tables are not copied: a restore migrates its own database first.
+ */
+const SKIPPED = new Set(['haven_migrations', 'haven_migration_lock'])
+/** Parents before children, so that foreign keys hold as rows go in; the rest after. */
+const FIRST = [
+  'centres',
+  'accounts',
+  'families',
+  'rooms',
+  'people',
+  'contact_sessions',
+  'agencies',
+  'referrals',
+  'referral_events',
+]
+
+export async function listBackupTables(db: Db, dialect: DialectName): Promise<string[]> {
+  const { rows } =
+    dialect === 'postgres'
+      ? await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
+      : await sql<{ name: string }>`select name from sqlite_master
+          where type = 'table' and name not like 'sqlite_%'`.execute(db)
+  const names = rows.map((r) => r.name).filter((n) => !SKIPPED.has(n))
+  return [
+    ...FIRST.filter((n) => names.includes(n)),
+    ...names.filter((n) => !FIRST.includes(n)).sort(),
+  ]
+}
+
+/**
+ * A page of a table in its physical order (SQLite's rowid, PostgreSQL's ctid), from after a
+ * position: inside one snapshot, each row is read once. Returns the rows and where to go on.
+ */
+export async function readTablePage(
+  db: Db,
+  dialect: DialectName,
+  table: string,
+  after: string | undefined,
+  limit: number,
+): Promise<{ rows: Record<string, unknown>[]; next: string | undefined }> {
+  const position = dialect === 'postgres' ? sql`ctid` : sql`rowid`
+  const from =
+    after === undefined
+      ? sql``
+      : dialect === 'postgres'
+        ? sql`where ctid > ${after}::tid`
+        : sql`where rowid > ${Number(after)}`
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${position} as haven_position, * from ${sql.table(table)} ${from}
+    order by ${position} limit ${limit}`.execute(db)
+  const last = rows.at(-1)
+  const next = rows.length < limit || !last ? undefined : String(last.haven_position)
+  return {
+    rows: rows.map((row) => {
+      const copy = { ...row }
+      delete copy.haven_position
+      return copy
+    }),
+    next,
+  }
+}
+
+/** Inserts rows into a table as they were read. */
+export async function insertRows(
+  db: Db,
+  table: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const columns = Object.keys(rows[0] ?? {})
+  for (let i = 0; i < rows.length; i += 100) {
+    const batch = rows.slice(i, i + 100)
+    await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))})
+      values ${sql.join(
+        batch.map((row) => sql`(${sql.join(columns.map((c) => row[c] ?? null))})`),
+      )}`.execute(db)
+  }
+}
+
+/** How many rows a table holds. */
+export async function countRows(db: Db, table: string): Promise<number> {
+  const { rows } = await sql<{
+    n: number | string
+  }>`select count(*) as n from ${sql.table(table)}`.execute(db)
+  return Number(rows[0]?.n ?? 0)
+}
