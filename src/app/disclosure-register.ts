@@ -39,6 +39,7 @@ export interface RegisterEntryView {
   category: string
   purpose: string
   atRisk: string | null
+  concernId: string | null
   reason: string | null
   legalBasis: string | null
   period: { from: string; to: string } | null
@@ -147,6 +148,7 @@ function entryView(row: StoredDisclosure, isFull: boolean): RegisterEntryView {
     category: row.category,
     purpose: row.purpose,
     atRisk: hidden(row.atRisk ?? null),
+    concernId: hidden(row.concernId ?? null),
     reason: hidden(row.reason ?? null),
     legalBasis: hidden(row.legalBasis ?? null),
     period:

@@ -10,6 +10,7 @@ import { listConsents } from '../storage/consents.ts'
 import type { Db } from '../storage/database.ts'
 import { insertDisclosure, type StoredDisclosure } from '../storage/disclosures.ts'
 import { findFamily, findPerson, touchFamily } from '../storage/families.ts'
+import { findIncident } from '../storage/incidents.ts'
 import { agencyIdsOfFamily, findAgency } from '../storage/referrals.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
@@ -37,6 +38,8 @@ export interface DisclosureInput {
   period?: { from: string; to: string } | undefined
   /** EXCEPT: who is at risk. */
   atRisk?: AtRisk | undefined
+  /** EXCEPT: the safeguarding concern raised by a worker that this disclosure answers. */
+  concernId?: string | undefined
   /** EXCEPT and the law path: why, in the authoriser's words (kept in the register only). */
   reason?: string | undefined
   /** "Required by law" (Chichester): the legal basis, e.g. a court order's reference. */
@@ -133,6 +136,15 @@ export async function requestDisclosure(
     if (!family || family.disposedOn !== undefined)
       throw new HavenError('not_found', 'no such family')
     const facts = await disclosureFacts(ctx, trx, actor, input)
+    if (input.concernId !== undefined) {
+      const concern = await findIncident(trx, actor.centreId, input.concernId)
+      if (concern?.kind !== 'safeguarding_concern' || concern.familyId !== family.id)
+        throw new HavenError(
+          'invalid_input',
+          'no such safeguarding concern about this family',
+          'concernId',
+        )
+    }
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const asked = await decideDisclosure(
       ctx,
@@ -183,6 +195,7 @@ export async function requestDisclosure(
       category: input.category,
       purpose: input.purpose,
       atRisk: input.atRisk,
+      concernId: input.concernId,
       reason: input.reason?.trim() || undefined,
       legalBasis: input.legalBasis?.trim() || undefined,
       periodFrom:

@@ -1,6 +1,6 @@
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
-import { findFamily } from '../storage/families.ts'
+import { findFamily, touchFamily } from '../storage/families.ts'
 import {
   answerGuidanceRequest,
   insertGuidanceRequest,
@@ -54,6 +54,8 @@ export async function askGuidance(
       answeredAt: undefined,
       version: 1,
     })
+    if (input.familyId !== undefined)
+      await touchFamily(trx, actor.centreId, input.familyId, ctx.now().toISOString())
     await recordEvent(trx, {
       type: 'guidance.asked',
       at: ctx.now(),

@@ -5,7 +5,7 @@ import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Role } from '../domain/roles.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import type { Db } from '../storage/database.ts'
-import { findFamily } from '../storage/families.ts'
+import { findFamily, touchFamily } from '../storage/families.ts'
 import { insertIncident, listIncidents as listStoredIncidents } from '../storage/incidents.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
@@ -78,6 +78,8 @@ export async function raiseIncident(
       raisedBy: actor.accountId,
       createdAt: ctx.now().toISOString(),
     })
+    if (input.familyId !== undefined)
+      await touchFamily(trx, actor.centreId, input.familyId, ctx.now().toISOString())
     await recordEvent(trx, {
       type: 'incident.recorded',
       at: ctx.now(),

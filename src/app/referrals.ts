@@ -13,6 +13,7 @@ import {
   insertPeople,
   nextFamilyReference,
   type StoredPerson,
+  touchFamily,
 } from '../storage/families.ts'
 import {
   findAgency,
@@ -177,6 +178,7 @@ export async function moveReferral(
       at,
       byAccount: actor.accountId,
     })
+    await touchFamily(trx, actor.centreId, referral.familyId, at)
     await recordEvent(trx, {
       type: 'referral.moved',
       at: ctx.now(),

@@ -23,7 +23,8 @@ import { setLegalHold } from './disposal-views.ts'
 import { requestDisclosure } from './disclosures.ts'
 import { askGuidance } from './guidance.ts'
 import { raiseIncident } from './incidents.ts'
-import { receiveReferral } from './referrals.ts'
+import { moveReferral, receiveReferral } from './referrals.ts'
+import { readFamily } from './families.ts'
 import { approveDisposalRun, previewDisposal, startDisposalRun } from './retention.ts'
 
 const MARK = `R${String(Math.random()).slice(2, 10)}`
@@ -286,5 +287,36 @@ for (const dialect of await dialectsUnderTest()) {
           assert.equal((await previewDisposal(ctx, centre.id)).items.length, 0, 'nothing left due')
         }))
     }
+
+    it('counts business activity as use, and a glance as none', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2020-06-01T10:00:00Z')
+        const ctx = testContext(database, clock)
+        const { centre } = await createCentre(ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@ashbury.example.org',
+        })
+        const actor = operatorActor(centre.id)
+        const glanced = await receiveReferral(
+          ctx,
+          actor,
+          referral() as Parameters<typeof receiveReferral>[2],
+        )
+        const moved = await receiveReferral(
+          ctx,
+          actor,
+          referral() as Parameters<typeof receiveReferral>[2],
+        )
+        clock.advance(3.5 * YEAR_MS)
+        await readFamily(ctx, actor, glanced.familyId)
+        await moveReferral(ctx, actor, moved.referralId, { to: 'pre_visits', version: 1 })
+        const plan = await previewDisposal(ctx, centre.id)
+        assert.deepEqual(
+          plan.items.map((i) => i.id),
+          [glanced.familyId],
+          'reading a record is not using it; moving its referral on is',
+        )
+      }))
   })
 }

@@ -372,6 +372,20 @@ for (const dialect of await dialectsUnderTest()) {
           recipient: { kind: 'police', name: 'Ashbury Police Station' },
           reason: 'a bruise seen at handover',
         }
+        const concern = await volunteer.client.json<{ id: string }>('POST', '/api/incidents', {
+          kind: 'safeguarding_concern',
+          familyId: made.body.familyId,
+          occurredAt: '2026-03-14T09:00',
+          summary: 'A bruise on the arm at handover',
+        })
+        assert.equal(concern.status, 201, 'any worker raises a concern')
+        const unknownConcern = await coordinator.client.json<{ error: { field: string } }>(
+          'POST',
+          '/api/disclosures',
+          { ...ask, concernId: ctx.newId() },
+        )
+        assert.equal(unknownConcern.status, 400)
+        assert.equal(unknownConcern.body.error.field, 'concernId')
         const byVolunteer = await volunteer.client.json('POST', '/api/disclosures', ask)
         assert.equal(
           byVolunteer.status,
@@ -389,7 +403,10 @@ for (const dialect of await dialectsUnderTest()) {
           /CAFCASS is not a recipient this policy allows/,
         )
 
-        const asked = await coordinator.client.json<Decided>('POST', '/api/disclosures', ask)
+        const asked = await coordinator.client.json<Decided>('POST', '/api/disclosures', {
+          ...ask,
+          concernId: concern.body.id,
+        })
         assert.equal(asked.body.status, 'awaiting_sign_off')
         const alone = await coordinator.client.json(
           'POST',
@@ -434,7 +451,9 @@ for (const dialect of await dialectsUnderTest()) {
           personTold: boolean
           notToldReason: string
           reason: string
+          concernId: string
         }>('GET', `/api/disclosures/${asked.body.id}`)
+        assert.equal(entry.body.concernId, concern.body.id)
         assert.equal(entry.body.authorisedBy, coordinator.accountId)
         assert.equal(entry.body.secondSignOffBy, deputy.accountId)
         assert.equal(entry.body.personTold, false)

@@ -55,6 +55,7 @@ const disclosureBody = z.strictObject({
   recipient: recipient.optional(),
   period: z.strictObject({ from: date, to: date }).optional(),
   atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),
+  concernId: id.optional(),
   reason: text(2000).optional(),
   legalBasis: text(500).optional(),
 })

@@ -17,6 +17,7 @@ export interface StoredDisclosure {
   category: string
   purpose: string
   atRisk: string | undefined
+  concernId: string | undefined
   reason: string | undefined
   legalBasis: string | undefined
   periodFrom: string | undefined
@@ -60,6 +61,7 @@ export async function insertDisclosure(db: Db, d: StoredDisclosure): Promise<voi
       category: d.category,
       purpose: d.purpose,
       at_risk: d.atRisk ?? null,
+      concern_id: d.concernId ?? null,
       reason: d.reason ?? null,
       legal_basis: d.legalBasis ?? null,
       period_from: d.periodFrom ?? null,
@@ -199,6 +201,7 @@ function toDisclosure(row: Selectable<DisclosureRow>): StoredDisclosure {
     category: row.category,
     purpose: row.purpose,
     atRisk: row.at_risk ?? undefined,
+    concernId: row.concern_id ?? undefined,
     reason: row.reason ?? undefined,
     legalBasis: row.legal_basis ?? undefined,
     periodFrom: row.period_from ?? undefined,

@@ -55,3 +55,18 @@ export async function listIncidents(
     createdAt: row.created_at,
   }))
 }
+
+/** One entry, by id, within the centre. */
+export async function findIncident(
+  db: Db,
+  centreId: string,
+  id: string,
+): Promise<{ id: string; kind: string; familyId: string | undefined } | undefined> {
+  const row = await db
+    .selectFrom('incidents')
+    .select(['id', 'kind', 'family_id'])
+    .where('centre_id', '=', centreId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && { id: row.id, kind: row.kind, familyId: row.family_id ?? undefined }
+}

@@ -46,6 +46,7 @@ export interface DisclosureRow {
   category: string
   purpose: string
   at_risk: string | null
+  concern_id: string | null
   reason: string | null
   legal_basis: string | null
   period_from: string | null

@@ -85,6 +85,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ['category', 'text', required],
     ['purpose', 'text', required],
     ['at_risk', 'text'],
+    /** The safeguarding concern an exception disclosure answers. */
+    ['concern_id', 'text'],
     ['reason', 'text'],
     ['legal_basis', 'text'],
     ['period_from', 'text'],

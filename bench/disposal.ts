@@ -1,0 +1,218 @@
+// Issue 6's figures: a disposal run over a large centre (100,000 families, 5 million
+// sessions, generated), its time and memory; and the time to compile one subject access
+// bundle for a family with five years of history. On SQLite (a real file) and, when one
+// answers, PostgreSQL. Run: npm run bench:disposal (writes its table into docs/PERFORMANCE.md).
+// HAVEN_BENCH_FAMILIES makes the centre smaller for a quick try (sessions are 50 a family).
+import { readFileSync, writeFileSync } from 'node:fs'
+import { sql } from 'kysely'
+import { operatorActor } from '../src/app/actor.ts'
+import { createCentre } from '../src/app/centres.ts'
+import { receiveReferral } from '../src/app/referrals.ts'
+import { approveDisposalRun, startDisposalRun } from '../src/app/retention.ts'
+import { openSubjectAccessRequest } from '../src/app/subject-access.ts'
+import { compileSubjectAccessBundle } from '../src/app/subject-access-bundle.ts'
+import type { Db, DialectName } from '../src/storage/database.ts'
+import { referral } from '../test/support/cases.ts'
+import { dialectsUnderTest, testContext, withMigratedDatabase } from '../test/support/databases.ts'
+
+const FAMILIES = Number(process.env.HAVEN_BENCH_FAMILIES ?? '100000')
+const SESSIONS_EACH = 50
+
+interface Result {
+  dialect: DialectName
+  families: number
+  sessions: number
+  generateSeconds: number
+  due: number
+  planSeconds: number
+  carrySeconds: number
+  destroyedSessions: number
+  peakRssMiB: number
+  bundleJsonMs: number
+  bundlePdfMs: number
+  bundleSessions: number
+}
+
+/** Families, people, rooms, referrals, sessions (one person at the door each), and some of everything else. */
+async function generate(db: Db, dialect: DialectName, centreId: string): Promise<void> {
+  const pg = dialect === 'postgres'
+  const series = (n: number) =>
+    pg
+      ? sql`select g as i from generate_series(0, ${n - 1}) as g`
+      : sql`with recursive s(i) as (select 0 union all select i + 1 from s where i < ${n - 1}) select i from s`
+  const id = (prefix: string, expr: string) =>
+    pg
+      ? sql.raw(`'${prefix}' || lpad((${expr})::text, 9, '0')`)
+      : sql.raw(`printf('${prefix}%09d', ${expr})`)
+  const isOld = sql.raw(`(i % 5 < 2)`)
+  const day = (base: string, daysExpr: string) =>
+    pg
+      ? sql.raw(`to_char(date '${base}' + (${daysExpr})::int, 'YYYY-MM-DD')`)
+      : sql.raw(`strftime('%Y-%m-%d', '${base}', '+' || (${daysExpr}) || ' days')`)
+  const rooms = Array.from({ length: 10 }, (_, i) => ({
+    id: `room-${String(i)}`,
+    centre_id: centreId,
+    name: `Room ${String(i)}`,
+  }))
+  await db.insertInto('rooms').values(rooms).execute()
+  await sql`insert into families (id, centre_id, reference, wrapped_key, key_version, created_at, last_activity_at)
+    select ${id('f', 'i')}, ${centreId}, ${id('F-', 'i')}, 'v1.bench', 1, '2015-01-01T00:00:00.000Z',
+      case when ${isOld} then '2019-03-01T10:00:00.000Z' else '2026-10-01T10:00:00.000Z' end
+    from (${series(FAMILIES)}) as n`.execute(db)
+  await sql`insert into people (id, centre_id, family_id, kind, given_name, family_name, created_at, address_ciphertext)
+    select ${id('p', 'i')}, ${centreId}, ${id('f', 'i / 3')}, case when i % 3 = 0 then 'resident_parent' when i % 3 = 1 then 'non_resident_parent' else 'child' end,
+      'Given', 'Family', '2015-01-01T00:00:00.000Z', 'v1.sealed-bench-address'
+    from (${series(FAMILIES * 3)}) as n`.execute(db)
+  await sql`insert into referrals (id, centre_id, family_id, status, received_on, created_at, updated_at)
+    select ${id('r', 'i')}, ${centreId}, ${id('f', 'i')}, 'active', '2015-01-01', '2015-01-01T00:00:00.000Z', '2015-01-01T00:00:00.000Z'
+    from (${series(FAMILIES)}) as n`.execute(db)
+  const fam = `i / ${String(SESSIONS_EACH)}`
+  const week = `(i % ${String(SESSIONS_EACH)}) * 7`
+  await sql`insert into contact_sessions (id, centre_id, family_id, room_id, kind, starts_at, ends_at, status, created_at)
+    select ${id('s', 'i')}, ${centreId}, ${id('f', fam)}, 'room-' || (i % 10), 'supported',
+      case when (${sql.raw(fam)}) % 5 < 2 then ${day('2018-01-06', week)} else ${day('2025-06-07', week)} end || 'T10:00',
+      case when (${sql.raw(fam)}) % 5 < 2 then ${day('2018-01-06', week)} else ${day('2025-06-07', week)} end || 'T12:00',
+      'attended', '2015-01-01T00:00:00.000Z'
+    from (${series(FAMILIES * SESSIONS_EACH)}) as n`.execute(db)
+  await sql`insert into session_people (centre_id, session_id, person_id, arrives_at, leaves_at)
+    select ${centreId}, ${id('s', 'i')}, ${id('p', `(${fam}) * 3`)}, '2018-01-06T09:45', '2018-01-06T12:15'
+    from (${series(FAMILIES * SESSIONS_EACH)}) as n`.execute(db)
+  await sql`insert into incidents (id, centre_id, kind, family_id, occurred_at, summary, created_at)
+    select ${id('i', 'i')}, ${centreId}, case when i % 3 = 0 then 'accident' when i % 3 = 1 then 'incident' else 'safeguarding_concern' end,
+      ${id('f', 'i * 10')}, '2018-02-01T10:00', 'A generated account', '2018-02-01T10:00:00.000Z'
+    from (${series(Math.floor(FAMILIES / 10))}) as n`.execute(db)
+  await sql`insert into consents (id, centre_id, family_id, person_id, category, recipient_kind, recipient_name, purpose, evidence, given_on, recorded_at)
+    select ${id('c', 'i')}, ${centreId}, ${id('f', 'i * 4')}, ${id('p', 'i * 12')}, 'contact_details', 'other_agency', 'A GP surgery', 'other', 'written', '2018-01-01', '2018-01-01T00:00:00.000Z'
+    from (${series(Math.floor(FAMILIES / 4))}) as n`.execute(db)
+  await sql`analyze`.execute(db)
+}
+
+/** Samples the resident set size while `work` runs; returns its result and the peak. */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peak: number }> {
+  let peak = process.memoryUsage().rss
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 20)
+  try {
+    const value = await work()
+    peak = Math.max(peak, process.memoryUsage().rss)
+    return { value, peak }
+  } finally {
+    clearInterval(timer)
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] ?? 0
+}
+
+async function measure(dialect: DialectName): Promise<Result> {
+  return withMigratedDatabase(dialect, async (database) => {
+    const ctx = testContext(database, new Date('2026-11-29T10:00:00Z'))
+    const { centre } = await createCentre(ctx, {
+      name: 'Bench Centre',
+      slug: 'bench',
+      coordinatorEmail: 'c@bench.example.org',
+    })
+    const actor = operatorActor(centre.id)
+    let started = performance.now()
+    await generate(database.db, dialect, centre.id)
+    const generateSeconds = (performance.now() - started) / 1000
+    process.stdout.write(`${dialect}: generated in ${generateSeconds.toFixed(0)} s\n`)
+
+    // One family with five years of weekly sessions, for the subject access bundle.
+    const made = await receiveReferral(
+      ctx,
+      actor,
+      referral() as Parameters<typeof receiveReferral>[2],
+    )
+    const mother = await database.db
+      .selectFrom('people')
+      .select('id')
+      .where('family_id', '=', made.familyId)
+      .where('kind', '=', 'resident_parent')
+      .executeTakeFirstOrThrow()
+    const weeks = 5 * 52
+    await sql`insert into contact_sessions (id, centre_id, family_id, room_id, kind, starts_at, ends_at, status, created_at)
+      select 'sar-' || i, ${centre.id}, ${made.familyId}, 'room-1', 'supported', ${dialect === 'postgres' ? sql.raw(`to_char(date '2021-12-04' + i * 7, 'YYYY-MM-DD')`) : sql.raw(`strftime('%Y-%m-%d', '2021-12-04', '+' || (i * 7) || ' days')`)} || 'T10:00',
+        ${dialect === 'postgres' ? sql.raw(`to_char(date '2021-12-04' + i * 7, 'YYYY-MM-DD')`) : sql.raw(`strftime('%Y-%m-%d', '2021-12-04', '+' || (i * 7) || ' days')`)} || 'T12:00', 'attended', '2021-12-01T00:00:00.000Z'
+      from (${dialect === 'postgres' ? sql`select g as i from generate_series(0, ${weeks - 1}) as g` : sql`with recursive s(i) as (select 0 union all select i + 1 from s where i < ${weeks - 1}) select i from s`}) as n`.execute(
+      database.db,
+    )
+    await sql`insert into session_people (centre_id, session_id, person_id, arrives_at, leaves_at, arrived_at, departed_at)
+      select centre_id, id, ${mother.id}, starts_at, ends_at, starts_at, ends_at from contact_sessions where family_id = ${made.familyId}`.execute(
+      database.db,
+    )
+    const sar = await openSubjectAccessRequest(ctx, actor, {
+      personId: mother.id,
+      receivedOn: '2026-11-20',
+      identityMethod: 'passport seen',
+    })
+    const timings = { json: [] as number[], pdf: [] as number[] }
+    for (const format of ['json', 'pdf'] as const)
+      for (let i = 0; i < 21; i += 1) {
+        const t = performance.now()
+        await compileSubjectAccessBundle(ctx, actor, sar.id, format)
+        if (i > 0) timings[format].push(performance.now() - t)
+      }
+
+    started = performance.now()
+    const { value: planned, peak: planPeak } = await withPeakRss(() =>
+      startDisposalRun(ctx, centre.id, undefined),
+    )
+    const planSeconds = (performance.now() - started) / 1000
+    started = performance.now()
+    const { value: certificate, peak: carryPeak } = await withPeakRss(() =>
+      approveDisposalRun(ctx, actor, planned.runId ?? ''),
+    )
+    const carrySeconds = (performance.now() - started) / 1000
+    process.stdout.write(
+      `${dialect}: ${String(planned.due)} due; planned in ${planSeconds.toFixed(1)} s, carried out in ${carrySeconds.toFixed(1)} s\n`,
+    )
+    return {
+      dialect,
+      families: FAMILIES + 1,
+      sessions: FAMILIES * SESSIONS_EACH + weeks,
+      generateSeconds,
+      due: planned.due,
+      planSeconds,
+      carrySeconds,
+      destroyedSessions: certificate.destroyed.session_record ?? 0,
+      peakRssMiB: Math.max(planPeak, carryPeak) / 2 ** 20,
+      bundleJsonMs: median(timings.json),
+      bundlePdfMs: median(timings.pdf),
+      bundleSessions: weeks,
+    }
+  })
+}
+
+const results: Result[] = []
+for (const dialect of await dialectsUnderTest()) {
+  if (dialect.skip) {
+    process.stdout.write(`${dialect.name}: skipped (${dialect.skip})\n`)
+    continue
+  }
+  results.push(await measure(dialect.name))
+}
+const n = (v: number) => v.toLocaleString('en-GB')
+const table = [
+  '| engine | families | sessions | due (families and records) | plan | carry out | sessions destroyed | peak RSS | SAR bundle JSON | SAR bundle PDF |',
+  '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...results.map(
+    (r) =>
+      `| ${r.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} | ${n(r.families)} | ${n(r.sessions)} | ${n(r.due)} | ${r.planSeconds.toFixed(1)} s | ${r.carrySeconds.toFixed(1)} s | ${n(r.destroyedSessions)} | ${r.peakRssMiB.toFixed(0)} MiB | ${r.bundleJsonMs.toFixed(1)} ms | ${r.bundlePdfMs.toFixed(1)} ms |`,
+  ),
+].join('\n')
+process.stdout.write(`${table}\n`)
+if (FAMILIES >= 100_000) {
+  const file = new URL('../docs/PERFORMANCE.md', import.meta.url)
+  const doc = readFileSync(file, 'utf8')
+  const block = `<!-- bench:disposal -->\n${table}\n\nGenerated centre: 40% of families unused since March 2019 (due under a three-year policy), 60% in use; 50 sessions a family with one person signed in at each, three people and a referral a family, an incident for one family in ten and a consent for one in four. "Plan" finds and stores what is due (every family asked of the policy, category by category); "carry out" destroys it in transactions of ${String(250)} items (keys first, then rows, ledger and certificate). Peak RSS is the Node process's, sampled every 20 ms during both. The bundle is for a parent with ${String(5 * 52)} weekly sessions over five years (median of 20 after one warm-up). Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}.\n<!-- /bench:disposal -->`
+  writeFileSync(
+    file,
+    doc.includes('<!-- bench:disposal -->')
+      ? doc.replace(/<!-- bench:disposal -->[\s\S]*<!-- \/bench:disposal -->/, block)
+      : `${doc.trimEnd()}\n\n## Disposal and subject access (issue 6)\n\nCommand: \`npm run bench:disposal\`.\n\n${block}\n`,
+  )
+}
