@@ -30,11 +30,14 @@ describe('pages', () => {
     }).value
     assert.ok(!page.includes('<script>'))
     assert.ok(page.includes('Demo &lt;script&gt;'))
-    assert.match(page, /<td>24<\/td>\s*<td>224<\/td>/)
+    assert.match(
+      page,
+      /<td class="govuk-table__cell">24<\/td>\s*<td class="govuk-table__cell">224<\/td>/,
+    )
     assert.match(page, /<a href="\/centres\/ashbury\/policy">Confidentiality policy/)
     assert.match(page, /demo centre/)
     assert.match(page, /Haven 9\.9\.9 on SQLite/)
-    assert.match(page, /<html lang="en-GB">/)
+    assert.match(page, /<html lang="en-GB" class="govuk-template">/)
   })
 
   it('tells a new installation how to make its first centre', () => {

@@ -14,20 +14,21 @@ export function homePage(input: {
   version: string
   dialect: string
   signedIn?: SignedIn | undefined
+  navigation?: Html | undefined
 }): Html {
   const rows = input.centres.map(
     (centre) =>
-      html`<tr>
-        <td>${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}
-          <br><a href="/centres/${centre.slug}/policy">Confidentiality policy<span class="skip-link"> of ${centre.name}</span></a></td>
-        <td>${centre.families}</td>
-        <td>${centre.sessions}</td>
+      html`<tr class="govuk-table__row">
+        <td class="govuk-table__cell">${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}
+          <br><a href="/centres/${centre.slug}/policy">Confidentiality policy<span class="govuk-visually-hidden"> of ${centre.name}</span></a></td>
+        <td class="govuk-table__cell">${centre.families}</td>
+        <td class="govuk-table__cell">${centre.sessions}</td>
       </tr>`,
   )
   const demo = input.centres.some((centre) => centre.isDemo)
   return layout(
     'Haven',
-    html`<h1>Haven</h1>
+    html`<h1 class="govuk-heading-xl">Haven</h1>
       <p>
         Records for a child contact centre, with the centre's confidentiality policy enforced and
         explained.
@@ -40,21 +41,21 @@ export function homePage(input: {
             </p>`
           : undefined
       }
-      <h2>Centres</h2>
+      <h2 class="govuk-heading-m">Centres</h2>
       ${
         input.centres.length === 0
           ? html`<p>
               No centre yet. Create one with <code>haven centre create --name "Your centre"</code>.
             </p>`
-          : html`<table>
-              <caption class="skip-link">
+          : html`<table class="govuk-table">
+              <caption class="govuk-table__caption govuk-visually-hidden">
                 Centres on this installation
               </caption>
               <thead>
-                <tr>
-                  <th scope="col">Centre</th>
-                  <th scope="col">Families</th>
-                  <th scope="col">Sessions</th>
+                <tr class="govuk-table__row">
+                  <th scope="col" class="govuk-table__header">Centre</th>
+                  <th scope="col" class="govuk-table__header">Families</th>
+                  <th scope="col" class="govuk-table__header">Sessions</th>
                 </tr>
               </thead>
               <tbody>
@@ -70,5 +71,6 @@ export function homePage(input: {
       }
       <p>The health check is at <a href="/healthz">/healthz</a>.</p>`,
     html`Haven ${input.version} on ${input.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+    { centreName: input.signedIn?.centreName, navigation: input.navigation },
   )
 }

@@ -8,6 +8,9 @@ import { csrfTokenFor } from '../app/secrets.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { accountPages } from './account-pages.ts'
 import { authPages } from './auth-pages.ts'
+import { todayRoutes } from './today-routes.ts'
+import { doorRoutes } from './door-routes.ts'
+import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
 import { layout } from './layout.ts'
@@ -16,12 +19,20 @@ import { currentPolicy } from '../app/centre-policy.ts'
 import { renderPolicyHtml } from '../domain/policy/render.ts'
 
 const STYLESHEET = readFileSync(new URL('./assets/haven.css', import.meta.url), 'utf8')
+const SCRIPT = readFileSync(new URL('./assets/haven.js', import.meta.url), 'utf8')
+const ICON = readFileSync(new URL('./assets/icon.svg', import.meta.url), 'utf8')
+const GOVUK_SCRIPT = readFileSync(
+  new URL(import.meta.resolve('govuk-frontend/dist/govuk/govuk-frontend.min.js')),
+  'utf8',
+)
 
 /** The pages. Server-rendered, no inline script or style (the CSP forbids both). */
 export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
   pages.route('/', authPages(ctx, options))
   pages.route('/', accountPages(ctx))
+  pages.route('/', todayRoutes(ctx))
+  pages.route('/', doorRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')
@@ -33,8 +44,18 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
             csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
           }
         : undefined
+    const nav =
+      signedIn && view
+        ? navigation({ roles: view.actor.roles, current: '/', csrf: signedIn.csrf })
+        : undefined
     return c.html(
-      homePage({ centres, version: HAVEN_VERSION, dialect: ctx.dialect, signedIn }).value,
+      homePage({
+        centres,
+        version: HAVEN_VERSION,
+        dialect: ctx.dialect,
+        signedIn,
+        navigation: nav,
+      }).value,
     )
   })
   pages.get('/centres/:slug/policy', async (c) => {
@@ -49,10 +70,16 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
       ).value,
     )
   })
-  pages.get('/assets/haven.css', (c) => {
-    c.header('Content-Type', 'text/css; charset=utf-8')
-    c.header('Cache-Control', 'public, max-age=3600')
-    return c.body(STYLESHEET)
-  })
+  const asset = (path: string, type: string, body: string) => {
+    pages.get(path, (c) => {
+      c.header('Content-Type', type)
+      c.header('Cache-Control', 'public, max-age=3600')
+      return c.body(body)
+    })
+  }
+  asset('/assets/haven.css', 'text/css; charset=utf-8', STYLESHEET)
+  asset('/assets/haven.js', 'text/javascript; charset=utf-8', SCRIPT)
+  asset('/assets/icon.svg', 'image/svg+xml', ICON)
+  asset('/assets/govuk-frontend.min.js', 'text/javascript; charset=utf-8', GOVUK_SCRIPT)
   return pages
 }

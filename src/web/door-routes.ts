@@ -1,0 +1,89 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { findAccountSummary } from '../app/account-summary.ts'
+import type { AppContext } from '../app/context.ts'
+import { sessionsOfDay } from '../app/day-sessions.ts'
+import { recordAtDoor } from '../app/door.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import { requireFullSession } from '../app/sign-in.ts'
+import { isHavenError } from '../domain/errors.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import { doorBody } from './door-page.ts'
+import { formField } from './forms.ts'
+import { html } from './html.ts'
+import { layout } from './layout.ts'
+import { navigation } from './navigation.ts'
+
+const WORKERS = ['coordinator', 'staff', 'volunteer'] as const
+
+/**
+ * The door, on a phone: a worker's sessions of the day, and signing people in and out.
+ * Plain forms (no script needed); after each, the page again with what happened.
+ */
+export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  const render = async (
+    c: Context<HavenEnv>,
+    message?: { kind: 'success' | 'error'; lines: string[] },
+    status: 200 | 400 | 409 = 200,
+  ) => {
+    const actor = requireFullSession(c.get('session'))
+    c.header('Cache-Control', 'no-store')
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    const summary = await findAccountSummary(ctx, actor)
+    const nav = navigation({ roles: actor.roles, current: '/my-sessions', csrf })
+    if (!actor.roles.some((r) => (WORKERS as readonly string[]).includes(r)))
+      return c.html(
+        layout(
+          'Not available',
+          html`<h1 class="govuk-heading-l">This page is for the centre's workers</h1>`,
+          html`Haven`,
+          {
+            centreName: summary.centreName,
+            navigation: nav,
+          },
+        ).value,
+        403,
+      )
+    const sessions = await sessionsOfDay(ctx, actor, undefined)
+    return c.html(
+      layout('My sessions today', doorBody({ sessions, csrf, message }), html`Haven`, {
+        centreName: summary.centreName,
+        navigation: nav,
+      }).value,
+      status,
+    )
+  }
+
+  pages.get('/my-sessions', async (c) => {
+    const view = c.get('session')
+    if (!view || view.session.isSecondFactorPending) return c.redirect('/sign-in', 303)
+    return render(c)
+  })
+
+  pages.post('/my-sessions/:sessionId/door', async (c) => {
+    const form = await c.req.parseBody()
+    const actor = requireActor(c, formField(form._csrf))
+    const what = formField(form.what) === 'departed' ? 'departed' : 'arrived'
+    try {
+      const done = await recordAtDoor(ctx, actor, c.req.param('sessionId'), {
+        what,
+        personId: formField(form.personId),
+      })
+      return await render(c, {
+        kind: 'success',
+        lines: [what === 'arrived' ? 'Signed in.' : 'Signed out.', ...done.warnings],
+      })
+    } catch (error) {
+      if (!isHavenError(error) || !['conflict', 'invalid_input', 'not_found'].includes(error.code))
+        throw error
+      return render(
+        c,
+        { kind: 'error', lines: [error.message] },
+        error.code === 'conflict' ? 409 : 400,
+      )
+    }
+  })
+  return pages
+}

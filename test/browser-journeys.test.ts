@@ -1,0 +1,252 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { after, describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { operatorActor } from '../src/app/actor.ts'
+import { createCentre } from '../src/app/centres.ts'
+import { acceptInvitation, inviteMember } from '../src/app/invitations.ts'
+import { moveReferral, receiveReferral } from '../src/app/referrals.ts'
+import { addRoom } from '../src/app/rooms.ts'
+import { openHaven } from '../src/app/runtime.ts'
+import { bookSession } from '../src/app/sessions.ts'
+import { assignWorker, recordCheck } from '../src/app/workers.ts'
+import { loadConfig } from '../src/config.ts'
+import { ukDateTime } from '../src/domain/calendar.ts'
+import { hotp, totpStep } from '../src/domain/totp.ts'
+import { base32Decode, tokenFromLink } from './support/accounts.ts'
+import { referral } from './support/cases.ts'
+import { axeViolations, browserSkip, describeViolations, launchBrowser } from './support/browser.ts'
+import { serveHaven, type Served } from './support/processes.ts'
+
+const PASSWORD = 'lantern orchard pebble'
+const dirs: string[] = []
+const cleanups: (() => Promise<unknown>)[] = []
+after(async () => {
+  for (const cleanup of cleanups) await cleanup()
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** Waits until the server has printed the demo coordinator's one-time link. */
+async function demoInvitation(served: Served): Promise<{ link: string; email: string }> {
+  for (let i = 0; i < 100; i += 1) {
+    const link = /(https?:\/\/\S+\/invitations\/\S+)/.exec(served.stderr())?.[1]
+    const email = /coordinator \(([^)]+)\)/.exec(served.stderr())?.[1]
+    if (link !== undefined && email !== undefined) return { link, email }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  throw new Error(`no invitation link printed: ${served.stderr()}`)
+}
+
+/** Every page passes axe at WCAG 2.2 AA, and the browser reports no CSP violation. */
+async function assertAccessible(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page)
+  assert.deepEqual(violations, [], `${what}:\n${describeViolations(violations)}`)
+}
+
+/**
+ * A centre with a family accepted and booked for a session today (parents kept apart), a
+ * volunteer with a clear check assigned to it, and another volunteer who is not: made with the
+ * same use cases the pages call, beside the running server, on the same database and keys.
+ */
+async function seedVolunteerDay(dir: string): Promise<{ volunteer: string; other: string }> {
+  const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))
+  try {
+    const { ctx } = haven
+    const { centre } = await createCentre(ctx, {
+      name: 'Ashbury',
+      slug: 'ashbury',
+      coordinatorEmail: 'c@ashbury.example.org',
+    })
+    const operator = operatorActor(centre.id)
+    const accounts: Record<string, string> = {}
+    for (const email of ['v@ashbury.example.org', 'w@ashbury.example.org']) {
+      const invitation = await inviteMember(ctx, operator, { email, roles: ['volunteer'] })
+      const accepted = await acceptInvitation(ctx, {
+        token: tokenFromLink(invitation.link),
+        displayName: `Volunteer ${email[0] ?? ''}`,
+        password: PASSWORD,
+      })
+      accounts[email] = accepted.accountId
+      await recordCheck(ctx, operator, {
+        accountId: accepted.accountId,
+        kind: 'dbs',
+        level: 'enhanced',
+        issuedOn: '2025-01-01',
+        renewalDueOn: '2099-01-01',
+        outcome: 'clear',
+      })
+    }
+    const made = await receiveReferral(
+      ctx,
+      operator,
+      referral() as Parameters<typeof receiveReferral>[2],
+    )
+    let version = 1
+    for (const to of ['pre_visits', 'risk_assessed', 'accepted']) {
+      await moveReferral(ctx, operator, made.referralId, { to, version })
+      version += 1
+    }
+    const room = await addRoom(ctx, operator, 'Willow Room')
+    const today = ukDateTime(new Date()).slice(0, 10)
+    const booked = await bookSession(ctx, operator, {
+      familyId: made.familyId,
+      roomId: room.id,
+      kind: 'supported',
+      startsAt: `${today}T10:00`,
+      endsAt: `${today}T12:00`,
+    })
+    await assignWorker(ctx, operator, booked.sessionId, accounts['v@ashbury.example.org'] ?? '')
+    return { volunteer: 'v@ashbury.example.org', other: 'w@ashbury.example.org' }
+  } finally {
+    await haven.close()
+  }
+}
+
+describe('pages in a real browser', { skip: browserSkip() }, () => {
+  it('a coordinator sets up their account from the printed link, signs in with a second factor and sees the day', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-browser-'))
+    dirs.push(dir)
+    const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'true' })
+    cleanups.push(() => served.stop())
+    const browser = await launchBrowser()
+    cleanups.push(() => browser.close())
+    const { link, email } = await demoInvitation(served)
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const problems: string[] = []
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text())
+    })
+    page.on('pageerror', (error) => problems.push(error.message))
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`${String(response.status())} ${response.url()}`)
+    })
+
+    await page.goto(link)
+    await assertAccessible(page, 'the invitation page')
+    await page.fill('#displayName', 'Demo Coordinator')
+    await page.fill('#password', PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForLoadState()
+    await page.waitForURL(/\/sign-in$/)
+    await assertAccessible(page, 'the sign-in page')
+    await page.selectOption('#centre', 'demo')
+    await page.fill('#email', email)
+    await page.fill('#password', PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/second-factor\/set-up$/)
+    await assertAccessible(page, 'setting up the second factor')
+    const secret = (await page.textContent('code.secret'))?.replaceAll(/\s/g, '') ?? ''
+    await page.fill('#code', hotp(base32Decode(secret), totpStep(Date.now())))
+    await page.click('button[type=submit]')
+    await page.waitForLoadState()
+    await assertAccessible(page, 'the recovery codes')
+
+    const today = await page.goto(new URL('/today', served.url).toString())
+    assert.equal(today?.status(), 200)
+    const headers = today.headers()
+    assert.match(headers['content-security-policy'] ?? '', /script-src 'self'/)
+    assert.equal(headers['cache-control'], 'no-store')
+    assert.equal(await page.textContent('h1'), 'Today')
+    assert.ok(await page.isVisible('text=Waiting for you'))
+    await assertAccessible(page, 'the day')
+    assert.equal(
+      await page.evaluate(() =>
+        (
+          globalThis as unknown as { document: { body: { className: string } } }
+        ).document.body.className.includes('govuk-frontend-supported'),
+      ),
+      true,
+      'GOV.UK Frontend ran from its own file, under the CSP',
+    )
+    assert.deepEqual(problems, [], 'no script error and no CSP violation in the console')
+
+    await page.click('text=Sign out')
+    await page.waitForURL(/\/sign-in$|\/$/)
+    const after = await page.goto(new URL('/today', served.url).toString())
+    assert.ok(after?.url().endsWith('/sign-in'), 'signed out: the day is gone')
+  })
+
+  it('a volunteer on a phone signs the parents in, in order, and reaches nothing else', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-browser-'))
+    dirs.push(dir)
+    const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' })
+    cleanups.push(() => served.stop())
+    const { volunteer, other } = await seedVolunteerDay(dir)
+    const browser = await launchBrowser()
+    cleanups.push(() => browser.close())
+    const phone = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }
+    const signIn = async (email: string) => {
+      const context = await browser.newContext(phone)
+      const page = await context.newPage()
+      await page.goto(new URL('/sign-in', served.url).toString())
+      await page.selectOption('#centre', 'ashbury')
+      await page.fill('#email', email)
+      await page.fill('#password', PASSWORD)
+      await page.click('button[type=submit]')
+      await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'))
+      return page
+    }
+    const page = await signIn(volunteer)
+    await page.goto(new URL('/my-sessions', served.url).toString())
+    assert.equal(await page.textContent('h1'), 'My sessions today')
+    assert.ok(await page.isVisible('text=The parents must not meet'))
+    const lines = (await page.locator('main ol li p').allTextContents()).map((line) =>
+      line.replace(/\s+/g, ' ').trim(),
+    )
+    const times = lines.map((line) => /due at (\d\d:\d\d)/.exec(line)?.[1] ?? '')
+    assert.equal(lines.length, 3)
+    assert.deepEqual([...times].sort(), times, 'in the order they should arrive')
+    assert.ok(new Set(times).size > 1, 'the parents arrive at different times')
+    await assertAccessible(page, 'my sessions on a phone')
+    const text = (await page.textContent('main')) ?? ''
+    for (const hidden of ['Trelawny', 'Pengelly', '14 Quarry Lane', '07700'])
+      assert.ok(!text.includes(hidden), `only first names and times at the door (${hidden})`)
+    await page.click('main button:has-text("Sign in")')
+    await page.waitForLoadState()
+    assert.ok(await page.isVisible('text=Signed in.'))
+    assert.equal(await page.locator('main button:has-text("Sign out")').count(), 1)
+    await assertAccessible(page, 'after signing in at the door')
+    const width = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+          .document.documentElement.scrollWidth,
+    )
+    assert.ok(width <= 375, `nothing wider than the phone (${String(width)} px)`)
+    const today = await page.goto(new URL('/today', served.url).toString())
+    assert.equal(today?.status(), 403, "a volunteer does not see the coordinator's day")
+
+    const stranger = await signIn(other)
+    await stranger.goto(new URL('/my-sessions', served.url).toString())
+    assert.ok(await stranger.isVisible('text=You have no sessions today.'))
+    assert.ok(
+      !((await stranger.textContent('main')) ?? '').includes('Morwenna'),
+      'another volunteer sees nothing of the family',
+    )
+  })
+
+  it('the sign-in page works on a phone-sized screen', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-browser-'))
+    dirs.push(dir)
+    const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'true' })
+    cleanups.push(() => served.stop())
+    const browser = await launchBrowser()
+    cleanups.push(() => browser.close())
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    })
+    const page = await context.newPage()
+    await page.goto(new URL('/sign-in', served.url).toString())
+    await assertAccessible(page, 'the sign-in page on a phone')
+    const width = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+          .document.documentElement.scrollWidth,
+    )
+    assert.ok(width <= 375, `nothing wider than the screen (${String(width)} px)`)
+  })
+})
