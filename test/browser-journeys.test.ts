@@ -50,7 +50,9 @@ async function assertAccessible(page: Page, what: string): Promise<void> {
  * volunteer with a clear check assigned to it, and another volunteer who is not: made with the
  * same use cases the pages call, beside the running server, on the same database and keys.
  */
-async function seedVolunteerDay(dir: string): Promise<{ volunteer: string; other: string }> {
+async function seedVolunteerDay(
+  dir: string,
+): Promise<{ volunteer: string; other: string; familyId: string }> {
   const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))
   try {
     const { ctx } = haven
@@ -98,7 +100,11 @@ async function seedVolunteerDay(dir: string): Promise<{ volunteer: string; other
       endsAt: `${today}T12:00`,
     })
     await assignWorker(ctx, operator, booked.sessionId, accounts['v@ashbury.example.org'] ?? '')
-    return { volunteer: 'v@ashbury.example.org', other: 'w@ashbury.example.org' }
+    return {
+      volunteer: 'v@ashbury.example.org',
+      other: 'w@ashbury.example.org',
+      familyId: made.familyId,
+    }
   } finally {
     await haven.close()
   }
@@ -163,6 +169,36 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
     )
     assert.deepEqual(problems, [], 'no script error and no CSP violation in the console')
 
+    await page.goto(new URL('/families', served.url).toString())
+    await assertAccessible(page, 'the families')
+    await page.click('main table a')
+    await page.waitForURL(/\/families\/[0-9a-f-]{36}$/)
+    assert.equal(
+      await page
+        .locator('main')
+        .getByText(/Q[A-E]?\d+ \d[A-Z]{2}/)
+        .count(),
+      0,
+      'contact details masked',
+    )
+    await assertAccessible(page, "a family's record")
+    const reveal = page.locator('main form[action$="/reveal"]').first()
+    await reveal.locator('button').click()
+    assert.ok(await page.isVisible('text=Say why you need them'), 'a reveal asks for a reason')
+    await assertAccessible(page, 'the reveal refused for want of a reason')
+    await page
+      .locator('main form[action$="/reveal"] input[name=reason]')
+      .first()
+      .fill('arranging a pre-visit')
+    await page.locator('main form[action$="/reveal"] button').first().click()
+    await page.waitForLoadState()
+    assert.ok(
+      (await page
+        .locator('main')
+        .getByText(/Q[A-E]?\d+ \d[A-Z]{2}/)
+        .count()) > 0,
+      'revealed with a reason',
+    )
     await page.click('text=Sign out')
     await page.waitForURL(/\/sign-in$|\/$/)
     const after = await page.goto(new URL('/today', served.url).toString())
@@ -174,7 +210,7 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
     dirs.push(dir)
     const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' })
     cleanups.push(() => served.stop())
-    const { volunteer, other } = await seedVolunteerDay(dir)
+    const { volunteer, other, familyId } = await seedVolunteerDay(dir)
     const browser = await launchBrowser()
     cleanups.push(() => browser.close())
     const phone = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }
@@ -221,6 +257,15 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
     const stranger = await signIn(other)
     await stranger.goto(new URL('/my-sessions', served.url).toString())
     assert.ok(await stranger.isVisible('text=You have no sessions today.'))
+    const refused = await stranger.goto(new URL(`/families/${familyId}`, served.url).toString())
+    assert.equal(refused?.status(), 404, 'a volunteer not on the session cannot reach the family')
+    await assertAccessible(stranger, 'the refusal page')
+    const own = await page.goto(new URL(`/families/${familyId}`, served.url).toString())
+    assert.equal(
+      own?.status(),
+      200,
+      'the volunteer on the session reads the family, as the policy lets them',
+    )
     assert.ok(
       !((await stranger.textContent('main')) ?? '').includes('Morwenna'),
       'another volunteer sees nothing of the family',

@@ -28,6 +28,8 @@ export interface HttpOptions {
   isBehindTls: boolean
   /** The pages (src/web), mounted at / behind the same middleware. */
   pages?: Hono<HavenEnv>
+  /** A refusal or error as a page, for a browser asking for a page (not the API). */
+  errorPage?: (status: number, message: string) => string
 }
 
 export type { HavenEnv }
@@ -135,6 +137,11 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.onError((error, c) => {
     const requestId = c.get('requestId')
     if (isHavenError(error)) {
+      if (options.errorPage && !c.req.path.startsWith('/api/'))
+        return c.html(
+          options.errorPage(STATUS_OF[error.code], error.message),
+          STATUS_OF[error.code],
+        )
       return c.json(
         errorBody(error.code, error.message, error.field, requestId, error.clauses),
         STATUS_OF[error.code],

@@ -10,6 +10,7 @@ export function navigation(input: { roles: readonly Role[]; current: string; csr
   if (input.roles.some((r) => r === 'coordinator' || r === 'staff')) links.push(['/today', 'Today'])
   if (input.roles.some((r) => r === 'coordinator' || r === 'staff' || r === 'volunteer'))
     links.push(['/my-sessions', 'My sessions'])
+  if (input.roles.some((r) => r !== 'parent')) links.push(['/families', 'Families'])
   links.push(['/', 'Home'])
   const items = links.map(([href, label]) =>
     href === input.current

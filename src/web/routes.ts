@@ -10,6 +10,7 @@ import { accountPages } from './account-pages.ts'
 import { authPages } from './auth-pages.ts'
 import { todayRoutes } from './today-routes.ts'
 import { doorRoutes } from './door-routes.ts'
+import { familyRoutes } from './family-routes.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -33,6 +34,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', accountPages(ctx))
   pages.route('/', todayRoutes(ctx))
   pages.route('/', doorRoutes(ctx))
+  pages.route('/', familyRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')

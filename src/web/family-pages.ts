@@ -1,0 +1,122 @@
+import type { ContactDetails } from '../app/contact-details.ts'
+import type { FamilyView } from '../domain/cases/family-view.ts'
+import { html, type Html } from './html.ts'
+
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  resident_parent: 'Parent the children live with',
+  non_resident_parent: 'Visiting parent',
+  child: 'Child',
+  other_adult: 'Named adult',
+}
+const FIELD_WORDS: Readonly<Record<string, string>> = {
+  first_names: 'names',
+  full_names: 'full names',
+  children: 'the children',
+  court_order: 'the court order',
+  separation_plan: 'the separation plan',
+  safety_flags: 'safety flags',
+  session_times: 'sessions',
+  history: 'history',
+}
+
+/** The families this reader may see, by reference (as the policy lets them see each). */
+export function familyListBody(families: readonly FamilyView[]): Html {
+  return html`<h1 class="govuk-heading-l">Families</h1>
+    ${
+      families.length === 0
+        ? html`<p class="govuk-body">No families you may see.</p>`
+        : html`<table class="govuk-table">
+          <caption class="govuk-table__caption govuk-visually-hidden">Families</caption>
+          <thead class="govuk-table__head"><tr class="govuk-table__row">
+            <th scope="col" class="govuk-table__header">Reference</th>
+            <th scope="col" class="govuk-table__header">People</th>
+            <th scope="col" class="govuk-table__header">Status</th></tr></thead>
+          <tbody class="govuk-table__body">${families.map(
+            (f) => html`<tr class="govuk-table__row">
+              <td class="govuk-table__cell"><a class="govuk-link" href="/families/${f.id}">${f.reference}</a></td>
+              <td class="govuk-table__cell">${f.people
+                .map((p) => p.givenName ?? '')
+                .filter((n) => n !== '')
+                .join(', ')}</td>
+              <td class="govuk-table__cell">${(f.status ?? '').replaceAll('_', ' ')}</td></tr>`,
+          )}</tbody></table>`
+    }`
+}
+
+/**
+ * A family's record as the policy lets this reader see it. Contact details are masked: each
+ * person with details has a reveal form that asks why (CONTACT); the reason is kept and the
+ * reveal audited. What was revealed shows on this response only, never cached.
+ */
+export function familyBody(input: {
+  family: FamilyView
+  csrf: string
+  revealed?: { personId: string; details: ContactDetails } | undefined
+  error?: { personId: string; message: string } | undefined
+}): Html {
+  const f = input.family
+  return html`<span class="govuk-caption-l">Family</span>
+    <h1 class="govuk-heading-l">${f.reference}</h1>
+    ${
+      f.separationPlan?.isRequired === true
+        ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+          <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> The parents must not meet: arrivals and departures are ${String(f.separationPlan.staggerMinutes)} minutes apart.</strong></div>`
+        : ''
+    }
+    ${
+      f.withheld.length > 0
+        ? html`<p class="govuk-inset-text">Not shown to you, as the policy says: ${f.withheld.map((w) => FIELD_WORDS[w] ?? w).join(', ')}.</p>`
+        : ''
+    }
+    <h2 class="govuk-heading-m">People</h2>
+    ${f.people.map((p) => personCard(p, input))}
+    ${
+      f.sessions === undefined
+        ? ''
+        : html`<h2 class="govuk-heading-m">Sessions</h2>
+          <ul class="govuk-list">${f.sessions.map(
+            (s) =>
+              html`<li>${s.startsAt.slice(0, 10)} ${s.startsAt.slice(11, 16)} to ${s.endsAt.slice(11, 16)}, ${s.room}: ${s.status.replaceAll('_', ' ')}</li>`,
+          )}</ul>`
+    }`
+}
+
+function personCard(
+  p: FamilyView['people'][number],
+  input: Parameters<typeof familyBody>[0],
+): Html {
+  const name = [p.givenName, p.familyName].filter(Boolean).join(' ') || 'Name not shown'
+  const revealed = input.revealed?.personId === p.id ? input.revealed.details : undefined
+  const error = input.error?.personId === p.id ? input.error.message : undefined
+  return html`<div class="govuk-summary-card">
+    <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">${name}</h3></div>
+    <div class="govuk-summary-card__content"><dl class="govuk-summary-list">
+      <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Who</dt>
+        <dd class="govuk-summary-list__value">${KIND_WORDS[p.kind] ?? p.kind}${p.relationship ? html` (${p.relationship})` : ''}</dd></div>
+      ${p.dateOfBirth === undefined ? '' : html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Date of birth</dt><dd class="govuk-summary-list__value">${p.dateOfBirth}</dd></div>`}
+      ${
+        p.hasContactDetails !== true
+          ? ''
+          : html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Contact details</dt>
+            <dd class="govuk-summary-list__value">${
+              revealed
+                ? html`<ul class="govuk-list">${revealed.address ? html`<li>${revealed.address}</li>` : ''}${revealed.phone ? html`<li>${revealed.phone}</li>` : ''}${revealed.email ? html`<li>${revealed.email}</li>` : ''}</ul>`
+                : html`<span aria-label="hidden">••••••</span>`
+            }</dd></div>`
+      }
+    </dl>
+    ${
+      p.hasContactDetails === true && !revealed
+        ? html`<form method="post" action="/families/${input.family.id}/people/${p.id}/reveal" novalidate>
+          <input type="hidden" name="_csrf" value="${input.csrf}">
+          <div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">
+            <label class="govuk-label" for="reason-${p.id}">Why do you need ${p.givenName ?? 'their'}${p.givenName ? "'s" : ''} contact details?</label>
+            ${error ? html`<p class="govuk-error-message" id="reason-${p.id}-error"><span class="govuk-visually-hidden">Error:</span> ${error}</p>` : ''}
+            <input class="govuk-input${error ? ' govuk-input--error' : ''}" id="reason-${p.id}" name="reason" type="text" autocomplete="off"${error ? html` aria-describedby="reason-${p.id}-error"` : ''}>
+          </div>
+          <button type="submit" class="govuk-button govuk-button--secondary">Show contact details</button>
+        </form>`
+        : ''
+    }
+    </div></div>`
+}

@@ -1,0 +1,97 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { findAccountSummary } from '../app/account-summary.ts'
+import { revealContactDetails } from '../app/contact-details.ts'
+import type { AppContext } from '../app/context.ts'
+import { listFamilies, readFamily } from '../app/families.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import { requireFullSession } from '../app/sign-in.ts'
+import type { Actor } from '../app/actor.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import { familyBody, familyListBody } from './family-pages.ts'
+import { formField } from './forms.ts'
+import { html, type Html } from './html.ts'
+import { layout } from './layout.ts'
+import { navigation } from './navigation.ts'
+
+/** Families as the policy lets each reader see them; contact details revealed with a reason. */
+export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+  const page = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    title: string,
+    body: Html,
+    status: 200 | 400 | 403 = 200,
+  ) => {
+    c.header('Cache-Control', 'no-store')
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    const summary = await findAccountSummary(ctx, actor)
+    return c.html(
+      layout(title, body, html`Haven`, {
+        centreName: summary.centreName,
+        navigation: navigation({ roles: actor.roles, current: '/families', csrf }),
+      }).value,
+      status,
+    )
+  }
+  const signedIn = (c: Context<HavenEnv>): Actor | undefined => {
+    const view = c.get('session')
+    return !view || view.session.isSecondFactorPending ? undefined : requireFullSession(view)
+  }
+
+  pages.get('/families', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return page(
+      c,
+      actor,
+      'Families',
+      familyListBody(await listFamilies(ctx, actor, { limit: 200, offset: 0 })),
+    )
+  })
+  pages.get('/families/:familyId', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    const family = await readFamily(ctx, actor, c.req.param('familyId'))
+    return page(
+      c,
+      actor,
+      `Family ${family.reference}`,
+      familyBody({ family, csrf: csrfTokenFor(c.get('sessionToken') ?? '') }),
+    )
+  })
+  pages.post('/families/:familyId/people/:personId/reveal', async (c) => {
+    const form = await c.req.parseBody()
+    const actor = requireActor(c, formField(form._csrf))
+    const familyId = c.req.param('familyId')
+    const personId = c.req.param('personId')
+    const reason = formField(form.reason).trim()
+    const family = await readFamily(ctx, actor, familyId)
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    if (reason === '')
+      return page(
+        c,
+        actor,
+        `Family ${family.reference}`,
+        familyBody({ family, csrf, error: { personId, message: 'Say why you need them' } }),
+        400,
+      )
+    const outcome = await revealContactDetails(ctx, actor, personId, reason)
+    if (outcome.effect === 'deny')
+      return page(
+        c,
+        actor,
+        `Family ${family.reference}`,
+        familyBody({ family, csrf, error: { personId, message: outcome.reasons.join('; ') } }),
+        403,
+      )
+    return page(
+      c,
+      actor,
+      `Family ${family.reference}`,
+      familyBody({ family, csrf, revealed: { personId, details: outcome.contactDetails } }),
+    )
+  })
+  return pages
+}
