@@ -1,0 +1,62 @@
+// Screenshots of the main pages for the docs (npm run screenshots): a demo centre served on a
+// free port, its coordinator set up from the printed link, Debian's Chromium. Writes
+// docs/screenshots/*.png. Synthetic data only.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { hotp, totpStep } from '../src/domain/totp.ts'
+import { base32Decode } from '../test/support/accounts.ts'
+import { launchBrowser } from '../test/support/browser.ts'
+import { serveHaven } from '../test/support/processes.ts'
+
+const out = new URL('../docs/screenshots/', import.meta.url)
+mkdirSync(out, { recursive: true })
+const dir = mkdtempSync(path.join(tmpdir(), 'haven-shots-'))
+const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'true' })
+const browser = await launchBrowser()
+try {
+  let link = ''
+  let email = ''
+  for (let i = 0; i < 100 && link === ''; i += 1) {
+    link = /(https?:\/\/\S+\/invitations\/\S+)/.exec(served.stderr())?.[1] ?? ''
+    email = /coordinator \(([^)]+)\)/.exec(served.stderr())?.[1] ?? ''
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const page = await (
+    await browser.newContext({ viewport: { width: 1100, height: 900 } })
+  ).newPage()
+  const shot = (name: string) =>
+    page.screenshot({ path: new URL(name, out).pathname, fullPage: true })
+  await page.goto(link)
+  await page.fill('#displayName', 'Demo Coordinator')
+  await page.fill('#password', 'lantern orchard pebble')
+  await page.click('button[type=submit]')
+  await page.waitForURL(/\/sign-in$/)
+  await page.selectOption('#centre', 'demo')
+  await page.fill('#email', email)
+  await page.fill('#password', 'lantern orchard pebble')
+  await page.click('button[type=submit]')
+  await page.waitForURL(/set-up$/)
+  const secret = (await page.textContent('code.secret'))?.replaceAll(/\s/g, '') ?? ''
+  await page.fill('#code', hotp(base32Decode(secret), totpStep(Date.now())))
+  await page.click('button[type=submit]')
+  await page.waitForLoadState()
+  await page.goto(new URL('/today', served.url).toString())
+  await shot('coordinator-day.png')
+  await page.goto(new URL('/families', served.url).toString())
+  await page.click('main table a')
+  await page.waitForURL(/\/families\/[0-9a-f-]{36}$/)
+  await shot('family-record.png')
+  await page.goto(new URL('/centres/demo/policy', served.url).toString())
+  await page.screenshot({ path: new URL('policy.png', out).pathname })
+  const phone = await (
+    await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true })
+  ).newPage()
+  await phone.goto(new URL('/sign-in', served.url).toString())
+  await phone.screenshot({ path: new URL('phone-sign-in.png', out).pathname, fullPage: true })
+  process.stdout.write(`screenshots written to ${out.pathname}\n`)
+} finally {
+  await browser.close()
+  await served.stop()
+  rmSync(dir, { recursive: true, force: true })
+}
