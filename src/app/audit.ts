@@ -1,5 +1,7 @@
 import { appendAuditEntry } from '../storage/audit-log.ts'
 import type { Db } from '../storage/database.ts'
+import type { Actor } from './actor.ts'
+import type { AppContext } from './context.ts'
 
 /**
  * Security and record events for the audit log, written inside the action's transaction.
@@ -99,5 +101,24 @@ export async function recordEvent(
     actorId: event.actorId,
     subjectId: event.subjectId,
     details: event.details ?? {},
+  })
+}
+
+/** An event an actor caused, about one record, now: the common case of `recordEvent`. */
+export async function recordActorEvent(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+  type: AuditType,
+  subjectId: string,
+  details: Record<string, unknown> = {},
+): Promise<void> {
+  await recordEvent(trx, {
+    type,
+    at: ctx.now(),
+    centreId: actor.centreId,
+    actorId: actor.accountId,
+    subjectId,
+    details,
   })
 }

@@ -16,7 +16,7 @@ import {
 import { findFamily, findPerson, touchFamily } from '../storage/families.ts'
 import { attendanceFactsOfFamily } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
-import { recordEvent } from './audit.ts'
+import { recordActorEvent, recordEvent } from './audit.ts'
 import { agencyOfReferrer, todayAtCentre } from './case-access.ts'
 import { openContactDetails, type ContactDetails } from './contact-details.ts'
 import type { AppContext } from './context.ts'
@@ -254,7 +254,11 @@ export async function confirmDisclosure(
         decisionEffect: 'deny',
         decisionReasons: again.decision.reasons,
       })
-      await audit(ctx, trx, actor, 'disclosure.refused', entry, { clauses: again.decision.clauses })
+      await recordActorEvent(ctx, trx, actor, 'disclosure.refused', entry.id, {
+        familyId: entry.familyId,
+        category: entry.category,
+        clauses: again.decision.clauses,
+      })
       return {
         status: 'refused',
         version: entry.version + 1,
@@ -294,7 +298,9 @@ export async function confirmDisclosure(
       ...(input.personTold === false ? { notToldReason: (input.notToldReason ?? '').trim() } : {}),
     })
     await touchFamily(trx, actor.centreId, entry.familyId, now)
-    await audit(ctx, trx, actor, 'disclosure.released', entry, {
+    await recordActorEvent(ctx, trx, actor, 'disclosure.released', entry.id, {
+      familyId: entry.familyId,
+      category: entry.category,
       clauses: again.decision.clauses,
       released: released.what.kind,
     })
@@ -342,26 +348,11 @@ export async function declineDisclosure(
     )
     if (!isChanged)
       throw new HavenError('conflict', 'someone else changed this request; reload it', 'version')
-    await audit(ctx, trx, actor, 'disclosure.declined', entry, {})
+    await recordActorEvent(ctx, trx, actor, 'disclosure.declined', entry.id, {
+      familyId: entry.familyId,
+      category: entry.category,
+    })
     return { status: 'declined', version: version + 1 }
-  })
-}
-
-async function audit(
-  ctx: AppContext,
-  trx: Db,
-  actor: Actor,
-  type: 'disclosure.released' | 'disclosure.refused' | 'disclosure.declined',
-  entry: StoredDisclosure,
-  details: Record<string, unknown>,
-): Promise<void> {
-  await recordEvent(trx, {
-    type,
-    at: ctx.now(),
-    centreId: actor.centreId,
-    actorId: actor.accountId,
-    subjectId: entry.id,
-    details: { familyId: entry.familyId, category: entry.category, ...details },
   })
 }
 

@@ -18,7 +18,7 @@ import {
 } from '../storage/subject-access.ts'
 import { familyIdsOfAccount } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
-import { recordEvent } from './audit.ts'
+import { recordActorEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
@@ -133,7 +133,7 @@ export async function openSubjectAccessRequest(
       await insertPause(trx, { ...pause, centreId: actor.centreId })
       pauses.push(pause)
     }
-    await audit(ctx, trx, actor, 'subject_access.opened', id, {
+    await recordActorEvent(ctx, trx, actor, 'subject_access.opened', id, {
       personId: person.id,
       identity: request.identityStatus,
     })
@@ -186,7 +186,7 @@ export async function changeSubjectAccessRequest(
     const change = await applyEvent(ctx, trx, actor, request, event, on)
     if (!(await updateSubjectAccessRequest(trx, request, change)))
       throw new HavenError('conflict', 'someone else changed this request; reload it', 'version')
-    await audit(
+    await recordActorEvent(
       ctx,
       trx,
       actor,
@@ -348,22 +348,4 @@ export async function requestInReach(
   if (!request || !subject || (!isSubject && !hasAnyRole(actor.roles, READERS)))
     throw new HavenError('not_found', 'no such subject access request')
   return { ...request, subject, isSubject }
-}
-
-async function audit(
-  ctx: AppContext,
-  trx: Db,
-  actor: Actor,
-  type: 'subject_access.opened' | 'subject_access.changed' | 'subject_access.completed',
-  id: string,
-  details: Record<string, unknown>,
-): Promise<void> {
-  await recordEvent(trx, {
-    type,
-    at: ctx.now(),
-    centreId: actor.centreId,
-    actorId: actor.accountId,
-    subjectId: id,
-    details,
-  })
 }
