@@ -247,13 +247,16 @@ export async function confirmDisclosure(
       decisionClauses: again.decision.clauses,
       ...(again.consentId ? { consentId: again.consentId } : {}),
     }
+    const stale = () =>
+      new HavenError('conflict', 'someone else changed this request; reload it', 'version')
     if (again.decision.effect === 'deny') {
-      await updateDisclosure(trx, entry, {
+      const isChanged = await updateDisclosure(trx, entry, {
         ...common,
         status: 'refused',
         decisionEffect: 'deny',
         decisionReasons: again.decision.reasons,
       })
+      if (!isChanged) throw stale()
       await recordActorEvent(ctx, trx, actor, 'disclosure.refused', entry.id, {
         familyId: entry.familyId,
         category: entry.category,
@@ -283,7 +286,7 @@ export async function confirmDisclosure(
         'notToldReason',
       )
     const released = await releasePayload(ctx, trx, entry)
-    await updateDisclosure(trx, entry, {
+    const isReleased = await updateDisclosure(trx, entry, {
       ...common,
       status: 'released',
       decisionEffect: 'permit',
@@ -297,6 +300,8 @@ export async function confirmDisclosure(
       ...(input.personTold === undefined ? {} : { personTold: input.personTold }),
       ...(input.personTold === false ? { notToldReason: (input.notToldReason ?? '').trim() } : {}),
     })
+    // Two confirmations at once: only the one that moved the entry on releases anything.
+    if (!isReleased) throw stale()
     await touchFamily(trx, actor.centreId, entry.familyId, now)
     await recordActorEvent(ctx, trx, actor, 'disclosure.released', entry.id, {
       familyId: entry.familyId,
