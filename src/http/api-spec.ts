@@ -21,6 +21,18 @@ export interface RouteSpec {
   success: 200 | 201 | 202 | 204
 }
 
+/** A route for a signed-in person (a full session, and the CSRF token for a change). */
+export function signedInRoute(
+  method: RouteSpec['method'],
+  path: string,
+  summary: string,
+  tag: string,
+  success: RouteSpec['success'],
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+): RouteSpec {
+  return { method, path, summary, tag, access: 'signed_in', success, ...extra }
+}
+
 const errorSchema = z.object({
   error: z.object({
     code: z.string(),

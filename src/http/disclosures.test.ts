@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { centreWithCoordinator, drainOutbox, invite, testApp } from '../../test/support/accounts.ts'
-import { ADDRESS, PHONE, referral } from '../../test/support/cases.ts'
+import { ADDRESS, pastSessions, PHONE, referral } from '../../test/support/cases.ts'
 import { pdfText } from '../../test/support/pdf.ts'
 import {
   dialectsUnderTest,
@@ -9,32 +9,6 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
-import type { AppContext } from '../app/context.ts'
-import type { Db } from '../storage/database.ts'
-import { insertContactSessions, insertRooms } from '../storage/sessions.ts'
-
-/** Three past sessions of the family: attended, cancelled, did not attend; one to come. */
-async function pastSessions(ctx: AppContext, db: Db, centreId: string, familyId: string) {
-  const roomId = ctx.newId()
-  await insertRooms(db, [{ id: roomId, centreId, name: 'Hazel Room' }])
-  const session = (startsAt: string, endsAt: string, status: string) => ({
-    id: ctx.newId(),
-    centreId,
-    familyId,
-    roomId,
-    kind: 'supported',
-    startsAt,
-    endsAt,
-    status,
-    createdAt: ctx.now().toISOString(),
-  })
-  await insertContactSessions(db, [
-    session('2026-02-07T10:00', '2026-02-07T12:00', 'attended'),
-    session('2026-02-21T10:00', '2026-02-21T11:30', 'cancelled'),
-    session('2026-03-07T10:00', '2026-03-07T12:00', 'did_not_attend'),
-    session('2026-03-21T10:00', '2026-03-21T12:00', 'booked'),
-  ])
-}
 
 interface Decided {
   id: string

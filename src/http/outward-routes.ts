@@ -11,7 +11,7 @@ import {
 } from '../app/disclosure-register.ts'
 import { requestDisclosure } from '../app/disclosures.ts'
 import { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
-import type { RouteSpec } from './api-spec.ts'
+import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
@@ -76,14 +76,7 @@ const decided = z.object({
   reasons: z.array(z.string()),
 })
 
-const spec = (
-  method: RouteSpec['method'],
-  path: string,
-  summary: string,
-  tag: string,
-  success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
-): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
+const spec = signedInRoute
 
 export const OUTWARD_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/consents', "Record a parent's consent (CONTACT)", 'consent', 201, {

@@ -6,7 +6,7 @@ import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { answerGuidance, askGuidance, listGuidance } from '../app/guidance.ts'
 import { INCIDENT_KINDS, listIncidents, raiseIncident } from '../app/incidents.ts'
-import type { RouteSpec } from './api-spec.ts'
+import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
@@ -49,14 +49,7 @@ const auditQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
-const spec = (
-  method: RouteSpec['method'],
-  path: string,
-  summary: string,
-  tag: string,
-  success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
-): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
+const spec = signedInRoute
 
 export const RECORD_ROUTES: readonly RouteSpec[] = [
   spec(

@@ -8,7 +8,7 @@ import {
   setLegalHold,
 } from '../app/disposal-views.ts'
 import { approveDisposalRun, planDisposalRunNow } from '../app/retention.ts'
-import type { RouteSpec } from './api-spec.ts'
+import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
@@ -25,15 +25,7 @@ const spec = (
   summary: string,
   success: RouteSpec['success'],
   extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
-): RouteSpec => ({
-  method,
-  path,
-  summary,
-  tag: 'retention',
-  access: 'signed_in',
-  success,
-  ...extra,
-})
+): RouteSpec => signedInRoute(method, path, summary, 'retention', success, extra)
 
 export const RETENTION_ROUTES: readonly RouteSpec[] = [
   spec('get', '/api/disposals', 'Disposal runs, newest first (RETAIN)', 200),

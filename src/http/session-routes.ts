@@ -7,7 +7,7 @@ import { addRoom, listRooms, setStagger } from '../app/rooms.ts'
 import { bookSession, closeSession, replanSession, SESSION_KINDS } from '../app/sessions.ts'
 import { assignWorker, declareAcquaintance, listWorkers, recordCheck } from '../app/workers.ts'
 import { CHECK_LEVELS } from '../domain/policy/document.ts'
-import type { RouteSpec } from './api-spec.ts'
+import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
@@ -118,14 +118,7 @@ const roomBody = z.strictObject({ name: text(60) })
 const staggerBody = z.strictObject({ minutes: z.int().min(5).max(60) })
 const room = z.object({ id, name: z.string() })
 
-const spec = (
-  method: RouteSpec['method'],
-  path: string,
-  summary: string,
-  tag: string,
-  success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response'> = {},
-): RouteSpec => ({ method, path, summary, tag, access: 'signed_in', success, ...extra })
+const spec = signedInRoute
 
 export const SESSION_ROUTES: readonly RouteSpec[] = [
   spec(

@@ -8,7 +8,7 @@ import {
   readSubjectAccess,
 } from '../app/subject-access.ts'
 import { compileSubjectAccessBundle } from '../app/subject-access-bundle.ts'
-import type { RouteSpec } from './api-spec.ts'
+import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
 
@@ -56,15 +56,7 @@ const spec = (
   summary: string,
   success: RouteSpec['success'],
   extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
-): RouteSpec => ({
-  method,
-  path,
-  summary,
-  tag: 'subject access',
-  access: 'signed_in',
-  success,
-  ...extra,
-})
+): RouteSpec => signedInRoute(method, path, summary, 'subject access', success, extra)
 
 export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/subject-access', 'Record a subject access request (SAR)', 201, {

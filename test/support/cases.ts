@@ -95,3 +95,26 @@ export async function sessionToday(
     })
   return sessionId
 }
+
+/** Three past sessions of the family: attended, cancelled, did not attend; one to come. */
+export async function pastSessions(ctx: AppContext, db: Db, centreId: string, familyId: string) {
+  const roomId = ctx.newId()
+  await insertRooms(db, [{ id: roomId, centreId, name: 'Hazel Room' }])
+  const session = (startsAt: string, endsAt: string, status: string) => ({
+    id: ctx.newId(),
+    centreId,
+    familyId,
+    roomId,
+    kind: 'supported',
+    startsAt,
+    endsAt,
+    status,
+    createdAt: ctx.now().toISOString(),
+  })
+  await insertContactSessions(db, [
+    session('2026-02-07T10:00', '2026-02-07T12:00', 'attended'),
+    session('2026-02-21T10:00', '2026-02-21T11:30', 'cancelled'),
+    session('2026-03-07T10:00', '2026-03-07T12:00', 'did_not_attend'),
+    session('2026-03-21T10:00', '2026-03-21T12:00', 'booked'),
+  ])
+}
