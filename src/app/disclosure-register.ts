@@ -13,7 +13,7 @@ import {
   updateDisclosure,
   type StoredDisclosure,
 } from '../storage/disclosures.ts'
-import { findFamily, findPerson, touchFamily } from '../storage/families.ts'
+import { familyReferences, findFamily, findPerson, touchFamily } from '../storage/families.ts'
 import { attendanceFactsOfFamily } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordActorEvent, recordEvent } from './audit.ts'
@@ -31,6 +31,8 @@ const REGISTER_READERS = ['coordinator', 'chair', 'management'] as const
 export interface RegisterEntryView {
   id: string
   familyId: string
+  /** The family's reference (it names no one), for finding the entry by family. */
+  familyReference: string
   subjectPersonId: string | null
   route: string
   agencyId: string | null
@@ -99,7 +101,12 @@ export async function listRegister(
       actorId: actor.accountId,
       details: { resource: 'disclosure_register', count: rows.length },
     })
-    return rows.map((row) => entryView(row, scope.isFull))
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      rows.map((r) => r.familyId),
+    )
+    return rows.map((row) => entryView(row, scope.isFull, references.get(row.familyId) ?? ''))
   })
 }
 
@@ -118,7 +125,8 @@ export async function readRegisterEntry(
       subjectId: id,
       details: { resource: 'disclosure_register' },
     })
-    return entryView(entry, isFull)
+    const references = await familyReferences(trx, actor.centreId, [entry.familyId])
+    return entryView(entry, isFull, references.get(entry.familyId) ?? '')
   })
 }
 
@@ -135,11 +143,16 @@ export async function entryInScope(
   return { entry, isFull: scope.isFull }
 }
 
-function entryView(row: StoredDisclosure, isFull: boolean): RegisterEntryView {
+function entryView(
+  row: StoredDisclosure,
+  isFull: boolean,
+  familyReference: string,
+): RegisterEntryView {
   const hidden = <T>(value: T): T | null => (isFull ? value : null)
   return {
     id: row.id,
     familyId: row.familyId,
+    familyReference,
     subjectPersonId: hidden(row.subjectPersonId ?? null),
     route: row.route,
     agencyId: row.agencyId ?? null,

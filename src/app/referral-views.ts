@@ -12,6 +12,7 @@ import {
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import {
+  agencyOfReferrer,
   decideRecordRead,
   familiesOfReferrer,
   relationshipToFamily,
@@ -167,4 +168,27 @@ export async function readReferral(
   })
   if (!detail) throw new HavenError('not_found', 'no such referral')
   return detail
+}
+
+/** The agencies a referral may come from, for the forms that name one: the centre's for the
+ * coordinator and staff, a referrer's own only. Names of organisations, not of people. */
+export async function listAgencyChoices(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ id: string; kind: string; name: string }[]> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    if (hasAnyRole(actor.roles, ['coordinator', 'staff']))
+      return (await listAgencies(trx, actor.centreId)).map((a) => ({
+        id: a.id,
+        kind: a.kind,
+        name: a.name,
+      }))
+    if (!actor.roles.includes('referrer'))
+      throw new HavenError('forbidden', 'agencies are listed for those who refer')
+    // A referrer's agency is recorded on first use: look it up (or record it) first.
+    const own = await agencyOfReferrer(ctx, trx, actor)
+    return (await listAgencies(trx, actor.centreId))
+      .filter((a) => a.id === own)
+      .map((a) => ({ id: a.id, kind: a.kind, name: a.name }))
+  })
 }

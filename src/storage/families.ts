@@ -175,6 +175,22 @@ export async function findFamilyByReference(
   return row && toFamily(row)
 }
 
+/** The references of the given families (a reference names no one). */
+export async function familyReferences(
+  db: Db,
+  centreId: string,
+  ids: readonly string[],
+): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('families')
+    .select(['id', 'reference'])
+    .where('centre_id', '=', centreId)
+    .where('id', 'in', [...new Set(ids)])
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.reference]))
+}
+
 /** Families in reference order, optionally only those whose ids are given. */
 export async function listFamilies(
   db: Db,

@@ -1,17 +1,36 @@
 import type { Role } from '../domain/roles.ts'
 import { html, type Html } from './html.ts'
 
+const CASE_WORKERS: readonly Role[] = ['coordinator', 'staff']
+const COMMITTEE: readonly Role[] = ['chair', 'management']
+
+/**
+ * The pages a person's roles have, in the order of their work: the coordinator's day first,
+ * a volunteer's door first, a referrer's referrals first, a parent's own information.
+ */
+export function navigationLinks(roles: readonly Role[]): [string, string][] {
+  const has = (group: readonly Role[]) => roles.some((r) => group.includes(r))
+  const links: [string, string][] = []
+  if (has(CASE_WORKERS)) links.push(['/today', 'Today'])
+  if (has([...CASE_WORKERS, 'volunteer'])) links.push(['/my-sessions', 'My sessions'])
+  if (has([...CASE_WORKERS, 'referrer', 'parent'])) links.push(['/referrals', 'Referrals'])
+  if (has([...CASE_WORKERS, ...COMMITTEE, 'volunteer', 'referrer']))
+    links.push(['/families', 'Families'])
+  if (has(CASE_WORKERS)) links.push(['/sessions', 'Sessions'])
+  if (has([...CASE_WORKERS, ...COMMITTEE, 'referrer'])) links.push(['/disclosures', 'Disclosures'])
+  if (has(COMMITTEE)) links.push(['/approvals', 'Approvals'])
+  if (has([...CASE_WORKERS, ...COMMITTEE])) links.push(['/centre', 'Centre'])
+  if (roles.includes('parent')) links.push(['/my-information', 'Your information'])
+  links.push(['/policy', 'Policy'])
+  return links
+}
+
 /**
  * The service navigation for a signed-in person: the pages their roles have, the current one
  * marked, and signing out (a form: it changes state, so it carries the CSRF token).
  */
 export function navigation(input: { roles: readonly Role[]; current: string; csrf: string }): Html {
-  const links: [string, string][] = []
-  if (input.roles.some((r) => r === 'coordinator' || r === 'staff')) links.push(['/today', 'Today'])
-  if (input.roles.some((r) => r === 'coordinator' || r === 'staff' || r === 'volunteer'))
-    links.push(['/my-sessions', 'My sessions'])
-  if (input.roles.some((r) => r !== 'parent')) links.push(['/families', 'Families'])
-  links.push(['/', 'Home'])
+  const links = navigationLinks(input.roles)
   const items = links.map(([href, label]) =>
     href === input.current
       ? html`<li class="govuk-service-navigation__item govuk-service-navigation__item--active">

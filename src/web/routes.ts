@@ -11,6 +11,8 @@ import { authPages } from './auth-pages.ts'
 import { todayRoutes } from './today-routes.ts'
 import { doorRoutes } from './door-routes.ts'
 import { familyRoutes } from './family-routes.ts'
+import { referralRoutes } from './referral-routes.ts'
+import { disclosureRoutes } from './disclosure-routes.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -35,6 +37,8 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', todayRoutes(ctx))
   pages.route('/', doorRoutes(ctx))
   pages.route('/', familyRoutes(ctx))
+  pages.route('/', referralRoutes(ctx))
+  pages.route('/', disclosureRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')

@@ -1,0 +1,275 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Actor } from '../app/actor.ts'
+import type { AppContext } from '../app/context.ts'
+import {
+  confirmDisclosure,
+  declineDisclosure,
+  listRegister,
+  readRegisterEntry,
+} from '../app/disclosure-register.ts'
+import { requestDisclosure, type DisclosureInput } from '../app/disclosures.ts'
+import { listFamilies, readFamily } from '../app/families.ts'
+import { listAgencyChoices, listReferralSummaries } from '../app/referral-views.ts'
+import { isIsoDate } from '../domain/calendar.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import {
+  disclosureBody,
+  disclosureFormBody,
+  registerBody,
+  RECIPIENT_WORDS,
+  CATEGORY_WORDS,
+  PURPOSE_WORDS,
+  type DisclosureForm,
+} from './disclosure-pages.ts'
+import { html } from './html.ts'
+import {
+  formFields,
+  pageActor,
+  pageCsrf,
+  requirePageRole,
+  signedInPage,
+  summaryList,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
+
+const CENTRE = ['coordinator', 'staff'] as const
+const READERS = ['coordinator', 'staff', 'chair', 'management', 'referrer'] as const
+const DONE: Readonly<Record<string, string>> = {
+  asked: 'Request recorded and decided by the policy.',
+  released: 'Released. The register records what left, when and by whom.',
+  declined: 'Declined. The register records it.',
+}
+
+/** The disclosure register and its requests, decided by the policy, explained by clause. */
+export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  const familiesFor = async (actor: Actor) => {
+    if (hasAnyRole(actor.roles, CENTRE))
+      return (await listFamilies(ctx, actor, { limit: 500, offset: 0 })).map((f) => ({
+        id: f.id,
+        reference: f.reference,
+      }))
+    const seen = new Map<string, string>()
+    for (const r of await listReferralSummaries(ctx, actor, { limit: 500 }))
+      seen.set(r.familyId, r.reference)
+    return [...seen].map(([id, reference]) => ({ id, reference }))
+  }
+
+  const formPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: DisclosureForm,
+    error?: FormError,
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    requirePageRole(actor, [...CENTRE, 'referrer'], 'referrers and the centre')
+    const isReferrer = !hasAnyRole(actor.roles, CENTRE)
+    const family =
+      !isReferrer && form.familyId ? await readFamily(ctx, actor, form.familyId) : undefined
+    return signedInPage(ctx, c, actor, {
+      title: `${error ? 'Error: ' : ''}${isReferrer ? 'Ask for dates of attendance' : 'Record a request to disclose'}`,
+      current: '/disclosures',
+      status,
+      body: disclosureFormBody({
+        form,
+        csrf: pageCsrf(c),
+        isReferrer,
+        families: await familiesFor(actor),
+        family,
+        agencies: isReferrer ? [] : await listAgencyChoices(ctx, actor),
+        error,
+      }),
+    })
+  }
+
+  pages.get('/disclosures', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    requirePageRole(actor, READERS, 'the centre, its committee and referrers')
+    const entries = await listRegister(ctx, actor, { limit: 500 })
+    return signedInPage(ctx, c, actor, {
+      title: 'Disclosures',
+      current: '/disclosures',
+      body: registerBody({
+        entries,
+        mayAsk: hasAnyRole(actor.roles, [...CENTRE, 'referrer']),
+        isReferrer: !hasAnyRole(actor.roles, [...CENTRE, 'chair', 'management']),
+      }),
+    })
+  })
+
+  pages.get('/disclosures/new', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return formPage(c, actor, { familyId: c.req.query('familyId') ?? '' })
+  })
+
+  pages.post('/disclosures', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const isReferrer = !hasAnyRole(actor.roles, CENTRE)
+    const parsed = parseDisclosureForm(form, isReferrer)
+    if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
+    const done = await tryForm(() => requestDisclosure(ctx, actor, parsed.input))
+    if (!done.ok) return formPage(c, actor, form, done.error, done.status)
+    return c.redirect(`/disclosures/${done.value.id}?done=asked`, 303)
+  })
+
+  const entryPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    id: string,
+    extra: {
+      done?: string | undefined
+      error?: FormError
+      status?: 200 | 400 | 403 | 409
+      released?: ReturnType<typeof html>
+    } = {},
+  ) => {
+    const entry = await readRegisterEntry(ctx, actor, id)
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Disclosure for ${entry.familyReference}`,
+      current: '/disclosures',
+      status: extra.status ?? 200,
+      body: disclosureBody({
+        entry,
+        csrf: pageCsrf(c),
+        mayConfirm: hasAnyRole(actor.roles, ['coordinator', 'staff', 'chair', 'management']),
+        done: extra.done,
+        error: extra.error,
+        released: extra.released,
+      }),
+    })
+  }
+
+  pages.get('/disclosures/:disclosureId', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return entryPage(c, actor, c.req.param('disclosureId'), {
+      done: DONE[c.req.query('done') ?? ''],
+    })
+  })
+
+  pages.post('/disclosures/:disclosureId/confirm', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('disclosureId')
+    const told = fields.get('personTold')
+    const done = await tryForm(() =>
+      confirmDisclosure(ctx, actor, id, {
+        version: Number(fields.get('version')),
+        ...(told === 'yes' || told === 'no' ? { personTold: told === 'yes' } : {}),
+        ...(fields.get('notToldReason').trim()
+          ? { notToldReason: fields.get('notToldReason') }
+          : {}),
+      }),
+    )
+    if (!done.ok) return entryPage(c, actor, id, { error: done.error, status: done.status })
+    const outcome = done.value
+    if (outcome.status === 'released' && outcome.contactDetails) {
+      // Shown on this response only (never cached, never shown again): the register keeps what left.
+      const d = outcome.contactDetails
+      return entryPage(c, actor, id, {
+        done: DONE.released,
+        released: html`<h2 class="govuk-heading-m">Released now</h2>
+          <p class="govuk-body">Shown this once, to pass on as the consent allows.</p>
+          ${summaryList([
+            ...(d.address ? [['Address', d.address] as const] : []),
+            ...(d.phone ? [['Phone', d.phone] as const] : []),
+            ...(d.email ? [['Email', d.email] as const] : []),
+          ])}`,
+      })
+    }
+    return c.redirect(`/disclosures/${id}?done=${outcome.status}`, 303)
+  })
+
+  pages.post('/disclosures/:disclosureId/decline', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('disclosureId')
+    const done = await tryForm(() =>
+      declineDisclosure(ctx, actor, id, Number(fields.get('version'))),
+    )
+    if (!done.ok) return entryPage(c, actor, id, { error: done.error, status: done.status })
+    return c.redirect(`/disclosures/${id}?done=declined`, 303)
+  })
+  return pages
+}
+
+/** The form as the use case's input, or the first problem beside its field. */
+export function parseDisclosureForm(
+  f: DisclosureForm,
+  isReferrer: boolean,
+): { ok: true; input: DisclosureInput } | { ok: false; error: FormError } {
+  const fail = (field: string, message: string) => ({
+    ok: false as const,
+    error: { field, message },
+  })
+  const get = (name: string) => (f[name] ?? '').trim()
+  if (get('familyId') === '') return fail('familyId', 'choose the family')
+  const category = isReferrer ? 'attendance' : get('category')
+  if (!(category in CATEGORY_WORDS)) return fail('category', 'choose what is asked for')
+  const purpose = get('purpose')
+  if (!(purpose in PURPOSE_WORDS)) return fail('purpose', 'choose what it is for')
+  const from = get('from')
+  const to = get('to')
+  if ((from === '') !== (to === ''))
+    return fail(from === '' ? 'from' : 'to', 'give both dates of the period, or neither')
+  if (from !== '' && !isIsoDate(from)) return fail('from', 'enter a real date')
+  if (to !== '' && !isIsoDate(to)) return fail('to', 'enter a real date')
+  if (from !== '' && to < from) return fail('to', 'the period ends on or after it starts')
+  const period = from === '' ? {} : { period: { from, to } }
+  if (isReferrer)
+    return {
+      ok: true,
+      input: {
+        familyId: get('familyId'),
+        category: 'attendance',
+        purpose: purpose as DisclosureInput['purpose'],
+        ...period,
+      },
+    }
+  const agencyId = get('agencyId')
+  const recipientKind = get('recipientKind')
+  if (agencyId === '' && !(recipientKind in RECIPIENT_WORDS))
+    return fail('agencyId', 'choose the agency asking, or say who is asking')
+  if (agencyId === '' && get('recipientName') === '')
+    return fail('recipientName', 'give the name of whoever is asking')
+  if (category === 'contact_details' && get('personId') === '')
+    return fail('personId', 'choose whose contact details')
+  const atRisk = get('atRisk')
+  for (const [name, max] of [
+    ['reason', 2000],
+    ['legalBasis', 500],
+    ['recipientName', 200],
+  ] as const)
+    if (get(name).length > max) return fail(name, `at most ${String(max)} characters`)
+  return {
+    ok: true,
+    input: {
+      familyId: get('familyId'),
+      category: category as DisclosureInput['category'],
+      purpose: purpose as DisclosureInput['purpose'],
+      ...(get('personId') ? { personId: get('personId') } : {}),
+      ...(agencyId
+        ? { agencyId }
+        : {
+            recipient: {
+              kind: recipientKind as NonNullable<DisclosureInput['recipient']>['kind'],
+              name: get('recipientName'),
+            },
+          }),
+      ...(['child', 'users', 'volunteers', 'staff'].includes(atRisk)
+        ? { atRisk: atRisk as NonNullable<DisclosureInput['atRisk']> }
+        : {}),
+      ...(get('reason') ? { reason: get('reason') } : {}),
+      ...(get('legalBasis') ? { legalBasis: get('legalBasis') } : {}),
+      ...period,
+    },
+  }
+}

@@ -1,0 +1,308 @@
+import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { findAccountSummary } from '../app/account-summary.ts'
+import type { Actor } from '../app/actor.ts'
+import type { AppContext } from '../app/context.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import { requireFullSession } from '../app/sign-in.ts'
+import { HavenError, isHavenError } from '../domain/errors.ts'
+import type { Role } from '../domain/roles.ts'
+import type { HavenEnv } from '../http/session.ts'
+import { html, type Html } from './html.ts'
+import { layout } from './layout.ts'
+import { navigation } from './navigation.ts'
+
+/** The signed-in person behind a page request, or undefined (not signed in, or half-way). */
+export function pageActor(c: Context<HavenEnv>): Actor | undefined {
+  const view = c.get('session')
+  return !view || view.session.isSecondFactorPending ? undefined : requireFullSession(view)
+}
+
+/** The CSRF token of this page's session, for its forms. */
+export function pageCsrf(c: Context<HavenEnv>): string {
+  return csrfTokenFor(c.get('sessionToken') ?? '')
+}
+
+/**
+ * Refuses a page to anyone without one of the roles, as a page (403). Use cases decide again:
+ * this only spares a reader a form they could never send.
+ */
+export function requirePageRole(actor: Actor, roles: readonly Role[], who: string): void {
+  if (!actor.roles.some((r) => roles.includes(r)))
+    throw new HavenError('forbidden', `this page is for ${who}`)
+}
+
+export interface PageOptions {
+  title: string
+  /** The navigation item this page sits under. */
+  current: string
+  body: Html
+  status?: ContentfulStatusCode
+  /** Pages with personal data are never cached; a public page may say otherwise. */
+  cache?: string
+}
+
+/** A signed-in page in the frame: the centre's name, the navigation, sign-out; never cached. */
+export async function signedInPage(
+  ctx: AppContext,
+  c: Context<HavenEnv>,
+  actor: Actor,
+  options: PageOptions,
+): Promise<Response> {
+  c.header('Cache-Control', options.cache ?? 'no-store')
+  const summary = await findAccountSummary(ctx, actor)
+  return c.html(
+    layout(options.title, options.body, html`Haven`, {
+      centreName: summary.centreName,
+      navigation: navigation({ roles: actor.roles, current: options.current, csrf: pageCsrf(c) }),
+    }).value,
+    options.status ?? 200,
+  )
+}
+
+/** An error a form can show next to its field: the fields the form has, and the message. */
+export interface FormError {
+  field: string | undefined
+  message: string
+}
+
+/**
+ * Runs a form's use case; an expected refusal (bad input, a conflict, a policy refusal, a
+ * record gone) comes back as a FormError for the page to show beside the field, with what
+ * was typed kept. Anything else is thrown to the error page.
+ */
+export async function tryForm<T>(
+  work: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: FormError; status: 400 | 403 | 409 }> {
+  try {
+    return { ok: true, value: await work() }
+  } catch (error) {
+    if (!isHavenError(error)) throw error
+    const status =
+      error.code === 'invalid_input'
+        ? 400
+        : error.code === 'conflict'
+          ? 409
+          : error.code === 'forbidden' && error.clauses !== undefined
+            ? 403
+            : undefined
+    if (status === undefined) throw error
+    const field = error.field?.replace(/^body\./, '').split('.')[0]
+    return { ok: false, error: { field, message: error.message }, status }
+  }
+}
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
+
+/** GOV.UK's error summary, linking to the field in error. */
+export function errorSummary(error: FormError | undefined): Html {
+  if (!error) return html``
+  return html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
+    <h2 class="govuk-error-summary__title">There is a problem</h2>
+    <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">
+      <li>${error.field === undefined ? capitalised(error.message) : html`<a href="#${error.field}">${capitalised(error.message)}</a>`}</li>
+    </ul></div></div></div>`
+}
+
+/** A success banner after a form did what it said. */
+export function successBanner(lines: readonly string[]): Html {
+  if (lines.length === 0) return html``
+  return html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="done-title" data-module="govuk-notification-banner">
+    <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="done-title">Done</h2></div>
+    <div class="govuk-notification-banner__content">${lines.map((l) => html`<p class="govuk-notification-banner__heading">${l}</p>`)}</div></div>`
+}
+
+interface FieldBase {
+  name: string
+  label: string
+  hint?: string | undefined
+  error?: FormError | undefined
+  /** The label as the page's heading (a question page). */
+  isPageHeading?: boolean
+}
+
+function fieldParts(field: FieldBase): {
+  groupClass: string
+  label: Html
+  hint: Html
+  message: Html
+  describedBy: string
+  isError: boolean
+} {
+  const isError = field.error?.field === field.name
+  const ids = [
+    ...(field.hint ? [`${field.name}-hint`] : []),
+    ...(isError ? [`${field.name}-error`] : []),
+  ]
+  return {
+    groupClass: `govuk-form-group${isError ? ' govuk-form-group--error' : ''}`,
+    label: field.isPageHeading
+      ? html`<h1 class="govuk-label-wrapper"><label class="govuk-label govuk-label--l" for="${field.name}">${field.label}</label></h1>`
+      : html`<label class="govuk-label" for="${field.name}">${field.label}</label>`,
+    hint: field.hint
+      ? html`<div class="govuk-hint" id="${field.name}-hint">${field.hint}</div>`
+      : html``,
+    message:
+      isError && field.error
+        ? html`<p class="govuk-error-message" id="${field.name}-error"><span class="govuk-visually-hidden">Error:</span> ${capitalised(field.error.message)}</p>`
+        : html``,
+    describedBy: ids.join(' '),
+    isError,
+  }
+}
+
+/** A text input (date, time, email, number by `type`), GOV.UK style, its error beside it. */
+export function textField(
+  field: FieldBase & {
+    value?: string | undefined
+    type?: 'text' | 'date' | 'time' | 'email' | 'number' | 'datetime-local'
+    width?: 'govuk-input--width-10' | 'govuk-input--width-20' | 'govuk-input--width-5' | ''
+    autocomplete?: string
+  },
+): Html {
+  const p = fieldParts(field)
+  return html`<div class="${p.groupClass}">${p.label}${p.hint}${p.message}
+    <input class="govuk-input ${field.width ?? ''}${p.isError ? ' govuk-input--error' : ''}" id="${field.name}" name="${field.name}" type="${field.type ?? 'text'}" value="${field.value ?? ''}" autocomplete="${field.autocomplete ?? 'off'}"${p.describedBy ? html` aria-describedby="${p.describedBy}"` : ''}></div>`
+}
+
+/** A textarea, its error beside it. */
+export function textArea(field: FieldBase & { value?: string | undefined; rows?: number }): Html {
+  const p = fieldParts(field)
+  return html`<div class="${p.groupClass}">${p.label}${p.hint}${p.message}
+    <textarea class="govuk-textarea${p.isError ? ' govuk-textarea--error' : ''}" id="${field.name}" name="${field.name}" rows="${field.rows ?? 4}"${p.describedBy ? html` aria-describedby="${p.describedBy}"` : ''}>${field.value ?? ''}</textarea></div>`
+}
+
+/** A select of options (value, words), its error beside it. */
+export function selectField(
+  field: FieldBase & {
+    options: readonly (readonly [string, string])[]
+    value?: string | undefined
+  },
+): Html {
+  const p = fieldParts(field)
+  return html`<div class="${p.groupClass}">${p.label}${p.hint}${p.message}
+    <select class="govuk-select${p.isError ? ' govuk-select--error' : ''}" id="${field.name}" name="${field.name}"${p.describedBy ? html` aria-describedby="${p.describedBy}"` : ''}>
+      ${field.options.map(([value, words]) => html`<option value="${value}"${value === field.value ? ' selected' : ''}>${words}</option>`)}
+    </select></div>`
+}
+
+/** Radios or checkboxes in a fieldset, the legend as their question. */
+export function choiceField(
+  field: FieldBase & {
+    kind: 'radios' | 'checkboxes'
+    options: readonly (readonly [string, string])[]
+    values?: readonly string[]
+    isInline?: boolean
+  },
+): Html {
+  const p = fieldParts(field)
+  const type = field.kind === 'radios' ? 'radio' : 'checkbox'
+  return html`<div class="${p.groupClass}"><fieldset class="govuk-fieldset"${p.describedBy ? html` aria-describedby="${p.describedBy}"` : ''}>
+    <legend class="govuk-fieldset__legend${field.isPageHeading ? ' govuk-fieldset__legend--l' : ' govuk-fieldset__legend--s'}">${field.isPageHeading ? html`<h1 class="govuk-fieldset__heading">${field.label}</h1>` : field.label}</legend>
+    ${p.hint}${p.message}
+    <div class="govuk-${field.kind}${field.isInline ? ` govuk-${field.kind}--inline` : ''} govuk-${field.kind}--small" data-module="govuk-${field.kind}">
+      ${field.options.map(
+        ([value, words], index) => html`<div class="govuk-${field.kind}__item">
+        <input class="govuk-${field.kind}__input" id="${index === 0 ? field.name : `${field.name}-${String(index)}`}" name="${field.name}" type="${type}" value="${value}"${(field.values ?? []).includes(value) ? ' checked' : ''}>
+        <label class="govuk-label govuk-${field.kind}__label" for="${index === 0 ? field.name : `${field.name}-${String(index)}`}">${words}</label></div>`,
+      )}
+    </div></fieldset></div>`
+}
+
+/** A form that posts to this site, with its CSRF token. */
+export function postForm(action: string, csrf: string, content: Html, label?: string): Html {
+  return html`<form method="post" action="${action}" novalidate${label ? html` aria-label="${label}"` : ''}>
+    <input type="hidden" name="_csrf" value="${csrf}">${content}</form>`
+}
+
+/** A submit button (secondary, or a warning for what cannot be undone). */
+export function button(words: string, kind: 'primary' | 'secondary' | 'warning' = 'primary'): Html {
+  return html`<button type="submit" class="govuk-button${kind === 'primary' ? '' : ` govuk-button--${kind}`}" data-module="govuk-button">${words}</button>`
+}
+
+/** A summary list of key and value rows. */
+export function summaryList(rows: readonly (readonly [string, Html | string])[]): Html {
+  return html`<dl class="govuk-summary-list">${rows.map(
+    ([key, value]) =>
+      html`<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">${key}</dt><dd class="govuk-summary-list__value">${value}</dd></div>`,
+  )}</dl>`
+}
+
+/** A table with a caption (visually hidden when the heading says it), headers and rows. */
+export function table(input: {
+  caption: string
+  isCaptionHidden?: boolean
+  head: readonly string[]
+  rows: readonly (readonly (Html | string)[])[]
+  empty: string
+}): Html {
+  if (input.rows.length === 0) return html`<p class="govuk-body">${input.empty}</p>`
+  return html`<table class="govuk-table">
+    <caption class="govuk-table__caption govuk-table__caption--m${input.isCaptionHidden ? ' govuk-visually-hidden' : ''}">${input.caption}</caption>
+    <thead class="govuk-table__head"><tr class="govuk-table__row">${input.head.map((h) => html`<th scope="col" class="govuk-table__header">${h}</th>`)}</tr></thead>
+    <tbody class="govuk-table__body">${input.rows.map(
+      (row) =>
+        html`<tr class="govuk-table__row">${row.map((cell) => html`<td class="govuk-table__cell">${cell}</td>`)}</tr>`,
+    )}</tbody></table>`
+}
+
+/** A status as a tag, its words from the status itself. */
+export function tag(status: string, colour?: string): Html {
+  return html`<strong class="govuk-tag${colour ? ` govuk-tag--${colour}` : ''}">${status.replaceAll('_', ' ')}</strong>`
+}
+
+/** A link styled as GOV.UK's. */
+export function link(href: string, words: string): Html {
+  return html`<a class="govuk-link" href="${href}">${words}</a>`
+}
+
+/** A date as "Monday 7 December 2026". */
+export function longDate(date: string): string {
+  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+}
+
+/** A date as "7 Dec 2026". */
+export function shortDate(date: string): string {
+  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  })
+}
+
+/** The form's fields as strings (a file or a repeated field's first value, otherwise ''). */
+export async function formFields(c: Context<HavenEnv>): Promise<{
+  get: (name: string) => string
+  all: (name: string) => string[]
+  /** Every field's first value as text, for a form kept as typed. */
+  record: () => Record<string, string>
+}> {
+  const body = await c.req.parseBody({ all: true })
+  const values = (name: string): unknown[] => {
+    const v = body[name]
+    return Array.isArray(v) ? v : v === undefined ? [] : [v]
+  }
+  return {
+    get: (name) => {
+      const first = values(name)[0]
+      return typeof first === 'string' ? first : ''
+    },
+    all: (name) => values(name).filter((v): v is string => typeof v === 'string'),
+    record: () => {
+      const out: Record<string, string> = {}
+      for (const name of Object.keys(body)) {
+        if (name === '_csrf') continue
+        const first = values(name)[0]
+        if (typeof first === 'string') out[name] = first
+      }
+      return out
+    },
+  }
+}

@@ -1,0 +1,347 @@
+import type { ReferralDetail, ReferralSummary } from '../app/referral-views.ts'
+import type { ReferralInput } from '../app/referrals.ts'
+import { isIsoDate } from '../domain/calendar.ts'
+import {
+  isReferralStatus,
+  nextStatuses,
+  REFERRAL_STATUSES,
+} from '../domain/cases/referral-lifecycle.ts'
+import { html, type Html } from './html.ts'
+import {
+  button,
+  choiceField,
+  errorSummary,
+  link,
+  postForm,
+  selectField,
+  shortDate,
+  successBanner,
+  summaryList,
+  table,
+  tag,
+  textArea,
+  textField,
+  type FormError,
+} from './page-kit.ts'
+
+const STATUS_WORDS: Readonly<Record<string, string>> = {
+  received: 'Received',
+  pre_visits: 'Pre-visits',
+  risk_assessed: 'Risk assessed',
+  accepted: 'Accepted',
+  declined: 'Declined',
+  waiting: 'Waiting for a place',
+  active: 'Sessions running',
+  closed: 'Closed',
+}
+const STATUS_COLOURS: Readonly<Record<string, string>> = {
+  received: 'blue',
+  pre_visits: 'light-blue',
+  risk_assessed: 'purple',
+  accepted: 'green',
+  declined: 'red',
+  waiting: 'yellow',
+  active: 'turquoise',
+  closed: 'grey',
+}
+
+export const statusTag = (status: string): Html =>
+  tag(STATUS_WORDS[status] ?? status, STATUS_COLOURS[status])
+
+/** The referrals inbox (coordinator and staff) or a referrer's and parent's own. */
+export function referralListBody(input: {
+  referrals: readonly ReferralSummary[]
+  status: string | undefined
+  mayRefer: boolean
+  isInbox: boolean
+}): Html {
+  const counts = new Map<string, number>()
+  for (const r of input.referrals) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
+  return html`<h1 class="govuk-heading-l">${input.isInbox ? 'Referrals' : 'Your referrals'}</h1>
+    ${input.mayRefer ? html`<a class="govuk-button" href="/referrals/new" role="button" draggable="false">Make a referral</a>` : ''}
+    ${
+      input.isInbox
+        ? html`<form method="get" action="/referrals" class="haven-filter">
+          ${selectField({
+            name: 'status',
+            label: 'Show',
+            value: input.status ?? '',
+            options: [
+              ['', 'Every status'],
+              ...REFERRAL_STATUSES.map((s) => [s, STATUS_WORDS[s] ?? s] as const),
+            ],
+          })}
+          <button type="submit" class="govuk-button govuk-button--secondary">Show</button></form>`
+        : ''
+    }
+    ${table({
+      caption: input.status ? (STATUS_WORDS[input.status] ?? input.status) : 'Every referral',
+      head: ['Family', 'Received', 'From', 'Status'],
+      rows: input.referrals.map((r) => [
+        link(`/referrals/${r.id}`, r.reference),
+        shortDate(r.receivedOn),
+        r.agency?.name ?? 'Self-referral',
+        statusTag(r.status),
+      ]),
+      empty: input.status ? 'No referrals with that status.' : 'No referrals yet.',
+    })}`
+}
+
+/** One referral: its progress, its sessions' dates and times, and (for the centre) its history. */
+export function referralBody(input: {
+  referral: ReferralDetail
+  csrf: string
+  mayMove: boolean
+  isCaseWorker: boolean
+  done?: string | undefined
+  error?: FormError | undefined
+}): Html {
+  const r = input.referral
+  const next = isReferralStatus(r.status) ? nextStatuses(r.status) : []
+  return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(input.error)}
+    <span class="govuk-caption-l">Referral</span>
+    <h1 class="govuk-heading-l">${r.reference}</h1>
+    ${summaryList([
+      ['Status', statusTag(r.status)],
+      ['Received', shortDate(r.receivedOn)],
+      ['From', r.agency?.name ?? 'Self-referral'],
+    ])}
+    ${input.isCaseWorker ? html`<p class="govuk-body">${link(`/families/${r.familyId}`, 'Open the family record')}</p>` : ''}
+    ${
+      input.mayMove && next.length > 0
+        ? postForm(
+            `/referrals/${r.id}/status`,
+            input.csrf,
+            html`<input type="hidden" name="version" value="${String(r.version)}">
+            ${choiceField({
+              kind: 'radios',
+              name: 'to',
+              label: 'Move the referral on',
+              options: next.map((s) => [s, STATUS_WORDS[s] ?? s] as const),
+              error: input.error,
+            })}${button('Move on')}`,
+          )
+        : ''
+    }
+    ${
+      r.sessions === undefined
+        ? ''
+        : html`<h2 class="govuk-heading-m">Sessions</h2>${table({
+            caption: 'Dates and times of sessions',
+            isCaptionHidden: true,
+            head: ['Date', 'From', 'To', 'Status'],
+            rows: r.sessions.map((s) => [
+              shortDate(s.startsAt),
+              s.startsAt.slice(11, 16),
+              s.endsAt.slice(11, 16),
+              s.status.replaceAll('_', ' '),
+            ]),
+            empty: 'No sessions yet.',
+          })}`
+    }
+    ${
+      r.history === undefined
+        ? ''
+        : html`<h2 class="govuk-heading-m">History</h2>
+        <ol class="govuk-list">${r.history.map(
+          (h) =>
+            html`<li>${shortDate(h.at)} ${h.at.slice(11, 16)}: ${h.from ? `${STATUS_WORDS[h.from] ?? h.from} to ` : ''}${STATUS_WORDS[h.to] ?? h.to}</li>`,
+        )}</ol>`
+    }`
+}
+
+/** What the referral form holds, as typed (kept when the form comes back with an error). */
+export type ReferralForm = Readonly<Record<string, string>>
+
+const PARENTS = [
+  ['rp', 'resident_parent', 'The parent the children live with'],
+  ['nrp', 'non_resident_parent', 'The parent the children will visit'],
+] as const
+const CHILD_SLOTS = [1, 2, 3, 4] as const
+
+/** The referral form: one page, the questions a centre's referral form asks. */
+export function referralFormBody(input: {
+  form: ReferralForm
+  csrf: string
+  agencies: readonly { id: string; name: string }[]
+  isCaseWorker: boolean
+  error?: FormError | undefined
+}): Html {
+  const f = input.form
+  const e = input.error
+  const parent = ([prefix, , words]: (typeof PARENTS)[number]) => html`
+    <h2 class="govuk-heading-m">${words}</h2>
+    ${textField({ name: `${prefix}_given`, label: 'First name', value: f[`${prefix}_given`], error: e, autocomplete: 'off' })}
+    ${textField({ name: `${prefix}_family`, label: 'Last name', value: f[`${prefix}_family`], error: e })}
+    ${textField({ name: `${prefix}_relationship`, label: 'Relationship to the children', hint: 'For example, mother or father', value: f[`${prefix}_relationship`], error: e, width: 'govuk-input--width-20' })}
+    ${choiceField({
+      kind: 'radios',
+      name: `${prefix}_pr`,
+      label: 'Do they have parental responsibility?',
+      options: [
+        ['yes', 'Yes'],
+        ['no', 'No'],
+      ],
+      values: [f[`${prefix}_pr`] ?? ''],
+      isInline: true,
+      error: e,
+    })}
+    ${textArea({ name: `${prefix}_address`, label: 'Address (optional)', hint: 'Kept sealed; never shown to the other parent', value: f[`${prefix}_address`], error: e, rows: 3 })}
+    ${textField({ name: `${prefix}_phone`, label: 'Phone (optional)', value: f[`${prefix}_phone`], error: e, width: 'govuk-input--width-20' })}
+    ${textField({ name: `${prefix}_email`, label: 'Email (optional)', type: 'email', value: f[`${prefix}_email`], error: e })}`
+  return html`${errorSummary(e)}
+    <h1 class="govuk-heading-l">Make a referral</h1>
+    ${postForm(
+      '/referrals',
+      input.csrf,
+      html`
+      ${
+        input.isCaseWorker
+          ? html`${selectField({
+              name: 'agencyId',
+              label: 'Referred by',
+              value: f.agencyId,
+              options: [
+                ['', 'Self-referral (no agency)'],
+                ...input.agencies.map((a) => [a.id, a.name] as const),
+              ],
+              error: e,
+            })}
+            ${textField({ name: 'receivedOn', label: 'Received on', type: 'date', value: f.receivedOn, error: e, width: 'govuk-input--width-10' })}`
+          : html`<p class="govuk-body">Referred by ${input.agencies[0]?.name ?? 'your agency'}.</p>`
+      }
+      ${PARENTS.map(parent)}
+      <h2 class="govuk-heading-m">Children</h2>
+      <p class="govuk-body">At least one child. Leave the rest empty.</p>
+      ${CHILD_SLOTS.map(
+        (
+          n,
+        ) => html`<fieldset class="govuk-fieldset"><legend class="govuk-fieldset__legend govuk-fieldset__legend--s">Child ${String(n)}</legend>
+        ${textField({ name: `child${String(n)}_given`, label: 'First name', value: f[`child${String(n)}_given`], error: e })}
+        ${textField({ name: `child${String(n)}_family`, label: 'Last name', value: f[`child${String(n)}_family`], error: e })}
+        ${textField({ name: `child${String(n)}_dob`, label: 'Date of birth', type: 'date', value: f[`child${String(n)}_dob`], error: e, width: 'govuk-input--width-10' })}</fieldset>`,
+      )}
+      <h2 class="govuk-heading-m">Someone else who may come (optional)</h2>
+      ${textField({ name: 'named_given', label: 'First name', value: f.named_given, error: e })}
+      ${textField({ name: 'named_family', label: 'Last name', value: f.named_family, error: e })}
+      ${textField({ name: 'named_relationship', label: 'Relationship to the children', hint: 'For example, grandmother', value: f.named_relationship, error: e, width: 'govuk-input--width-20' })}
+      <h2 class="govuk-heading-m">The arrangements</h2>
+      ${textField({ name: 'court_kind', label: 'Court order (optional)', hint: 'For example, child arrangements order', value: f.court_kind, error: e })}
+      ${textField({ name: 'court_reference', label: "The order's reference (optional)", value: f.court_reference, error: e, width: 'govuk-input--width-20' })}
+      ${textArea({ name: 'availability', label: 'When can the family come? (optional)', value: f.availability, error: e, rows: 2 })}
+      ${choiceField({
+        kind: 'radios',
+        name: 'separation',
+        label: 'Must the parents be kept apart?',
+        hint: 'Arrivals and departures are then staggered so they never meet',
+        options: [
+          ['yes', 'Yes'],
+          ['no', 'No'],
+        ],
+        values: [f.separation ?? ''],
+        isInline: true,
+        error: e,
+      })}
+      ${button('Send the referral')}`,
+    )}`
+}
+
+const trimmed = (f: ReferralForm, name: string): string => (f[name] ?? '').trim()
+const optional = (f: ReferralForm, name: string): string | undefined =>
+  trimmed(f, name) === '' ? undefined : trimmed(f, name)
+
+/**
+ * The form as the use case's input, or the first problem with the field it belongs to (in
+ * the order the form asks). The use case checks again; this only words the errors for a
+ * person at a form.
+ */
+export function parseReferralForm(
+  f: ReferralForm,
+  isCaseWorker: boolean,
+): { ok: true; input: ReferralInput } | { ok: false; error: FormError } {
+  const fail = (field: string, message: string) => ({
+    ok: false as const,
+    error: { field, message },
+  })
+  const tooLong = Object.entries(f).find(([, v]) => v.length > 2000)
+  if (tooLong) return fail(tooLong[0], 'that answer is too long')
+  if (isCaseWorker && optional(f, 'receivedOn') && !isIsoDate(trimmed(f, 'receivedOn')))
+    return fail('receivedOn', 'enter a real date')
+  const parents: ReferralInput['parents'] = []
+  for (const [prefix, kind, words] of PARENTS) {
+    const given = trimmed(f, `${prefix}_given`)
+    const family = trimmed(f, `${prefix}_family`)
+    if (given === '')
+      return fail(`${prefix}_given`, `enter the first name of ${words.toLowerCase()}`)
+    if (family === '')
+      return fail(`${prefix}_family`, `enter the last name of ${words.toLowerCase()}`)
+    const pr = f[`${prefix}_pr`]
+    if (pr !== 'yes' && pr !== 'no')
+      return fail(`${prefix}_pr`, 'say whether they have parental responsibility')
+    const email = optional(f, `${prefix}_email`)
+    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+      return fail(`${prefix}_email`, 'enter an email address like name@example.org')
+    const address = optional(f, `${prefix}_address`)
+    const phone = optional(f, `${prefix}_phone`)
+    parents.push({
+      kind,
+      givenName: given,
+      familyName: family,
+      relationship: optional(f, `${prefix}_relationship`),
+      hasParentalResponsibility: pr === 'yes',
+      ...(address || phone || email ? { contactDetails: { address, phone, email } } : {}),
+    })
+  }
+  const children: ReferralInput['children'] = []
+  for (const n of CHILD_SLOTS) {
+    const p = `child${String(n)}`
+    const given = trimmed(f, `${p}_given`)
+    const family = trimmed(f, `${p}_family`)
+    const dob = trimmed(f, `${p}_dob`)
+    if (given === '' && family === '' && dob === '') continue
+    if (given === '') return fail(`${p}_given`, `enter child ${String(n)}'s first name`)
+    if (family === '') return fail(`${p}_family`, `enter child ${String(n)}'s last name`)
+    if (!isIsoDate(dob)) return fail(`${p}_dob`, `enter child ${String(n)}'s date of birth`)
+    children.push({ givenName: given, familyName: family, dateOfBirth: dob })
+  }
+  if (children.length === 0) return fail('child1_given', 'name at least one child')
+  const named = ['named_given', 'named_family', 'named_relationship'].map((n) => trimmed(f, n))
+  if (named.some((v) => v !== '') && named.some((v) => v === ''))
+    return fail(
+      named.findIndex((v) => v === '') === 0
+        ? 'named_given'
+        : named[1] === ''
+          ? 'named_family'
+          : 'named_relationship',
+      'give the first name, last name and relationship of the other person, or none of them',
+    )
+  const separation = f.separation
+  if (separation !== 'yes' && separation !== 'no')
+    return fail('separation', 'say whether the parents must be kept apart')
+  const courtKind = optional(f, 'court_kind')
+  if (!courtKind && optional(f, 'court_reference'))
+    return fail('court_kind', 'say what kind of order the reference is for')
+  return {
+    ok: true,
+    input: {
+      ...(isCaseWorker && optional(f, 'agencyId') ? { agencyId: trimmed(f, 'agencyId') } : {}),
+      ...(isCaseWorker && optional(f, 'receivedOn')
+        ? { receivedOn: trimmed(f, 'receivedOn') }
+        : {}),
+      parents,
+      children,
+      ...(named[0]
+        ? {
+            namedPeople: [
+              { givenName: named[0], familyName: named[1] ?? '', relationship: named[2] ?? '' },
+            ],
+          }
+        : {}),
+      ...(courtKind
+        ? { courtOrder: { kind: courtKind, reference: optional(f, 'court_reference') } }
+        : {}),
+      availability: optional(f, 'availability'),
+      isSeparationRequired: separation === 'yes',
+    },
+  }
+}

@@ -1,0 +1,145 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Actor } from '../app/actor.ts'
+import type { AppContext } from '../app/context.ts'
+import { listAgencyChoices, listReferralSummaries, readReferral } from '../app/referral-views.ts'
+import { moveReferral, receiveReferral } from '../app/referrals.ts'
+import { isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import {
+  formFields,
+  pageActor,
+  pageCsrf,
+  requirePageRole,
+  signedInPage,
+  tryForm,
+} from './page-kit.ts'
+import {
+  parseReferralForm,
+  referralBody,
+  referralFormBody,
+  referralListBody,
+} from './referral-pages.ts'
+
+const CASE_WORKERS = ['coordinator', 'staff'] as const
+const DONE: Readonly<Record<string, string>> = {
+  received: 'Referral sent. The centre will be in touch with the family.',
+  moved: 'The referral has moved on.',
+}
+
+/**
+ * Referrals: the coordinator's inbox and each referral's lifecycle; a referrer makes one and
+ * follows it (ATTEND: dates and times only); a parent follows their own.
+ */
+export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  pages.get('/referrals', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
+    const asked = c.req.query('status')
+    const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
+    const referrals = await listReferralSummaries(ctx, actor, { status, limit: 500 })
+    return signedInPage(ctx, c, actor, {
+      title: 'Referrals',
+      current: '/referrals',
+      body: referralListBody({
+        referrals,
+        status,
+        mayRefer: hasAnyRole(actor.roles, [...CASE_WORKERS, 'referrer']),
+        isInbox: hasAnyRole(actor.roles, CASE_WORKERS),
+      }),
+    })
+  })
+
+  const formPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string>,
+    error?: Parameters<typeof referralFormBody>[0]['error'],
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    requirePageRole(actor, [...CASE_WORKERS, 'referrer'], 'referrers and the centre')
+    const isCaseWorker = hasAnyRole(actor.roles, CASE_WORKERS)
+    return signedInPage(ctx, c, actor, {
+      title: error ? 'Error: Make a referral' : 'Make a referral',
+      current: '/referrals',
+      status,
+      body: referralFormBody({
+        form,
+        csrf: pageCsrf(c),
+        agencies: await listAgencyChoices(ctx, actor),
+        isCaseWorker,
+        error,
+      }),
+    })
+  }
+
+  pages.get('/referrals/new', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return formPage(c, actor, {})
+  })
+
+  pages.post('/referrals', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const parsed = parseReferralForm(form, hasAnyRole(actor.roles, CASE_WORKERS))
+    if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
+    const done = await tryForm(() => receiveReferral(ctx, actor, parsed.input))
+    if (!done.ok) return formPage(c, actor, form, done.error, done.status)
+    return c.redirect(`/referrals/${done.value.referralId}?done=received`, 303)
+  })
+
+  pages.get('/referrals/:referralId', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    const referral = await readReferral(ctx, actor, c.req.param('referralId'))
+    return signedInPage(ctx, c, actor, {
+      title: `Referral ${referral.reference}`,
+      current: '/referrals',
+      body: referralBody({
+        referral,
+        csrf: pageCsrf(c),
+        mayMove: hasAnyRole(actor.roles, CASE_WORKERS),
+        isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
+        done: DONE[c.req.query('done') ?? ''],
+      }),
+    })
+  })
+
+  pages.post('/referrals/:referralId/status', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const referralId = c.req.param('referralId')
+    const to = fields.get('to')
+    const done =
+      to === ''
+        ? ({
+            ok: false,
+            error: { field: 'to', message: 'choose where the referral goes next' },
+            status: 400,
+          } as const)
+        : await tryForm(() =>
+            moveReferral(ctx, actor, referralId, { to, version: Number(fields.get('version')) }),
+          )
+    if (done.ok) return c.redirect(`/referrals/${referralId}?done=moved`, 303)
+    const referral = await readReferral(ctx, actor, referralId)
+    return signedInPage(ctx, c, actor, {
+      title: `Error: Referral ${referral.reference}`,
+      current: '/referrals',
+      status: done.status,
+      body: referralBody({
+        referral,
+        csrf: pageCsrf(c),
+        mayMove: true,
+        isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
+        error: done.error,
+      }),
+    })
+  })
+  return pages
+}
