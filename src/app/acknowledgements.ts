@@ -78,3 +78,18 @@ export async function acknowledgementsOfPolicy(
     return { version, people }
   })
 }
+
+/** Whether the actor has acknowledged the version in force (their own, so no one else's). */
+export async function ownAcknowledgement(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ version: number; acknowledgedAt: string | null }> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const version = policy.ref.version
+    const own = (await listAcknowledgements(trx, actor.centreId, version)).find(
+      (a) => a.accountId === actor.accountId,
+    )
+    return { version, acknowledgedAt: own?.at ?? null }
+  })
+}

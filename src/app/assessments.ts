@@ -5,9 +5,10 @@ import {
   approveAssessment as storeApproval,
   findAssessment,
   insertAssessment,
+  listUnapprovedAssessments,
   markAssessmentBooked,
 } from '../storage/assessments.ts'
-import { findFamily } from '../storage/families.ts'
+import { familyReferences, findFamily } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -146,4 +147,39 @@ export async function bookAssessment(
 function policyRoles(role: string) {
   const roles = (['coordinator', 'chair', 'management', 'staff'] as const).filter((r) => r === role)
   return [...roles]
+}
+
+/**
+ * Agreements waiting for the approver the policy names (ASSESS): who assesses, where and
+ * when, and the family by reference only. Anyone the policy does not name gets nothing.
+ */
+export async function listAssessmentsToApprove(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<
+  { id: string; familyReference: string; assessor: string; place: string; startsAt: string }[]
+> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    if (!actor.roles.some((r) => policy.parameters.assessments.approvedBy.includes(r)))
+      throw new HavenError(
+        'forbidden',
+        'agreements are approved by the role the policy names',
+        undefined,
+        ['ASSESS'],
+      )
+    const waiting = await listUnapprovedAssessments(trx, actor.centreId)
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      waiting.map((a) => a.familyId),
+    )
+    return waiting.map((a) => ({
+      id: a.id,
+      familyReference: references.get(a.familyId) ?? '',
+      assessor: a.assessor,
+      place: a.place,
+      startsAt: a.startsAt,
+    }))
+  })
 }

@@ -1,7 +1,12 @@
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { listRolesInCentre } from '../storage/accounts.ts'
-import { findPerson, setPersonAccount } from '../storage/families.ts'
+import {
+  familyIdsOfAccount,
+  familyReferences,
+  findPerson,
+  setPersonAccount,
+} from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -44,5 +49,23 @@ export async function linkParentAccount(
       subjectId: personId,
       details: { accountId, familyId: person.familyId },
     })
+  })
+}
+
+/** The person records a parent's account is linked to, with their family's reference. */
+export async function ownPeople(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ personId: string; familyId: string; familyReference: string }[]> {
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const own = await familyIdsOfAccount(trx, actor.centreId, actor.accountId)
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      own.map((o) => o.familyId),
+    )
+    return own
+      .filter((o) => references.has(o.familyId))
+      .map((o) => ({ ...o, familyReference: references.get(o.familyId) ?? '' }))
   })
 }

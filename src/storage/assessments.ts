@@ -49,23 +49,7 @@ export async function findAssessment(
     .where('centre_id', '=', centreId)
     .where('id', '=', id)
     .executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      centreId: row.centre_id,
-      familyId: row.family_id,
-      assessor: row.assessor,
-      place: row.place,
-      startsAt: row.starts_at,
-      approvedBy: row.approved_by ?? undefined,
-      approvedRole: row.approved_role ?? undefined,
-      approvedAt: row.approved_at ?? undefined,
-      bookedAt: row.booked_at ?? undefined,
-      createdBy: row.created_by ?? undefined,
-      createdAt: row.created_at,
-      version: row.version,
-    }
-  )
+  return row && toAssessment(row)
 }
 
 export async function approveAssessment(
@@ -103,4 +87,52 @@ export async function markAssessmentBooked(
     .where('booked_at', 'is', null)
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
+}
+
+/** Agreements not yet approved, soonest first (the approvers' list). */
+export async function listUnapprovedAssessments(
+  db: Db,
+  centreId: string,
+): Promise<StoredAssessment[]> {
+  const rows = await db
+    .selectFrom('assessments')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('approved_at', 'is', null)
+    .orderBy('starts_at')
+    .limit(500)
+    .execute()
+  return rows.map(toAssessment)
+}
+
+function toAssessment(row: {
+  id: string
+  centre_id: string
+  family_id: string
+  assessor: string
+  place: string
+  starts_at: string
+  approved_by: string | null
+  approved_role: string | null
+  approved_at: string | null
+  booked_at: string | null
+  created_by: string | null
+  created_at: string
+  version: number
+}): StoredAssessment {
+  return {
+    id: row.id,
+    centreId: row.centre_id,
+    familyId: row.family_id,
+    assessor: row.assessor,
+    place: row.place,
+    startsAt: row.starts_at,
+    approvedBy: row.approved_by ?? undefined,
+    approvedRole: row.approved_role ?? undefined,
+    approvedAt: row.approved_at ?? undefined,
+    bookedAt: row.booked_at ?? undefined,
+    createdBy: row.created_by ?? undefined,
+    createdAt: row.created_at,
+    version: row.version,
+  }
 }

@@ -36,7 +36,8 @@ export function doorBody(input: {
       input.sessions.length === 0
         ? html`<p class="govuk-body">You have no sessions today.</p>`
         : input.sessions.map((s) => sessionAtDoor(s, input.csrf))
-    }`
+    }
+    <p class="govuk-body"><a class="govuk-link" href="/report">Record an incident, raise a concern or ask the coordinator</a></p>`
 }
 
 function sessionAtDoor(s: DaySession, csrf: string): Html {

@@ -51,6 +51,8 @@ export function familyListBody(families: readonly FamilyView[]): Html {
 export function familyBody(input: {
   family: FamilyView
   csrf: string
+  /** The coordinator's and staff's links from the record to its work. */
+  isCaseWorker?: boolean
   revealed?: { personId: string; details: ContactDetails } | undefined
   error?: { personId: string; message: string } | undefined
 }): Html {
@@ -66,6 +68,14 @@ export function familyBody(input: {
     ${
       f.withheld.length > 0
         ? html`<p class="govuk-inset-text">Not shown to you, as the policy says: ${f.withheld.map((w) => FIELD_WORDS[w] ?? w).join(', ')}.</p>`
+        : ''
+    }
+    ${
+      input.isCaseWorker
+        ? html`<ul class="govuk-list haven-actions">
+          <li><a class="govuk-link" href="/sessions/new?familyId=${f.id}">Book a session</a></li>
+          <li><a class="govuk-link" href="/disclosures/new?familyId=${f.id}">Record a request to disclose</a></li>
+          <li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li></ul>`
         : ''
     }
     <h2 class="govuk-heading-m">People</h2>

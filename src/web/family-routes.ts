@@ -58,7 +58,11 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
       c,
       actor,
       `Family ${family.reference}`,
-      familyBody({ family, csrf: csrfTokenFor(c.get('sessionToken') ?? '') }),
+      familyBody({
+        family,
+        csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+        isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
+      }),
     )
   })
   pages.post('/families/:familyId/people/:personId/reveal', async (c) => {

@@ -13,6 +13,11 @@ import { doorRoutes } from './door-routes.ts'
 import { familyRoutes } from './family-routes.ts'
 import { referralRoutes } from './referral-routes.ts'
 import { disclosureRoutes } from './disclosure-routes.ts'
+import { sessionRoutes } from './session-routes.ts'
+import { centreRoutes } from './centre-routes.ts'
+import { policyPageRoutes } from './policy-page-routes.ts'
+import { peopleRoutes } from './people-routes.ts'
+import { consentRoutes } from './consent-routes.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -39,6 +44,11 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', familyRoutes(ctx))
   pages.route('/', referralRoutes(ctx))
   pages.route('/', disclosureRoutes(ctx))
+  pages.route('/', sessionRoutes(ctx))
+  pages.route('/', centreRoutes(ctx))
+  pages.route('/', policyPageRoutes(ctx))
+  pages.route('/', peopleRoutes(ctx))
+  pages.route('/', consentRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')

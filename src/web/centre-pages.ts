@@ -1,0 +1,364 @@
+import type { DisposalRunView, readDisposalRun } from '../app/disposal-views.ts'
+import type { SubjectAccessView } from '../app/subject-access.ts'
+import type { WorkerView } from '../app/workers.ts'
+import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
+import { html, type Html } from './html.ts'
+import {
+  button,
+  choiceField,
+  errorSummary,
+  link,
+  postForm,
+  selectField,
+  shortDate,
+  successBanner,
+  summaryList,
+  table,
+  tag,
+  textField,
+  type FormError,
+} from './page-kit.ts'
+
+/** The centre's administration, reached from one page: each section its roles may open. */
+export function centreHubBody(
+  sections: readonly { href: string; title: string; about: string }[],
+): Html {
+  return html`<h1 class="govuk-heading-l">Centre</h1>
+    <ul class="govuk-list">${sections.map(
+      (s) =>
+        html`<li><h2 class="govuk-heading-s govuk-!-margin-bottom-1">${link(s.href, s.title)}</h2><p class="govuk-body">${s.about}</p></li>`,
+    )}</ul>`
+}
+
+/** Workers and their checks (CHECKS): results only for the roles the policy names. */
+export function workersBody(input: {
+  workers: readonly WorkerView[]
+  csrf: string
+  mayRecord: boolean
+  form: Readonly<Record<string, string>>
+  done?: string | undefined
+  error?: FormError | undefined
+}): Html {
+  const f = input.form
+  const e = input.error
+  return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(e)}
+    <h1 class="govuk-heading-l">Workers and their checks</h1>
+    ${table({
+      caption: 'Workers',
+      isCaptionHidden: true,
+      head: ['Worker', 'Roles', 'Renewal due', 'Checks'],
+      rows: input.workers.map((w) => [
+        w.displayName,
+        w.roles.join(', '),
+        w.renewalDueOn === null
+          ? tag('no clear check', 'red')
+          : html`${shortDate(w.renewalDueOn)}${w.isRenewalDueSoon ? html` ${tag('due soon', 'yellow')}` : ''}`,
+        w.checks === undefined
+          ? 'Not shown to you'
+          : w.checks.length === 0
+            ? 'None recorded'
+            : html`<ul class="govuk-list">${w.checks.map(
+                (c) =>
+                  html`<li>${c.kind.toUpperCase()} ${c.level}, ${c.outcome}, issued ${shortDate(c.issuedOn)}</li>`,
+              )}</ul>`,
+      ]),
+      empty: 'No workers yet.',
+    })}
+    ${
+      input.mayRecord
+        ? html`<h2 class="govuk-heading-m">Record a check</h2>
+        ${postForm(
+          '/centre/workers/checks',
+          input.csrf,
+          html`${selectField({ name: 'accountId', label: 'Worker', value: f.accountId, options: [['', 'Choose a worker'], ...input.workers.map((w) => [w.accountId, w.displayName] as const)], error: e })}
+          ${choiceField({
+            kind: 'radios',
+            name: 'kind',
+            label: 'Kind of check',
+            options: [
+              ['dbs', 'DBS'],
+              ['crb', 'CRB (older)'],
+            ],
+            values: [f.kind ?? 'dbs'],
+            isInline: true,
+            error: e,
+          })}
+          ${choiceField({
+            kind: 'radios',
+            name: 'level',
+            label: 'Level',
+            options: [
+              ['basic', 'Basic'],
+              ['standard', 'Standard'],
+              ['enhanced', 'Enhanced'],
+            ],
+            values: [f.level ?? 'enhanced'],
+            isInline: true,
+            error: e,
+          })}
+          ${choiceField({
+            kind: 'radios',
+            name: 'outcome',
+            label: 'Result',
+            options: [
+              ['clear', 'Clear'],
+              ['pending', 'Pending'],
+              ['concerns', 'Concerns'],
+            ],
+            values: [f.outcome ?? ''],
+            isInline: true,
+            error: e,
+          })}
+          ${textField({ name: 'certificateReference', label: 'Certificate number (optional)', hint: 'Kept sealed', value: f.certificateReference, error: e, width: 'govuk-input--width-20' })}
+          ${textField({ name: 'issuedOn', label: 'Issued on', type: 'date', value: f.issuedOn, error: e, width: 'govuk-input--width-10' })}
+          ${textField({ name: 'renewalDueOn', label: 'Renewal due on', type: 'date', value: f.renewalDueOn, error: e, width: 'govuk-input--width-10' })}
+          ${button('Record the check')}`,
+        )}`
+        : ''
+    }`
+}
+
+const SAR_STATUS: Readonly<Record<string, string>> = {
+  awaiting_identity: 'Waiting for identity',
+  open: 'Open',
+  paused: 'Clock stopped',
+  completed: 'Completed',
+}
+
+/** Subject access requests by days left (SAR), with what moves each on. */
+export function subjectAccessBody(input: {
+  requests: readonly SubjectAccessView[]
+  people: ReadonlyMap<string, string>
+  done?: string | undefined
+}): Html {
+  return html`${successBanner(input.done ? [input.done] : [])}
+    <h1 class="govuk-heading-l">Subject access requests</h1>
+    <p class="govuk-body">Open requests, the nearest due first. One calendar month from the day identity is checked; the clock stops while a clarification is awaited.</p>
+    ${table({
+      caption: 'Open requests',
+      isCaptionHidden: true,
+      head: ['Received', 'Who', 'Due', 'Days left', 'Status'],
+      rows: input.requests.map((r) => [
+        link(`/centre/subject-access/${r.id}`, shortDate(r.receivedOn)),
+        input.people.get(r.personId) ?? 'A person of the centre',
+        shortDate(r.dueOn),
+        r.daysLeft < 0 ? tag(`${String(-r.daysLeft)} days late`, 'red') : String(r.daysLeft),
+        tag(r.isPaused ? 'clock stopped' : (SAR_STATUS[r.status] ?? r.status)),
+      ]),
+      empty: 'No open requests.',
+    })}`
+}
+
+/** One request: its clock, its pauses, and the forms that move it on. */
+export function subjectAccessRequestBody(input: {
+  request: SubjectAccessView
+  who: string
+  csrf: string
+  done?: string | undefined
+  error?: FormError | undefined
+}): Html {
+  const r = input.request
+  const e = input.error
+  const open = r.completedOn === null
+  const event = (
+    kind: string,
+    words: string,
+    fields: Html = html``,
+    kindOfButton: 'primary' | 'secondary' = 'secondary',
+  ) =>
+    postForm(
+      `/centre/subject-access/${r.id}/events`,
+      input.csrf,
+      html`<input type="hidden" name="version" value="${String(r.version)}"><input type="hidden" name="kind" value="${kind}">${fields}${button(words, kindOfButton)}`,
+    )
+  return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(e)}
+    <span class="govuk-caption-l">Subject access request</span>
+    <h1 class="govuk-heading-l">${input.who}</h1>
+    ${summaryList([
+      ['Received', shortDate(r.receivedOn)],
+      [
+        'Identity',
+        r.identity.status === 'verified'
+          ? `Checked on ${shortDate(r.identity.checkedOn ?? r.receivedOn)} (${r.identity.method ?? ''})`
+          : 'Not checked yet: the clock has not started',
+      ],
+      [
+        'Due',
+        html`${shortDate(r.dueOn)} (${r.daysLeft < 0 ? `${String(-r.daysLeft)} days late` : `${String(r.daysLeft)} days left`})`,
+      ],
+      ...(r.extension.months > 0
+        ? [
+            [
+              'Extended',
+              `${String(r.extension.months)} month(s): ${r.extension.reason ?? ''}`,
+            ] as const,
+          ]
+        : []),
+      ...(r.pauses.length > 0
+        ? [
+            [
+              'Clock stopped',
+              html`<ul class="govuk-list">${r.pauses.map((p) => html`<li>${p.reason.replaceAll('_', ' ')} from ${shortDate(p.fromOn)}${p.toOn ? ` to ${shortDate(p.toOn)}` : ' (still stopped)'}</li>`)}</ul>`,
+            ] as const,
+          ]
+        : []),
+      [
+        'Status',
+        r.completedOn
+          ? `Completed on ${shortDate(r.completedOn)}`
+          : (SAR_STATUS[r.status] ?? r.status),
+      ],
+    ])}
+    <h2 class="govuk-heading-m">The bundle</h2>
+    <p class="govuk-body">The subject's own data, third parties withheld and each withholding recorded: ${link(`/api/subject-access/${r.id}/bundle.pdf`, 'PDF')} or ${link(`/api/subject-access/${r.id}/bundle.json`, 'JSON')}.</p>
+    ${
+      open
+        ? html`<h2 class="govuk-heading-m">Move it on</h2>
+        ${r.identity.status !== 'verified' ? event('identity_verified', 'Record identity checked', textField({ name: 'method', label: 'How was identity checked?', hint: 'For example, passport seen in person', error: e })) : ''}
+        ${r.isPaused ? event('clarification_received', 'Clarification received: restart the clock') : event('clarification_asked', 'Asked for clarification: stop the clock')}
+        ${event(
+          'extended',
+          'Extend',
+          html`${choiceField({
+            kind: 'radios',
+            name: 'months',
+            label: 'Extend by',
+            options: [
+              ['1', 'One month'],
+              ['2', 'Two months'],
+            ],
+            isInline: true,
+            error: e,
+          })}${textField({ name: 'reason', label: 'Why (complex or many requests)', error: e })}`,
+        )}
+        ${event('completed', 'Mark as completed', html``, 'primary')}`
+        : ''
+    }`
+}
+
+/** Disposal runs (RETAIN): what waits for approval, and certificates of what was destroyed. */
+export function disposalsBody(input: {
+  runs: readonly DisposalRunView[]
+  done?: string | undefined
+}): Html {
+  return html`${successBanner(input.done ? [input.done] : [])}<h1 class="govuk-heading-l">Retention and disposal</h1>
+    <p class="govuk-body">Records unused for the policy's period are destroyed, except what the policy keeps. Each run is decided record by record and approved by the roles the policy names.</p>
+    ${table({
+      caption: 'Disposal runs',
+      isCaptionHidden: true,
+      head: ['Planned', 'As of', 'Status', 'Approved'],
+      rows: input.runs.map((r) => [
+        link(`/centre/disposals/${r.id}`, shortDate(r.plannedAt)),
+        shortDate(r.asOf),
+        tag(
+          r.status,
+          r.status === 'awaiting_approval'
+            ? 'yellow'
+            : r.status === 'completed'
+              ? 'green'
+              : undefined,
+        ),
+        r.isAutomatic
+          ? 'Automatic'
+          : r.approved
+            ? `${r.approved.role ?? ''} on ${shortDate(r.approved.at)}`
+            : 'Not yet',
+      ]),
+      empty: 'No disposal runs yet.',
+    })}`
+}
+
+/** One run: its items by family, counts by category, approval, certificate. */
+export function disposalRunBody(input: {
+  run: Awaited<ReturnType<typeof readDisposalRun>>
+  csrf: string
+  mayApprove: boolean
+  done?: string | undefined
+  error?: FormError | undefined
+}): Html {
+  const r = input.run
+  const counts = (c: Record<string, number>) =>
+    Object.entries(c)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${String(n)} ${k.replaceAll('_', ' ')}`)
+      .join(', ') || 'nothing'
+  return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(input.error)}
+    <span class="govuk-caption-l">Disposal run</span>
+    <h1 class="govuk-heading-l">As of ${shortDate(r.asOf)}</h1>
+    ${summaryList([
+      ['Status', tag(r.status)],
+      ['Policy version', String(r.policyVersion)],
+      [
+        'Approved',
+        r.isAutomatic
+          ? 'Automatic (the policy allows it)'
+          : r.approved
+            ? `${r.approved.role ?? ''} on ${shortDate(r.approved.at)}`
+            : 'Not yet',
+      ],
+      ...(r.completedAt ? [['Completed', shortDate(r.completedAt)] as const] : []),
+    ])}
+    ${r.certificate ? html`<p class="govuk-body">${link(`/api/disposals/${r.id}/certificate.pdf`, 'Certificate of destruction (PDF)')}</p>` : ''}
+    ${table({
+      caption: 'What the run covers',
+      head: ['Record', 'Last used', 'Due', 'Destroyed', 'Kept', 'Outcome'],
+      rows: r.items.map((i) => [
+        i.itemKind,
+        shortDate(i.lastUsedOn),
+        shortDate(i.dueOn),
+        counts(i.counts.destroy),
+        counts(i.counts.keep),
+        i.outcome ?? 'to do',
+      ]),
+      empty: 'Nothing is due.',
+    })}
+    ${
+      input.mayApprove && r.status === 'awaiting_approval'
+        ? postForm(
+            `/centre/disposals/${r.id}/approve`,
+            input.csrf,
+            html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> This destroys the records above. It cannot be undone.</strong></div>${button('Approve and destroy', 'warning')}`,
+          )
+        : ''
+    }`
+}
+
+/** The audit log: entries (ids and codes, no personal data) and the signed checkpoints. */
+export function auditBody(input: {
+  entries: readonly {
+    seq: number
+    at: string
+    type: string
+    actorId?: string | undefined
+    subjectId?: string | undefined
+  }[]
+  checkpoints: readonly AuditCheckpoint[]
+  names: ReadonlyMap<string, string>
+  nextBefore: number | undefined
+}): Html {
+  return html`<h1 class="govuk-heading-l">Audit log</h1>
+    <p class="govuk-body">Every read and change, in a chain of hashes that cannot be quietly changed; checkpoints are signed so a copy kept elsewhere proves it.</p>
+    ${table({
+      caption: 'Signed checkpoints',
+      head: ['Up to entry', 'At', 'Key', 'Hash'],
+      rows: input.checkpoints.map((c) => [
+        String(c.seq),
+        `${shortDate(c.at)} ${c.at.slice(11, 16)}`,
+        c.keyId,
+        html`<code>${c.hash.slice(0, 16)}…</code>`,
+      ]),
+      empty: 'No checkpoints yet.',
+    })}
+    ${table({
+      caption: 'Entries, newest first',
+      head: ['Entry', 'At', 'What', 'Who'],
+      rows: input.entries.map((e) => [
+        String(e.seq),
+        `${shortDate(e.at)} ${e.at.slice(11, 16)}`,
+        e.type,
+        e.actorId ? (input.names.get(e.actorId) ?? 'A person') : 'Haven',
+      ]),
+      empty: 'No entries.',
+    })}
+    ${input.nextBefore === undefined ? '' : html`<p class="govuk-body">${link(`/centre/audit?before=${String(input.nextBefore)}`, 'Older entries')}</p>`}`
+}

@@ -1,0 +1,321 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Actor } from '../app/actor.ts'
+import { readAuditLog } from '../app/audit-trail.ts'
+import type { AppContext } from '../app/context.ts'
+import { listDisposalRuns, readDisposalRun } from '../app/disposal-views.ts'
+import { listFamilies } from '../app/families.ts'
+import { listMembers } from '../app/members.ts'
+import { approveDisposalRun } from '../app/retention.ts'
+import {
+  changeSubjectAccessRequest,
+  listSubjectAccess,
+  readSubjectAccess,
+  type SubjectAccessEvent,
+} from '../app/subject-access.ts'
+import { listWorkers, recordCheck } from '../app/workers.ts'
+import { isIsoDate } from '../domain/calendar.ts'
+import { isHavenError } from '../domain/errors.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import type { Role } from '../domain/roles.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import {
+  auditBody,
+  centreHubBody,
+  disposalRunBody,
+  disposalsBody,
+  subjectAccessBody,
+  subjectAccessRequestBody,
+  workersBody,
+} from './centre-pages.ts'
+import {
+  formFields,
+  pageActor,
+  pageCsrf,
+  requirePageRole,
+  signedInPage,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
+
+const CASE_WORKERS: readonly Role[] = ['coordinator', 'staff']
+const COMMITTEE: readonly Role[] = ['chair', 'management']
+const SECTIONS: readonly { href: string; title: string; about: string; roles: readonly Role[] }[] =
+  [
+    {
+      href: '/centre/workers',
+      title: 'Workers and their checks',
+      about: 'Who works here, their checks and when they fall due.',
+      roles: [...CASE_WORKERS, ...COMMITTEE],
+    },
+    {
+      href: '/centre/subject-access',
+      title: 'Subject access requests',
+      about: 'Requests by days left, and their bundles.',
+      roles: CASE_WORKERS,
+    },
+    {
+      href: '/centre/disposals',
+      title: 'Retention and disposal',
+      about: 'Runs to approve, and certificates of destruction.',
+      roles: ['coordinator', ...COMMITTEE],
+    },
+    {
+      href: '/policy',
+      title: 'The policy',
+      about: 'Read it, change it, publish it, record its review, see who has acknowledged it.',
+      roles: [...CASE_WORKERS, ...COMMITTEE],
+    },
+    {
+      href: '/centre/audit',
+      title: 'Audit log',
+      about: 'Every read and change, and the signed checkpoints.',
+      roles: ['coordinator', ...COMMITTEE],
+    },
+  ]
+const DONE: Readonly<Record<string, string>> = {
+  check: 'Check recorded.',
+  moved: 'Request updated.',
+  approved: 'Approved. The records have been destroyed and the certificate is ready.',
+}
+
+/** A section a reader's roles may not see is left out, not an error. */
+async function ifAllowed<T>(work: () => Promise<T>, otherwise: T): Promise<T> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isHavenError(error) && error.code === 'forbidden') return otherwise
+    throw error
+  }
+}
+
+/** The centre's administration: workers and checks, subject access, disposal, the audit log. */
+export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+  const signedIn = (c: Context<HavenEnv>) => pageActor(c)
+
+  pages.get('/centre', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
+    return signedInPage(ctx, c, actor, {
+      title: 'Centre',
+      current: '/centre',
+      body: centreHubBody(SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles))),
+    })
+  })
+
+  const workersPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string>,
+    extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) =>
+    signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Workers and their checks`,
+      current: '/centre',
+      status: extra.status ?? 200,
+      body: workersBody({
+        workers: await listWorkers(ctx, actor),
+        csrf: pageCsrf(c),
+        mayRecord: actor.roles.includes('coordinator'),
+        form,
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+
+  pages.get('/centre/workers', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return workersPage(c, actor, {}, { done: DONE[c.req.query('done') ?? ''] })
+  })
+
+  pages.post('/centre/workers/checks', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const fail = (field: string, message: string) =>
+      workersPage(c, actor, form, { error: { field, message }, status: 400 })
+    if (!form.accountId) return fail('accountId', 'choose the worker')
+    if (form.outcome !== 'clear' && form.outcome !== 'pending' && form.outcome !== 'concerns')
+      return fail('outcome', 'choose the result')
+    if (!isIsoDate(form.issuedOn ?? '')) return fail('issuedOn', 'enter the date it was issued')
+    if (!isIsoDate(form.renewalDueOn ?? ''))
+      return fail('renewalDueOn', 'enter the date it is due for renewal')
+    const level = form.level === 'basic' || form.level === 'standard' ? form.level : 'enhanced'
+    const done = await tryForm(() =>
+      recordCheck(ctx, actor, {
+        accountId: form.accountId ?? '',
+        kind: form.kind === 'crb' ? 'crb' : 'dbs',
+        level,
+        outcome: form.outcome as 'clear' | 'pending' | 'concerns',
+        issuedOn: form.issuedOn ?? '',
+        renewalDueOn: form.renewalDueOn ?? '',
+        ...(form.certificateReference?.trim()
+          ? { certificateReference: form.certificateReference.trim() }
+          : {}),
+      }),
+    )
+    if (!done.ok) return workersPage(c, actor, form, { error: done.error, status: done.status })
+    return c.redirect('/centre/workers?done=check', 303)
+  })
+
+  const peopleNames = async (actor: Actor) => {
+    const names = new Map<string, string>()
+    for (const family of await ifAllowed(
+      () => listFamilies(ctx, actor, { limit: 500, offset: 0 }),
+      [],
+    ))
+      for (const p of family.people)
+        names.set(
+          p.id,
+          `${[p.givenName, p.familyName].filter(Boolean).join(' ') || 'Someone'} (${family.reference})`,
+        )
+    return names
+  }
+
+  pages.get('/centre/subject-access', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+    return signedInPage(ctx, c, actor, {
+      title: 'Subject access requests',
+      current: '/centre',
+      body: subjectAccessBody({
+        requests: await listSubjectAccess(ctx, actor, { status: 'open' }),
+        people: await peopleNames(actor),
+      }),
+    })
+  })
+
+  const requestPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    id: string,
+    extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) => {
+    requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+    const request = await readSubjectAccess(ctx, actor, id)
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Subject access request`,
+      current: '/centre',
+      status: extra.status ?? 200,
+      body: subjectAccessRequestBody({
+        request,
+        who: (await peopleNames(actor)).get(request.personId) ?? 'A person of the centre',
+        csrf: pageCsrf(c),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+  }
+
+  pages.get('/centre/subject-access/:requestId', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return requestPage(c, actor, c.req.param('requestId'), {
+      done: DONE[c.req.query('done') ?? ''],
+    })
+  })
+
+  pages.post('/centre/subject-access/:requestId/events', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('requestId')
+    const kind = fields.get('kind')
+    const fail = (field: string, message: string) =>
+      requestPage(c, actor, id, { error: { field, message }, status: 400 })
+    let event: SubjectAccessEvent
+    if (kind === 'identity_verified') {
+      if (fields.get('method').trim() === '') return fail('method', 'say how identity was checked')
+      event = { kind, method: fields.get('method').trim() }
+    } else if (kind === 'extended') {
+      const months = fields.get('months')
+      if (months !== '1' && months !== '2') return fail('months', 'choose how long to extend by')
+      if (fields.get('reason').trim() === '')
+        return fail('reason', 'say why the request needs longer')
+      event = { kind, months: months === '1' ? 1 : 2, reason: fields.get('reason').trim() }
+    } else if (
+      kind === 'clarification_asked' ||
+      kind === 'clarification_received' ||
+      kind === 'completed'
+    ) {
+      event = { kind }
+    } else return fail('kind', 'choose what happened')
+    const done = await tryForm(() =>
+      changeSubjectAccessRequest(ctx, actor, id, Number(fields.get('version')), event),
+    )
+    if (!done.ok) return requestPage(c, actor, id, { error: done.error, status: done.status })
+    return c.redirect(`/centre/subject-access/${id}?done=moved`, 303)
+  })
+
+  pages.get('/centre/disposals', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return signedInPage(ctx, c, actor, {
+      title: 'Retention and disposal',
+      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+      body: disposalsBody({ runs: await listDisposalRuns(ctx, actor) }),
+    })
+  })
+
+  const runPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    id: string,
+    extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) =>
+    signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Disposal run`,
+      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+      status: extra.status ?? 200,
+      body: disposalRunBody({
+        run: await readDisposalRun(ctx, actor, id, { afterId: '', limit: 500 }),
+        csrf: pageCsrf(c),
+        mayApprove: hasAnyRole(actor.roles, ['coordinator', ...COMMITTEE]),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+
+  pages.get('/centre/disposals/:runId', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return runPage(c, actor, c.req.param('runId'), { done: DONE[c.req.query('done') ?? ''] })
+  })
+
+  pages.post('/centre/disposals/:runId/approve', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('runId')
+    const done = await tryForm(() => approveDisposalRun(ctx, actor, id))
+    if (!done.ok) return runPage(c, actor, id, { error: done.error, status: done.status })
+    return c.redirect(`/centre/disposals/${id}?done=approved`, 303)
+  })
+
+  pages.get('/centre/audit', async (c) => {
+    const actor = signedIn(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    const before = Number(c.req.query('before'))
+    const log = await readAuditLog(ctx, actor, {
+      limit: 100,
+      ...(Number.isInteger(before) && before > 0 ? { beforeSeq: before } : {}),
+    })
+    const names = new Map(
+      (await ifAllowed(() => listMembers(ctx, actor), [])).map((m) => [m.accountId, m.displayName]),
+    )
+    const last = log.entries.at(-1)
+    return signedInPage(ctx, c, actor, {
+      title: 'Audit log',
+      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+      body: auditBody({
+        entries: log.entries,
+        checkpoints: log.checkpoints,
+        names,
+        nextBefore: log.entries.length === 100 && last ? last.seq : undefined,
+      }),
+    })
+  })
+  return pages
+}

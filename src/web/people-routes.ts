@@ -1,0 +1,221 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { findAccountSummary } from '../app/account-summary.ts'
+import type { Actor } from '../app/actor.ts'
+import { approveAssessment, listAssessmentsToApprove } from '../app/assessments.ts'
+import { listConsents, withdrawConsent } from '../app/consents.ts'
+import type { AppContext } from '../app/context.ts'
+import { listRegister } from '../app/disclosure-register.ts'
+import { listDisposalRuns } from '../app/disposal-views.ts'
+import { listFamilies } from '../app/families.ts'
+import { askGuidance } from '../app/guidance.ts'
+import { raiseIncident } from '../app/incidents.ts'
+import { ownPeople } from '../app/parent-accounts.ts'
+import { listSubjectAccess, openSubjectAccessRequest } from '../app/subject-access.ts'
+import { ukDateTime } from '../domain/calendar.ts'
+import { isHavenError } from '../domain/errors.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import {
+  formFields,
+  pageActor,
+  pageCsrf,
+  requirePageRole,
+  signedInPage,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
+import { approvalsBody, myInformationBody, reportBody } from './people-pages.ts'
+
+type Status = 200 | 400 | 403 | 409
+
+async function orUndefined<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isHavenError(error) && error.code === 'forbidden') return undefined
+    throw error
+  }
+}
+
+/** A worker's report or question; the committee's approvals; a parent's own information. */
+export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  const reportPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string>,
+    extra: { done?: string; error?: FormError; status?: Status } = {},
+  ) => {
+    requirePageRole(actor, ['coordinator', 'staff', 'volunteer'], "the centre's workers")
+    const families = await listFamilies(ctx, actor, { limit: 500, offset: 0 })
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Report or ask`,
+      current: '/my-sessions',
+      status: extra.status ?? 200,
+      body: reportBody({
+        form,
+        csrf: pageCsrf(c),
+        families: families.map((f) => ({ id: f.id, reference: f.reference })),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+  }
+
+  pages.get('/report', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    const done = c.req.query('done')
+    return reportPage(
+      c,
+      actor,
+      { familyId: c.req.query('familyId') ?? '', occurredAt: ukDateTime(ctx.now()) },
+      done === 'question'
+        ? { done: 'Sent to the coordinator. The answer will be waiting for you in Haven.' }
+        : done === 'report'
+          ? { done: 'Recorded. Those who must know have been told one is waiting.' }
+          : {},
+    )
+  })
+
+  pages.post('/report', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const fail = (field: string, message: string) =>
+      reportPage(c, actor, form, { error: { field, message }, status: 400 })
+    const kind = form.kind ?? ''
+    const summary = (form.summary ?? '').trim()
+    if (!['incident', 'accident', 'safeguarding_concern', 'question'].includes(kind))
+      return fail('kind', 'choose what it is')
+    if (summary === '')
+      return fail('summary', kind === 'question' ? 'ask your question' : 'say what happened')
+    if (summary.length > 5000) return fail('summary', 'at most 5,000 characters')
+    const familyId = form.familyId ? { familyId: form.familyId } : {}
+    if (kind === 'question') {
+      const done = await tryForm(() => askGuidance(ctx, actor, { ...familyId, question: summary }))
+      if (!done.ok) return reportPage(c, actor, form, { error: done.error, status: done.status })
+      return c.redirect('/report?done=question', 303)
+    }
+    const occurredAt = (form.occurredAt ?? '').slice(0, 16)
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(occurredAt))
+      return fail('occurredAt', 'enter when it happened')
+    const done = await tryForm(() =>
+      raiseIncident(ctx, actor, {
+        kind: kind as 'incident' | 'accident' | 'safeguarding_concern',
+        ...familyId,
+        occurredAt,
+        summary,
+      }),
+    )
+    if (!done.ok) return reportPage(c, actor, form, { error: done.error, status: done.status })
+    return c.redirect('/report?done=report', 303)
+  })
+
+  const approvalsPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    extra: { done?: string; error?: FormError; status?: Status } = {},
+  ) => {
+    requirePageRole(
+      actor,
+      ['chair', 'management', 'coordinator'],
+      'the committee and the coordinator',
+    )
+    const register = await orUndefined(() => listRegister(ctx, actor, { limit: 500 }))
+    const runs = await orUndefined(() => listDisposalRuns(ctx, actor))
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Approvals`,
+      current: '/approvals',
+      status: extra.status ?? 200,
+      body: approvalsBody({
+        assessments: await orUndefined(() => listAssessmentsToApprove(ctx, actor)),
+        disclosures: register?.filter((d) => d.status.startsWith('awaiting')),
+        disposals: runs,
+        csrf: pageCsrf(c),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+  }
+
+  pages.get('/approvals', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return approvalsPage(
+      c,
+      actor,
+      c.req.query('done') === 'approved' ? { done: 'Agreement approved.' } : {},
+    )
+  })
+
+  pages.post('/approvals/assessments/:assessmentId', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const done = await tryForm(() => approveAssessment(ctx, actor, c.req.param('assessmentId')))
+    if (!done.ok) return approvalsPage(c, actor, { error: done.error, status: done.status })
+    return c.redirect('/approvals?done=approved', 303)
+  })
+
+  const myPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    extra: { done?: string; error?: FormError; status?: Status } = {},
+  ) => {
+    requirePageRole(actor, ['parent'], 'parents')
+    const people = []
+    for (const own of await ownPeople(ctx, actor))
+      people.push({ ...own, consents: await listConsents(ctx, actor, own.personId) })
+    const summary = await findAccountSummary(ctx, actor)
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Your information`,
+      current: '/my-information',
+      status: extra.status ?? 200,
+      body: myInformationBody({
+        people,
+        requests: await listSubjectAccess(ctx, actor, {}),
+        centreSlug: summary.centreSlug,
+        csrf: pageCsrf(c),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+  }
+
+  pages.get('/my-information', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    const done = c.req.query('done')
+    return myPage(
+      c,
+      actor,
+      done === 'withdrawn'
+        ? { done: 'Consent withdrawn. Nothing more will be shared under it.' }
+        : done === 'asked'
+          ? { done: 'Request sent. The centre will answer within one calendar month.' }
+          : {},
+    )
+  })
+
+  pages.post('/my-information/consents/:consentId/withdraw', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const done = await tryForm(() =>
+      withdrawConsent(ctx, actor, c.req.param('consentId'), { evidence: 'in_haven' }),
+    )
+    if (!done.ok) return myPage(c, actor, { error: done.error, status: done.status })
+    return c.redirect('/my-information?done=withdrawn', 303)
+  })
+
+  pages.post('/my-information/subject-access', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const done = await tryForm(() =>
+      openSubjectAccessRequest(ctx, actor, { personId: fields.get('personId') }),
+    )
+    if (!done.ok) return myPage(c, actor, { error: done.error, status: done.status })
+    return c.redirect('/my-information?done=asked', 303)
+  })
+  return pages
+}

@@ -1,0 +1,198 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Actor } from '../app/actor.ts'
+import { todayAtCentre } from '../app/case-access.ts'
+import type { AppContext } from '../app/context.ts'
+import { sessionsOfDay } from '../app/day-sessions.ts'
+import { readRegister } from '../app/door.ts'
+import { listReferralSummaries } from '../app/referral-views.ts'
+import { listRooms } from '../app/rooms.ts'
+import { bookSession, closeSession } from '../app/sessions.ts'
+import { assignWorker, listWorkers } from '../app/workers.ts'
+import { addDays, dayOfWeek, isIsoDate } from '../domain/calendar.ts'
+import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
+import { hasAnyRole } from '../domain/policy/rule.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import {
+  formFields,
+  pageActor,
+  pageCsrf,
+  requirePageRole,
+  signedInPage,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
+import { bookingBody, registerBody, weekBody } from './session-pages.ts'
+
+const SCHEDULERS = ['coordinator', 'staff'] as const
+const DONE: Readonly<Record<string, string>> = {
+  booked: 'Session booked. The plan is below.',
+  assigned: 'Worker assigned.',
+  closed: 'Session closed.',
+}
+
+/** Scheduling and the register: the week's sessions, booking, one session's register. */
+export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  pages.get('/sessions', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
+    const asked = c.req.query('week') ?? ''
+    const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
+    const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
+    const dates = Array.from({ length: 7 }, (_, i) => addDays(monday, i))
+    const days = []
+    for (const date of dates) days.push({ date, sessions: await sessionsOfDay(ctx, actor, date) })
+    return signedInPage(ctx, c, actor, {
+      title: 'Sessions',
+      current: '/sessions',
+      body: weekBody({ monday, days }),
+    })
+  })
+
+  const bookingPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string>,
+    error?: FormError,
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
+    const families = (await listReferralSummaries(ctx, actor, { limit: 500 }))
+      .filter((r) => isReferralStatus(r.status) && isBookable(r.status))
+      .map((r) => ({ id: r.familyId, reference: r.reference }))
+    return signedInPage(ctx, c, actor, {
+      title: `${error ? 'Error: ' : ''}Book a session`,
+      current: '/sessions',
+      status,
+      body: bookingBody({
+        form,
+        csrf: pageCsrf(c),
+        families,
+        rooms: await listRooms(ctx, actor),
+        error,
+      }),
+    })
+  }
+
+  pages.get('/sessions/new', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return bookingPage(c, actor, {
+      familyId: c.req.query('familyId') ?? '',
+      date: todayAtCentre(ctx),
+    })
+  })
+
+  pages.post('/sessions', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const fail = (field: string, message: string) =>
+      bookingPage(c, actor, form, { field, message }, 400)
+    if (!form.familyId) return fail('familyId', 'choose the family')
+    if (!form.roomId) return fail('roomId', 'choose a room')
+    if (!isIsoDate(form.date ?? '')) return fail('date', 'enter the date of the session')
+    if (!/^\d{2}:\d{2}$/.test(form.startsAt ?? ''))
+      return fail('startsAt', 'enter when it starts, like 10:00')
+    if (!/^\d{2}:\d{2}$/.test(form.endsAt ?? ''))
+      return fail('endsAt', 'enter when it ends, like 12:00')
+    const kind = form.kind === 'supervised' || form.kind === 'handover' ? form.kind : 'supported'
+    const done = await tryForm(() =>
+      bookSession(ctx, actor, {
+        familyId: form.familyId ?? '',
+        roomId: form.roomId ?? '',
+        kind,
+        startsAt: `${form.date ?? ''}T${form.startsAt ?? ''}`,
+        endsAt: `${form.date ?? ''}T${form.endsAt ?? ''}`,
+      }),
+    )
+    if (!done.ok) return bookingPage(c, actor, form, done.error, done.status)
+    return c.redirect(`/sessions/${done.value.sessionId}?done=booked`, 303)
+  })
+
+  const registerPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    sessionId: string,
+    extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) => {
+    const register = await readRegister(ctx, actor, sessionId)
+    const isCaseWorker = hasAnyRole(actor.roles, SCHEDULERS)
+    const workers = isCaseWorker ? await listWorkers(ctx, actor) : []
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Session register`,
+      current: isCaseWorker ? '/sessions' : '/my-sessions',
+      status: extra.status ?? 200,
+      body: registerBody({
+        register,
+        csrf: pageCsrf(c),
+        isCaseWorker,
+        workers: workers.filter((w) =>
+          w.roles.some((r) => r === 'volunteer' || r === 'staff' || r === 'coordinator'),
+        ),
+        done: extra.done,
+        error: extra.error,
+      }),
+    })
+  }
+
+  pages.get('/sessions/:sessionId', async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return registerPage(c, actor, c.req.param('sessionId'), {
+      done: DONE[c.req.query('done') ?? ''],
+    })
+  })
+
+  pages.post('/sessions/:sessionId/workers', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const sessionId = c.req.param('sessionId')
+    const accountId = fields.get('accountId')
+    const done =
+      accountId === ''
+        ? ({
+            ok: false,
+            error: { field: 'accountId', message: 'choose a worker' },
+            status: 400,
+          } as const)
+        : await tryForm(() => assignWorker(ctx, actor, sessionId, accountId))
+    if (!done.ok)
+      return registerPage(c, actor, sessionId, {
+        error: { ...done.error, field: 'accountId' },
+        status: done.status,
+      })
+    return c.redirect(`/sessions/${sessionId}?done=assigned`, 303)
+  })
+
+  pages.post('/sessions/:sessionId/close', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const sessionId = c.req.param('sessionId')
+    const [outcome, by] = fields.get('outcome').split(':')
+    const done =
+      outcome !== 'cancelled' && outcome !== 'did_not_attend'
+        ? ({
+            ok: false,
+            error: { field: 'outcome', message: 'choose what happened' },
+            status: 400,
+          } as const)
+        : await tryForm(() =>
+            closeSession(ctx, actor, sessionId, {
+              outcome,
+              ...(outcome === 'cancelled' &&
+              (by === 'resident_parent' || by === 'non_resident_parent' || by === 'centre')
+                ? { cancelledBy: by }
+                : {}),
+              version: Number(fields.get('version')),
+            }),
+          )
+    if (!done.ok)
+      return registerPage(c, actor, sessionId, { error: done.error, status: done.status })
+    return c.redirect(`/sessions/${sessionId}?done=closed`, 303)
+  })
+  return pages
+}
