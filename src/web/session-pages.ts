@@ -66,7 +66,12 @@ export function timeline(register: Register): Html {
       { at: p.arrivesAt, what: 'arrives', person: p },
       { at: p.leavesAt, what: 'leaves', person: p },
     ])
-    .sort((a, b) => a.at.localeCompare(b.at) || (a.what === 'leaves' ? -1 : 1))
+    .sort(
+      (a, b) =>
+        a.at.localeCompare(b.at) ||
+        (a.what === b.what ? 0 : a.what === 'leaves' ? -1 : 1) ||
+        (a.person.givenName ?? '').localeCompare(b.person.givenName ?? ''),
+    )
   return html`<ol class="haven-timeline">${events.map(
     (e) => html`<li class="haven-timeline__item haven-timeline__item--${e.person.kind}">
       <span class="haven-timeline__time">${time(e.at)}</span>

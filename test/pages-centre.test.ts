@@ -1,0 +1,369 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { operatorActor } from '../src/app/actor.ts'
+import { linkParentAccount } from '../src/app/parent-accounts.ts'
+import { centreWithCoordinator, invite, testApp } from './support/accounts.ts'
+import { referral } from './support/cases.ts'
+import {
+  dialectsUnderTest,
+  TestClock,
+  testContext,
+  withMigratedDatabase,
+} from './support/databases.ts'
+import { getPage, postForm, visibleText } from './support/pages.ts'
+
+const path = (location: string | null) => (location ?? '').split('?')[0] ?? ''
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`the centre's pages on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('books a session whose plan keeps the parents apart, assigns a checked volunteer, and closes it', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const volunteer = await invite(ctx, app, centreId, 'alder', 'v@alder.example.org', [
+          'volunteer',
+        ])
+        const made = await coordinator.client.json<{ familyId: string; referralId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        for (const [to, version] of [
+          ['pre_visits', 1],
+          ['risk_assessed', 2],
+          ['accepted', 3],
+        ] as const)
+          assert.equal(
+            (
+              await coordinator.client.json(
+                'POST',
+                `/api/referrals/${made.body.referralId}/status`,
+                { to, version },
+              )
+            ).status,
+            200,
+          )
+        const room = await coordinator.client.json<{ id: string }>('POST', '/api/rooms', {
+          name: 'Willow Room',
+        })
+
+        const form = await getPage(
+          coordinator.client,
+          `/sessions/new?familyId=${made.body.familyId}`,
+        )
+        assert.match(form.text, new RegExp(`<option value="${made.body.familyId}" selected>`))
+        const missing = await postForm(coordinator.client, '/sessions', {
+          familyId: made.body.familyId,
+          roomId: room.body.id,
+          date: '2026-03-21',
+          startsAt: '10:00',
+          endsAt: '',
+        })
+        assert.equal(missing.status, 400)
+        assert.match(visibleText(missing.text), /Enter when it ends/)
+        const backwards = await postForm(coordinator.client, '/sessions', {
+          familyId: made.body.familyId,
+          roomId: room.body.id,
+          kind: 'supported',
+          date: '2026-03-21',
+          startsAt: '12:00',
+          endsAt: '10:00',
+        })
+        assert.equal(backwards.status, 400)
+        assert.match(backwards.text, /id="endsAt-error"/)
+        const booked = await postForm(coordinator.client, '/sessions', {
+          familyId: made.body.familyId,
+          roomId: room.body.id,
+          kind: 'supported',
+          date: '2026-03-21',
+          startsAt: '10:00',
+          endsAt: '12:00',
+        })
+        assert.equal(booked.status, 303)
+        const register = await getPage(coordinator.client, path(booked.location))
+        const text = visibleText(register.text)
+        assert.match(text, /The parents must not meet/)
+        const timeline = [
+          ...register.text.matchAll(
+            /haven-timeline__time">(\d\d:\d\d)<\/span>\s*<span class="haven-timeline__what">([^<]+)</g,
+          ),
+        ].map((m) => `${m[1] ?? ''} ${(m[2] ?? '').trim()}`)
+        assert.deepEqual(
+          timeline.map((t) => t.replace(/ \(.*\)/, '')),
+          [
+            '09:45 Idris arrives',
+            '10:00 Elowen arrives',
+            '10:00 Morwenna arrives',
+            '12:00 Elowen leaves',
+            '12:00 Morwenna leaves',
+            '12:15 Idris leaves',
+          ],
+          'the timeline is in time order, the parents a stagger apart',
+        )
+        const week = visibleText(
+          (await getPage(coordinator.client, '/sessions?week=2026-03-18')).text,
+        )
+        assert.match(week, /Saturday,? 21 March 2026 .*10:00 to 12:00 F-0001 Willow Room/)
+
+        const sessionPath = path(booked.location)
+        const unchecked = await postForm(coordinator.client, `${sessionPath}/workers`, {
+          accountId: volunteer.accountId,
+        })
+        assert.equal(unchecked.status, 409)
+        assert.match(visibleText(unchecked.text), /no clear standard DBS check in date/)
+        const noResult = await postForm(coordinator.client, '/centre/workers/checks', {
+          accountId: volunteer.accountId,
+          kind: 'dbs',
+          level: 'standard',
+          issuedOn: '2026-01-10',
+          renewalDueOn: '2029-01-10',
+        })
+        assert.equal(noResult.status, 400)
+        assert.match(noResult.text, /<a href="#outcome">Choose the result<\/a>/)
+        const check = await postForm(coordinator.client, '/centre/workers/checks', {
+          accountId: volunteer.accountId,
+          kind: 'dbs',
+          level: 'standard',
+          outcome: 'clear',
+          issuedOn: '2026-01-10',
+          renewalDueOn: '2029-01-10',
+          certificateReference: '001234567890',
+        })
+        assert.equal(check.status, 303)
+        const workers = await getPage(coordinator.client, '/centre/workers')
+        assert.match(visibleText(workers.text), /DBS standard, clear, issued 10 Jan 2026/)
+        assert.doesNotMatch(workers.text, /001234567890/, 'the certificate number stays sealed')
+        const assigned = await postForm(coordinator.client, `${sessionPath}/workers`, {
+          accountId: volunteer.accountId,
+        })
+        assert.equal(assigned.status, 303)
+
+        const early = await getPage(volunteer.client, sessionPath)
+        assert.equal(
+          early.status,
+          404,
+          'a volunteer reaches a session only from the day before: a week ahead it is not found',
+        )
+        const version = /name="version" value="(\d+)"/.exec(register.text)?.[1] ?? ''
+        const closed = await postForm(coordinator.client, `${sessionPath}/close`, {
+          version,
+          outcome: 'cancelled:non_resident_parent',
+        })
+        assert.equal(closed.status, 303)
+        assert.match(
+          visibleText((await getPage(coordinator.client, sessionPath)).text),
+          /cancelled/,
+        )
+      }))
+
+    it('records and withdraws consent; a parent asks for their data; the coordinator moves the request on by days left', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const mother = await invite(ctx, app, centreId, 'alder', 'm@alder.example.org', ['parent'])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
+          'GET',
+          `/api/families/${made.body.familyId}`,
+        )
+        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
+        await linkParentAccount(ctx, operatorActor(centreId), motherId, mother.accountId)
+
+        const consentsPath = `/families/${made.body.familyId}/consents`
+        const noName = await postForm(coordinator.client, consentsPath, {
+          personId: motherId,
+          category: 'contact_details',
+          recipientKind: 'other_person',
+          recipientName: '',
+          purpose: 'other',
+          evidence: 'written',
+          givenOn: '2026-03-10',
+        })
+        assert.equal(noName.status, 400)
+        assert.match(noName.text, /<a href="#recipientName">Give their name<\/a>/)
+        const recorded = await postForm(coordinator.client, consentsPath, {
+          personId: motherId,
+          category: 'contact_details',
+          recipientKind: 'other_person',
+          recipientName: 'Dr Quenby',
+          purpose: 'other',
+          evidence: 'written',
+          givenOn: '2026-03-10',
+        })
+        assert.equal(recorded.status, 303)
+        const mine = await getPage(mother.client, '/my-information')
+        assert.match(
+          visibleText(mine.text),
+          /Contact details \(address and phone\) Dr Quenby Another purpose 10 Mar 2026 live/,
+        )
+        const consentId =
+          /\/my-information\/consents\/([0-9a-f-]{36})\/withdraw/.exec(mine.text)?.[1] ?? ''
+        const withdrawn = await postForm(
+          mother.client,
+          `/my-information/consents/${consentId}/withdraw`,
+          {},
+        )
+        assert.equal(withdrawn.status, 303)
+        assert.match(
+          visibleText((await getPage(coordinator.client, consentsPath)).text),
+          /Dr Quenby .* withdrawn/,
+        )
+
+        const asked = await postForm(mother.client, '/my-information/subject-access', {
+          personId: motherId,
+        })
+        assert.equal(asked.status, 303)
+        assert.match(
+          visibleText((await getPage(mother.client, '/my-information')).text),
+          /14 Mar 2026 14 Apr 2026 Open/,
+        )
+        const otherParent =
+          family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
+        const forOther = await postForm(mother.client, '/my-information/subject-access', {
+          personId: otherParent,
+        })
+        assert.equal(forOther.status, 404, "a parent cannot ask for the other parent's data")
+
+        const list = await getPage(coordinator.client, '/centre/subject-access')
+        assert.match(visibleText(list.text), /Morwenna Trelawny \(F-0001\) 14 Apr 2026 31/)
+        const requestPath =
+          /href="(\/centre\/subject-access\/[0-9a-f-]{36})"/.exec(list.text)?.[1] ?? ''
+        const page = await getPage(coordinator.client, requestPath)
+        const version = /name="version" value="(\d+)"/.exec(page.text)?.[1] ?? ''
+        const noReason = await postForm(coordinator.client, `${requestPath}/events`, {
+          version,
+          kind: 'extended',
+          months: '1',
+        })
+        assert.equal(noReason.status, 400)
+        assert.match(visibleText(noReason.text), /Say why the request needs longer/)
+        const paused = await postForm(coordinator.client, `${requestPath}/events`, {
+          version,
+          kind: 'clarification_asked',
+        })
+        assert.equal(paused.status, 303)
+        const stale = await postForm(coordinator.client, `${requestPath}/events`, {
+          version,
+          kind: 'completed',
+        })
+        assert.equal(stale.status, 409, 'a form from before the change is refused')
+        assert.match(
+          visibleText((await getPage(coordinator.client, requestPath)).text),
+          /Clock stopped clarification from 14 Mar 2026 \(still stopped\)/,
+        )
+      }))
+
+    it('a volunteer reports and acknowledges the policy; the coordinator changes it and sees who acknowledged; the chair sees approvals and the audit log', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const volunteer = await invite(ctx, app, centreId, 'alder', 'v@alder.example.org', [
+          'volunteer',
+        ])
+        const chair = await invite(ctx, app, centreId, 'alder', 'chair@alder.example.org', [
+          'chair',
+        ])
+
+        const empty = await postForm(volunteer.client, '/report', {
+          kind: 'safeguarding_concern',
+          summary: ' ',
+        })
+        assert.equal(empty.status, 400)
+        assert.match(empty.text, /<a href="#summary">Say what happened<\/a>/)
+        const concern = await postForm(volunteer.client, '/report', {
+          kind: 'safeguarding_concern',
+          occurredAt: '2026-03-14T07:30',
+          summary: 'A child said something worrying at handover.',
+        })
+        assert.equal(concern.status, 303)
+        assert.match(
+          visibleText((await getPage(volunteer.client, concern.location ?? '')).text),
+          /Those who must know have been told/,
+        )
+        const question = await postForm(volunteer.client, '/report', {
+          kind: 'question',
+          summary: 'May a grandparent join next week?',
+        })
+        assert.equal(question.status, 303)
+        assert.equal(
+          (await getPage(volunteer.client, '/centre/audit')).status,
+          403,
+          'a volunteer does not read the audit log',
+        )
+
+        const policy = await getPage(volunteer.client, '/policy')
+        assert.match(policy.text, /I have read and will follow this policy/)
+        assert.equal((await postForm(volunteer.client, '/policy/acknowledge', {})).status, 303)
+        assert.match(
+          visibleText((await getPage(volunteer.client, '/policy')).text),
+          /You acknowledged version 1 on 14 Mar 2026/,
+        )
+        assert.doesNotMatch(policy.text, /Change the policy/)
+
+        const managed = await getPage(coordinator.client, '/policy')
+        assert.match(visibleText(managed.text), /Person v Not yet|Person v 14 Mar 2026/)
+        assert.match(visibleText(managed.text), /Person v 14 Mar 2026/)
+        const settings = Object.fromEntries(
+          [
+            ...managed.text.matchAll(
+              /name="(retentionYears|checkRenewalMonths|reviewMonths)"[^>]*value="(\d+)"/g,
+            ),
+          ].map((m) => [m[1] ?? '', m[2] ?? '']),
+        )
+        const bad = await postForm(coordinator.client, '/policy/settings', {
+          version: '1',
+          ...settings,
+          retentionYears: 'three',
+          retentionAutomatic: 'no',
+          secondSignOff: 'no',
+        })
+        assert.equal(bad.status, 400)
+        assert.match(bad.text, /<a href="#retentionYears">Enter a whole number<\/a>/)
+        assert.match(bad.text, /value="three"/, 'what was typed is kept')
+        const published = await postForm(coordinator.client, '/policy/settings', {
+          version: '1',
+          ...settings,
+          retentionYears: '5',
+          retentionAutomatic: 'no',
+          secondSignOff: 'yes',
+        })
+        assert.equal(published.status, 200)
+        assert.match(visibleText(published.text), /Version 2 published/)
+        assert.match(visibleText(published.text), /destroyed: 3 → 5/)
+        const stale = await postForm(coordinator.client, '/policy/settings', {
+          version: '1',
+          ...settings,
+          retentionYears: '6',
+          retentionAutomatic: 'no',
+          secondSignOff: 'yes',
+        })
+        assert.equal(stale.status, 409, 'a form from before version 2 is refused')
+        assert.match(
+          visibleText((await getPage(volunteer.client, '/policy')).text),
+          /I have read and will follow this policy/,
+          'a new version asks again',
+        )
+
+        const approvals = await getPage(chair.client, '/approvals')
+        assert.equal(approvals.status, 200)
+        assert.match(visibleText(approvals.text), /Disposal runs/)
+        const audit = await getPage(chair.client, '/centre/audit')
+        assert.equal(audit.status, 200)
+        assert.match(visibleText(audit.text), /policy\.published/)
+        assert.doesNotMatch(
+          audit.text,
+          /worrying|grandparent/,
+          'the log holds codes, not what was written',
+        )
+        assert.equal((await getPage(chair.client, '/centre/disposals')).status, 200)
+        assert.equal((await getPage(volunteer.client, '/approvals')).status, 403)
+      }))
+  })
+}
