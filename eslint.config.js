@@ -39,7 +39,7 @@ export default tseslint.config(
   {
     // The one script the pages load, in the browser (progressive enhancement only).
     files: ['src/web/assets/*.js'],
-    languageOptions: { globals: { document: 'readonly' } },
+    languageOptions: { globals: { document: 'readonly', window: 'readonly', fetch: 'readonly' } },
   },
   {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],

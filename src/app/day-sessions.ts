@@ -4,7 +4,7 @@ import { hasAnyRole } from '../domain/policy/rule.ts'
 import { findFamily, listPeopleOfFamily } from '../storage/families.ts'
 import { listSessionPeople } from '../storage/session-people.ts'
 import { listSessionsBetween } from '../storage/sessions.ts'
-import { assignedSessions } from '../storage/workers.ts'
+import { assignedSessions, workerNamesOfSession } from '../storage/workers.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { familiesInReach, todayAtCentre } from './case-access.ts'
@@ -30,6 +30,8 @@ export interface DaySession {
     arrivedAt: string | null
     departedAt: string | null
   }[]
+  /** Who is on duty: the workers assigned, by display name. */
+  workers: string[]
 }
 
 /**
@@ -103,6 +105,7 @@ export async function sessionsOfDay(
           arrivedAt: p.arrivedAt ?? null,
           departedAt: p.departedAt ?? null,
         })),
+        workers: await workerNamesOfSession(trx, actor.centreId, session.id),
       })
     }
     await recordEvent(trx, {

@@ -129,6 +129,23 @@ export async function assignedSessions(
   }))
 }
 
+/** The display names of the workers assigned to a session (who is on duty). */
+export async function workerNamesOfSession(
+  db: Db,
+  centreId: string,
+  sessionId: string,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('session_workers')
+    .innerJoin('accounts', 'accounts.id', 'session_workers.account_id')
+    .select('accounts.display_name as name')
+    .where('session_workers.centre_id', '=', centreId)
+    .where('session_workers.session_id', '=', sessionId)
+    .orderBy('accounts.display_name')
+    .execute()
+  return rows.map((row) => row.name)
+}
+
 export async function insertSessionWorker(
   db: Db,
   row: {

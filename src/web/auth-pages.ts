@@ -42,6 +42,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
         token: formToken(c, options.isBehindTls),
         error: undefined,
         values: {},
+        isTimedOut: c.req.query('timeout') === '1',
       }),
     )
   })
@@ -189,6 +190,8 @@ function signInPage(input: {
   token: string
   error: string | undefined
   values: { centre?: string; email?: string }
+  /** Arrived here because the session ran out. */
+  isTimedOut?: boolean
 }): Html {
   const options = input.centres.map(
     (centre) =>
@@ -197,6 +200,7 @@ function signInPage(input: {
   return layout(
     'Sign in – Haven',
     html`<h1>Sign in</h1>
+      ${input.isTimedOut ? html`<p class="notice">You were signed out after 15 minutes without activity, to keep the records safe. Sign in again to carry on.</p>` : ''}
       ${errorSummary(input.error)}
       <form method="post" action="/sign-in" novalidate>
         <input type="hidden" name="_csrf" value="${input.token}">

@@ -1,18 +1,14 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { findAccountSummary } from '../app/account-summary.ts'
 import type { AppContext } from '../app/context.ts'
 import { sessionsOfDay } from '../app/day-sessions.ts'
 import { recordAtDoor } from '../app/door.ts'
-import { csrfTokenFor } from '../app/secrets.ts'
 import { requireFullSession } from '../app/sign-in.ts'
 import { isHavenError } from '../domain/errors.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { doorBody } from './door-page.ts'
 import { formField } from './forms.ts'
-import { html } from './html.ts'
-import { layout } from './layout.ts'
-import { navigation } from './navigation.ts'
+import { pageCsrf, requirePageRole, signedInPage } from './page-kit.ts'
 
 const WORKERS = ['coordinator', 'staff', 'volunteer'] as const
 
@@ -29,31 +25,14 @@ export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
     status: 200 | 400 | 409 = 200,
   ) => {
     const actor = requireFullSession(c.get('session'))
-    c.header('Cache-Control', 'no-store')
-    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
-    const summary = await findAccountSummary(ctx, actor)
-    const nav = navigation({ roles: actor.roles, current: '/my-sessions', csrf })
-    if (!actor.roles.some((r) => (WORKERS as readonly string[]).includes(r)))
-      return c.html(
-        layout(
-          'Not available',
-          html`<h1 class="govuk-heading-l">This page is for the centre's workers</h1>`,
-          html`Haven`,
-          {
-            centreName: summary.centreName,
-            navigation: nav,
-          },
-        ).value,
-        403,
-      )
+    requirePageRole(actor, WORKERS, "the centre's workers")
     const sessions = await sessionsOfDay(ctx, actor, undefined)
-    return c.html(
-      layout('My sessions today', doorBody({ sessions, csrf, message }), html`Haven`, {
-        centreName: summary.centreName,
-        navigation: nav,
-      }).value,
+    return signedInPage(ctx, c, actor, {
+      title: 'My sessions today',
+      current: '/my-sessions',
       status,
-    )
+      body: doorBody({ sessions, csrf: pageCsrf(c), message }),
+    })
   }
 
   pages.get('/my-sessions', async (c) => {

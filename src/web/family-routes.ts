@@ -1,44 +1,27 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import { findAccountSummary } from '../app/account-summary.ts'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { listFamilies, readFamily } from '../app/families.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
-import { requireFullSession } from '../app/sign-in.ts'
 import type { Actor } from '../app/actor.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { familyBody, familyListBody } from './family-pages.ts'
 import { formField } from './forms.ts'
-import { html, type Html } from './html.ts'
-import { layout } from './layout.ts'
-import { navigation } from './navigation.ts'
+import type { Html } from './html.ts'
+import { pageActor, signedInPage } from './page-kit.ts'
 
 /** Families as the policy lets each reader see them; contact details revealed with a reason. */
 export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
-  const page = async (
+  const page = (
     c: Context<HavenEnv>,
     actor: Actor,
     title: string,
     body: Html,
     status: 200 | 400 | 403 = 200,
-  ) => {
-    c.header('Cache-Control', 'no-store')
-    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
-    const summary = await findAccountSummary(ctx, actor)
-    return c.html(
-      layout(title, body, html`Haven`, {
-        centreName: summary.centreName,
-        navigation: navigation({ roles: actor.roles, current: '/families', csrf }),
-      }).value,
-      status,
-    )
-  }
-  const signedIn = (c: Context<HavenEnv>): Actor | undefined => {
-    const view = c.get('session')
-    return !view || view.session.isSecondFactorPending ? undefined : requireFullSession(view)
-  }
+  ) => signedInPage(ctx, c, actor, { title, current: '/families', body, status })
+  const signedIn = pageActor
 
   pages.get('/families', async (c) => {
     const actor = signedIn(c)

@@ -5,6 +5,8 @@ export interface LayoutOptions {
   centreName?: string | undefined
   /** The service navigation for the signed-in person's roles, and the sign-out form. */
   navigation?: Html | undefined
+  /** When the signed-in session ends if left idle (ISO): the page warns before it does. */
+  sessionEndsAt?: string | undefined
 }
 
 /**
@@ -22,6 +24,7 @@ export function layout(title: string, body: Html, footer: Html, options: LayoutO
         <title>${title.endsWith('Haven') ? title : `${title} – Haven`}</title>
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/haven.css" />
+        ${options.sessionEndsAt === undefined ? '' : html`<meta name="haven-session-ends" content="${options.sessionEndsAt}" />`}
       </head>
       <body class="govuk-template__body">
         <a href="#main" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>
@@ -39,10 +42,31 @@ export function layout(title: string, body: Html, footer: Html, options: LayoutO
         <div class="govuk-width-container">
           <main class="govuk-main-wrapper" id="main">${body}</main>
         </div>
+        ${options.sessionEndsAt === undefined ? '' : timeoutWarning()}
         <footer class="govuk-footer">
-          <div class="govuk-width-container"><div class="govuk-footer__meta-item">${footer}</div></div>
+          <div class="govuk-width-container"><div class="govuk-footer__meta-item">${footer}${
+            options.sessionEndsAt === undefined
+              ? ''
+              : html`<p class="govuk-body-s">For your safety, you are signed out after 15 minutes without activity.</p>`
+          }</div></div>
         </footer>
         <script type="module" src="/assets/haven.js"></script>
       </body>
     </html>`
+}
+
+/**
+ * The session-timeout warning (WCAG 2.2.1): a dialog that haven.js opens two minutes before
+ * the session ends, with the time left announced, a way to stay signed in, and sign-out.
+ * Without the script it never opens; the footer says when sessions end.
+ */
+function timeoutWarning(): Html {
+  return html`<dialog class="haven-timeout" id="haven-timeout" aria-labelledby="haven-timeout-title" aria-describedby="haven-timeout-text">
+    <h2 class="govuk-heading-m" id="haven-timeout-title">You will be signed out soon</h2>
+    <p class="govuk-body" id="haven-timeout-text">For your safety, you will be signed out in <span data-timeout-left>2 minutes</span> unless you carry on. Anything you have not saved will be lost.</p>
+    <div class="govuk-button-group">
+      <button type="button" class="govuk-button" data-timeout-stay>Stay signed in</button>
+      <button type="button" class="govuk-button govuk-button--secondary" data-timeout-leave>Sign out</button>
+    </div>
+  </dialog>`
 }

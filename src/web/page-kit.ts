@@ -55,6 +55,7 @@ export async function signedInPage(
     layout(options.title, options.body, html`Haven`, {
       centreName: summary.centreName,
       navigation: navigation({ roles: actor.roles, current: options.current, csrf: pageCsrf(c) }),
+      sessionEndsAt: c.get('session')?.endsAt,
     }).value,
     options.status ?? 200,
   )

@@ -8,6 +8,8 @@ import { html, type Html } from './html.ts'
 export interface TodayInput {
   date: string
   sessions: DaySession[]
+  /** The rest of the week, day by day. */
+  week: { date: string; sessions: DaySession[] }[]
   /** Undefined: this reader may not see the section. */
   workers: WorkerView[] | undefined
   subjectAccess: SubjectAccessView[]
@@ -46,6 +48,21 @@ export function todayBody(input: TodayInput): Html {
         ? html`<p class="govuk-body">No sessions today.</p>`
         : input.sessions.map((s) => sessionCard(s))
     }
+    <h2 class="govuk-heading-m">The rest of the week</h2>
+    <ul class="govuk-list">${input.week.map(
+      (d) =>
+        html`<li><strong>${longDate(d.date)}</strong>: ${
+          d.sessions.length === 0
+            ? 'no sessions'
+            : d.sessions
+                .map(
+                  (s) =>
+                    `${time(s.startsAt)} ${s.family.reference}${s.workers.length === 0 ? ' (nobody on duty yet)' : ''}`,
+                )
+                .join(', ')
+        }</li>`,
+    )}</ul>
+    <p class="govuk-body"><a class="govuk-link" href="/sessions">All sessions, week by week</a></p>
     <h2 class="govuk-heading-m">Waiting for you</h2>
     <ul class="govuk-list govuk-list--bullet">
       <li>${plural(input.subjectAccess.length, 'subject access request', 'subject access requests')} open${
@@ -88,6 +105,7 @@ function sessionCard(s: DaySession): Html {
           ? html`<p class="govuk-body">Safety: ${s.family.safetyFlags.map((f) => f.replaceAll('_', ' ')).join(', ')}</p>`
           : ''
       }
+      <p class="govuk-body">On duty: ${s.workers.length === 0 ? html`<strong>nobody assigned yet</strong>` : s.workers.join(', ')}. <a class="govuk-link" href="/sessions/${s.sessionId}">Register</a></p>
       <ol class="haven-timeline" aria-label="Arrivals in order">
         ${s.people.map(
           (p) =>
