@@ -7,6 +7,8 @@ export interface LayoutOptions {
   navigation?: Html | undefined
   /** When the signed-in session ends if left idle (ISO): the page warns before it does. */
   sessionEndsAt?: string | undefined
+  /** The server's time as the page was made, so the warning does not trust the device's clock. */
+  serverNow?: string | undefined
 }
 
 /**
@@ -24,7 +26,7 @@ export function layout(title: string, body: Html, footer: Html, options: LayoutO
         <title>${title.endsWith('Haven') ? title : `${title} – Haven`}</title>
         <link rel="icon" href="/assets/icon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/assets/haven.css" />
-        ${options.sessionEndsAt === undefined ? '' : html`<meta name="haven-session-ends" content="${options.sessionEndsAt}" />`}
+        ${options.sessionEndsAt === undefined ? '' : html`<meta name="haven-session-ends" content="${options.sessionEndsAt}" data-server-now="${options.serverNow ?? ''}" />`}
       </head>
       <body class="govuk-template__body">
         <a href="#main" class="govuk-skip-link" data-module="govuk-skip-link">Skip to main content</a>

@@ -56,6 +56,7 @@ export async function signedInPage(
       centreName: summary.centreName,
       navigation: navigation({ roles: actor.roles, current: options.current, csrf: pageCsrf(c) }),
       sessionEndsAt: c.get('session')?.endsAt,
+      serverNow: ctx.now().toISOString(),
     }).value,
     options.status ?? 200,
   )

@@ -11,7 +11,13 @@ const dialog = document.getElementById('haven-timeout')
 if (endsMeta && dialog && typeof dialog.showModal === 'function') {
   const WARN_MS = 2 * 60 * 1000
   const left = dialog.querySelector('[data-timeout-left]')
-  let endsAt = Date.parse(endsMeta.getAttribute('content') ?? '')
+  // The deadline on this device's clock: what the server says is left, from now here.
+  const deadline = (endsIso, serverNowMs) =>
+    Date.now() + (Date.parse(endsIso) - (Number.isNaN(serverNowMs) ? Date.now() : serverNowMs))
+  let endsAt = deadline(
+    endsMeta.getAttribute('content') ?? '',
+    Date.parse(endsMeta.getAttribute('data-server-now') ?? ''),
+  )
   let timer
   const words = (ms) => {
     const minutes = Math.max(0, Math.ceil(ms / 60000))
@@ -36,7 +42,7 @@ if (endsMeta && dialog && typeof dialog.showModal === 'function') {
       return
     }
     const body = await response.json()
-    endsAt = Date.parse(body.endsAt)
+    endsAt = deadline(body.endsAt, Date.parse(response.headers.get('date') ?? ''))
     dialog.close()
     window.clearTimeout(timer)
     tick()
