@@ -88,9 +88,75 @@ for (const dialect of await dialectsUnderTest()) {
         )
         const assigned = people.volunteer_assigned
         assert.ok(assigned)
-        await sessionToday(ctx, database.db, centreId, familyId, assigned, {
+
+        const sessionId = await sessionToday(ctx, database.db, centreId, familyId, assigned, {
           level: 'standard',
           renewalDueOn: '2028-01-01',
+        })
+
+        // Something on every page: a referral, attendance asked and released, a consent the
+        // mother gave and a disclosure released under it, her subject access request, a concern.
+        const referralId =
+          (await coordinator.client.json<{ referrals: { id: string }[] }>('GET', '/api/referrals'))
+            .body.referrals[0]?.id ?? ''
+        const attendance = await people.referrer?.client.json<{ id: string }>(
+          'POST',
+          '/api/disclosures',
+          { familyId, category: 'attendance', purpose: 'other' },
+        )
+        assert.equal(attendance?.status, 201)
+        await coordinator.client.json('POST', `/api/disclosures/${attendance.body.id}/confirm`, {
+          version: 1,
+        })
+        const consent = await coordinator.client.json('POST', '/api/consents', {
+          personId: motherId,
+          category: 'contact_details',
+          recipient: { kind: 'other_person', name: 'Dr Quenby' },
+          purpose: 'other',
+          evidence: 'written',
+          givenOn: '2026-03-10',
+        })
+        assert.equal(consent.status, 201)
+        const contactAsked = await coordinator.client.json<{ id: string; status: string }>(
+          'POST',
+          '/api/disclosures',
+          {
+            familyId,
+            category: 'contact_details',
+            personId: motherId,
+            purpose: 'other',
+            recipient: { kind: 'other_person', name: 'Dr Quenby' },
+          },
+        )
+        assert.equal(contactAsked.body.status, 'awaiting_confirmation')
+        const released = await pageText(
+          coordinator.client,
+          `/disclosures/${contactAsked.body.id}/confirm`,
+          {
+            _csrf: coordinator.client.csrf ?? '',
+            version: '1',
+            personTold: 'yes',
+          },
+        )
+        assert.equal(released.status, 200)
+        assert.ok(
+          MOTHER.every((m) => released.text.includes(m)),
+          'released under consent: shown once, on the answer to the confirmation',
+        )
+        assert.ok(!FATHER.some((m) => released.text.includes(m)))
+        const sar = await people.mother?.client.json<{ id: string }>(
+          'POST',
+          '/api/subject-access',
+          {
+            personId: motherId,
+          },
+        )
+        assert.equal(sar?.status, 201)
+        await assigned.client.json('POST', '/api/incidents', {
+          kind: 'safeguarding_concern',
+          familyId,
+          occurredAt: '2026-03-14T08:30',
+          summary: 'A worry at handover.',
         })
 
         const pages = [
@@ -99,8 +165,30 @@ for (const dialect of await dialectsUnderTest()) {
           '/my-sessions',
           '/families',
           `/families/${familyId}`,
+          `/families/${familyId}/consents`,
           '/centres/alder/policy',
           '/sign-in',
+          '/referrals',
+          '/referrals/new',
+          `/referrals/${referralId}`,
+          '/disclosures',
+          '/disclosures/new',
+          `/disclosures/new?familyId=${familyId}`,
+          `/disclosures/${attendance.body.id}`,
+          `/disclosures/${contactAsked.body.id}`,
+          '/sessions',
+          '/sessions/new',
+          `/sessions/${sessionId}`,
+          '/centre',
+          '/centre/workers',
+          '/centre/subject-access',
+          `/centre/subject-access/${sar.body.id}`,
+          '/centre/disposals',
+          '/centre/audit',
+          '/policy',
+          '/approvals',
+          '/report',
+          '/my-information',
         ]
         const leaks: string[] = []
         let searched = 0
@@ -133,6 +221,10 @@ for (const dialect of await dialectsUnderTest()) {
                 leaks.push(`${output.path} as ${name}: ${marker}`)
           }
           if (name === 'coordinator') {
+            const closed = outputs
+              .filter((o) => o.status !== 200 && o.path !== '/my-information')
+              .map((o) => `${o.path} ${String(o.status)}`)
+            assert.deepEqual(closed, [], 'the coordinator opens every page but a parent’s own')
             const reveal = outputs.at(-1)
             assert.equal(reveal?.status, 200)
             assert.ok(
