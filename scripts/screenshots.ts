@@ -4,6 +4,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { operatorActor } from '../src/app/actor.ts'
+import { listFamilies } from '../src/app/families.ts'
+import { listRooms } from '../src/app/rooms.ts'
+import { openHaven } from '../src/app/runtime.ts'
+import { bookSession } from '../src/app/sessions.ts'
+import { loadConfig } from '../src/config.ts'
+import { ukDateTime } from '../src/domain/calendar.ts'
 import { hotp, totpStep } from '../src/domain/totp.ts'
 import { base32Decode } from '../test/support/accounts.ts'
 import { launchBrowser } from '../test/support/browser.ts'
@@ -49,6 +56,43 @@ try {
   await shot('family-record.png')
   await page.goto(new URL('/centres/demo/policy', served.url).toString())
   await page.screenshot({ path: new URL('policy.png', out).pathname })
+  await page.goto(new URL('/disclosures', served.url).toString())
+  await page.locator('main table tr', { hasText: 'Refused' }).locator('a').click()
+  await page.waitForURL(/\/disclosures\/[0-9a-f-]{36}$/)
+  await shot('disclosure-decision.png')
+
+  // A session today (the demo's sessions fall on Saturdays), for the door on a phone.
+  const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))
+  try {
+    const centreId = (
+      await haven.ctx.db.selectFrom('centres').select('id').executeTakeFirstOrThrow()
+    ).id
+    const operator = operatorActor(centreId)
+    const families = await listFamilies(haven.ctx, operator, { limit: 30, offset: 0 })
+    const family = families.find(
+      (f) => f.status === 'active' && f.separationPlan?.isRequired === true,
+    )
+    const [room] = await listRooms(haven.ctx, operator)
+    const today = ukDateTime(new Date()).slice(0, 10)
+    if (family && room)
+      await bookSession(haven.ctx, operator, {
+        familyId: family.id,
+        roomId: room.id,
+        kind: 'supported',
+        startsAt: `${today}T16:00`,
+        endsAt: `${today}T18:00`,
+      })
+  } finally {
+    await haven.close()
+  }
+  const phoneContext = await browser.newContext({
+    viewport: { width: 375, height: 667 },
+    isMobile: true,
+    storageState: await page.context().storageState(),
+  })
+  const door = await phoneContext.newPage()
+  await door.goto(new URL('/my-sessions', served.url).toString())
+  await door.screenshot({ path: new URL('phone-door.png', out).pathname, fullPage: true })
   const phone = await (
     await browser.newContext({ viewport: { width: 375, height: 667 }, isMobile: true })
   ).newPage()

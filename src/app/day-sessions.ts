@@ -1,10 +1,10 @@
 import { addDays, isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
-import { findFamily, listPeopleOfFamily } from '../storage/families.ts'
-import { listSessionPeople } from '../storage/session-people.ts'
+import { listFamilies as listStoredFamilies, listPeopleOfFamilies } from '../storage/families.ts'
+import { listPeopleOfSessions } from '../storage/session-people.ts'
 import { listSessionsBetween } from '../storage/sessions.ts'
-import { assignedSessions, workerNamesOfSession } from '../storage/workers.ts'
+import { assignedSessions, workerNamesOfSessions } from '../storage/workers.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { familiesInReach, todayAtCentre } from './case-access.ts'
@@ -34,31 +34,47 @@ export interface DaySession {
   workers: string[]
 }
 
-/**
- * The sessions of a day (NDX): every session for the coordinator and staff; for a volunteer,
- * only the sessions they are assigned to, and only from the day before to the day after,
- * while their checks meet the policy. Each with first names, times, rooms, the separation
- * plan and safety flags, in the order people should arrive. Audited.
- */
+/** The sessions of one day (see sessionsOfDays). */
 export async function sessionsOfDay(
   ctx: AppContext,
   actor: Actor,
   day: string | undefined,
 ): Promise<DaySession[]> {
+  const date = day ?? todayAtCentre(ctx)
+  const [first] = await sessionsOfDays(ctx, actor, date, 1)
+  return first?.sessions ?? []
+}
+
+/**
+ * The sessions of consecutive days, day by day (NDX): every session for the coordinator and
+ * staff; for a volunteer, only the sessions they are assigned to, and only from the day
+ * before to the day after, while their checks meet the policy. Each with first names, times,
+ * rooms, who is on duty, the separation plan and safety flags, in the order people should
+ * arrive. One read, one audit entry.
+ */
+export async function sessionsOfDays(
+  ctx: AppContext,
+  actor: Actor,
+  from: string,
+  days: number,
+): Promise<{ date: string; sessions: DaySession[] }[]> {
   const today = todayAtCentre(ctx)
-  const date = day ?? today
+  const date = from
   if (!isIsoDate(date)) throw new HavenError('invalid_input', 'the day is YYYY-MM-DD', 'date')
+  if (!Number.isInteger(days) || days < 1 || days > 31)
+    throw new HavenError('invalid_input', 'from one day to a month of days', 'days')
+  const last = addDays(date, days - 1)
   const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
   if (!isCaseWorker && !actor.roles.includes('volunteer'))
     throw new HavenError('forbidden', "the day's sessions are for the centre's workers")
-  if (!isCaseWorker && (date < addDays(today, -1) || date > addDays(today, 1)))
+  if (!isCaseWorker && (date < addDays(today, -1) || last > addDays(today, 1)))
     throw new HavenError(
       'forbidden',
       'volunteers see sessions from the day before to the day after',
     )
   return inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const window = { from: `${date}T00:00`, to: `${date}T23:59` }
+    const window = { from: `${date}T00:00`, to: `${last}T23:59` }
     let sessions = await listSessionsBetween(trx, actor.centreId, window)
     if (!isCaseWorker) {
       const mine = new Set(
@@ -74,15 +90,29 @@ export async function sessionsOfDay(
       actor: policyActor(actor, isCaseWorker ? 'none' : 'assigned'),
       resource: { type: 'session' },
     })
-    if (decision.effect === 'deny') return []
+    const dates = Array.from({ length: days }, (_, i) => addDays(date, i))
+    if (decision.effect === 'deny') return dates.map((d) => ({ date: d, sessions: [] }))
     const result: DaySession[] = []
-    for (const session of sessions) {
-      if (session.status === 'cancelled') continue
-      const family = await findFamily(trx, actor.centreId, session.familyId)
+    // Everything the sessions need, read at once for all of them.
+    const open = sessions.filter((session) => session.status !== 'cancelled')
+    const familyIds = [...new Set(open.map((session) => session.familyId))]
+    const families = new Map(
+      (
+        await listStoredFamilies(trx, actor.centreId, {
+          ids: familyIds,
+          limit: familyIds.length,
+          offset: 0,
+        })
+      ).map((f) => [f.id, f]),
+    )
+    const peopleOfFamilies = await listPeopleOfFamilies(trx, actor.centreId, familyIds)
+    const sessionIds = open.map((session) => session.id)
+    const planned = await listPeopleOfSessions(trx, actor.centreId, sessionIds)
+    const onDuty = await workerNamesOfSessions(trx, actor.centreId, sessionIds)
+    for (const session of open) {
+      const family = families.get(session.familyId)
       if (!family) continue
-      const names = new Map(
-        (await listPeopleOfFamily(trx, actor.centreId, family.id)).map((p) => [p.id, p]),
-      )
+      const names = new Map((peopleOfFamilies.get(family.id) ?? []).map((p) => [p.id, p]))
       result.push({
         sessionId: session.id,
         startsAt: session.startsAt,
@@ -96,7 +126,7 @@ export async function sessionsOfDay(
           isSeparationRequired: family.isSeparationRequired,
           safetyFlags: family.safetyFlags,
         },
-        people: (await listSessionPeople(trx, actor.centreId, session.id)).map((p) => ({
+        people: (planned.get(session.id) ?? []).map((p) => ({
           personId: p.personId,
           kind: names.get(p.personId)?.kind ?? 'other_adult',
           givenName: names.get(p.personId)?.givenName ?? '',
@@ -105,7 +135,7 @@ export async function sessionsOfDay(
           arrivedAt: p.arrivedAt ?? null,
           departedAt: p.departedAt ?? null,
         })),
-        workers: await workerNamesOfSession(trx, actor.centreId, session.id),
+        workers: onDuty.get(session.id) ?? [],
       })
     }
     await recordEvent(trx, {
@@ -113,8 +143,11 @@ export async function sessionsOfDay(
       at: ctx.now(),
       centreId: actor.centreId,
       actorId: actor.accountId,
-      details: { resource: 'session', date, count: result.length },
+      details: { resource: 'session', date, days, count: result.length },
     })
-    return result
+    return dates.map((d) => ({
+      date: d,
+      sessions: result.filter((r) => r.startsAt.startsWith(d)),
+    }))
   })
 }

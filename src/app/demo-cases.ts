@@ -4,8 +4,17 @@ import type { StoredPerson } from '../storage/families.ts'
 import { updateFamilyDoorDetails } from '../storage/families.ts'
 import { findOrCreateAgency, insertReferral, insertReferralEvent } from '../storage/referrals.ts'
 import { insertSessionPeople, type SessionPerson } from '../storage/session-people.ts'
+import { addDays } from '../domain/calendar.ts'
+import type { FamilyView } from '../domain/cases/family-view.ts'
+import { operatorActor } from './actor.ts'
+import { todayAtCentre } from './case-access.ts'
+import { recordConsent } from './consents.ts'
 import type { AppContext } from './context.ts'
+import { requestDisclosure } from './disclosures.ts'
+import { listFamilies } from './families.ts'
+import { listAgencyChoices } from './referral-views.ts'
 import { attendeeRole } from './sessions.ts'
+import { openSubjectAccessRequest } from './subject-access.ts'
 
 /** Made-up agencies for the demo: no real firm or office. */
 const DEMO_AGENCIES = [
@@ -100,4 +109,58 @@ export async function addDemoCaseRecords(
   }
   for (let start = 0; start < rows.length; start += 500)
     await insertSessionPeople(trx, centreId, rows.slice(start, start + 500))
+}
+
+/**
+ * The demo's outward paths, made through the same use cases as the pages: an agency's request
+ * for dates of attendance waiting for the coordinator, the other parent's request for a
+ * mother's address refused by the policy (CONTACT), a consent on record, and an open subject
+ * access request with its clock running.
+ */
+export async function addDemoOutwardRecords(ctx: AppContext, centreId: string): Promise<void> {
+  const operator = operatorActor(centreId)
+  const families = await listFamilies(ctx, operator, { limit: 6, offset: 0 })
+  const agencies = await listAgencyChoices(ctx, operator)
+  const [first, second, third] = families
+  const parent = (family: FamilyView | undefined, kind: string) =>
+    family?.people.find((p) => p.kind === kind)
+  const agency = agencies[0]
+  if (first && agency)
+    await requestDisclosure(ctx, operator, {
+      familyId: first.id,
+      category: 'attendance',
+      purpose: 'family_proceedings',
+      agencyId: agency.id,
+    })
+  const mother = parent(first, 'resident_parent')
+  const father = parent(first, 'non_resident_parent')
+  if (first && mother)
+    await requestDisclosure(ctx, operator, {
+      familyId: first.id,
+      category: 'contact_details',
+      personId: mother.id,
+      purpose: 'other',
+      recipient: {
+        kind: 'former_partner',
+        name:
+          [father?.givenName, father?.familyName].filter(Boolean).join(' ') || 'The other parent',
+      },
+    })
+  const consenting = parent(second, 'resident_parent')
+  if (consenting)
+    await recordConsent(ctx, operator, {
+      personId: consenting.id,
+      category: 'contact_details',
+      recipient: { kind: 'other_agency', name: 'Quarrington Health Visiting Team (demo)' },
+      purpose: 'safeguarding_child',
+      evidence: 'written',
+      givenOn: addDays(todayAtCentre(ctx), -30),
+    })
+  const asking = parent(third, 'non_resident_parent')
+  if (asking)
+    await openSubjectAccessRequest(ctx, operator, {
+      personId: asking.id,
+      receivedOn: addDays(todayAtCentre(ctx), -10),
+      identityMethod: 'Passport seen at the centre (demo)',
+    })
 }

@@ -18,7 +18,7 @@ import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { issueInvitation } from './invitations.ts'
 import { adoptPreset } from './centre-policy.ts'
-import { addDemoCaseRecords } from './demo-cases.ts'
+import { addDemoCaseRecords, addDemoOutwardRecords } from './demo-cases.ts'
 
 /** Who a demo centre's coordinator invitation is for: a reserved, undeliverable domain. */
 export function demoCoordinatorEmail(slug: string): string {
@@ -43,11 +43,13 @@ export async function ensureDemoCentre(
   ctx: AppContext,
   options: Partial<DemoCentreOptions> = {},
 ): Promise<DemoCentreSummary | undefined> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const made = await ctx.db.transaction().execute(async (trx) => {
     await lockCentreCreation(trx)
     if ((await countCentres(trx)) > 0) return undefined
     return writeDemoCentre(ctx, trx, plan(ctx, options))
   })
+  if (made) await addDemoOutwardRecords(ctx, made.centre.id)
+  return made
 }
 
 /** Creates a demo centre under the given slug (default `demo`), beside any centres there are. */
@@ -55,10 +57,12 @@ export async function createDemoCentre(
   ctx: AppContext,
   options: Partial<DemoCentreOptions> = {},
 ): Promise<DemoCentreSummary> {
-  return ctx.db.transaction().execute(async (trx) => {
+  const made = await ctx.db.transaction().execute(async (trx) => {
     await lockCentreCreation(trx)
     return writeDemoCentre(ctx, trx, plan(ctx, options))
   })
+  await addDemoOutwardRecords(ctx, made.centre.id)
+  return made
 }
 
 function plan(ctx: AppContext, options: Partial<DemoCentreOptions>): DemoCentrePlan {

@@ -9,11 +9,13 @@ import {
   familyIdsOfAccount,
   findFamily,
   listFamilies as listStoredFamilies,
+  listPeopleOfFamilies,
   listPeopleOfFamily,
+  type PersonRecord,
   updateFamilyDoorDetails,
   type FamilyRecord,
 } from '../storage/families.ts'
-import { listReferralEvents, listReferrals } from '../storage/referrals.ts'
+import { listReferralEvents, listReferrals, type StoredReferral } from '../storage/referrals.ts'
 import { listSessionsOfFamily } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
@@ -80,6 +82,18 @@ export async function listFamilies(
       ...page,
       ...(ids ? { ids } : {}),
     })
+    // What a list shows of each family, read for the whole page at once.
+    const pageIds = families.map((f) => f.id)
+    const prefetched: Prefetched = {
+      people: await listPeopleOfFamilies(trx, actor.centreId, pageIds),
+      referrals: new Map(),
+      staggerMinutes: await staggerMinutesOf(trx, actor.centreId),
+    }
+    for (const r of await listReferrals(trx, actor.centreId, {
+      familyIds: pageIds,
+      limit: pageIds.length * 20,
+    }))
+      if (!prefetched.referrals.has(r.familyId)) prefetched.referrals.set(r.familyId, r)
     const views: FamilyView[] = []
     for (const family of families) {
       const relationship = await relationshipToFamily(
@@ -97,7 +111,9 @@ export async function listFamilies(
         resource: { type: 'family' },
       })
       if (decision.effect === 'permit')
-        views.push(summary(await viewFor(trx, actor, family, relationship, decision.redact, today)))
+        views.push(
+          summary(presentFamily(factsFrom(family, prefetched, [], [], undefined), decision.redact)),
+        )
     }
     await recordEvent(trx, {
       type: 'records.listed',
@@ -183,6 +199,12 @@ async function viewFor(
   return presentFamily(await factsOf(trx, family, window), redact)
 }
 
+interface Prefetched {
+  people: ReadonlyMap<string, readonly PersonRecord[]>
+  referrals: Map<string, StoredReferral>
+  staggerMinutes: number
+}
+
 async function factsOf(
   trx: Db,
   family: FamilyRecord,
@@ -196,13 +218,31 @@ async function factsOf(
   ])
   const referral = referrals[0]
   const events = referral ? await listReferralEvents(trx, family.centreId, referral.id) : []
+  const prefetched: Prefetched = {
+    people: new Map([[family.id, people]]),
+    referrals: new Map(referral ? [[family.id, referral]] : []),
+    staggerMinutes,
+  }
+  return factsFrom(family, prefetched, sessions, events, referral?.courtOrder)
+}
+
+/** A family's facts from what was read (a list reads no sessions or history). */
+function factsFrom(
+  family: FamilyRecord,
+  prefetched: Prefetched,
+  sessions: Awaited<ReturnType<typeof listSessionsOfFamily>>,
+  events: Awaited<ReturnType<typeof listReferralEvents>>,
+  courtOrder: StoredReferral['courtOrder'],
+): FamilyFacts {
+  const people = prefetched.people.get(family.id) ?? []
+  const referral = prefetched.referrals.get(family.id)
   return {
     id: family.id,
     reference: family.reference,
     version: family.version,
     status: referral?.status,
     isSeparationRequired: family.isSeparationRequired,
-    staggerMinutes,
+    staggerMinutes: prefetched.staggerMinutes,
     safetyFlags: family.safetyFlags,
     people: [...people].sort(byKind).map((person) => ({
       id: person.id,
@@ -218,7 +258,7 @@ async function factsOf(
         person.phoneCiphertext !== undefined ||
         person.emailCiphertext !== undefined,
     })),
-    courtOrder: referral?.courtOrder,
+    courtOrder,
     sessions: sessions.map((s) => ({
       id: s.id,
       startsAt: s.startsAt,

@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Db } from '../storage/database.ts'
-import { familyIdsOfAccount, findFamily } from '../storage/families.ts'
+import { familyIdsOfAccount, familyReferences, findFamily } from '../storage/families.ts'
 import { listSessionsOfFamily } from '../storage/sessions.ts'
 import {
   findReferral,
@@ -41,7 +41,7 @@ export interface ReferralSummary {
 export async function listReferralSummaries(
   ctx: AppContext,
   actor: Actor,
-  filter: { status?: string | undefined; limit: number },
+  filter: { status?: string | undefined; limit: number; offset?: number },
 ): Promise<ReferralSummary[]> {
   const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
   if (!isCaseWorker && !hasAnyRole(actor.roles, ['referrer', 'parent']))
@@ -56,11 +56,17 @@ export async function listReferralSummaries(
       ...(familyIds === undefined ? {} : { familyIds }),
       ...(filter.status === undefined ? {} : { status: filter.status }),
       limit: filter.limit,
+      offset: filter.offset ?? 0,
     })
     const agencies = new Map(
       (await listAgencies(trx, actor.centreId)).map((agency) => [agency.id, agency]),
     )
     const today = todayAtCentre(ctx)
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      referrals.map((r) => r.familyId),
+    )
     const summaries: ReferralSummary[] = []
     for (const referral of referrals) {
       const relationship = await relationshipToFamily(
@@ -77,12 +83,11 @@ export async function listReferralSummaries(
         resource: { type: 'referral' },
       })
       if (decision.effect === 'deny') continue
-      const family = await findFamily(trx, actor.centreId, referral.familyId)
       const agency = referral.agencyId === undefined ? undefined : agencies.get(referral.agencyId)
       summaries.push({
         id: referral.id,
         familyId: referral.familyId,
-        reference: family?.reference ?? '',
+        reference: references.get(referral.familyId) ?? '',
         status: referral.status,
         receivedOn: referral.receivedOn,
         agency: agency ? { id: agency.id, kind: agency.kind, name: agency.name } : null,

@@ -3,7 +3,12 @@ import { HavenError } from '../domain/errors.ts'
 import { subjectAccessClock } from '../domain/outward/subject-access-deadline.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Db } from '../storage/database.ts'
-import { findPerson, type PersonRecord } from '../storage/families.ts'
+import {
+  familyIdsOfAccount,
+  familyReferences,
+  findPerson,
+  type PersonRecord,
+} from '../storage/families.ts'
 import {
   endPause,
   findSubjectAccessRequest,
@@ -16,7 +21,6 @@ import {
   type StoredPause,
   type StoredSubjectAccessRequest,
 } from '../storage/subject-access.ts'
-import { familyIdsOfAccount } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordActorEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
@@ -42,6 +46,8 @@ export interface SubjectAccessView {
   pauses: { reason: string; fromOn: string; toOn: string | null }[]
   completedOn: string | null
   withheld?: { item: string; recordId: string | null; ground: string; clause: string }[]
+  /** Whose request: their name and family's reference (for its handlers and the subject). */
+  subject?: { name: string; familyReference: string }
   version: number
 }
 
@@ -303,14 +309,17 @@ export async function listSubjectAccess(
       rows.map((r) => r.id),
     )
     const today = todayAtCentre(ctx)
+    const subjects = await subjectsOf(trx, actor.centreId, rows)
     return rows
-      .map((r) =>
-        subjectAccessView(
+      .map((r): SubjectAccessView => {
+        const view = subjectAccessView(
           r,
           pauses.filter((p) => p.requestId === r.id),
           today,
-        ),
-      )
+        )
+        const subject = subjects.get(r.id)
+        return subject ? { ...view, subject } : view
+      })
       .sort((a, b) => a.daysLeft - b.daysLeft || (a.id < b.id ? -1 : 1))
   })
 }
@@ -332,8 +341,33 @@ export async function readSubjectAccess(
       ...w,
       recordId: w.recordId ?? null,
     }))
-    return { ...view, withheld }
+    const subjects = await subjectsOf(trx, actor.centreId, [request])
+    const subject = subjects.get(id)
+    return subject ? { ...view, withheld, subject } : { ...view, withheld }
   })
+}
+
+/** The subjects of requests by name and family reference, one query for the references. */
+async function subjectsOf(
+  trx: Db,
+  centreId: string,
+  requests: readonly StoredSubjectAccessRequest[],
+): Promise<Map<string, { name: string; familyReference: string }>> {
+  const references = await familyReferences(
+    trx,
+    centreId,
+    requests.map((r) => r.familyId),
+  )
+  const out = new Map<string, { name: string; familyReference: string }>()
+  for (const r of requests) {
+    const person = await findPerson(trx, centreId, r.personId)
+    if (person)
+      out.set(r.id, {
+        name: [person.givenName, person.familyName].filter(Boolean).join(' '),
+        familyReference: references.get(r.familyId) ?? '',
+      })
+  }
+  return out
 }
 
 /** The request, if the actor handles requests or is its subject; otherwise not found. */

@@ -133,6 +133,31 @@ export async function listPeopleOfFamily(
   return rows.map(toPerson)
 }
 
+/** The people of several families, by family, each in the order listPeopleOfFamily gives. */
+export async function listPeopleOfFamilies(
+  db: Db,
+  centreId: string,
+  familyIds: readonly string[],
+): Promise<Map<string, PersonRecord[]>> {
+  const byFamily = new Map<string, PersonRecord[]>()
+  if (familyIds.length === 0) return byFamily
+  const rows = await db
+    .selectFrom('people')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('family_id', 'in', [...familyIds])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
+  for (const row of rows) {
+    const person = toPerson(row)
+    const list = byFamily.get(person.familyId) ?? []
+    list.push(person)
+    byFamily.set(person.familyId, list)
+  }
+  return byFamily
+}
+
 export async function findPerson(
   db: Db,
   centreId: string,

@@ -160,7 +160,13 @@ export async function findReferral(
 export async function listReferrals(
   db: Db,
   centreId: string,
-  options: { agencyId?: string; familyIds?: readonly string[]; status?: string; limit: number },
+  options: {
+    agencyId?: string
+    familyIds?: readonly string[]
+    status?: string
+    limit: number
+    offset?: number
+  },
 ): Promise<StoredReferral[]> {
   if (options.familyIds?.length === 0) return []
   let query = db.selectFrom('referrals').selectAll().where('centre_id', '=', centreId)
@@ -171,6 +177,7 @@ export async function listReferrals(
     .orderBy('received_on', 'desc')
     .orderBy('id')
     .limit(options.limit)
+    .offset(options.offset ?? 0)
     .execute()
   return rows.map(toReferral)
 }

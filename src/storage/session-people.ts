@@ -39,15 +39,43 @@ export async function listSessionPeople(
   centreId: string,
   sessionId: string,
 ): Promise<SessionPerson[]> {
+  return (await listPeopleOfSessions(db, centreId, [sessionId])).get(sessionId) ?? []
+}
+
+/** The people planned at several sessions, by session, each in arrival order. */
+export async function listPeopleOfSessions(
+  db: Db,
+  centreId: string,
+  sessionIds: readonly string[],
+): Promise<Map<string, SessionPerson[]>> {
+  const bySession = new Map<string, SessionPerson[]>()
+  if (sessionIds.length === 0) return bySession
   const rows = await db
     .selectFrom('session_people')
     .selectAll()
     .where('centre_id', '=', centreId)
-    .where('session_id', '=', sessionId)
+    .where('session_id', 'in', [...sessionIds])
     .orderBy('arrives_at')
     .orderBy('person_id')
     .execute()
-  return rows.map((row) => ({
+  for (const person of rows.map(toSessionPerson)) {
+    const list = bySession.get(person.sessionId) ?? []
+    list.push(person)
+    bySession.set(person.sessionId, list)
+  }
+  return bySession
+}
+
+function toSessionPerson(row: {
+  session_id: string
+  person_id: string
+  arrives_at: string
+  leaves_at: string
+  waiting_room_id: string | null
+  arrived_at: string | null
+  departed_at: string | null
+}): SessionPerson {
+  return {
     sessionId: row.session_id,
     personId: row.person_id,
     arrivesAt: row.arrives_at,
@@ -55,7 +83,7 @@ export async function listSessionPeople(
     waitingRoomId: row.waiting_room_id ?? undefined,
     arrivedAt: row.arrived_at ?? undefined,
     departedAt: row.departed_at ?? undefined,
-  }))
+  }
 }
 
 /** Records an arrival or a departure once; false when it was already recorded. */

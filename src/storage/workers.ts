@@ -129,21 +129,25 @@ export async function assignedSessions(
   }))
 }
 
-/** The display names of the workers assigned to a session (who is on duty). */
-export async function workerNamesOfSession(
+/** The display names of the workers assigned to sessions (who is on duty), by session. */
+export async function workerNamesOfSessions(
   db: Db,
   centreId: string,
-  sessionId: string,
-): Promise<string[]> {
+  sessionIds: readonly string[],
+): Promise<Map<string, string[]>> {
+  const bySession = new Map<string, string[]>()
+  if (sessionIds.length === 0) return bySession
   const rows = await db
     .selectFrom('session_workers')
     .innerJoin('accounts', 'accounts.id', 'session_workers.account_id')
-    .select('accounts.display_name as name')
+    .select(['session_workers.session_id as sessionId', 'accounts.display_name as name'])
     .where('session_workers.centre_id', '=', centreId)
-    .where('session_workers.session_id', '=', sessionId)
+    .where('session_workers.session_id', 'in', [...sessionIds])
     .orderBy('accounts.display_name')
     .execute()
-  return rows.map((row) => row.name)
+  for (const row of rows)
+    bySession.set(row.sessionId, [...(bySession.get(row.sessionId) ?? []), row.name])
+  return bySession
 }
 
 export async function insertSessionWorker(

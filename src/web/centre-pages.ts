@@ -128,7 +128,6 @@ const SAR_STATUS: Readonly<Record<string, string>> = {
 /** Subject access requests by days left (SAR), with what moves each on. */
 export function subjectAccessBody(input: {
   requests: readonly SubjectAccessView[]
-  people: ReadonlyMap<string, string>
   done?: string | undefined
 }): Html {
   return html`${successBanner(input.done ? [input.done] : [])}
@@ -140,7 +139,7 @@ export function subjectAccessBody(input: {
       head: ['Received', 'Who', 'Due', 'Days left', 'Status'],
       rows: input.requests.map((r) => [
         link(`/centre/subject-access/${r.id}`, shortDate(r.receivedOn)),
-        input.people.get(r.personId) ?? 'A person of the centre',
+        whoAsked(r),
         shortDate(r.dueOn),
         r.daysLeft < 0 ? tag(`${String(-r.daysLeft)} days late`, 'red') : String(r.daysLeft),
         tag(r.isPaused ? 'clock stopped' : (SAR_STATUS[r.status] ?? r.status)),
@@ -150,9 +149,12 @@ export function subjectAccessBody(input: {
 }
 
 /** One request: its clock, its pauses, and the forms that move it on. */
+/** The subject as "name (family reference)". */
+export const whoAsked = (r: SubjectAccessView): string =>
+  r.subject ? `${r.subject.name} (${r.subject.familyReference})` : 'A person of the centre'
+
 export function subjectAccessRequestBody(input: {
   request: SubjectAccessView
-  who: string
   csrf: string
   done?: string | undefined
   error?: FormError | undefined
@@ -173,7 +175,7 @@ export function subjectAccessRequestBody(input: {
     )
   return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(e)}
     <span class="govuk-caption-l">Subject access request</span>
-    <h1 class="govuk-heading-l">${input.who}</h1>
+    <h1 class="govuk-heading-l">${whoAsked(r)}</h1>
     ${summaryList([
       ['Received', shortDate(r.receivedOn)],
       [

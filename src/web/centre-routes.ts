@@ -4,7 +4,6 @@ import type { Actor } from '../app/actor.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { listDisposalRuns, readDisposalRun } from '../app/disposal-views.ts'
-import { listFamilies } from '../app/families.ts'
 import { listMembers } from '../app/members.ts'
 import { approveDisposalRun } from '../app/retention.ts'
 import {
@@ -161,20 +160,6 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect('/centre/workers?done=check', 303)
   })
 
-  const peopleNames = async (actor: Actor) => {
-    const names = new Map<string, string>()
-    for (const family of await ifAllowed(
-      () => listFamilies(ctx, actor, { limit: 500, offset: 0 }),
-      [],
-    ))
-      for (const p of family.people)
-        names.set(
-          p.id,
-          `${[p.givenName, p.familyName].filter(Boolean).join(' ') || 'Someone'} (${family.reference})`,
-        )
-    return names
-  }
-
   pages.get('/centre/subject-access', async (c) => {
     const actor = signedIn(c)
     if (!actor) return c.redirect('/sign-in', 303)
@@ -184,7 +169,6 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       current: '/centre',
       body: subjectAccessBody({
         requests: await listSubjectAccess(ctx, actor, { status: 'open' }),
-        people: await peopleNames(actor),
       }),
     })
   })
@@ -203,7 +187,6 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       status: extra.status ?? 200,
       body: subjectAccessRequestBody({
         request,
-        who: (await peopleNames(actor)).get(request.personId) ?? 'A person of the centre',
         csrf: pageCsrf(c),
         done: extra.done,
         error: extra.error,

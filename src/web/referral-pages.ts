@@ -52,9 +52,12 @@ export const statusTag = (status: string): Html =>
 export function referralListBody(input: {
   referrals: readonly ReferralSummary[]
   status: string | undefined
+  page: { number: number; hasNext: boolean }
   mayRefer: boolean
   isInbox: boolean
 }): Html {
+  const pageLink = (n: number) =>
+    `/referrals?${input.status ? `status=${input.status}&` : ''}page=${String(n)}`
   const counts = new Map<string, number>()
   for (const r of input.referrals) counts.set(r.status, (counts.get(r.status) ?? 0) + 1)
   return html`<h1 class="govuk-heading-l">${input.isInbox ? 'Referrals' : 'Your referrals'}</h1>
@@ -84,7 +87,16 @@ export function referralListBody(input: {
         statusTag(r.status),
       ]),
       empty: input.status ? 'No referrals with that status.' : 'No referrals yet.',
-    })}`
+    })}
+    ${
+      input.page.number > 1 || input.page.hasNext
+        ? html`<nav class="govuk-pagination" aria-label="Pages of referrals">
+          ${input.page.number > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${pageLink(input.page.number - 1)}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+          <p class="govuk-body govuk-!-margin-bottom-0">Page ${String(input.page.number)}</p>
+          ${input.page.hasNext ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${pageLink(input.page.number + 1)}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+        </nav>`
+        : ''
+    }`
 }
 
 /** One referral: its progress, its sessions' dates and times, and (for the centre) its history. */

@@ -23,6 +23,7 @@ import {
 } from './referral-pages.ts'
 
 const CASE_WORKERS = ['coordinator', 'staff'] as const
+const PAGE_SIZE = 50
 const DONE: Readonly<Record<string, string>> = {
   received: 'Referral sent. The centre will be in touch with the family.',
   moved: 'The referral has moved on.',
@@ -41,13 +42,21 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
     const asked = c.req.query('status')
     const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
-    const referrals = await listReferralSummaries(ctx, actor, { status, limit: 500 })
+    const pageNumber = Math.max(1, Math.min(10_000, Math.floor(Number(c.req.query('page')) || 1)))
+    // One more than a page, to know whether there is a next one.
+    const found = await listReferralSummaries(ctx, actor, {
+      status,
+      limit: PAGE_SIZE + 1,
+      offset: (pageNumber - 1) * PAGE_SIZE,
+    })
+    const referrals = found.slice(0, PAGE_SIZE)
     return signedInPage(ctx, c, actor, {
       title: 'Referrals',
       current: '/referrals',
       body: referralListBody({
         referrals,
         status,
+        page: { number: pageNumber, hasNext: found.length > PAGE_SIZE },
         mayRefer: hasAnyRole(actor.roles, [...CASE_WORKERS, 'referrer']),
         isInbox: hasAnyRole(actor.roles, CASE_WORKERS),
       }),

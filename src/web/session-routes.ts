@@ -3,7 +3,7 @@ import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import { todayAtCentre } from '../app/case-access.ts'
 import type { AppContext } from '../app/context.ts'
-import { sessionsOfDay } from '../app/day-sessions.ts'
+import { sessionsOfDays } from '../app/day-sessions.ts'
 import { readRegister } from '../app/door.ts'
 import { listReferralSummaries } from '../app/referral-views.ts'
 import { listRooms } from '../app/rooms.ts'
@@ -42,9 +42,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const asked = c.req.query('week') ?? ''
     const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
     const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
-    const dates = Array.from({ length: 7 }, (_, i) => addDays(monday, i))
-    const days = []
-    for (const date of dates) days.push({ date, sessions: await sessionsOfDay(ctx, actor, date) })
+    const days = await sessionsOfDays(ctx, actor, monday, 7)
     return signedInPage(ctx, c, actor, {
       title: 'Sessions',
       current: '/sessions',

@@ -1,12 +1,11 @@
 import { Hono } from 'hono'
 import type { AppContext } from '../app/context.ts'
-import { sessionsOfDay } from '../app/day-sessions.ts'
+import { sessionsOfDays } from '../app/day-sessions.ts'
 import { listRegister } from '../app/disclosure-register.ts'
 import { listDisposalRuns } from '../app/disposal-views.ts'
 import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
-import { addDays } from '../domain/calendar.ts'
 import { isHavenError } from '../domain/errors.ts'
 import type { HavenEnv } from '../http/session.ts'
 import { pageActor, requirePageRole, signedInPage } from './page-kit.ts'
@@ -30,14 +29,10 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
     if (!actor) return c.redirect('/sign-in', 303)
     requirePageRole(actor, ['coordinator', 'staff'], 'the coordinator and staff')
     const date = todayAtCentre(ctx)
-    const week = []
-    for (let i = 1; i <= 6; i += 1) {
-      const day = addDays(date, i)
-      week.push({ date: day, sessions: await sessionsOfDay(ctx, actor, day) })
-    }
+    const [first, ...week] = await sessionsOfDays(ctx, actor, date, 7)
     const body = todayBody({
       date,
-      sessions: await sessionsOfDay(ctx, actor, undefined),
+      sessions: first?.sessions ?? [],
       week,
       workers: await ifAllowed(() => listWorkers(ctx, actor)),
       subjectAccess: (await ifAllowed(() => listSubjectAccess(ctx, actor, {}))) ?? [],

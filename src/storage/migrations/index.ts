@@ -5,6 +5,7 @@ import * as rowLevelSecurity from './0003-row-level-security.ts'
 import * as policies from './0004-policies.ts'
 import * as caseRecords from './0005-case-records.ts'
 import * as outwardPaths from './0006-outward-paths.ts'
+import * as pageIndexes from './0007-page-indexes.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -17,4 +18,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004-policies': policies,
   '0005-case-records': caseRecords,
   '0006-outward-paths': outwardPaths,
+  '0007-page-indexes': pageIndexes,
 }
