@@ -57,7 +57,7 @@ try {
   await page.goto(new URL('/centres/demo/policy', served.url).toString())
   await page.screenshot({ path: new URL('policy.png', out).pathname })
   await page.goto(new URL('/disclosures', served.url).toString())
-  await page.locator('main table tr', { hasText: 'Refused' }).locator('a').click()
+  await page.locator('main table tr', { hasText: 'Refused' }).first().locator('a').click()
   await page.waitForURL(/\/disclosures\/[0-9a-f-]{36}$/)
   await shot('disclosure-decision.png')
 

@@ -12,7 +12,7 @@ import { recordConsent } from './consents.ts'
 import type { AppContext } from './context.ts'
 import { requestDisclosure } from './disclosures.ts'
 import { listFamilies } from './families.ts'
-import { listAgencyChoices } from './referral-views.ts'
+import { listReferralSummaries } from './referral-views.ts'
 import { attendeeRole } from './sessions.ts'
 import { openSubjectAccessRequest } from './subject-access.ts'
 
@@ -120,17 +120,19 @@ export async function addDemoCaseRecords(
 export async function addDemoOutwardRecords(ctx: AppContext, centreId: string): Promise<void> {
   const operator = operatorActor(centreId)
   const families = await listFamilies(ctx, operator, { limit: 6, offset: 0 })
-  const agencies = await listAgencyChoices(ctx, operator)
   const [first, second, third] = families
   const parent = (family: FamilyView | undefined, kind: string) =>
     family?.people.find((p) => p.kind === kind)
-  const agency = agencies[0]
-  if (first && agency)
+  // The agency that referred the first family asks for its dates of attendance (ATTEND).
+  const referred = (await listReferralSummaries(ctx, operator, { limit: 50 })).find(
+    (r) => r.familyId === first?.id,
+  )
+  if (first && referred?.agency)
     await requestDisclosure(ctx, operator, {
       familyId: first.id,
       category: 'attendance',
       purpose: 'family_proceedings',
-      agencyId: agency.id,
+      agencyId: referred.agency.id,
     })
   const mother = parent(first, 'resident_parent')
   const father = parent(first, 'non_resident_parent')

@@ -40,6 +40,7 @@ export function navigation(input: { roles: readonly Role[]; current: string; csr
   return html`<section aria-label="Menu" class="govuk-service-navigation" data-module="govuk-service-navigation">
     <div class="govuk-width-container"><div class="govuk-service-navigation__container">
       <nav aria-label="Menu" class="govuk-service-navigation__wrapper">
+        <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden>Menu</button>
         <ul class="govuk-service-navigation__list" id="navigation">${items}</ul>
       </nav>
       <form method="post" action="/sign-out" class="haven-sign-out">
