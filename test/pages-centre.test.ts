@@ -365,5 +365,149 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal((await getPage(chair.client, '/centre/disposals')).status, 200)
         assert.equal((await getPage(volunteer.client, '/approvals')).status, 403)
       }))
+
+    it("answers a worker's question and follows a concern to a disclosure under the exception, linked to it", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const volunteer = await invite(ctx, app, centreId, 'alder', 'v@alder.example.org', [
+          'volunteer',
+        ])
+        const referrer = await invite(ctx, app, centreId, 'alder', 'r@alder.example.org', [
+          'referrer',
+        ])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        await postForm(volunteer.client, '/report', {
+          kind: 'question',
+          familyId: made.body.familyId,
+          summary: 'May the grandmother come?',
+        })
+        await postForm(volunteer.client, '/report', {
+          kind: 'safeguarding_concern',
+          familyId: made.body.familyId,
+          occurredAt: '2026-03-14T07:30',
+          summary: 'Bruise seen at handover.',
+        })
+        assert.match(
+          visibleText((await getPage(coordinator.client, '/today')).text),
+          /1 worker's question to answer/,
+        )
+
+        const records = await getPage(coordinator.client, '/records')
+        const text = visibleText(records.text)
+        assert.match(text, /Safeguarding concerns .* F-0001 Bruise seen at handover\./)
+        assert.match(text, /May the grandmother come\? Your answer/)
+        const questionId =
+          /\/records\/questions\/([0-9a-f-]{36})\/answer/.exec(records.text)?.[1] ?? ''
+        const empty = await postForm(
+          coordinator.client,
+          `/records/questions/${questionId}/answer`,
+          { [`answer-${questionId}`]: ' ' },
+        )
+        assert.equal(empty.status, 400)
+        assert.match(empty.text, new RegExp(`<a href="#answer-${questionId}">Give an answer</a>`))
+        const answered = await postForm(
+          coordinator.client,
+          `/records/questions/${questionId}/answer`,
+          { [`answer-${questionId}`]: 'Yes, if she is on the referral.' },
+        )
+        assert.equal(answered.status, 303)
+        const own = visibleText((await getPage(volunteer.client, '/records')).text)
+        assert.match(
+          own,
+          /Your questions .* May the grandmother come\? Answer \(14 Mar 2026\): Yes, if she is on the referral\./,
+        )
+        assert.doesNotMatch(own, /Your answer/, 'a volunteer answers nothing')
+        assert.equal((await getPage(referrer.client, '/records')).status, 403)
+
+        const share =
+          /href="(\/disclosures\/new\?familyId=[^"]+)"/
+            .exec(records.text)?.[1]
+            ?.replaceAll('&amp;', '&') ?? ''
+        const concernId = /concernId=([0-9a-f-]{36})/.exec(share)?.[1] ?? ''
+        const form = await getPage(coordinator.client, share)
+        assert.match(form.text, new RegExp(`name="concernId" value="${concernId}"`))
+        assert.match(visibleText(form.text), /This answers a safeguarding concern/)
+        const asked = await postForm(coordinator.client, '/disclosures', {
+          familyId: made.body.familyId,
+          concernId,
+          category: 'other',
+          purpose: 'safeguarding_child',
+          recipientKind: 'childrens_services',
+          recipientName: 'Quarrington Children’s Services',
+          atRisk: 'child',
+          reason: 'A bruise seen at handover; the child said how.',
+        })
+        assert.equal(asked.status, 303, asked.text.slice(0, 300))
+        const entry = await coordinator.client.json<{ concernId: string | null; route: string }>(
+          'GET',
+          `/api/disclosures/${(asked.location ?? '').split('/')[2]?.split('?')[0] ?? ''}`,
+        )
+        assert.equal(
+          entry.body.concernId,
+          concernId,
+          'the register links the disclosure to the concern',
+        )
+        assert.equal(entry.body.route, 'exception')
+      }))
+
+    it('the management team approves an assessment agreement where the policy names them (Birmingham)', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(
+          ctx,
+          app,
+          'alder',
+          'birmingham',
+        )
+        const manager = await invite(ctx, app, centreId, 'alder', 'm@alder.example.org', [
+          'management',
+        ])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const proposed = await coordinator.client.json<{ id: string }>('POST', '/api/assessments', {
+          familyId: made.body.familyId,
+          assessor: 'Cafcass officer (synthetic)',
+          place: 'contact_rooms',
+          startsAt: '2026-03-20T10:00',
+        })
+        assert.equal(proposed.status, 201, JSON.stringify(proposed.body))
+        const notTheirs = visibleText((await getPage(coordinator.client, '/approvals')).text)
+        assert.doesNotMatch(
+          notTheirs,
+          /Assessment agreements/,
+          'at Birmingham the coordinator does not approve agreements',
+        )
+        const approvals = await getPage(manager.client, '/approvals')
+        assert.match(
+          visibleText(approvals.text),
+          /Assessment agreements \(ASSESS\) .* F-0001 Cafcass officer \(synthetic\) contact rooms/,
+        )
+        const approved = await postForm(
+          manager.client,
+          `/approvals/assessments/${proposed.body.id}`,
+          {},
+        )
+        assert.equal(approved.status, 303)
+        assert.match(
+          visibleText((await getPage(manager.client, '/approvals?done=approved')).text),
+          /Agreement approved\. .* No agreements waiting\./,
+        )
+        const again = await postForm(
+          manager.client,
+          `/approvals/assessments/${proposed.body.id}`,
+          {},
+        )
+        assert.equal(again.status, 409, 'approved once')
+      }))
   })
 }

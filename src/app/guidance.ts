@@ -1,6 +1,6 @@
 import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
-import { findFamily, touchFamily } from '../storage/families.ts'
+import { familyReferences, findFamily, touchFamily } from '../storage/families.ts'
 import {
   answerGuidanceRequest,
   insertGuidanceRequest,
@@ -17,6 +17,8 @@ import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
 export interface GuidanceView {
   id: string
   familyId: string | null
+  /** The family's reference, when the question is about a family. */
+  familyReference: string | null
   question: string
   answer: string | null
   askedAt: string
@@ -97,9 +99,15 @@ export async function listGuidance(ctx: AppContext, actor: Actor): Promise<Guida
       actorId: actor.accountId,
       details: { resource: 'guidance_request', count: rows.length },
     })
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      rows.flatMap((row) => (row.familyId === undefined ? [] : [row.familyId])),
+    )
     return rows.map((row) => ({
       id: row.id,
       familyId: row.familyId ?? null,
+      familyReference: row.familyId === undefined ? null : (references.get(row.familyId) ?? null),
       question: row.question,
       answer: row.answer ?? null,
       askedAt: row.createdAt,

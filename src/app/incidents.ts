@@ -5,7 +5,7 @@ import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Role } from '../domain/roles.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import type { Db } from '../storage/database.ts'
-import { findFamily, touchFamily } from '../storage/families.ts'
+import { familyReferences, findFamily, touchFamily } from '../storage/families.ts'
 import { insertIncident, listIncidents as listStoredIncidents } from '../storage/incidents.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
@@ -41,6 +41,8 @@ export interface IncidentView {
   id: string
   kind: string
   familyId: string | null
+  /** The family's reference, when the record is about a family. */
+  familyReference: string | null
   occurredAt: string
   summary: string
   isMine: boolean
@@ -127,10 +129,16 @@ export async function listIncidents(
       actorId: actor.accountId,
       details: { resource: RESOURCE[kind], count: rows.length },
     })
+    const references = await familyReferences(
+      trx,
+      actor.centreId,
+      rows.flatMap((row) => (row.familyId === undefined ? [] : [row.familyId])),
+    )
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
       familyId: row.familyId ?? null,
+      familyReference: row.familyId === undefined ? null : (references.get(row.familyId) ?? null),
       occurredAt: row.occurredAt,
       summary: row.summary,
       isMine: row.raisedBy === actor.accountId,

@@ -42,6 +42,13 @@ const COMMITTEE: readonly Role[] = ['chair', 'management']
 const SECTIONS: readonly { href: string; title: string; about: string; roles: readonly Role[] }[] =
   [
     {
+      href: '/records',
+      title: 'Incidents, concerns and questions',
+      about:
+        "Safeguarding concerns, incidents, the accident book, and workers' questions to answer.",
+      roles: CASE_WORKERS,
+    },
+    {
       href: '/centre/workers',
       title: 'Workers and their checks',
       about: 'Who works here, their checks and when they fall due.',

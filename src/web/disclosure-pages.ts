@@ -252,6 +252,7 @@ export function disclosureFormBody(input: {
       '/disclosures',
       input.csrf,
       html`<input type="hidden" name="familyId" value="${family.id}">
+      ${f.concernId ? html`<input type="hidden" name="concernId" value="${f.concernId}"><p class="govuk-inset-text">This answers a safeguarding concern raised by a worker (EXCEPT): the register links the two.</p>` : ''}
       ${choiceField({ kind: 'radios', name: 'category', label: 'What is asked for?', options: Object.entries(CATEGORY_WORDS), values: [f.category ?? ''], error: e })}
       ${selectField({ name: 'personId', label: 'Whose contact details? (for contact details)', value: f.personId, options: [['', 'Nobody in particular'], ...adults.map((p) => [p.id, [p.givenName, p.familyName].filter(Boolean).join(' ') || p.kind.replaceAll('_', ' ')] as const)], error: e })}
       ${choiceField({ kind: 'radios', name: 'purpose', label: 'What is it for?', options: Object.entries(PURPOSE_WORDS), values: [f.purpose ?? ''], error: e })}

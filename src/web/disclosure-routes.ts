@@ -105,7 +105,11 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get('/disclosures/new', async (c) => {
     const actor = pageActor(c)
     if (!actor) return c.redirect('/sign-in', 303)
-    return formPage(c, actor, { familyId: c.req.query('familyId') ?? '' })
+    return formPage(c, actor, {
+      familyId: c.req.query('familyId') ?? '',
+      concernId: c.req.query('concernId') ?? '',
+      ...(c.req.query('concernId') ? { purpose: 'safeguarding_child' } : {}),
+    })
   })
 
   pages.post('/disclosures', async (c) => {
@@ -267,6 +271,7 @@ export function parseDisclosureForm(
       ...(['child', 'users', 'volunteers', 'staff'].includes(atRisk)
         ? { atRisk: atRisk as NonNullable<DisclosureInput['atRisk']> }
         : {}),
+      ...(get('concernId') ? { concernId: get('concernId') } : {}),
       ...(get('reason') ? { reason: get('reason') } : {}),
       ...(get('legalBasis') ? { legalBasis: get('legalBasis') } : {}),
       ...period,

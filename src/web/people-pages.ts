@@ -57,7 +57,8 @@ export function reportBody(input: {
       ${textField({ name: 'occurredAt', label: 'When did it happen? (not for a question)', type: 'datetime-local', value: f.occurredAt, error: e })}
       ${textArea({ name: 'summary', label: 'What happened, or your question', hint: 'Facts only: what you saw and heard, and who was there', value: f.summary, error: e, rows: 6 })}
       ${button('Send')}`,
-    )}`
+    )}
+    <p class="govuk-body"><a class="govuk-link" href="/records">Your questions and their answers, and what you have recorded</a></p>`
 }
 
 /** What waits for the chair or management: agreements, disclosures, disposals. */

@@ -18,6 +18,7 @@ import { centreRoutes } from './centre-routes.ts'
 import { policyPageRoutes } from './policy-page-routes.ts'
 import { peopleRoutes } from './people-routes.ts'
 import { consentRoutes } from './consent-routes.ts'
+import { recordRoutes } from './record-routes.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -49,6 +50,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', policyPageRoutes(ctx))
   pages.route('/', peopleRoutes(ctx))
   pages.route('/', consentRoutes(ctx))
+  pages.route('/', recordRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')

@@ -15,6 +15,8 @@ export interface TodayInput {
   subjectAccess: SubjectAccessView[]
   disclosures: RegisterEntryView[] | undefined
   disposals: DisposalRunView[] | undefined
+  /** Workers' questions not yet answered, for those who answer them (GUIDE). */
+  questions: number | undefined
 }
 
 const longDate = (date: string): string =>
@@ -72,6 +74,7 @@ export function todayBody(input: TodayInput): Html {
       }</li>
       ${input.disclosures === undefined ? '' : html`<li>${plural(waiting.disclosures.length, 'disclosure', 'disclosures')} to confirm</li>`}
       ${input.disposals === undefined ? '' : html`<li>${plural(waiting.disposals.length, 'disposal run', 'disposal runs')} to approve</li>`}
+      ${input.questions === undefined ? '' : html`<li><a class="govuk-link" href="/records">${plural(input.questions, "worker's question", "workers' questions")} to answer</a></li>`}
     </ul>
     ${
       input.workers === undefined

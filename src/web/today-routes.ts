@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.ts'
 import { sessionsOfDays } from '../app/day-sessions.ts'
 import { listRegister } from '../app/disclosure-register.ts'
 import { listDisposalRuns } from '../app/disposal-views.ts'
+import { listGuidance } from '../app/guidance.ts'
 import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
@@ -38,6 +39,9 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
       subjectAccess: (await ifAllowed(() => listSubjectAccess(ctx, actor, {}))) ?? [],
       disclosures: await ifAllowed(() => listRegister(ctx, actor, { limit: 500 })),
       disposals: await ifAllowed(() => listDisposalRuns(ctx, actor)),
+      questions: (await ifAllowed(() => listGuidance(ctx, actor)))?.filter(
+        (q) => q.answer === null && !q.isMine,
+      ).length,
     })
     return signedInPage(ctx, c, actor, { title: 'Today', current: '/today', body })
   })
