@@ -17,6 +17,45 @@ import {
  * mother's appear only where the policy lets the reader reveal them, with a reason; the
  * father's nowhere, since nobody reveals them here.
  */
+/**
+ * Who opens which page: 200, refused as a page (403), not found because the record is out of
+ * their reach (404), or sent to sign in (303). Columns: coordinator, staff, the volunteer on
+ * the session, another volunteer, the chair, the family's referrer, the mother, the father,
+ * no one signed in. The refusals are the policy's and the pages' own (decision 0019).
+ */
+const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
+  ['home', [200, 200, 200, 200, 200, 200, 200, 200, 200]],
+  ['today', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['my sessions', [200, 200, 200, 200, 403, 403, 403, 403, 303]],
+  ['families', [200, 200, 200, 200, 200, 200, 200, 200, 303]],
+  ['family', [200, 200, 200, 404, 404, 404, 200, 200, 303]],
+  ['consents', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['public policy', [200, 200, 200, 200, 200, 200, 200, 200, 200]],
+  ['sign in', [200, 200, 200, 200, 200, 200, 200, 200, 200]],
+  ['referrals', [200, 200, 403, 403, 403, 200, 200, 200, 303]],
+  ['referral form', [200, 200, 403, 403, 403, 200, 403, 403, 303]],
+  ['referral', [200, 200, 404, 404, 404, 200, 200, 200, 303]],
+  ['register', [200, 403, 403, 403, 200, 200, 403, 403, 303]],
+  ['disclosure form', [200, 403, 403, 403, 403, 200, 403, 403, 303]],
+  ['disclosure form for family', [200, 403, 403, 403, 403, 200, 403, 403, 303]],
+  ['attendance entry', [200, 404, 404, 404, 200, 200, 404, 404, 303]],
+  ['contact entry', [200, 404, 404, 404, 200, 404, 404, 404, 303]],
+  ['week', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['booking', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['session register', [200, 200, 200, 404, 404, 404, 404, 404, 303]],
+  ['centre', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
+  ['workers', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['subject access', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['subject access request', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['disposals', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['audit', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['policy', [200, 200, 200, 200, 200, 200, 200, 200, 303]],
+  ['approvals', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['report', [200, 200, 200, 200, 403, 403, 403, 403, 303]],
+  ['records', [200, 200, 200, 200, 200, 403, 403, 403, 303]],
+  ['my information', [403, 403, 403, 403, 403, 403, 200, 200, 303]],
+]
+
 const MARK = `P${String(Math.random()).slice(2, 10)}`
 const MOTHER = [`${MARK} mother lane`, `${MARK}M`, `mother.${MARK}@example.org`]
 const FATHER = [`${MARK} father lane`, `${MARK}F`, `father.${MARK}@example.org`]
@@ -159,37 +198,41 @@ for (const dialect of await dialectsUnderTest()) {
           summary: 'A worry at handover.',
         })
 
-        const pages = [
-          '/',
-          '/today',
-          '/my-sessions',
-          '/families',
-          `/families/${familyId}`,
-          `/families/${familyId}/consents`,
-          '/centres/alder/policy',
-          '/sign-in',
-          '/referrals',
-          '/referrals/new',
-          `/referrals/${referralId}`,
-          '/disclosures',
-          '/disclosures/new',
-          `/disclosures/new?familyId=${familyId}`,
-          `/disclosures/${attendance.body.id}`,
-          `/disclosures/${contactAsked.body.id}`,
-          '/sessions',
-          '/sessions/new',
-          `/sessions/${sessionId}`,
-          '/centre',
-          '/centre/workers',
-          '/centre/subject-access',
-          `/centre/subject-access/${sar.body.id}`,
-          '/centre/disposals',
-          '/centre/audit',
-          '/policy',
-          '/approvals',
-          '/report',
-          '/my-information',
+        // Each page by a label that names no record, so the expected statuses below can.
+        const labelled: [string, string][] = [
+          ['home', '/'],
+          ['today', '/today'],
+          ['my sessions', '/my-sessions'],
+          ['families', '/families'],
+          ['family', `/families/${familyId}`],
+          ['consents', `/families/${familyId}/consents`],
+          ['public policy', '/centres/alder/policy'],
+          ['sign in', '/sign-in'],
+          ['referrals', '/referrals'],
+          ['referral form', '/referrals/new'],
+          ['referral', `/referrals/${referralId}`],
+          ['register', '/disclosures'],
+          ['disclosure form', '/disclosures/new'],
+          ['disclosure form for family', `/disclosures/new?familyId=${familyId}`],
+          ['attendance entry', `/disclosures/${attendance.body.id}`],
+          ['contact entry', `/disclosures/${contactAsked.body.id}`],
+          ['week', '/sessions'],
+          ['booking', '/sessions/new'],
+          ['session register', `/sessions/${sessionId}`],
+          ['centre', '/centre'],
+          ['workers', '/centre/workers'],
+          ['subject access', '/centre/subject-access'],
+          ['subject access request', `/centre/subject-access/${sar.body.id}`],
+          ['disposals', '/centre/disposals'],
+          ['audit', '/centre/audit'],
+          ['policy', '/policy'],
+          ['approvals', '/approvals'],
+          ['report', '/report'],
+          ['records', '/records'],
+          ['my information', '/my-information'],
         ]
+        const pages = labelled.map(([, path]) => path)
+        const statuses: Record<string, Record<string, number>> = {}
         const leaks: string[] = []
         let searched = 0
         for (const [name, person] of [
@@ -199,6 +242,9 @@ for (const dialect of await dialectsUnderTest()) {
           const client = person?.client ?? new Client(app)
           const outputs = await Promise.all(
             pages.map(async (path) => ({ path, ...(await pageText(client, path)) })),
+          )
+          statuses[name] = Object.fromEntries(
+            outputs.map((o, index) => [labelled[index]?.[0] ?? o.path, o.status]),
           )
           const csrf = client.csrf ?? ''
           outputs.push({
@@ -233,6 +279,13 @@ for (const dialect of await dialectsUnderTest()) {
             )
           }
         }
+        const expected = Object.fromEntries(
+          Object.keys(statuses).map((name, column) => [
+            name,
+            Object.fromEntries(EXPECTED.map(([label, codes]) => [label, codes[column]])),
+          ]),
+        )
+        assert.deepEqual(statuses, expected, 'who opens which page')
         assert.deepEqual(leaks, [])
         assert.equal(searched, 9 * (pages.length + 1))
       }))

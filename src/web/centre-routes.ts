@@ -104,10 +104,16 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     const actor = signedIn(c)
     if (!actor) return c.redirect('/sign-in', 303)
     requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
+    // Workers are listed as the policy says (CHECKS): no link to a page that would refuse.
+    const mayListWorkers = (await ifAllowed(() => listWorkers(ctx, actor), undefined)) !== undefined
     return signedInPage(ctx, c, actor, {
       title: 'Centre',
       current: '/centre',
-      body: centreHubBody(SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles))),
+      body: centreHubBody(
+        SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles)).filter(
+          (s) => s.href !== '/centre/workers' || mayListWorkers,
+        ),
+      ),
     })
   })
 

@@ -35,8 +35,9 @@ import {
   type FormError,
 } from './page-kit.ts'
 
-const CENTRE = ['coordinator', 'staff'] as const
-const READERS = ['coordinator', 'staff', 'chair', 'management', 'referrer'] as const
+/** Who records a request on the pages: the register's keeper (staff ask through the API). */
+const CENTRE = ['coordinator'] as const
+const READERS = ['coordinator', 'chair', 'management', 'referrer'] as const
 const DONE: Readonly<Record<string, string>> = {
   asked: 'Request recorded and decided by the policy.',
   released: 'Released. The register records what left, when and by whom.',
@@ -66,7 +67,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     error?: FormError,
     status: 200 | 400 | 403 | 409 = 200,
   ) => {
-    requirePageRole(actor, [...CENTRE, 'referrer'], 'referrers and the centre')
+    requirePageRole(actor, [...CENTRE, 'referrer'], 'referrers and the coordinator')
     const isReferrer = !hasAnyRole(actor.roles, CENTRE)
     const family =
       !isReferrer && form.familyId ? await readFamily(ctx, actor, form.familyId) : undefined
@@ -143,7 +144,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: disclosureBody({
         entry,
         csrf: pageCsrf(c),
-        mayConfirm: hasAnyRole(actor.roles, ['coordinator', 'staff', 'chair', 'management']),
+        mayConfirm: hasAnyRole(actor.roles, ['coordinator', 'chair', 'management']),
         done: extra.done,
         error: extra.error,
         released: extra.released,

@@ -17,7 +17,8 @@ export function navigationLinks(roles: readonly Role[]): [string, string][] {
   if (has([...CASE_WORKERS, ...COMMITTEE, 'volunteer', 'referrer']))
     links.push(['/families', 'Families'])
   if (has(CASE_WORKERS)) links.push(['/sessions', 'Sessions'])
-  if (has([...CASE_WORKERS, ...COMMITTEE, 'referrer'])) links.push(['/disclosures', 'Disclosures'])
+  // The register is read by the coordinator and the committee (NDX); a referrer sees their own.
+  if (has(['coordinator', ...COMMITTEE, 'referrer'])) links.push(['/disclosures', 'Disclosures'])
   if (has(COMMITTEE)) links.push(['/approvals', 'Approvals'])
   if (has([...CASE_WORKERS, ...COMMITTEE])) links.push(['/centre', 'Centre'])
   if (roles.includes('parent')) links.push(['/my-information', 'Your information'])

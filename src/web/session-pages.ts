@@ -119,7 +119,7 @@ export function registerBody(input: {
     })}
     <p class="govuk-body">Sign people in and out at the door, on ${link('/my-sessions', 'My sessions')}.</p>
     ${
-      input.isCaseWorker && isOpen
+      input.isCaseWorker && isOpen && input.workers.length > 0
         ? html`<h2 class="govuk-heading-m">Workers</h2>
         ${postForm(
           `/sessions/${s.id}/workers`,
@@ -134,8 +134,12 @@ export function registerBody(input: {
             ],
             error: input.error,
           })}${button('Assign', 'secondary')}`,
-        )}
-        <h2 class="govuk-heading-m">Close the session</h2>
+        )}`
+        : ''
+    }
+    ${
+      input.isCaseWorker && isOpen
+        ? html`<h2 class="govuk-heading-m">Close the session</h2>
         ${postForm(
           `/sessions/${s.id}/close`,
           input.csrf,

@@ -11,6 +11,7 @@ import { bookSession, closeSession } from '../app/sessions.ts'
 import { assignWorker, listWorkers } from '../app/workers.ts'
 import { addDays, dayOfWeek, isIsoDate } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
+import { isHavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
@@ -25,6 +26,15 @@ import {
 import { bookingBody, registerBody, weekBody } from './session-pages.ts'
 
 const SCHEDULERS = ['coordinator', 'staff'] as const
+
+async function ifAllowed<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isHavenError(error) && error.code === 'forbidden') return undefined
+    throw error
+  }
+}
 const DONE: Readonly<Record<string, string>> = {
   booked: 'Session booked. The plan is below.',
   assigned: 'Worker assigned.',
@@ -119,7 +129,8 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   ) => {
     const register = await readRegister(ctx, actor, sessionId)
     const isCaseWorker = hasAnyRole(actor.roles, SCHEDULERS)
-    const workers = isCaseWorker ? await listWorkers(ctx, actor) : []
+    // Workers to assign, where the policy lets this reader list them (CHECKS).
+    const workers = isCaseWorker ? ((await ifAllowed(() => listWorkers(ctx, actor))) ?? []) : []
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Session register`,
       current: isCaseWorker ? '/sessions' : '/my-sessions',
