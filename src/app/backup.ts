@@ -9,7 +9,13 @@ import {
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { HavenError } from '../domain/errors.ts'
-import { countRows, insertRows, listBackupTables, readTablePage } from '../storage/backup-tables.ts'
+import {
+  countRows,
+  gatherStatistics,
+  insertRows,
+  listBackupTables,
+  readTablePage,
+} from '../storage/backup-tables.ts'
 import { migrations } from '../storage/migrations/index.ts'
 import type { AppContext } from './context.ts'
 import type { MasterKey } from './field-crypto.ts'
@@ -256,5 +262,6 @@ export async function restoreBackup(
     return rows.length
   })
   const reapplied = await reapplyDisposals(ctx, ledger)
+  await gatherStatistics(ctx.db)
   return { rows: restored, createdAt: header.createdAt, reapplied }
 }

@@ -90,3 +90,12 @@ export async function countRows(db: Db, table: string): Promise<number> {
   }>`select count(*) as n from ${sql.table(table)}`.execute(db)
   return Number(rows[0]?.n ?? 0)
 }
+
+/**
+ * Gathers the planner's statistics after a bulk load (a restore): without them PostgreSQL
+ * guesses, and can read every row of a centre where one index would do, until autovacuum
+ * analyses the tables. SQLite's ANALYZE does the same for its planner.
+ */
+export async function gatherStatistics(db: Db): Promise<void> {
+  await sql`analyze`.execute(db)
+}
