@@ -14,7 +14,6 @@ import {
 } from '../app/subject-access.ts'
 import { listWorkers, recordCheck } from '../app/workers.ts'
 import { isIsoDate } from '../domain/calendar.ts'
-import { isHavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Role } from '../domain/roles.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
@@ -29,12 +28,13 @@ import {
 } from './centre-pages.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   requirePageRole,
   signedInPage,
   tryForm,
   type FormError,
+  unlessForbidden,
+  signedInGet,
 } from './page-kit.ts'
 
 const CASE_WORKERS: readonly Role[] = ['coordinator', 'staff']
@@ -85,37 +85,27 @@ const DONE: Readonly<Record<string, string>> = {
   approved: 'Approved. The records have been destroyed and the certificate is ready.',
 }
 
-/** A section a reader's roles may not see is left out, not an error. */
-async function ifAllowed<T>(work: () => Promise<T>, otherwise: T): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isHavenError(error) && error.code === 'forbidden') return otherwise
-    throw error
-  }
-}
-
 /** The centre's administration: workers and checks, subject access, disposal, the audit log. */
 export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
-  const signedIn = (c: Context<HavenEnv>) => pageActor(c)
 
-  pages.get('/centre', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
-    // Workers are listed as the policy says (CHECKS): no link to a page that would refuse.
-    const mayListWorkers = (await ifAllowed(() => listWorkers(ctx, actor), undefined)) !== undefined
-    return signedInPage(ctx, c, actor, {
-      title: 'Centre',
-      current: '/centre',
-      body: centreHubBody(
-        SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles)).filter(
-          (s) => s.href !== '/centre/workers' || mayListWorkers,
+  pages.get(
+    '/centre',
+    signedInGet(async (c, actor) => {
+      requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
+      // Workers are listed as the policy says (CHECKS): no link to a page that would refuse.
+      const mayListWorkers = (await unlessForbidden(() => listWorkers(ctx, actor))) !== undefined
+      return signedInPage(ctx, c, actor, {
+        title: 'Centre',
+        current: '/centre',
+        body: centreHubBody(
+          SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles)).filter(
+            (s) => s.href !== '/centre/workers' || mayListWorkers,
+          ),
         ),
-      ),
-    })
-  })
+      })
+    }),
+  )
 
   const workersPage = async (
     c: Context<HavenEnv>,
@@ -137,11 +127,12 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       }),
     })
 
-  pages.get('/centre/workers', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return workersPage(c, actor, {}, { done: DONE[c.req.query('done') ?? ''] })
-  })
+  pages.get(
+    '/centre/workers',
+    signedInGet(async (c, actor) => {
+      return workersPage(c, actor, {}, { done: DONE[c.req.query('done') ?? ''] })
+    }),
+  )
 
   pages.post('/centre/workers/checks', async (c) => {
     const fields = await formFields(c)
@@ -173,18 +164,19 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect('/centre/workers?done=check', 303)
   })
 
-  pages.get('/centre/subject-access', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
-    return signedInPage(ctx, c, actor, {
-      title: 'Subject access requests',
-      current: '/centre',
-      body: subjectAccessBody({
-        requests: await listSubjectAccess(ctx, actor, { status: 'open' }),
-      }),
-    })
-  })
+  pages.get(
+    '/centre/subject-access',
+    signedInGet(async (c, actor) => {
+      requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+      return signedInPage(ctx, c, actor, {
+        title: 'Subject access requests',
+        current: '/centre',
+        body: subjectAccessBody({
+          requests: await listSubjectAccess(ctx, actor, { status: 'open' }),
+        }),
+      })
+    }),
+  )
 
   const requestPage = async (
     c: Context<HavenEnv>,
@@ -207,13 +199,14 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/centre/subject-access/:requestId', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return requestPage(c, actor, c.req.param('requestId'), {
-      done: DONE[c.req.query('done') ?? ''],
-    })
-  })
+  pages.get(
+    '/centre/subject-access/:requestId',
+    signedInGet(async (c, actor) => {
+      return requestPage(c, actor, c.req.param('requestId') ?? '', {
+        done: DONE[c.req.query('done') ?? ''],
+      })
+    }),
+  )
 
   pages.post('/centre/subject-access/:requestId/events', async (c) => {
     const fields = await formFields(c)
@@ -246,15 +239,16 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/centre/subject-access/${id}?done=moved`, 303)
   })
 
-  pages.get('/centre/disposals', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return signedInPage(ctx, c, actor, {
-      title: 'Retention and disposal',
-      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
-      body: disposalsBody({ runs: await listDisposalRuns(ctx, actor) }),
-    })
-  })
+  pages.get(
+    '/centre/disposals',
+    signedInGet(async (c, actor) => {
+      return signedInPage(ctx, c, actor, {
+        title: 'Retention and disposal',
+        current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+        body: disposalsBody({ runs: await listDisposalRuns(ctx, actor) }),
+      })
+    }),
+  )
 
   const runPage = async (
     c: Context<HavenEnv>,
@@ -275,11 +269,14 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       }),
     })
 
-  pages.get('/centre/disposals/:runId', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return runPage(c, actor, c.req.param('runId'), { done: DONE[c.req.query('done') ?? ''] })
-  })
+  pages.get(
+    '/centre/disposals/:runId',
+    signedInGet(async (c, actor) => {
+      return runPage(c, actor, c.req.param('runId') ?? '', {
+        done: DONE[c.req.query('done') ?? ''],
+      })
+    }),
+  )
 
   pages.post('/centre/disposals/:runId/approve', async (c) => {
     const fields = await formFields(c)
@@ -290,28 +287,32 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/centre/disposals/${id}?done=approved`, 303)
   })
 
-  pages.get('/centre/audit', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const before = Number(c.req.query('before'))
-    const log = await readAuditLog(ctx, actor, {
-      limit: 100,
-      ...(Number.isInteger(before) && before > 0 ? { beforeSeq: before } : {}),
-    })
-    const names = new Map(
-      (await ifAllowed(() => listMembers(ctx, actor), [])).map((m) => [m.accountId, m.displayName]),
-    )
-    const last = log.entries.at(-1)
-    return signedInPage(ctx, c, actor, {
-      title: 'Audit log',
-      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
-      body: auditBody({
-        entries: log.entries,
-        checkpoints: log.checkpoints,
-        names,
-        nextBefore: log.entries.length === 100 && last ? last.seq : undefined,
-      }),
-    })
-  })
+  pages.get(
+    '/centre/audit',
+    signedInGet(async (c, actor) => {
+      const before = Number(c.req.query('before'))
+      const log = await readAuditLog(ctx, actor, {
+        limit: 100,
+        ...(Number.isInteger(before) && before > 0 ? { beforeSeq: before } : {}),
+      })
+      const names = new Map(
+        ((await unlessForbidden(() => listMembers(ctx, actor))) ?? []).map((m) => [
+          m.accountId,
+          m.displayName,
+        ]),
+      )
+      const last = log.entries.at(-1)
+      return signedInPage(ctx, c, actor, {
+        title: 'Audit log',
+        current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+        body: auditBody({
+          entries: log.entries,
+          checkpoints: log.checkpoints,
+          names,
+          nextBefore: log.entries.length === 100 && last ? last.seq : undefined,
+        }),
+      })
+    }),
+  )
   return pages
 }

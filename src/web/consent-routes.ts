@@ -15,7 +15,6 @@ import {
   choiceField,
   errorSummary,
   formFields,
-  pageActor,
   pageCsrf,
   postForm,
   requirePageRole,
@@ -28,6 +27,7 @@ import {
   textField,
   tryForm,
   type FormError,
+  signedInGet,
 } from './page-kit.ts'
 
 const CASE_WORKERS = ['coordinator', 'staff'] as const
@@ -115,22 +115,23 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/families/:familyId/consents', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const done = c.req.query('done')
-    return render(
-      c,
-      actor,
-      c.req.param('familyId'),
-      {},
-      done === 'recorded'
-        ? { done: 'Consent recorded.' }
-        : done === 'withdrawn'
-          ? { done: 'Withdrawal recorded.' }
-          : {},
-    )
-  })
+  pages.get(
+    '/families/:familyId/consents',
+    signedInGet(async (c, actor) => {
+      const done = c.req.query('done')
+      return render(
+        c,
+        actor,
+        c.req.param('familyId') ?? '',
+        {},
+        done === 'recorded'
+          ? { done: 'Consent recorded.' }
+          : done === 'withdrawn'
+            ? { done: 'Withdrawal recorded.' }
+            : {},
+      )
+    }),
+  )
 
   pages.post('/families/:familyId/consents', async (c) => {
     const fields = await formFields(c)

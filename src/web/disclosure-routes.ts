@@ -26,13 +26,13 @@ import {
 import { html } from './html.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   requirePageRole,
   signedInPage,
   summaryList,
   tryForm,
   type FormError,
+  signedInGet,
 } from './page-kit.ts'
 
 /** Who records a request on the pages: the register's keeper (staff ask through the API). */
@@ -87,31 +87,33 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/disclosures', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(actor, READERS, 'the centre, its committee and referrers')
-    const entries = await listRegister(ctx, actor, { limit: 500 })
-    return signedInPage(ctx, c, actor, {
-      title: 'Disclosures',
-      current: '/disclosures',
-      body: registerBody({
-        entries,
-        mayAsk: hasAnyRole(actor.roles, [...CENTRE, 'referrer']),
-        isReferrer: !hasAnyRole(actor.roles, [...CENTRE, 'chair', 'management']),
-      }),
-    })
-  })
+  pages.get(
+    '/disclosures',
+    signedInGet(async (c, actor) => {
+      requirePageRole(actor, READERS, 'the centre, its committee and referrers')
+      const entries = await listRegister(ctx, actor, { limit: 500 })
+      return signedInPage(ctx, c, actor, {
+        title: 'Disclosures',
+        current: '/disclosures',
+        body: registerBody({
+          entries,
+          mayAsk: hasAnyRole(actor.roles, [...CENTRE, 'referrer']),
+          isReferrer: !hasAnyRole(actor.roles, [...CENTRE, 'chair', 'management']),
+        }),
+      })
+    }),
+  )
 
-  pages.get('/disclosures/new', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return formPage(c, actor, {
-      familyId: c.req.query('familyId') ?? '',
-      concernId: c.req.query('concernId') ?? '',
-      ...(c.req.query('concernId') ? { purpose: 'safeguarding_child' } : {}),
-    })
-  })
+  pages.get(
+    '/disclosures/new',
+    signedInGet(async (c, actor) => {
+      return formPage(c, actor, {
+        familyId: c.req.query('familyId') ?? '',
+        concernId: c.req.query('concernId') ?? '',
+        ...(c.req.query('concernId') ? { purpose: 'safeguarding_child' } : {}),
+      })
+    }),
+  )
 
   pages.post('/disclosures', async (c) => {
     const fields = await formFields(c)
@@ -152,13 +154,14 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/disclosures/:disclosureId', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return entryPage(c, actor, c.req.param('disclosureId'), {
-      done: DONE[c.req.query('done') ?? ''],
-    })
-  })
+  pages.get(
+    '/disclosures/:disclosureId',
+    signedInGet(async (c, actor) => {
+      return entryPage(c, actor, c.req.param('disclosureId') ?? '', {
+        done: DONE[c.req.query('done') ?? ''],
+      })
+    }),
+  )
 
   pages.post('/disclosures/:disclosureId/confirm', async (c) => {
     const fields = await formFields(c)

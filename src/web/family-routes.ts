@@ -9,7 +9,7 @@ import { requireActor, type HavenEnv } from '../http/session.ts'
 import { familyBody, familyListBody } from './family-pages.ts'
 import { formField } from './forms.ts'
 import type { Html } from './html.ts'
-import { pageActor, signedInPage } from './page-kit.ts'
+import { signedInPage, signedInGet } from './page-kit.ts'
 
 /** Families as the policy lets each reader see them; contact details revealed with a reason. */
 export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -21,33 +21,34 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
     body: Html,
     status: 200 | 400 | 403 = 200,
   ) => signedInPage(ctx, c, actor, { title, current: '/families', body, status })
-  const signedIn = pageActor
 
-  pages.get('/families', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return page(
-      c,
-      actor,
-      'Families',
-      familyListBody(await listFamilies(ctx, actor, { limit: 200, offset: 0 })),
-    )
-  })
-  pages.get('/families/:familyId', async (c) => {
-    const actor = signedIn(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const family = await readFamily(ctx, actor, c.req.param('familyId'))
-    return page(
-      c,
-      actor,
-      `Family ${family.reference}`,
-      familyBody({
-        family,
-        csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
-        isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
-      }),
-    )
-  })
+  pages.get(
+    '/families',
+    signedInGet(async (c, actor) => {
+      return page(
+        c,
+        actor,
+        'Families',
+        familyListBody(await listFamilies(ctx, actor, { limit: 200, offset: 0 })),
+      )
+    }),
+  )
+  pages.get(
+    '/families/:familyId',
+    signedInGet(async (c, actor) => {
+      const family = await readFamily(ctx, actor, c.req.param('familyId') ?? '')
+      return page(
+        c,
+        actor,
+        `Family ${family.reference}`,
+        familyBody({
+          family,
+          csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+          isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
+        }),
+      )
+    }),
+  )
   pages.post('/families/:familyId/people/:personId/reveal', async (c) => {
     const form = await c.req.parseBody()
     const actor = requireActor(c, formField(form._csrf))

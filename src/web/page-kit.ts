@@ -18,6 +18,28 @@ export function pageActor(c: Context<HavenEnv>): Actor | undefined {
   return !view || view.session.isSecondFactorPending ? undefined : requireFullSession(view)
 }
 
+/**
+ * A page for a signed-in person (both factors where their roles need them); anyone else is
+ * sent to sign in.
+ */
+export function signedInGet<P extends string>(
+  handler: (c: Context<HavenEnv, P>, actor: Actor) => Promise<Response>,
+): (c: Context<HavenEnv, P>) => Promise<Response> {
+  return async (c) => {
+    const actor = pageActor(c)
+    if (!actor) return c.redirect('/sign-in', 303)
+    return handler(c, actor)
+  }
+}
+
+/** A form's own check refused an answer: the field, and what to do about it (400). */
+export function refusedField(
+  field: string,
+  message: string,
+): { ok: false; error: FormError; status: 400 } {
+  return { ok: false, error: { field, message }, status: 400 }
+}
+
 /** The CSRF token of this page's session, for its forms. */
 export function pageCsrf(c: Context<HavenEnv>): string {
   return csrfTokenFor(c.get('sessionToken') ?? '')
@@ -60,6 +82,19 @@ export async function signedInPage(
     }).value,
     options.status ?? 200,
   )
+}
+
+/**
+ * A section of a page the reader's roles or the policy do not give them: left out (undefined),
+ * not an error. Anything else still fails the page.
+ */
+export async function unlessForbidden<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isHavenError(error) && error.code === 'forbidden') return undefined
+    throw error
+  }
 }
 
 /** An error a form can show next to its field: the fields the form has, and the message. */

@@ -13,29 +13,20 @@ import { raiseIncident } from '../app/incidents.ts'
 import { ownPeople } from '../app/parent-accounts.ts'
 import { listSubjectAccess, openSubjectAccessRequest } from '../app/subject-access.ts'
 import { ukDateTime } from '../domain/calendar.ts'
-import { isHavenError } from '../domain/errors.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   requirePageRole,
   signedInPage,
   tryForm,
   type FormError,
+  unlessForbidden,
+  signedInGet,
 } from './page-kit.ts'
 import { approvalsBody, myInformationBody, reportBody } from './people-pages.ts'
 
 type Status = 200 | 400 | 403 | 409
-
-async function orUndefined<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isHavenError(error) && error.code === 'forbidden') return undefined
-    throw error
-  }
-}
 
 /** A worker's report or question; the committee's approvals; a parent's own information. */
 export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -63,21 +54,22 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/report', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const done = c.req.query('done')
-    return reportPage(
-      c,
-      actor,
-      { familyId: c.req.query('familyId') ?? '', occurredAt: ukDateTime(ctx.now()) },
-      done === 'question'
-        ? { done: 'Sent to the coordinator. The answer will be waiting for you in Haven.' }
-        : done === 'report'
-          ? { done: 'Recorded. Those who must know have been told one is waiting.' }
-          : {},
-    )
-  })
+  pages.get(
+    '/report',
+    signedInGet(async (c, actor) => {
+      const done = c.req.query('done')
+      return reportPage(
+        c,
+        actor,
+        { familyId: c.req.query('familyId') ?? '', occurredAt: ukDateTime(ctx.now()) },
+        done === 'question'
+          ? { done: 'Sent to the coordinator. The answer will be waiting for you in Haven.' }
+          : done === 'report'
+            ? { done: 'Recorded. Those who must know have been told one is waiting.' }
+            : {},
+      )
+    }),
+  )
 
   pages.post('/report', async (c) => {
     const fields = await formFields(c)
@@ -123,14 +115,14 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
       ['chair', 'management', 'coordinator'],
       'the committee and the coordinator',
     )
-    const register = await orUndefined(() => listRegister(ctx, actor, { limit: 500 }))
-    const runs = await orUndefined(() => listDisposalRuns(ctx, actor))
+    const register = await unlessForbidden(() => listRegister(ctx, actor, { limit: 500 }))
+    const runs = await unlessForbidden(() => listDisposalRuns(ctx, actor))
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Approvals`,
       current: '/approvals',
       status: extra.status ?? 200,
       body: approvalsBody({
-        assessments: await orUndefined(() => listAssessmentsToApprove(ctx, actor)),
+        assessments: await unlessForbidden(() => listAssessmentsToApprove(ctx, actor)),
         disclosures: register?.filter((d) => d.status.startsWith('awaiting')),
         disposals: runs,
         csrf: pageCsrf(c),
@@ -140,15 +132,16 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/approvals', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return approvalsPage(
-      c,
-      actor,
-      c.req.query('done') === 'approved' ? { done: 'Agreement approved.' } : {},
-    )
-  })
+  pages.get(
+    '/approvals',
+    signedInGet(async (c, actor) => {
+      return approvalsPage(
+        c,
+        actor,
+        c.req.query('done') === 'approved' ? { done: 'Agreement approved.' } : {},
+      )
+    }),
+  )
 
   pages.post('/approvals/assessments/:assessmentId', async (c) => {
     const fields = await formFields(c)
@@ -183,20 +176,21 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/my-information', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const done = c.req.query('done')
-    return myPage(
-      c,
-      actor,
-      done === 'withdrawn'
-        ? { done: 'Consent withdrawn. Nothing more will be shared under it.' }
-        : done === 'asked'
-          ? { done: 'Request sent. The centre will answer within one calendar month.' }
-          : {},
-    )
-  })
+  pages.get(
+    '/my-information',
+    signedInGet(async (c, actor) => {
+      const done = c.req.query('done')
+      return myPage(
+        c,
+        actor,
+        done === 'withdrawn'
+          ? { done: 'Consent withdrawn. Nothing more will be shared under it.' }
+          : done === 'asked'
+            ? { done: 'Request sent. The centre will answer within one calendar month.' }
+            : {},
+      )
+    }),
+  )
 
   pages.post('/my-information/consents/:consentId/withdraw', async (c) => {
     const fields = await formFields(c)

@@ -14,30 +14,21 @@ import {
   recordPolicyReview,
 } from '../app/centre-policy.ts'
 import type { AppContext } from '../app/context.ts'
-import { isHavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   signedInPage,
   tryForm,
   type FormError,
+  unlessForbidden,
+  signedInGet,
 } from './page-kit.ts'
 import { policyBody, settingsOf, withSettings } from './policy-pages.ts'
 
 const WORKERS = ['coordinator', 'staff', 'volunteer', 'chair', 'management'] as const
 const EDITORS = ['coordinator', 'chair', 'management'] as const
-
-async function orUndefined<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isHavenError(error) && error.code === 'forbidden') return undefined
-    throw error
-  }
-}
 
 /**
  * The policy for a signed-in reader (AWARE): everyone reads it; workers acknowledge it; the
@@ -59,7 +50,7 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
   ) => {
     const policy = await currentPolicy(ctx, actor.centreId)
     const mayAcknowledge = hasAnyRole(actor.roles, WORKERS)
-    const acknowledgements = await orUndefined(() => acknowledgementsOfPolicy(ctx, actor))
+    const acknowledgements = await unlessForbidden(() => acknowledgementsOfPolicy(ctx, actor))
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}The policy`,
       current: '/policy',
@@ -78,20 +69,21 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/policy', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const done = c.req.query('done')
-    return render(
-      c,
-      actor,
-      done === 'acknowledged'
-        ? { done: ['Thank you: your acknowledgement is recorded.'] }
-        : done === 'reviewed'
-          ? { done: ['Review recorded.'] }
-          : {},
-    )
-  })
+  pages.get(
+    '/policy',
+    signedInGet(async (c, actor) => {
+      const done = c.req.query('done')
+      return render(
+        c,
+        actor,
+        done === 'acknowledged'
+          ? { done: ['Thank you: your acknowledgement is recorded.'] }
+          : done === 'reviewed'
+            ? { done: ['Review recorded.'] }
+            : {},
+      )
+    }),
+  )
 
   pages.post('/policy/acknowledge', async (c) => {
     const fields = await formFields(c)

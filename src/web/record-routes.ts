@@ -5,7 +5,6 @@ import type { AppContext } from '../app/context.ts'
 import { answerGuidance, listGuidance, type GuidanceView } from '../app/guidance.ts'
 import { listIncidents, type IncidentView } from '../app/incidents.ts'
 import { currentPolicy } from '../app/centre-policy.ts'
-import { isHavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { html, type Html } from './html.ts'
@@ -14,7 +13,6 @@ import {
   errorSummary,
   formFields,
   link,
-  pageActor,
   pageCsrf,
   postForm,
   requirePageRole,
@@ -25,16 +23,9 @@ import {
   textArea,
   tryForm,
   type FormError,
+  unlessForbidden,
+  signedInGet,
 } from './page-kit.ts'
-
-async function orUndefined<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isHavenError(error) && error.code === 'forbidden') return undefined
-    throw error
-  }
-}
 
 const when = (at: string) => `${shortDate(at)} ${at.slice(11, 16)}`
 
@@ -75,10 +66,10 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
       status?: 200 | 400 | 403 | 409
     } = {},
   ) => {
-    const concerns = await orUndefined(() => listIncidents(ctx, actor, 'safeguarding_concern'))
-    const incidents = await orUndefined(() => listIncidents(ctx, actor, 'incident'))
-    const accidents = await orUndefined(() => listIncidents(ctx, actor, 'accident'))
-    const questions = await orUndefined(() => listGuidance(ctx, actor))
+    const concerns = await unlessForbidden(() => listIncidents(ctx, actor, 'safeguarding_concern'))
+    const incidents = await unlessForbidden(() => listIncidents(ctx, actor, 'incident'))
+    const accidents = await unlessForbidden(() => listIncidents(ctx, actor, 'accident'))
+    const questions = await unlessForbidden(() => listGuidance(ctx, actor))
     const answerers = (await currentPolicy(ctx, actor.centreId)).document.parameters.guidance
       .answeredBy
     const mayAnswer = hasAnyRole(actor.roles, answerers)
@@ -116,16 +107,17 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/records', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(
-      actor,
-      ['coordinator', 'staff', 'volunteer', 'chair', 'management'],
-      "the centre's workers and committee",
-    )
-    return render(c, actor, c.req.query('done') === 'answered' ? { done: 'Answer sent.' } : {})
-  })
+  pages.get(
+    '/records',
+    signedInGet(async (c, actor) => {
+      requirePageRole(
+        actor,
+        ['coordinator', 'staff', 'volunteer', 'chair', 'management'],
+        "the centre's workers and committee",
+      )
+      return render(c, actor, c.req.query('done') === 'answered' ? { done: 'Answer sent.' } : {})
+    }),
+  )
 
   pages.post('/records/questions/:questionId/answer', async (c) => {
     const fields = await formFields(c)

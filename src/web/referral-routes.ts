@@ -9,11 +9,12 @@ import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   requirePageRole,
   signedInPage,
   tryForm,
+  signedInGet,
+  refusedField,
 } from './page-kit.ts'
 import {
   parseReferralForm,
@@ -36,32 +37,33 @@ const DONE: Readonly<Record<string, string>> = {
 export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
-  pages.get('/referrals', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
-    const asked = c.req.query('status')
-    const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
-    const pageNumber = Math.max(1, Math.min(10_000, Math.floor(Number(c.req.query('page')) || 1)))
-    // One more than a page, to know whether there is a next one.
-    const found = await listReferralSummaries(ctx, actor, {
-      status,
-      limit: PAGE_SIZE + 1,
-      offset: (pageNumber - 1) * PAGE_SIZE,
-    })
-    const referrals = found.slice(0, PAGE_SIZE)
-    return signedInPage(ctx, c, actor, {
-      title: 'Referrals',
-      current: '/referrals',
-      body: referralListBody({
-        referrals,
+  pages.get(
+    '/referrals',
+    signedInGet(async (c, actor) => {
+      requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
+      const asked = c.req.query('status')
+      const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
+      const pageNumber = Math.max(1, Math.min(10_000, Math.floor(Number(c.req.query('page')) || 1)))
+      // One more than a page, to know whether there is a next one.
+      const found = await listReferralSummaries(ctx, actor, {
         status,
-        page: { number: pageNumber, hasNext: found.length > PAGE_SIZE },
-        mayRefer: hasAnyRole(actor.roles, [...CASE_WORKERS, 'referrer']),
-        isInbox: hasAnyRole(actor.roles, CASE_WORKERS),
-      }),
-    })
-  })
+        limit: PAGE_SIZE + 1,
+        offset: (pageNumber - 1) * PAGE_SIZE,
+      })
+      const referrals = found.slice(0, PAGE_SIZE)
+      return signedInPage(ctx, c, actor, {
+        title: 'Referrals',
+        current: '/referrals',
+        body: referralListBody({
+          referrals,
+          status,
+          page: { number: pageNumber, hasNext: found.length > PAGE_SIZE },
+          mayRefer: hasAnyRole(actor.roles, [...CASE_WORKERS, 'referrer']),
+          isInbox: hasAnyRole(actor.roles, CASE_WORKERS),
+        }),
+      })
+    }),
+  )
 
   const formPage = async (
     c: Context<HavenEnv>,
@@ -86,11 +88,12 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/referrals/new', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return formPage(c, actor, {})
-  })
+  pages.get(
+    '/referrals/new',
+    signedInGet(async (c, actor) => {
+      return formPage(c, actor, {})
+    }),
+  )
 
   pages.post('/referrals', async (c) => {
     const fields = await formFields(c)
@@ -103,22 +106,23 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/referrals/${done.value.referralId}?done=received`, 303)
   })
 
-  pages.get('/referrals/:referralId', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    const referral = await readReferral(ctx, actor, c.req.param('referralId'))
-    return signedInPage(ctx, c, actor, {
-      title: `Referral ${referral.reference}`,
-      current: '/referrals',
-      body: referralBody({
-        referral,
-        csrf: pageCsrf(c),
-        mayMove: hasAnyRole(actor.roles, CASE_WORKERS),
-        isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
-        done: DONE[c.req.query('done') ?? ''],
-      }),
-    })
-  })
+  pages.get(
+    '/referrals/:referralId',
+    signedInGet(async (c, actor) => {
+      const referral = await readReferral(ctx, actor, c.req.param('referralId') ?? '')
+      return signedInPage(ctx, c, actor, {
+        title: `Referral ${referral.reference}`,
+        current: '/referrals',
+        body: referralBody({
+          referral,
+          csrf: pageCsrf(c),
+          mayMove: hasAnyRole(actor.roles, CASE_WORKERS),
+          isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
+          done: DONE[c.req.query('done') ?? ''],
+        }),
+      })
+    }),
+  )
 
   pages.post('/referrals/:referralId/status', async (c) => {
     const fields = await formFields(c)
@@ -127,11 +131,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     const to = fields.get('to')
     const done =
       to === ''
-        ? ({
-            ok: false,
-            error: { field: 'to', message: 'choose where the referral goes next' },
-            status: 400,
-          } as const)
+        ? refusedField('to', 'choose where the referral goes next')
         : await tryForm(() =>
             moveReferral(ctx, actor, referralId, { to, version: Number(fields.get('version')) }),
           )

@@ -11,30 +11,23 @@ import { bookSession, closeSession } from '../app/sessions.ts'
 import { assignWorker, listWorkers } from '../app/workers.ts'
 import { addDays, dayOfWeek, isIsoDate } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
-import { isHavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
-  pageActor,
   pageCsrf,
   requirePageRole,
   signedInPage,
   tryForm,
   type FormError,
+  unlessForbidden,
+  signedInGet,
+  refusedField,
 } from './page-kit.ts'
 import { bookingBody, registerBody, weekBody } from './session-pages.ts'
 
 const SCHEDULERS = ['coordinator', 'staff'] as const
 
-async function ifAllowed<T>(work: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await work()
-  } catch (error) {
-    if (isHavenError(error) && error.code === 'forbidden') return undefined
-    throw error
-  }
-}
 const DONE: Readonly<Record<string, string>> = {
   booked: 'Session booked. The plan is below.',
   assigned: 'Worker assigned.',
@@ -45,20 +38,21 @@ const DONE: Readonly<Record<string, string>> = {
 export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
-  pages.get('/sessions', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
-    const asked = c.req.query('week') ?? ''
-    const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
-    const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
-    const days = await sessionsOfDays(ctx, actor, monday, 7)
-    return signedInPage(ctx, c, actor, {
-      title: 'Sessions',
-      current: '/sessions',
-      body: weekBody({ monday, days }),
-    })
-  })
+  pages.get(
+    '/sessions',
+    signedInGet(async (c, actor) => {
+      requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
+      const asked = c.req.query('week') ?? ''
+      const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
+      const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
+      const days = await sessionsOfDays(ctx, actor, monday, 7)
+      return signedInPage(ctx, c, actor, {
+        title: 'Sessions',
+        current: '/sessions',
+        body: weekBody({ monday, days }),
+      })
+    }),
+  )
 
   const bookingPage = async (
     c: Context<HavenEnv>,
@@ -85,14 +79,15 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/sessions/new', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return bookingPage(c, actor, {
-      familyId: c.req.query('familyId') ?? '',
-      date: todayAtCentre(ctx),
-    })
-  })
+  pages.get(
+    '/sessions/new',
+    signedInGet(async (c, actor) => {
+      return bookingPage(c, actor, {
+        familyId: c.req.query('familyId') ?? '',
+        date: todayAtCentre(ctx),
+      })
+    }),
+  )
 
   pages.post('/sessions', async (c) => {
     const fields = await formFields(c)
@@ -130,7 +125,9 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const register = await readRegister(ctx, actor, sessionId)
     const isCaseWorker = hasAnyRole(actor.roles, SCHEDULERS)
     // Workers to assign, where the policy lets this reader list them (CHECKS).
-    const workers = isCaseWorker ? ((await ifAllowed(() => listWorkers(ctx, actor))) ?? []) : []
+    const workers = isCaseWorker
+      ? ((await unlessForbidden(() => listWorkers(ctx, actor))) ?? [])
+      : []
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Session register`,
       current: isCaseWorker ? '/sessions' : '/my-sessions',
@@ -148,13 +145,14 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     })
   }
 
-  pages.get('/sessions/:sessionId', async (c) => {
-    const actor = pageActor(c)
-    if (!actor) return c.redirect('/sign-in', 303)
-    return registerPage(c, actor, c.req.param('sessionId'), {
-      done: DONE[c.req.query('done') ?? ''],
-    })
-  })
+  pages.get(
+    '/sessions/:sessionId',
+    signedInGet(async (c, actor) => {
+      return registerPage(c, actor, c.req.param('sessionId') ?? '', {
+        done: DONE[c.req.query('done') ?? ''],
+      })
+    }),
+  )
 
   pages.post('/sessions/:sessionId/workers', async (c) => {
     const fields = await formFields(c)
@@ -163,11 +161,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const accountId = fields.get('accountId')
     const done =
       accountId === ''
-        ? ({
-            ok: false,
-            error: { field: 'accountId', message: 'choose a worker' },
-            status: 400,
-          } as const)
+        ? refusedField('accountId', 'choose a worker')
         : await tryForm(() => assignWorker(ctx, actor, sessionId, accountId))
     if (!done.ok)
       return registerPage(c, actor, sessionId, {
@@ -184,11 +178,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     const [outcome, by] = fields.get('outcome').split(':')
     const done =
       outcome !== 'cancelled' && outcome !== 'did_not_attend'
-        ? ({
-            ok: false,
-            error: { field: 'outcome', message: 'choose what happened' },
-            status: 400,
-          } as const)
+        ? refusedField('outcome', 'choose what happened')
         : await tryForm(() =>
             closeSession(ctx, actor, sessionId, {
               outcome,
