@@ -13,7 +13,7 @@ import { runDailyDisposal } from './app/retention.ts'
 import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
-import { errorPage } from './web/error-page.ts'
+import { errorPageFor } from './web/error-page.ts'
 
 export interface RunningServer {
   url: string
@@ -37,7 +37,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       bodyLimitBytes: config.bodyLimitBytes,
       isBehindTls: config.isBehindTls,
       pages: webRoutes(haven.ctx, { isBehindTls: config.isBehindTls }),
-      errorPage,
+      errorPage: errorPageFor(haven.ctx),
     })
     const listener = getRequestListener(app.fetch)
     const server = createServer((request, response) => {

@@ -292,11 +292,17 @@ for (const dialect of await dialectsUnderTest()) {
           summary: 'May a grandparent join next week?',
         })
         assert.equal(question.status, 303)
-        assert.equal(
-          (await getPage(volunteer.client, '/centre/audit')).status,
-          403,
-          'a volunteer does not read the audit log',
+        const refused = await getPage(volunteer.client, '/centre/audit')
+        assert.equal(refused.status, 403, 'a volunteer does not read the audit log')
+        assert.match(
+          refused.text,
+          /<form method="post" action="\/sign-out"/,
+          'a refusal keeps sign-out',
         )
+        const nowhere = await getPage(volunteer.client, '/nowhere')
+        assert.equal(nowhere.status, 404)
+        assert.match(nowhere.text, /Page not found/, 'an unknown address is a page, not JSON')
+        assert.match(nowhere.text, /action="\/sign-out"/)
 
         const policy = await getPage(volunteer.client, '/policy')
         assert.match(policy.text, /I have read and will follow this policy/)

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { routePath } from 'hono/route'
@@ -29,7 +29,7 @@ export interface HttpOptions {
   /** The pages (src/web), mounted at / behind the same middleware. */
   pages?: Hono<HavenEnv>
   /** A refusal or error as a page, for a browser asking for a page (not the API). */
-  errorPage?: (status: number, message: string) => string
+  errorPage?: (c: Context<HavenEnv>, status: number, message: string) => Promise<string>
 }
 
 export type { HavenEnv }
@@ -130,18 +130,24 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
 
   if (options.pages) app.route('/', options.pages)
 
-  app.notFound((c) =>
-    c.json(errorBody('not_found', 'no such address', undefined, c.get('requestId')), 404),
-  )
+  app.notFound(async (c) => {
+    if (options.errorPage && !c.req.path.startsWith('/api/')) {
+      c.header('Cache-Control', 'no-store')
+      return c.html(await options.errorPage(c, 404, 'there is no page at this address'), 404)
+    }
+    return c.json(errorBody('not_found', 'no such address', undefined, c.get('requestId')), 404)
+  })
 
-  app.onError((error, c) => {
+  app.onError(async (error, c) => {
     const requestId = c.get('requestId')
     if (isHavenError(error)) {
-      if (options.errorPage && !c.req.path.startsWith('/api/'))
+      if (options.errorPage && !c.req.path.startsWith('/api/')) {
+        c.header('Cache-Control', 'no-store')
         return c.html(
-          options.errorPage(STATUS_OF[error.code], error.message),
+          await options.errorPage(c, STATUS_OF[error.code], error.message),
           STATUS_OF[error.code],
         )
+      }
       return c.json(
         errorBody(error.code, error.message, error.field, requestId, error.clauses),
         STATUS_OF[error.code],

@@ -1,5 +1,11 @@
+import type { Context } from 'hono'
+import { findAccountSummary } from '../app/account-summary.ts'
+import type { AppContext } from '../app/context.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import type { HavenEnv } from '../http/session.ts'
 import { html } from './html.ts'
-import { layout } from './layout.ts'
+import { layout, type LayoutOptions } from './layout.ts'
+import { navigation } from './navigation.ts'
 
 const TITLES: Readonly<Record<number, string>> = {
   400: 'There is a problem',
@@ -13,9 +19,10 @@ const TITLES: Readonly<Record<number, string>> = {
 
 /**
  * A refusal as a page. A record the reader may not see is "not found", exactly as one that
- * does not exist (existence is sensitive); the message is the use case's safe one.
+ * does not exist (existence is sensitive); the message is the use case's safe one. Someone
+ * signed in keeps the navigation and sign-out.
  */
-export function errorPage(status: number, message: string): string {
+export function errorPage(status: number, message: string, options: LayoutOptions = {}): string {
   const title = TITLES[status] ?? 'Something went wrong'
   return layout(
     title,
@@ -23,5 +30,27 @@ export function errorPage(status: number, message: string): string {
       <p class="govuk-body">${message.charAt(0).toUpperCase()}${message.slice(1)}.</p>
       <p class="govuk-body"><a class="govuk-link" href="/">Go to the start</a>${status === 401 ? html` or <a class="govuk-link" href="/sign-in">sign in</a>` : ''}.</p>`,
     html`Haven`,
+    options,
   ).value
+}
+
+/** The error page for the HTTP app: with the signed-in person's navigation when there is one. */
+export function errorPageFor(
+  ctx: AppContext,
+): (c: Context<HavenEnv>, status: number, message: string) => Promise<string> {
+  return async (c, status, message) => {
+    const view = c.get('session')
+    if (!view || view.session.isSecondFactorPending) return errorPage(status, message)
+    const summary = await findAccountSummary(ctx, view.actor)
+    return errorPage(status, message, {
+      centreName: summary.centreName,
+      navigation: navigation({
+        roles: view.actor.roles,
+        current: '',
+        csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+      }),
+      sessionEndsAt: view.endsAt,
+      serverNow: ctx.now().toISOString(),
+    })
+  }
 }

@@ -7,7 +7,7 @@ import { hotp, totpStep } from '../../src/domain/totp.ts'
 import { createHttpApp } from '../../src/http/app.ts'
 import { createLogger } from '../../src/logger.ts'
 import { webRoutes } from '../../src/web/routes.ts'
-import { errorPage } from '../../src/web/error-page.ts'
+import { errorPageFor } from '../../src/web/error-page.ts'
 
 /** The JSON API and pages as the server builds them, driven without a port. */
 export function testApp(
@@ -18,7 +18,7 @@ export function testApp(
     bodyLimitBytes: 100_000,
     isBehindTls: false,
     pages: webRoutes(ctx, { isBehindTls: false }),
-    errorPage,
+    errorPage: errorPageFor(ctx),
   })
 }
 
