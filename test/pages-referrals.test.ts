@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
+import { operatorActor } from '../src/app/actor.ts'
+import { receiveReferral } from '../src/app/referrals.ts'
 import { centreWithCoordinator, invite, testApp } from './support/accounts.ts'
-import { pastSessions } from './support/cases.ts'
+import { pastSessions, referral } from './support/cases.ts'
 import {
   dialectsUnderTest,
   TestClock,
@@ -226,6 +228,49 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.match(refused.text, /letter.pdf/)
         assert.doesNotMatch(refused.text, /Confirm and release/)
+      }))
+
+    it('pages through a large centre, and finds a family by reference only where the reader may see it', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        for (let i = 0; i < 101; i += 1)
+          await receiveReferral(
+            ctx,
+            operatorActor(centreId),
+            referral() as Parameters<typeof receiveReferral>[2],
+          )
+        const first = visibleText((await getPage(coordinator.client, '/families')).text)
+        assert.match(first, /F-0001/)
+        assert.doesNotMatch(first, /F-0101/, 'a hundred a page')
+        assert.match(first, /Next page/)
+        const second = visibleText((await getPage(coordinator.client, '/families?page=2')).text)
+        assert.match(second, /F-0101/)
+        assert.match(second, /Previous page/)
+        assert.doesNotMatch(second, /Next page/)
+        const inbox = await getPage(coordinator.client, '/referrals?page=3')
+        assert.equal(
+          (inbox.text.match(/href="\/referrals\/[0-9a-f-]{36}"/g) ?? []).length,
+          1,
+          'fifty a page: one on the third',
+        )
+
+        const found = await getPage(coordinator.client, '/families?reference=f-0042')
+        assert.equal(found.status, 200)
+        assert.match(visibleText(found.text), /Family F-0042/)
+        const missing = await getPage(coordinator.client, '/families?reference=F-9999')
+        const hidden = await getPage(volunteer.client, '/families?reference=F-0042')
+        assert.equal(missing.status, 404)
+        assert.equal(hidden.status, 404, 'a family out of reach is not found')
+        assert.equal(
+          visibleText(hidden.text).replace(/Haven .* Sign out/, ''),
+          visibleText(missing.text).replace(/Haven .* Sign out/, ''),
+          'and says so in the same words',
+        )
       }))
   })
 }

@@ -8,6 +8,7 @@ import type { Db } from '../storage/database.ts'
 import {
   familyIdsOfAccount,
   findFamily,
+  findFamilyByReference,
   listFamilies as listStoredFamilies,
   listPeopleOfFamilies,
   listPeopleOfFamily,
@@ -288,4 +289,25 @@ function summary(view: FamilyView): FamilyView {
   delete entry.history
   delete entry.courtOrder
   return entry
+}
+
+/**
+ * A family's record found by its reference (what the coordinator has on paper), as readFamily
+ * gives it: a reference that does not exist and one this reader may not see are the same
+ * "not found".
+ */
+export async function readFamilyByReference(
+  ctx: AppContext,
+  actor: Actor,
+  reference: string,
+): Promise<FamilyView> {
+  const wanted = reference.trim().toUpperCase()
+  const found =
+    wanted === '' || wanted.length > 40
+      ? undefined
+      : await inCentre(ctx, actor.centreId, (trx) =>
+          findFamilyByReference(trx, actor.centreId, wanted),
+        )
+  if (!found) throw new HavenError('not_found', 'no such family')
+  return readFamily(ctx, actor, found.id)
 }

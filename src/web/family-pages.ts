@@ -1,6 +1,7 @@
 import type { ContactDetails } from '../app/contact-details.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { html, type Html } from './html.ts'
+import { pagination } from './page-kit.ts'
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   resident_parent: 'Parent the children live with',
@@ -20,8 +21,15 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
 }
 
 /** The families this reader may see, by reference (as the policy lets them see each). */
-export function familyListBody(families: readonly FamilyView[]): Html {
+export function familyListBody(
+  families: readonly FamilyView[],
+  page: { number: number; hasNext: boolean } = { number: 1, hasNext: false },
+): Html {
   return html`<h1 class="govuk-heading-l">Families</h1>
+    <form method="get" action="/families" class="haven-filter">
+      <div class="govuk-form-group"><label class="govuk-label" for="reference">Find a family by its reference</label>
+      <input class="govuk-input govuk-input--width-10" id="reference" name="reference" type="text" autocomplete="off" spellcheck="false"></div>
+      <button type="submit" class="govuk-button govuk-button--secondary">Find</button></form>
     ${
       families.length === 0
         ? html`<p class="govuk-body">No families you may see.</p>`
@@ -40,7 +48,8 @@ export function familyListBody(families: readonly FamilyView[]): Html {
                 .join(', ')}</td>
               <td class="govuk-table__cell">${(f.status ?? '').replaceAll('_', ' ')}</td></tr>`,
           )}</tbody></table>`
-    }`
+    }
+    ${pagination('Pages of families', page, (n) => `/families?page=${String(n)}`)}`
 }
 
 /**

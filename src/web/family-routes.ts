@@ -2,14 +2,16 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
-import { listFamilies, readFamily } from '../app/families.ts'
+import { listFamilies, readFamily, readFamilyByReference } from '../app/families.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import type { Actor } from '../app/actor.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { familyBody, familyListBody } from './family-pages.ts'
 import { formField } from './forms.ts'
 import type { Html } from './html.ts'
-import { signedInPage, signedInGet } from './page-kit.ts'
+import { signedInPage, signedInGet, pageNumberOf } from './page-kit.ts'
+
+const PAGE_SIZE = 100
 
 /** Families as the policy lets each reader see them; contact details revealed with a reason. */
 export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -25,11 +27,33 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/families',
     signedInGet(async (c, actor) => {
+      const reference = c.req.query('reference')
+      if (reference !== undefined) {
+        const family = await readFamilyByReference(ctx, actor, reference)
+        return page(
+          c,
+          actor,
+          `Family ${family.reference}`,
+          familyBody({
+            family,
+            csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+            isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
+          }),
+        )
+      }
+      const pageNumber = pageNumberOf(c.req.query('page'))
+      const found = await listFamilies(ctx, actor, {
+        limit: PAGE_SIZE + 1,
+        offset: (pageNumber - 1) * PAGE_SIZE,
+      })
       return page(
         c,
         actor,
         'Families',
-        familyListBody(await listFamilies(ctx, actor, { limit: 200, offset: 0 })),
+        familyListBody(found.slice(0, PAGE_SIZE), {
+          number: pageNumber,
+          hasNext: found.length > PAGE_SIZE,
+        }),
       )
     }),
   )

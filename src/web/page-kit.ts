@@ -283,6 +283,25 @@ export function table(input: {
     )}</tbody></table>`
 }
 
+/** GOV.UK's pagination: previous and next, and the page number (no count: lists are decided row by row). */
+export function pagination(
+  label: string,
+  page: { number: number; hasNext: boolean },
+  hrefOf: (n: number) => string,
+): Html {
+  if (page.number <= 1 && !page.hasNext) return html``
+  return html`<nav class="govuk-pagination" aria-label="${label}">
+    ${page.number > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${hrefOf(page.number - 1)}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+    <p class="govuk-body govuk-!-margin-bottom-0">Page ${String(page.number)}</p>
+    ${page.hasNext ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${hrefOf(page.number + 1)}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
+  </nav>`
+}
+
+/** The page number asked for in `?page=`, from 1. */
+export function pageNumberOf(value: string | undefined): number {
+  return Math.max(1, Math.min(10_000, Math.floor(Number(value) || 1)))
+}
+
 /** A status as a tag, its words from the status itself. */
 export function tag(status: string, colour?: string): Html {
   return html`<strong class="govuk-tag${colour ? ` govuk-tag--${colour}` : ''}">${status.replaceAll('_', ' ')}</strong>`

@@ -12,6 +12,7 @@ import {
   choiceField,
   errorSummary,
   link,
+  pagination,
   postForm,
   selectField,
   shortDate,
@@ -88,15 +89,7 @@ export function referralListBody(input: {
       ]),
       empty: input.status ? 'No referrals with that status.' : 'No referrals yet.',
     })}
-    ${
-      input.page.number > 1 || input.page.hasNext
-        ? html`<nav class="govuk-pagination" aria-label="Pages of referrals">
-          ${input.page.number > 1 ? html`<div class="govuk-pagination__prev"><a class="govuk-link govuk-pagination__link" href="${pageLink(input.page.number - 1)}" rel="prev"><span class="govuk-pagination__link-title">Previous<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
-          <p class="govuk-body govuk-!-margin-bottom-0">Page ${String(input.page.number)}</p>
-          ${input.page.hasNext ? html`<div class="govuk-pagination__next"><a class="govuk-link govuk-pagination__link" href="${pageLink(input.page.number + 1)}" rel="next"><span class="govuk-pagination__link-title">Next<span class="govuk-visually-hidden"> page</span></span></a></div>` : ''}
-        </nav>`
-        : ''
-    }`
+    ${pagination('Pages of referrals', input.page, pageLink)}`
 }
 
 /** One referral: its progress, its sessions' dates and times, and (for the centre) its history. */

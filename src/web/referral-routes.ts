@@ -15,6 +15,7 @@ import {
   tryForm,
   signedInGet,
   refusedField,
+  pageNumberOf,
 } from './page-kit.ts'
 import {
   parseReferralForm,
@@ -43,7 +44,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
       requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
       const asked = c.req.query('status')
       const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
-      const pageNumber = Math.max(1, Math.min(10_000, Math.floor(Number(c.req.query('page')) || 1)))
+      const pageNumber = pageNumberOf(c.req.query('page'))
       // One more than a page, to know whether there is a next one.
       const found = await listReferralSummaries(ctx, actor, {
         status,
