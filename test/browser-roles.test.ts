@@ -233,6 +233,11 @@ describe('every role in a real browser', { skip: browserSkip(), timeout: 120_000
     const refused = await other.goto(url(shared.referralPath))
     assert.equal(refused?.status(), 404, "another agency's referral is not found")
     await assertAccessible(other, 'a referral not found')
+    const followedByHollis = await page.request.get(url(`/api${shared.referralPath}`))
+    const { familyId } = (await followedByHollis.json()) as { familyId: string }
+    const family = await other.goto(url(`/families/${familyId}`))
+    assert.equal(family?.status(), 404, "another agency's family is not found")
+    assert.ok(!((await other.textContent('main')) ?? '').includes('Carrow'))
     await other.context().close()
     await page.context().close()
   })
