@@ -206,7 +206,7 @@ async function measure(dialect: DialectName): Promise<{ rows: Row[]; sessions: n
     const busiest = families.at(-1)?.id ?? ''
     const pages: [string, Client, string][] = [
       ["the coordinator's day", coordinator.client, '/today'],
-      ['families (first 200)', coordinator.client, '/families'],
+      ['families (a page of 100)', coordinator.client, '/families'],
       ["a family's record (5 years)", coordinator.client, `/families/${busiest}`],
       ['referrals inbox', coordinator.client, '/referrals'],
       ['disclosure register', coordinator.client, '/disclosures'],
