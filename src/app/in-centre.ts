@@ -17,3 +17,19 @@ export async function inCentre<T>(
     return work(trx)
   })
 }
+
+/**
+ * A long read scoped to a centre that must not hold everyone else up. On SQLite a transaction
+ * holds the process's one connection from BEGIN to COMMIT, so here each query runs on its own
+ * and other requests go on between them; on PostgreSQL, where reads block no one, it is a
+ * transaction scoped by row-level security as usual. The reads are not one snapshot: use it
+ * only where what was read is decided again before anything is done with it.
+ */
+export async function readInCentre<T>(
+  ctx: AppContext,
+  centreId: string,
+  work: (db: Db) => Promise<T>,
+): Promise<T> {
+  if (ctx.dialect === 'postgres') return inCentre(ctx, centreId, work)
+  return work(ctx.db)
+}

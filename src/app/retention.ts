@@ -24,7 +24,7 @@ import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { carryOutDisposalRun, type DisposalCertificate } from './disposal-execution.ts'
 import { listAllCentres } from './centres.ts'
-import { inCentre } from './in-centre.ts'
+import { inCentre, readInCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { policyInForce } from './policy-access.ts'
 
@@ -112,7 +112,7 @@ export async function planDisposal(
 
 /** The plan without storing anything: `haven retention run --dry-run`. */
 export async function previewDisposal(ctx: AppContext, centreId: string): Promise<DisposalPlan> {
-  return inCentre(ctx, centreId, async (trx) =>
+  return readInCentre(ctx, centreId, async (trx) =>
     planDisposal(trx, centreId, await policyInForce(ctx, trx, centreId), todayAtCentre(ctx)),
   )
 }
@@ -135,9 +135,18 @@ export async function startDisposalRun(
   centreId: string,
   by: Actor | undefined,
 ): Promise<RunOutcome> {
+  // The scan reads outside the write transaction (on SQLite it would hold every request up for
+  // as long as it takes); carrying out decides each family again, so nothing rests on it alone.
+  const planned = await readInCentre(ctx, centreId, async (db) =>
+    planDisposal(db, centreId, await policyInForce(ctx, db, centreId), todayAtCentre(ctx)),
+  )
   const stored = await inCentre(ctx, centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, centreId)
-    const plan = await planDisposal(trx, centreId, policy, todayAtCentre(ctx))
+    // A policy published while the scan ran: plan again under the one in force (rare).
+    const plan =
+      policy.ref.version === planned.policyVersion
+        ? planned
+        : await planDisposal(trx, centreId, policy, todayAtCentre(ctx))
     if (plan.items.length === 0) return { runId: undefined, plan, isUnchanged: false }
     const waiting = await waitingRunWithSameItems(trx, centreId, plan)
     if (waiting) return { runId: waiting, plan, isUnchanged: true }
