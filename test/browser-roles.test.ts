@@ -185,7 +185,7 @@ async function press(page: Page, button: string): Promise<void> {
   await page.waitForLoadState()
 }
 
-describe('every role in a real browser', { skip: browserSkip(), timeout: 120_000 }, () => {
+describe('every role in a real browser', { skip: browserSkip(), timeout: 300_000 }, () => {
   it('a referrer makes a referral through the form, follows it and asks for dates of attendance; another agency reaches nothing', async () => {
     const page = await signIn(EMAILS.referrer)
     await visit(page, '/referrals', 'a referrer’s referrals')
