@@ -37,6 +37,16 @@ describe('the demo centre plan', () => {
     )
   })
 
+  it('never gives two people of one family the same first name, at any size', () => {
+    for (const seed of [1, 2, 3, 7, 20_240_301]) {
+      const big = planDemoCentre({ seed, today: TODAY, familyCount: 200 })
+      for (const family of big.families) {
+        const names = family.people.map((person) => person.givenName)
+        assert.equal(new Set(names).size, names.length, `${family.reference}: ${names.join(', ')}`)
+      }
+    }
+  })
+
   it('uses only phone numbers Ofcom keeps for drama and postcodes no UK area uses', () => {
     const adults = plan.families.flatMap((family) =>
       family.people.filter((person) => person.kind !== 'child'),

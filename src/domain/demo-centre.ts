@@ -109,15 +109,20 @@ function planFamily(random: SeededRandom, index: number, today: string): DemoFam
   const residentName = random.pick(FAMILY_NAMES)
   const otherName = random.chance(0.6) ? random.pick(FAMILY_NAMES) : residentName
   const childCount = random.integer(1, 3)
+  const resident = adult(random, 'resident_parent', residentName)
+  const other = adult(random, 'non_resident_parent', otherName)
   const people: DemoPerson[] = [
-    adult(random, 'resident_parent', residentName),
-    adult(random, 'non_resident_parent', otherName),
+    resident,
+    { ...other, givenName: unusedName(other.givenName, [resident.givenName]) },
   ]
   for (let child = 0; child < childCount; child += 1) {
     const ageDays = random.integer(2 * 365, 14 * 365)
     people.push({
       kind: 'child',
-      givenName: random.pick(GIVEN_NAMES),
+      givenName: unusedName(
+        random.pick(GIVEN_NAMES),
+        people.map((p) => p.givenName),
+      ),
       familyName: residentName,
       dateOfBirth: addDays(today, -ageDays),
       address: undefined,
@@ -125,6 +130,13 @@ function planFamily(random: SeededRandom, index: number, today: string): DemoFam
     })
   }
   return { reference: `DEMO-${String(index + 1).padStart(4, '0')}`, people }
+}
+
+/** The name, or the next one in the list that nobody in the family has: siblings differ. */
+function unusedName(name: string, taken: readonly string[]): string {
+  let index = (GIVEN_NAMES as readonly string[]).indexOf(name)
+  while (taken.includes(GIVEN_NAMES[index] ?? name)) index = (index + 1) % GIVEN_NAMES.length
+  return GIVEN_NAMES[index] ?? name
 }
 
 function adult(random: SeededRandom, kind: DemoPersonKind, familyName: string): DemoPerson {

@@ -83,7 +83,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
     return c.html(
       layout(
         `${centre.name}: Confidentiality Policy`,
-        new Html(renderPolicyHtml(policy.document)),
+        html`<div class="haven-policy">${new Html(renderPolicyHtml(policy.document))}</div>`,
         html`Haven`,
       ).value,
     )

@@ -112,8 +112,8 @@ export function registerBody(input: {
       rows: r.people.map((p) => [
         `${p.givenName ?? 'Someone'} (${KIND_WORDS[p.kind] ?? p.kind})`,
         `${time(p.arrivesAt)} to ${time(p.leavesAt)}`,
-        time(p.arrivedAt) || 'Not yet',
-        time(p.departedAt) || (p.arrivedAt ? 'Not yet' : ''),
+        time(p.arrivedAt) || (isOpen ? 'Not yet' : 'Not recorded'),
+        time(p.departedAt) || (p.arrivedAt ? (isOpen ? 'Not yet' : 'Not recorded') : ''),
       ]),
       empty: 'Nobody is planned to come.',
     })}
