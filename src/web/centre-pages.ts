@@ -1,3 +1,4 @@
+import { OPERATOR_ID } from '../app/actor.ts'
 import type { DisposalRunView, readDisposalRun } from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
 import type { WorkerView } from '../app/workers.ts'
@@ -325,6 +326,39 @@ export function disposalRunBody(input: {
     }`
 }
 
+/** Plain words for the log's commonest entries; any other shows its code. */
+const EVENT_WORDS: Readonly<Record<string, string>> = {
+  'record.read': 'Read a record',
+  'records.listed': 'Listed records',
+  'contact.revealed': 'Revealed contact details (with a reason)',
+  'contact.reveal_refused': 'Was refused contact details',
+  'disclosure.requested': 'Asked to disclose',
+  'disclosure.refused': 'Disclosure refused by the policy',
+  'disclosure.released': 'Disclosure released',
+  'disclosure.downloaded': 'Downloaded a disclosure document',
+  'consent.given': 'Recorded a consent',
+  'consent.withdrawn': 'Recorded a consent withdrawn',
+  'referral.received': 'Received a referral',
+  'referral.moved': 'Moved a referral on',
+  'session.booked': 'Booked a session',
+  'session.closed': 'Closed a session',
+  'incident.recorded': 'Recorded an incident or concern',
+  'guidance.asked': 'Asked the coordinator',
+  'guidance.answered': 'Answered a question',
+  'policy.published': 'Published the policy',
+  'policy.acknowledged': 'Acknowledged the policy',
+  'policy.reviewed': 'Recorded a policy review',
+  'subject_access.opened': 'Opened a subject access request',
+  'subject_access.compiled': 'Compiled a subject access bundle',
+  'disposal.planned': 'Planned a disposal run',
+  'disposal.approved': 'Approved a disposal run',
+  'disposal.completed': 'Completed a disposal run',
+  'sign_in.succeeded': 'Signed in',
+  'sign_in.failed': 'Failed to sign in',
+  'session.ended': 'Session ended',
+  'check.recorded': 'Recorded a check',
+}
+
 /** The audit log: entries (ids and codes, no personal data) and the signed checkpoints. */
 export function auditBody(input: {
   entries: readonly {
@@ -357,10 +391,16 @@ export function auditBody(input: {
       rows: input.entries.map((e) => [
         String(e.seq),
         `${shortDate(e.at)} ${e.at.slice(11, 16)}`,
-        e.type,
-        e.actorId ? (input.names.get(e.actorId) ?? 'A person') : 'Haven',
+        html`${EVENT_WORDS[e.type] ?? e.type} <span class="govuk-hint govuk-!-display-inline govuk-!-font-size-16">${e.type}</span>`,
+        e.actorId === undefined
+          ? 'Haven'
+          : e.actorId === OPERATOR_ID
+            ? 'The operator (command line)'
+            : (input.names.get(e.actorId) ??
+              (input.names.size > 0 ? 'Someone no longer at the centre' : 'A person')),
       ]),
       empty: 'No entries.',
     })}
-    ${input.nextBefore === undefined ? '' : html`<p class="govuk-body">${link(`/centre/audit?before=${String(input.nextBefore)}`, 'Older entries')}</p>`}`
+    ${input.nextBefore === undefined ? '' : html`<p class="govuk-body">${link(`/centre/audit?before=${String(input.nextBefore)}`, 'Older entries')}</p>`}
+    <p class="govuk-body">To check the whole chain and the signatures, run <code>haven audit verify</code> on the server.</p>`
 }
