@@ -4,6 +4,7 @@ import type { DisposalRunView } from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
 import type { WorkerView } from '../app/workers.ts'
 import { html, type Html } from './html.ts'
+import { longDate, shortDate } from './page-kit.ts'
 
 export interface TodayInput {
   date: string
@@ -19,14 +20,6 @@ export interface TodayInput {
   questions: number | undefined
 }
 
-const longDate = (date: string): string =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
 const time = (dateTime: string | null): string => (dateTime === null ? '' : dateTime.slice(11, 16))
 const plural = (n: number, one: string, many: string): string =>
   `${String(n)} ${n === 1 ? one : many}`
@@ -69,7 +62,7 @@ export function todayBody(input: TodayInput): Html {
     <ul class="govuk-list govuk-list--bullet">
       <li>${plural(input.subjectAccess.length, 'subject access request', 'subject access requests')} open${
         input.subjectAccess[0]
-          ? html`; the nearest is due on ${input.subjectAccess[0].dueOn} (${plural(input.subjectAccess[0].daysLeft, 'day', 'days')} left)`
+          ? html`; the nearest is due on ${shortDate(input.subjectAccess[0].dueOn)} (${plural(input.subjectAccess[0].daysLeft, 'day', 'days')} left)`
           : ''
       }</li>
       ${input.disclosures === undefined ? '' : html`<li>${plural(waiting.disclosures.length, 'disclosure', 'disclosures')} to confirm</li>`}
@@ -85,7 +78,7 @@ export function todayBody(input: TodayInput): Html {
               ? html`<p class="govuk-body">No worker's check falls due in the next 60 days.</p>`
               : html`<ul class="govuk-list">${waiting.checks.map(
                   (w) =>
-                    html`<li>${w.displayName}: ${w.renewalDueOn === null ? 'no check recorded' : html`renew by ${w.renewalDueOn}`}</li>`,
+                    html`<li>${w.displayName}: ${w.renewalDueOn === null ? 'no check recorded' : html`renew by ${shortDate(w.renewalDueOn)}`}</li>`,
                 )}</ul>`
           }`
     }`
