@@ -53,6 +53,8 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['approvals', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
   ['report', [200, 200, 200, 200, 403, 403, 403, 403, 303]],
   ['records', [200, 200, 200, 200, 200, 403, 403, 403, 303]],
+  ['people', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
+  ['a person', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
   ['my information', [403, 403, 403, 403, 403, 403, 200, 200, 303]],
 ]
 
@@ -229,6 +231,8 @@ for (const dialect of await dialectsUnderTest()) {
           ['approvals', '/approvals'],
           ['report', '/report'],
           ['records', '/records'],
+          ['people', '/centre/people'],
+          ['a person', `/centre/people/${people.volunteer_assigned?.accountId ?? ''}`],
           ['my information', '/my-information'],
         ]
         const pages = labelled.map(([, path]) => path)

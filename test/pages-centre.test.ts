@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { operatorActor } from '../src/app/actor.ts'
 import { linkParentAccount } from '../src/app/parent-accounts.ts'
-import { centreWithCoordinator, invite, testApp } from './support/accounts.ts'
+import { centreWithCoordinator, drainOutbox, invite, testApp } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
 import {
   dialectsUnderTest,
@@ -514,6 +514,120 @@ for (const dialect of await dialectsUnderTest()) {
           {},
         )
         assert.equal(again.status, 409, 'approved once')
+      }))
+
+    it('the coordinator invites, changes roles, stops and restores access; no one else manages people', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const volunteer = await invite(ctx, app, centreId, 'alder', 'v@alder.example.org', [
+          'volunteer',
+        ])
+        await drainOutbox(ctx)
+
+        const badEmail = await postForm(coordinator.client, '/centre/people', {
+          email: 'not an address',
+          roles: 'volunteer',
+        })
+        assert.equal(badEmail.status, 400)
+        assert.match(
+          badEmail.text,
+          /<a href="#email">Enter an e-mail address like name@example.org<\/a>/,
+        )
+        const noRole = await postForm(coordinator.client, '/centre/people', {
+          email: 'new@alder.example.org',
+        })
+        assert.equal(noRole.status, 400)
+        assert.match(noRole.text, /value="new@alder.example.org"/, 'what was typed is kept')
+        const noAgency = await postForm(coordinator.client, '/centre/people', {
+          email: 'r@hollis.example.org',
+          roles: 'referrer',
+        })
+        assert.equal(noAgency.status, 400)
+        assert.match(visibleText(noAgency.text), /A referrer's invitation names their agency/)
+        assert.equal((await drainOutbox(ctx)).length, 0, 'a refused form sends nothing')
+
+        const invited = await postForm(coordinator.client, '/centre/people', {
+          email: 'new@alder.example.org',
+          roles: ['volunteer', 'staff'],
+        })
+        assert.equal(invited.status, 200)
+        assert.match(visibleText(invited.text), /Invitation sent to new@alder.example.org/)
+        assert.match(
+          invited.text,
+          /<code class="haven-link">http[^<]+\/invitations\/[^<]+<\/code>/,
+          'the link, shown once',
+        )
+        const sent = await drainOutbox(ctx)
+        assert.equal(sent.length, 1)
+        assert.equal(sent[0]?.recipient, 'new@alder.example.org')
+        assert.doesNotMatch(
+          (await getPage(coordinator.client, '/centre/people')).text,
+          /\/invitations\//,
+          'and not again',
+        )
+
+        const personPath = `/centre/people/${volunteer.accountId}`
+        const none = await postForm(coordinator.client, `${personPath}/roles`, {})
+        assert.equal(none.status, 400)
+        assert.match(visibleText(none.text), /Keep at least one role/)
+        assert.equal(
+          (
+            await postForm(coordinator.client, `${personPath}/roles`, {
+              roles: ['volunteer', 'staff'],
+            })
+          ).status,
+          303,
+        )
+        assert.match(
+          visibleText((await getPage(coordinator.client, personPath)).text),
+          /Roles Staff, Volunteer|Roles Volunteer, Staff/,
+        )
+
+        // Changing roles ends the person's sessions (they sign in again under the new roles), so
+        // stopping and restoring access is shown with another volunteer, signed in.
+        const other = await invite(ctx, app, centreId, 'alder', 'w@alder.example.org', [
+          'volunteer',
+        ])
+        const otherPath = `/centre/people/${other.accountId}`
+        assert.equal((await getPage(other.client, '/my-sessions')).status, 200)
+        const stopped = await postForm(coordinator.client, `${otherPath}/access`, {
+          to: 'disabled',
+        })
+        assert.equal(stopped.status, 303)
+        const after = await getPage(other.client, '/my-sessions')
+        assert.equal(after.status, 303, 'stopped: their session ends at once')
+        assert.match(
+          visibleText((await getPage(coordinator.client, otherPath)).text),
+          /Access stopped/,
+        )
+        assert.equal(
+          (await postForm(coordinator.client, `${otherPath}/access`, { to: 'enabled' })).status,
+          303,
+        )
+        assert.match(
+          visibleText((await getPage(coordinator.client, otherPath)).text),
+          /Access active/,
+        )
+
+        const self = await getPage(coordinator.client, `/centre/people/${coordinator.accountId}`)
+        assert.doesNotMatch(
+          self.text,
+          /Stop access/,
+          'a coordinator cannot lock themselves out here',
+        )
+        assert.equal(
+          (await getPage(coordinator.client, '/centre/people/00000000-0000-4000-8000-000000000000'))
+            .status,
+          404,
+        )
+        const outsider = await invite(ctx, app, centreId, 'alder', 'chair@alder.example.org', [
+          'chair',
+        ])
+        assert.equal((await getPage(outsider.client, '/centre/people')).status, 403)
+        const forged = await postForm(outsider.client, `${personPath}/access`, { to: 'disabled' })
+        assert.equal(forged.status, 403, 'a form posted by someone else is refused')
       }))
   })
 }

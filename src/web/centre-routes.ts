@@ -42,6 +42,12 @@ const COMMITTEE: readonly Role[] = ['chair', 'management']
 const SECTIONS: readonly { href: string; title: string; about: string; roles: readonly Role[] }[] =
   [
     {
+      href: '/centre/people',
+      title: 'People and access',
+      about: 'Invite volunteers, staff, referrers and parents; change roles; stop access.',
+      roles: ['coordinator'],
+    },
+    {
       href: '/records',
       title: 'Incidents, concerns and questions',
       about:

@@ -19,6 +19,7 @@ import { policyPageRoutes } from './policy-page-routes.ts'
 import { peopleRoutes } from './people-routes.ts'
 import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
+import { memberRoutes } from './member-routes.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -51,6 +52,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', peopleRoutes(ctx))
   pages.route('/', consentRoutes(ctx))
   pages.route('/', recordRoutes(ctx))
+  pages.route('/', memberRoutes(ctx))
   pages.get('/', async (c) => {
     const centres = await listCentreOverviews(ctx)
     const view = c.get('session')

@@ -1,0 +1,248 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Actor } from '../app/actor.ts'
+import type { AppContext } from '../app/context.ts'
+import { inviteMember, type IssuedInvitation } from '../app/invitations.ts'
+import {
+  changeMemberRoles,
+  endMemberSessions,
+  listMembers,
+  setMemberDisabled,
+  type Member,
+} from '../app/members.ts'
+import { HavenError } from '../domain/errors.ts'
+import { AGENCY_KINDS, ROLES } from '../domain/roles.ts'
+import { requireActor, type HavenEnv } from '../http/session.ts'
+import { html } from './html.ts'
+import {
+  button,
+  choiceField,
+  errorSummary,
+  formFields,
+  link,
+  postForm,
+  pageCsrf,
+  requirePageRole,
+  selectField,
+  signedInGet,
+  signedInPage,
+  successBanner,
+  summaryList,
+  table,
+  tag,
+  textField,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
+
+const ROLE_WORDS: Readonly<Record<string, string>> = {
+  coordinator: 'Coordinator',
+  chair: 'Chair of the committee',
+  management: 'Management team',
+  staff: 'Staff',
+  volunteer: 'Volunteer',
+  referrer: 'Referrer (an agency)',
+  parent: 'Parent',
+}
+const roleOptions = ROLES.map((r) => [r, ROLE_WORDS[r] ?? r] as const)
+const DONE: Readonly<Record<string, string>> = {
+  roles: 'Roles changed. They apply from the next request.',
+  disabled: 'Access stopped, and every session of theirs ended.',
+  enabled: 'Access restored.',
+  ended: 'Their sessions ended: they sign in again.',
+}
+
+/**
+ * The people of the centre and their access (the coordinator only): invitations by e-mail
+ * with a one-time link (shown once here too), roles, stopping and restoring access, ending
+ * sessions. Every change is the members use cases', audited there.
+ */
+export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
+  const pages = new Hono<HavenEnv>()
+
+  const listPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    extra: {
+      form?: Record<string, string>
+      roles?: string[]
+      invited?: IssuedInvitation
+      error?: FormError
+      status?: 200 | 400 | 403 | 409
+    } = {},
+  ) => {
+    requirePageRole(actor, ['coordinator'], 'the coordinator')
+    const members = await listMembers(ctx, actor)
+    const f = extra.form ?? {}
+    const e = extra.error
+    return signedInPage(ctx, c, actor, {
+      title: `${e ? 'Error: ' : ''}People and access`,
+      current: '/centre',
+      status: extra.status ?? 200,
+      body: html`${
+        extra.invited
+          ? successBanner([
+              `Invitation sent to ${extra.invited.email}. It works once, until ${extra.invited.expiresAt.slice(0, 16).replace('T', ' ')}.`,
+            ])
+          : ''
+      }${errorSummary(e)}
+        <h1 class="govuk-heading-l">People and access</h1>
+        ${
+          extra.invited
+            ? html`<div class="govuk-inset-text">If the e-mail does not arrive, give them this link yourself, by a safe route; it is shown only now:<br><code class="haven-link">${extra.invited.link}</code></div>`
+            : ''
+        }
+        ${table({
+          caption: 'People of the centre',
+          isCaptionHidden: true,
+          head: ['Name', 'Roles', 'Second factor', 'Access'],
+          rows: members.map((m: Member) => [
+            link(`/centre/people/${m.accountId}`, m.displayName),
+            m.roles.map((r) => ROLE_WORDS[r] ?? r).join(', '),
+            m.hasSecondFactor ? 'Set up' : 'Not set up',
+            m.isDisabled ? tag('stopped', 'red') : tag('active', 'green'),
+          ]),
+          empty: 'Nobody yet.',
+        })}
+        <h2 class="govuk-heading-m">Invite someone</h2>
+        ${postForm(
+          '/centre/people',
+          pageCsrf(c),
+          html`${textField({ name: 'email', label: 'Their e-mail address', type: 'email', value: f.email, error: e, autocomplete: 'off' })}
+          ${choiceField({ kind: 'checkboxes', name: 'roles', label: 'Their roles', options: roleOptions, values: extra.roles ?? [], error: e })}
+          ${selectField({ name: 'agencyKind', label: 'For a referrer: the kind of agency', value: f.agencyKind, options: [['', 'Not a referrer'], ...AGENCY_KINDS.map((k) => [k, k.replaceAll('_', ' ')] as const)], error: e })}
+          ${textField({ name: 'agencyName', label: "For a referrer: the agency's name", value: f.agencyName, error: e })}
+          ${button('Send the invitation')}`,
+        )}`,
+    })
+  }
+
+  pages.get(
+    '/centre/people',
+    signedInGet((c, actor) => listPage(c, actor)),
+  )
+
+  pages.post('/centre/people', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const roles = fields.all('roles')
+    const fail = (field: string, message: string) =>
+      listPage(c, actor, { form, roles, error: { field, message }, status: 400 })
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email?.trim() ?? ''))
+      return fail('email', 'enter an e-mail address like name@example.org')
+    if (roles.length === 0) return fail('roles', 'choose at least one role')
+    if (roles.includes('referrer') && (!form.agencyKind || !form.agencyName?.trim()))
+      return fail(
+        form.agencyKind ? 'agencyName' : 'agencyKind',
+        "a referrer's invitation names their agency",
+      )
+    const done = await tryForm(() =>
+      inviteMember(ctx, actor, {
+        email: form.email?.trim() ?? '',
+        roles,
+        ...(roles.includes('referrer')
+          ? { agencyKind: form.agencyKind, agencyName: form.agencyName?.trim() }
+          : {}),
+      }),
+    )
+    if (!done.ok) return listPage(c, actor, { form, roles, error: done.error, status: done.status })
+    return listPage(c, actor, { invited: done.value })
+  })
+
+  const memberPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    accountId: string,
+    extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) => {
+    requirePageRole(actor, ['coordinator'], 'the coordinator')
+    const member = (await listMembers(ctx, actor)).find((m) => m.accountId === accountId)
+    if (!member) throw new HavenError('not_found', 'no such person in this centre')
+    const isSelf = member.accountId === actor.accountId
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}${member.displayName}`,
+      current: '/centre',
+      status: extra.status ?? 200,
+      body: html`${successBanner(extra.done ? [extra.done] : [])}${errorSummary(extra.error)}
+        <span class="govuk-caption-l">People and access</span>
+        <h1 class="govuk-heading-l">${member.displayName}</h1>
+        ${summaryList([
+          ['E-mail', member.email],
+          ['Roles', member.roles.map((r) => ROLE_WORDS[r] ?? r).join(', ')],
+          ...(member.agencyName ? [['Agency', member.agencyName] as const] : []),
+          ['Second factor', member.hasSecondFactor ? 'Set up' : 'Not set up'],
+          ['Access', member.isDisabled ? tag('stopped', 'red') : tag('active', 'green')],
+        ])}
+        <h2 class="govuk-heading-m">Roles</h2>
+        ${postForm(
+          `/centre/people/${member.accountId}/roles`,
+          pageCsrf(c),
+          html`${choiceField({ kind: 'checkboxes', name: 'roles', label: 'Their roles at this centre', hint: 'A referrer is invited afresh, naming their agency', options: roleOptions.filter(([r]) => r !== 'referrer' || member.roles.includes('referrer')), values: member.roles, error: extra.error })}${button('Change the roles', 'secondary')}`,
+        )}
+        ${
+          isSelf
+            ? ''
+            : html`<h2 class="govuk-heading-m">Access</h2>
+          <div class="govuk-button-group">
+          ${postForm(`/centre/people/${member.accountId}/access`, pageCsrf(c), html`<input type="hidden" name="to" value="${member.isDisabled ? 'enabled' : 'disabled'}">${button(member.isDisabled ? 'Restore access' : 'Stop access', member.isDisabled ? 'secondary' : 'warning')}`)}
+          ${postForm(`/centre/people/${member.accountId}/sessions/end`, pageCsrf(c), button('End their sessions', 'secondary'))}
+          </div>`
+        }
+        <p class="govuk-body">${link('/centre/people', 'Back to people and access')}</p>`,
+    })
+  }
+
+  pages.get(
+    '/centre/people/:accountId',
+    signedInGet((c, actor) =>
+      memberPage(c, actor, c.req.param('accountId') ?? '', {
+        done: DONE[c.req.query('done') ?? ''],
+      }),
+    ),
+  )
+
+  pages.post('/centre/people/:accountId/roles', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const accountId = c.req.param('accountId')
+    const roles = fields.all('roles')
+    const done =
+      roles.length === 0
+        ? {
+            ok: false as const,
+            error: {
+              field: 'roles',
+              message: 'keep at least one role; to remove someone, stop their access',
+            },
+            status: 400 as const,
+          }
+        : await tryForm(() => changeMemberRoles(ctx, actor, accountId, roles))
+    if (!done.ok)
+      return memberPage(c, actor, accountId, {
+        error: { ...done.error, field: 'roles' },
+        status: done.status,
+      })
+    return c.redirect(`/centre/people/${accountId}?done=roles`, 303)
+  })
+
+  pages.post('/centre/people/:accountId/access', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const accountId = c.req.param('accountId')
+    const to = fields.get('to') === 'enabled' ? 'enabled' : 'disabled'
+    const done = await tryForm(() => setMemberDisabled(ctx, actor, accountId, to === 'disabled'))
+    if (!done.ok) return memberPage(c, actor, accountId, { error: done.error, status: done.status })
+    return c.redirect(`/centre/people/${accountId}?done=${to}`, 303)
+  })
+
+  pages.post('/centre/people/:accountId/sessions/end', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const accountId = c.req.param('accountId')
+    const done = await tryForm(() => endMemberSessions(ctx, actor, accountId))
+    if (!done.ok) return memberPage(c, actor, accountId, { error: done.error, status: done.status })
+    return c.redirect(`/centre/people/${accountId}?done=ended`, 303)
+  })
+  return pages
+}
