@@ -288,20 +288,16 @@ describe('every role in a real browser', { skip: browserSkip(), timeout: 300_000
     assert.ok(await page.isVisible('text=Consent recorded.'))
     await assertAccessible(page, 'a consent recorded')
 
-    // Link the mother's account to her record (an API the coordinator holds; no page yet).
-    const csrf = (await page.locator('input[name=_csrf]').first().getAttribute('value')) ?? ''
-    const family = await page.request.get(url(`/api/families/${shared.familyId}`))
-    const people = ((await family.json()) as { people: { id: string; kind: string }[] }).people
-    const motherId = people.find((p) => p.kind === 'resident_parent')?.id ?? ''
-    const members = await page.request.get(url('/api/members'))
-    const motherAccount = (
-      (await members.json()) as { members: { accountId: string; email: string }[] }
-    ).members.find((m) => m.email === EMAILS.mother)?.accountId
-    const linked = await page.request.put(url(`/api/people/${motherId}/account`), {
-      headers: { 'x-csrf-token': csrf, 'sec-fetch-site': 'same-origin' },
-      data: { accountId: motherAccount },
-    })
-    assert.ok(linked.ok(), `linked: ${String(linked.status())}`)
+    // Link the mother's account to her record, from people and access.
+    await page.goto(url(`/families/${shared.familyId}`))
+    const reference = ((await page.textContent('main h1')) ?? '').trim()
+    await visit(page, '/centre/people', 'people and access')
+    await page.click('main table a:has-text("Tamsin Carrow")')
+    await assertAccessible(page, 'a person and their access')
+    await page.fill('#reference', reference)
+    await page.getByLabel('The parent the children live with').check()
+    await press(page, 'Link their account')
+    assert.ok(await page.isVisible('text=Linked: they now see their own record.'))
 
     const today = ukDateTime(new Date()).slice(0, 10)
     await visit(page, `/sessions/new?familyId=${shared.familyId}`, 'booking a session')

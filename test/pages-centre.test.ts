@@ -611,6 +611,42 @@ for (const dialect of await dialectsUnderTest()) {
           /Access active/,
         )
 
+        const parent = await invite(ctx, app, centreId, 'alder', 'p@alder.example.org', ['parent'])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        assert.equal(made.status, 201)
+        const parentPath = `/centre/people/${parent.accountId}`
+        assert.match((await getPage(coordinator.client, parentPath)).text, /Link their account/)
+        const unknown = await postForm(coordinator.client, `${parentPath}/person`, {
+          reference: 'F-9999',
+          kind: 'resident_parent',
+        })
+        assert.equal(unknown.status, 400)
+        assert.match(
+          unknown.text,
+          /<a href="#reference">No family with that reference has that parent<\/a>/,
+        )
+        assert.equal(
+          (
+            await postForm(coordinator.client, `${parentPath}/person`, {
+              reference: 'f-0001',
+              kind: 'resident_parent',
+            })
+          ).status,
+          303,
+        )
+        const mine = await getPage(parent.client, `/families/${made.body.familyId}`)
+        assert.equal(mine.status, 200, 'linked: the parent reads their own family')
+        const twice = await postForm(coordinator.client, `${parentPath}/person`, {
+          reference: 'F-0001',
+          kind: 'resident_parent',
+        })
+        assert.equal(twice.status, 409)
+        assert.match(visibleText(twice.text), /This person already has an account/)
+
         const self = await getPage(coordinator.client, `/centre/people/${coordinator.accountId}`)
         assert.doesNotMatch(
           self.text,

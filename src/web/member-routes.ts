@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
+import { readFamilyByReference } from '../app/families.ts'
+import { linkParentAccount } from '../app/parent-accounts.ts'
 import { inviteMember, type IssuedInvitation } from '../app/invitations.ts'
 import {
   changeMemberRoles,
@@ -10,7 +12,7 @@ import {
   setMemberDisabled,
   type Member,
 } from '../app/members.ts'
-import { HavenError } from '../domain/errors.ts'
+import { HavenError, isHavenError } from '../domain/errors.ts'
 import { AGENCY_KINDS, ROLES } from '../domain/roles.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { html } from './html.ts'
@@ -50,6 +52,17 @@ const DONE: Readonly<Record<string, string>> = {
   disabled: 'Access stopped, and every session of theirs ended.',
   enabled: 'Access restored.',
   ended: 'Their sessions ended: they sign in again.',
+  linked: 'Linked: they now see their own record.',
+}
+
+/** A record that is not found is left as undefined, for a form to say so beside its field. */
+async function unlessNotFound<T>(work: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await work()
+  } catch (error) {
+    if (isHavenError(error) && error.code === 'not_found') return undefined
+    throw error
+  }
 }
 
 /**
@@ -189,6 +202,28 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
           ${postForm(`/centre/people/${member.accountId}/sessions/end`, pageCsrf(c), button('End their sessions', 'secondary'))}
           </div>`
         }
+        ${
+          member.roles.includes('parent')
+            ? html`<h2 class="govuk-heading-m">Their own record</h2>
+          <p class="govuk-body">A parent reads their own family's record and their own contact details, never the other parent's, once their account is linked to them.</p>
+          ${postForm(
+            `/centre/people/${member.accountId}/person`,
+            pageCsrf(c),
+            html`${textField({ name: 'reference', label: "Their family's reference", hint: 'For example, F-0042', error: extra.error, width: 'govuk-input--width-10' })}
+            ${choiceField({
+              kind: 'radios',
+              name: 'kind',
+              label: 'Which parent are they?',
+              options: [
+                ['resident_parent', 'The parent the children live with'],
+                ['non_resident_parent', 'The parent the children visit'],
+              ],
+              error: extra.error,
+            })}
+            ${button('Link their account', 'secondary')}`,
+          )}`
+            : ''
+        }
         <p class="govuk-body">${link('/centre/people', 'Back to people and access')}</p>`,
     })
   }
@@ -224,6 +259,31 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
         status: done.status,
       })
     return c.redirect(`/centre/people/${accountId}?done=roles`, 303)
+  })
+
+  pages.post('/centre/people/:accountId/person', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const accountId = c.req.param('accountId')
+    const kind = fields.get('kind')
+    const fail = (field: string, message: string) =>
+      memberPage(c, actor, accountId, { error: { field, message }, status: 400 })
+    if (fields.get('reference').trim() === '')
+      return fail('reference', "enter their family's reference")
+    if (kind !== 'resident_parent' && kind !== 'non_resident_parent')
+      return fail('kind', 'choose which parent they are')
+    const family = await unlessNotFound(() =>
+      readFamilyByReference(ctx, actor, fields.get('reference')),
+    )
+    const person = family?.people.find((p) => p.kind === kind)
+    if (!person) return fail('reference', 'no family with that reference has that parent')
+    const done = await tryForm(() => linkParentAccount(ctx, actor, person.id, accountId))
+    if (!done.ok)
+      return memberPage(c, actor, accountId, {
+        error: { ...done.error, field: 'reference' },
+        status: done.status,
+      })
+    return c.redirect(`/centre/people/${accountId}?done=linked`, 303)
   })
 
   pages.post('/centre/people/:accountId/access', async (c) => {
