@@ -332,6 +332,11 @@ for (const dialect of await dialectsUnderTest()) {
         })
         assert.equal(bad.status, 400)
         assert.match(bad.text, /<a href="#retentionYears">Enter a whole number<\/a>/)
+        assert.match(
+          bad.text,
+          /<details class="govuk-details" open>/,
+          'the form with the error is open',
+        )
         assert.match(bad.text, /value="three"/, 'what was typed is kept')
         const published = await postForm(coordinator.client, '/policy/settings', {
           version: '1',

@@ -94,7 +94,7 @@ export function policyBody(input: {
     }
     ${
       input.mayManage
-        ? html`<details class="govuk-details"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change the policy</span></summary>
+        ? html`<details class="govuk-details"${e ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change the policy</span></summary>
           <div class="govuk-details__text">
           <h2 class="govuk-heading-m">Change the settings</h2>
           ${postForm(
