@@ -309,7 +309,7 @@ export async function listSubjectAccess(
       rows.map((r) => r.id),
     )
     const today = todayAtCentre(ctx)
-    const subjects = await subjectsOf(trx, actor.centreId, rows)
+    const subjects = await subjectsOf(trx, actor, rows)
     return rows
       .map((r): SubjectAccessView => {
         const view = subjectAccessView(
@@ -341,27 +341,32 @@ export async function readSubjectAccess(
       ...w,
       recordId: w.recordId ?? null,
     }))
-    const subjects = await subjectsOf(trx, actor.centreId, [request])
+    const subjects = await subjectsOf(trx, actor, [request])
     const subject = subjects.get(id)
     return subject ? { ...view, withheld, subject } : { ...view, withheld }
   })
 }
 
-/** The subjects of requests by name and family reference, one query for the references. */
+/**
+ * The subjects of requests by name and family reference, for those who handle requests (the
+ * coordinator and staff read family records by their role) and for a subject their own. The
+ * committee follows the clocks, not whose they are (NDX: it does not read family records).
+ */
 async function subjectsOf(
   trx: Db,
-  centreId: string,
+  actor: Actor,
   requests: readonly StoredSubjectAccessRequest[],
 ): Promise<Map<string, { name: string; familyReference: string }>> {
+  const isHandler = hasAnyRole(actor.roles, HANDLERS)
   const references = await familyReferences(
     trx,
-    centreId,
+    actor.centreId,
     requests.map((r) => r.familyId),
   )
   const out = new Map<string, { name: string; familyReference: string }>()
   for (const r of requests) {
-    const person = await findPerson(trx, centreId, r.personId)
-    if (person)
+    const person = await findPerson(trx, actor.centreId, r.personId)
+    if (person && (isHandler || person.accountId === actor.accountId))
       out.set(r.id, {
         name: [person.givenName, person.familyName].filter(Boolean).join(' '),
         familyReference: references.get(r.familyId) ?? '',

@@ -72,6 +72,18 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(opened.body.identity.status, 'awaiting')
         assert.equal(opened.body.isPaused, true, 'the clock stands still until identity is checked')
         assert.equal(opened.body.dueOn, '2026-04-14')
+        const chair = await invite(ctx, app, centreId, 'ashbury', 'chair@example.org', ['chair'])
+        const byChair = await chair.client.json<{ requests: { subject?: unknown }[] }>(
+          'GET',
+          '/api/subject-access',
+        )
+        assert.equal(byChair.body.requests.length, 1, 'the committee follows the clocks')
+        assert.equal(byChair.body.requests[0]?.subject, undefined, 'but not whose they are')
+        assert.doesNotMatch(JSON.stringify(byChair.body), /Trelawny|Morwenna/)
+        const byCoordinator = await coordinator.client.json<{
+          requests: { subject?: { name: string } }[]
+        }>('GET', '/api/subject-access')
+        assert.equal(byCoordinator.body.requests[0]?.subject?.name, 'Morwenna Trelawny')
         const id = opened.body.id
         const early = await coordinator.client.call('GET', `/api/subject-access/${id}/bundle.pdf`)
         assert.equal(early.status, 409, 'no bundle before identity is checked')
