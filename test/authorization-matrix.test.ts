@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { operatorActor } from '../src/app/actor.ts'
-import { linkParentAccount } from '../src/app/parent-accounts.ts'
 import { API_ROUTES } from '../src/http/app.ts'
 import { compilePolicy, decide } from '../src/domain/policy/engine.ts'
 import { preset } from '../src/domain/policy/presets.ts'
@@ -16,7 +14,7 @@ import {
   testApp,
   type Person,
 } from './support/accounts.ts'
-import { ADDRESS, PHONE, referral, sessionToday, type Family } from './support/cases.ts'
+import { ADDRESS, linkParents, PHONE, referral, sessionToday } from './support/cases.ts'
 import { pdfText } from './support/pdf.ts'
 import { insertDisposalRun } from '../src/storage/disposal-runs.ts'
 import {
@@ -772,21 +770,10 @@ for (const dialect of await dialectsUnderTest()) {
         }>('POST', '/api/referrals', markedReferral())
         assert.equal(made?.status, 201)
         const familyId = made.body.familyId
-        const family = await coordinator.client.json<Family>('GET', `/api/families/${familyId}`)
-        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
-        const fatherId = family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
-        await linkParentAccount(
-          ctx,
-          operatorActor(centreId),
-          motherId,
-          people.parent_self?.accountId ?? '',
-        )
-        await linkParentAccount(
-          ctx,
-          operatorActor(centreId),
-          fatherId,
-          people.parent_other?.accountId ?? '',
-        )
+        const { motherId } = await linkParents(ctx, centreId, coordinator, familyId, {
+          mother: people.parent_self?.accountId ?? '',
+          father: people.parent_other?.accountId ?? '',
+        })
         const assigned = people.volunteer_assigned
         assert.ok(assigned)
         const sessionId = await sessionToday(ctx, database.db, centreId, familyId, assigned, {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { operatorActor } from '../src/app/actor.ts'
-import { linkParentAccount } from '../src/app/parent-accounts.ts'
 import { centreWithCoordinator, Client, invite, testApp, type Person } from './support/accounts.ts'
-import { referral, sessionToday, type Family } from './support/cases.ts'
+import { linkParents, referral, sessionToday } from './support/cases.ts'
 import {
   dialectsUnderTest,
   TestClock,
@@ -112,21 +110,10 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.equal(made?.status, 201)
         const familyId = made.body.familyId
-        const family = await coordinator.client.json<Family>('GET', `/api/families/${familyId}`)
-        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
-        const fatherId = family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
-        await linkParentAccount(
-          ctx,
-          operatorActor(centreId),
-          motherId,
-          people.mother?.accountId ?? '',
-        )
-        await linkParentAccount(
-          ctx,
-          operatorActor(centreId),
-          fatherId,
-          people.father?.accountId ?? '',
-        )
+        const { motherId } = await linkParents(ctx, centreId, coordinator, familyId, {
+          mother: people.mother?.accountId ?? '',
+          father: people.father?.accountId ?? '',
+        })
         const assigned = people.volunteer_assigned
         assert.ok(assigned)
 

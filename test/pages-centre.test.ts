@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { operatorActor } from '../src/app/actor.ts'
-import { linkParentAccount } from '../src/app/parent-accounts.ts'
 import { centreWithCoordinator, drainOutbox, invite, testApp } from './support/accounts.ts'
-import { referral } from './support/cases.ts'
+import { linkParents, referral } from './support/cases.ts'
 import {
   dialectsUnderTest,
   TestClock,
@@ -168,12 +166,13 @@ for (const dialect of await dialectsUnderTest()) {
           '/api/referrals',
           referral(),
         )
-        const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
-          'GET',
-          `/api/families/${made.body.familyId}`,
+        const { motherId, fatherId } = await linkParents(
+          ctx,
+          centreId,
+          coordinator,
+          made.body.familyId,
+          { mother: mother.accountId },
         )
-        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
-        await linkParentAccount(ctx, operatorActor(centreId), motherId, mother.accountId)
 
         const consentsPath = `/families/${made.body.familyId}/consents`
         const noName = await postForm(coordinator.client, consentsPath, {
@@ -223,10 +222,8 @@ for (const dialect of await dialectsUnderTest()) {
           visibleText((await getPage(mother.client, '/my-information')).text),
           /14 Mar 2026 14 Apr 2026 Open/,
         )
-        const otherParent =
-          family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
         const forOther = await postForm(mother.client, '/my-information/subject-access', {
-          personId: otherParent,
+          personId: fatherId,
         })
         assert.equal(forOther.status, 404, "a parent cannot ask for the other parent's data")
 

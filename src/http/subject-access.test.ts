@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { centreWithCoordinator, invite, testApp } from '../../test/support/accounts.ts'
-import { ADDRESS, PHONE, referral } from '../../test/support/cases.ts'
+import { ADDRESS, linkParents, PHONE, referral } from '../../test/support/cases.ts'
 import {
   dialectsUnderTest,
   TestClock,
@@ -9,8 +9,6 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { pdfText } from '../../test/support/pdf.ts'
-import { operatorActor } from '../app/actor.ts'
-import { linkParentAccount } from '../app/parent-accounts.ts'
 
 interface View {
   id: string
@@ -38,14 +36,16 @@ for (const dialect of await dialectsUnderTest()) {
           '/api/referrals',
           referral(),
         )
-        const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
-          'GET',
-          `/api/families/${made.body.familyId}`,
+        const { motherId, fatherId } = await linkParents(
+          ctx,
+          centreId,
+          coordinator,
+          made.body.familyId,
+          {
+            mother: mother.accountId,
+            father: father.accountId,
+          },
         )
-        const motherId = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
-        const fatherId = family.body.people.find((p) => p.kind === 'non_resident_parent')?.id ?? ''
-        await linkParentAccount(ctx, operatorActor(centreId), motherId, mother.accountId)
-        await linkParentAccount(ctx, operatorActor(centreId), fatherId, father.accountId)
         await coordinator.client.json('POST', '/api/incidents', {
           kind: 'safeguarding_concern',
           familyId: made.body.familyId,

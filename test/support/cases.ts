@@ -1,4 +1,6 @@
+import { operatorActor } from '../../src/app/actor.ts'
 import type { AppContext } from '../../src/app/context.ts'
+import { linkParentAccount } from '../../src/app/parent-accounts.ts'
 import type { Db } from '../../src/storage/database.ts'
 import { insertContactSessions, insertRooms } from '../../src/storage/sessions.ts'
 import { insertCheck, insertSessionWorker } from '../../src/storage/workers.ts'
@@ -117,4 +119,25 @@ export async function pastSessions(ctx: AppContext, db: Db, centreId: string, fa
     session('2026-03-07T10:00', '2026-03-07T12:00', 'did_not_attend'),
     session('2026-03-21T10:00', '2026-03-21T12:00', 'booked'),
   ])
+}
+
+/**
+ * The family's two parents, each linked to a parent's account where one is given, as the
+ * coordinator links them: their person ids, for the tests that follow what each may see.
+ */
+export async function linkParents(
+  ctx: AppContext,
+  centreId: string,
+  coordinator: Person,
+  familyId: string,
+  accounts: { mother?: string | undefined; father?: string | undefined },
+): Promise<{ motherId: string; fatherId: string }> {
+  const family = await coordinator.client.json<Family>('GET', `/api/families/${familyId}`)
+  const idOf = (kind: string) => family.body.people.find((p) => p.kind === kind)?.id ?? ''
+  const ids = { motherId: idOf('resident_parent'), fatherId: idOf('non_resident_parent') }
+  if (accounts.mother !== undefined)
+    await linkParentAccount(ctx, operatorActor(centreId), ids.motherId, accounts.mother)
+  if (accounts.father !== undefined)
+    await linkParentAccount(ctx, operatorActor(centreId), ids.fatherId, accounts.father)
+  return ids
 }
