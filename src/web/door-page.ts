@@ -1,5 +1,6 @@
 import type { DaySession } from '../app/day-sessions.ts'
 import { html, type Html } from './html.ts'
+import { successBanner } from './page-kit.ts'
 
 const time = (dateTime: string | null): string => (dateTime === null ? '' : dateTime.slice(11, 16))
 const KIND_WORDS: Readonly<Record<string, string>> = {
@@ -28,9 +29,7 @@ export function doorBody(input: {
           ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
             <h2 class="govuk-error-summary__title">There is a problem</h2>
             <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${input.message.lines.map((l) => html`<li>${l}</li>`)}</ul></div></div></div>`
-          : html`<div class="govuk-notification-banner govuk-notification-banner--success" role="alert" aria-labelledby="door-done" data-module="govuk-notification-banner">
-            <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="door-done">Done</h2></div>
-            <div class="govuk-notification-banner__content">${input.message.lines.map((l) => html`<p class="govuk-notification-banner__heading">${l}</p>`)}</div></div>`
+          : successBanner(input.message.lines)
     }
     ${
       input.sessions.length === 0
