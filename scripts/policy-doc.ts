@@ -286,7 +286,7 @@ const doc = `# The policy engine
 Haven enforces each centre's confidentiality policy with one engine (\`src/domain/policy\`),
 pure code with no I/O: a policy document (data) and a request go in, a decision comes out.
 This page gives the formats and a worked example for every clause of
-\`../shared/POLICY-CLAUSES.md\`. It is written by \`npm run docs:policy\`, and a test runs
+[\`docs/CLAUSES.md\`](CLAUSES.md). It is written by \`npm run docs:policy\`, and a test runs
 every example through \`haven policy decide\` and checks the answer is exactly as shown.
 
 ## Commands

@@ -17,7 +17,7 @@ import { receiveReferral } from './referrals.ts'
 
 /**
  * The same disclosures asked of each of the five presets give the outcomes each preset's
- * clauses say (POLICY-CLAUSES.md): CAFCASS receives a safeguarding disclosure only at
+ * clauses say (docs/CLAUSES.md): CAFCASS receives a safeguarding disclosure only at
  * Birmingham; only Chichester has a "required by law" path; St Mary's names users and staff,
  * not volunteers, as those whose risk of violence lifts confidentiality; everywhere, reports
  * for family proceedings are refused and contact details need the parent's consent.

@@ -1,5 +1,5 @@
 /**
- * The roles the five policies name (POLICY-CLAUSES.md, "Roles named by the policies"):
+ * The roles the five policies name (docs/CLAUSES.md, "Roles named by the policies"):
  * Co-ordinator (C, P, H), Chair of the Management Committee (C, P), Management Team (B),
  * volunteers (C, H, P, B), staff (S, H), referring agencies (all), users: parents (all).
  * A person may hold several roles in a centre, and roles in several centres.

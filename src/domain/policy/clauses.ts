@@ -1,5 +1,5 @@
 /**
- * The clauses of the five seed policies (../shared/POLICY-CLAUSES.md), by stable id. Every
+ * The clauses of the five seed policies (docs/CLAUSES.md), by stable id. Every
  * decision names the clauses that determined it.
  */
 export const CLAUSE_IDS = [

@@ -1,7 +1,7 @@
 import type { PolicyDocument, PolicyParameters } from './document.ts'
 
 /**
- * The five seed policies (../shared/seeds) as presets. Where a seed is silent, the
+ * The five seed policies (docs/seeds) as presets. Where a seed is silent, the
  * parameter takes the value named in docs/POLICY.md ("Assumptions"), never a guess hidden
  * in code.
  */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { POLICY_CLAUSE_IDS } from '../../../test/policy/shared-clauses.ts'
+import { POLICY_CLAUSE_IDS } from '../../../test/policy/clause-catalogue.ts'
 import { SCENARIOS } from '../../../test/policy/scenarios.ts'
 import { ROLES } from '../roles.ts'
 import { CLAUSE_IDS } from './clauses.ts'
@@ -132,7 +132,7 @@ describe('decision semantics', () => {
 describe('coverage of the clauses', () => {
   const documented = POLICY_CLAUSE_IDS
 
-  it('knows exactly the clause ids of POLICY-CLAUSES.md', () => {
+  it('knows exactly the clause ids of docs/CLAUSES.md', () => {
     assert.deepEqual([...documented].sort(), [...CLAUSE_IDS].sort())
   })
 
