@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { operatorActor } from '../src/app/actor.ts'
 import { requestDisclosure } from '../src/app/disclosures.ts'
-import { inviteMember, acceptInvitation } from '../src/app/invitations.ts'
+import { inviteMember } from '../src/app/invitations.ts'
 import { moveReferral, receiveReferral } from '../src/app/referrals.ts'
 import { openSubjectAccessRequest } from '../src/app/subject-access.ts'
 import { recordCheck } from '../src/app/workers.ts'
@@ -15,6 +15,7 @@ import { addDays, ukDateTime } from '../src/domain/calendar.ts'
 import { gatherStatistics } from '../src/storage/backup-tables.ts'
 import type { DialectName } from '../src/storage/database.ts'
 import {
+  acceptAsNewAccount,
   centreWithCoordinator,
   Client,
   PASSWORD,
@@ -54,14 +55,14 @@ async function measure(dialect: DialectName): Promise<{ rows: Row[]; sessions: n
     for (let i = 0; i < WORKERS; i += 1) {
       const email = `worker${String(i)}@grand.example.org`
       const invitation = await inviteMember(ctx, operator, { email, roles: ['volunteer'] })
-      const accepted = await acceptInvitation(ctx, {
+      const acceptedId = await acceptAsNewAccount(ctx, {
         token: tokenFromLink(invitation.link),
         displayName: `Worker ${String(i)}`,
         password: PASSWORD,
       })
-      workerIds.push(accepted.accountId)
+      workerIds.push(acceptedId)
       await recordCheck(ctx, operator, {
-        accountId: accepted.accountId,
+        accountId: acceptedId,
         kind: 'dbs',
         level: 'enhanced',
         issuedOn: '2025-01-01',

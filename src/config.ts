@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 
 /**
@@ -27,6 +28,8 @@ export interface Config {
   bodyLimitBytes: number
   /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
   isBehindTls: boolean
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client. */
+  trustedProxies: string[]
   /** The address people use to reach Haven, for links in invitations and resets. */
   publicUrl: string
   /** True when HAVEN_PUBLIC_URL was not set, so the server may use the address it listens on. */
@@ -88,7 +91,36 @@ export function loadConfig(env: Environment, cwd: string): Config {
     auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 60, 0, 10_080),
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
     isBehindTls: boolean(env, 'HAVEN_TLS', false),
+    trustedProxies: trustedProxies(env),
   }
+}
+
+/**
+ * HAVEN_TRUSTED_PROXIES: the proxies whose X-Forwarded-For is believed, as addresses or
+ * CIDR ranges separated by commas (`127.0.0.1, 10.0.0.0/8, ::1`). Unset: none, and the
+ * client is the socket's peer.
+ */
+function trustedProxies(env: Environment): string[] {
+  const raw = nonEmpty(env, 'HAVEN_TRUSTED_PROXIES')
+  if (raw === undefined) return []
+  const entries = raw.split(',').map((entry) => entry.trim())
+  for (const entry of entries) {
+    if (!isAddressOrRange(entry)) {
+      throw new ConfigError(
+        `HAVEN_TRUSTED_PROXIES: "${entry.slice(0, 60)}" is not an IP address or CIDR range (e.g. 10.0.0.0/8)`,
+      )
+    }
+  }
+  return entries
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  if (prefix === undefined) return true
+  if (!/^\d{1,3}$/.test(prefix)) return false
+  return Number(prefix) <= (family === 4 ? 32 : 128)
 }
 
 function nonEmpty(env: Environment, name: string): string | undefined {

@@ -36,6 +36,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     const app = createHttpApp(haven.ctx, log, {
       bodyLimitBytes: config.bodyLimitBytes,
       isBehindTls: config.isBehindTls,
+      trustedProxies: config.trustedProxies,
       pages: webRoutes(haven.ctx, { isBehindTls: config.isBehindTls }),
       errorPage: errorPageFor(haven.ctx),
     })

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { operatorActor } from '../src/app/actor.ts'
 import { createCentre } from '../src/app/centres.ts'
-import { acceptInvitation, inviteMember } from '../src/app/invitations.ts'
+import { inviteMember } from '../src/app/invitations.ts'
 import { moveReferral, receiveReferral } from '../src/app/referrals.ts'
 import { addRoom } from '../src/app/rooms.ts'
 import { openHaven } from '../src/app/runtime.ts'
@@ -15,7 +15,7 @@ import { assignWorker, recordCheck } from '../src/app/workers.ts'
 import { loadConfig } from '../src/config.ts'
 import { ukDateTime } from '../src/domain/calendar.ts'
 import { hotp, totpStep } from '../src/domain/totp.ts'
-import { base32Decode, tokenFromLink } from './support/accounts.ts'
+import { acceptAsNewAccount, base32Decode, tokenFromLink } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
 import { axeViolations, browserSkip, describeViolations, launchBrowser } from './support/browser.ts'
 import { serveHaven, type Served } from './support/processes.ts'
@@ -65,14 +65,14 @@ async function seedVolunteerDay(
     const accounts: Record<string, string> = {}
     for (const email of ['v@ashbury.example.org', 'w@ashbury.example.org']) {
       const invitation = await inviteMember(ctx, operator, { email, roles: ['volunteer'] })
-      const accepted = await acceptInvitation(ctx, {
+      const acceptedId = await acceptAsNewAccount(ctx, {
         token: tokenFromLink(invitation.link),
         displayName: `Volunteer ${email[0] ?? ''}`,
         password: PASSWORD,
       })
-      accounts[email] = accepted.accountId
+      accounts[email] = acceptedId
       await recordCheck(ctx, operator, {
-        accountId: accepted.accountId,
+        accountId: acceptedId,
         kind: 'dbs',
         level: 'enhanced',
         issuedOn: '2025-01-01',

@@ -6,14 +6,14 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import { operatorActor } from '../src/app/actor.ts'
 import { createCentre } from '../src/app/centres.ts'
-import { acceptInvitation, inviteMember } from '../src/app/invitations.ts'
+import { inviteMember } from '../src/app/invitations.ts'
 import { addRoom } from '../src/app/rooms.ts'
 import { openHaven } from '../src/app/runtime.ts'
 import { recordCheck } from '../src/app/workers.ts'
 import { loadConfig } from '../src/config.ts'
 import { ukDateTime } from '../src/domain/calendar.ts'
 import { hotp, totpStep } from '../src/domain/totp.ts'
-import { base32Decode, tokenFromLink } from './support/accounts.ts'
+import { acceptAsNewAccount, base32Decode, tokenFromLink } from './support/accounts.ts'
 import { axeViolations, browserSkip, describeViolations, launchBrowser } from './support/browser.ts'
 import { serveHaven, type Served } from './support/processes.ts'
 
@@ -78,7 +78,7 @@ before(async () => {
       slug: 'ashbury',
       coordinatorEmail: EMAILS.coordinator,
     })
-    await acceptInvitation(ctx, {
+    await acceptAsNewAccount(ctx, {
       token: tokenFromLink(invitation.link),
       displayName: 'Cass Coordinator',
       password: PASSWORD,
@@ -103,14 +103,14 @@ before(async () => {
     ]
     for (const [email, roles, displayName, extra] of people) {
       const sent = await inviteMember(ctx, operator, { email, roles, ...extra })
-      const accepted = await acceptInvitation(ctx, {
+      const acceptedId = await acceptAsNewAccount(ctx, {
         token: tokenFromLink(sent.link),
         displayName,
         password: PASSWORD,
       })
       if (roles.includes('volunteer'))
         await recordCheck(ctx, operator, {
-          accountId: accepted.accountId,
+          accountId: acceptedId,
           kind: 'dbs',
           level: 'enhanced',
           issuedOn: '2025-01-01',

@@ -1,8 +1,13 @@
-import { INVITATION_TTL_MS, isPlausibleEmail, normaliseEmail } from '../domain/auth-rules.ts'
+import {
+  INVITATION_TTL_MS,
+  isPlausibleEmail,
+  linkGuessLimits,
+  normaliseEmail,
+} from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { judgeNewPassword } from '../domain/password-rules.ts'
 import { AGENCY_KINDS, isRole, type Role } from '../domain/roles.ts'
-import { findAccountByEmail, insertAccount, insertRoles } from '../storage/accounts.ts'
+import { findAccount, findAccountByEmail, insertAccount, insertRoles } from '../storage/accounts.ts'
 import { findCentre, type Centre } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
@@ -16,7 +21,8 @@ import { recordEvent } from './audit.ts'
 import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
 import { queueMessage } from './outbox.ts'
-import { hashPassword, verifyPassword } from './passwords.ts'
+import { chargeGuess } from './attempts.ts'
+import { hashPassword } from './passwords.ts'
 import { hashToken, newToken } from './secrets.ts'
 
 export interface IssuedInvitation {
@@ -81,8 +87,10 @@ export async function issueInvitation(
   await queueMessage(ctx, trx, {
     centreId: centre.id,
     recipient: email,
-    subject: `You are invited to ${centre.name} on Haven`,
-    body: `You have been invited to ${centre.name} on Haven as ${roles.join(', ')}.\n\nSet your password here (the link works once, for 72 hours):\n${link}\n`,
+    // Neither the subject nor the first line names the centre or what it does: a lock screen
+    // shows them to anyone nearby.
+    subject: 'Your invitation to Haven',
+    body: `You have been invited to use Haven, a records system.\n\nWho invited you: ${centre.name}, as ${roles.join(', ')}.\n\nSet your password here (the link works once, for 72 hours):\n${link}\n\nIf you already have a Haven account, sign in first and then open the link.\n`,
   })
   await recordEvent(trx, {
     type: 'invitation.created',
@@ -100,120 +108,182 @@ export interface InvitationView {
   email: string
   roles: string[]
   expiresAt: string
-  hasAccount: boolean
 }
 
-/** What the holder of an invitation link sees before accepting it. */
-export async function describeInvitation(ctx: AppContext, token: string): Promise<InvitationView> {
-  const invitation = await usableInvitation(ctx, ctx.db, token)
+/**
+ * What the holder of an invitation link sees before accepting it. It says nothing of whether
+ * the address already has an account on this installation (the coordinator saw the link
+ * too). A link that matches nothing is a guess, charged to its source.
+ */
+export async function describeInvitation(
+  ctx: AppContext,
+  token: string,
+  source: string,
+): Promise<InvitationView> {
+  const invitation = await usableInvitationOrGuess(ctx, token, source)
   const centre = await findCentre(ctx.db, invitation.centreId)
   return {
     centreName: centre?.name ?? '',
     email: invitation.email,
     roles: invitation.roles,
     expiresAt: invitation.expiresAt,
-    hasAccount: (await findAccountByEmail(ctx.db, invitation.email)) !== undefined,
   }
 }
 
+/** What every acceptance by a new password is told, whether or not the address had an account. */
+export const INVITATION_ACCEPTED =
+  'Your account is set up: sign in with your e-mail address and the password you chose. If you already had a Haven account, we have e-mailed you what to do instead.'
+
 /**
- * Accepts an invitation: a new account with a password, or, for someone who already has an
- * account (a referrer who works with several centres), new roles once they prove it is
- * theirs with their current password. Single use; refused once used or expired.
+ * Accepts an invitation by making a new account with a password. When the address already
+ * has an account, nothing is made and no password is checked: its owner is e-mailed to sign
+ * in and accept from their own session (`acceptInvitationAsMember`). The answer and its
+ * cost (one argon2id hash) are the same either way, so the holder of the link learns nothing
+ * about other centres (OWASP ASVS 5.0 V6.3.8 no enumeration). Single use; refused once used
+ * or expired.
  */
 export async function acceptInvitation(
   ctx: AppContext,
   input: { token: string; displayName?: string | undefined; password: string },
-): Promise<{ accountId: string; centreId: string; roles: string[] }> {
-  const peek = await usableInvitation(ctx, ctx.db, input.token)
-  const existing = await findAccountByEmail(ctx.db, peek.email)
-  let passwordHash: string | undefined
-  if (existing) {
-    if (!(await verifyPassword(input.password, existing.passwordHash))) {
-      throw new HavenError(
-        'unauthenticated',
-        'you already have a Haven account: enter its password to accept',
-        'password',
-      )
-    }
-  } else {
-    const displayName = (input.displayName ?? '').trim()
-    if (displayName.length === 0 || displayName.length > 120) {
-      throw new HavenError(
-        'invalid_input',
-        'displayName must be 1 to 120 characters',
-        'displayName',
-      )
-    }
-    const verdict = judgeNewPassword(input.password, [peek.email.split('@')[0] ?? '', displayName])
-    if (!verdict.ok) throw new HavenError('invalid_input', verdict.reason, 'password')
-    passwordHash = await hashPassword(input.password)
+  source: string,
+): Promise<{ message: string; accountId: string | undefined }> {
+  const peek = await usableInvitationOrGuess(ctx, input.token, source)
+  const displayName = (input.displayName ?? '').trim()
+  if (displayName.length === 0 || displayName.length > 120) {
+    throw new HavenError('invalid_input', 'displayName must be 1 to 120 characters', 'displayName')
   }
-  return ctx.db.transaction().execute(async (trx) => {
+  const verdict = judgeNewPassword(input.password, [peek.email.split('@')[0] ?? '', displayName])
+  if (!verdict.ok) throw new HavenError('invalid_input', verdict.reason, 'password')
+  const passwordHash = await hashPassword(input.password)
+  const accountId = await ctx.db.transaction().execute(async (trx) => {
     const invitation = await usableInvitation(ctx, trx, input.token)
     const now = ctx.now()
-    let accountId = existing?.id
-    if (!accountId) {
-      if (await findAccountByEmail(trx, invitation.email)) {
-        throw new HavenError(
-          'conflict',
-          'an account for this e-mail was made meanwhile; open the link again',
-        )
-      }
-      accountId = ctx.newId()
-      await insertAccount(trx, {
-        id: accountId,
-        email: invitation.email,
-        displayName: (input.displayName ?? '').trim(),
-        passwordHash: passwordHash ?? '',
-        totpSecretCiphertext: undefined,
-        totpPendingCiphertext: undefined,
-        totpLastStep: undefined,
-        isDisabled: false,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        version: 1,
+    if (await findAccountByEmail(trx, invitation.email)) {
+      const centre = await findCentre(trx, invitation.centreId)
+      await queueMessage(ctx, trx, {
+        centreId: invitation.centreId,
+        recipient: invitation.email,
+        subject: 'Your Haven invitation',
+        body: `Someone used your invitation link to set up a new Haven account, but you already have one, so nothing was changed.\n\nTo accept the invitation from ${centre?.name ?? 'the centre'}, sign in to Haven as usual (with your second factor), then open the invitation link again and choose to accept it with your account.\n\nIf you did not expect this, tell the person who invited you.\n`,
       })
       await recordEvent(trx, {
-        type: 'account.created',
+        type: 'invitation.existing_account',
         at: now,
         centreId: invitation.centreId,
-        actorId: accountId,
-        subjectId: accountId,
+        subjectId: invitation.id,
       })
+      return undefined
     }
-    if (!(await markInvitationAccepted(trx, invitation.id, accountId, now.toISOString()))) {
-      throw new HavenError('gone', 'this invitation has already been used')
-    }
-    await insertRoles(
-      trx,
-      invitation.roles.map((role) => ({
-        accountId: accountId,
-        centreId: invitation.centreId,
-        role,
-        agencyKind: role === 'referrer' ? invitation.agencyKind : undefined,
-        agencyName: role === 'referrer' ? invitation.agencyName : undefined,
-        grantedAt: now.toISOString(),
-        grantedBy: invitation.invitedBy,
-      })),
-    )
+    const accountId = ctx.newId()
+    await insertAccount(trx, {
+      id: accountId,
+      email: invitation.email,
+      displayName,
+      passwordHash,
+      totpSecretCiphertext: undefined,
+      totpPendingCiphertext: undefined,
+      totpLastStep: undefined,
+      isDisabled: false,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+      version: 1,
+    })
     await recordEvent(trx, {
-      type: 'invitation.accepted',
+      type: 'account.created',
       at: now,
       centreId: invitation.centreId,
       actorId: accountId,
-      subjectId: invitation.id,
-    })
-    await recordEvent(trx, {
-      type: 'role.granted',
-      at: now,
-      centreId: invitation.centreId,
-      actorId: invitation.invitedBy,
       subjectId: accountId,
-      details: { roles: invitation.roles },
     })
-    return { accountId, centreId: invitation.centreId, roles: invitation.roles }
+    await grantInvitedRoles(trx, invitation, accountId, now)
+    return accountId
   })
+  // The account's id is for the caller's own use (tests, the demo); the HTTP answer is only
+  // the message, the same whether or not an account was made.
+  return { message: INVITATION_ACCEPTED, accountId }
+}
+
+/**
+ * Someone who already has an account accepts an invitation from a full session (signed in to
+ * any of their centres, second factor done), never by typing their password into it. The
+ * invitation must be addressed to the account's own e-mail.
+ */
+export async function acceptInvitationAsMember(
+  ctx: AppContext,
+  actor: Actor,
+  token: string,
+  source: string,
+): Promise<{ centreId: string; centreSlug: string; roles: string[] }> {
+  await usableInvitationOrGuess(ctx, token, source)
+  const account = await findAccount(ctx.db, actor.accountId)
+  if (!account) throw new HavenError('unauthenticated', 'sign in first')
+  return ctx.db.transaction().execute(async (trx) => {
+    const invitation = await usableInvitation(ctx, trx, token)
+    if (invitation.email !== account.email) {
+      throw new HavenError(
+        'forbidden',
+        'this invitation is for another e-mail address; sign in with that account to accept it',
+      )
+    }
+    await grantInvitedRoles(trx, invitation, account.id, ctx.now())
+    const centre = await findCentre(trx, invitation.centreId)
+    return {
+      centreId: invitation.centreId,
+      centreSlug: centre?.slug ?? '',
+      roles: invitation.roles,
+    }
+  })
+}
+
+/** Uses the invitation once and grants its roles in its centre, recorded. */
+async function grantInvitedRoles(
+  trx: Db,
+  invitation: StoredInvitation,
+  accountId: string,
+  now: Date,
+): Promise<void> {
+  if (!(await markInvitationAccepted(trx, invitation.id, accountId, now.toISOString()))) {
+    throw new HavenError('gone', 'this invitation has already been used')
+  }
+  await insertRoles(
+    trx,
+    invitation.roles.map((role) => ({
+      accountId,
+      centreId: invitation.centreId,
+      role,
+      agencyKind: role === 'referrer' ? invitation.agencyKind : undefined,
+      agencyName: role === 'referrer' ? invitation.agencyName : undefined,
+      grantedAt: now.toISOString(),
+      grantedBy: invitation.invitedBy,
+    })),
+  )
+  await recordEvent(trx, {
+    type: 'invitation.accepted',
+    at: now,
+    centreId: invitation.centreId,
+    actorId: accountId,
+    subjectId: invitation.id,
+  })
+  await recordEvent(trx, {
+    type: 'role.granted',
+    at: now,
+    centreId: invitation.centreId,
+    actorId: invitation.invitedBy,
+    subjectId: accountId,
+    details: { roles: invitation.roles },
+  })
+}
+
+/** The usable invitation behind a link; a link that matches nothing is charged as a guess. */
+async function usableInvitationOrGuess(
+  ctx: AppContext,
+  token: string,
+  source: string,
+): Promise<StoredInvitation> {
+  const guess = await chargeGuess(ctx, linkGuessLimits(source), { what: 'invitation_link' })
+  const invitation = await usableInvitation(ctx, ctx.db, token)
+  await guess.refund()
+  return invitation
 }
 
 async function usableInvitation(ctx: AppContext, db: Db, token: string): Promise<StoredInvitation> {

@@ -2,12 +2,12 @@ import { HavenError } from '../domain/errors.ts'
 import { isRole, type Role } from '../domain/roles.ts'
 import {
   deleteRoles,
-  findAccount,
   insertRoles,
+  listAccessStopsOfCentre,
   listAccountsOfCentre,
   listRolesInCentre,
   listRolesOfCentre,
-  updateAccount,
+  setAccessStopped,
 } from '../storage/accounts.ts'
 import { endAccountSessions, endCentreSessions } from '../storage/auth-sessions.ts'
 import { setSecondFactorRequiredForAll } from '../storage/centres.ts'
@@ -31,9 +31,10 @@ export interface Member {
 /** The people of the actor's centre and their roles there (coordinator only, for now). */
 export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member[]> {
   assertCanManageMembers(actor)
-  const { accounts, roles } = await inCentre(ctx, actor.centreId, async (trx) => ({
+  const { accounts, roles, stopped } = await inCentre(ctx, actor.centreId, async (trx) => ({
     accounts: await listAccountsOfCentre(trx, actor.centreId),
     roles: await listRolesOfCentre(trx, actor.centreId),
+    stopped: new Set(await listAccessStopsOfCentre(trx, actor.centreId)),
   }))
   return accounts.map((account) => {
     const own = roles.filter((role) => role.accountId === account.id)
@@ -45,7 +46,7 @@ export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member
       roles: own.map((role) => role.role).filter(isRole),
       agencyKind: referrer?.agencyKind,
       agencyName: referrer?.agencyName,
-      isDisabled: account.isDisabled,
+      isDisabled: account.isDisabled || stopped.has(account.id),
       hasSecondFactor: account.totpSecretCiphertext !== undefined,
     }
   })
@@ -138,8 +139,10 @@ export async function changeMemberRoles(
 }
 
 /**
- * Disables (or enables again) a person. Disabling ends all their sessions, in every centre,
- * at once. A coordinator cannot disable themselves.
+ * Stops (or restores) a person's access to this centre, and only this one: an account that
+ * also belongs to another centre keeps it there (OWASP ASVS 5.0 V8.4.1, centres are
+ * separate). Stopping ends their sessions here at once. A coordinator cannot stop their own
+ * access.
  */
 export async function setMemberDisabled(
   ctx: AppContext,
@@ -151,21 +154,30 @@ export async function setMemberDisabled(
   await memberOfCentre(ctx, actor, accountId)
   if (isDisabled && accountId === actor.accountId)
     throw new HavenError('conflict', 'you cannot disable your own account')
-  const account = await findAccount(ctx.db, accountId)
-  if (!account) throw new HavenError('not_found', 'no such person in this centre')
   const now = ctx.now()
   await inCentre(ctx, actor.centreId, async (trx) => {
-    await updateAccount(trx, accountId, { isDisabled }, now.toISOString())
+    const changed = await setAccessStopped(
+      trx,
+      { centreId: actor.centreId, accountId, at: now.toISOString(), by: actor.accountId },
+      isDisabled,
+    )
     const ended = isDisabled
-      ? await endAccountSessions(trx, accountId, now.toISOString(), 'account_disabled')
+      ? await endAccountSessions(
+          trx,
+          accountId,
+          now.toISOString(),
+          'account_disabled',
+          actor.centreId,
+        )
       : 0
+    if (!changed && ended === 0) return
     await recordEvent(trx, {
       type: isDisabled ? 'account.disabled' : 'account.enabled',
       at: now,
       centreId: actor.centreId,
       actorId: actor.accountId,
       subjectId: accountId,
-      details: { sessionsEnded: ended },
+      details: { sessionsEnded: ended, scope: 'centre' },
     })
   })
 }

@@ -1,4 +1,10 @@
-import { normaliseEmail, PASSWORD_RESET_TTL_MS } from '../domain/auth-rules.ts'
+import {
+  guessLimits,
+  linkGuessLimits,
+  normaliseEmail,
+  PASSWORD_RESET_TTL_MS,
+  resetRequestLimits,
+} from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { judgeNewPassword } from '../domain/password-rules.ts'
 import { findAccount, findAccountByEmail, updateAccount } from '../storage/accounts.ts'
@@ -8,27 +14,41 @@ import {
   insertPasswordReset,
   markPasswordResetUsed,
 } from '../storage/credentials.ts'
+import { chargeGuess } from './attempts.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
+import { deviceOf } from './device-tokens.ts'
 import { queueMessage } from './outbox.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import type { SessionView } from './sign-in.ts'
-import { hashToken, keyedHash, newToken } from './secrets.ts'
+import { hashToken, newToken } from './secrets.ts'
 
 /** What every reset request is told, whether or not the address has an account. */
 export const RESET_REQUESTED =
   'If that address has a Haven account, a link to set a new password is on its way. It works once, for 30 minutes.'
 
 /**
- * Asks for a password reset (OWASP ASVS 5.0 V6.4): the same answer whether or not the
- * account exists; when it does (and is not disabled), a one-time link valid for 30 minutes
- * goes through the outbox. The token is stored only as a hash.
+ * Asks for a password reset (OWASP ASVS 5.0 V6.4): at most three requests per address and
+ * ten per source in 15 minutes, whether or not the address has an account. The answer comes
+ * before the address is even looked up: `delivery` does the rest (when the account exists
+ * and is not disabled, a one-time link valid for 30 minutes goes through the outbox; the
+ * token is stored only as a hash), so the answer takes the same time either way (V6.3.8).
+ * The caller lets `delivery` run on after answering.
  */
 export async function requestPasswordReset(
   ctx: AppContext,
-  input: { email: string },
-): Promise<string> {
+  input: { email: string; source: string },
+): Promise<{ message: string; delivery: Promise<void> }> {
   const email = normaliseEmail(input.email)
+  await chargeGuess(ctx, resetRequestLimits({ email, source: input.source }), {
+    what: 'password_reset_request',
+  })
+  return { message: RESET_REQUESTED, delivery: deliverPasswordReset(ctx, email) }
+}
+
+async function deliverPasswordReset(ctx: AppContext, email: string): Promise<void> {
+  // Let the answer go first.
+  await new Promise((resolve) => setImmediate(resolve))
   const account = await findAccountByEmail(ctx.db, email)
   const now = ctx.now()
   await ctx.db.transaction().execute(async (trx) => {
@@ -36,10 +56,7 @@ export async function requestPasswordReset(
       await recordEvent(trx, {
         type: 'password_reset.refused',
         at: now,
-        details: {
-          reason: account ? 'disabled' : 'unknown_account',
-          emailHash: keyedHash(ctx.masterKey, 'sign-in-email', email),
-        },
+        details: { reason: account ? 'disabled' : 'unknown_account' },
       })
       return
     }
@@ -65,7 +82,6 @@ export async function requestPasswordReset(
       subjectId: account.id,
     })
   })
-  return RESET_REQUESTED
 }
 
 /**
@@ -76,10 +92,13 @@ export async function requestPasswordReset(
 export async function completePasswordReset(
   ctx: AppContext,
   input: { token: string; password: string },
+  source: string,
 ): Promise<void> {
+  const guess = await chargeGuess(ctx, linkGuessLimits(source), { what: 'password_reset_link' })
   const reset = await findPasswordResetByTokenHash(ctx.db, hashToken(input.token))
   if (!reset)
     throw new HavenError('not_found', 'this reset link is not valid; check it was copied whole')
+  await guess.refund()
   if (reset.usedAt !== undefined)
     throw new HavenError('gone', 'this reset link has already been used; ask for a new one')
   const now = ctx.now()
@@ -110,17 +129,31 @@ export async function completePasswordReset(
   })
 }
 
-/** Changes one's own password with the current one; other sessions end. */
+/**
+ * Changes one's own password with the current one (a guess, charged to the same limits as
+ * signing in); every session ends.
+ */
 export async function changePassword(
   ctx: AppContext,
   view: SessionView,
   input: { currentPassword: string; newPassword: string },
+  from: { source: string; deviceCookie?: string | undefined },
 ): Promise<void> {
   const account = await findAccount(ctx.db, view.actor.accountId)
   if (!account) throw new HavenError('unauthenticated', 'sign in first')
+  const guess = await chargeGuess(
+    ctx,
+    guessLimits({
+      account: account.email,
+      source: from.source,
+      device: deviceOf(ctx.masterKey, from.deviceCookie, account.id),
+    }),
+    { centreId: view.actor.centreId, what: 'password_change' },
+  )
   if (!(await verifyPassword(input.currentPassword, account.passwordHash))) {
     throw new HavenError('invalid_input', 'the current password is not right', 'currentPassword')
   }
+  await guess.refund()
   const verdict = judgeNewPassword(input.newPassword, [
     account.email.split('@')[0] ?? '',
     account.displayName,

@@ -1,13 +1,12 @@
-import {
-  FAILURE_WINDOW_MS,
-  isThrottled,
-  normaliseEmail,
-  sessionEndsAt,
-  sessionStatus,
-} from '../domain/auth-rules.ts'
+import { guessLimits, normaliseEmail, sessionEndsAt, sessionStatus } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { isRole, requiresSecondFactor, type Role } from '../domain/roles.ts'
-import { findAccount, findAccountByEmail, listRolesInCentre } from '../storage/accounts.ts'
+import {
+  findAccount,
+  findAccountByEmail,
+  isAccessStopped,
+  listRolesInCentre,
+} from '../storage/accounts.ts'
 import {
   endAuthSession,
   findAuthSessionByTokenHash,
@@ -16,17 +15,13 @@ import {
   type StoredAuthSession,
 } from '../storage/auth-sessions.ts'
 import { findCentreBySlug, isSecondFactorRequiredForAll } from '../storage/centres.ts'
-import {
-  clearSignInFailures,
-  countSignInFailures,
-  insertSignInFailure,
-  pruneSignInFailures,
-} from '../storage/credentials.ts'
 import type { Actor } from './actor.ts'
+import { chargeGuess, forgetAccountGuesses } from './attempts.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
+import { deviceOf, rememberDevice } from './device-tokens.ts'
 import { verifyPassword } from './passwords.ts'
-import { hashToken, keyedHash, newToken } from './secrets.ts'
+import { hashToken, newToken } from './secrets.ts'
 
 /** The one message for every failed sign-in, so it tells nothing about which part was wrong. */
 export const SIGN_IN_REFUSED = 'The centre, e-mail address or password was not recognised.'
@@ -37,47 +32,43 @@ export interface SignedIn {
   /** The session token for the cookie; never stored, never logged. */
   token: string
   secondFactor: SecondFactorState
+  /** The device cookie's new value, once the session has passed every factor it needs. */
+  deviceCookie: string | undefined
 }
 
 /**
  * Signs in with centre, e-mail and password (OWASP ASVS 5.0 V6). Every refusal has the same
  * message, status and cost, whether or not the e-mail or centre exists: an unknown account
- * still costs one argon2id verification. At most 10 failures per account per 5 minutes, and
- * a limit per source address, both counted by keyed hash whether or not the account exists.
- * A new token every time. Roles that see protected data must pass a second factor before the
- * session may do anything else (clause SECURE).
+ * still costs one argon2id verification. Each guess is charged to its limits before it is
+ * checked (at most 10 per account and 50 per source in 5 minutes, or 10 per device that
+ * signed in before: `guessLimits`), and refunded when right. A new token every time. Roles
+ * that see protected data must pass a second factor before the session may do anything else
+ * (clause SECURE). A person whose access to this centre is stopped cannot sign in to it.
  */
 export async function signIn(
   ctx: AppContext,
-  input: { centre: string; email: string; password: string; source: string },
+  input: {
+    centre: string
+    email: string
+    password: string
+    source: string
+    deviceCookie?: string | undefined
+  },
 ): Promise<SignedIn> {
-  const now = ctx.now()
   const email = normaliseEmail(input.email)
-  const emailHash = keyedHash(ctx.masterKey, 'sign-in-email', email)
-  const sourceHash = keyedHash(ctx.masterKey, 'sign-in-source', input.source)
-  const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString()
-  const failures = await countSignInFailures(ctx.db, since, { emailHash, sourceHash })
-  const throttled = isThrottled(failures.forAccount, failures.fromSource)
-  if (throttled) {
-    await ctx.db.transaction().execute((trx) =>
-      recordEvent(trx, {
-        type: 'sign_in.throttled',
-        at: now,
-        details: { by: throttled, emailHash },
-      }),
-    )
-    throw new HavenError(
-      'rate_limited',
-      throttled === 'account'
-        ? 'This account is locked for 5 minutes after too many failed attempts.'
-        : 'Too many failed attempts from this address; try again in 5 minutes.',
-    )
-  }
   const centre = await findCentreBySlug(ctx.db, input.centre.trim().toLowerCase())
   const account = await findAccountByEmail(ctx.db, email)
+  // Computed whether or not the account exists, so the time says nothing.
+  const device = deviceOf(ctx.masterKey, input.deviceCookie, account?.id ?? '')
+  const guess = await chargeGuess(
+    ctx,
+    guessLimits({ account: email, source: input.source, device }),
+    { centreId: centre?.id, what: 'password' },
+  )
   const isPasswordRight = await verifyPassword(input.password, account?.passwordHash)
+  const now = ctx.now()
   // The same queries run whether or not the centre and account exist.
-  const roles = await rolesIn(ctx, centre?.id ?? '', account?.id ?? '')
+  const roles = await activeRolesIn(ctx, centre?.id ?? '', account?.id ?? '')
   const refusal = !centre
     ? 'unknown_centre'
     : !account
@@ -90,24 +81,20 @@ export async function signIn(
             ? 'no_role'
             : undefined
   if (refusal || !centre || !account) {
-    await ctx.db.transaction().execute(async (trx) => {
-      await insertSignInFailure(trx, {
-        id: ctx.newId(),
-        emailHash,
-        sourceHash,
-        at: now.toISOString(),
-      })
-      await pruneSignInFailures(trx, since)
-      await recordEvent(trx, {
+    // The guess stays charged even when the password was right: otherwise the limit would
+    // tell a guesser which of their guesses was the password.
+    await ctx.db.transaction().execute((trx) =>
+      recordEvent(trx, {
         type: 'sign_in.failed',
         at: now,
         centreId: centre?.id,
         subjectId: account?.id,
-        details: { reason: refusal ?? 'unknown', emailHash },
-      })
-    })
+        details: { reason: refusal ?? 'unknown' },
+      }),
+    )
     throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
   }
+  await guess.refund()
   const mustUseSecondFactor =
     account.totpSecretCiphertext !== undefined ||
     requiresSecondFactor(roles, await isSecondFactorRequiredForAll(ctx.db, centre.id))
@@ -118,7 +105,6 @@ export async function signIn(
       : 'enrol'
   const token = newToken()
   await ctx.db.transaction().execute(async (trx) => {
-    await clearSignInFailures(trx, emailHash)
     const session: StoredAuthSession = {
       id: ctx.newId(),
       tokenHash: hashToken(token),
@@ -137,16 +123,28 @@ export async function signIn(
       centreId: centre.id,
       actorId: account.id,
       subjectId: session.id,
-      details: { secondFactor },
+      details: { secondFactor, knownDevice: device !== undefined },
     })
   })
-  return { token, secondFactor }
+  if (secondFactor !== 'none') return { token, secondFactor, deviceCookie: undefined }
+  await forgetAccountGuesses(ctx, email)
+  return {
+    token,
+    secondFactor,
+    deviceCookie: rememberDevice(ctx.masterKey, input.deviceCookie, account.id),
+  }
 }
 
-async function rolesIn(ctx: AppContext, centreId: string, accountId: string): Promise<Role[]> {
-  return (await listRolesInCentre(ctx.db, centreId, accountId))
+/** The person's roles in the centre, none while their access there is stopped. */
+async function activeRolesIn(
+  ctx: AppContext,
+  centreId: string,
+  accountId: string,
+): Promise<Role[]> {
+  const roles = (await listRolesInCentre(ctx.db, centreId, accountId))
     .map((row) => row.role)
     .filter(isRole)
+  return (await isAccessStopped(ctx.db, centreId, accountId)) ? [] : roles
 }
 
 export interface SessionView {
@@ -179,7 +177,9 @@ export async function authenticate(
   const status = sessionStatus(times, now.getTime())
   const account = await findAccount(ctx.db, session.accountId)
   const roles =
-    account && !account.isDisabled ? await rolesIn(ctx, session.centreId, session.accountId) : []
+    account && !account.isDisabled
+      ? await activeRolesIn(ctx, session.centreId, session.accountId)
+      : []
   const reason = !status.active
     ? status.reason
     : !account || account.isDisabled

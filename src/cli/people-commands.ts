@@ -9,6 +9,7 @@ import {
 } from '../app/members.ts'
 import { deliverOutbox } from '../app/outbox.ts'
 import { requestPasswordReset } from '../app/password-reset.ts'
+import { resetSecondFactor } from '../app/second-factor.ts'
 import type { Command } from './commands.ts'
 import { UsageError } from './commands.ts'
 import { requiredString, withHaven } from './support.ts'
@@ -117,7 +118,11 @@ function accessCommand(
           io.out(`Ended ${await endMemberSessions(haven.ctx, actor, member.accountId)} session(s).`)
         } else {
           await setMemberDisabled(haven.ctx, actor, member.accountId, act === 'disable')
-          io.out(act === 'disable' ? 'Disabled; every session of theirs has ended.' : 'Enabled.')
+          io.out(
+            act === 'disable'
+              ? 'Access to this centre stopped; their sessions here have ended.'
+              : 'Access restored.',
+          )
         }
         return 0
       })
@@ -152,7 +157,33 @@ const resetCommand: Command = {
   async run(values, _positionals, io) {
     const email = requiredString(values, 'email')
     return withHaven(io, async (haven) => {
-      io.out(await requestPasswordReset(haven.ctx, { email }))
+      const { message, delivery } = await requestPasswordReset(haven.ctx, {
+        email,
+        source: 'operator',
+      })
+      await delivery
+      io.out(message)
+      return 0
+    })
+  },
+}
+
+const secondFactorResetCommand: Command = {
+  path: ['second-factor', 'reset'],
+  summary: "Remove an account's authenticator and recovery codes (after checking who asks)",
+  usage: 'haven second-factor reset --email EMAIL',
+  details: [
+    'For someone who has lost both their phone and their recovery codes: check who they are',
+    'first, outside Haven. Every session of theirs ends; the reset is in the audit log; their',
+    'next sign-in asks them to set up an authenticator app again.',
+  ],
+  options: { email: { type: 'string' } },
+  async run(values, _positionals, io) {
+    const email = requiredString(values, 'email').trim().toLowerCase()
+    return withHaven(io, async (haven) => {
+      if (!(await resetSecondFactor(haven.ctx, email)))
+        throw new UsageError('no account has that e-mail address')
+      io.out('Second factor removed; every session of theirs has ended.')
       return 0
     })
   },
@@ -183,10 +214,10 @@ export const PEOPLE_COMMANDS: readonly Command[] = [
   membersListCommand,
   accessCommand(
     ['centre', 'disable'],
-    'Disable a person (ends all their sessions at once)',
+    "Stop a person's access to this centre (ends their sessions here at once)",
     'disable',
   ),
-  accessCommand(['centre', 'enable'], 'Enable a disabled person again', 'enable'),
+  accessCommand(['centre', 'enable'], "Restore a person's access to this centre", 'enable'),
   accessCommand(
     ['centre', 'end-person-sessions'],
     "End one person's sessions in a centre",
@@ -194,5 +225,6 @@ export const PEOPLE_COMMANDS: readonly Command[] = [
   ),
   endAllCommand,
   resetCommand,
+  secondFactorResetCommand,
   outboxCommand,
 ]

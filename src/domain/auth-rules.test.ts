@@ -3,7 +3,10 @@ import { describe, it } from 'node:test'
 import {
   type SessionTimes,
   isPlausibleEmail,
-  isThrottled,
+  guessLimits,
+  linkGuessLimits,
+  resetRequestLimits,
+  throttledMessage,
   normaliseEmail,
   sessionEndsAt,
   sessionStatus,
@@ -70,11 +73,34 @@ describe('session limits', () => {
   })
 })
 
-describe('throttling', () => {
-  it('locks an account at 10 failures and a source at 50', () => {
-    assert.equal(isThrottled(9, 49), undefined)
-    assert.equal(isThrottled(10, 0), 'account')
-    assert.equal(isThrottled(0, 50), 'source')
+describe('limits on guessing (ASVS V6.3.1)', () => {
+  it('charges a guess from an unknown browser to the account (10) and the source (50), in 5 minutes', () => {
+    assert.deepEqual(guessLimits({ account: 'a@x.org', source: '192.0.2.1', device: undefined }), [
+      { key: { kind: 'account', value: 'a@x.org' }, limit: 10, windowMs: 5 * MIN },
+      { key: { kind: 'source', value: '192.0.2.1' }, limit: 50, windowMs: 5 * MIN },
+    ])
+  })
+  it("charges a guess from the account's own device to that device alone (10 in 5 minutes)", () => {
+    assert.deepEqual(guessLimits({ account: 'a@x.org', source: '192.0.2.1', device: 'n1' }), [
+      { key: { kind: 'device', value: 'n1' }, limit: 10, windowMs: 5 * MIN },
+    ])
+  })
+  it('charges a one-time link that matches nothing to its source', () => {
+    assert.deepEqual(linkGuessLimits('192.0.2.9'), [
+      { key: { kind: 'source', value: '192.0.2.9' }, limit: 50, windowMs: 5 * MIN },
+    ])
+  })
+  it('limits reset requests per address (3) and per source (10) in 15 minutes', () => {
+    assert.deepEqual(resetRequestLimits({ email: 'a@x.org', source: '192.0.2.1' }), [
+      { key: { kind: 'reset-email', value: 'a@x.org' }, limit: 3, windowMs: 15 * MIN },
+      { key: { kind: 'reset-source', value: '192.0.2.1' }, limit: 10, windowMs: 15 * MIN },
+    ])
+  })
+  it('says which limit was reached, never whether the account exists', () => {
+    for (const kind of ['account', 'source', 'device', 'reset-email', 'reset-source'] as const) {
+      assert.match(throttledMessage(kind), /minutes/)
+      assert.doesNotMatch(throttledMessage(kind), /exist|unknown|not found/i)
+    }
   })
 })
 

@@ -13,6 +13,16 @@ export const FAILURE_WINDOW_MS = 5 * 60 * 1000
 export const MAX_FAILURES_PER_ACCOUNT = 10
 /** Per source address: generous enough for a centre's shared office connection. */
 export const MAX_FAILURES_PER_SOURCE = 50
+/** Per device that has signed in to the account before (its device token). */
+export const MAX_FAILURES_PER_DEVICE = 10
+/** Password-reset requests: per e-mail address and per source, in 15 minutes. */
+export const RESET_WINDOW_MS = 15 * 60 * 1000
+export const MAX_RESETS_PER_EMAIL = 3
+export const MAX_RESETS_PER_SOURCE = 10
+/** How long a browser is remembered as a device its account signed in from. */
+export const DEVICE_TOKEN_TTL_MS = 180 * 24 * 60 * 60 * 1000
+/** How many accounts one browser remembers (a shared office computer). */
+export const MAX_DEVICE_TOKENS = 5
 export const RECOVERY_CODE_COUNT = 10
 
 export type SessionEnd =
@@ -50,13 +60,84 @@ export function sessionEndsAt(session: SessionTimes): number {
   return Math.min(session.lastSeenAt + SESSION_IDLE_MS, session.createdAt + SESSION_ABSOLUTE_MS)
 }
 
-export function isThrottled(
-  failuresForAccount: number,
-  failuresFromSource: number,
-): 'account' | 'source' | undefined {
-  if (failuresForAccount >= MAX_FAILURES_PER_ACCOUNT) return 'account'
-  if (failuresFromSource >= MAX_FAILURES_PER_SOURCE) return 'source'
-  return undefined
+/**
+ * What a guess is counted against (OWASP ASVS 5.0 V6.3.1; ENGINEERING.md §6): the account
+ * (its normalised e-mail, whether or not it exists), the source address, or a device the
+ * account has fully signed in from before (a device token: OWASP's "device cookies").
+ */
+export type AttemptKey =
+  | { kind: 'account'; value: string }
+  | { kind: 'source'; value: string }
+  | { kind: 'device'; value: string }
+  | { kind: 'reset-email'; value: string }
+  | { kind: 'reset-source'; value: string }
+
+export interface AttemptLimit {
+  key: AttemptKey
+  limit: number
+  windowMs: number
+}
+
+const LIMITS: Record<AttemptKey['kind'], { limit: number; windowMs: number }> = {
+  account: { limit: MAX_FAILURES_PER_ACCOUNT, windowMs: FAILURE_WINDOW_MS },
+  source: { limit: MAX_FAILURES_PER_SOURCE, windowMs: FAILURE_WINDOW_MS },
+  device: { limit: MAX_FAILURES_PER_DEVICE, windowMs: FAILURE_WINDOW_MS },
+  'reset-email': { limit: MAX_RESETS_PER_EMAIL, windowMs: RESET_WINDOW_MS },
+  'reset-source': { limit: MAX_RESETS_PER_SOURCE, windowMs: RESET_WINDOW_MS },
+}
+
+/** The longest window any key is counted over: older attempts may be forgotten. */
+export const LONGEST_ATTEMPT_WINDOW_MS = Math.max(...Object.values(LIMITS).map((l) => l.windowMs))
+
+/**
+ * The limits one guess of a password, a second-factor code or a recovery code is charged to.
+ * From a device the account signed in from before, only that device's own limit applies: so
+ * someone guessing from the same address, or guessing this account from anywhere, cannot
+ * stop its owner's correct sign-in from their own browser. From anywhere else, both the
+ * account's limit and the source's apply, so guessing stays limited per account and per
+ * source.
+ */
+export function guessLimits(input: {
+  account: string
+  source: string
+  device: string | undefined
+}): AttemptLimit[] {
+  const keys: AttemptKey[] =
+    input.device !== undefined
+      ? [{ kind: 'device', value: input.device }]
+      : [
+          { kind: 'account', value: input.account },
+          { kind: 'source', value: input.source },
+        ]
+  return keys.map((key) => ({ key, ...LIMITS[key.kind] }))
+}
+
+/** A one-time link (invitation, reset) that matches nothing is a guess from its source. */
+export function linkGuessLimits(source: string): AttemptLimit[] {
+  return [{ key: { kind: 'source', value: source }, ...LIMITS.source }]
+}
+
+/** A password-reset request counts per e-mail address and per source. */
+export function resetRequestLimits(input: { email: string; source: string }): AttemptLimit[] {
+  return [
+    { key: { kind: 'reset-email', value: input.email }, ...LIMITS['reset-email'] },
+    { key: { kind: 'reset-source', value: input.source }, ...LIMITS['reset-source'] },
+  ]
+}
+
+/** What a refused guess is told: nothing about whether the account exists. */
+export function throttledMessage(kind: AttemptKey['kind']): string {
+  switch (kind) {
+    case 'account':
+      return 'This account is locked for 5 minutes after too many failed attempts.'
+    case 'device':
+      return 'Too many failed attempts from this browser; try again in 5 minutes.'
+    case 'source':
+      return 'Too many failed attempts from this address; try again in 5 minutes.'
+    case 'reset-email':
+    case 'reset-source':
+      return 'Too many requests for a new password; try again in 15 minutes.'
+  }
 }
 
 /** E-mail addresses compare case-insensitively and without surrounding space. */

@@ -5,6 +5,7 @@ import {
   Client,
   currentCode,
   drainOutbox,
+  waitForMessages,
   invite,
   PASSWORD,
   testApp,
@@ -52,9 +53,10 @@ for (const dialect of await dialectsUnderTest()) {
           volunteer.client.cookie?.split('=')[1] ?? 'no-cookie',
           coordinator.client.cookie?.split('=')[1] ?? 'no-cookie',
         )
+        await drainOutbox(ctx)
         await new Client(app).json('POST', '/api/auth/password-reset', { email: volunteer.email })
+        const messages = await waitForMessages(ctx)
         const dump = await dumpTables(database.db)
-        const messages = await drainOutbox(ctx)
         const resetToken = /password-reset\/([A-Za-z0-9_-]{43})/.exec(
           messages.map((m) => m.body).join('\n'),
         )?.[1]
@@ -240,7 +242,9 @@ for (const dialect of await dialectsUnderTest()) {
           roles: ['parent'],
         })
         await coordinator.client.call('POST', `/api/members/${volunteer.accountId}/disable`)
+        await drainOutbox(ctx)
         await new Client(app).json('POST', '/api/auth/password-reset', { email: coordinator.email })
+        await waitForMessages(ctx)
         await coordinator.client.call('POST', '/api/auth/sign-out')
         const entries = await database.db
           .selectFrom('audit_log')

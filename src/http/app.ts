@@ -26,6 +26,8 @@ import { sessionMiddleware, type HavenEnv } from './session.ts'
 export interface HttpOptions {
   bodyLimitBytes: number
   isBehindTls: boolean
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client. */
+  trustedProxies?: readonly string[] | undefined
   /** The pages (src/web), mounted at / behind the same middleware. */
   pages?: Hono<HavenEnv>
   /** A refusal or error as a page, for a browser asking for a page (not the API). */
@@ -66,6 +68,9 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.use(async (c, next) => {
     const requestId = randomUUID()
     c.set('requestId', requestId)
+    c.set('reportLateError', (error: unknown) => {
+      log.error({ requestId, ...describeErrorForLog(error) }, 'work after the answer failed')
+    })
     const started = performance.now()
     await next()
     c.res.headers.set('X-Request-Id', requestId)
@@ -95,7 +100,12 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
     }),
   )
 
-  app.use(sessionMiddleware(ctx, { isBehindTls: options.isBehindTls }))
+  app.use(
+    sessionMiddleware(ctx, {
+      isBehindTls: options.isBehindTls,
+      trustedProxies: options.trustedProxies,
+    }),
+  )
   app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))
   app.route('/', memberRoutes(ctx))
   app.route('/', policyRoutes(ctx))

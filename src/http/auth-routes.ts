@@ -1,7 +1,11 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
-import { acceptInvitation, describeInvitation } from '../app/invitations.ts'
+import {
+  acceptInvitation,
+  acceptInvitationAsMember,
+  describeInvitation,
+} from '../app/invitations.ts'
 import {
   changePassword,
   completePasswordReset,
@@ -9,6 +13,7 @@ import {
 } from '../app/password-reset.ts'
 import {
   confirmTotpEnrolment,
+  replaceRecoveryCodesWithProof,
   startTotpEnrolment,
   verifySecondFactor,
 } from '../app/second-factor.ts'
@@ -16,8 +21,12 @@ import { csrfTokenFor } from '../app/secrets.ts'
 import { requireFullSession, signIn, signOut } from '../app/sign-in.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
 import {
+  afterAnswer,
   clearSessionCookie,
+  guessSource,
+  requireActor,
   requireSession,
+  setDeviceCookie,
   setSessionCookie,
   sourceAddress,
   type HavenEnv,
@@ -40,6 +49,14 @@ const acceptBody = z.strictObject({
   password: text(1024),
 })
 const confirmBody = z.strictObject({ code: text(20) })
+const enrolBody = z
+  .strictObject({ code: text(20).optional(), recoveryCode: text(40).optional() })
+  .refine(
+    (body) => body.code === undefined || body.recoveryCode === undefined,
+    'give code or recoveryCode, not both',
+  )
+const recoveryCodesBody = z.strictObject({ code: text(20) })
+const memberAcceptBody = z.strictObject({ token: text(100) })
 const passwordBody = z.strictObject({ currentPassword: text(1024), newPassword: text(1024) })
 
 const auth = (
@@ -91,17 +108,26 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
   auth(
     'post',
     '/api/invitations/accept',
-    'Accept an invitation: make the account',
+    'Accept an invitation by making a new account (the same answer if the address has one)',
     'public',
     201,
     acceptBody,
   ),
   auth(
     'post',
+    '/api/me/invitations/accept',
+    'Accept an invitation with the account signed in (an account that exists already)',
+    'signed_in',
+    200,
+    memberAcceptBody,
+  ),
+  auth(
+    'post',
     '/api/me/second-factor/enrol',
-    'Start setting up an authenticator app',
+    'Start setting up an authenticator app (replacing one needs a full session and a current code)',
     'session_any_state',
     200,
+    enrolBody,
   ),
   auth(
     'post',
@@ -111,25 +137,49 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     200,
     confirmBody,
   ),
+  auth(
+    'post',
+    '/api/me/recovery-codes',
+    'New recovery codes, with a code from the authenticator app',
+    'signed_in',
+    200,
+    recoveryCodesBody,
+  ),
   auth('post', '/api/me/password', 'Change my password', 'signed_in', 204, passwordBody),
 ]
+
+/** A JSON body when one is sent; undefined for an empty request. */
+async function readOptionalJson<T extends z.ZodType>(
+  c: Context,
+  schema: T,
+): Promise<z.infer<T> | undefined> {
+  const length = c.req.header('content-length')
+  const isEmpty =
+    (length === undefined || length === '0') && c.req.header('transfer-encoding') === undefined
+  return isEmpty ? undefined : readJson(c, schema)
+}
 
 /** Signing in and out, the second factor, password resets, invitations (JSON API). */
 export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
   const api = new Hono<HavenEnv>()
 
+  const tls = options.isBehindTls
+
   api.post('/api/auth/sign-in', async (c) => {
     const body = await readJson(c, signInBody)
-    const signedIn = await signIn(ctx, { ...body, source: sourceAddress(c) })
-    setSessionCookie(c, signedIn.token, options.isBehindTls)
+    const signedIn = await signIn(ctx, { ...body, ...guessSource(c, tls) })
+    setSessionCookie(c, signedIn.token, tls)
+    if (signedIn.deviceCookie) setDeviceCookie(c, signedIn.deviceCookie, tls)
     return c.json({ secondFactor: signedIn.secondFactor, csrfToken: csrfTokenFor(signedIn.token) })
   })
 
   api.post('/api/auth/second-factor', async (c) => {
     const view = requireSession(c)
     const body = await readJson(c, secondFactorBody)
-    await verifySecondFactor(ctx, view, body)
-    return c.json({ secondFactor: 'none' })
+    const completed = await verifySecondFactor(ctx, view, body, guessSource(c, tls))
+    setSessionCookie(c, completed.token, tls)
+    setDeviceCookie(c, completed.deviceCookie, tls)
+    return c.json({ secondFactor: 'none', csrfToken: csrfTokenFor(completed.token) })
   })
 
   api.get('/api/auth/session', async (c) => {
@@ -148,57 +198,84 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   api.post('/api/auth/sign-out', async (c) => {
     const view = requireSession(c)
     await signOut(ctx, view)
-    clearSessionCookie(c, options.isBehindTls)
+    clearSessionCookie(c, tls)
     return c.body(null, 204)
   })
 
   api.post('/api/auth/password-reset', async (c) => {
     const body = await readJson(c, resetBody)
-    return c.json({ message: await requestPasswordReset(ctx, body) }, 202)
+    const { message, delivery } = await requestPasswordReset(ctx, {
+      ...body,
+      source: sourceAddress(c),
+    })
+    afterAnswer(c, delivery)
+    return c.json({ message }, 202)
   })
 
   api.post('/api/auth/password-reset/complete', async (c) => {
     const body = await readJson(c, completeResetBody)
-    await completePasswordReset(ctx, body)
+    await completePasswordReset(ctx, body, sourceAddress(c))
     return c.json({ message: 'Your password is set. Sign in with it (and your second factor).' })
   })
 
   api.get('/api/invitations/:token', async (c) => {
-    const view = await describeInvitation(ctx, c.req.param('token'))
+    const view = await describeInvitation(ctx, c.req.param('token'), sourceAddress(c))
     return c.json({
       centreName: view.centreName,
       email: view.email,
       roles: view.roles,
       expiresAt: view.expiresAt,
-      hasAccount: view.hasAccount,
     })
   })
 
   api.post('/api/invitations/accept', async (c) => {
     const body = await readJson(c, acceptBody)
-    const accepted = await acceptInvitation(ctx, body)
-    return c.json({ accountId: accepted.accountId, roles: accepted.roles }, 201)
+    const { message } = await acceptInvitation(ctx, body, sourceAddress(c))
+    return c.json({ message }, 201)
+  })
+
+  api.post('/api/me/invitations/accept', async (c) => {
+    const actor = requireActor(c)
+    const body = await readJson(c, memberAcceptBody)
+    const accepted = await acceptInvitationAsMember(ctx, actor, body.token, sourceAddress(c))
+    return c.json({ centre: accepted.centreSlug, roles: accepted.roles })
   })
 
   api.post('/api/me/second-factor/enrol', async (c) => {
     const view = requireSession(c)
-    const enrolment = await startTotpEnrolment(ctx, view)
+    const body = await readOptionalJson(c, enrolBody)
+    const enrolment = await startTotpEnrolment(ctx, view, body, guessSource(c, tls))
     return c.json({ secret: enrolment.secret, otpauthUri: enrolment.otpauthUri })
   })
 
   api.post('/api/me/second-factor/confirm', async (c) => {
     const view = requireSession(c)
     const body = await readJson(c, confirmBody)
-    const { recoveryCodes } = await confirmTotpEnrolment(ctx, view, body.code)
-    return c.json({ recoveryCodes })
+    const confirmed = await confirmTotpEnrolment(ctx, view, body.code, guessSource(c, tls))
+    if (!confirmed.completed) return c.json({ recoveryCodes: confirmed.recoveryCodes })
+    setSessionCookie(c, confirmed.completed.token, tls)
+    setDeviceCookie(c, confirmed.completed.deviceCookie, tls)
+    return c.json({
+      recoveryCodes: confirmed.recoveryCodes,
+      csrfToken: csrfTokenFor(confirmed.completed.token),
+    })
+  })
+
+  api.post('/api/me/recovery-codes', async (c) => {
+    const view = requireSession(c)
+    requireFullSession(view)
+    const body = await readJson(c, recoveryCodesBody)
+    return c.json({
+      recoveryCodes: await replaceRecoveryCodesWithProof(ctx, view, body, guessSource(c, tls)),
+    })
   })
 
   api.post('/api/me/password', async (c) => {
     const view = requireSession(c)
     requireFullSession(view)
     const body = await readJson(c, passwordBody)
-    await changePassword(ctx, view, body)
-    clearSessionCookie(c, options.isBehindTls)
+    await changePassword(ctx, view, body, guessSource(c, tls))
+    clearSessionCookie(c, tls)
     return c.body(null, 204)
   })
 

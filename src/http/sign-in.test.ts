@@ -5,6 +5,7 @@ import {
   Client,
   currentCode,
   drainOutbox,
+  waitForMessages,
   invite,
   PASSWORD,
   testApp,
@@ -17,6 +18,7 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { createCentre } from '../app/centres.ts'
+import { INVITATION_ACCEPTED } from '../app/invitations.ts'
 import { SIGN_IN_REFUSED } from '../app/sign-in.ts'
 
 const MIN = 60_000
@@ -116,20 +118,33 @@ for (const dialect of await dialectsUnderTest()) {
             agencyName: 'Cafcass',
           })
         ).link
-        const client = new Client(app)
-        const wrong = await client.json('POST', '/api/invitations/accept', {
+        // V6.3.8 / V6.2.x: typing a password into the invitation proves nothing and changes
+        // nothing; the answer is the one a new account gets, and the owner is e-mailed.
+        const stranger = new Client(app)
+        await drainOutbox(ctx)
+        const typed = await stranger.json('POST', '/api/invitations/accept', {
           token: tokenFromLink(link),
-          password: 'not their password at all',
-        })
-        assert.equal(wrong.status, 401)
-        const right = await client.json<{ accountId: string }>('POST', '/api/invitations/accept', {
-          token: tokenFromLink(link),
+          displayName: 'Someone',
           password: PASSWORD,
         })
-        assert.equal(right.status, 201)
-        assert.equal(right.body.accountId, referrer.accountId)
+        assert.equal(typed.status, 201)
+        assert.deepEqual(typed.body, { message: INVITATION_ACCEPTED })
+        const told = await drainOutbox(ctx)
+        assert.equal(told.length, 1)
+        assert.equal(told[0]?.recipient, referrer.email)
         assert.equal(
-          (await client.signIn('brackenford', referrer.email, PASSWORD)).body.secondFactor,
+          (await stranger.signIn('brackenford', referrer.email, PASSWORD)).status,
+          401,
+          'no role in the second centre yet',
+        )
+        // From their own full session in the first centre, the owner accepts.
+        const joined = await referrer.client.json('POST', '/api/me/invitations/accept', {
+          token: tokenFromLink(link),
+        })
+        assert.equal(joined.status, 200)
+        assert.deepEqual(joined.body, { centre: 'brackenford', roles: ['referrer'] })
+        assert.equal(
+          (await new Client(app).signIn('brackenford', referrer.email, PASSWORD)).body.secondFactor,
           'none',
         )
       }))
@@ -368,7 +383,7 @@ for (const dialect of await dialectsUnderTest()) {
         })
         assert.equal(known.status, 202)
         assert.deepEqual(unknown, known, 'the same answer whether or not the account exists')
-        const messages = await drainOutbox(ctx)
+        const messages = await waitForMessages(ctx)
         assert.equal(messages.length, 1)
         const token = /password-reset\/([A-Za-z0-9_-]{43})/.exec(messages[0]?.body ?? '')?.[1] ?? ''
         const newPassword = 'kettle marigold harbour'
@@ -404,7 +419,7 @@ for (const dialect of await dialectsUnderTest()) {
         await client.json('POST', '/api/auth/password-reset', { email: coordinator.email })
         const later =
           /password-reset\/([A-Za-z0-9_-]{43})/.exec(
-            (await drainOutbox(ctx))[0]?.body ?? '',
+            (await waitForMessages(ctx))[0]?.body ?? '',
           )?.[1] ?? ''
         clock.advance(31 * MIN)
         const expired = await client.json<{ error: { message: string } }>(

@@ -237,3 +237,55 @@ export async function findAgencyOfRole(
     ? { kind: row.agency_kind, name: row.agency_name }
     : undefined
 }
+
+/** Whether a coordinator has stopped this person's access to this centre (and only this one). */
+export async function isAccessStopped(
+  db: Db,
+  centreId: string,
+  accountId: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('member_access_stops')
+    .select('account_id')
+    .where('centre_id', '=', centreId)
+    .where('account_id', '=', accountId)
+    .executeTakeFirst()
+  return row !== undefined
+}
+
+/** The people of a centre whose access to it is stopped. */
+export async function listAccessStopsOfCentre(db: Db, centreId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('member_access_stops')
+    .select('account_id')
+    .where('centre_id', '=', centreId)
+    .execute()
+  return rows.map((row) => row.account_id)
+}
+
+/** Stops (true) or restores (false) a person's access to one centre; false when nothing changed. */
+export async function setAccessStopped(
+  db: Db,
+  stop: { centreId: string; accountId: string; at: string; by: string | undefined },
+  isStopped: boolean,
+): Promise<boolean> {
+  if (!isStopped) {
+    const result = await db
+      .deleteFrom('member_access_stops')
+      .where('centre_id', '=', stop.centreId)
+      .where('account_id', '=', stop.accountId)
+      .executeTakeFirst()
+    return result.numDeletedRows > 0n
+  }
+  const result = await db
+    .insertInto('member_access_stops')
+    .values({
+      account_id: stop.accountId,
+      centre_id: stop.centreId,
+      stopped_at: stop.at,
+      stopped_by: stop.by ?? null,
+    })
+    .onConflict((oc) => oc.columns(['account_id', 'centre_id']).doNothing())
+    .executeTakeFirst()
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
+}

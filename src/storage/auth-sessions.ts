@@ -65,12 +65,24 @@ export async function touchAuthSession(db: Db, id: string, at: string): Promise<
     .execute()
 }
 
-export async function completeSecondFactor(db: Db, id: string, at: string): Promise<void> {
-  await db
+/**
+ * The second factor is done: the session may act, under a new token (the old one, seen
+ * before the second factor, no longer works). False when the session had already ended or
+ * was already complete (two completions at once: only one wins).
+ */
+export async function completeSecondFactor(
+  db: Db,
+  id: string,
+  at: string,
+  newTokenHash: string,
+): Promise<boolean> {
+  const result = await db
     .updateTable('auth_sessions')
-    .set({ is_second_factor_pending: 0, last_seen_at: at })
+    .set({ is_second_factor_pending: 0, last_seen_at: at, token_hash: newTokenHash })
     .where('id', '=', id)
-    .execute()
+    .where('ended_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }
 
 /** Ends one session; returns whether it was still open. */
@@ -96,6 +108,7 @@ export async function endAccountSessions(
   at: string,
   reason: string,
   centreId?: string,
+  exceptSessionId?: string,
 ): Promise<number> {
   let query = db
     .updateTable('auth_sessions')
@@ -103,6 +116,7 @@ export async function endAccountSessions(
     .where('account_id', '=', accountId)
     .where('ended_at', 'is', null)
   if (centreId !== undefined) query = query.where('centre_id', '=', centreId)
+  if (exceptSessionId !== undefined) query = query.where('id', '!=', exceptSessionId)
   const result = await query.executeTakeFirst()
   return Number(result.numUpdatedRows)
 }

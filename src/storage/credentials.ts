@@ -1,6 +1,6 @@
 import type { Db } from './database.ts'
 
-/** Password resets, recovery codes and sign-in failures: hashes only, never the secret. */
+/** Password resets and recovery codes: hashes only, never the secret. */
 export interface StoredPasswordReset {
   id: string
   accountId: string
@@ -115,47 +115,4 @@ export async function countUnusedRecoveryCodes(db: Db, accountId: string): Promi
     .where('used_at', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-export async function insertSignInFailure(
-  db: Db,
-  failure: { id: string; emailHash: string; sourceHash: string; at: string },
-): Promise<void> {
-  await db
-    .insertInto('sign_in_failures')
-    .values({
-      id: failure.id,
-      email_hash: failure.emailHash,
-      source_hash: failure.sourceHash,
-      at: failure.at,
-    })
-    .execute()
-}
-
-export async function countSignInFailures(
-  db: Db,
-  since: string,
-  key: { emailHash: string; sourceHash: string },
-): Promise<{ forAccount: number; fromSource: number }> {
-  const count = async (column: 'email_hash' | 'source_hash', value: string): Promise<number> => {
-    const row = await db
-      .selectFrom('sign_in_failures')
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .where(column, '=', value)
-      .where('at', '>', since)
-      .executeTakeFirstOrThrow()
-    return Number(row.n)
-  }
-  return {
-    forAccount: await count('email_hash', key.emailHash),
-    fromSource: await count('source_hash', key.sourceHash),
-  }
-}
-
-export async function clearSignInFailures(db: Db, emailHash: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('email_hash', '=', emailHash).execute()
-}
-
-export async function pruneSignInFailures(db: Db, before: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('at', '<=', before).execute()
 }

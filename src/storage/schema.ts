@@ -165,12 +165,19 @@ export interface RecoveryCodeRow {
   used_at: string | null
 }
 
-export interface SignInFailureRow {
+export interface AuthAttemptRow {
+  /** One guess; charged to each of its keys (a row per key). */
   id: string
-  /** Keyed hashes: throttling needs equality, never the address itself. */
-  email_hash: string
-  source_hash: string
+  /** A keyed hash of the key (kind and value): throttling needs equality, never the address. */
+  key_hash: string
   at: string
+}
+
+export interface MemberAccessStopRow {
+  account_id: string
+  centre_id: string
+  stopped_at: string
+  stopped_by: string | null
 }
 
 export interface OutboxRow {
@@ -231,7 +238,8 @@ export interface Tables extends CaseTables, OutwardTables {
   auth_sessions: AuthSessionRow
   password_resets: PasswordResetRow
   recovery_codes: RecoveryCodeRow
-  sign_in_failures: SignInFailureRow
+  auth_attempts: AuthAttemptRow
+  member_access_stops: MemberAccessStopRow
   outbox: OutboxRow
   audit_log: AuditLogRow
   policy_versions: PolicyVersionRow

@@ -1,9 +1,15 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { AppContext } from '../app/context.ts'
-import { acceptInvitation, describeInvitation } from '../app/invitations.ts'
+import { findAccountSummary } from '../app/account-summary.ts'
+import {
+  acceptInvitation,
+  acceptInvitationAsMember,
+  describeInvitation,
+} from '../app/invitations.ts'
 import { completePasswordReset, requestPasswordReset } from '../app/password-reset.ts'
 import { isHavenError } from '../domain/errors.ts'
-import type { HavenEnv } from '../http/session.ts'
+import { csrfTokenFor } from '../app/secrets.ts'
+import { afterAnswer, requireActor, sourceAddress, type HavenEnv } from '../http/session.ts'
 import { html, type Html } from './html.ts'
 import { errorSummary, formField, formPage } from './forms.ts'
 import { layout } from './layout.ts'
@@ -19,10 +25,17 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   pages.get('/password-reset', (c) => formPage(c, requestResetPage(undefined)))
   pages.post('/password-reset', async (c) => {
     const form = await c.req.parseBody()
-    return formPage(
-      c,
-      requestResetPage(await requestPasswordReset(ctx, { email: formField(form.email) })),
-    )
+    try {
+      const { message, delivery } = await requestPasswordReset(ctx, {
+        email: formField(form.email),
+        source: sourceAddress(c),
+      })
+      afterAnswer(c, delivery)
+      return formPage(c, requestResetPage(message))
+    } catch (error) {
+      if (!isHavenError(error) || error.code !== 'rate_limited') throw error
+      return formPage(c, requestResetPage(undefined, error.message), 429)
+    }
   })
 
   pages.get('/password-reset/:token', (c) =>
@@ -31,10 +44,11 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   pages.post('/password-reset/:token', async (c) => {
     const form = await c.req.parseBody()
     try {
-      await completePasswordReset(ctx, {
-        token: c.req.param('token'),
-        password: formField(form.password),
-      })
+      await completePasswordReset(
+        ctx,
+        { token: c.req.param('token'), password: formField(form.password) },
+        sourceAddress(c),
+      )
       return formPage(
         c,
         layout(
@@ -48,38 +62,64 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
       return formPage(
         c,
         completeResetPage(c.req.param('token'), error.message),
-        error.code === 'gone' ? 410 : 400,
+        error.code === 'gone' ? 410 : error.code === 'rate_limited' ? 429 : 400,
       )
     }
   })
 
   pages.get('/invitations/:token', async (c) => {
     try {
-      const invitation = await describeInvitation(ctx, c.req.param('token'))
-      return formPage(c, acceptPage(c.req.param('token'), invitation, undefined))
+      const invitation = await describeInvitation(ctx, c.req.param('token'), sourceAddress(c))
+      return formPage(
+        c,
+        acceptPage(c.req.param('token'), invitation, await signedInAs(c), undefined),
+      )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), error.code === 'gone' ? 410 : 404)
+      return formPage(c, problemPage(error.message), linkStatus(error.code))
     }
   })
   pages.post('/invitations/:token', async (c) => {
     const token = c.req.param('token')
     const form = await c.req.parseBody()
     try {
-      await acceptInvitation(ctx, {
-        token,
-        displayName: formField(form.displayName),
-        password: formField(form.password),
-      })
-      return c.redirect('/sign-in', 303)
+      const { message } = await acceptInvitation(
+        ctx,
+        { token, displayName: formField(form.displayName), password: formField(form.password) },
+        sourceAddress(c),
+      )
+      return formPage(c, acceptedPage(message))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      if (error.code === 'gone' || error.code === 'not_found')
-        return formPage(c, problemPage(error.message), 410)
-      const invitation = await describeInvitation(ctx, token)
-      return formPage(c, acceptPage(token, invitation, error.message), 400)
+      if (error.code !== 'invalid_input')
+        return formPage(c, problemPage(error.message), linkStatus(error.code))
+      const invitation = await describeInvitation(ctx, token, sourceAddress(c))
+      return formPage(c, acceptPage(token, invitation, await signedInAs(c), error.message), 400)
     }
   })
+  // Someone who already has an account accepts from their own full session.
+  pages.post('/invitations/:token/join', async (c) => {
+    const token = c.req.param('token')
+    const form = await c.req.parseBody()
+    const actor = requireActor(c, formField(form._csrf))
+    try {
+      const joined = await acceptInvitationAsMember(ctx, actor, token, sourceAddress(c))
+      return formPage(c, joinedPage(joined.centreSlug))
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      return formPage(c, problemPage(error.message), linkStatus(error.code))
+    }
+  })
+
+  /** The e-mail of a full session here, and its CSRF token, for the "accept with my account" form. */
+  async function signedInAs(
+    c: Context<HavenEnv>,
+  ): Promise<{ email: string; csrf: string } | undefined> {
+    const view = c.get('session')
+    if (!view || view.session.isSecondFactorPending) return undefined
+    const summary = await findAccountSummary(ctx, view.actor)
+    return { email: summary.email, csrf: csrfTokenFor(c.get('sessionToken') ?? '') }
+  }
 
   return pages
 }
@@ -92,10 +132,15 @@ function problemPage(message: string): Html {
   )
 }
 
-function requestResetPage(sent: string | undefined): Html {
+function linkStatus(code: string): 429 | 403 | 410 | 404 {
+  return code === 'rate_limited' ? 429 : code === 'forbidden' ? 403 : code === 'gone' ? 410 : 404
+}
+
+function requestResetPage(sent: string | undefined, error?: string): Html {
   return layout(
     'Forgotten password – Haven',
     html`<h1>Forgotten your password?</h1>
+      ${errorSummary(error)}
       ${sent === undefined ? undefined : html`<p class="notice" role="status">${sent}</p>`}
       <form method="post" action="/password-reset" novalidate>
         <div class="field"><label for="email">E-mail address</label>
@@ -123,27 +168,50 @@ function completeResetPage(token: string, error: string | undefined): Html {
 
 function acceptPage(
   token: string,
-  invitation: { centreName: string; email: string; roles: string[]; hasAccount: boolean },
+  invitation: { centreName: string; email: string; roles: string[] },
+  signedIn: { email: string; csrf: string } | undefined,
   error: string | undefined,
 ): Html {
+  const join =
+    signedIn?.email === invitation.email
+      ? html`<h2>You are signed in as ${invitation.email}</h2>
+          <form method="post" action="/invitations/${token}/join" novalidate>
+            <input type="hidden" name="_csrf" value="${signedIn.csrf}">
+            <button type="submit">Accept with this account</button>
+          </form>`
+      : html`<p>Already have a Haven account? <a href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept with that account.</p>`
   return layout(
     'Accept your invitation – Haven',
     html`<h1>Join ${invitation.centreName}</h1>
       ${errorSummary(error)}
       <p>You are invited as ${invitation.roles.join(', ')}, with the e-mail address ${invitation.email}.</p>
+      ${join}
+      <h2>New to Haven? Set up your account</h2>
       <form method="post" action="/invitations/${token}" novalidate>
-        ${
-          invitation.hasAccount
-            ? html`<div class="field"><label for="password">Your Haven password</label>
-              <input id="password" name="password" type="password" autocomplete="current-password"></div>`
-            : html`<div class="field"><label for="displayName">Your name</label>
-              <input id="displayName" name="displayName" autocomplete="name"></div>
-              <div class="field"><label for="password">Choose a password</label>
-              <p class="hint" id="password-hint">At least 12 characters, or at least 8 if it is not a common password.</p>
-              <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>`
-        }
-        <button type="submit">Accept</button>
+        <div class="field"><label for="displayName">Your name</label>
+          <input id="displayName" name="displayName" autocomplete="name"></div>
+        <div class="field"><label for="password">Choose a password</label>
+          <p class="hint" id="password-hint">At least 12 characters, or at least 8 if it is not a common password.</p>
+          <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
+        <button type="submit">Set up my account</button>
       </form>`,
+    html`Haven`,
+  )
+}
+
+function acceptedPage(message: string): Html {
+  return layout(
+    'Invitation accepted – Haven',
+    html`<h1>Thank you</h1><p>${message}</p><p><a href="/sign-in">Sign in</a></p>`,
+    html`Haven`,
+  )
+}
+
+function joinedPage(centreSlug: string): Html {
+  return layout(
+    'Invitation accepted – Haven',
+    html`<h1>You have joined the centre</h1>
+      <p>Sign in to it to start: <a href="/sign-in?centre=${centreSlug}">sign in</a>.</p>`,
     html`Haven`,
   )
 }

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
-import { listAllCentres } from '../app/centres.ts'
 import type { AppContext } from '../app/context.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import {
   confirmTotpEnrolment,
+  replaceRecoveryCodesWithProof,
   startTotpEnrolment,
   verifySecondFactor,
 } from '../app/second-factor.ts'
@@ -15,8 +15,9 @@ import { isHavenError } from '../domain/errors.ts'
 import {
   clearSessionCookie,
   requireSession,
+  guessSource,
+  setDeviceCookie,
   setSessionCookie,
-  sourceAddress,
   type HavenEnv,
 } from '../http/session.ts'
 import { html, type Html } from './html.ts'
@@ -33,30 +34,33 @@ const FORM_COOKIE = 'haven_form'
 export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
-  pages.get('/sign-in', async (c) => {
-    const centres = await listAllCentres(ctx)
-    return formPage(
+  const tls = options.isBehindTls
+
+  // A centre is reached by its own address; the sign-in page lists no centres.
+  pages.get('/centres/:slug/sign-in', (c) =>
+    c.redirect(`/sign-in?centre=${encodeURIComponent(c.req.param('slug'))}`, 303),
+  )
+
+  pages.get('/sign-in', (c) =>
+    formPage(
       c,
       signInPage({
-        centres,
-        token: formToken(c, options.isBehindTls),
+        token: formToken(c, tls),
         error: undefined,
-        values: {},
+        values: { centre: (c.req.query('centre') ?? '').slice(0, 40) },
         isTimedOut: c.req.query('timeout') === '1',
       }),
-    )
-  })
+    ),
+  )
 
   pages.post('/sign-in', async (c) => {
     const form = await c.req.parseBody()
     const values = { centre: formField(form.centre), email: formField(form.email) }
-    const centres = await listAllCentres(ctx)
     if (!isFormTokenValid(c, formField(form._csrf))) {
       return formPage(
         c,
         signInPage({
-          centres,
-          token: formToken(c, options.isBehindTls),
+          token: formToken(c, tls),
           error: 'The form had expired; please try again.',
           values,
         }),
@@ -68,9 +72,10 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
         centre: values.centre,
         email: values.email,
         password: formField(form.password),
-        source: sourceAddress(c),
+        ...guessSource(c, tls),
       })
-      setSessionCookie(c, signedIn.token, options.isBehindTls)
+      setSessionCookie(c, signedIn.token, tls)
+      if (signedIn.deviceCookie) setDeviceCookie(c, signedIn.deviceCookie, tls)
       return c.redirect(
         signedIn.secondFactor === 'none'
           ? '/'
@@ -84,12 +89,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       const status = error.code === 'rate_limited' ? 429 : 401
       return formPage(
         c,
-        signInPage({
-          centres,
-          token: formToken(c, options.isBehindTls),
-          error: error.message,
-          values,
-        }),
+        signInPage({ token: formToken(c, tls), error: error.message, values }),
         status,
       )
     }
@@ -98,6 +98,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.get('/second-factor', (c) => {
     const view = c.get('session')
     if (!view) return c.redirect('/sign-in', 303)
+    if (!view.session.isSecondFactorPending) return c.redirect('/', 303)
     return formPage(c, secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), undefined))
   })
 
@@ -107,10 +108,18 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
     try {
       const code = formField(form.code)
       const recovery = formField(form.recoveryCode)
-      await verifySecondFactor(ctx, view, recovery !== '' ? { recoveryCode: recovery } : { code })
+      const completed = await verifySecondFactor(
+        ctx,
+        view,
+        recovery !== '' ? { recoveryCode: recovery } : { code },
+        guessSource(c, tls),
+      )
+      setSessionCookie(c, completed.token, tls)
+      setDeviceCookie(c, completed.deviceCookie, tls)
       return c.redirect('/', 303)
     } catch (error) {
       if (!isHavenError(error)) throw error
+      if (error.code === 'conflict') return c.redirect('/', 303)
       return formPage(
         c,
         secondFactorPage(csrfTokenFor(c.get('sessionToken') ?? ''), error.message),
@@ -119,39 +128,90 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
     }
   })
 
+  // First set-up (an account with no second factor yet): the secret at once.
   pages.get('/second-factor/set-up', async (c) => {
     const view = c.get('session')
     if (!view) return c.redirect('/sign-in', 303)
-    const enrolment = await startTotpEnrolment(ctx, view)
-    return formPage(
-      c,
-      enrolPage(
-        csrfTokenFor(c.get('sessionToken') ?? ''),
-        enrolment.secret,
-        enrolment.otpauthUri,
-        undefined,
-      ),
-    )
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    if (view.secondFactor === 'verify') return c.redirect('/second-factor', 303)
+    if (view.actor.hasSecondFactor) return formPage(c, provePage(csrf, undefined))
+    const enrolment = await startTotpEnrolment(ctx, view, undefined, guessSource(c, tls))
+    return formPage(c, enrolPage(csrf, enrolment.secret, enrolment.otpauthUri, undefined))
+  })
+
+  // Replacing an authenticator: a full session and a code from the current one first.
+  pages.post('/second-factor/replace', async (c) => {
+    const form = await c.req.parseBody()
+    const view = requireSession(c, formField(form._csrf))
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    try {
+      const enrolment = await startTotpEnrolment(ctx, view, proofFrom(form), guessSource(c, tls))
+      return formPage(c, enrolPage(csrf, enrolment.secret, enrolment.otpauthUri, undefined))
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      return formPage(c, provePage(csrf, error.message), refusalStatus(error.code))
+    }
   })
 
   pages.post('/second-factor/set-up', async (c) => {
     const form = await c.req.parseBody()
     const view = requireSession(c, formField(form._csrf))
+    const csrf = () => csrfTokenFor(c.get('sessionToken') ?? '')
     try {
-      const { recoveryCodes } = await confirmTotpEnrolment(ctx, view, formField(form.code))
-      return formPage(c, recoveryCodesPage(recoveryCodes))
+      const confirmed = await confirmTotpEnrolment(
+        ctx,
+        view,
+        formField(form.code),
+        guessSource(c, tls),
+      )
+      if (confirmed.completed) {
+        setSessionCookie(c, confirmed.completed.token, tls)
+        setDeviceCookie(c, confirmed.completed.deviceCookie, tls)
+      }
+      return formPage(c, recoveryCodesPage(confirmed.recoveryCodes))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      const enrolment = await startTotpEnrolment(ctx, view)
+      // A replacement starts again from the proof; a first set-up shows a new secret.
+      if (view.actor.hasSecondFactor)
+        return formPage(c, provePage(csrf(), error.message), refusalStatus(error.code))
+      const enrolment = await startTotpEnrolment(ctx, view, undefined, guessSource(c, tls))
       return formPage(
         c,
         enrolPage(
-          csrfTokenFor(c.get('sessionToken') ?? ''),
+          csrf(),
           enrolment.secret,
           enrolment.otpauthUri,
           `${error.message} A new secret is shown: add it again.`,
         ),
-        400,
+        refusalStatus(error.code),
+      )
+    }
+  })
+
+  // New recovery codes: a full session and a code from the authenticator app.
+  pages.get('/second-factor/recovery-codes', (c) => {
+    const view = c.get('session')
+    if (!view) return c.redirect('/sign-in', 303)
+    return formPage(c, newCodesPage(csrfTokenFor(c.get('sessionToken') ?? ''), undefined))
+  })
+
+  pages.post('/second-factor/recovery-codes', async (c) => {
+    const form = await c.req.parseBody()
+    const view = requireSession(c, formField(form._csrf))
+    try {
+      const codes = await replaceRecoveryCodesWithProof(
+        ctx,
+        view,
+        { code: formField(form.code) },
+        guessSource(c, tls),
+      )
+      return formPage(c, recoveryCodesPage(codes))
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      return formPage(
+        c,
+        newCodesPage(csrfTokenFor(c.get('sessionToken') ?? ''), error.message),
+        refusalStatus(error.code),
       )
     }
   })
@@ -186,17 +246,12 @@ function isFormTokenValid(c: Context, sent: string): boolean {
 }
 
 function signInPage(input: {
-  centres: { slug: string; name: string }[]
   token: string
   error: string | undefined
   values: { centre?: string; email?: string }
   /** Arrived here because the session ran out. */
   isTimedOut?: boolean
 }): Html {
-  const options = input.centres.map(
-    (centre) =>
-      html`<option value="${centre.slug}"${centre.slug === input.values.centre ? html` selected` : undefined}>${centre.name}</option>`,
-  )
   return layout(
     'Sign in – Haven',
     html`<h1>Sign in</h1>
@@ -205,7 +260,8 @@ function signInPage(input: {
       <form method="post" action="/sign-in" novalidate>
         <input type="hidden" name="_csrf" value="${input.token}">
         <div class="field"><label for="centre">Centre</label>
-          <select id="centre" name="centre" autocomplete="organization">${options}</select></div>
+          <p class="hint" id="centre-hint">Your centre's short name in Haven, as in the link your coordinator sent (for example ashbury).</p>
+          <input id="centre" name="centre" autocomplete="organization" spellcheck="false" aria-describedby="centre-hint" value="${input.values.centre ?? ''}"></div>
         <div class="field"><label for="email">E-mail address</label>
           <input id="email" name="email" type="email" autocomplete="username" spellcheck="false" value="${input.values.email ?? ''}"></div>
         <div class="field"><label for="password">Password</label>
@@ -213,6 +269,58 @@ function signInPage(input: {
         <button type="submit">Sign in</button>
       </form>
       <p><a href="/password-reset">Forgotten your password?</a></p>`,
+    html`Haven`,
+  )
+}
+
+function proofFrom(form: Record<string, unknown>): { code?: string; recoveryCode?: string } {
+  const recovery = formField(form.recoveryCode)
+  return recovery !== '' ? { recoveryCode: recovery } : { code: formField(form.code) }
+}
+
+function refusalStatus(code: string): 400 | 401 | 403 | 409 | 429 {
+  return code === 'rate_limited'
+    ? 429
+    : code === 'forbidden'
+      ? 403
+      : code === 'unauthenticated'
+        ? 401
+        : code === 'conflict'
+          ? 409
+          : 400
+}
+
+function provePage(csrf: string, error: string | undefined): Html {
+  return layout(
+    'Replace your authenticator app – Haven',
+    html`<h1>Replace your authenticator app</h1>
+      ${errorSummary(error)}
+      <p>To set up a new app, first enter a code from the app you use now (or one of your recovery codes, if you no longer have it).</p>
+      <form method="post" action="/second-factor/replace" novalidate>
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <div class="field"><label for="code">The 6-digit code from your current app</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></div>
+        <details><summary>Use a recovery code instead</summary>
+          <div class="field"><label for="recoveryCode">Recovery code</label>
+            <input id="recoveryCode" name="recoveryCode" autocomplete="off" spellcheck="false"></div></details>
+        <button type="submit">Continue</button>
+      </form>`,
+    html`Haven`,
+  )
+}
+
+function newCodesPage(csrf: string, error: string | undefined): Html {
+  return layout(
+    'New recovery codes – Haven',
+    html`<h1>New recovery codes</h1>
+      ${errorSummary(error)}
+      <p>Your old recovery codes stop working when you make new ones.</p>
+      <form method="post" action="/second-factor/recovery-codes" novalidate>
+        <input type="hidden" name="_csrf" value="${csrf}">
+        <div class="field"><label for="code">The 6-digit code from your authenticator app</label>
+          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></div>
+        <button type="submit">Make new codes</button>
+      </form>`,
     html`Haven`,
   )
 }

@@ -1,6 +1,6 @@
 import { createCentre } from '../../src/app/centres.ts'
 import type { AppContext } from '../../src/app/context.ts'
-import { inviteMember } from '../../src/app/invitations.ts'
+import { acceptInvitation, inviteMember } from '../../src/app/invitations.ts'
 import { operatorActor } from '../../src/app/actor.ts'
 import { deliverOutbox, type OutgoingMessage } from '../../src/app/outbox.ts'
 import { hotp, totpStep } from '../../src/domain/totp.ts'
@@ -27,6 +27,8 @@ type App = ReturnType<typeof testApp>
 /** A browser-like client: keeps the session cookie and sends the CSRF token. */
 export class Client {
   cookie: string | undefined
+  /** The device cookie a browser keeps after a full sign-in. */
+  deviceCookie: string | undefined
   csrf: string | undefined
   readonly app: App
   constructor(app: App) {
@@ -41,7 +43,8 @@ export class Client {
   ): Promise<Response> {
     const sent: Record<string, string> = { ...headers }
     if (body !== undefined) sent['content-type'] ??= 'application/json'
-    if (this.cookie) sent.cookie = this.cookie
+    const cookies = [this.cookie, this.deviceCookie].filter((c) => c !== undefined)
+    if (cookies.length > 0) sent.cookie = cookies.join('; ')
     if (this.csrf && sent['x-csrf-token'] === undefined) sent['x-csrf-token'] = this.csrf
     const response = await this.app.request(path, {
       method,
@@ -53,6 +56,8 @@ export class Client {
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';')
       if (pair?.startsWith('haven_session=')) this.cookie = pair.endsWith('=') ? undefined : pair
+      if (pair?.startsWith('haven_device='))
+        this.deviceCookie = pair.endsWith('=') ? undefined : pair
     }
     return response
   }
@@ -65,7 +70,11 @@ export class Client {
   ): Promise<{ status: number; body: T }> {
     const response = await this.call(method, path, body)
     const text = await response.text()
-    return { status: response.status, body: (text === '' ? {} : JSON.parse(text)) as T }
+    const parsed = (text === '' ? {} : JSON.parse(text)) as T
+    // The session's token (and so its CSRF token) changes when the second factor completes.
+    const csrf = (parsed as { csrfToken?: unknown }).csrfToken
+    if (response.ok && typeof csrf === 'string') this.csrf = csrf
+    return { status: response.status, body: parsed }
   }
 
   async signIn(
@@ -171,13 +180,14 @@ async function acceptAndSignIn(
   token: string,
 ): Promise<Person> {
   const client = new Client(app)
-  const accepted = await client.json<{ accountId: string }>('POST', '/api/invitations/accept', {
+  const accepted = await client.json('POST', '/api/invitations/accept', {
     token,
     displayName: `Person ${email.split('@')[0] ?? ''}`,
     password: PASSWORD,
   })
   if (accepted.status !== 201) throw new Error(`accept failed: ${JSON.stringify(accepted.body)}`)
   const signedIn = await client.signIn(slug, email, PASSWORD)
+  const session = await client.json<{ account: { id: string } }>('GET', '/api/auth/session')
   let secret: string | undefined
   let recoveryCodes: string[] = []
   if (signedIn.body.secondFactor === 'enrol') {
@@ -190,5 +200,30 @@ async function acceptAndSignIn(
     )
     recoveryCodes = confirmed.body.recoveryCodes
   }
-  return { accountId: accepted.body.accountId, email, client, secret, recoveryCodes }
+  return { accountId: session.body.account.id, email, client, secret, recoveryCodes }
+}
+
+/** Accepts an invitation with a new account through the use case; its account id. */
+export async function acceptAsNewAccount(
+  ctx: AppContext,
+  input: { token: string; displayName: string; password: string },
+): Promise<string> {
+  const { accountId } = await acceptInvitation(ctx, input, 'test')
+  if (accountId === undefined) throw new Error('the address already had an account')
+  return accountId
+}
+
+/**
+ * Messages queued by work that goes on after an answer (a reset link): drains the outbox
+ * until `count` have arrived, or fails after a few seconds.
+ */
+export async function waitForMessages(ctx: AppContext, count = 1): Promise<OutgoingMessage[]> {
+  const messages: OutgoingMessage[] = []
+  const deadline = Date.now() + 10_000
+  while (messages.length < count) {
+    if (Date.now() > deadline) throw new Error(`${messages.length} of ${count} messages arrived`)
+    messages.push(...(await drainOutbox(ctx)))
+    if (messages.length < count) await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return messages
 }
