@@ -5,7 +5,7 @@ import {
   normaliseEmail,
 } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
-import { judgeNewPassword } from '../domain/password-rules.ts'
+import { judgeNewPassword } from './password-policy.ts'
 import { AGENCY_KINDS, isRole, type Role } from '../domain/roles.ts'
 import { findAccount, findAccountByEmail, insertAccount, insertRoles } from '../storage/accounts.ts'
 import { findCentre, type Centre } from '../storage/centres.ts'

@@ -6,7 +6,7 @@ import {
   resetRequestLimits,
 } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
-import { judgeNewPassword } from '../domain/password-rules.ts'
+import { judgeNewPassword } from './password-policy.ts'
 import { findAccount, findAccountByEmail, updateAccount } from '../storage/accounts.ts'
 import { endAccountSessions } from '../storage/auth-sessions.ts'
 import {
