@@ -39,7 +39,7 @@ try {
   await page.fill('#password', 'lantern orchard pebble')
   await page.click('button[type=submit]')
   await page.waitForURL(/\/sign-in$/)
-  await page.selectOption('#centre', 'demo')
+  await page.fill('#centre', 'demo')
   await page.fill('#email', email)
   await page.fill('#password', 'lantern orchard pebble')
   await page.click('button[type=submit]')

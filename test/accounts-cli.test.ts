@@ -118,7 +118,7 @@ describe('people and sign-in from the haven command', () => {
       assert.equal(sink.received.length, 1)
       const mail = sink.received[0]
       assert.match(mail?.to.join() ?? '', /c@ashbury\.example\.org/)
-      assert.match(mail?.data ?? '', /Subject: You are invited to Ashbury on Haven/)
+      assert.match(mail?.data ?? '', /Subject: Your invitation to Haven/)
       assert.match(
         (await runHaven(['outbox', 'deliver'], { HAVEN_DATA_DIR: dir })).stdout,
         /The outbox is empty/,

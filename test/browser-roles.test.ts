@@ -153,7 +153,7 @@ async function signIn(email: string, options: BrowserContextOptions = {}): Promi
   const page = await context.newPage()
   page.on('pageerror', (error) => assert.fail(`script error: ${error.message}`))
   await page.goto(url('/sign-in'))
-  await page.selectOption('#centre', 'ashbury')
+  await page.fill('#centre', 'ashbury')
   await page.fill('#email', email)
   await page.fill('#password', PASSWORD)
   await page.click('main button[type=submit]')

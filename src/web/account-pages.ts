@@ -158,7 +158,7 @@ function completeResetPage(token: string, error: string | undefined): Html {
       ${errorSummary(error)}
       <form method="post" action="/password-reset/${token}" novalidate>
         <div class="field"><label for="password">New password</label>
-          <p class="hint" id="password-hint">At least 12 characters, or at least 8 if it is not a common password. A few unrelated words work well.</p>
+          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
           <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
         <button type="submit">Set password</button>
       </form>`,
@@ -191,7 +191,7 @@ function acceptPage(
         <div class="field"><label for="displayName">Your name</label>
           <input id="displayName" name="displayName" autocomplete="name"></div>
         <div class="field"><label for="password">Choose a password</label>
-          <p class="hint" id="password-hint">At least 12 characters, or at least 8 if it is not a common password.</p>
+          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
           <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
         <button type="submit">Set up my account</button>
       </form>`,
