@@ -153,10 +153,9 @@ async function readOptionalJson<T extends z.ZodType>(
   c: Context,
   schema: T,
 ): Promise<z.infer<T> | undefined> {
-  const length = c.req.header('content-length')
-  const isEmpty =
-    (length === undefined || length === '0') && c.req.header('transfer-encoding') === undefined
-  return isEmpty ? undefined : readJson(c, schema)
+  // The body is read once and kept by the request, so readJson reads it again for free.
+  if ((await c.req.text()).trim() === '') return undefined
+  return readJson(c, schema)
 }
 
 /** Signing in and out, the second factor, password resets, invitations (JSON API). */

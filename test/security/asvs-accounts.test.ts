@@ -1,0 +1,410 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { inviteMember } from '../../src/app/invitations.ts'
+import { operatorActor } from '../../src/app/actor.ts'
+import { createCentre } from '../../src/app/centres.ts'
+import { clientAddress, trustedProxyList } from '../../src/http/session.ts'
+import {
+  centreWithCoordinator,
+  Client,
+  currentCode,
+  drainOutbox,
+  invite,
+  PASSWORD,
+  testApp,
+  tokenFromLink,
+  waitForMessages,
+} from '../support/accounts.ts'
+import {
+  dialectsUnderTest,
+  TestClock,
+  testContext,
+  withMigratedDatabase,
+} from '../support/databases.ts'
+import type { AppContext } from '../../src/app/context.ts'
+import type { Database } from '../../src/storage/database.ts'
+
+/**
+ * Issue 13, as an attacker would try it: each case is named by the OWASP ASVS 5.0
+ * requirement it proves, and runs on both engines.
+ */
+const STEP = 30_000
+const WRONG = 'not the password at all'
+
+async function auditTypes(database: Database): Promise<string[]> {
+  const rows = await database.db.selectFrom('audit_log').select('type').orderBy('seq').execute()
+  return rows.map((row) => row.type)
+}
+
+function count(types: readonly string[], type: string): number {
+  return types.filter((t) => t === type).length
+}
+
+/** A browser that has never signed in here (no device cookie), from the same test process. */
+function freshBrowser(app: ReturnType<typeof testApp>): Client {
+  return new Client(app)
+}
+
+async function setUp(database: Database) {
+  const clock = new TestClock()
+  const ctx: AppContext = testContext(database, clock)
+  const app = testApp(ctx)
+  const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+  return { clock, ctx, app, centreId, coordinator }
+}
+
+describe('the client address behind trusted proxies (V6.3.1 limits per source)', () => {
+  const proxies = trustedProxyList(['10.0.0.0/8', '::1'])
+  const cases: [string, string, string | undefined, string][] = [
+    ['a direct client', '192.0.2.7', undefined, '192.0.2.7'],
+    ['a direct client cannot choose its address', '192.0.2.7', '198.51.100.1', '192.0.2.7'],
+    ['through one trusted proxy', '10.0.0.2', '198.51.100.1', '198.51.100.1'],
+    [
+      'a forged hop left of the real client is ignored',
+      '10.0.0.2',
+      '203.0.113.9, 198.51.100.1',
+      '198.51.100.1',
+    ],
+    ['through two trusted proxies', '10.0.0.2', '198.51.100.1, 10.1.2.3', '198.51.100.1'],
+    ['an IPv4-mapped peer', '::ffff:10.0.0.2', '198.51.100.1', '198.51.100.1'],
+    ['IPv6 proxy and client', '::1', '2001:db8::5', '2001:db8::5'],
+    ['a proxy without the header', '10.0.0.2', undefined, '10.0.0.2'],
+    ['garbage in the header stops at the nearest proxy', '10.0.0.2', 'not-an-address', '10.0.0.2'],
+  ]
+  for (const [name, peer, header, expected] of cases) {
+    it(name, () => {
+      assert.equal(clientAddress(peer, header, proxies), expected)
+    })
+  }
+})
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`accounts against an attacker on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('V6.6.1/V6.6.3: a session with only the password cannot enrol, confirm or read anything when the account has a second factor', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { clock, ctx, app, coordinator } = await setUp(database)
+        const thief = freshBrowser(app)
+        const signedIn = await thief.signIn('ashbury', coordinator.email, PASSWORD)
+        assert.equal(signedIn.body.secondFactor, 'verify')
+        const enrol = await thief.json('POST', '/api/me/second-factor/enrol')
+        assert.equal(enrol.status, 401, 'no new authenticator from a password alone')
+        const confirm = await thief.json('POST', '/api/me/second-factor/confirm', {
+          code: '123456',
+        })
+        assert.ok([401, 409].includes(confirm.status))
+        assert.equal((await thief.json('GET', '/api/families')).status, 401)
+        // The owner's authenticator still works.
+        clock.advance(STEP)
+        const owner = freshBrowser(app)
+        await owner.signIn('ashbury', coordinator.email, PASSWORD)
+        const passed = await owner.json('POST', '/api/auth/second-factor', {
+          code: currentCode(coordinator.secret ?? '', ctx),
+        })
+        assert.equal(passed.status, 200)
+      }))
+
+    it('V7.2.4: the session token changes when the second factor completes', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { clock, ctx, app, coordinator } = await setUp(database)
+        clock.advance(STEP)
+        const browser = freshBrowser(app)
+        await browser.signIn('ashbury', coordinator.email, PASSWORD)
+        const before = browser.cookie
+        assert.ok(before)
+        const passed = await browser.json('POST', '/api/auth/second-factor', {
+          code: currentCode(coordinator.secret ?? '', ctx),
+        })
+        assert.equal(passed.status, 200)
+        assert.notEqual(browser.cookie, before)
+        assert.equal((await browser.json('GET', '/api/families')).status, 200)
+        const stale = new Client(app)
+        stale.cookie = before
+        assert.equal((await stale.json('GET', '/api/auth/session')).status, 401)
+      }))
+
+    it('V6.6.x/V7.5.1: replacing the authenticator or the recovery codes needs a full session and the current factor', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { clock, ctx, app, coordinator } = await setUp(database)
+        const other = freshBrowser(app)
+        clock.advance(STEP)
+        await other.signIn('ashbury', coordinator.email, PASSWORD)
+        await other.json('POST', '/api/auth/second-factor', {
+          code: currentCode(coordinator.secret ?? '', ctx),
+        })
+        const client = coordinator.client
+        const bare = await client.json<{ error: { code: string } }>(
+          'POST',
+          '/api/me/second-factor/enrol',
+        )
+        assert.equal(bare.status, 403)
+        const wrong = await client.json('POST', '/api/me/second-factor/enrol', { code: '000000' })
+        assert.equal(wrong.status, 401)
+        assert.equal(
+          (await client.json('POST', '/api/me/recovery-codes', { code: '000000' })).status,
+          401,
+        )
+        clock.advance(STEP)
+        const started = await client.json<{ secret: string }>(
+          'POST',
+          '/api/me/second-factor/enrol',
+          { code: currentCode(coordinator.secret ?? '', ctx) },
+        )
+        assert.equal(started.status, 200)
+        const replaced = await client.json<{ recoveryCodes: string[] }>(
+          'POST',
+          '/api/me/second-factor/confirm',
+          { code: currentCode(started.body.secret, ctx) },
+        )
+        assert.equal(replaced.status, 200)
+        assert.equal(replaced.body.recoveryCodes.length, 10)
+        assert.equal((await client.json('GET', '/api/families')).status, 200, 'this session stays')
+        assert.equal(
+          (await other.json('GET', '/api/families')).status,
+          401,
+          'other sessions end when the authenticator changes',
+        )
+        clock.advance(STEP)
+        const codes = await client.json<{ recoveryCodes: string[] }>(
+          'POST',
+          '/api/me/recovery-codes',
+          { code: currentCode(started.body.secret, ctx) },
+        )
+        assert.equal(codes.status, 200)
+        assert.notDeepEqual(codes.body.recoveryCodes, replaced.body.recoveryCodes)
+        const types = await auditTypes(database)
+        assert.equal(count(types, 'second_factor.replaced'), 1)
+        assert.equal(count(types, 'recovery_codes.replaced'), 1)
+      }))
+
+    it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app, coordinator } = await setUp(database)
+        const before = count(await auditTypes(database), 'sign_in.failed')
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            freshBrowser(app).signIn('ashbury', coordinator.email, WRONG),
+          ),
+        )
+        const statuses = answers.map((a) => a.status)
+        assert.equal(statuses.filter((s) => s === 401).length, 10, statuses.join(','))
+        assert.equal(statuses.filter((s) => s === 429).length, 10)
+        const types = await auditTypes(database)
+        assert.equal(count(types, 'sign_in.failed') - before, 10, 'only ten were checked')
+        // Even the right password is refused from a browser that never signed in...
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', coordinator.email, PASSWORD)).status,
+          429,
+        )
+        // ...but the owner's own browser (its device cookie) signs in.
+        const owner = await coordinator.client.signIn('ashbury', coordinator.email, PASSWORD)
+        assert.equal(owner.status, 200)
+        assert.equal(owner.body.secondFactor, 'verify')
+      }))
+
+    it('V6.3.1: guessing from one address cannot stop a colleague’s correct sign-in from the same address', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app, centreId, ctx, coordinator } = await setUp(database)
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        // In process every request comes from one source: the attacker sprays sixty accounts.
+        for (let i = 0; i < 60; i += 1)
+          await freshBrowser(app).signIn('ashbury', `guess${String(i)}@ashbury.example.org`, WRONG)
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', 'another@ashbury.example.org', WRONG)).status,
+          429,
+          'the source is limited',
+        )
+        for (const person of [volunteer, coordinator]) {
+          const again = await person.client.signIn('ashbury', person.email, PASSWORD)
+          assert.equal(again.status, 200, `${person.email} signs in from their own browser`)
+        }
+      }))
+
+    it('V6.3.1/V6.6.3: second-factor codes and the current password count towards the same limit as sign-in', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app, coordinator } = await setUp(database)
+        const thief = freshBrowser(app)
+        await thief.signIn('ashbury', coordinator.email, PASSWORD)
+        const codes: number[] = []
+        for (let i = 0; i < 10; i += 1)
+          codes.push(
+            (await thief.json('POST', '/api/auth/second-factor', { code: String(100000 + i) }))
+              .status,
+          )
+        assert.deepEqual(new Set(codes), new Set([401]))
+        assert.equal(
+          (await thief.json('POST', '/api/auth/second-factor', { code: '999999' })).status,
+          429,
+          'the eleventh code is not even checked',
+        )
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', coordinator.email, PASSWORD)).status,
+          429,
+          'the same account limit holds for passwords',
+        )
+        // Changing a password checks the current one under the owner's own limit.
+        const changes: number[] = []
+        for (let i = 0; i < 11; i += 1)
+          changes.push(
+            (
+              await coordinator.client.json('POST', '/api/me/password', {
+                currentPassword: WRONG,
+                newPassword: 'meadow lantern quartz',
+              })
+            ).status,
+          )
+        assert.equal(changes.filter((s) => s === 400).length, 10)
+        assert.equal(changes.at(-1), 429)
+      }))
+
+    it('V6.3.8: an existing account joins a centre only from a full session; the invitation says nothing of other centres', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, centreId, coordinator } = await setUp(database)
+        const other = await createCentre(ctx, {
+          name: 'Brackenford',
+          slug: 'brackenford',
+          coordinatorEmail: 'c@brackenford.example.org',
+        })
+        const invited = async (email: string) =>
+          tokenFromLink(
+            (await inviteMember(ctx, operatorActor(other.centre.id), { email, roles: ['staff'] }))
+              .link,
+          )
+        const existing = await invited(coordinator.email)
+        const fresh = await invited('new@brackenford.example.org')
+        const described = [
+          await freshBrowser(app).json('GET', `/api/invitations/${existing}`),
+          await freshBrowser(app).json('GET', `/api/invitations/${fresh}`),
+        ]
+        for (const view of described) {
+          assert.equal(view.status, 200)
+          assert.deepEqual(Object.keys(view.body).sort(), [
+            'centreName',
+            'email',
+            'expiresAt',
+            'roles',
+          ])
+        }
+        await drainOutbox(ctx)
+        // Guessing the owner's password through the invitation proves nothing.
+        const answers = []
+        for (const password of [PASSWORD, WRONG + ' too', PASSWORD])
+          answers.push(
+            await freshBrowser(app).json('POST', '/api/invitations/accept', {
+              token: existing,
+              displayName: 'Someone',
+              password,
+            }),
+          )
+        const newAccount = await freshBrowser(app).json('POST', '/api/invitations/accept', {
+          token: fresh,
+          displayName: 'New Person',
+          password: PASSWORD,
+        })
+        for (const answer of answers) assert.deepEqual(answer, newAccount)
+        assert.equal(
+          (await freshBrowser(app).signIn('brackenford', coordinator.email, PASSWORD)).status,
+          401,
+          'nothing was granted',
+        )
+        const told = await waitForMessages(ctx, 3)
+        assert.ok(told.every((m) => m.recipient === coordinator.email))
+        // A session that has passed only its password cannot join either.
+        const halfway = freshBrowser(app)
+        await halfway.signIn('ashbury', coordinator.email, PASSWORD)
+        assert.equal(
+          (await halfway.json('POST', '/api/me/invitations/accept', { token: existing })).status,
+          401,
+        )
+        // Someone else's full session cannot take it.
+        const stranger = await invite(ctx, app, centreId, 'ashbury', 's@ashbury.example.org', [
+          'volunteer',
+        ])
+        assert.equal(
+          (await stranger.client.json('POST', '/api/me/invitations/accept', { token: existing }))
+            .status,
+          403,
+        )
+        const joined = await coordinator.client.json('POST', '/api/me/invitations/accept', {
+          token: existing,
+        })
+        assert.equal(joined.status, 200)
+        assert.equal(
+          (await coordinator.client.signIn('brackenford', coordinator.email, PASSWORD)).status,
+          200,
+        )
+      }))
+
+    it('V8.4.1: stopping a person’s access in one centre leaves their other centre alone', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, centreId, coordinator } = await setUp(database)
+        const second = await centreWithCoordinator(ctx, app, 'brackenford')
+        // One person, a volunteer at both centres.
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'both@example.org', [
+          'volunteer',
+        ])
+        const link = tokenFromLink(
+          (
+            await inviteMember(ctx, operatorActor(second.centreId), {
+              email: volunteer.email,
+              roles: ['volunteer'],
+            })
+          ).link,
+        )
+        assert.equal(
+          (await volunteer.client.json('POST', '/api/me/invitations/accept', { token: link }))
+            .status,
+          200,
+        )
+        const atB = freshBrowser(app)
+        assert.equal((await atB.signIn('brackenford', volunteer.email, PASSWORD)).status, 200)
+        const stopped = await coordinator.client.json(
+          'POST',
+          `/api/members/${volunteer.accountId}/disable`,
+        )
+        assert.ok(stopped.status < 300, String(stopped.status))
+        assert.equal((await volunteer.client.json('GET', '/api/auth/session')).status, 401)
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', volunteer.email, PASSWORD)).status,
+          401,
+        )
+        assert.equal((await atB.json('GET', '/api/auth/session')).status, 200, 'B session lives')
+        assert.equal(
+          (await freshBrowser(app).signIn('brackenford', volunteer.email, PASSWORD)).status,
+          200,
+        )
+        const listedAtB = await second.coordinator.client.json<{
+          members: { email: string; isDisabled: boolean }[]
+        }>('GET', '/api/members')
+        assert.equal(
+          listedAtB.body.members.find((m) => m.email === volunteer.email)?.isDisabled,
+          false,
+        )
+      }))
+
+    it('V6.4.x/V6.3.8: reset requests are limited per address and per source, the same whether or not the address is known', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app, coordinator } = await setUp(database)
+        const ask = (email: string) =>
+          freshBrowser(app).json('POST', '/api/auth/password-reset', { email })
+        const known = [
+          await ask(coordinator.email),
+          await ask(coordinator.email),
+          await ask(coordinator.email),
+        ]
+        const unknown = [
+          await ask('nobody@ashbury.example.org'),
+          await ask('nobody@ashbury.example.org'),
+          await ask('nobody@ashbury.example.org'),
+        ]
+        for (const answer of [...known, ...unknown]) assert.deepEqual(answer, known[0])
+        assert.equal((await ask(coordinator.email)).status, 429, 'a fourth for the same address')
+        assert.equal((await ask('nobody@ashbury.example.org')).status, 429)
+        const fromSource = []
+        for (let i = 0; i < 6; i += 1)
+          fromSource.push((await ask(`p${String(i)}@example.org`)).status)
+        assert.deepEqual(fromSource, [202, 202, 202, 202, 429, 429], 'ten per source in all')
+      }))
+  })
+}
