@@ -105,6 +105,8 @@ export async function issueInvitation(
 
 export interface InvitationView {
   centreName: string
+  /** The centre's address in Haven, for the sign-in link (`/sign-in?centre=`). */
+  centreSlug: string
   email: string
   roles: string[]
   expiresAt: string
@@ -124,6 +126,7 @@ export async function describeInvitation(
   const centre = await findCentre(ctx.db, invitation.centreId)
   return {
     centreName: centre?.name ?? '',
+    centreSlug: centre?.slug ?? '',
     email: invitation.email,
     roles: invitation.roles,
     expiresAt: invitation.expiresAt,

@@ -83,12 +83,13 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     const token = c.req.param('token')
     const form = await c.req.parseBody()
     try {
+      const invitation = await describeInvitation(ctx, token, sourceAddress(c))
       const { message } = await acceptInvitation(
         ctx,
         { token, displayName: formField(form.displayName), password: formField(form.password) },
         sourceAddress(c),
       )
-      return formPage(c, acceptedPage(message))
+      return formPage(c, acceptedPage(message, invitation.centreSlug))
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input')
@@ -199,10 +200,10 @@ function acceptPage(
   )
 }
 
-function acceptedPage(message: string): Html {
+function acceptedPage(message: string, centreSlug: string): Html {
   return layout(
     'Invitation accepted – Haven',
-    html`<h1>Thank you</h1><p>${message}</p><p><a href="/sign-in">Sign in</a></p>`,
+    html`<h1>Thank you</h1><p>${message}</p><p><a id="sign-in" href="/sign-in?centre=${centreSlug}">Sign in</a></p>`,
     html`Haven`,
   )
 }
