@@ -24,14 +24,14 @@ export interface AuditSigningKey {
 }
 
 export function loadAuditSigningKey(file: string): AuditSigningKey {
-  let pem = readSecretFile(file)
+  let pem = readSecretFile(file, 'audit signing key file')
   if (pem === undefined) {
     const fresh = generateKeyPairSync('ed25519').privateKey.export({
       type: 'pkcs8',
       format: 'pem',
     })
     writeNewSecretFile(file, fresh.toString())
-    pem = readSecretFile(file)
+    pem = readSecretFile(file, 'audit signing key file')
   }
   try {
     return signingKeyFrom(createPrivateKey(pem ?? ''))

@@ -6,7 +6,15 @@ import {
   hkdfSync,
   randomBytes,
 } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { HavenError } from '../domain/errors.ts'
 import {
@@ -110,7 +118,10 @@ export async function writeBackup(
   const headerLine = `${JSON.stringify(header)}\n`
   const key = backupKey(ctx.masterKey, installation)
   const temporary = `${file}.partial`
-  const fd = openSync(temporary, 'w', 0o600)
+  // A backup holds everything: it is private to Haven's user (0600) from its first byte. What
+  // an earlier, interrupted backup left is removed rather than reused with its mode.
+  rmSync(temporary, { force: true })
+  const fd = openSync(temporary, 'wx', 0o600)
   try {
     writeSync(fd, MAGIC + headerLine)
     const count = Math.max(1, Math.ceil(snapshot.body.length / CHUNK))

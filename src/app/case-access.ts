@@ -71,10 +71,45 @@ export async function relationshipToPerson(
   person: PersonRecord,
   today: string,
 ): Promise<Relationship> {
-  if (person.accountId !== undefined && person.accountId === actor.accountId) return 'self'
   const family = await relationshipToFamily(ctx, trx, policy, actor, person.familyId, today)
+  return relationshipThroughFamily(actor, person, family)
+}
+
+/** Who the actor is to one person, given who they are to the person's family. */
+export function relationshipThroughFamily(
+  actor: Actor,
+  person: Pick<PersonRecord, 'accountId' | 'kind'>,
+  family: Relationship,
+): Relationship {
+  if (person.accountId !== undefined && person.accountId === actor.accountId) return 'self'
   if (family === 'self') return person.kind === 'child' ? 'self' : 'other_parent'
   return family
+}
+
+/**
+ * Whether the actor may see a family's records at all: the engine's read of the family for
+ * who they are to it (NDX, ATTEND), as readFamily decides it. A use case that refuses an
+ * action on a family's record answers someone who may not see the record exactly as it
+ * answers for a record that does not exist (`not_found`), and keeps its refusal, with the
+ * policy's clauses, for those who may see it: a refusal would tell the others it exists.
+ */
+export async function maySeeFamily(
+  ctx: AppContext,
+  trx: Db,
+  policy: CompiledPolicy,
+  actor: Actor,
+  familyId: string,
+  /** Who the actor is to the family, when the caller has it already. */
+  known?: Relationship,
+): Promise<boolean> {
+  const relationship =
+    known ?? (await relationshipToFamily(ctx, trx, policy, actor, familyId, todayAtCentre(ctx)))
+  const decision = decide(policy, {
+    action: 'read',
+    actor: { roles: actor.roles, relationship, hasSecondFactor: actor.hasSecondFactor },
+    resource: { type: 'family' },
+  })
+  return decision.effect === 'permit'
 }
 
 /**

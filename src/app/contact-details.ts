@@ -3,7 +3,12 @@ import type { Decision } from '../domain/policy/decision.ts'
 import { findFamily, findPerson, insertRevealReason } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { relationshipToPerson, todayAtCentre } from './case-access.ts'
+import {
+  maySeeFamily,
+  relationshipThroughFamily,
+  relationshipToFamily,
+  todayAtCentre,
+} from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { decryptField, unwrapFamilyKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
@@ -24,7 +29,9 @@ export type RevealOutcome =
  * Reveals one person's contact details (CONTACT, SECURE): only the roles the policy names,
  * with a reason that is kept with the family, or the person themselves; never the other
  * parent. Every reveal, and every refusal, is in the audit log (ids and a keyed hash of the
- * reason, never the details or the reason's words). A refusal is a value, not an error.
+ * reason, never the details or the reason's words). A refusal is a value, not an error, for
+ * whoever may see the person's family; to anyone else the person is `not_found`, exactly as
+ * one that does not exist (the refusal is audited all the same).
  */
 export async function revealContactDetails(
   ctx: AppContext,
@@ -37,7 +44,8 @@ export async function revealContactDetails(
     if (!person) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const today = todayAtCentre(ctx)
-    const relationship = await relationshipToPerson(ctx, trx, policy, actor, person, today)
+    const toFamily = await relationshipToFamily(ctx, trx, policy, actor, person.familyId, today)
+    const relationship = relationshipThroughFamily(actor, person, toFamily)
     const decision: Decision = decide(policy, {
       action: 'reveal',
       actor: policyActor(actor, relationship),
@@ -56,6 +64,8 @@ export async function revealContactDetails(
         type: 'contact.reveal_refused',
         details: { familyId: person.familyId, relationship, clauses: decision.clauses },
       })
+      if (!(await maySeeFamily(ctx, trx, policy, actor, person.familyId, toFamily)))
+        return undefined
       return { effect: 'deny' as const, clauses: decision.clauses, reasons: decision.reasons }
     }
     const family = await findFamily(trx, actor.centreId, person.familyId)

@@ -1,4 +1,13 @@
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  existsSync,
+  fchmodSync,
+  fstatSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs'
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { HavenError } from '../domain/errors.ts'
 import type { LedgerEntry } from '../storage/disposal-runs.ts'
@@ -46,6 +55,8 @@ export function appendLedgerFile(
     .join('')
   const fd = openSync(file, 'a', 0o600)
   try {
+    // Private to Haven's user, also when the file was made or copied with a looser mode.
+    if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600)
     writeSync(fd, text)
     fsyncSync(fd)
   } finally {

@@ -24,6 +24,7 @@ import {
   decideRecordRead,
   familiesInReach,
   familiesOfReferrer,
+  maySeeFamily,
   relationshipToFamily,
   todayAtCentre,
 } from './case-access.ts'
@@ -130,7 +131,8 @@ export async function listFamilies(
 /**
  * Changes what the door needs to know: whether the parents must be kept apart, and the
  * safety flags (DPA: the coordinator and staff correct records). A stale version is a
- * conflict; the newer data stays.
+ * conflict; the newer data stays. Refused to whoever may see the family; to anyone else it
+ * is not found.
  */
 export async function changeDoorDetails(
   ctx: AppContext,
@@ -147,7 +149,10 @@ export async function changeDoorDetails(
       actor: policyActor(actor, 'none'),
       resource: { type: 'family' },
     })
-    if (decision.effect === 'deny') throw refusal(decision)
+    if (decision.effect === 'deny')
+      throw (await maySeeFamily(ctx, trx, policy, actor, familyId))
+        ? refusal(decision)
+        : new HavenError('not_found', 'no such family')
     const isChanged = await updateFamilyDoorDetails(
       trx,
       { centreId: actor.centreId, id: familyId, version: change.version },

@@ -146,7 +146,11 @@ export async function listIncidents(
   })
 }
 
-/** Tells the people in these roles that something waits for them; the message holds nothing of it. */
+/**
+ * Tells the people in these roles that something waits for them; the message holds nothing of
+ * it, and neither its subject nor its first line names the centre or what kind of place it is
+ * (anyone who sees the recipient's lock screen reads those).
+ */
 export async function notifyRoles(
   ctx: AppContext,
   trx: Db,
@@ -164,7 +168,7 @@ export async function notifyRoles(
       centreId,
       recipient: account.email,
       subject: 'Something is waiting for you in Haven',
-      body: `Something at your contact centre needs your attention. Sign in to Haven to see it:\n${ctx.publicUrl}/sign-in\n`,
+      body: `Something in Haven needs your attention. Sign in to see it:\n${ctx.publicUrl}/sign-in\n`,
     })
   }
 }

@@ -2,6 +2,7 @@ import { HavenError } from '../domain/errors.ts'
 import { findFamily, findPerson, touchFamily, updatePerson } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
+import { maySeeFamily } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { encryptField, unwrapFamilyKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
@@ -24,6 +25,7 @@ export interface PersonChange {
  * Corrects a person's record (DPA: the coordinator and staff correct records, keeping the
  * history in the audit log). New contact details are sealed under the family's key; the
  * audit entry names the fields changed, never their values. A stale version is a conflict.
+ * Refused to whoever may see the person's family; to anyone else the person is not found.
  */
 export async function correctPerson(
   ctx: AppContext,
@@ -40,7 +42,10 @@ export async function correctPerson(
       actor: policyActor(actor, 'none'),
       resource: { type: 'person' },
     })
-    if (decision.effect === 'deny') throw refusal(decision)
+    if (decision.effect === 'deny')
+      throw (await maySeeFamily(ctx, trx, policy, actor, person.familyId))
+        ? refusal(decision)
+        : new HavenError('not_found', 'no such person')
     const family = await findFamily(trx, actor.centreId, person.familyId)
     if (!family) throw new HavenError('not_found', 'no such person')
     const key = unwrapFamilyKey(ctx.masterKey, family.id, family.wrappedKey)

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../storage/database.ts'
 import { migrateToLatest, type MigrationOutcome } from '../storage/migrate.ts'
+import { keepFilePrivate, keepFolderPrivate } from '../storage/private-files.ts'
 import type { AppContext } from './context.ts'
 import { loadAuditSigningKey } from './audit-keys.ts'
 import { loadMasterKey } from './master-key.ts'
@@ -24,7 +25,9 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 
 /**
  * Opens the database, brings its schema up to date, and loads the master key: what every
- * command that works on records needs. Any failure closes what was opened and rethrows.
+ * command that works on records needs. The data folder, database, keys and disposal ledger
+ * are made private to Haven's user on the way (src/storage/private-files.ts). Any failure
+ * closes what was opened and rethrows.
  */
 export async function openHaven(
   config: Config,
@@ -33,7 +36,10 @@ export async function openHaven(
   const database = await openConfiguredDatabase(config)
   try {
     const migrations = await migrateToLatest(database.db)
+    // On PostgreSQL the data folder holds no database, but by default it holds the keys.
+    keepFolderPrivate(config.dataDir, 'data folder')
     const masterKey = await loadMasterKey(database.db, config.masterKeyFile, now())
+    keepFilePrivate(config.disposalLedgerFile, 'disposal ledger file')
     const ctx: AppContext = {
       db: database.db,
       dialect: database.dialect,

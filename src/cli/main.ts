@@ -108,8 +108,13 @@ function stopSignal(): Promise<string> {
   })
 }
 
-/** Runs `haven` as this process: argv, streams, signals and exit code. */
+/**
+ * Runs `haven` as this process: argv, streams, signals and exit code. Every file the process
+ * makes is private to its user (umask 077), whatever the shell's umask: the database and its
+ * WAL, keys, ledger and backups are also made 0600 one by one, so this is the second wall.
+ */
 export async function runFromProcess(): Promise<void> {
+  process.umask(0o077)
   process.on('uncaughtException', (error) => {
     process.stderr.write(`haven: ${oneLine(error)}\n`)
     process.exit(1)

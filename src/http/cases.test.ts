@@ -362,7 +362,8 @@ for (const dialect of await dialectsUnderTest()) {
         }
         assert.equal(
           (await volunteer.client.json('PUT', `/api/people/${mother}`, change)).status,
-          403,
+          404,
+          'a volunteer who may not see the family is told the person does not exist',
         )
         assert.deepEqual(
           (await coordinator.client.json('PUT', `/api/people/${mother}`, change)).body,

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
+import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
 
 export type DialectName = 'sqlite' | 'postgres'
@@ -44,6 +45,7 @@ function openSqlite(options: DatabaseOptions): Database {
   const file = path.join(options.dataDir, SQLITE_FILE_NAME)
   ensureDataDir(options.dataDir, options.mayCreateDataDir)
   assertSqliteHeader(file)
+  keepDatabaseFilesPrivate(file)
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000
   let raw: DatabaseSync
   try {
@@ -116,6 +118,24 @@ function ensureDataDir(dir: string, mayCreate: boolean): void {
     return
   }
   if (!stats.isDirectory()) throw new DatabaseOpenError(`the data folder ${dir} is not a folder`)
+  keepFolderPrivate(dir, 'data folder')
+}
+
+/**
+ * The database and the files SQLite keeps beside it are private to Haven's user (0600): a new
+ * database file is made so before SQLite opens it (SQLite gives its WAL and shared-memory
+ * files the database file's mode), and existing ones are tightened
+ * (src/storage/private-files.ts).
+ */
+function keepDatabaseFilesPrivate(file: string): void {
+  try {
+    closeSync(openSync(file, 'wx', PRIVATE_FILE_MODE))
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST')
+      throw new DatabaseOpenError(`cannot create the database ${file}: ${messageOf(error)}`)
+  }
+  for (const suffix of ['', '-wal', '-shm', '-journal'])
+    keepFilePrivate(`${file}${suffix}`, 'database file')
 }
 
 /** Refuses, without writing a byte, a file that exists but is not an SQLite database. */
@@ -153,15 +173,47 @@ async function openPostgres(url: string): Promise<Database> {
     // An idle client lost its connection; the pool replaces it on next use.
   })
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  let role: RoleRights | undefined
   try {
-    await sql`select 1`.execute(db)
+    role = await roleRights(db)
   } catch (error) {
     await db.destroy()
     throw new DatabaseOpenError(
       `cannot reach the PostgreSQL database at ${location}: ${messageOf(error)}`,
     )
   }
+  const refusal = roleRefusal(role)
+  if (refusal !== undefined) {
+    await db.destroy()
+    throw new DatabaseOpenError(refusal)
+  }
   return { db, dialect: 'postgres', location, close: () => db.destroy() }
+}
+
+interface RoleRights {
+  name: string
+  isSuperuser: boolean
+  bypassesRls: boolean
+}
+
+async function roleRights(db: Db): Promise<RoleRights | undefined> {
+  const { rows } = await sql<{ name: string; rolsuper: boolean; rolbypassrls: boolean }>`
+    select rolname as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user
+  `.execute(db)
+  const row = rows[0]
+  return row && { name: row.name, isSuperuser: row.rolsuper, bypassesRls: row.rolbypassrls }
+}
+
+/**
+ * Haven refuses to run as a role that row-level security does not bind (a superuser, or a
+ * role with BYPASSRLS): the policies that keep one centre's rows from another's
+ * (docs/decisions/0010-row-level-security.md) would not apply to it.
+ */
+function roleRefusal(role: RoleRights | undefined): string | undefined {
+  if (role === undefined) return 'cannot find the PostgreSQL role Haven connects as in pg_roles'
+  const what = role.isSuperuser ? 'a superuser' : role.bypassesRls ? 'a role with BYPASSRLS' : ''
+  if (what === '') return undefined
+  return `the PostgreSQL role ${role.name} is ${what}, which bypasses the row-level security that keeps centres apart; connect as an ordinary role that owns the database (see the README)`
 }
 
 /** count(*) and bigint columns come back as numbers, as they do from SQLite. */

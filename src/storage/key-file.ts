@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
+import { keepFilePrivate } from './private-files.ts'
 
 export class KeyFileError extends Error {
   override name = 'KeyFileError'
@@ -8,9 +9,11 @@ export class KeyFileError extends Error {
 /**
  * Reads the master key file (base64 of 32 bytes). Returns undefined when there is none.
  * The file lives outside the database (by default in the data folder, mode 0600; a
- * deployment points HAVEN_MASTER_KEY_FILE at a separate volume or secret mount).
+ * deployment points HAVEN_MASTER_KEY_FILE at a separate volume or secret mount). A key file
+ * open to other users is made private first, or refused (src/storage/private-files.ts).
  */
 export function readKeyFile(file: string): Buffer | undefined {
+  keepFilePrivate(file, 'master key file')
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -39,8 +42,9 @@ export function writeNewKeyFile(file: string, key: Buffer): boolean {
   }
 }
 
-/** Reads a small secret text file (a PEM key); undefined when there is none. */
-export function readSecretFile(file: string): string | undefined {
+/** Reads a small secret text file (a PEM key), made private first; undefined when there is none. */
+export function readSecretFile(file: string, what = 'key file'): string | undefined {
+  keepFilePrivate(file, what)
   try {
     return readFileSync(file, 'utf8')
   } catch (error) {
