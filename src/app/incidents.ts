@@ -3,7 +3,11 @@ import { HavenError } from '../domain/errors.ts'
 import type { ResourceType } from '../domain/policy/request.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Role } from '../domain/roles.ts'
-import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
+import {
+  listAccessStopsOfCentre,
+  listAccountsOfCentre,
+  listRolesOfCentre,
+} from '../storage/accounts.ts'
 import type { Db } from '../storage/database.ts'
 import { familyReferences, findFamily, touchFamily } from '../storage/families.ts'
 import { insertIncident, listIncidents as listStoredIncidents } from '../storage/incidents.ts'
@@ -162,8 +166,9 @@ export async function notifyRoles(
       .filter((r) => (roles as readonly string[]).includes(r.role))
       .map((r) => r.accountId),
   )
+  const stopped = new Set(await listAccessStopsOfCentre(trx, centreId))
   for (const account of await listAccountsOfCentre(trx, centreId)) {
-    if (!holders.has(account.id) || account.isDisabled) continue
+    if (!holders.has(account.id) || account.isDisabled || stopped.has(account.id)) continue
     await queueMessage(ctx, trx, {
       centreId,
       recipient: account.email,
