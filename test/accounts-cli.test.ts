@@ -93,6 +93,12 @@ describe('people and sign-in from the haven command', () => {
     const reset = await runHaven(['password-reset', '--email', 'nobody@example.org'], env)
     assert.equal(reset.code, 0)
     assert.match(reset.stdout, /If that address has a Haven account/)
+    const noSuchAccount = await runHaven(
+      ['second-factor', 'reset', '--email', 'nobody@example.org'],
+      env,
+    )
+    assert.equal(noSuchAccount.code, 1)
+    assert.match(noSuchAccount.stderr, /^no account has that e-mail address\n$/)
     const unknownCentre = await runHaven(['centre', 'members', '--centre', 'nowhere'], env)
     assert.equal(unknownCentre.code, 1)
     assert.match(unknownCentre.stderr, /no centre has the slug "nowhere"/)

@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { inviteMember } from '../../src/app/invitations.ts'
 import { operatorActor } from '../../src/app/actor.ts'
 import { createCentre } from '../../src/app/centres.ts'
+import { resetSecondFactor } from '../../src/app/second-factor.ts'
 import { clientAddress, trustedProxyList } from '../../src/http/session.ts'
 import {
   centreWithCoordinator,
@@ -174,6 +175,28 @@ for (const dialect of await dialectsUnderTest()) {
         const types = await auditTypes(database)
         assert.equal(count(types, 'second_factor.replaced'), 1)
         assert.equal(count(types, 'recovery_codes.replaced'), 1)
+      }))
+
+    it('V6.4.x: an operator’s reset of a lost second factor is audited, ends every session, and the next sign-in sets up a new one', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, coordinator } = await setUp(database)
+        assert.equal(await resetSecondFactor(ctx, coordinator.email), true)
+        assert.equal(await resetSecondFactor(ctx, 'nobody@example.org'), false)
+        assert.equal((await coordinator.client.json('GET', '/api/auth/session')).status, 401)
+        const types = await auditTypes(database)
+        assert.equal(count(types, 'second_factor.reset'), 1)
+        const again = freshBrowser(app)
+        assert.equal(
+          (await again.signIn('ashbury', coordinator.email, PASSWORD)).body.secondFactor,
+          'enrol',
+        )
+        const started = await again.json<{ secret: string }>('POST', '/api/me/second-factor/enrol')
+        assert.equal(started.status, 200)
+        const confirmed = await again.json('POST', '/api/me/second-factor/confirm', {
+          code: currentCode(started.body.secret, ctx),
+        })
+        assert.equal(confirmed.status, 200)
+        assert.equal((await again.json('GET', '/api/families')).status, 200)
       }))
 
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
