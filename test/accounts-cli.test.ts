@@ -97,8 +97,8 @@ describe('people and sign-in from the haven command', () => {
       ['second-factor', 'reset', '--email', 'nobody@example.org'],
       env,
     )
-    assert.equal(noSuchAccount.code, 1)
-    assert.match(noSuchAccount.stderr, /^no account has that e-mail address\n$/)
+    assert.equal(noSuchAccount.code, 2)
+    assert.match(noSuchAccount.stderr, /^haven: no account has that e-mail address\n$/)
     const unknownCentre = await runHaven(['centre', 'members', '--centre', 'nowhere'], env)
     assert.equal(unknownCentre.code, 1)
     assert.match(unknownCentre.stderr, /no centre has the slug "nowhere"/)
