@@ -160,6 +160,15 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         STATUS_OF[code],
       )
     }
+    if (isClientGone(c, error)) {
+      // The client hung up while its request was read: nothing went wrong here, and nobody
+      // is left to answer. Noted at info level, so it raises no alarm.
+      log.info({ requestId, route: routePath(c), errorCode: errorCodeOf(error) }, 'client gone')
+      return c.json(
+        errorBody('invalid_input', 'the request ended before its body', undefined, requestId),
+        400,
+      )
+    }
     log.error({ requestId, route: routePath(c), ...describeErrorForLog(error) }, 'unhandled error')
     return c.json(
       errorBody(
@@ -173,4 +182,31 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   })
 
   return app
+}
+
+/** Stream errors Node gives when a connection closes under a request being read. */
+const CLIENT_GONE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_STREAM_PREMATURE_CLOSE',
+])
+
+function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/**
+ * Whether an error is only the client disconnecting: the request's own signal says the
+ * connection closed (the Node server aborts it then), and the error is the stream's, not a
+ * failure of Haven's (a database connection reset leaves the request's signal alone).
+ */
+function isClientGone(c: Context<HavenEnv>, error: unknown): boolean {
+  if (!c.req.raw.signal.aborted) return false
+  const code = errorCodeOf(error)
+  return (
+    (code !== undefined && CLIENT_GONE_CODES.has(code)) ||
+    (error instanceof Error && error.name === 'AbortError')
+  )
 }
