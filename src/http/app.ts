@@ -21,6 +21,7 @@ import { subjectAccessRoutes, SUBJECT_ACCESS_ROUTES } from './subject-access-rou
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
+import { listingRoutes, LISTING_ROUTES } from './listing-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
 
 export interface HttpOptions {
@@ -45,6 +46,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...OUTWARD_ROUTES,
   ...RETENTION_ROUTES,
   ...SUBJECT_ACCESS_ROUTES,
+  ...LISTING_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -105,6 +107,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', outwardRoutes(ctx))
   app.route('/', retentionRoutes(ctx))
   app.route('/', subjectAccessRoutes(ctx))
+  app.route('/', listingRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {
@@ -113,6 +116,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
     return c.body(openApi)
   })
 
+  // Whether Haven can serve, and nothing else: no version, no engine (V13.4.6).
   app.get('/healthz', async (c) => {
     try {
       return c.json(await checkHealth(ctx))
@@ -121,10 +125,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         { requestId: c.get('requestId'), ...describeErrorForLog(error) },
         'health check failed',
       )
-      return c.json(
-        errorBody('unavailable', 'the database does not answer', undefined, c.get('requestId')),
-        503,
-      )
+      return c.json({ status: 'unavailable' }, 503)
     }
   })
 
