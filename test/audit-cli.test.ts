@@ -98,6 +98,8 @@ describe('haven keys rotate', () => {
     writeFileSync(keyFile, `${randomBytes(32).toString('base64')}\n`)
     const listed = await runHaven(['centre', 'list'], env)
     assert.equal(listed.code, 0, listed.stderr)
+    // The operator sees every centre with its counts (the public front page shows none).
+    assert.match(listed.stdout, /^demo\t.+\t2 families, \d+ sessions\tlisted on the front page$/m)
     assert.ok(!existsSync(`${keyFile}.next`))
   })
 })

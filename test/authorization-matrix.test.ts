@@ -400,6 +400,11 @@ const MATRIX: Record<string, Row> = {
     expect: only('coordinator', 'coordinator_elsewhere'),
     call: (c) => c.call('PUT', '/api/centre/stagger', { minutes: 15 }),
   },
+  'put /api/centre/listing': {
+    expect: only('coordinator', 'coordinator_elsewhere'),
+    call: (c) => c.call('PUT', '/api/centre/listing', { listed: false }),
+    note: "the coordinator's own centre, named on the front page or not",
+  },
   'get /api/rooms': {
     expect: only(
       'coordinator',

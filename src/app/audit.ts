@@ -60,6 +60,7 @@ export type AuditType =
   | 'incident.recorded'
   | 'room.added'
   | 'centre.stagger_changed'
+  | 'centre.listing_changed'
   | 'checks.renewal_reminder'
   | 'guidance.asked'
   | 'guidance.answered'

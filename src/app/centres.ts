@@ -44,6 +44,7 @@ export async function createCentre(
       slug,
       name,
       isDemo: false,
+      isPubliclyListed: false,
       createdAt: now.toISOString(),
     }
     await insertCentre(trx, centre)

@@ -90,6 +90,8 @@ async function writeDemoCentre(
     slug: plan.slug,
     name: plan.name,
     isDemo: true,
+    // Synthetic data, so listed on the front page: a new installation shows where to start.
+    isPubliclyListed: true,
     createdAt: now,
   }
   await insertCentre(trx, centre)

@@ -1,5 +1,6 @@
 import { ensureDemoCentre, createDemoCentre } from '../app/demo-centre.ts'
-import { createCentre, listAllCentres } from '../app/centres.ts'
+import { createCentre } from '../app/centres.ts'
+import { listCentresForOperator } from '../app/overview.ts'
 import { openConfiguredDatabase } from '../app/runtime.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { createLogger } from '../logger.ts'
@@ -110,30 +111,37 @@ export const centreCreateCommand: Command = {
 
 export const centreListCommand: Command = {
   path: ['centre', 'list'],
-  summary: 'List the centres',
+  summary: 'List the centres, with their families and sessions, and which are on the front page',
   usage: 'haven centre list [--json]',
   details: ['--json   one JSON array instead of lines of text'],
   options: { json: { type: 'boolean' } },
   async run(values, _positionals, io) {
     return withHaven(io, async (haven) => {
-      const centres = await listAllCentres(haven.ctx)
+      const centres = await listCentresForOperator(haven.ctx)
       if (values.json === true) {
         io.out(
           JSON.stringify(
-            centres.map(({ id, slug, name, isDemo, createdAt }) => ({
-              id,
-              slug,
-              name,
-              isDemo,
-              createdAt,
-            })),
+            centres.map(
+              ({ id, slug, name, isDemo, isPubliclyListed, createdAt, families, sessions }) => ({
+                id,
+                slug,
+                name,
+                isDemo,
+                isPubliclyListed,
+                createdAt,
+                families,
+                sessions,
+              }),
+            ),
           ),
         )
       } else if (centres.length === 0) {
         io.out('No centres.')
       } else {
         for (const centre of centres)
-          io.out(`${centre.slug}\t${centre.name}${centre.isDemo ? ' (demo)' : ''}`)
+          io.out(
+            `${centre.slug}\t${centre.name}${centre.isDemo ? ' (demo)' : ''}\t${String(centre.families)} families, ${String(centre.sessions)} sessions${centre.isPubliclyListed ? '\tlisted on the front page' : ''}`,
+          )
       }
       return 0
     })

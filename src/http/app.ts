@@ -21,6 +21,7 @@ import { subjectAccessRoutes, SUBJECT_ACCESS_ROUTES } from './subject-access-rou
 import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
+import { listingRoutes, LISTING_ROUTES } from './listing-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
 
 export interface HttpOptions {
@@ -47,6 +48,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...OUTWARD_ROUTES,
   ...RETENTION_ROUTES,
   ...SUBJECT_ACCESS_ROUTES,
+  ...LISTING_ROUTES,
   {
     method: 'get',
     path: '/api/openapi.json',
@@ -115,6 +117,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', outwardRoutes(ctx))
   app.route('/', retentionRoutes(ctx))
   app.route('/', subjectAccessRoutes(ctx))
+  app.route('/', listingRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))
   app.get('/api/openapi.json', (c) => {
@@ -123,6 +126,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
     return c.body(openApi)
   })
 
+  // Whether Haven can serve, and nothing else: no version, no engine (V13.4.6).
   app.get('/healthz', async (c) => {
     try {
       return c.json(await checkHealth(ctx))
@@ -131,10 +135,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         { requestId: c.get('requestId'), ...describeErrorForLog(error) },
         'health check failed',
       )
-      return c.json(
-        errorBody('unavailable', 'the database does not answer', undefined, c.get('requestId')),
-        503,
-      )
+      return c.json({ status: 'unavailable' }, 503)
     }
   })
 
@@ -170,6 +171,15 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         STATUS_OF[code],
       )
     }
+    if (isClientGone(c, error)) {
+      // The client hung up while its request was read: nothing went wrong here, and nobody
+      // is left to answer. Noted at info level, so it raises no alarm.
+      log.info({ requestId, route: routePath(c), errorCode: errorCodeOf(error) }, 'client gone')
+      return c.json(
+        errorBody('invalid_input', 'the request ended before its body', undefined, requestId),
+        400,
+      )
+    }
     log.error({ requestId, route: routePath(c), ...describeErrorForLog(error) }, 'unhandled error')
     return c.json(
       errorBody(
@@ -183,4 +193,31 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   })
 
   return app
+}
+
+/** Stream errors Node gives when a connection closes under a request being read. */
+const CLIENT_GONE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ERR_STREAM_PREMATURE_CLOSE',
+])
+
+function errorCodeOf(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+/**
+ * Whether an error is only the client disconnecting: the request's own signal says the
+ * connection closed (the Node server aborts it then), and the error is the stream's, not a
+ * failure of Haven's (a database connection reset leaves the request's signal alone).
+ */
+function isClientGone(c: Context<HavenEnv>, error: unknown): boolean {
+  if (!c.req.raw.signal.aborted) return false
+  const code = errorCodeOf(error)
+  return (
+    (code !== undefined && CLIENT_GONE_CODES.has(code)) ||
+    (error instanceof Error && error.name === 'AbortError')
+  )
 }

@@ -3,22 +3,64 @@ import { z } from 'zod'
 import { HavenError } from '../domain/errors.ts'
 
 /**
- * Reads a JSON body against a strict schema: a wrong content type is 415, unreadable JSON is
- * 400, and an unknown, missing or wrong field is 400 naming the field. Nothing reaches a
- * use case unvalidated.
+ * How deeply a JSON body may nest arrays and objects. Haven's deepest body (a policy
+ * document) nests a handful of levels; anything near this is an attack, refused before it is
+ * parsed so that nothing downstream (JSON.parse, the NUL check, zod) walks it.
+ */
+export const MAX_JSON_DEPTH = 64
+
+/**
+ * Reads a JSON body against a strict schema: a wrong content type is 415, unreadable JSON or
+ * JSON nested deeper than MAX_JSON_DEPTH is 400, and an unknown, missing or wrong field is
+ * 400 naming the field. Nothing reaches a use case unvalidated.
  */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   const type = c.req.header('content-type') ?? ''
   if (!/^application\/json\b/i.test(type)) {
     throw new HavenError('unsupported_media_type', 'send the body as application/json')
   }
+  let text: string
+  try {
+    text = await c.req.text()
+  } catch {
+    throw new HavenError('invalid_input', 'the body could not be read')
+  }
+  if (isNestedDeeperThan(text, MAX_JSON_DEPTH))
+    throw new HavenError(
+      'invalid_input',
+      `the body nests arrays and objects more than ${String(MAX_JSON_DEPTH)} deep`,
+      'body',
+    )
   let body: unknown
   try {
-    body = await c.req.json()
+    body = JSON.parse(text)
   } catch {
     throw new HavenError('invalid_input', 'the body is not valid JSON')
   }
   return parseInput(schema, body, 'body')
+}
+
+/**
+ * Whether JSON text nests arrays and objects deeper than `limit`, found in one pass over the
+ * text without parsing it (brackets inside strings do not count). Text that is not JSON at
+ * all may pass: JSON.parse refuses it next.
+ */
+export function isNestedDeeperThan(text: string, limit: number): boolean {
+  let depth = 0
+  let isInString = false
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text.charCodeAt(i)
+    if (isInString) {
+      if (char === 0x5c)
+        i += 1 // a backslash escapes the next character
+      else if (char === 0x22) isInString = false
+    } else if (char === 0x22) isInString = true
+    else if (char === 0x5b || char === 0x7b) {
+      depth += 1
+      if (depth > limit) return true
+    } else if (char === 0x5d || char === 0x7d) depth -= 1
+  }
+  return false
 }
 
 export function parseInput<T extends z.ZodType>(
@@ -47,11 +89,25 @@ export function parseInput<T extends z.ZodType>(
 /** Text with a length limit, the building block of every schema. */
 export const text = (max: number): z.ZodString => z.string().max(max, `at most ${max} characters`)
 
-/** Whether any text in a parsed value holds a NUL character (PostgreSQL cannot store one). */
+/**
+ * Whether any text in a parsed value, or any key, holds a NUL character (PostgreSQL cannot
+ * store one). Walks the value with its own stack, not by recursion, so no depth of nesting
+ * can run the call stack out.
+ */
 function hasNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000')
-  if (Array.isArray(value)) return value.some(hasNul)
-  if (value !== null && typeof value === 'object')
-    return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || hasNul(inner))
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const next = pending.pop()
+    if (typeof next === 'string') {
+      if (next.includes('\u0000')) return true
+    } else if (Array.isArray(next)) {
+      for (const inner of next as unknown[]) pending.push(inner)
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, inner] of Object.entries(next)) {
+        if (key.includes('\u0000')) return true
+        pending.push(inner)
+      }
+    }
+  }
   return false
 }

@@ -7,6 +7,8 @@ export interface Centre {
   slug: string
   name: string
   isDemo: boolean
+  /** Named on the public front page: the centre's choice, off unless it says so. */
+  isPubliclyListed: boolean
   createdAt: string
 }
 
@@ -18,6 +20,7 @@ export async function insertCentre(db: Db, centre: Centre): Promise<void> {
       slug: centre.slug,
       name: centre.name,
       is_demo: centre.isDemo ? 1 : 0,
+      publicly_listed: centre.isPubliclyListed ? 1 : 0,
       created_at: centre.createdAt,
     })
     .execute()
@@ -31,6 +34,7 @@ export async function findCentreBySlug(db: Db, slug: string): Promise<Centre | u
       slug: row.slug,
       name: row.name,
       isDemo: row.is_demo === 1,
+      isPubliclyListed: row.publicly_listed === 1,
       createdAt: row.created_at,
     }
   )
@@ -48,8 +52,44 @@ export async function listCentres(db: Db): Promise<Centre[]> {
     slug: row.slug,
     name: row.name,
     isDemo: row.is_demo === 1,
+    isPubliclyListed: row.publicly_listed === 1,
     createdAt: row.created_at,
   }))
+}
+
+/** The centres that chose to be named on the front page: names and slugs, nothing else. */
+export async function listPubliclyListedCentres(
+  db: Db,
+): Promise<{ name: string; slug: string; isDemo: boolean }[]> {
+  const rows = await db
+    .selectFrom('centres')
+    .select(['name', 'slug', 'is_demo'])
+    .where('publicly_listed', '=', 1)
+    .orderBy('name')
+    .orderBy('slug')
+    .execute()
+  return rows.map((row) => ({ name: row.name, slug: row.slug, isDemo: row.is_demo === 1 }))
+}
+
+export async function isCentrePubliclyListed(db: Db, centreId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('centres')
+    .select('publicly_listed')
+    .where('id', '=', centreId)
+    .executeTakeFirst()
+  return row?.publicly_listed === 1
+}
+
+export async function setCentrePubliclyListed(
+  db: Db,
+  centreId: string,
+  isListed: boolean,
+): Promise<void> {
+  await db
+    .updateTable('centres')
+    .set({ publicly_listed: isListed ? 1 : 0 })
+    .where('id', '=', centreId)
+    .execute()
 }
 
 export async function countCentres(db: Db): Promise<number> {
@@ -79,6 +119,7 @@ export async function findCentre(db: Db, id: string): Promise<Centre | undefined
       slug: row.slug,
       name: row.name,
       isDemo: row.is_demo === 1,
+      isPubliclyListed: row.publicly_listed === 1,
       createdAt: row.created_at,
     }
   )

@@ -17,6 +17,8 @@ export interface CentreRow {
   requires_second_factor_for_all: Generated<number>
   /** Minutes between one parent's arrival (or departure) and the other's. */
   stagger_minutes: Generated<number>
+  /** 1 when the centre chose to be named on the public front page (migration 0008). */
+  publicly_listed: Generated<number>
 }
 
 export interface FamilyRow {

@@ -20,15 +20,45 @@ import {
   type FormError,
 } from './page-kit.ts'
 
-/** The centre's administration, reached from one page: each section its roles may open. */
+/**
+ * The centre's administration, reached from one page: each section its roles may open; for
+ * the coordinator, whether the centre is named on Haven's public front page.
+ */
 export function centreHubBody(
   sections: readonly { href: string; title: string; about: string }[],
+  listing?: { listed: boolean; slug: string; csrf: string; done: boolean },
 ): Html {
-  return html`<h1 class="govuk-heading-l">Centre</h1>
+  return html`${successBanner(listing?.done ? ['Listing on the front page changed.'] : [])}<h1 class="govuk-heading-l">Centre</h1>
     <ul class="govuk-list">${sections.map(
       (s) =>
         html`<li><h2 class="govuk-heading-s govuk-!-margin-bottom-1">${link(s.href, s.title)}</h2><p class="govuk-body">${s.about}</p></li>`,
-    )}</ul>`
+    )}</ul>
+    ${
+      listing
+        ? html`<h2 class="govuk-heading-m">The public front page</h2>
+          <p class="govuk-body">${
+            listing.listed
+              ? 'The centre is named on the front page, with a link to its confidentiality policy.'
+              : 'The centre is not named on the front page. People reach it by its own address.'
+          } Its policy is public at ${link(`/centres/${listing.slug}/policy`, `/centres/${listing.slug}/policy`)} either way.</p>
+          ${postForm(
+            '/centre/listing',
+            listing.csrf,
+            html`${choiceField({
+              kind: 'radios',
+              name: 'listed',
+              label: 'Name the centre on the front page?',
+              hint: 'Only its name and a link to its policy are shown; nothing about its families or sessions.',
+              options: [
+                ['yes', 'Yes, name it'],
+                ['no', 'No, leave it off'],
+              ],
+              values: [listing.listed ? 'yes' : 'no'],
+              isInline: true,
+            })}${button('Save', 'secondary')}`,
+          )}`
+        : ''
+    }`
 }
 
 /** Workers and their checks (CHECKS): results only for the roles the policy names. */

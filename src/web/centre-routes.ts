@@ -5,6 +5,7 @@ import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { listDisposalRuns, readDisposalRun } from '../app/disposal-views.ts'
 import { listMembers } from '../app/members.ts'
+import { centreListing, setCentreListing } from '../app/overview.ts'
 import { approveDisposalRun } from '../app/retention.ts'
 import {
   changeSubjectAccessRequest,
@@ -14,6 +15,7 @@ import {
 } from '../app/subject-access.ts'
 import { listWorkers, recordCheck } from '../app/workers.ts'
 import { isIsoDate } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Role } from '../domain/roles.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
@@ -101,6 +103,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
       // Workers are listed as the policy says (CHECKS): no link to a page that would refuse.
       const mayListWorkers = (await unlessForbidden(() => listWorkers(ctx, actor))) !== undefined
+      const listing = await unlessForbidden(() => centreListing(ctx, actor))
       return signedInPage(ctx, c, actor, {
         title: 'Centre',
         current: '/centre',
@@ -108,10 +111,27 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
           SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles)).filter(
             (s) => s.href !== '/centre/workers' || mayListWorkers,
           ),
+          listing && {
+            listed: listing.listed,
+            slug: listing.slug,
+            csrf: pageCsrf(c),
+            done: c.req.query('done') === 'listing',
+          },
         ),
       })
     }),
   )
+
+  // The coordinator names the centre on the public front page, or takes it off.
+  pages.post('/centre/listing', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const listed = fields.get('listed')
+    if (listed !== 'yes' && listed !== 'no')
+      throw new HavenError('invalid_input', 'choose yes or no', 'listed')
+    await setCentreListing(ctx, actor, listed === 'yes')
+    return c.redirect('/centre?done=listing', 303)
+  })
 
   const workersPage = async (
     c: Context<HavenEnv>,

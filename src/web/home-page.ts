@@ -1,4 +1,4 @@
-import type { CentreOverview } from '../app/overview.ts'
+import type { PublicCentre } from '../app/overview.ts'
 import { html, type Html } from './html.ts'
 import { layout } from './layout.ts'
 
@@ -9,27 +9,21 @@ export interface SignedIn {
   csrf: string
 }
 
+/**
+ * The front page, open to anyone: the centres that chose to be listed, each by name with a
+ * link to its published policy, and nothing about the installation (no counts of families or
+ * sessions, no version, no database engine). Any other centre is reached by its own address.
+ */
 export function homePage(input: {
-  centres: CentreOverview[]
-  version: string
-  dialect: string
+  centres: PublicCentre[]
   signedIn?: SignedIn | undefined
   navigation?: Html | undefined
 }): Html {
-  const rows = input.centres.map(
-    (centre) =>
-      html`<tr class="govuk-table__row">
-        <td class="govuk-table__cell">${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}
-          <br><a href="/centres/${centre.slug}/policy">Confidentiality policy<span class="govuk-visually-hidden"> of ${centre.name}</span></a></td>
-        <td class="govuk-table__cell">${centre.families}</td>
-        <td class="govuk-table__cell">${centre.sessions}</td>
-      </tr>`,
-  )
   const demo = input.centres.some((centre) => centre.isDemo)
   return layout(
     'Haven',
     html`<h1 class="govuk-heading-xl">Haven</h1>
-      <p>
+      <p class="govuk-body">
         Records for a child contact centre, with the centre's confidentiality policy enforced and
         explained.
       </p>
@@ -41,36 +35,25 @@ export function homePage(input: {
             </p>`
           : undefined
       }
-      <h2 class="govuk-heading-m">Centres</h2>
       ${
         input.centres.length === 0
-          ? html`<p>
-              No centre yet. Create one with <code>haven centre create --name "Your centre"</code>.
-            </p>`
-          : html`<table class="govuk-table">
-              <caption class="govuk-table__caption govuk-visually-hidden">
-                Centres on this installation
-              </caption>
-              <thead>
-                <tr class="govuk-table__row">
-                  <th scope="col" class="govuk-table__header">Centre</th>
-                  <th scope="col" class="govuk-table__header">Families</th>
-                  <th scope="col" class="govuk-table__header">Sessions</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${rows}
-              </tbody>
-            </table>`
+          ? undefined
+          : html`<h2 class="govuk-heading-m">Centres</h2>
+              <ul class="govuk-list">
+                ${input.centres.map(
+                  (centre) =>
+                    html`<li>${centre.name}${centre.isDemo ? html` <strong>(demo)</strong>` : undefined}:
+                      <a class="govuk-link" href="/centres/${centre.slug}/policy">confidentiality policy<span class="govuk-visually-hidden"> of ${centre.name}</span></a></li>`,
+                )}
+              </ul>`
       }
       ${
         input.signedIn
-          ? html`<p>Signed in as <strong>${input.signedIn.displayName}</strong> (${input.signedIn.roles.join(', ')}) at ${input.signedIn.centreName}.</p>
+          ? html`<p class="govuk-body">Signed in as <strong>${input.signedIn.displayName}</strong> (${input.signedIn.roles.join(', ')}) at ${input.signedIn.centreName}.</p>
             <form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${input.signedIn.csrf}"><button type="submit">Sign out</button></form>`
-          : html`<p><a href="/sign-in">Sign in</a></p>`
-      }
-      <p>The health check is at <a href="/healthz">/healthz</a>.</p>`,
-    html`Haven ${input.version} on ${input.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+          : html`<p class="govuk-body"><a class="govuk-link" href="/sign-in">Sign in</a></p>`
+      }`,
+    html`Haven`,
     { centreName: input.signedIn?.centreName, navigation: input.navigation },
   )
 }

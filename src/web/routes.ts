@@ -3,9 +3,8 @@ import { Hono } from 'hono'
 import type { HavenEnv } from '../http/session.ts'
 import type { AppContext } from '../app/context.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
-import { listCentreOverviews } from '../app/overview.ts'
+import { listPublicCentres } from '../app/overview.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
-import { HAVEN_VERSION } from '../version.ts'
 import { accountPages } from './account-pages.ts'
 import { authPages } from './auth-pages.ts'
 import { todayRoutes } from './today-routes.ts'
@@ -54,7 +53,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', recordRoutes(ctx))
   pages.route('/', memberRoutes(ctx))
   pages.get('/', async (c) => {
-    const centres = await listCentreOverviews(ctx)
+    const centres = await listPublicCentres(ctx)
     const view = c.get('session')
     const signedIn =
       view && !view.session.isSecondFactorPending
@@ -71,8 +70,6 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
     return c.html(
       homePage({
         centres,
-        version: HAVEN_VERSION,
-        dialect: ctx.dialect,
         signedIn,
         navigation: nav,
       }).value,

@@ -6,6 +6,7 @@ import * as policies from './0004-policies.ts'
 import * as caseRecords from './0005-case-records.ts'
 import * as outwardPaths from './0006-outward-paths.ts'
 import * as pageIndexes from './0007-page-indexes.ts'
+import * as publicListing from './0008-public-listing.ts'
 import * as accountWalls from './0009-account-walls.ts'
 
 /**
@@ -20,5 +21,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005-case-records': caseRecords,
   '0006-outward-paths': outwardPaths,
   '0007-page-indexes': pageIndexes,
+  '0008-public-listing': publicListing,
   '0009-account-walls': accountWalls,
 }
