@@ -92,6 +92,9 @@ for (const dialect of await dialectsUnderTest())
           assert.deepEqual(JSON.parse(body), { status: 'ok' })
           for (const leak of [HAVEN_VERSION, 'sqlite', 'postgres', 'alder'])
             assert.ok(!body.toLowerCase().includes(leak), leak)
+          // Nor does the public API description name the release.
+          const spec = await (await w.stranger.call('GET', '/api/openapi.json')).text()
+          assert.ok(!spec.includes(`"${HAVEN_VERSION}"`), 'the release in openapi.json')
           // A listed centre's name reaches the front page; its records still do not.
           assert.equal(
             (await w.alder.coordinator.client.json('PUT', '/api/centre/listing', { listed: true }))
