@@ -162,6 +162,9 @@ export async function acceptInvitation(
     const invitation = await usableInvitation(ctx, trx, input.token)
     const now = ctx.now()
     if (await findAccountByEmail(trx, invitation.email)) {
+      // Read again: if this very invitation just made the account (a second click of the
+      // same form), it is used now, and this answer is "already used", with no message.
+      await usableInvitation(ctx, trx, input.token)
       const centre = await findCentre(trx, invitation.centreId)
       await queueMessage(ctx, trx, {
         centreId: invitation.centreId,
@@ -178,7 +181,7 @@ export async function acceptInvitation(
       return undefined
     }
     const accountId = ctx.newId()
-    await insertAccount(trx, {
+    const isMade = await insertAccount(trx, {
       id: accountId,
       email: invitation.email,
       displayName,
@@ -191,6 +194,12 @@ export async function acceptInvitation(
       updatedAt: now.toISOString(),
       version: 1,
     })
+    if (!isMade) {
+      throw new HavenError(
+        'conflict',
+        'an account for this e-mail was made meanwhile; open the link again',
+      )
+    }
     await recordEvent(trx, {
       type: 'account.created',
       at: now,

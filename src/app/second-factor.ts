@@ -6,6 +6,7 @@ import {
   claimTotpStep,
   findAccount,
   findAccountByEmail,
+  promotePendingTotp,
   updateAccount,
   type StoredAccount,
 } from '../storage/accounts.ts'
@@ -257,7 +258,8 @@ export async function confirmTotpEnrolment(
     { centreId: view.actor.centreId, what: 'second_factor_enrolment' },
   )
   const now = ctx.now()
-  const secret = openWithMasterKey(ctx.masterKey, 'totp', account.totpPendingCiphertext)
+  const pending = account.totpPendingCiphertext
+  const secret = openWithMasterKey(ctx.masterKey, 'totp', pending)
   const verdict = verifyTotp(secret, code, now.getTime(), undefined)
   if (!verdict.ok) {
     throw new HavenError(
@@ -271,16 +273,15 @@ export async function confirmTotpEnrolment(
   const token = newToken()
   const isPending = view.session.isSecondFactorPending
   await ctx.db.transaction().execute(async (trx) => {
-    await updateAccount(
+    const isPromoted = await promotePendingTotp(
       trx,
       account.id,
-      {
-        totpSecretCiphertext: account.totpPendingCiphertext ?? null,
-        totpPendingCiphertext: null,
-        totpLastStep: Math.max(verdict.step, totpStep(now.getTime())),
-      },
+      pending,
+      Math.max(verdict.step, totpStep(now.getTime())),
       now.toISOString(),
     )
+    // Two confirmations at once: only the first sets the codes the person is shown.
+    if (!isPromoted) throw new HavenError('conflict', 'start setting up your second factor first')
     await storeRecoveryCodes(ctx, trx, account.id, recoveryCodes, now)
     if (
       isPending &&

@@ -7,6 +7,7 @@ import {
   PASSWORD,
   testApp,
   tokenFromLink,
+  waitForMessages,
 } from '../../test/support/accounts.ts'
 import {
   dialectsUnderTest,
@@ -69,7 +70,7 @@ for (const dialect of await dialectsUnderTest()) {
         await client.json('POST', '/api/auth/password-reset', { email: coordinator.email })
         const token =
           /password-reset\/([A-Za-z0-9_-]{43})/.exec(
-            (await drainOutbox(ctx))[0]?.body ?? '',
+            (await waitForMessages(ctx))[0]?.body ?? '',
           )?.[1] ?? ''
         assert.notEqual(token, '')
         for (const password of BREACHED) {

@@ -41,8 +41,12 @@ function toAccount(row: AccountRow): StoredAccount {
   }
 }
 
-export async function insertAccount(db: Db, account: StoredAccount): Promise<void> {
-  await db
+/**
+ * Makes an account; false (and nothing written) when the e-mail already has one, also when
+ * another transaction made it at the same moment (PostgreSQL waits for it, then does nothing).
+ */
+export async function insertAccount(db: Db, account: StoredAccount): Promise<boolean> {
+  const result = await db
     .insertInto('accounts')
     .values({
       id: account.id,
@@ -57,7 +61,9 @@ export async function insertAccount(db: Db, account: StoredAccount): Promise<voi
       updated_at: account.updatedAt,
       version: account.version,
     })
-    .execute()
+    .onConflict((oc) => oc.column('email').doNothing())
+    .executeTakeFirst()
+  return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
 }
 
 export async function findAccountByEmail(
@@ -288,4 +294,30 @@ export async function setAccessStopped(
     .onConflict((oc) => oc.columns(['account_id', 'centre_id']).doNothing())
     .executeTakeFirst()
   return (result.numInsertedOrUpdatedRows ?? 0n) > 0n
+}
+
+/**
+ * Makes the pending authenticator the account's, only if it is still the one the caller
+ * confirmed: false when another request confirmed or replaced it first.
+ */
+export async function promotePendingTotp(
+  db: Db,
+  accountId: string,
+  pendingCiphertext: string,
+  lastStep: number,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('accounts')
+    .set((eb) => ({
+      totp_secret_ciphertext: pendingCiphertext,
+      totp_pending_ciphertext: null,
+      totp_last_step: lastStep,
+      updated_at: at,
+      version: eb('version', '+', 1),
+    }))
+    .where('id', '=', accountId)
+    .where('totp_pending_ciphertext', '=', pendingCiphertext)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
 }

@@ -199,6 +199,91 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal((await again.json('GET', '/api/families')).status, 200)
       }))
 
+    it('twenty at once: one invitation makes one account, one authenticator one set of recovery codes, one join one grant', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, centreId, coordinator } = await setUp(database)
+        const token = tokenFromLink(
+          (
+            await inviteMember(ctx, operatorActor(centreId), {
+              email: 'twenty@ashbury.example.org',
+              roles: ['staff'],
+            })
+          ).link,
+        )
+        const accepts = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            freshBrowser(app).json('POST', '/api/invitations/accept', {
+              token,
+              displayName: 'Twenty Times',
+              password: PASSWORD,
+            }),
+          ),
+        )
+        const statuses = accepts.map((a) => a.status)
+        assert.equal(statuses.filter((s) => s === 201).length, 1, statuses.join(','))
+        assert.ok(
+          statuses.every((s) => [201, 409, 410].includes(s)),
+          statuses.join(','),
+        )
+        const accounts = await database.db
+          .selectFrom('accounts')
+          .select('id')
+          .where('email', '=', 'twenty@ashbury.example.org')
+          .execute()
+        assert.equal(accounts.length, 1)
+
+        // Staff see protected data: the first sign-in sets up an authenticator, confirmed
+        // twenty times at once with the same right code.
+        const staff = freshBrowser(app)
+        await staff.signIn('ashbury', 'twenty@ashbury.example.org', PASSWORD)
+        const started = await staff.json<{ secret: string }>('POST', '/api/me/second-factor/enrol')
+        const code = currentCode(started.body.secret, ctx)
+        const confirms = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            staff.call('POST', '/api/me/second-factor/confirm', { code }),
+          ),
+        )
+        const confirmed = confirms.map((r) => r.status)
+        assert.equal(confirmed.filter((s) => s === 200).length, 1, confirmed.join(','))
+        assert.ok(
+          confirmed.every((s) => s < 500),
+          confirmed.join(','),
+        )
+        const codes = await database.db
+          .selectFrom('recovery_codes')
+          .select('id')
+          .where('account_id', '=', accounts[0]?.id ?? '')
+          .execute()
+        assert.equal(codes.length, 10)
+
+        // An existing account joins another centre twenty times at once: one grant.
+        const other = await createCentre(ctx, {
+          name: 'Brackenford',
+          slug: 'brackenford',
+          coordinatorEmail: 'c@brackenford.example.org',
+        })
+        const join = tokenFromLink(
+          (
+            await inviteMember(ctx, operatorActor(other.centre.id), {
+              email: coordinator.email,
+              roles: ['chair'],
+            })
+          ).link,
+        )
+        const joins = await Promise.all(
+          Array.from({ length: 20 }, () =>
+            coordinator.client.call('POST', '/api/me/invitations/accept', { token: join }),
+          ),
+        )
+        const joined = joins.map((r) => r.status)
+        assert.equal(joined.filter((s) => s === 200).length, 1, joined.join(','))
+        assert.ok(
+          joined.every((s) => s === 200 || s === 410),
+          joined.join(','),
+        )
+        assert.equal(count(await auditTypes(database), 'invitation.accepted'), 3)
+      }))
+
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const { app, coordinator } = await setUp(database)
