@@ -49,7 +49,16 @@ export async function chargeGuess(
         since: new Date(now.getTime() - limit.windowMs).toISOString(),
       })),
     })
-    if (refused) {
+    // Only the first refusal of a key in its window is audited, so that no one can fill a
+    // centre's permanent log by knocking on a locked door.
+    const isFirstRefusal =
+      refused !== undefined &&
+      (await chargeAttempt(trx, {
+        id,
+        at: now.toISOString(),
+        charges: [{ keyHash: `noted:${refused.keyHash}`, limit: 1, since: refused.since }],
+      })) === undefined
+    if (isFirstRefusal) {
       await recordEvent(trx, {
         type: 'sign_in.throttled',
         at: now,
@@ -63,10 +72,15 @@ export async function chargeGuess(
   return { refund: () => refundAttempt(ctx.db, id) }
 }
 
-/** Forgets the guesses against an account once its owner has passed every factor. */
+/**
+ * Forgets the guesses against an account (passwords, and codes counted by the day) once its
+ * owner has passed every factor.
+ */
 export async function forgetAccountGuesses(ctx: AppContext, email: string): Promise<void> {
-  await clearAttempts(
-    ctx.db,
-    keyHashOf(ctx, { key: { kind: 'account', value: email }, limit: 0, windowMs: 0 }),
-  )
+  for (const kind of ['account', 'codes'] as const) {
+    await clearAttempts(
+      ctx.db,
+      keyHashOf(ctx, { key: { kind, value: email }, limit: 0, windowMs: 0 }),
+    )
+  }
 }

@@ -293,9 +293,9 @@ async function usableInvitationOrGuess(
   source: string,
 ): Promise<StoredInvitation> {
   const guess = await chargeGuess(ctx, linkGuessLimits(source), { what: 'invitation_link' })
-  const invitation = await usableInvitation(ctx, ctx.db, token)
-  await guess.refund()
-  return invitation
+  // A link that matches an invitation is no guess, even a used or expired one.
+  if (await findInvitationByTokenHash(ctx.db, hashToken(token))) await guess.refund()
+  return usableInvitation(ctx, ctx.db, token)
 }
 
 async function usableInvitation(ctx: AppContext, db: Db, token: string): Promise<StoredInvitation> {

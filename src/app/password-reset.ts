@@ -146,7 +146,7 @@ export async function changePassword(
     guessLimits({
       account: account.email,
       source: from.source,
-      device: deviceOf(ctx.masterKey, from.deviceCookie, account.id),
+      device: deviceOf(ctx.masterKey, from.deviceCookie, account, ctx.now()),
     }),
     { centreId: view.actor.centreId, what: 'password_change' },
   )

@@ -76,7 +76,10 @@ export async function verifySecondFactor(
     })
   })
   await forgetAccountGuesses(ctx, account.email)
-  return { token, deviceCookie: rememberDevice(ctx.masterKey, from.deviceCookie, account.id) }
+  return {
+    token,
+    deviceCookie: rememberDevice(ctx.masterKey, from.deviceCookie, account, ctx.now()),
+  }
 }
 
 /**
@@ -91,10 +94,10 @@ async function proveFactor(
   from: GuessSource,
   then: (trx: Db, now: Date) => Promise<void>,
 ): Promise<void> {
-  const device = deviceOf(ctx.masterKey, from.deviceCookie, account.id)
+  const device = deviceOf(ctx.masterKey, from.deviceCookie, account, ctx.now())
   const guess = await chargeGuess(
     ctx,
-    guessLimits({ account: account.email, source: from.source, device }),
+    guessLimits({ account: account.email, source: from.source, device, isCode: true }),
     { centreId: view.actor.centreId, what: 'second_factor' },
   )
   const now = ctx.now()
@@ -251,10 +254,10 @@ export async function confirmTotpEnrolment(
     throw new HavenError('conflict', 'start setting up your second factor first')
   const isReplacement = account.totpSecretCiphertext !== undefined
   if (isReplacement) assertFullSession(view, 'to replace your authenticator app')
-  const device = deviceOf(ctx.masterKey, from.deviceCookie, account.id)
+  const device = deviceOf(ctx.masterKey, from.deviceCookie, account, ctx.now())
   const guess = await chargeGuess(
     ctx,
-    guessLimits({ account: account.email, source: from.source, device }),
+    guessLimits({ account: account.email, source: from.source, device, isCode: true }),
     { centreId: view.actor.centreId, what: 'second_factor_enrolment' },
   )
   const now = ctx.now()
@@ -304,7 +307,12 @@ export async function confirmTotpEnrolment(
     recoveryCodes,
     completed: {
       token,
-      deviceCookie: rememberDevice(ctx.masterKey, from.deviceCookie, account.id),
+      deviceCookie: rememberDevice(
+        ctx.masterKey,
+        from.deviceCookie,
+        await freshAccount(ctx, account.id),
+        ctx.now(),
+      ),
     },
   }
 }
@@ -399,4 +407,11 @@ export async function resetSecondFactor(ctx: AppContext, email: string): Promise
     })
   })
   return true
+}
+
+/** The account as it is now (after its authenticator changed), for its device token. */
+async function freshAccount(ctx: AppContext, accountId: string): Promise<StoredAccount> {
+  const account = await findAccount(ctx.db, accountId)
+  if (!account) throw new HavenError('unauthenticated', 'sign in first')
+  return account
 }

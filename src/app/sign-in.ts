@@ -58,38 +58,32 @@ export async function signIn(
   const email = normaliseEmail(input.email)
   const centre = await findCentreBySlug(ctx.db, input.centre.trim().toLowerCase())
   const account = await findAccountByEmail(ctx.db, email)
+  // The same queries run whether or not the centre and account exist.
+  const membership = await membershipIn(ctx, centre?.id ?? '', account?.id ?? '')
+  // A refusal is written to a centre's log only when the account belongs to that centre;
+  // otherwise the log of any centre named by a guesser would tell its coordinator whether an
+  // address has an account elsewhere, and which guess was right.
+  const logCentreId = centre && membership.isMember ? centre.id : undefined
   // Computed whether or not the account exists, so the time says nothing.
-  const device = deviceOf(ctx.masterKey, input.deviceCookie, account?.id ?? '')
+  const device = deviceOf(ctx.masterKey, input.deviceCookie, account, ctx.now())
   const guess = await chargeGuess(
     ctx,
     guessLimits({ account: email, source: input.source, device }),
-    { centreId: centre?.id, what: 'password' },
+    { centreId: logCentreId, what: 'password' },
   )
   const isPasswordRight = await verifyPassword(input.password, account?.passwordHash)
   const now = ctx.now()
-  // The same queries run whether or not the centre and account exist.
-  const roles = await activeRolesIn(ctx, centre?.id ?? '', account?.id ?? '')
-  const refusal = !centre
-    ? 'unknown_centre'
-    : !account
-      ? 'unknown_account'
-      : !isPasswordRight
-        ? 'wrong_password'
-        : account.isDisabled
-          ? 'disabled'
-          : roles.length === 0
-            ? 'no_role'
-            : undefined
-  if (refusal || !centre || !account) {
+  const roles = membership.isStopped ? [] : membership.roles
+  if (!centre || !account || !isPasswordRight || account.isDisabled || roles.length === 0) {
     // The guess stays charged even when the password was right: otherwise the limit would
-    // tell a guesser which of their guesses was the password.
+    // tell a guesser which of their guesses was the password. For the same reason the log
+    // says only that a sign-in was refused, never why.
     await ctx.db.transaction().execute((trx) =>
       recordEvent(trx, {
         type: 'sign_in.failed',
         at: now,
-        centreId: centre?.id,
-        subjectId: account?.id,
-        details: { reason: refusal ?? 'unknown' },
+        centreId: logCentreId,
+        subjectId: logCentreId === undefined ? undefined : account?.id,
       }),
     )
     throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
@@ -131,8 +125,21 @@ export async function signIn(
   return {
     token,
     secondFactor,
-    deviceCookie: rememberDevice(ctx.masterKey, input.deviceCookie, account.id),
+    deviceCookie: rememberDevice(ctx.masterKey, input.deviceCookie, account, ctx.now()),
   }
+}
+
+/** The person's roles in the centre, and whether their access there is stopped. */
+async function membershipIn(
+  ctx: AppContext,
+  centreId: string,
+  accountId: string,
+): Promise<{ roles: Role[]; isMember: boolean; isStopped: boolean }> {
+  const roles = (await listRolesInCentre(ctx.db, centreId, accountId))
+    .map((row) => row.role)
+    .filter(isRole)
+  const isStopped = await isAccessStopped(ctx.db, centreId, accountId)
+  return { roles, isMember: roles.length > 0, isStopped }
 }
 
 /** The person's roles in the centre, none while their access there is stopped. */
@@ -141,10 +148,8 @@ async function activeRolesIn(
   centreId: string,
   accountId: string,
 ): Promise<Role[]> {
-  const roles = (await listRolesInCentre(ctx.db, centreId, accountId))
-    .map((row) => row.role)
-    .filter(isRole)
-  return (await isAccessStopped(ctx.db, centreId, accountId)) ? [] : roles
+  const membership = await membershipIn(ctx, centreId, accountId)
+  return membership.isStopped ? [] : membership.roles
 }
 
 export interface SessionView {

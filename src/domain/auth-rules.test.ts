@@ -6,6 +6,7 @@ import {
   guessLimits,
   linkGuessLimits,
   resetRequestLimits,
+  sourceKey,
   throttledMessage,
   normaliseEmail,
   sessionEndsAt,
@@ -85,6 +86,32 @@ describe('limits on guessing (ASVS V6.3.1)', () => {
       { key: { kind: 'device', value: 'n1' }, limit: 10, windowMs: 5 * MIN },
     ])
   })
+  it('charges a code from an unknown browser also to the account’s 50 codes a day', () => {
+    assert.deepEqual(
+      guessLimits({ account: 'a@x.org', source: '192.0.2.1', device: undefined, isCode: true }).map(
+        (l) => [l.key.kind, l.limit, l.windowMs],
+      ),
+      [
+        ['account', 10, 5 * MIN],
+        ['source', 50, 5 * MIN],
+        ['codes', 50, 24 * 60 * MIN],
+      ],
+    )
+  })
+  const sources: [string, string][] = [
+    ['192.0.2.1', '192.0.2.1'],
+    ['2001:db8:1:2::1', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2:ffff:ffff:ffff:ffff', '2001:db8:1:2::/64'],
+    ['2001:0db8:0001:0002:0:0:0:78', '2001:db8:1:2::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['fe80::', 'fe80:0:0:0::/64'],
+    ['not-an-address', 'not-an-address'],
+    ['1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7:8:9'],
+  ]
+  for (const [address, key] of sources)
+    it(`counts source ${address} as ${key} (an IPv6 /64 is one source)`, () => {
+      assert.equal(sourceKey(address), key)
+    })
   it('charges a one-time link that matches nothing to its source', () => {
     assert.deepEqual(linkGuessLimits('192.0.2.9'), [
       { key: { kind: 'source', value: '192.0.2.9' }, limit: 50, windowMs: 5 * MIN },
@@ -97,8 +124,15 @@ describe('limits on guessing (ASVS V6.3.1)', () => {
     ])
   })
   it('says which limit was reached, never whether the account exists', () => {
-    for (const kind of ['account', 'source', 'device', 'reset-email', 'reset-source'] as const) {
-      assert.match(throttledMessage(kind), /minutes/)
+    for (const kind of [
+      'account',
+      'source',
+      'device',
+      'codes',
+      'reset-email',
+      'reset-source',
+    ] as const) {
+      assert.match(throttledMessage(kind), /minutes|tomorrow/)
       assert.doesNotMatch(throttledMessage(kind), /exist|unknown|not found/i)
     }
   })

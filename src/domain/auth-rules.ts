@@ -15,6 +15,12 @@ export const MAX_FAILURES_PER_ACCOUNT = 10
 export const MAX_FAILURES_PER_SOURCE = 50
 /** Per device that has signed in to the account before (its device token). */
 export const MAX_FAILURES_PER_DEVICE = 10
+/**
+ * Second-factor codes from anywhere but the owner's own devices, per account in 24 hours: a
+ * stolen password buys at most this many guesses of a 6-digit code a day.
+ */
+export const CODE_WINDOW_MS = 24 * 60 * 60 * 1000
+export const MAX_CODE_FAILURES_PER_DAY = 50
 /** Password-reset requests: per e-mail address and per source, in 15 minutes. */
 export const RESET_WINDOW_MS = 15 * 60 * 1000
 export const MAX_RESETS_PER_EMAIL = 3
@@ -69,6 +75,7 @@ export type AttemptKey =
   | { kind: 'account'; value: string }
   | { kind: 'source'; value: string }
   | { kind: 'device'; value: string }
+  | { kind: 'codes'; value: string }
   | { kind: 'reset-email'; value: string }
   | { kind: 'reset-source'; value: string }
 
@@ -82,6 +89,7 @@ const LIMITS: Record<AttemptKey['kind'], { limit: number; windowMs: number }> = 
   account: { limit: MAX_FAILURES_PER_ACCOUNT, windowMs: FAILURE_WINDOW_MS },
   source: { limit: MAX_FAILURES_PER_SOURCE, windowMs: FAILURE_WINDOW_MS },
   device: { limit: MAX_FAILURES_PER_DEVICE, windowMs: FAILURE_WINDOW_MS },
+  codes: { limit: MAX_CODE_FAILURES_PER_DAY, windowMs: CODE_WINDOW_MS },
   'reset-email': { limit: MAX_RESETS_PER_EMAIL, windowMs: RESET_WINDOW_MS },
   'reset-source': { limit: MAX_RESETS_PER_SOURCE, windowMs: RESET_WINDOW_MS },
 }
@@ -92,36 +100,63 @@ export const LONGEST_ATTEMPT_WINDOW_MS = Math.max(...Object.values(LIMITS).map((
 /**
  * The limits one guess of a password, a second-factor code or a recovery code is charged to.
  * From a device the account signed in from before, only that device's own limit applies: so
- * someone guessing from the same address, or guessing this account from anywhere, cannot
- * stop its owner's correct sign-in from their own browser. From anywhere else, both the
- * account's limit and the source's apply, so guessing stays limited per account and per
- * source.
+ * someone guessing from the same address, or guessing this account from anywhere, cannot stop
+ * its owner's correct sign-in from their own browser. (A device token dies with the password
+ * and authenticator it was issued under, so tokens kept back buy nothing once either
+ * changes: see device-tokens.ts.) From anywhere else, the account's
+ * limit and the source's apply, so guessing stays limited per account and per source; a code
+ * also counts towards the account's daily limit on codes.
  */
 export function guessLimits(input: {
   account: string
   source: string
   device: string | undefined
+  isCode?: boolean | undefined
 }): AttemptLimit[] {
   const keys: AttemptKey[] =
     input.device !== undefined
       ? [{ kind: 'device', value: input.device }]
       : [
           { kind: 'account', value: input.account },
-          { kind: 'source', value: input.source },
+          { kind: 'source', value: sourceKey(input.source) },
+          ...(input.isCode === true ? [{ kind: 'codes' as const, value: input.account }] : []),
         ]
   return keys.map((key) => ({ key, ...LIMITS[key.kind] }))
 }
 
+/**
+ * What a source address counts as: an IPv4 address itself; an IPv6 address by its /64, the
+ * block one household or office is given, so that rotating through it buys nothing.
+ */
+export function sourceKey(address: string): string {
+  if (!address.includes(':')) return address
+  const groups = expandIpv6(address)
+  return groups === undefined ? address : `${groups.slice(0, 4).join(':')}::/64`
+}
+
+function expandIpv6(address: string): string[] | undefined {
+  const parts = address.toLowerCase().split('::')
+  if (parts.length > 2) return undefined
+  const [head = '', tail] = parts
+  const left = head === '' ? [] : head.split(':')
+  const right = tail === undefined || tail === '' ? [] : tail.split(':')
+  if ([...left, ...right].some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return undefined
+  const missing = 8 - left.length - right.length
+  if (tail === undefined ? missing !== 0 : missing < 1) return undefined
+  const zeros = Array.from({ length: tail === undefined ? 0 : missing }, () => '0')
+  return [...left, ...zeros, ...right].map((g) => g.replace(/^0+(?=.)/, ''))
+}
+
 /** A one-time link (invitation, reset) that matches nothing is a guess from its source. */
 export function linkGuessLimits(source: string): AttemptLimit[] {
-  return [{ key: { kind: 'source', value: source }, ...LIMITS.source }]
+  return [{ key: { kind: 'source', value: sourceKey(source) }, ...LIMITS.source }]
 }
 
 /** A password-reset request counts per e-mail address and per source. */
 export function resetRequestLimits(input: { email: string; source: string }): AttemptLimit[] {
   return [
     { key: { kind: 'reset-email', value: input.email }, ...LIMITS['reset-email'] },
-    { key: { kind: 'reset-source', value: input.source }, ...LIMITS['reset-source'] },
+    { key: { kind: 'reset-source', value: sourceKey(input.source) }, ...LIMITS['reset-source'] },
   ]
 }
 
@@ -132,6 +167,8 @@ export function throttledMessage(kind: AttemptKey['kind']): string {
       return 'This account is locked for 5 minutes after too many failed attempts.'
     case 'device':
       return 'Too many failed attempts from this browser; try again in 5 minutes.'
+    case 'codes':
+      return 'Too many wrong codes for this account today; try again tomorrow, or ask your coordinator.'
     case 'source':
       return 'Too many failed attempts from this address; try again in 5 minutes.'
     case 'reset-email':

@@ -166,10 +166,16 @@ function isTrusted(list: BlockList, address: string): boolean {
   return list.check(address, family === 6 ? 'ipv6' : 'ipv4')
 }
 
-/** "::ffff:10.0.0.1" is 10.0.0.1. */
+/**
+ * An address as a proxy may write it, made plain: "::ffff:10.0.0.1" is 10.0.0.1, and a port
+ * some proxies add ("203.0.113.7:443", "[2001:db8::1]:443") is dropped.
+ */
 function plainAddress(address: string): string {
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address)
-  return mapped?.[1] ?? address
+  const bracketed = /^\[([0-9a-fA-F:.]+)\](?::\d{1,5})?$/.exec(address)
+  const withPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(address)
+  const plain = bracketed?.[1] ?? withPort?.[1] ?? address
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(plain)
+  return mapped?.[1] ?? plain
 }
 
 /**

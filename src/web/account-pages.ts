@@ -11,7 +11,7 @@ import { isHavenError } from '../domain/errors.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import { afterAnswer, requireActor, sourceAddress, type HavenEnv } from '../http/session.ts'
 import { html, type Html } from './html.ts'
-import { errorSummary, formField, formPage } from './forms.ts'
+import { errorSummary, formField, formPage, readForm } from './forms.ts'
 import { layout } from './layout.ts'
 
 /**
@@ -24,7 +24,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
 
   pages.get('/password-reset', (c) => formPage(c, requestResetPage(undefined)))
   pages.post('/password-reset', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     try {
       const { message, delivery } = await requestPasswordReset(ctx, {
         email: formField(form.email),
@@ -42,7 +42,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     formPage(c, completeResetPage(c.req.param('token'), undefined)),
   )
   pages.post('/password-reset/:token', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     try {
       await completePasswordReset(
         ctx,
@@ -81,7 +81,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   })
   pages.post('/invitations/:token', async (c) => {
     const token = c.req.param('token')
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     try {
       const invitation = await describeInvitation(ctx, token, sourceAddress(c))
       const { message } = await acceptInvitation(
@@ -101,7 +101,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   // Someone who already has an account accepts from their own full session.
   pages.post('/invitations/:token/join', async (c) => {
     const token = c.req.param('token')
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const actor = requireActor(c, formField(form._csrf))
     try {
       const joined = await acceptInvitationAsMember(ctx, actor, token, sourceAddress(c))

@@ -21,7 +21,7 @@ import {
   type HavenEnv,
 } from '../http/session.ts'
 import { html, type Html } from './html.ts'
-import { errorSummary, formField, formPage } from './forms.ts'
+import { errorSummary, formField, formPage, readForm } from './forms.ts'
 import { layout } from './layout.ts'
 
 const FORM_COOKIE = 'haven_form'
@@ -54,7 +54,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   )
 
   pages.post('/sign-in', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const values = { centre: formField(form.centre), email: formField(form.email) }
     if (!isFormTokenValid(c, formField(form._csrf))) {
       return formPage(
@@ -103,7 +103,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   })
 
   pages.post('/second-factor', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const view = requireSession(c, formField(form._csrf))
     try {
       const code = formField(form.code)
@@ -141,7 +141,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
 
   // Replacing an authenticator: a full session and a code from the current one first.
   pages.post('/second-factor/replace', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const view = requireSession(c, formField(form._csrf))
     const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
     try {
@@ -154,7 +154,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   })
 
   pages.post('/second-factor/set-up', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const view = requireSession(c, formField(form._csrf))
     const csrf = () => csrfTokenFor(c.get('sessionToken') ?? '')
     try {
@@ -196,7 +196,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   })
 
   pages.post('/second-factor/recovery-codes', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const view = requireSession(c, formField(form._csrf))
     try {
       const codes = await replaceRecoveryCodesWithProof(
@@ -217,7 +217,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
   })
 
   pages.post('/sign-out', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const view = requireSession(c, formField(form._csrf))
     await signOut(ctx, view)
     clearSessionCookie(c, options.isBehindTls)

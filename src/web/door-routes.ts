@@ -7,7 +7,7 @@ import { requireFullSession } from '../app/sign-in.ts'
 import { isHavenError } from '../domain/errors.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { doorBody } from './door-page.ts'
-import { formField } from './forms.ts'
+import { formField, readForm } from './forms.ts'
 import { pageCsrf, requirePageRole, signedInPage } from './page-kit.ts'
 
 const WORKERS = ['coordinator', 'staff', 'volunteer'] as const
@@ -42,7 +42,7 @@ export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
   })
 
   pages.post('/my-sessions/:sessionId/door', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const actor = requireActor(c, formField(form._csrf))
     const what = formField(form.what) === 'departed' ? 'departed' : 'arrived'
     try {

@@ -7,7 +7,7 @@ import { csrfTokenFor } from '../app/secrets.ts'
 import type { Actor } from '../app/actor.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { familyBody, familyListBody } from './family-pages.ts'
-import { formField } from './forms.ts'
+import { formField, readForm } from './forms.ts'
 import type { Html } from './html.ts'
 import { signedInPage, signedInGet, pageNumberOf } from './page-kit.ts'
 
@@ -74,7 +74,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
     }),
   )
   pages.post('/families/:familyId/people/:personId/reveal', async (c) => {
-    const form = await c.req.parseBody()
+    const form = await readForm(c)
     const actor = requireActor(c, formField(form._csrf))
     const familyId = c.req.param('familyId')
     const personId = c.req.param('personId')

@@ -8,6 +8,7 @@ import { requireFullSession } from '../app/sign-in.ts'
 import { HavenError, isHavenError } from '../domain/errors.ts'
 import type { Role } from '../domain/roles.ts'
 import type { HavenEnv } from '../http/session.ts'
+import { readForm } from './forms.ts'
 import { html, type Html } from './html.ts'
 import { layout } from './layout.ts'
 import { navigation } from './navigation.ts'
@@ -340,7 +341,7 @@ export async function formFields(c: Context<HavenEnv>): Promise<{
   /** Every field's first value as text, for a form kept as typed. */
   record: () => Record<string, string>
 }> {
-  const body = await c.req.parseBody({ all: true })
+  const body = await readForm(c, { all: true })
   const values = (name: string): unknown[] => {
     const v = body[name]
     return Array.isArray(v) ? v : v === undefined ? [] : [v]

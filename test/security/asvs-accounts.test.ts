@@ -284,6 +284,138 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(count(await auditTypes(database), 'invitation.accepted'), 3)
       }))
 
+    it('V6.3.8 V16.2.x: a centre’s log tells its coordinator nothing of an account elsewhere, nor which guess was right', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, centreId, coordinator } = await setUp(database)
+        const other = await centreWithCoordinator(ctx, app, 'brackenford')
+        const seen = async () => (await seenAll()).filter((e) => e.type.startsWith('sign_in.'))
+        const seenAll = async () =>
+          (
+            await coordinator.client.json<{
+              entries: { type: string; subjectId?: string | null; details?: unknown }[]
+            }>('GET', '/api/audit')
+          ).body.entries
+        const before = (await seen()).length
+        // Guessing an account that belongs only to the other centre, and one that does not exist.
+        for (const [email, password] of [
+          [other.coordinator.email, WRONG],
+          [other.coordinator.email, PASSWORD],
+          ['nobody@brackenford.example.org', WRONG],
+        ] as const)
+          assert.equal((await freshBrowser(app).signIn('ashbury', email, password)).status, 401)
+        const after = await seen()
+        assert.equal(after.length, before, 'nothing about them in this centre’s log')
+        // A member's refused sign-ins are logged here, alike whether the password was right.
+        await coordinator.client.json(
+          'POST',
+          '/api/members/' +
+            (
+              await invite(ctx, app, centreId, 'ashbury', 'stopme@ashbury.example.org', [
+                'volunteer',
+              ])
+            ).accountId +
+            '/disable',
+        )
+        await freshBrowser(app).signIn('ashbury', 'stopme@ashbury.example.org', WRONG)
+        await freshBrowser(app).signIn('ashbury', 'stopme@ashbury.example.org', PASSWORD)
+        const refusals = (await seen()).filter((e) => e.type === 'sign_in.failed').slice(-2)
+        assert.equal(refusals.length, 2)
+        assert.deepEqual(refusals[0]?.details, refusals[1]?.details)
+      }))
+
+    it('V6.3.1: a device token dies with the password it was issued under', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app, ctx, centreId } = await setUp(database)
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        // A browser signed in once, its device cookie kept back.
+        const kept = freshBrowser(app)
+        assert.equal((await kept.signIn('ashbury', volunteer.email, PASSWORD)).status, 200)
+        const newPassword = 'meadow lantern quartz'
+        assert.equal(
+          (
+            await volunteer.client.json('POST', '/api/me/password', {
+              currentPassword: PASSWORD,
+              newPassword,
+            })
+          ).status,
+          204,
+        )
+        for (let i = 0; i < 10; i += 1)
+          await freshBrowser(app).signIn('ashbury', volunteer.email, WRONG)
+        assert.equal(
+          (await kept.signIn('ashbury', volunteer.email, newPassword)).status,
+          429,
+          'the old token no longer passes a locked account',
+        )
+        // A token issued under the new password does, for 180 days and no longer.
+        const owner = freshBrowser(app)
+        owner.deviceCookie = undefined
+        await database.db.deleteFrom('auth_attempts').execute()
+        assert.equal((await owner.signIn('ashbury', volunteer.email, newPassword)).status, 200)
+        for (let i = 0; i < 10; i += 1)
+          await freshBrowser(app).signIn('ashbury', volunteer.email, WRONG)
+        assert.equal((await owner.signIn('ashbury', volunteer.email, newPassword)).status, 200)
+      }))
+
+    it('V6.6.3: a stolen password buys at most fifty second-factor guesses a day; the owner’s own browser still signs in', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { clock, ctx, app, coordinator } = await setUp(database)
+        const statuses: number[] = []
+        for (let round = 0; round < 6; round += 1) {
+          const thief = freshBrowser(app)
+          await thief.signIn('ashbury', coordinator.email, PASSWORD)
+          for (let i = 0; i < 10; i += 1)
+            statuses.push(
+              (
+                await thief.json('POST', '/api/auth/second-factor', {
+                  code: String(200000 + round * 10 + i),
+                })
+              ).status,
+            )
+          clock.advance(5 * 60_000 + 1_000)
+        }
+        assert.equal(statuses.filter((s) => s === 401).length, 50, statuses.join(','))
+        assert.deepEqual(new Set(statuses.slice(50)), new Set([429]))
+        clock.advance(STEP)
+        await coordinator.client.signIn('ashbury', coordinator.email, PASSWORD)
+        const passed = await coordinator.client.json('POST', '/api/auth/second-factor', {
+          code: currentCode(coordinator.secret ?? '', ctx),
+        })
+        assert.equal(passed.status, 200)
+      }))
+
+    it('V16.2.x: knocking on a locked door writes one audit entry per window, not one per knock', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app } = await setUp(database)
+        for (let i = 0; i < 80; i += 1)
+          await freshBrowser(app).signIn('ashbury', 'anyone@example.org', WRONG)
+        const types = await auditTypes(database)
+        assert.equal(count(types, 'sign_in.failed'), 10)
+        assert.equal(count(types, 'sign_in.throttled'), 1, 'seventy refusals, one entry')
+      }))
+
+    it('V2.2.1 V16.5.3: a broken multipart body on a form is refused with 400, never a 500', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { app } = await setUp(database)
+        for (const path of ['/sign-in', '/password-reset', '/second-factor'])
+          for (const [type, body] of [
+            ['multipart/form-data; boundary=zz', '--zz\r\nbroken'],
+            ['multipart/form-data', 'no boundary at all'],
+          ] as const) {
+            const response = await app.request(path, {
+              method: 'POST',
+              headers: { 'content-type': type, 'sec-fetch-site': 'same-origin' },
+              body,
+            })
+            assert.ok(
+              [400, 401].includes(response.status),
+              `${path} ${type}: ${String(response.status)}`,
+            )
+          }
+      }))
+
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const { app, coordinator } = await setUp(database)
