@@ -250,6 +250,19 @@ const MATRIX: Record<string, Row> = {
       status === 409 || (status === 401 && !body.includes('sign in first')),
     note: 'a wrong code changes nothing; an account without a second factor has none to renew',
   },
+  'get /api/invitation-confirmations/:token': {
+    expect: anyone,
+    call: (c) => c.call('GET', `/api/invitation-confirmations/${GONE}`),
+    // 429: by now the matrix has guessed more than 50 links from its one source address.
+    allowed: statusIn(404, 410, 429),
+    note: 'only the owner of the invited address holds a real one',
+  },
+  'post /api/invitation-confirmations/accept': {
+    expect: anyone,
+    call: (c) => c.call('POST', '/api/invitation-confirmations/accept', { token: GONE }),
+    allowed: statusIn(404, 410, 429),
+    note: 'only the owner of the invited address holds a real one',
+  },
   'post /api/me/invitations/accept': {
     expect: signedIn,
     call: (c) => c.call('POST', '/api/me/invitations/accept', { token: GONE }),

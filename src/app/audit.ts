@@ -30,6 +30,7 @@ export type AuditType =
   | 'second_factor.reset'
   | 'recovery_codes.replaced'
   | 'invitation.existing_account'
+  | 'invitation.answered'
   | 'recovery_code.used'
   | 'password.changed'
   | 'password_reset.requested'

@@ -11,12 +11,13 @@ import { findAccount, findAccountByEmail, insertAccount, insertRoles } from '../
 import { findCentre, type Centre } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
+  answerInvitation,
   findInvitationByTokenHash,
   insertInvitation,
   markInvitationAccepted,
   type StoredInvitation,
 } from '../storage/invitations.ts'
-import { assertCanManageMembers, type Actor } from './actor.ts'
+import { assertCanManageMembers, OPERATOR_ID, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
@@ -81,6 +82,7 @@ export async function issueInvitation(
     expiresAt,
     acceptedAt: undefined,
     acceptedAccountId: undefined,
+    answeredAt: undefined,
   }
   await insertInvitation(trx, invitation)
   const link = `${ctx.publicUrl}/invitations/${token}`
@@ -107,6 +109,8 @@ export interface InvitationView {
   centreName: string
   /** The centre's address in Haven, for the sign-in link (`/sign-in?centre=`). */
   centreSlug: string
+  /** Finished from the invited address (a coordinator's invitation), not on this link. */
+  isFinishedByEmail: boolean
   email: string
   roles: string[]
   expiresAt: string
@@ -127,6 +131,7 @@ export async function describeInvitation(
   return {
     centreName: centre?.name ?? '',
     centreSlug: centre?.slug ?? '',
+    isFinishedByEmail: isFinishedByEmail(invitation),
     email: invitation.email,
     roles: invitation.roles,
     expiresAt: invitation.expiresAt,
@@ -151,6 +156,10 @@ export async function acceptInvitation(
   source: string,
 ): Promise<{ message: string; accountId: string | undefined }> {
   const peek = await usableInvitationOrGuess(ctx, input.token, source)
+  if (isFinishedByEmail(peek)) {
+    await answerByLink(ctx, input.token)
+    return { message: INVITATION_ANSWERED, accountId: undefined }
+  }
   const displayName = (input.displayName ?? '').trim()
   if (displayName.length === 0 || displayName.length > 120) {
     throw new HavenError('invalid_input', 'displayName must be 1 to 120 characters', 'displayName')
@@ -247,8 +256,60 @@ export async function acceptInvitationAsMember(
   })
 }
 
+/** What the link's holder is told once a coordinator's invitation is answered, in every case. */
+export const INVITATION_ANSWERED =
+  'Thank you. We have e-mailed a link to the address this invitation was sent to: open it there to finish.'
+
+/**
+ * Whether the invitation is finished from the address it was sent to. A coordinator's
+ * invitation is: the coordinator is shown the link, so whatever the link leads to (an account
+ * made, a member added, an address that already had an account) must tell them nothing, and
+ * an account bearing someone's address must not be made by whoever holds the link. The
+ * operator's invitations (the first coordinator's, `haven centre invite`) are finished on the
+ * link: the operator holds the database already.
+ */
+export function isFinishedByEmail(invitation: { invitedBy: string | undefined }): boolean {
+  return invitation.invitedBy !== undefined && invitation.invitedBy !== OPERATOR_ID
+}
+
+/**
+ * Answers a coordinator's invitation on its link: a confirmation goes to the invited address,
+ * where its owner chooses a name and password (or, with an account already, accepts from
+ * their session). Nothing else changes until then (`confirmInvitation`), and the invitation's
+ * own link is used up either way.
+ */
+async function answerByLink(ctx: AppContext, token: string): Promise<void> {
+  const confirmToken = newToken()
+  await ctx.db.transaction().execute(async (trx) => {
+    const invitation = await usableInvitation(ctx, trx, token)
+    const now = ctx.now()
+    const isAnswered = await answerInvitation(trx, invitation.id, {
+      at: now.toISOString(),
+      confirmTokenHash: hashToken(confirmToken),
+    })
+    if (!isAnswered) throw new HavenError('gone', 'this invitation has already been used')
+    const hasAccount = (await findAccountByEmail(trx, invitation.email)) !== undefined
+    const centre = await findCentre(trx, invitation.centreId)
+    const link = `${ctx.publicUrl}/invitation-confirmations/${confirmToken}`
+    await queueMessage(ctx, trx, {
+      centreId: invitation.centreId,
+      recipient: invitation.email,
+      subject: 'Your Haven invitation',
+      body: hasAccount
+        ? `You already have a Haven account, so no new one is needed.\n\nTo accept the invitation from ${centre?.name ?? 'the centre'} with your account, sign in to Haven as usual (with your second factor), then open this link (it works once, until the invitation expires):\n${link}\n\nIf you did not expect this, tell the person who invited you.\n`
+        : `To set up your Haven account for ${centre?.name ?? 'the centre'}, open this link and choose your name and password (it works once, until the invitation expires):\n${link}\n\nIf you did not expect this, ignore this message: nothing is set up until you do.\n`,
+    })
+    await recordEvent(trx, {
+      type: 'invitation.answered',
+      at: now,
+      centreId: invitation.centreId,
+      subjectId: invitation.id,
+    })
+  })
+}
+
 /** Uses the invitation once and grants its roles in its centre, recorded. */
-async function grantInvitedRoles(
+export async function grantInvitedRoles(
   trx: Db,
   invitation: StoredInvitation,
   accountId: string,
@@ -305,7 +366,7 @@ async function usableInvitation(ctx: AppContext, db: Db, token: string): Promise
       'not_found',
       'this invitation link is not valid; check it was copied whole',
     )
-  if (invitation.acceptedAt !== undefined)
+  if (invitation.acceptedAt !== undefined || invitation.answeredAt !== undefined)
     throw new HavenError('gone', 'this invitation has already been used')
   if (invitation.expiresAt <= ctx.now().toISOString()) {
     throw new HavenError('gone', 'this invitation has expired; ask the coordinator for a new one')

@@ -20,6 +20,7 @@ import {
 import { csrfTokenFor } from '../app/secrets.ts'
 import { requireFullSession, signIn, signOut } from '../app/sign-in.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
+import { confirmInvitation, describeConfirmation } from '../app/invitation-confirmations.ts'
 import {
   afterAnswer,
   clearSessionCookie,
@@ -57,6 +58,11 @@ const enrolBody = z
   )
 const recoveryCodesBody = z.strictObject({ code: text(20) })
 const memberAcceptBody = z.strictObject({ token: text(100) })
+const confirmInvitationBody = z.strictObject({
+  token: text(100),
+  displayName: text(120).optional(),
+  password: text(1024).optional(),
+})
 const passwordBody = z.strictObject({ currentPassword: text(1024), newPassword: text(1024) })
 
 const auth = (
@@ -112,6 +118,21 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'public',
     201,
     acceptBody,
+  ),
+  auth(
+    'get',
+    '/api/invitation-confirmations/:token',
+    "What a coordinator's invitation e-mailed to its address asks of its owner",
+    'public',
+    200,
+  ),
+  auth(
+    'post',
+    '/api/invitation-confirmations/accept',
+    "Finish a coordinator's invitation from its e-mail: a new account, or (signed in) join",
+    'public',
+    200,
+    confirmInvitationBody,
   ),
   auth(
     'post',
@@ -224,7 +245,26 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
       email: view.email,
       roles: view.roles,
       expiresAt: view.expiresAt,
+      finishedByEmail: view.isFinishedByEmail,
     })
+  })
+
+  api.get('/api/invitation-confirmations/:token', async (c) => {
+    const view = await describeConfirmation(ctx, c.req.param('token'), sourceAddress(c))
+    return c.json({
+      centreName: view.centreName,
+      email: view.email,
+      roles: view.roles,
+      hasAccount: view.hasAccount,
+    })
+  })
+
+  api.post('/api/invitation-confirmations/accept', async (c) => {
+    const body = await readJson(c, confirmInvitationBody)
+    const view = c.get('session')
+    const actor = view && !view.session.isSecondFactorPending ? requireActor(c) : undefined
+    const done = await confirmInvitation(ctx, body, sourceAddress(c), actor)
+    return c.json({ centre: done.centreSlug, roles: done.roles, newAccount: done.isNewAccount })
   })
 
   api.post('/api/invitations/accept', async (c) => {

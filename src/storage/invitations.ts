@@ -14,6 +14,7 @@ export interface StoredInvitation {
   expiresAt: string
   acceptedAt: string | undefined
   acceptedAccountId: string | undefined
+  answeredAt: string | undefined
 }
 
 function toInvitation(row: InvitationRow): StoredInvitation {
@@ -30,6 +31,7 @@ function toInvitation(row: InvitationRow): StoredInvitation {
     expiresAt: row.expires_at,
     acceptedAt: row.accepted_at ?? undefined,
     acceptedAccountId: row.accepted_account_id ?? undefined,
+    answeredAt: row.answered_at ?? undefined,
   }
 }
 
@@ -49,6 +51,8 @@ export async function insertInvitation(db: Db, invitation: StoredInvitation): Pr
       expires_at: invitation.expiresAt,
       accepted_at: null,
       accepted_account_id: null,
+      answered_at: null,
+      confirm_token_hash: null,
     })
     .execute()
 }
@@ -95,4 +99,35 @@ export async function listOpenInvitations(
     .orderBy('created_at')
     .execute()
   return rows.map(toInvitation)
+}
+
+/**
+ * Records that a coordinator's invitation link was answered (its confirmation sent), only if
+ * it was neither used nor answered first; returns whether this call did.
+ */
+export async function answerInvitation(
+  db: Db,
+  id: string,
+  answer: { at: string; confirmTokenHash: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('invitations')
+    .set({ answered_at: answer.at, confirm_token_hash: answer.confirmTokenHash })
+    .where('id', '=', id)
+    .where('accepted_at', 'is', null)
+    .where('answered_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
+export async function findInvitationByConfirmTokenHash(
+  db: Db,
+  confirmTokenHash: string,
+): Promise<StoredInvitation | undefined> {
+  const row = await db
+    .selectFrom('invitations')
+    .selectAll()
+    .where('confirm_token_hash', '=', confirmTokenHash)
+    .executeTakeFirst()
+  return row && toInvitation(row)
 }

@@ -136,6 +136,10 @@ export interface InvitationRow {
   expires_at: string
   accepted_at: string | null
   accepted_account_id: string | null
+  /** A coordinator's invitation answered on its link, waiting for the e-mailed confirmation. */
+  answered_at: string | null
+  /** SHA-256 of the token in the confirmation e-mailed to the invited address. */
+  confirm_token_hash: string | null
 }
 
 export interface AuthSessionRow {

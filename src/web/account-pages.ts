@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono'
 import type { AppContext } from '../app/context.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
+import { confirmInvitation, describeConfirmation } from '../app/invitation-confirmations.ts'
 import {
   acceptInvitation,
   acceptInvitationAsMember,
@@ -112,6 +113,55 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     }
   })
 
+  pages.get('/invitation-confirmations/:token', async (c) => {
+    try {
+      const view = await describeConfirmation(ctx, c.req.param('token'), sourceAddress(c))
+      return formPage(
+        c,
+        confirmationPage(c.req.param('token'), view, await signedInAs(c), undefined),
+      )
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      return formPage(c, problemPage(error.message), linkStatus(error.code))
+    }
+  })
+  pages.post('/invitation-confirmations/:token', async (c) => {
+    const token = c.req.param('token')
+    const form = await readForm(c)
+    const view = c.get('session')
+    const actor =
+      view && !view.session.isSecondFactorPending
+        ? requireActor(c, formField(form._csrf))
+        : undefined
+    try {
+      const done = await confirmInvitation(
+        ctx,
+        { token, displayName: formField(form.displayName), password: formField(form.password) },
+        sourceAddress(c),
+        actor,
+      )
+      return formPage(
+        c,
+        done.isNewAccount
+          ? acceptedPage(
+              'Your account is set up: sign in with your e-mail address and the password you chose.',
+              done.centreSlug,
+            )
+          : joinedPage(done.centreSlug),
+      )
+    } catch (error) {
+      if (!isHavenError(error)) throw error
+      if (error.code !== 'invalid_input' && error.code !== 'unauthenticated')
+        return formPage(c, problemPage(error.message), linkStatus(error.code))
+      const described = await describeConfirmation(ctx, token, sourceAddress(c))
+      return formPage(
+        c,
+        confirmationPage(token, described, await signedInAs(c), error.message),
+        error.code === 'unauthenticated' ? 401 : 400,
+      )
+    }
+  })
+
   /** The e-mail of a full session here, and its CSRF token, for the "accept with my account" form. */
   async function signedInAs(
     c: Context<HavenEnv>,
@@ -169,10 +219,22 @@ function completeResetPage(token: string, error: string | undefined): Html {
 
 function acceptPage(
   token: string,
-  invitation: { centreName: string; email: string; roles: string[] },
+  invitation: { centreName: string; email: string; roles: string[]; isFinishedByEmail: boolean },
   signedIn: { email: string; csrf: string } | undefined,
   error: string | undefined,
 ): Html {
+  if (invitation.isFinishedByEmail)
+    return layout(
+      'Accept your invitation – Haven',
+      html`<h1>Join ${invitation.centreName}</h1>
+        ${errorSummary(error)}
+        <p>You are invited as ${invitation.roles.join(', ')}, with the e-mail address ${invitation.email}.</p>
+        <p>To keep your account yours, you finish from that address: press the button and we will e-mail it a link.</p>
+        <form method="post" action="/invitations/${token}" novalidate>
+          <button type="submit">E-mail me the link</button>
+        </form>`,
+      html`Haven`,
+    )
   const join =
     signedIn?.email === invitation.email
       ? html`<h2>You are signed in as ${invitation.email}</h2>
@@ -196,6 +258,38 @@ function acceptPage(
           <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
         <button type="submit">Set up my account</button>
       </form>`,
+    html`Haven`,
+  )
+}
+
+function confirmationPage(
+  token: string,
+  view: { centreName: string; email: string; roles: string[]; hasAccount: boolean },
+  signedIn: { email: string; csrf: string } | undefined,
+  error: string | undefined,
+): Html {
+  const action = `/invitation-confirmations/${token}`
+  const body = !view.hasAccount
+    ? html`<form method="post" action="${action}" novalidate>
+        <div class="field"><label for="displayName">Your name</label>
+          <input id="displayName" name="displayName" autocomplete="name"></div>
+        <div class="field"><label for="password">Choose a password</label>
+          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
+          <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
+        <button type="submit">Set up my account</button>
+      </form>`
+    : signedIn?.email === view.email
+      ? html`<form method="post" action="${action}" novalidate>
+          <input type="hidden" name="_csrf" value="${signedIn.csrf}">
+          <button type="submit">Accept with my account</button>
+        </form>`
+      : html`<p>You already have a Haven account. <a href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept.</p>`
+  return layout(
+    'Finish your invitation – Haven',
+    html`<h1>Join ${view.centreName}</h1>
+      ${errorSummary(error)}
+      <p>You are invited as ${view.roles.join(', ')}, with the e-mail address ${view.email}.</p>
+      ${body}`,
     html`Haven`,
   )
 }

@@ -416,6 +416,115 @@ for (const dialect of await dialectsUnderTest()) {
           }
       }))
 
+    it('V6.3.8: a coordinator’s invitation link tells its holder nothing of other centres; only the address’s owner finishes it', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, coordinator } = await setUp(database)
+        const other = await centreWithCoordinator(ctx, app, 'brackenford')
+        const linkFor = async (email: string) => {
+          const made = await coordinator.client.json<{ link: string }>(
+            'POST',
+            '/api/members/invitations',
+            { email, roles: ['staff'] },
+          )
+          assert.equal(made.status, 201)
+          return tokenFromLink(made.body.link)
+        }
+        const elsewhere = await linkFor(other.coordinator.email)
+        const nobody = await linkFor('new@ashbury.example.org')
+        await drainOutbox(ctx)
+        const logged = async () =>
+          (
+            await coordinator.client.json<{ entries: { type: string }[] }>('GET', '/api/audit')
+          ).body.entries
+            .map((e) => e.type)
+            .filter((t) => t.startsWith('invitation.') || t.startsWith('account.'))
+        const before = await logged()
+        const outcomes = []
+        for (const token of [elsewhere, nobody]) {
+          const holder = freshBrowser(app)
+          const answered = await holder.json('POST', '/api/invitations/accept', {
+            token,
+            displayName: 'Chosen By Holder',
+            password: PASSWORD,
+          })
+          const again = await holder.json<{ error: { code: string; message: string } }>(
+            'GET',
+            `/api/invitations/${token}`,
+          )
+          outcomes.push([answered.status, answered.body, again.status, again.body.error.message])
+        }
+        assert.deepEqual(outcomes[0], outcomes[1], 'the same answers, and the same link after')
+        const members = await coordinator.client.json<{ members: { email: string }[] }>(
+          'GET',
+          '/api/members',
+        )
+        for (const email of [other.coordinator.email, 'new@ashbury.example.org'])
+          assert.ok(!members.body.members.some((m) => m.email === email), email)
+        const after = await logged()
+        for (const type of ['invitation.answered', 'account.created', 'invitation.accepted'])
+          assert.equal(
+            count(after, type) - count(before, type),
+            type === 'invitation.answered' ? 2 : 0,
+            type,
+          )
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', 'new@ashbury.example.org', PASSWORD)).status,
+          401,
+          'the holder’s password made nothing',
+        )
+        // Only the owners of the addresses can finish, from the links e-mailed to them.
+        const mail = await waitForMessages(ctx, 2)
+        const confirmation = (email: string) =>
+          /invitation-confirmations\/([A-Za-z0-9_-]{43})/.exec(
+            mail.find((m) => m.recipient === email)?.body ?? '',
+          )?.[1] ?? ''
+        const owner = freshBrowser(app)
+        const fresh = confirmation('new@ashbury.example.org')
+        assert.equal(
+          (
+            await owner.json<{ hasAccount: boolean }>(
+              'GET',
+              `/api/invitation-confirmations/${fresh}`,
+            )
+          ).body.hasAccount,
+          false,
+        )
+        const made = await owner.json('POST', '/api/invitation-confirmations/accept', {
+          token: fresh,
+          displayName: 'New Staff',
+          password: 'copper kettle window',
+        })
+        assert.deepEqual(made.body, { centre: 'ashbury', roles: ['staff'], newAccount: true })
+        assert.equal(
+          (
+            await freshBrowser(app).signIn(
+              'ashbury',
+              'new@ashbury.example.org',
+              'copper kettle window',
+            )
+          ).status,
+          200,
+        )
+        const joining = confirmation(other.coordinator.email)
+        assert.equal(
+          (
+            await freshBrowser(app).json('POST', '/api/invitation-confirmations/accept', {
+              token: joining,
+            })
+          ).status,
+          401,
+          'an account joins only from its own full session',
+        )
+        const joined = await other.coordinator.client.json(
+          'POST',
+          '/api/invitation-confirmations/accept',
+          {
+            token: joining,
+          },
+        )
+        assert.deepEqual(joined.body, { centre: 'ashbury', roles: ['staff'], newAccount: false })
+      }))
+
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const { app, coordinator } = await setUp(database)

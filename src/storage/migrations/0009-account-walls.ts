@@ -7,6 +7,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely'
  *   address, or a device that signed in before), as keyed hashes only. A guess that succeeds
  *   is refunded. It replaces `sign_in_failures`, whose count-then-insert let twenty guesses
  *   sent at once all be checked.
+ * - invitations a coordinator makes are finished from the address they were sent to: their
+ *   link, which the coordinator saw, only sends a confirmation there (`answered_at`, the
+ *   confirmation's token hash), so what it leads to tells the coordinator nothing.
  * - `member_access_stops`: a coordinator stops a person's access to their own centre only;
  *   the account's other centres are not touched (row-level security on PostgreSQL, as every
  *   table of one centre).
@@ -25,6 +28,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['key_hash', 'at'])
     .execute()
   await db.schema.dropTable('sign_in_failures').execute()
+
+  await db.schema.alterTable('invitations').addColumn('answered_at', 'text').execute()
+  await db.schema.alterTable('invitations').addColumn('confirm_token_hash', 'text').execute()
+  await db.schema
+    .createIndex('invitations_confirm_idx')
+    .on('invitations')
+    .column('confirm_token_hash')
+    .execute()
 
   await db.schema
     .createTable('member_access_stops')
