@@ -102,7 +102,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
         <h1 class="govuk-heading-l">People and access</h1>
         ${
           extra.invited
-            ? html`<div class="govuk-inset-text">If the e-mail does not arrive, give them this link yourself, by a safe route; it is shown only now:<br><code class="haven-link">${extra.invited.link}</code></div>`
+            ? html`<div class="govuk-inset-text">If the e-mail does not arrive, give them this link yourself, by a safe route; it is shown only now. Opening it sends the rest to their e-mail address, where they choose their password:<br><code class="haven-link">${extra.invited.link}</code></div>`
             : ''
         }
         ${table({
