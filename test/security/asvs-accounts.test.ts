@@ -23,6 +23,7 @@ import {
   withMigratedDatabase,
 } from '../support/databases.ts'
 import type { AppContext } from '../../src/app/context.ts'
+import { getPage, postForm, visibleText } from '../support/pages.ts'
 import type { Database } from '../../src/storage/database.ts'
 
 /**
@@ -523,6 +524,54 @@ for (const dialect of await dialectsUnderTest()) {
           },
         )
         assert.deepEqual(joined.body, { centre: 'ashbury', roles: ['staff'], newAccount: false })
+      }))
+
+    it('V6.3.8: on the pages, a coordinator’s invitation sends its confirmation, where the owner of the address sets up the account', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, coordinator } = await setUp(database)
+        const made = await coordinator.client.json<{ link: string }>(
+          'POST',
+          '/api/members/invitations',
+          { email: 'paged@ashbury.example.org', roles: ['volunteer'] },
+        )
+        const token = tokenFromLink(made.body.link)
+        await drainOutbox(ctx)
+        const holder = freshBrowser(app)
+        const page = await getPage(holder, `/invitations/${token}`)
+        assert.equal(page.status, 200)
+        assert.ok(!page.text.includes('name="password"'), 'no password is chosen on the link')
+        const sent = await postForm(holder, `/invitations/${token}`, {})
+        assert.equal(sent.status, 200)
+        assert.match(visibleText(sent.text), /e-mailed a link to the address/)
+        const confirm =
+          /invitation-confirmations\/([A-Za-z0-9_-]{43})/.exec(
+            (await waitForMessages(ctx))[0]?.body ?? '',
+          )?.[1] ?? ''
+        const owner = freshBrowser(app)
+        const form = await getPage(owner, `/invitation-confirmations/${confirm}`)
+        assert.equal(form.status, 200)
+        assert.ok(form.text.includes('name="password"'))
+        const weak = await postForm(owner, `/invitation-confirmations/${confirm}`, {
+          displayName: 'Paged Volunteer',
+          password: '123456789012',
+        })
+        assert.equal(weak.status, 400, 'a breached password is refused beside the field')
+        const done = await postForm(owner, `/invitation-confirmations/${confirm}`, {
+          displayName: 'Paged Volunteer',
+          password: 'copper kettle window',
+        })
+        assert.equal(done.status, 200)
+        assert.match(visibleText(done.text), /Your account is set up/)
+        assert.equal(
+          (
+            await freshBrowser(app).signIn(
+              'ashbury',
+              'paged@ashbury.example.org',
+              'copper kettle window',
+            )
+          ).status,
+          200,
+        )
       }))
 
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
