@@ -174,6 +174,13 @@ export async function acceptInvitation(
       // Read again: if this very invitation just made the account (a second click of the
       // same form), it is used now, and this answer is "already used", with no message.
       await usableInvitation(ctx, trx, input.token)
+      // The link is answered: its owner is told once, and the link answers as used from now
+      // on, as it would had it made an account.
+      const isFirst = await answerInvitation(trx, invitation.id, {
+        at: now.toISOString(),
+        confirmTokenHash: hashToken(newToken()),
+      })
+      if (!isFirst) throw new HavenError('gone', 'this invitation has already been used')
       const centre = await findCentre(trx, invitation.centreId)
       await queueMessage(ctx, trx, {
         centreId: invitation.centreId,
@@ -235,11 +242,11 @@ export async function acceptInvitationAsMember(
   token: string,
   source: string,
 ): Promise<{ centreId: string; centreSlug: string; roles: string[] }> {
-  await usableInvitationOrGuess(ctx, token, source)
+  await usableInvitationOrGuess(ctx, token, source, { mayBeAnswered: true })
   const account = await findAccount(ctx.db, actor.accountId)
   if (!account) throw new HavenError('unauthenticated', 'sign in first')
   return ctx.db.transaction().execute(async (trx) => {
-    const invitation = await usableInvitation(ctx, trx, token)
+    const invitation = await usableInvitation(ctx, trx, token, { mayBeAnswered: true })
     if (invitation.email !== account.email) {
       throw new HavenError(
         'forbidden',
@@ -352,21 +359,35 @@ async function usableInvitationOrGuess(
   ctx: AppContext,
   token: string,
   source: string,
+  options: { mayBeAnswered?: boolean } = {},
 ): Promise<StoredInvitation> {
   const guess = await chargeGuess(ctx, linkGuessLimits(source), { what: 'invitation_link' })
   // A link that matches an invitation is no guess, even a used or expired one.
   if (await findInvitationByTokenHash(ctx.db, hashToken(token))) await guess.refund()
-  return usableInvitation(ctx, ctx.db, token)
+  return usableInvitation(ctx, ctx.db, token, options)
 }
 
-async function usableInvitation(ctx: AppContext, db: Db, token: string): Promise<StoredInvitation> {
+/**
+ * The invitation behind a link, if it may still be used. `mayBeAnswered`: an answered
+ * invitation (its confirmation sent to the address) may still be accepted by the address's
+ * owner from their own full session.
+ */
+async function usableInvitation(
+  ctx: AppContext,
+  db: Db,
+  token: string,
+  options: { mayBeAnswered?: boolean } = {},
+): Promise<StoredInvitation> {
   const invitation = await findInvitationByTokenHash(db, hashToken(token))
   if (!invitation)
     throw new HavenError(
       'not_found',
       'this invitation link is not valid; check it was copied whole',
     )
-  if (invitation.acceptedAt !== undefined || invitation.answeredAt !== undefined)
+  if (
+    invitation.acceptedAt !== undefined ||
+    (invitation.answeredAt !== undefined && options.mayBeAnswered !== true)
+  )
     throw new HavenError('gone', 'this invitation has already been used')
   if (invitation.expiresAt <= ctx.now().toISOString()) {
     throw new HavenError('gone', 'this invitation has expired; ask the coordinator for a new one')
