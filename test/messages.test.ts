@@ -5,12 +5,16 @@ import { describe, it } from 'node:test'
 import { addDays } from '../src/domain/calendar.ts'
 import { sendRenewalReminders } from '../src/app/workers.ts'
 import { todayAtCentre } from '../src/app/case-access.ts'
+import { operatorActor } from '../src/app/actor.ts'
+import { inviteMember } from '../src/app/invitations.ts'
 import type { OutgoingMessage } from '../src/app/outbox.ts'
 import {
   centreWithCoordinator,
   Client,
   invite,
+  PASSWORD,
   testApp,
+  tokenFromLink,
   waitForMessages,
 } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
@@ -53,6 +57,7 @@ describe('the kinds of message Haven queues', () => {
   it('are the ones the scenario below makes (a new one is added to it)', () => {
     assert.deepEqual(filesThatQueueMessages(), [
       'app/incidents.ts',
+      'app/invitation-acceptance.ts',
       'app/invitations.ts',
       'app/password-reset.ts',
     ])
@@ -113,12 +118,45 @@ for (const dialect of await dialectsUnderTest()) {
           email: volunteer.email,
         })
         assert.ok(reset.status < 300, String(reset.status))
+        // Invitation links answered: a coordinator's, for a new address and for one with an
+        // account (each sends a confirmation), and the operator's, for an address with one.
+        const answer = (link: string) =>
+          new Client(app).json('POST', '/api/invitations/accept', {
+            token: tokenFromLink(link),
+            displayName: 'Someone',
+            password: PASSWORD,
+          })
+        const again = await coordinator.client.json<{ link: string }>(
+          'POST',
+          '/api/members/invitations',
+          { email: volunteer.email, roles: ['staff'] },
+        )
+        for (const link of [
+          (invited.body as { link: string }).link,
+          again.body.link,
+          (
+            await inviteMember(ctx, operatorActor(centreId), {
+              email: volunteer.email,
+              roles: ['chair'],
+            })
+          ).link,
+        ])
+          assert.equal((await answer(link)).status, 201)
 
         // The reset link is queued after the answer: wait for every message to arrive.
-        const messages = await waitForMessages(ctx, 7)
+        const messages = await waitForMessages(ctx, 12)
         const invitations = messages.filter(isInvitation)
         const others = messages.filter((m) => !isInvitation(m))
-        assert.equal(invitations.length, 4, 'the coordinator, referrer, volunteer and parent')
+        assert.equal(
+          invitations.length,
+          6,
+          'the coordinator, referrer, volunteer, parent, and the volunteer again as staff and chair',
+        )
+        assert.equal(
+          others.filter((m) => m.body.includes('/invitation-confirmations/')).length,
+          2,
+          'two confirmations',
+        )
         assert.ok(
           others.some((m) => m.body.includes('/password-reset/')),
           'the reset link was queued',

@@ -1,11 +1,8 @@
 import { Hono, type Context } from 'hono'
 import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
-import {
-  acceptInvitation,
-  acceptInvitationAsMember,
-  describeInvitation,
-} from '../app/invitations.ts'
+import { acceptInvitation, acceptInvitationAsMember } from '../app/invitation-acceptance.ts'
+import { describeInvitation } from '../app/invitations.ts'
 import {
   changePassword,
   completePasswordReset,

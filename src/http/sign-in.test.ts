@@ -18,7 +18,7 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { createCentre } from '../app/centres.ts'
-import { INVITATION_ACCEPTED } from '../app/invitations.ts'
+import { INVITATION_ACCEPTED } from '../app/invitation-acceptance.ts'
 import { SIGN_IN_REFUSED } from '../app/sign-in.ts'
 
 const MIN = 60_000

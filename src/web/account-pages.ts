@@ -2,11 +2,8 @@ import { Hono, type Context } from 'hono'
 import type { AppContext } from '../app/context.ts'
 import { findAccountSummary } from '../app/account-summary.ts'
 import { confirmInvitation, describeConfirmation } from '../app/invitation-confirmations.ts'
-import {
-  acceptInvitation,
-  acceptInvitationAsMember,
-  describeInvitation,
-} from '../app/invitations.ts'
+import { acceptInvitation, acceptInvitationAsMember } from '../app/invitation-acceptance.ts'
+import { describeInvitation } from '../app/invitations.ts'
 import { completePasswordReset, requestPasswordReset } from '../app/password-reset.ts'
 import { isHavenError } from '../domain/errors.ts'
 import { csrfTokenFor } from '../app/secrets.ts'

@@ -1,6 +1,7 @@
 import { createCentre } from '../../src/app/centres.ts'
 import type { AppContext } from '../../src/app/context.ts'
-import { acceptInvitation, inviteMember } from '../../src/app/invitations.ts'
+import { acceptInvitation } from '../../src/app/invitation-acceptance.ts'
+import { inviteMember } from '../../src/app/invitations.ts'
 import { operatorActor } from '../../src/app/actor.ts'
 import { deliverOutbox, type OutgoingMessage } from '../../src/app/outbox.ts'
 import { hotp, totpStep } from '../../src/domain/totp.ts'
