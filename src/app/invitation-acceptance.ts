@@ -80,32 +80,9 @@ export async function acceptInvitation(
       })
       return undefined
     }
-    const accountId = ctx.newId()
-    const isMade = await insertAccount(trx, {
-      id: accountId,
-      email: invitation.email,
+    const accountId = await makeInvitedAccount(ctx, trx, invitation, {
       displayName,
       passwordHash,
-      totpSecretCiphertext: undefined,
-      totpPendingCiphertext: undefined,
-      totpLastStep: undefined,
-      isDisabled: false,
-      createdAt: now.toISOString(),
-      updatedAt: now.toISOString(),
-      version: 1,
-    })
-    if (!isMade) {
-      throw new HavenError(
-        'conflict',
-        'an account for this e-mail was made meanwhile; open the link again',
-      )
-    }
-    await recordEvent(trx, {
-      type: 'account.created',
-      at: now,
-      centreId: invitation.centreId,
-      actorId: accountId,
-      subjectId: accountId,
     })
     await grantInvitedRoles(trx, invitation, accountId, now)
     return accountId
@@ -185,6 +162,46 @@ async function answerByLink(ctx: AppContext, token: string): Promise<void> {
       subjectId: invitation.id,
     })
   })
+}
+
+/**
+ * Makes the invited person's account with the name and password they chose, recorded; a
+ * `conflict` when the address got an account meanwhile (another invitation, at the same moment).
+ */
+export async function makeInvitedAccount(
+  ctx: AppContext,
+  trx: Db,
+  invitation: StoredInvitation,
+  chosen: { displayName: string; passwordHash: string },
+): Promise<string> {
+  const now = ctx.now()
+  const accountId = ctx.newId()
+  const isMade = await insertAccount(trx, {
+    id: accountId,
+    email: invitation.email,
+    displayName: chosen.displayName,
+    passwordHash: chosen.passwordHash,
+    totpSecretCiphertext: undefined,
+    totpPendingCiphertext: undefined,
+    totpLastStep: undefined,
+    isDisabled: false,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: 1,
+  })
+  if (!isMade)
+    throw new HavenError(
+      'conflict',
+      'an account for this e-mail was made meanwhile; open the link again',
+    )
+  await recordEvent(trx, {
+    type: 'account.created',
+    at: now,
+    centreId: invitation.centreId,
+    actorId: accountId,
+    subjectId: accountId,
+  })
+  return accountId
 }
 
 /** Uses the invitation once and grants its roles in its centre, recorded. */

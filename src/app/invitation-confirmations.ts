@@ -1,13 +1,12 @@
 import { linkGuessLimits } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
-import { findAccount, findAccountByEmail, insertAccount } from '../storage/accounts.ts'
+import { findAccount, findAccountByEmail } from '../storage/accounts.ts'
 import { findCentre } from '../storage/centres.ts'
 import { findInvitationByConfirmTokenHash, type StoredInvitation } from '../storage/invitations.ts'
 import type { Actor } from './actor.ts'
 import { chargeGuess } from './attempts.ts'
-import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { grantInvitedRoles } from './invitation-acceptance.ts'
+import { grantInvitedRoles, makeInvitedAccount } from './invitation-acceptance.ts'
 import { hashPassword } from './passwords.ts'
 import { judgeNewPassword } from './password-policy.ts'
 import { hashToken } from './secrets.ts'
@@ -74,32 +73,7 @@ export async function confirmInvitation(
     } else {
       if (!chosen)
         throw new HavenError('conflict', 'this address changed meanwhile; open the link again')
-      accountId = ctx.newId()
-      const isMade = await insertAccount(trx, {
-        id: accountId,
-        email: invitation.email,
-        displayName: chosen.displayName,
-        passwordHash: chosen.passwordHash,
-        totpSecretCiphertext: undefined,
-        totpPendingCiphertext: undefined,
-        totpLastStep: undefined,
-        isDisabled: false,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-        version: 1,
-      })
-      if (!isMade)
-        throw new HavenError(
-          'conflict',
-          'an account for this e-mail was made meanwhile; open the link again',
-        )
-      await recordEvent(trx, {
-        type: 'account.created',
-        at: now,
-        centreId: invitation.centreId,
-        actorId: accountId,
-        subjectId: accountId,
-      })
+      accountId = await makeInvitedAccount(ctx, trx, invitation, chosen)
     }
     await grantInvitedRoles(trx, invitation, accountId ?? '', now)
     return {
