@@ -50,6 +50,7 @@ export function homePage(input: {
       ${
         input.signedIn
           ? html`<p class="govuk-body">Signed in as <strong>${input.signedIn.displayName}</strong> (${input.signedIn.roles.join(', ')}) at ${input.signedIn.centreName}.</p>
+            <p class="govuk-body">Your second factor: <a class="govuk-link" href="/second-factor/set-up">set up or replace your authenticator app</a> · <a class="govuk-link" href="/second-factor/recovery-codes">make new recovery codes</a>.</p>
             <form method="post" action="/sign-out"><input type="hidden" name="_csrf" value="${input.signedIn.csrf}"><button type="submit">Sign out</button></form>`
           : html`<p class="govuk-body"><a class="govuk-link" href="/sign-in">Sign in</a></p>`
       }`,
