@@ -20,6 +20,7 @@ import { chargeGuess, forgetAccountGuesses } from './attempts.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { deviceOf, rememberDevice } from './device-tokens.ts'
+import { policyInForce } from './policy-access.ts'
 import { verifyPassword } from './passwords.ts'
 import { hashToken, newToken } from './secrets.ts'
 
@@ -91,7 +92,11 @@ export async function signIn(
   await guess.refund()
   const mustUseSecondFactor =
     account.totpSecretCiphertext !== undefined ||
-    requiresSecondFactor(roles, await isSecondFactorRequiredForAll(ctx.db, centre.id))
+    requiresSecondFactor(
+      roles,
+      (await policyInForce(ctx, ctx.db, centre.id)).parameters.security.secondFactorRoles,
+      await isSecondFactorRequiredForAll(ctx.db, centre.id),
+    )
   const secondFactor: SecondFactorState = !mustUseSecondFactor
     ? 'none'
     : account.totpSecretCiphertext

@@ -151,16 +151,25 @@ describe('e-mail addresses', () => {
 })
 
 describe('second factor by role (SECURE)', () => {
+  const PRESET_ROLES = ['coordinator', 'chair', 'management', 'staff']
   for (const role of ROLES) {
     const required = SECOND_FACTOR_ROLES.includes(role)
     it(`${role}: ${required ? 'required' : 'optional'}; required when the centre asks it of all`, () => {
-      assert.equal(requiresSecondFactor([role], false), required)
-      assert.equal(requiresSecondFactor([role], true), true)
+      assert.equal(requiresSecondFactor([role], PRESET_ROLES, false), required)
+      assert.equal(requiresSecondFactor([role], PRESET_ROLES, true), true)
+    })
+    it(`${role}: required when the centre's policy names the role`, () => {
+      assert.equal(requiresSecondFactor([role], [...PRESET_ROLES, role], false), true)
     })
   }
+  it('never below the roles that see protected data, whatever a policy names', () => {
+    for (const role of SECOND_FACTOR_ROLES)
+      assert.equal(requiresSecondFactor([role], [], false), true, role)
+  })
   it('holds when any one of several roles needs it', () => {
-    assert.equal(requiresSecondFactor(['volunteer', 'staff'], false), true)
-    assert.equal(requiresSecondFactor(['volunteer', 'parent'], false), false)
-    assert.equal(requiresSecondFactor([], true), false)
+    assert.equal(requiresSecondFactor(['volunteer', 'staff'], PRESET_ROLES, false), true)
+    assert.equal(requiresSecondFactor(['volunteer', 'parent'], PRESET_ROLES, false), false)
+    assert.equal(requiresSecondFactor(['volunteer', 'parent'], ['volunteer'], false), true)
+    assert.equal(requiresSecondFactor([], PRESET_ROLES, true), false)
   })
 })

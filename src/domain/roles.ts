@@ -36,11 +36,18 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
 }
 
-/** SECURE: a second factor is required for protected-data roles, or for all if the centre says so. */
-export function requiresSecondFactor(roles: readonly Role[], isRequiredForAll: boolean): boolean {
-  return isRequiredForAll
-    ? roles.length > 0
-    : roles.some((role) => SECOND_FACTOR_ROLES.includes(role))
+/**
+ * SECURE: whether these roles sign in with a second factor: the roles the centre's policy
+ * names (`security.secondFactorRoles`), never fewer than the roles that see protected data
+ * (ENGINEERING.md §6, the floor a policy cannot lower), or every role if the centre says so.
+ */
+export function requiresSecondFactor(
+  roles: readonly Role[],
+  policyRoles: readonly string[],
+  isRequiredForAll: boolean,
+): boolean {
+  if (isRequiredForAll) return roles.length > 0
+  return roles.some((role) => SECOND_FACTOR_ROLES.includes(role) || policyRoles.includes(role))
 }
 
 /** Roles that may invite people, change roles, disable accounts and end sessions. */

@@ -574,6 +574,34 @@ for (const dialect of await dialectsUnderTest()) {
         )
       }))
 
+    it('SECURE V6.6.x: a policy that names volunteers among the roles with a second factor makes them sign in with one', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, app, centreId, coordinator } = await setUp(database)
+        const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
+          'volunteer',
+        ])
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', volunteer.email, PASSWORD)).body.secondFactor,
+          'none',
+        )
+        const current = await coordinator.client.json<{
+          document: { version: number; parameters: { security: { secondFactorRoles: string[] } } }
+        }>('GET', '/api/policy')
+        const next = structuredClone(current.body.document)
+        next.version += 1
+        next.parameters.security.secondFactorRoles.push('volunteer')
+        assert.equal(
+          (await coordinator.client.json('POST', '/api/policy/versions', { document: next }))
+            .status,
+          201,
+        )
+        assert.equal(
+          (await freshBrowser(app).signIn('ashbury', volunteer.email, PASSWORD)).body.secondFactor,
+          'enrol',
+          'the policy now says volunteers sign in with a second factor',
+        )
+      }))
+
     it('V6.3.1: twenty wrong passwords at once check at most ten; then the account is locked to unknown browsers but not to its owner’s', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const { app, coordinator } = await setUp(database)
