@@ -1,6 +1,7 @@
 import { addDays, isIsoDate } from '../domain/calendar.ts'
 import type { CheckLevel } from '../domain/policy/document.ts'
 import { HavenError } from '../domain/errors.ts'
+import { checkLapsesOn } from '../domain/policy/other-rules.ts'
 import { hasAnyRole } from '../domain/policy/rule.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { listCentres } from '../storage/centres.ts'
@@ -145,8 +146,9 @@ export async function listWorkers(ctx: AppContext, actor: Actor): Promise<Worker
     return accounts.map((account) => {
       const own = checks.filter((c) => c.accountId === account.id)
       const due = own
-        .filter((c) => c.outcome === 'clear' && c.renewalDueOn > today)
-        .map((c) => c.renewalDueOn)
+        .map((c) => ({ ...c, lapsesOn: checkLapsesOn(c, policy.parameters.checks) }))
+        .filter((c) => c.outcome === 'clear' && c.lapsesOn > today)
+        .map((c) => c.lapsesOn)
         .sort()
         .at(-1)
       return {
@@ -312,8 +314,9 @@ export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
   let reminded = 0
   for (const centre of await listCentres(ctx.db)) {
     await inCentre(ctx, centre.id, async (trx) => {
+      const { checks: rules } = (await policyInForce(ctx, trx, centre.id)).parameters
       const due = (await listChecks(trx, centre.id)).filter(
-        (c) => c.outcome === 'clear' && days.includes(c.renewalDueOn),
+        (c) => c.outcome === 'clear' && days.includes(checkLapsesOn(c, rules)),
       )
       if (due.length === 0) return
       await notifyRoles(ctx, trx, centre.id, ['coordinator'])

@@ -536,5 +536,37 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.ok(!JSON.stringify(messages).includes('Person v'), 'no names in the message')
       }))
+
+    it("CHECKS: a check falls due at the end of the policy's renewal period, whatever date was recorded with it", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        // Issued 2023-05-13 under a 36-month renewal period: due 2026-05-13, 60 days from today,
+        // although the form recorded 2075.
+        const recorded = await s.coordinator.client.json(
+          'POST',
+          `/api/workers/${s.volunteer.accountId}/checks`,
+          {
+            kind: 'dbs',
+            level: 'standard',
+            issuedOn: '2023-05-13',
+            renewalDueOn: '2075-01-01',
+            outcome: 'clear',
+          },
+        )
+        assert.equal(recorded.status, 201)
+        const workers = await s.coordinator.client.json<{
+          workers: { accountId: string; renewalDueOn: string | null }[]
+        }>('GET', '/api/workers')
+        assert.equal(
+          workers.body.workers.find((w) => w.accountId === s.volunteer.accountId)?.renewalDueOn,
+          '2026-05-13',
+        )
+        await drainOutbox(s.ctx)
+        assert.equal(
+          await sendRenewalReminders(s.ctx),
+          1,
+          'reminded 60 days before the policy says',
+        )
+      }))
   })
 }

@@ -694,6 +694,34 @@ export const SCENARIOS: [string, PolicyRequestInput, Expect][] = [
     'deny:CHECKS',
   ],
   [
+    'a volunteer whose check, recorded as due for renewal in 2075, is older than the policy’s renewal period',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [check('enhanced', 'clear', '2023-11-20', '2075-01-01')],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'deny:CHECKS',
+  ],
+  [
+    'a volunteer whose check, recorded as due in 2075, is inside the policy’s renewal period',
+    {
+      action: 'assign',
+      actor: coordinator,
+      worker: {
+        kind: 'volunteer',
+        checks: [check('enhanced', 'clear', '2023-11-22', '2075-01-01')],
+        isAcquaintedWithFamily: false,
+      },
+      on: '2026-11-21',
+    },
+    'permit:CHECKS',
+  ],
+  [
     'a volunteer whose check was issued today',
     {
       action: 'assign',

@@ -1,19 +1,33 @@
-import { CHECK_LEVELS } from './document.ts'
+import { addMonths } from '../calendar.ts'
+import { CHECK_LEVELS, type PolicyParameters } from './document.ts'
 import { retentionVerdict } from './retention.ts'
 import type { PolicyRequest } from './request.ts'
 import { hasAnyRole, match, names, ruleFor, WORKER_ROLES, type Rule } from './rule.ts'
 
 type Assign = Extract<PolicyRequest, { action: 'assign' }>
 
-/** A check that meets the policy on the day: clear, at least the level, issued, not lapsed. */
-function hasValidCheck(r: Assign, level: (typeof CHECK_LEVELS)[number]): boolean {
-  const needed = CHECK_LEVELS.indexOf(level)
+/**
+ * CHECKS: the day a check stops counting: the renewal date recorded with it, or the end of
+ * the policy's renewal period from its issue, whichever comes first (a check recorded as due
+ * in 2075 still lapses when the policy says it does).
+ */
+export function checkLapsesOn(
+  check: { issuedOn: string; renewalDueOn: string },
+  checks: Pick<PolicyParameters['checks'], 'renewalMonths'>,
+): string {
+  const byPolicy = addMonths(check.issuedOn, checks.renewalMonths)
+  return byPolicy < check.renewalDueOn ? byPolicy : check.renewalDueOn
+}
+
+/** CHECKS: a clear check of at least the required level, issued by the day, not lapsed on it. */
+function hasValidCheck(r: Assign, checks: PolicyParameters['checks']): boolean {
+  const needed = CHECK_LEVELS.indexOf(checks.level)
   return r.worker.checks.some(
     (check) =>
       check.outcome === 'clear' &&
       CHECK_LEVELS.indexOf(check.level) >= needed &&
       check.issuedOn <= r.on &&
-      r.on < check.renewalDueOn,
+      r.on < checkLapsesOn(check, checks),
   )
 }
 
@@ -110,7 +124,7 @@ export const OTHER_RULES: readonly Rule[] = [
     effect: 'permit',
     says: 'A worker is assigned only with a clear check of the kind and level the policy requires, in date on the day.',
     evaluate: (r, p) =>
-      !r.worker.isAcquaintedWithFamily && hasValidCheck(r, p.checks.level) ? match() : undefined,
+      !r.worker.isAcquaintedWithFamily && hasValidCheck(r, p.checks) ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
   }),
   ruleFor('assign', {
@@ -120,7 +134,7 @@ export const OTHER_RULES: readonly Rule[] = [
     evaluate: (r, p) => {
       if (r.worker.isAcquaintedWithFamily)
         return match('the worker has declared that they know this family')
-      return hasValidCheck(r, p.checks.level)
+      return hasValidCheck(r, p.checks)
         ? undefined
         : match(
             `the worker has no clear ${p.checks.level} ${p.checks.kind === 'crb' ? 'criminal records' : 'DBS'} check in date`,
