@@ -58,6 +58,16 @@ for (const dialect of await dialectsUnderTest()) {
         await coordinator.client.json('POST', '/api/auth/password-reset', {
           email: volunteer.email,
         })
+        // The reset link is queued after the answer: let it be sealed before the rotation.
+        for (let i = 0; i < 500; i += 1) {
+          const queued = await database.db
+            .selectFrom('audit_log')
+            .select('seq')
+            .where('type', '=', 'password_reset.requested')
+            .executeTakeFirst()
+          if (queued) break
+          await new Promise((resolve) => setTimeout(resolve, 10))
+        }
         const family = await coordinator.client.json<{ people: { id: string }[] }>(
           'GET',
           `/api/families/${made.body.familyId}`,
