@@ -340,7 +340,8 @@ a field stays hidden only if all of them hide it; a read of one hidden field is 
 - Who authorises a safeguarding disclosure: the coordinator, with a second person's sign-off; the Chair is told (the Management Team at Birmingham).
 - Who sees safeguarding concerns: the coordinator and the Chair (the Management Team at Birmingham).
 - Who sees check results where the seed names nobody (St Mary's, Chichester): the coordinator; at Birmingham the coordinator and the Management Team.
-- Check level where the seed names none: standard (Birmingham asks for enhanced). Checks are renewed every three years, and every worker assigned to families needs one, whatever the seed calls them. A DBS check satisfies Preston's "Criminal Records Bureau" check, the DBS's predecessor.
+- Check level where the seed names none: standard (Birmingham asks for enhanced). Checks are renewed every three years (a check stops counting at the end of the policy's renewal period from its issue, or the renewal date recorded with it if sooner), and every worker assigned to families needs one, whatever the seed calls them. A DBS check satisfies Preston's "Criminal Records Bureau" check, the DBS's predecessor.
+- Who signs in with a second factor: the roles the policy names (\`security.secondFactorRoles\`), and never fewer than those that see protected data (coordinator, Chair, management, staff).
 - Who approves an assessment where the seed names nobody: the coordinator.
 - Who may reveal contact details, export family data, and answer guidance requests: the coordinator.
 - Who approves disposal: the coordinator or the Chair (the Management Team at Birmingham); never automatic unless a centre changes it.
