@@ -149,7 +149,7 @@ for (const dialect of await dialectsUnderTest()) {
 describe('files on sqlite: what Haven refuses', () => {
   it('V13.3.2 refuses, in one line and changing nothing, a data folder shared with other users', async () => {
     for (const mode of [0o1777, 0o777]) {
-      const dir = path.join(tempDir(), 'shared')
+      const dir = path.join(tempDir(), 'open-to-all')
       mkdirSync(dir)
       chmodSync(dir, mode)
       await assert.rejects(
