@@ -1,12 +1,7 @@
 import { guessLimits, normaliseEmail, sessionEndsAt, sessionStatus } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { isRole, requiresSecondFactor, type Role } from '../domain/roles.ts'
-import {
-  findAccount,
-  findAccountByEmail,
-  isAccessStopped,
-  listRolesInCentre,
-} from '../storage/accounts.ts'
+import { findAccount, findAccountByEmail, findMembership } from '../storage/accounts.ts'
 import {
   endAuthSession,
   findAuthSessionByTokenHash,
@@ -140,11 +135,9 @@ async function membershipIn(
   centreId: string,
   accountId: string,
 ): Promise<{ roles: Role[]; isMember: boolean; isStopped: boolean }> {
-  const roles = (await listRolesInCentre(ctx.db, centreId, accountId))
-    .map((row) => row.role)
-    .filter(isRole)
-  const isStopped = await isAccessStopped(ctx.db, centreId, accountId)
-  return { roles, isMember: roles.length > 0, isStopped }
+  const membership = await findMembership(ctx.db, centreId, accountId)
+  const roles = membership.roles.filter(isRole)
+  return { roles, isMember: roles.length > 0, isStopped: membership.isStopped }
 }
 
 /** The person's roles in the centre, none while their access there is stopped. */

@@ -244,19 +244,31 @@ export async function findAgencyOfRole(
     : undefined
 }
 
-/** Whether a coordinator has stopped this person's access to this centre (and only this one). */
-export async function isAccessStopped(
+/**
+ * A person's roles in a centre and whether a coordinator has stopped their access to it (and
+ * only it), in one query: it runs on every request.
+ */
+export async function findMembership(
   db: Db,
   centreId: string,
   accountId: string,
-): Promise<boolean> {
-  const row = await db
-    .selectFrom('member_access_stops')
-    .select('account_id')
-    .where('centre_id', '=', centreId)
-    .where('account_id', '=', accountId)
-    .executeTakeFirst()
-  return row !== undefined
+): Promise<{ roles: string[]; isStopped: boolean }> {
+  const rows = await db
+    .selectFrom('account_roles')
+    .leftJoin('member_access_stops', (join) =>
+      join
+        .onRef('member_access_stops.account_id', '=', 'account_roles.account_id')
+        .onRef('member_access_stops.centre_id', '=', 'account_roles.centre_id'),
+    )
+    .select(['account_roles.role', 'member_access_stops.stopped_at'])
+    .where('account_roles.centre_id', '=', centreId)
+    .where('account_roles.account_id', '=', accountId)
+    .orderBy('account_roles.role')
+    .execute()
+  return {
+    roles: rows.map((row) => row.role),
+    isStopped: rows.some((row) => row.stopped_at !== null),
+  }
 }
 
 /** The people of a centre whose access to it is stopped. */

@@ -27,6 +27,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('auth_attempts')
     .columns(['key_hash', 'at'])
     .execute()
+  // Every guess forgets the charges older than the longest window: by this index, not a scan.
+  await db.schema.createIndex('auth_attempts_at_idx').on('auth_attempts').column('at').execute()
   await db.schema.dropTable('sign_in_failures').execute()
 
   await db.schema.alterTable('invitations').addColumn('answered_at', 'text').execute()
