@@ -8,6 +8,7 @@ import { completePasswordReset, requestPasswordReset } from '../app/password-res
 import { isHavenError } from '../domain/errors.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import { afterAnswer, requireActor, sourceAddress, type HavenEnv } from '../http/session.ts'
+import { STATUS_OF } from '../http/errors.ts'
 import { html, type Html } from './html.ts'
 import { errorSummary, formField, formPage, readForm } from './forms.ts'
 import { layout } from './layout.ts'
@@ -74,7 +75,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
       )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), linkStatus(error.code))
+      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
   pages.post('/invitations/:token', async (c) => {
@@ -91,7 +92,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input')
-        return formPage(c, problemPage(error.message), linkStatus(error.code))
+        return formPage(c, problemPage(error.message), STATUS_OF[error.code])
       const invitation = await describeInvitation(ctx, token, sourceAddress(c))
       return formPage(c, acceptPage(token, invitation, await signedInAs(c), error.message), 400)
     }
@@ -106,7 +107,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
       return formPage(c, joinedPage(joined.centreSlug))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), linkStatus(error.code))
+      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
 
@@ -119,7 +120,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
       )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), linkStatus(error.code))
+      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
   pages.post('/invitation-confirmations/:token', async (c) => {
@@ -149,7 +150,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input' && error.code !== 'unauthenticated')
-        return formPage(c, problemPage(error.message), linkStatus(error.code))
+        return formPage(c, problemPage(error.message), STATUS_OF[error.code])
       const described = await describeConfirmation(ctx, token, sourceAddress(c))
       return formPage(
         c,
@@ -178,10 +179,6 @@ function problemPage(message: string): Html {
     html`<h1>This link cannot be used</h1><p>${message}</p>`,
     html`Haven`,
   )
-}
-
-function linkStatus(code: string): 429 | 403 | 410 | 404 {
-  return code === 'rate_limited' ? 429 : code === 'forbidden' ? 403 : code === 'gone' ? 410 : 404
 }
 
 function requestResetPage(sent: string | undefined, error?: string): Html {

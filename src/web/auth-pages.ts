@@ -20,6 +20,7 @@ import {
   setSessionCookie,
   type HavenEnv,
 } from '../http/session.ts'
+import { STATUS_OF } from '../http/errors.ts'
 import { html, type Html } from './html.ts'
 import { errorSummary, formField, formPage, readForm } from './forms.ts'
 import { layout } from './layout.ts'
@@ -149,7 +150,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       return formPage(c, enrolPage(csrf, enrolment.secret, enrolment.otpauthUri, undefined))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, provePage(csrf, error.message), refusalStatus(error.code))
+      return formPage(c, provePage(csrf, error.message), STATUS_OF[error.code])
     }
   })
 
@@ -173,7 +174,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       if (!isHavenError(error)) throw error
       // A replacement starts again from the proof; a first set-up shows a new secret.
       if (view.actor.hasSecondFactor)
-        return formPage(c, provePage(csrf(), error.message), refusalStatus(error.code))
+        return formPage(c, provePage(csrf(), error.message), STATUS_OF[error.code])
       const enrolment = await startTotpEnrolment(ctx, view, undefined, guessSource(c, tls))
       return formPage(
         c,
@@ -183,7 +184,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
           enrolment.otpauthUri,
           `${error.message} A new secret is shown: add it again.`,
         ),
-        refusalStatus(error.code),
+        STATUS_OF[error.code],
       )
     }
   })
@@ -211,7 +212,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       return formPage(
         c,
         newCodesPage(csrfTokenFor(c.get('sessionToken') ?? ''), error.message),
-        refusalStatus(error.code),
+        STATUS_OF[error.code],
       )
     }
   })
@@ -278,16 +279,27 @@ function proofFrom(form: Record<string, unknown>): { code?: string; recoveryCode
   return recovery !== '' ? { recoveryCode: recovery } : { code: formField(form.code) }
 }
 
-function refusalStatus(code: string): 400 | 401 | 403 | 409 | 429 {
-  return code === 'rate_limited'
-    ? 429
-    : code === 'forbidden'
-      ? 403
-      : code === 'unauthenticated'
-        ? 401
-        : code === 'conflict'
-          ? 409
-          : 400
+/** A form that asks for a code from the authenticator app (or, offered, a recovery code). */
+function codeForm(input: {
+  action: string
+  csrf: string
+  label: string
+  offersRecoveryCode: boolean
+  submit: string
+}): Html {
+  return html`<form method="post" action="${input.action}" novalidate>
+      <input type="hidden" name="_csrf" value="${input.csrf}">
+      <div class="field"><label for="code">${input.label}</label>
+        <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7"></div>
+      ${
+        input.offersRecoveryCode
+          ? html`<details><summary>Use a recovery code instead</summary>
+          <div class="field"><label for="recoveryCode">Recovery code</label>
+            <input id="recoveryCode" name="recoveryCode" autocomplete="off" spellcheck="false"></div></details>`
+          : undefined
+      }
+      <button type="submit">${input.submit}</button>
+    </form>`
 }
 
 function provePage(csrf: string, error: string | undefined): Html {
@@ -296,15 +308,7 @@ function provePage(csrf: string, error: string | undefined): Html {
     html`<h1>Replace your authenticator app</h1>
       ${errorSummary(error)}
       <p>To set up a new app, first enter a code from the app you use now (or one of your recovery codes, if you no longer have it).</p>
-      <form method="post" action="/second-factor/replace" novalidate>
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <div class="field"><label for="code">The 6-digit code from your current app</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></div>
-        <details><summary>Use a recovery code instead</summary>
-          <div class="field"><label for="recoveryCode">Recovery code</label>
-            <input id="recoveryCode" name="recoveryCode" autocomplete="off" spellcheck="false"></div></details>
-        <button type="submit">Continue</button>
-      </form>`,
+      ${codeForm({ action: '/second-factor/replace', csrf, label: 'The 6-digit code from your current app', offersRecoveryCode: true, submit: 'Continue' })}`,
     html`Haven`,
   )
 }
@@ -315,12 +319,7 @@ function newCodesPage(csrf: string, error: string | undefined): Html {
     html`<h1>New recovery codes</h1>
       ${errorSummary(error)}
       <p>Your old recovery codes stop working when you make new ones.</p>
-      <form method="post" action="/second-factor/recovery-codes" novalidate>
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <div class="field"><label for="code">The 6-digit code from your authenticator app</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7"></div>
-        <button type="submit">Make new codes</button>
-      </form>`,
+      ${codeForm({ action: '/second-factor/recovery-codes', csrf, label: 'The 6-digit code from your authenticator app', offersRecoveryCode: false, submit: 'Make new codes' })}`,
     html`Haven`,
   )
 }
@@ -330,15 +329,7 @@ function secondFactorPage(csrf: string, error: string | undefined): Html {
     'Second factor – Haven',
     html`<h1>Enter your code</h1>
       ${errorSummary(error)}
-      <form method="post" action="/second-factor" novalidate>
-        <input type="hidden" name="_csrf" value="${csrf}">
-        <div class="field"><label for="code">The 6-digit code from your authenticator app</label>
-          <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]*" maxlength="7"></div>
-        <details><summary>Use a recovery code instead</summary>
-          <div class="field"><label for="recoveryCode">Recovery code</label>
-            <input id="recoveryCode" name="recoveryCode" autocomplete="off" spellcheck="false"></div></details>
-        <button type="submit">Continue</button>
-      </form>`,
+      ${codeForm({ action: '/second-factor', csrf, label: 'The 6-digit code from your authenticator app', offersRecoveryCode: true, submit: 'Continue' })}`,
     html`Haven`,
   )
 }
