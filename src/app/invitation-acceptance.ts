@@ -75,7 +75,8 @@ export async function acceptInvitation(
       await recordEvent(trx, {
         type: 'invitation.existing_account',
         at: now,
-        centreId: invitation.centreId,
+        // In the installation's log, not the centre's: the centre's coordinator reads theirs,
+        // and whether an address has an account elsewhere is not theirs to learn.
         subjectId: invitation.id,
       })
       return undefined

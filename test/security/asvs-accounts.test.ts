@@ -743,6 +743,16 @@ for (const dialect of await dialectsUnderTest()) {
         )
         const told = await waitForMessages(ctx, 1)
         assert.ok(told.every((m) => m.recipient === coordinator.email))
+        const noted = await database.db
+          .selectFrom('audit_log')
+          .select('centre_id')
+          .where('type', '=', 'invitation.existing_account')
+          .execute()
+        assert.deepEqual(
+          noted,
+          [{ centre_id: null }],
+          "no centre's log says an address has an account elsewhere",
+        )
         assert.deepEqual(await drainOutbox(ctx), [], 'told once, however often the link is used')
         // A session that has passed only its password cannot join either.
         const halfway = freshBrowser(app)
