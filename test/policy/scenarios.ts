@@ -2,12 +2,18 @@ import type { PresetName } from '../../src/domain/policy/presets.ts'
 import type { PolicyRequestInput, Relationship } from '../../src/domain/policy/request.ts'
 import type { CheckLevel } from '../../src/domain/policy/document.ts'
 import type { Role } from '../../src/domain/roles.ts'
+import { ABILITY_SCENARIOS } from './scenarios-abilities.ts'
+import { PARAMETER_SCENARIOS } from './scenarios-parameters.ts'
+import { SEED_SCENARIOS } from './scenarios-seeds.ts'
 
 /**
  * Every clause under every preset. An expectation is "effect:CLAUSE" for all five presets,
  * or per preset where they differ. Where the seeds differ the table says so.
  */
 export type Expect = string | (Partial<Record<PresetName, string>> & { else?: string })
+
+/** What is asked, the request, and what each preset answers. */
+export type Scenario = [string, PolicyRequestInput, Expect]
 
 type ActorInput = { roles: Role[]; relationship?: Relationship; hasSecondFactor?: boolean }
 type CheckInput = {
@@ -41,7 +47,7 @@ const check = (
   renewalDueOn = '2028-01-01',
 ): CheckInput => ({ kind: 'dbs', level, outcome, issuedOn, renewalDueOn })
 
-export const SCENARIOS: [string, PolicyRequestInput, Expect][] = [
+const CORE: Scenario[] = [
   // AWARE
   [
     'anyone reads the policy',
@@ -1027,4 +1033,16 @@ export const SCENARIOS: [string, PolicyRequestInput, Expect][] = [
     { action: 'record_review', actor: { roles: ['management'] } },
     'permit:REVIEW',
   ],
+]
+
+/**
+ * The table: the core cases here, and those added with the seeds' wording (scenarios-seeds.ts),
+ * the parameters that change decisions (scenarios-parameters.ts) and the abilities
+ * (scenarios-abilities.ts).
+ */
+export const SCENARIOS: Scenario[] = [
+  ...CORE,
+  ...SEED_SCENARIOS,
+  ...PARAMETER_SCENARIOS,
+  ...ABILITY_SCENARIOS,
 ]
