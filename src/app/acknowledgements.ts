@@ -1,12 +1,11 @@
-import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isRole } from '../domain/roles.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { insertAcknowledgement, listAcknowledgements } from '../storage/policies.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
+import { decide, policyActor, policyInForce, refusal, requireAbility } from './policy-access.ts'
 
 /**
  * A worker acknowledges the version of the policy in force (AWARE; at St Mary's the
@@ -50,21 +49,21 @@ export async function acknowledgementsOfPolicy(
   version: number
   people: { accountId: string; displayName: string; acknowledgedAt: string | null }[]
 }> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'chair', 'management']))
-    throw new HavenError(
-      'forbidden',
-      'acknowledgements are followed by the coordinator, chair and management',
-    )
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const policy = await policyInForce(ctx, trx, actor.centreId)
+    const policy = await requireAbility(ctx, actor, 'read_acknowledgements', trx)
     const version = policy.ref.version
     const signed = new Map(
       (await listAcknowledgements(trx, actor.centreId, version)).map((a) => [a.accountId, a.at]),
     )
     const workers = new Set(
       (await listRolesOfCentre(trx, actor.centreId))
-        .filter((r) =>
-          ['coordinator', 'staff', 'volunteer', 'chair', 'management'].includes(r.role),
+        .filter(
+          (r) =>
+            isRole(r.role) &&
+            decide(policy, {
+              action: 'acknowledge_policy',
+              actor: { roles: [r.role], relationship: 'none', hasSecondFactor: true },
+            }).effect === 'permit',
         )
         .map((r) => r.accountId),
     )

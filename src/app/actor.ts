@@ -1,5 +1,4 @@
-import { canManageMembers, type Role } from '../domain/roles.ts'
-import { HavenError } from '../domain/errors.ts'
+import type { Role } from '../domain/roles.ts'
 
 /** Who is acting: a signed-in account, in one centre, with its roles there. */
 export interface Actor {
@@ -9,16 +8,6 @@ export interface Actor {
   sessionId: string
   /** This session passed a second factor (SECURE: protected data needs one for some roles). */
   hasSecondFactor: boolean
-}
-
-/**
- * Until the policy engine (issue 4) decides every action, managing people is the
- * coordinator's alone (the policies name the co-ordinator as the one workers turn to).
- */
-export function assertCanManageMembers(actor: Actor): void {
-  if (!canManageMembers(actor.roles)) {
-    throw new HavenError('forbidden', 'only a coordinator can manage the people of a centre')
-  }
 }
 
 /** The id the audit log shows for actions taken at the machine with the `haven` command. */

@@ -1,6 +1,7 @@
+import { isRole, type Role } from '../domain/roles.ts'
 import { isLocalDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { roleActingFor } from '../domain/policy/abilities.ts'
 import {
   approveAssessment as storeApproval,
   findAssessment,
@@ -13,7 +14,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 /**
  * Assessments on the premises (ASSESS): a professional coming in to assess a family needs
@@ -31,8 +32,7 @@ export async function proposeAssessment(
     startsAt: string
   },
 ): Promise<{ id: string }> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
-    throw new HavenError('forbidden', 'assessments are arranged by the coordinator or staff')
+  await requireAbility(ctx, actor, 'arrange_assessments')
   if (!isLocalDateTime(input.startsAt))
     throw new HavenError('invalid_input', 'startsAt is YYYY-MM-DDTHH:MM', 'startsAt')
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -69,15 +69,9 @@ export async function proposeAssessment(
 /** Approves the agreement: only someone holding a role the policy names. */
 export async function approveAssessment(ctx: AppContext, actor: Actor, id: string): Promise<void> {
   await inCentre(ctx, actor.centreId, async (trx) => {
-    const policy = await policyInForce(ctx, trx, actor.centreId)
-    const role = actor.roles.find((r) => policy.parameters.assessments.approvedBy.includes(r))
-    if (role === undefined)
-      throw new HavenError(
-        'forbidden',
-        'this agreement is approved by the role the policy names',
-        undefined,
-        ['ASSESS'],
-      )
+    const policy = await requireAbility(ctx, actor, 'approve_assessments', trx)
+    const role = roleActingFor('approve_assessments', policy.parameters, actor.roles)
+    if (role === undefined) throw new HavenError('internal', 'an approver without a role')
     if (!(await findAssessment(trx, actor.centreId, id)))
       throw new HavenError('not_found', 'no such assessment')
     if (
@@ -105,8 +99,7 @@ export async function bookAssessment(
   actor: Actor,
   id: string,
 ): Promise<{ clauses: string[] }> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
-    throw new HavenError('forbidden', 'assessments are booked by the coordinator or staff')
+  await requireAbility(ctx, actor, 'arrange_assessments')
   const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
     const assessment = await findAssessment(trx, actor.centreId, id)
     if (!assessment) throw new HavenError('not_found', 'no such assessment')
@@ -144,9 +137,9 @@ export async function bookAssessment(
   return outcome
 }
 
-function policyRoles(role: string) {
-  const roles = (['coordinator', 'chair', 'management', 'staff'] as const).filter((r) => r === role)
-  return [...roles]
+/** The role an agreement was approved under, as the engine reads it. */
+function policyRoles(role: string): Role[] {
+  return isRole(role) ? [role] : []
 }
 
 /**
@@ -160,14 +153,7 @@ export async function listAssessmentsToApprove(
   { id: string; familyReference: string; assessor: string; place: string; startsAt: string }[]
 > {
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const policy = await policyInForce(ctx, trx, actor.centreId)
-    if (!actor.roles.some((r) => policy.parameters.assessments.approvedBy.includes(r)))
-      throw new HavenError(
-        'forbidden',
-        'agreements are approved by the role the policy names',
-        undefined,
-        ['ASSESS'],
-      )
+    await requireAbility(ctx, actor, 'approve_assessments', trx)
     const waiting = await listUnapprovedAssessments(trx, actor.centreId)
     const references = await familyReferences(
       trx,

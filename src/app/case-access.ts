@@ -1,3 +1,4 @@
+import { isParent, isReferrer, isVolunteer, workerKindOf } from '../domain/policy/accounts.ts'
 import { addDays, ukDateTime } from '../domain/calendar.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { decide } from '../domain/policy/engine.ts'
@@ -39,11 +40,11 @@ export async function relationshipToFamily(
   /** The families in the worker's reach today, when the caller has them already. */
   inReach?: readonly string[],
 ): Promise<Relationship> {
-  if (actor.roles.includes('parent')) {
+  if (isParent(actor.roles)) {
     const own = await familyIdsOfAccount(trx, actor.centreId, actor.accountId)
     if (own.some((row) => row.familyId === familyId)) return 'self'
   }
-  if (actor.roles.includes('referrer')) {
+  if (isReferrer(actor.roles)) {
     const agencyId = await agencyOfReferrer(ctx, trx, actor)
     if (
       agencyId !== undefined &&
@@ -52,7 +53,7 @@ export async function relationshipToFamily(
       return 'referrer_of_family'
   }
   // Staff read case records by their role; "assigned" is what a volunteer reads by.
-  if (actor.roles.includes('volunteer')) {
+  if (isVolunteer(actor.roles)) {
     const ids = inReach ?? (await familiesInReach(trx, policy, actor, today))
     if (ids.includes(familyId)) return 'assigned'
   }
@@ -134,7 +135,7 @@ export async function familiesInReach(
       action: 'assign',
       actor: { roles: actor.roles, relationship: 'none', hasSecondFactor: actor.hasSecondFactor },
       worker: {
-        kind: actor.roles.includes('staff') ? 'staff' : 'volunteer',
+        kind: workerKindOf(actor.roles),
         checks,
         isAcquaintedWithFamily: await isAcquainted(trx, actor.centreId, actor.accountId, familyId),
       },
@@ -164,7 +165,7 @@ export async function agencyOfReferrer(
   trx: Db,
   actor: Actor,
 ): Promise<string | undefined> {
-  if (!actor.roles.includes('referrer')) return undefined
+  if (!isReferrer(actor.roles)) return undefined
   const known = await agencyIdOfReferrer(trx, actor.centreId, actor.accountId)
   if (known !== undefined) return known
   const named = await findAgencyOfRole(trx, actor.centreId, actor.accountId)

@@ -2,7 +2,6 @@ import { isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { consentStateOn, type ConsentState } from '../domain/outward/consent.ts'
 import type { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import {
   insertConsent,
   insertConsentWithdrawal,
@@ -17,6 +16,7 @@ import { recordEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
+import { hasAbility, policyInForce } from './policy-access.ts'
 
 export const CONSENT_EVIDENCE = ['written', 'verbal', 'in_haven'] as const
 
@@ -46,24 +46,27 @@ export interface ConsentView {
   state: ConsentState
 }
 
-const RECORDERS = ['coordinator', 'staff'] as const
-
 /**
  * Who may record or withdraw a person's consent (CONTACT): the coordinator or staff, or the
  * parent themselves for their own. Anyone else is told the person does not exist.
  */
 async function personForConsent(
+  ctx: AppContext,
   trx: Db,
   actor: Actor,
   personId: string,
-): Promise<{ person: PersonRecord; isSelf: boolean }> {
+): Promise<{ person: PersonRecord; isSelf: boolean; isRecorder: boolean }> {
   const person = await findPerson(trx, actor.centreId, personId)
   const isSelf = person !== undefined && person.accountId === actor.accountId
-  if (!person || (!isSelf && !hasAnyRole(actor.roles, RECORDERS)))
-    throw new HavenError('not_found', 'no such person')
+  const isRecorder = hasAbility(
+    await policyInForce(ctx, trx, actor.centreId),
+    actor,
+    'record_consents',
+  )
+  if (!person || (!isSelf && !isRecorder)) throw new HavenError('not_found', 'no such person')
   if (person.kind === 'child')
     throw new HavenError('invalid_input', 'consent is recorded for an adult', 'personId')
-  return { person, isSelf }
+  return { person, isSelf, isRecorder }
 }
 
 /**
@@ -86,7 +89,7 @@ export async function recordConsent(
   if (input.givenOn > todayAtCentre(ctx))
     throw new HavenError('invalid_input', 'consent cannot be given in the future', 'givenOn')
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const { person, isSelf } = await personForConsent(trx, actor, input.personId)
+    const { person, isSelf, isRecorder } = await personForConsent(ctx, trx, actor, input.personId)
     let recipient: { kind: string; name: string }
     if ('agencyId' in input.recipient) {
       const agency = await findAgency(trx, actor.centreId, input.recipient.agencyId)
@@ -116,7 +119,7 @@ export async function recordConsent(
       recipientKind: recipient.kind,
       recipientName: recipient.name,
       purpose: input.purpose,
-      evidence: isSelf && !hasAnyRole(actor.roles, RECORDERS) ? 'in_haven' : input.evidence,
+      evidence: isSelf && !isRecorder ? 'in_haven' : input.evidence,
       evidenceReference: input.evidenceReference?.trim() || undefined,
       givenOn: input.givenOn,
       expiresOn: input.expiresOn,
@@ -153,9 +156,11 @@ export async function withdrawConsent(
   return inCentre(ctx, actor.centreId, async (trx) => {
     const [consent] = await listStoredConsents(trx, actor.centreId, { id: consentId })
     if (!consent) throw new HavenError('not_found', 'no such consent')
-    const { isSelf } = await personForConsent(trx, actor, consent.personId).catch(() => {
-      throw new HavenError('not_found', 'no such consent')
-    })
+    const { isSelf, isRecorder } = await personForConsent(ctx, trx, actor, consent.personId).catch(
+      () => {
+        throw new HavenError('not_found', 'no such consent')
+      },
+    )
     if (consent.withdrawnOn !== undefined)
       throw new HavenError('conflict', 'this consent has already been withdrawn')
     if (withdrawnOn < consent.givenOn)
@@ -168,7 +173,7 @@ export async function withdrawConsent(
       consentId,
       familyId: consent.familyId,
       withdrawnOn,
-      evidence: isSelf && !hasAnyRole(actor.roles, RECORDERS) ? 'in_haven' : input.evidence,
+      evidence: isSelf && !isRecorder ? 'in_haven' : input.evidence,
       recordedBy: actor.accountId,
       recordedAt: at,
     })
@@ -195,7 +200,7 @@ export async function listConsents(
   personId: string,
 ): Promise<ConsentView[]> {
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const { person } = await personForConsent(trx, actor, personId)
+    const { person } = await personForConsent(ctx, trx, actor, personId)
     const rows = await listStoredConsents(trx, actor.centreId, { personId: person.id })
     await recordEvent(trx, {
       type: 'records.listed',

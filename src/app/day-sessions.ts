@@ -1,6 +1,5 @@
 import { addDays, isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { listFamilies as listStoredFamilies, listPeopleOfFamilies } from '../storage/families.ts'
 import { listPeopleOfSessions } from '../storage/session-people.ts'
 import { listSessionsBetween } from '../storage/sessions.ts'
@@ -10,7 +9,7 @@ import { recordEvent } from './audit.ts'
 import { familiesInReach, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { decide, hasAbility, policyActor, requireAbility } from './policy-access.ts'
 
 /** One session of the day as the door needs it: never contact details, never history. */
 export interface DaySession {
@@ -64,16 +63,15 @@ export async function sessionsOfDays(
   if (!Number.isInteger(days) || days < 1 || days > 31)
     throw new HavenError('invalid_input', 'from one day to a month of days', 'days')
   const last = addDays(date, days - 1)
-  const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
-  if (!isCaseWorker && !actor.roles.includes('volunteer'))
-    throw new HavenError('forbidden', "the day's sessions are for the centre's workers")
+  const policy = await requireAbility(ctx, actor, 'work_sessions')
+  // Those who see every family see every session; other workers, their own around today.
+  const isCaseWorker = hasAbility(policy, actor, 'see_all_families')
   if (!isCaseWorker && (date < addDays(today, -1) || last > addDays(today, 1)))
     throw new HavenError(
       'forbidden',
       'volunteers see sessions from the day before to the day after',
     )
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const policy = await policyInForce(ctx, trx, actor.centreId)
     const window = { from: `${date}T00:00`, to: `${last}T23:59` }
     let sessions = await listSessionsBetween(trx, actor.centreId, window)
     if (!isCaseWorker) {

@@ -4,7 +4,8 @@ import {
   type AttendanceLine,
 } from '../domain/outward/attendance.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isReferrer } from '../domain/policy/accounts.ts'
+import { isRole } from '../domain/roles.ts'
 import { ukDateTime } from '../domain/calendar.ts'
 import type { Db } from '../storage/database.ts'
 import {
@@ -23,10 +24,9 @@ import type { AppContext } from './context.ts'
 import { decideDisclosure, factsOfEntry } from './disclosures.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
+import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 /** Who reads the whole register: the coordinator and the committee (NDX, EXCEPT). */
-const REGISTER_READERS = ['coordinator', 'chair', 'management'] as const
 
 export interface RegisterEntryView {
   id: string
@@ -69,8 +69,10 @@ async function registerScope(
   trx: Db,
   actor: Actor,
 ): Promise<{ agencyId?: string; isFull: boolean }> {
-  if (hasAnyRole(actor.roles, REGISTER_READERS)) return { isFull: true }
-  if (actor.roles.includes('referrer')) {
+  const policy = await policyInForce(ctx, trx, actor.centreId)
+  if (hasAbility(policy, actor, 'read_register')) return { isFull: true }
+  // A referrer who may ask for disclosures follows their own agency's requests.
+  if (isReferrer(actor.roles) && hasAbility(policy, actor, 'follow_disclosures')) {
     const agencyId = await agencyOfReferrer(ctx, trx, actor)
     if (agencyId !== undefined) return { agencyId, isFull: false }
   }
@@ -373,9 +375,6 @@ export async function declineDisclosure(
     return { status: 'declined', version: version + 1 }
   })
 }
-
-const isRole = (value: string): value is Actor['roles'][number] =>
-  ['coordinator', 'chair', 'management', 'staff', 'volunteer', 'referrer', 'parent'].includes(value)
 
 /** What leaves: the statement's lines for attendance; the details for contact details. */
 async function releasePayload(

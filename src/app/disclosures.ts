@@ -4,7 +4,7 @@ import { consentFor, type ConsentState } from '../domain/outward/consent.ts'
 import type { Decision } from '../domain/policy/decision.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import type { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { rolesFor } from '../domain/policy/abilities.ts'
 import type { Role } from '../domain/roles.ts'
 import { listConsents } from '../storage/consents.ts'
 import type { Db } from '../storage/database.ts'
@@ -18,7 +18,7 @@ import { agencyOfReferrer, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { decide, policyInForce } from './policy-access.ts'
+import { decide, hasAbility, policyInForce, requireAbility } from './policy-access.ts'
 
 export type DisclosureCategory = (typeof DISCLOSURE_CATEGORIES)[number]
 export type Purpose = (typeof PURPOSES)[number]
@@ -46,7 +46,6 @@ export interface DisclosureInput {
   legalBasis?: string | undefined
 }
 
-const REQUESTERS: readonly Role[] = ['referrer', 'coordinator', 'staff', 'chair', 'management']
 const EXCEPTION_PURPOSES: readonly Purpose[] = ['safeguarding_child', 'risk_of_violence']
 
 /** The facts the engine decides a disclosure on, rebuilt whenever it is decided again. */
@@ -123,13 +122,7 @@ export async function requestDisclosure(
   actor: Actor,
   input: DisclosureInput,
 ): Promise<{ id: string; status: string; clauses: string[]; reasons: string[] }> {
-  if (!hasAnyRole(actor.roles, REQUESTERS))
-    throw new HavenError(
-      'forbidden',
-      'disclosures are asked for by agencies and the centre',
-      undefined,
-      ['NDX'],
-    )
+  await requireAbility(ctx, actor, 'ask_disclosures')
   validatePeriod(input.period)
   return inCentre(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, input.familyId)
@@ -243,7 +236,16 @@ export async function requestDisclosure(
         clauses: decision.clauses,
       },
     })
-    if (status !== 'refused') await notifyRoles(ctx, trx, actor.centreId, ['coordinator'])
+    if (status !== 'refused')
+      await notifyRoles(
+        ctx,
+        trx,
+        actor.centreId,
+        rolesFor(
+          'authorise_disclosures',
+          (await policyInForce(ctx, trx, actor.centreId)).parameters,
+        ),
+      )
     return {
       id,
       status,
@@ -275,7 +277,8 @@ async function disclosureFacts(
   let recipient: DisclosureFacts['recipient']
   let agencyId: string | undefined
   const referredBy = await agencyIdsOfFamily(trx, actor.centreId, input.familyId)
-  if (actor.roles.includes('referrer') && !hasAnyRole(actor.roles, ['coordinator', 'staff'])) {
+  const policy = await policyInForce(ctx, trx, actor.centreId)
+  if (!hasAbility(policy, actor, 'record_disclosures')) {
     agencyId = await agencyOfReferrer(ctx, trx, actor)
     // A referrer asking about a family their agency did not refer learns nothing of it.
     if (agencyId === undefined || !referredBy.includes(agencyId))

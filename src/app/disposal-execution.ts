@@ -31,7 +31,8 @@ import { appendLedgerFile } from './disposal-ledger-file.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { policyInForce } from './policy-access.ts'
+import type { Actor } from './actor.ts'
+import { policyActor, policyInForce } from './policy-access.ts'
 
 const PAGE = 250
 
@@ -60,6 +61,8 @@ export async function carryOutDisposalRun(
   ctx: AppContext,
   centreId: string,
   runId: string,
+  /** Who carries it out: the approver, or the operator's schedule where disposal is automatic. */
+  by: Actor,
 ): Promise<DisposalCertificate> {
   let destroyed: CategoryCounts = {}
   let kept: CategoryCounts = {}
@@ -70,7 +73,7 @@ export async function carryOutDisposalRun(
     const page = await inCentre(ctx, centreId, async (trx) => {
       const items = await listDisposalItems(trx, centreId, runId, { afterId, limit: PAGE })
       const policy = await policyInForce(ctx, trx, centreId)
-      const done = await destroyPage(ctx, trx, centreId, policy, runId, items)
+      const done = await destroyPage(ctx, trx, centreId, policy, runId, items, by)
       return { items, done }
     })
     if (page.items.length === 0) break
@@ -124,8 +127,10 @@ async function destroyPage(
   policy: CompiledPolicy,
   runId: string,
   items: readonly StoredDisposalItem[],
+  by: Actor,
 ) {
   const today = todayAtCentre(ctx)
+  const decider = policyActor(by, 'none')
   const pending = items.filter((i) => i.outcome === undefined)
   const familyItems = pending.filter((i) => i.itemKind === 'family')
   const fresh = await listUnusedFamilies(
@@ -137,6 +142,7 @@ async function destroyPage(
   const plans = fresh.flatMap((family) => {
     const plan = planFamilyDisposal(
       policy,
+      decider,
       { lastUsedOn: family.lastUsedOn, isOnLegalHold: false, counts: family.counts },
       today,
     )
@@ -146,8 +152,8 @@ async function destroyPage(
   const stillDue = records.filter((record) => {
     const category = Object.keys(record.counts.destroy)[0] ?? 'incident'
     return (
-      disposalDecision(policy, category as 'incident', record.lastUsedOn, false, today).effect ===
-      'permit'
+      disposalDecision(policy, decider, category as 'incident', record.lastUsedOn, false, today)
+        .effect === 'permit'
     )
   })
   const on = today

@@ -1,7 +1,6 @@
 import { HavenError } from '../domain/errors.ts'
 import { disposalCertificateDocument } from '../domain/outward/documents.ts'
 import { categoryWords, roleWords } from '../domain/policy/words.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { findCentre } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
@@ -18,7 +17,7 @@ import type { AppContext } from './context.ts'
 import type { DisposalCertificate } from './disposal-execution.ts'
 import { inCentre } from './in-centre.ts'
 import { renderPdf } from './pdf.ts'
-import { DISPOSAL_READERS } from './retention.ts'
+import { requireAbility } from './policy-access.ts'
 
 export interface DisposalRunView {
   id: string
@@ -32,14 +31,8 @@ export interface DisposalRunView {
   certificate: Record<string, unknown> | null
 }
 
-function assertReader(actor: Actor): void {
-  if (!hasAnyRole(actor.roles, DISPOSAL_READERS))
-    throw new HavenError(
-      'forbidden',
-      'disposal runs are for the coordinator and the committee',
-      undefined,
-      ['RETAIN'],
-    )
+async function assertReader(ctx: AppContext, actor: Actor): Promise<void> {
+  await requireAbility(ctx, actor, 'read_disposals')
 }
 
 const runView = (run: StoredDisposalRun): DisposalRunView => ({
@@ -60,7 +53,7 @@ const runView = (run: StoredDisposalRun): DisposalRunView => ({
 
 /** The centre's disposal runs, newest first (RETAIN): for the coordinator and the committee. */
 export async function listDisposalRuns(ctx: AppContext, actor: Actor): Promise<DisposalRunView[]> {
-  assertReader(actor)
+  await assertReader(ctx, actor)
   return inCentre(ctx, actor.centreId, async (trx) =>
     (await listStoredRuns(trx, actor.centreId, 100)).map(runView),
   )
@@ -76,7 +69,7 @@ export async function readDisposalRun(
   runId: string,
   page: { afterId: string; limit: number },
 ): Promise<DisposalRunView & { items: StoredDisposalItem[] }> {
-  assertReader(actor)
+  await assertReader(ctx, actor)
   return inCentre(ctx, actor.centreId, async (trx) => {
     const run = await runOf(trx, actor, runId)
     const items = await listDisposalItems(trx, actor.centreId, runId, page)
@@ -96,7 +89,7 @@ export async function disposalCertificatePdf(
   actor: Actor,
   runId: string,
 ): Promise<{ fileName: string; body: Uint8Array }> {
-  assertReader(actor)
+  await assertReader(ctx, actor)
   return inCentre(ctx, actor.centreId, async (trx) => {
     const run = await runOf(trx, actor, runId)
     const centre = await findCentre(trx, actor.centreId)
@@ -145,7 +138,7 @@ export async function setLegalHold(
   familyId: string,
   input: { isOnHold: boolean; reason?: string | undefined },
 ): Promise<{ isOnHold: boolean }> {
-  assertReader(actor)
+  await assertReader(ctx, actor)
   if (input.isOnHold && (input.reason ?? '').trim() === '')
     throw new HavenError('invalid_input', 'say why the family is held', 'reason')
   return inCentre(ctx, actor.centreId, async (trx) => {

@@ -8,7 +8,7 @@ import { recordEvent } from './audit.ts'
 import { decideRecordRead, relationshipToFamily, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { policyInForce } from './policy-access.ts'
+import { decide, hasAbility, policyActor, policyInForce } from './policy-access.ts'
 
 /** The attendance register of one session, in the order people should come and go. */
 export interface Register {
@@ -119,10 +119,15 @@ export async function recordAtDoor(
       session.familyId,
       today,
     )
+    // The register is kept by workers (work_sessions) who may read this session (NDX):
+    // case workers by their role, a volunteer while on it.
     const mayRun =
-      actor.roles.includes('coordinator') ||
-      actor.roles.includes('staff') ||
-      relationship === 'assigned'
+      hasAbility(policy, actor, 'work_sessions') &&
+      decide(policy, {
+        action: 'read',
+        actor: policyActor(actor, relationship),
+        resource: { type: 'session' },
+      }).effect === 'permit'
     if (!mayRun) return undefined
     if (session.status === 'cancelled')
       throw new HavenError('conflict', 'the session was cancelled')

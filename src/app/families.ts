@@ -2,7 +2,7 @@ import { addDays } from '../domain/calendar.ts'
 import { presentFamily, type FamilyFacts, type FamilyView } from '../domain/cases/family-view.ts'
 import { HavenError } from '../domain/errors.ts'
 import type { Relationship } from '../domain/policy/request.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isParent, isReferrer, isVolunteer } from '../domain/policy/accounts.ts'
 import { staggerMinutesOf } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
@@ -25,14 +25,14 @@ import {
   familiesInReach,
   familiesOfReferrer,
   maySeeFamily,
+  relationshipThroughFamily,
   relationshipToFamily,
   todayAtCentre,
 } from './case-access.ts'
 import type { AppContext } from './context.ts'
+import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
-
-const CASE_ROLES = ['coordinator', 'staff'] as const
+import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 /**
  * Reads a family as the policy lets this actor see it (NDX, ATTEND, SAR, CONTACT): the
@@ -44,7 +44,7 @@ export async function readFamily(
   ctx: AppContext,
   actor: Actor,
   familyId: string,
-): Promise<FamilyView> {
+): Promise<FamilyView & { actions: FamilyActions }> {
   const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, familyId)
     if (!family) return undefined
@@ -55,10 +55,57 @@ export async function readFamily(
       subjectId: familyId,
     })
     if (decision.effect === 'deny') return undefined
-    return viewFor(trx, actor, family, relationship, decision.redact, todayAtCentre(ctx))
+    const seesAll = hasAbility(policy, actor, 'see_all_families')
+    const view = await viewFor(
+      trx,
+      seesAll,
+      family,
+      relationship,
+      decision.redact,
+      todayAtCentre(ctx),
+    )
+    const people = await listPeopleOfFamily(trx, actor.centreId, familyId)
+    return { ...view, actions: familyActions(policy, actor, relationship, people) }
   })
   if (!outcome) throw new HavenError('not_found', 'no such family')
   return outcome
+}
+
+/**
+ * What this reader may do from a family's record, as the policy decides (abilities.ts): the
+ * page offers these and nothing else. `reveal` lists the people whose contact details the
+ * reader may ask to see, giving a reason (CONTACT).
+ */
+export interface FamilyActions {
+  bookSessions: boolean
+  recordDisclosure: boolean
+  recordConsents: boolean
+  reveal: string[]
+}
+
+function familyActions(
+  policy: CompiledPolicy,
+  actor: Actor,
+  relationship: Relationship,
+  people: readonly PersonRecord[],
+): FamilyActions {
+  return {
+    bookSessions: hasAbility(policy, actor, 'book_sessions'),
+    recordDisclosure: hasAbility(policy, actor, 'record_disclosures'),
+    recordConsents: hasAbility(policy, actor, 'record_consents'),
+    reveal: people
+      .filter(
+        (person) =>
+          decide(policy, {
+            action: 'reveal',
+            actor: policyActor(actor, relationshipThroughFamily(actor, person, relationship)),
+            resource: { type: 'person', field: 'contact_details' },
+            // Whether the form may be offered: the reason is asked on the form itself.
+            reason: 'asked on the form',
+          }).effect === 'permit',
+      )
+      .map((person) => person.id),
+  }
 }
 
 /**
@@ -74,10 +121,8 @@ export async function listFamilies(
   return inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const today = todayAtCentre(ctx)
-    const inReach = actor.roles.includes('volunteer')
-      ? await familiesInReach(trx, policy, actor, today)
-      : []
-    const ids = hasAnyRole(actor.roles, CASE_ROLES)
+    const inReach = isVolunteer(actor.roles) ? await familiesInReach(trx, policy, actor, today) : []
+    const ids = hasAbility(policy, actor, 'see_all_families')
       ? undefined
       : await reachableFamilies(ctx, trx, actor, inReach)
     const families = await listStoredFamilies(trx, actor.centreId, {
@@ -180,9 +225,9 @@ async function reachableFamilies(
   inReach: readonly string[],
 ): Promise<string[]> {
   const ids = new Set<string>(inReach)
-  if (actor.roles.includes('referrer'))
+  if (isReferrer(actor.roles))
     for (const id of await familiesOfReferrer(ctx, trx, actor)) ids.add(id)
-  if (actor.roles.includes('parent'))
+  if (isParent(actor.roles))
     for (const row of await familyIdsOfAccount(trx, actor.centreId, actor.accountId))
       ids.add(row.familyId)
   return [...ids]
@@ -191,7 +236,8 @@ async function reachableFamilies(
 /** The family as a permitted read shows it. */
 async function viewFor(
   trx: Db,
-  actor: Actor,
+  /** The actor sees every family of the centre (see_all_families). */
+  seesAll: boolean,
   family: FamilyRecord,
   relationship: Relationship,
   redact: readonly string[],
@@ -199,7 +245,7 @@ async function viewFor(
 ): Promise<FamilyView> {
   // A worker who is on the family's session sees only the sessions around today.
   const window =
-    hasAnyRole(actor.roles, CASE_ROLES) || relationship !== 'assigned'
+    seesAll || relationship !== 'assigned'
       ? undefined
       : { from: `${addDays(today, -1)}T00:00`, to: `${addDays(today, 1)}T23:59` }
   return presentFamily(await factsOf(trx, family, window), redact)
@@ -305,7 +351,7 @@ export async function readFamilyByReference(
   ctx: AppContext,
   actor: Actor,
   reference: string,
-): Promise<FamilyView> {
+): Promise<FamilyView & { actions: FamilyActions }> {
   const wanted = reference.trim().toUpperCase()
   const found =
     wanted === '' || wanted.length > 40

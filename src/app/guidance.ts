@@ -1,5 +1,4 @@
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { familyReferences, findFamily, touchFamily } from '../storage/families.ts'
 import {
   answerGuidanceRequest,
@@ -12,7 +11,7 @@ import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
+import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 export interface GuidanceView {
   id: string
@@ -82,7 +81,9 @@ export async function listGuidance(ctx: AppContext, actor: Actor): Promise<Guida
     const own = decide(policy, { action: 'read', actor: policyActor(actor, 'author'), resource })
     if (
       all.effect === 'deny' &&
-      (own.effect === 'deny' || !hasAnyRole(actor.roles, ['staff', 'volunteer', 'coordinator']))
+      (own.effect === 'deny' ||
+        decide(policy, { action: 'ask_guidance', actor: policyActor(actor, 'none') }).effect ===
+          'deny')
     )
       throw new HavenError(
         'forbidden',
@@ -127,7 +128,7 @@ export async function answerGuidance(
   if (answer.trim() === '') throw new HavenError('invalid_input', 'give an answer', 'answer')
   await inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    if (!hasAnyRole(actor.roles, policy.parameters.guidance.answeredBy))
+    if (!hasAbility(policy, actor, 'answer_guidance'))
       throw new HavenError(
         'forbidden',
         'guidance is answered by the roles the policy names',

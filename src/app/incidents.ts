@@ -1,7 +1,7 @@
 import { isLocalDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import type { ResourceType } from '../domain/policy/request.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { rolesFor } from '../domain/policy/abilities.ts'
 import type { Role } from '../domain/roles.ts'
 import {
   listAccessStopsOfCentre,
@@ -16,7 +16,7 @@ import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { queueMessage } from './outbox.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 export const INCIDENT_KINDS = ['accident', 'incident', 'safeguarding_concern'] as const
 export type IncidentKind = (typeof INCIDENT_KINDS)[number]
@@ -63,8 +63,7 @@ export async function raiseIncident(
   actor: Actor,
   input: IncidentInput,
 ): Promise<{ id: string }> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'staff', 'volunteer']))
-    throw new HavenError('forbidden', 'incidents are recorded by the workers of the centre')
+  await requireAbility(ctx, actor, 'record_incidents')
   if (!isLocalDateTime(input.occurredAt))
     throw new HavenError('invalid_input', 'occurredAt is YYYY-MM-DDTHH:MM', 'occurredAt')
   if (input.summary.trim() === '')
@@ -96,8 +95,9 @@ export async function raiseIncident(
     })
     if (input.kind === 'safeguarding_concern') {
       const policy = await policyInForce(ctx, trx, actor.centreId)
+      // Those who authorise an exception disclosure, and those the policy shows concerns to.
       await notifyRoles(ctx, trx, actor.centreId, [
-        'coordinator',
+        ...rolesFor('authorise_disclosures', policy.parameters),
         ...policy.parameters.exceptions.concernsVisibleTo,
       ])
     }

@@ -1,3 +1,4 @@
+import { isReferrer } from '../domain/policy/accounts.ts'
 import { HavenError } from '../domain/errors.ts'
 import { findAccount, findAccountByEmail, insertAccount, insertRoles } from '../storage/accounts.ts'
 import { findCentre } from '../storage/centres.ts'
@@ -221,8 +222,8 @@ export async function grantInvitedRoles(
       accountId,
       centreId: invitation.centreId,
       role,
-      agencyKind: role === 'referrer' ? invitation.agencyKind : undefined,
-      agencyName: role === 'referrer' ? invitation.agencyName : undefined,
+      agencyKind: isReferrer([role]) ? invitation.agencyKind : undefined,
+      agencyName: isReferrer([role]) ? invitation.agencyName : undefined,
       grantedAt: now.toISOString(),
       grantedBy: invitation.invitedBy,
     })),

@@ -1,3 +1,4 @@
+import { isReferrer } from '../domain/policy/accounts.ts'
 import {
   INVITATION_TTL_MS,
   isPlausibleEmail,
@@ -13,7 +14,8 @@ import {
   insertInvitation,
   type StoredInvitation,
 } from '../storage/invitations.ts'
-import { assertCanManageMembers, OPERATOR_ID, type Actor } from './actor.ts'
+import { OPERATOR_ID, type Actor } from './actor.ts'
+import { requireAbility } from './policy-access.ts'
 import { recordEvent } from './audit.ts'
 import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
@@ -42,7 +44,7 @@ export async function inviteMember(
   actor: Actor,
   request: InvitationRequest,
 ): Promise<IssuedInvitation> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   return inCentre(ctx, actor.centreId, async (trx) => {
     const centre = await findCentre(trx, actor.centreId)
     if (!centre) throw new HavenError('not_found', 'no such centre')
@@ -210,7 +212,7 @@ function parseAgency(
   kind: string | undefined,
   name: string | undefined,
 ): { kind: string | undefined; name: string | undefined } {
-  if (!roles.includes('referrer')) {
+  if (!isReferrer(roles)) {
     if (kind !== undefined || name !== undefined) {
       throw new HavenError(
         'invalid_input',

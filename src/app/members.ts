@@ -1,3 +1,4 @@
+import { isCoordinator, isReferrer } from '../domain/policy/accounts.ts'
 import { HavenError } from '../domain/errors.ts'
 import { isRole, type Role } from '../domain/roles.ts'
 import {
@@ -11,7 +12,8 @@ import {
 } from '../storage/accounts.ts'
 import { endAccountSessions, endCentreSessions } from '../storage/auth-sessions.ts'
 import { setSecondFactorRequiredForAll } from '../storage/centres.ts'
-import { assertCanManageMembers, type Actor } from './actor.ts'
+import type { Actor } from './actor.ts'
+import { requireAbility } from './policy-access.ts'
 import { recordEvent } from './audit.ts'
 import { inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
@@ -30,7 +32,7 @@ export interface Member {
 
 /** The people of the actor's centre and their roles there (coordinator only, for now). */
 export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member[]> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   const { accounts, roles, stopped } = await inCentre(ctx, actor.centreId, async (trx) => ({
     accounts: await listAccountsOfCentre(trx, actor.centreId),
     roles: await listRolesOfCentre(trx, actor.centreId),
@@ -38,7 +40,7 @@ export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member
   }))
   return accounts.map((account) => {
     const own = roles.filter((role) => role.accountId === account.id)
-    const referrer = own.find((role) => role.role === 'referrer')
+    const referrer = own.find((role) => isReferrer([role.role]))
     return {
       accountId: account.id,
       displayName: account.displayName,
@@ -76,7 +78,7 @@ export async function changeMemberRoles(
   accountId: string,
   requested: readonly string[],
 ): Promise<Role[]> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   const roles = parseRoles(requested)
   const now = ctx.now()
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -86,16 +88,16 @@ export async function changeMemberRoles(
     if (current.length === 0) throw new HavenError('not_found', 'no such person in this centre')
     const added = roles.filter((role) => !current.includes(role))
     const removed = current.filter((role) => !roles.includes(role))
-    if (added.includes('referrer')) {
+    if (isReferrer(added)) {
       throw new HavenError(
         'invalid_input',
         'the referrer role comes with an invitation naming the agency',
         'roles',
       )
     }
-    if (removed.includes('coordinator')) {
-      const coordinators = (await listRolesOfCentre(trx, actor.centreId)).filter(
-        (row) => row.role === 'coordinator',
+    if (isCoordinator(removed)) {
+      const coordinators = (await listRolesOfCentre(trx, actor.centreId)).filter((row) =>
+        isCoordinator([row.role]),
       )
       if (coordinators.length <= 1)
         throw new HavenError('conflict', 'a centre needs at least one coordinator', 'roles')
@@ -150,7 +152,7 @@ export async function setMemberDisabled(
   accountId: string,
   isDisabled: boolean,
 ): Promise<void> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   await memberOfCentre(ctx, actor, accountId)
   if (isDisabled && accountId === actor.accountId)
     throw new HavenError('conflict', 'you cannot disable your own account')
@@ -188,7 +190,7 @@ export async function endMemberSessions(
   actor: Actor,
   accountId: string,
 ): Promise<number> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   await memberOfCentre(ctx, actor, accountId)
   const now = ctx.now()
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -213,7 +215,7 @@ export async function endMemberSessions(
 
 /** "End all sessions": everyone in the centre is signed out, except the coordinator's own session. */
 export async function endAllSessions(ctx: AppContext, actor: Actor): Promise<number> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   const now = ctx.now()
   return inCentre(ctx, actor.centreId, async (trx) => {
     const ended = await endCentreSessions(
@@ -240,7 +242,7 @@ export async function setSecondFactorForAll(
   actor: Actor,
   required: boolean,
 ): Promise<void> {
-  assertCanManageMembers(actor)
+  await requireAbility(ctx, actor, 'manage_members')
   const now = ctx.now()
   await inCentre(ctx, actor.centreId, async (trx) => {
     await setSecondFactorRequiredForAll(trx, actor.centreId, required)

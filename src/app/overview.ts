@@ -12,6 +12,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
+import { requireAbility } from './policy-access.ts'
 
 /** A centre as the public front page may name it: its name and where its policy is. */
 export interface PublicCentre {
@@ -34,7 +35,7 @@ export async function centreListing(
   ctx: AppContext,
   actor: Actor,
 ): Promise<{ listed: boolean; slug: string }> {
-  assertCoordinator(actor)
+  await assertCoordinator(ctx, actor)
   return inCentre(ctx, actor.centreId, async (trx) => {
     const centre = await findCentre(trx, actor.centreId)
     if (!centre) throw new HavenError('not_found', 'no such centre')
@@ -51,7 +52,7 @@ export async function setCentreListing(
   actor: Actor,
   listed: boolean,
 ): Promise<{ listed: boolean }> {
-  assertCoordinator(actor)
+  await assertCoordinator(ctx, actor)
   const now = ctx.now()
   return inCentre(ctx, actor.centreId, async (trx) => {
     const before = await isCentrePubliclyListed(trx, actor.centreId)
@@ -68,9 +69,8 @@ export async function setCentreListing(
   })
 }
 
-function assertCoordinator(actor: Actor): void {
-  if (!actor.roles.includes('coordinator'))
-    throw new HavenError('forbidden', 'the coordinator decides whether the centre is listed')
+async function assertCoordinator(ctx: AppContext, actor: Actor): Promise<void> {
+  await requireAbility(ctx, actor, 'set_listing')
 }
 
 /** A centre as the operator sees it from the `haven` command: with the size of its records. */

@@ -1,5 +1,5 @@
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isParent } from '../domain/policy/accounts.ts'
 import { listRolesInCentre } from '../storage/accounts.ts'
 import {
   familyIdsOfAccount,
@@ -8,6 +8,7 @@ import {
   setPersonAccount,
 } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
+import { requireAbility } from './policy-access.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
@@ -24,8 +25,7 @@ export async function linkParentAccount(
   personId: string,
   accountId: string,
 ): Promise<void> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
-    throw new HavenError('forbidden', 'only the coordinator or staff link a parent account')
+  await requireAbility(ctx, actor, 'link_parent_accounts')
   await inCentre(ctx, actor.centreId, async (trx) => {
     const person = await findPerson(trx, actor.centreId, personId)
     if (!person) throw new HavenError('not_found', 'no such person')
@@ -34,7 +34,7 @@ export async function linkParentAccount(
     if (person.accountId !== undefined)
       throw new HavenError('conflict', 'this person already has an account')
     const roles = await listRolesInCentre(trx, actor.centreId, accountId)
-    if (!roles.some((role) => role.role === 'parent'))
+    if (!isParent(roles.map((role) => role.role)))
       throw new HavenError(
         'invalid_input',
         'that account is not a parent at this centre',

@@ -1,5 +1,12 @@
 import { HavenError } from '../domain/errors.ts'
-import { compilePolicy, decide, type CompiledPolicy } from '../domain/policy/engine.ts'
+import type { Ability, Permission } from '../domain/policy/abilities.ts'
+import {
+  abilitiesOf,
+  compilePolicy,
+  decide,
+  decideAbility,
+  type CompiledPolicy,
+} from '../domain/policy/engine.ts'
 import type { Decision } from '../domain/policy/decision.ts'
 import type { PolicyRequest, Relationship } from '../domain/policy/request.ts'
 import type { Db } from '../storage/database.ts'
@@ -48,3 +55,40 @@ export type { Decision }
 export function refusal(decision: Extract<Decision, { effect: 'deny' }>): HavenError {
   return new HavenError('forbidden', decision.reasons.join('; '), undefined, decision.clauses)
 }
+
+/** Whether the actor may, under this policy (abilities.ts). */
+export function hasAbility(policy: CompiledPolicy, actor: Actor, ability: Ability): boolean {
+  return decideAbility(policy, policyActor(actor, 'none'), ability).effect === 'permit'
+}
+
+/** Refuses, with the policy's reason and clause, an actor without the ability. */
+export function assertAbility(policy: CompiledPolicy, actor: Actor, ability: Ability): void {
+  const decision = decideAbility(policy, policyActor(actor, 'none'), ability)
+  if (decision.effect === 'deny') throw refusal(decision)
+}
+
+/**
+ * Refuses, as the centre's policy in force decides, an actor without the ability; returns
+ * the policy for the rest of the use case. Read outside the use case's transaction when it
+ * comes first (the policy in force changes only by publishing a new version).
+ */
+export async function requireAbility(
+  ctx: AppContext,
+  actor: Actor,
+  ability: Ability,
+  db: Db = ctx.db,
+): Promise<CompiledPolicy> {
+  const policy = await policyInForce(ctx, db, actor.centreId)
+  assertAbility(policy, actor, ability)
+  return policy
+}
+
+/** Everything the actor may do at their centre, for the pages to offer and nothing more. */
+export async function abilitiesOfActor(ctx: AppContext, actor: Actor): Promise<Abilities> {
+  const policy = await policyInForce(ctx, ctx.db, actor.centreId)
+  return new Set(abilitiesOf(policy, policyActor(actor, 'none')).keys())
+}
+
+/** The abilities (and centre-wide reads) an actor holds, as the pages read them. */
+export type Abilities = ReadonlySet<Permission>
+export type { Ability, Permission }

@@ -1,5 +1,5 @@
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isParent, isReferrer } from '../domain/policy/accounts.ts'
 import type { Db } from '../storage/database.ts'
 import { familyIdsOfAccount, familyReferences, findFamily } from '../storage/families.ts'
 import { listSessionsOfFamily } from '../storage/sessions.ts'
@@ -20,7 +20,7 @@ import {
 } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { decide, hasAbility, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 /** A referral's progress: what a referrer may follow (ATTEND), and the coordinator's inbox. */
 export interface ReferralSummary {
@@ -43,14 +43,9 @@ export async function listReferralSummaries(
   actor: Actor,
   filter: { status?: string | undefined; limit: number; offset?: number },
 ): Promise<ReferralSummary[]> {
-  const isCaseWorker = hasAnyRole(actor.roles, ['coordinator', 'staff'])
-  if (!isCaseWorker && !hasAnyRole(actor.roles, ['referrer', 'parent']))
-    throw new HavenError(
-      'forbidden',
-      'referrals are followed by their referrer, the parents and the centre',
-    )
+  const policy = await requireAbility(ctx, actor, 'follow_referrals')
+  const isCaseWorker = hasAbility(policy, actor, 'see_all_families')
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const policy = await policyInForce(ctx, trx, actor.centreId)
     const familyIds = isCaseWorker ? undefined : await followedFamilies(ctx, trx, actor)
     const referrals = await listReferrals(trx, actor.centreId, {
       ...(familyIds === undefined ? {} : { familyIds }),
@@ -108,9 +103,9 @@ export async function listReferralSummaries(
 /** The families whose referrals a referrer (their agency's) or a parent (their own) follows. */
 async function followedFamilies(ctx: AppContext, trx: Db, actor: Actor): Promise<string[]> {
   const ids = new Set<string>()
-  if (actor.roles.includes('referrer'))
+  if (isReferrer(actor.roles))
     for (const id of await familiesOfReferrer(ctx, trx, actor)) ids.add(id)
-  if (actor.roles.includes('parent'))
+  if (isParent(actor.roles))
     for (const row of await familyIdsOfAccount(trx, actor.centreId, actor.accountId))
       ids.add(row.familyId)
   return [...ids]
@@ -181,15 +176,15 @@ export async function listAgencyChoices(
   ctx: AppContext,
   actor: Actor,
 ): Promise<{ id: string; kind: string; name: string }[]> {
+  const policy = await requireAbility(ctx, actor, 'list_agencies')
   return inCentre(ctx, actor.centreId, async (trx) => {
-    if (hasAnyRole(actor.roles, ['coordinator', 'staff']))
+    // Those who record on the centre's behalf choose from every agency; a referrer has one.
+    if (hasAbility(policy, actor, 'record_disclosures'))
       return (await listAgencies(trx, actor.centreId)).map((a) => ({
         id: a.id,
         kind: a.kind,
         name: a.name,
       }))
-    if (!actor.roles.includes('referrer'))
-      throw new HavenError('forbidden', 'agencies are listed for those who refer')
     // A referrer's agency is recorded on first use: look it up (or record it) first.
     const own = await agencyOfReferrer(ctx, trx, actor)
     return (await listAgencies(trx, actor.centreId))

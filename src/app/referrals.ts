@@ -6,7 +6,6 @@ import {
   type ReferralStatus,
 } from '../domain/cases/referral-lifecycle.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import type { Db } from '../storage/database.ts'
 import {
   insertFamily,
@@ -29,6 +28,7 @@ import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
+import { hasAbility, requireAbility } from './policy-access.ts'
 
 export interface ContactDetailsInput {
   address?: string | undefined
@@ -64,8 +64,6 @@ export interface ReceivedReferral {
   status: ReferralStatus
 }
 
-const RECORDERS = ['coordinator', 'staff'] as const
-
 /**
  * Receives a referral (ENGINEERING.md §1): a family record with its people and their
  * contact details sealed under a new family key, the referral at `received`, and the
@@ -77,9 +75,9 @@ export async function receiveReferral(
   actor: Actor,
   input: ReferralInput,
 ): Promise<ReceivedReferral> {
-  const isRecorder = hasAnyRole(actor.roles, RECORDERS)
-  if (!isRecorder && !actor.roles.includes('referrer'))
-    throw new HavenError('forbidden', 'referrals are made by referrers, the coordinator or staff')
+  const policy = await requireAbility(ctx, actor, 'refer_families')
+  // A referrer refers for their own agency; those who record referrals, for any.
+  const isRecorder = hasAbility(policy, actor, 'record_referrals')
   assertReferralInput(input)
   const now = ctx.now().toISOString()
   const receivedOn = input.receivedOn ?? now.slice(0, 10)
@@ -150,8 +148,7 @@ export async function moveReferral(
   referralId: string,
   change: { to: string; version: number },
 ): Promise<{ status: ReferralStatus; version: number }> {
-  if (!hasAnyRole(actor.roles, RECORDERS))
-    throw new HavenError('forbidden', 'only the coordinator or staff move a referral on')
+  await requireAbility(ctx, actor, 'decide_referrals')
   if (!isReferralStatus(change.to))
     throw new HavenError('invalid_input', `no such status: ${change.to}`, 'to')
   const to = change.to

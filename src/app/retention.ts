@@ -7,7 +7,7 @@ import {
   type CategoryCounts,
 } from '../domain/outward/disposal.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { roleActingFor } from '../domain/policy/abilities.ts'
 import type { Db } from '../storage/database.ts'
 import { countFamiliesOnHold, listUnusedFamilies, listUnusedRecords } from '../storage/disposal.ts'
 import {
@@ -18,7 +18,7 @@ import {
   listDisposalItems,
   supersedeAwaitingRuns,
 } from '../storage/disposal-runs.ts'
-import type { Actor } from './actor.ts'
+import { operatorActor, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
@@ -26,7 +26,13 @@ import { carryOutDisposalRun, type DisposalCertificate } from './disposal-execut
 import { listAllCentres } from './centres.ts'
 import { inCentre, readInCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { policyInForce } from './policy-access.ts'
+import {
+  assertAbility,
+  hasAbility,
+  policyActor,
+  policyInForce,
+  requireAbility,
+} from './policy-access.ts'
 
 /** One thing due for disposal: a family (its due categories), or a record standing alone. */
 export interface DueItem {
@@ -59,7 +65,10 @@ export async function planDisposal(
   centreId: string,
   policy: CompiledPolicy,
   today: string,
+  /** Who plans: a person, or the operator's daily schedule. */
+  by: Actor,
 ): Promise<DisposalPlan> {
+  const decider = policyActor(by, 'none')
   const cutoff = addDays(addMonths(today, -12 * policy.parameters.retention.years), 3)
   const items: DueItem[] = []
   let destroy: CategoryCounts = {}
@@ -71,6 +80,7 @@ export async function planDisposal(
     for (const family of page) {
       const plan = planFamilyDisposal(
         policy,
+        decider,
         { lastUsedOn: family.lastUsedOn, isOnLegalHold: false, counts: family.counts },
         today,
       )
@@ -81,7 +91,14 @@ export async function planDisposal(
     }
   }
   for (const record of await listUnusedRecords(trx, centreId, cutoff)) {
-    const decision = disposalDecision(policy, record.category, record.lastUsedOn, false, today)
+    const decision = disposalDecision(
+      policy,
+      decider,
+      record.category,
+      record.lastUsedOn,
+      false,
+      today,
+    )
     const counts = { [record.category]: 1 }
     if (decision.effect === 'deny') {
       if (decision.retention?.verdict === 'keep_indefinitely') keep = addCounts(keep, counts)
@@ -113,7 +130,13 @@ export async function planDisposal(
 /** The plan without storing anything: `haven retention run --dry-run`. */
 export async function previewDisposal(ctx: AppContext, centreId: string): Promise<DisposalPlan> {
   return readInCentre(ctx, centreId, async (trx) =>
-    planDisposal(trx, centreId, await policyInForce(ctx, trx, centreId), todayAtCentre(ctx)),
+    planDisposal(
+      trx,
+      centreId,
+      await policyInForce(ctx, trx, centreId),
+      todayAtCentre(ctx),
+      operatorActor(centreId),
+    ),
   )
 }
 
@@ -138,7 +161,13 @@ export async function startDisposalRun(
   // The scan reads outside the write transaction (on SQLite it would hold every request up for
   // as long as it takes); carrying out decides each family again, so nothing rests on it alone.
   const planned = await readInCentre(ctx, centreId, async (db) =>
-    planDisposal(db, centreId, await policyInForce(ctx, db, centreId), todayAtCentre(ctx)),
+    planDisposal(
+      db,
+      centreId,
+      await policyInForce(ctx, db, centreId),
+      todayAtCentre(ctx),
+      by ?? operatorActor(centreId),
+    ),
   )
   const stored = await inCentre(ctx, centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, centreId)
@@ -146,7 +175,13 @@ export async function startDisposalRun(
     const plan =
       policy.ref.version === planned.policyVersion
         ? planned
-        : await planDisposal(trx, centreId, policy, todayAtCentre(ctx))
+        : await planDisposal(
+            trx,
+            centreId,
+            policy,
+            todayAtCentre(ctx),
+            by ?? operatorActor(centreId),
+          )
     if (plan.items.length === 0) return { runId: undefined, plan, isUnchanged: false }
     const waiting = await waitingRunWithSameItems(trx, centreId, plan)
     if (waiting) return { runId: waiting, plan, isUnchanged: true }
@@ -202,7 +237,12 @@ export async function startDisposalRun(
     claimDisposalRun(trx, centreId, stored.runId, approval),
   )
   if (!claimed) throw new HavenError('conflict', 'this run was replaced or approved meanwhile')
-  const certificate = await carryOutDisposalRun(ctx, centreId, stored.runId)
+  const certificate = await carryOutDisposalRun(
+    ctx,
+    centreId,
+    stored.runId,
+    by ?? operatorActor(centreId),
+  )
   return { runId: stored.runId, status: 'completed', due: stored.plan.items.length, certificate }
 }
 
@@ -238,18 +278,12 @@ export async function approveDisposalRun(
 ): Promise<DisposalCertificate> {
   const approval = await inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
-    const approvers = policy.parameters.retention.approvedBy
     const run = await findDisposalRun(trx, actor.centreId, runId)
-    if (!run || !hasAnyRole(actor.roles, DISPOSAL_READERS))
+    if (!run || !hasAbility(policy, actor, 'read_disposals'))
       throw new HavenError('not_found', 'no such disposal run')
-    const role = actor.roles.find((r) => approvers.includes(r))
-    if (role === undefined)
-      throw new HavenError(
-        'forbidden',
-        `a disposal run is approved by ${approvers.join(' or ')}`,
-        undefined,
-        ['RETAIN'],
-      )
+    assertAbility(policy, actor, 'approve_disposals')
+    const role = roleActingFor('approve_disposals', policy.parameters, actor.roles)
+    if (role === undefined) throw new HavenError('internal', 'an approver without a role')
     if (run.status !== 'awaiting_approval' || run.approvedAt !== undefined)
       throw new HavenError('conflict', `this run is ${run.status.replaceAll('_', ' ')}`)
     const at = ctx.now().toISOString()
@@ -265,10 +299,8 @@ export async function approveDisposalRun(
     })
     return run
   })
-  return carryOutDisposalRun(ctx, actor.centreId, approval.id)
+  return carryOutDisposalRun(ctx, actor.centreId, approval.id, actor)
 }
-
-export const DISPOSAL_READERS = ['coordinator', 'chair', 'management'] as const
 
 /**
  * The server's daily disposal (RETAIN): at every centre, plan a run (or carry it out where the
@@ -285,12 +317,6 @@ export async function runDailyDisposal(ctx: AppContext): Promise<number> {
 
 /** The coordinator or the committee plans a run now, rather than waiting for the daily one. */
 export async function planDisposalRunNow(ctx: AppContext, actor: Actor): Promise<RunOutcome> {
-  if (!hasAnyRole(actor.roles, DISPOSAL_READERS))
-    throw new HavenError(
-      'forbidden',
-      'disposal runs are for the coordinator and the committee',
-      undefined,
-      ['RETAIN'],
-    )
+  await requireAbility(ctx, actor, 'read_disposals')
   return startDisposalRun(ctx, actor.centreId, actor)
 }

@@ -6,16 +6,14 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
-
-const STAFF_ROLES = ['coordinator', 'staff', 'volunteer'] as const
+import { requireAbility } from './policy-access.ts'
 
 /** The centre's rooms, for booking and for the door (workers only). */
 export async function listRooms(
   ctx: AppContext,
   actor: Actor,
 ): Promise<{ id: string; name: string }[]> {
-  if (!actor.roles.some((role) => (STAFF_ROLES as readonly string[]).includes(role)))
-    throw new HavenError('forbidden', "the centre's rooms are for its workers")
+  await requireAbility(ctx, actor, 'work_sessions')
   return inCentre(ctx, actor.centreId, (trx) => listStoredRooms(trx, actor.centreId))
 }
 
@@ -25,8 +23,7 @@ export async function addRoom(
   actor: Actor,
   name: string,
 ): Promise<{ id: string; name: string }> {
-  if (!actor.roles.includes('coordinator'))
-    throw new HavenError('forbidden', 'the coordinator adds rooms')
+  await requireAbility(ctx, actor, 'manage_rooms')
   const trimmed = name.trim()
   if (trimmed === '') throw new HavenError('invalid_input', 'a room needs a name', 'name')
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -56,8 +53,7 @@ export async function setStagger(
   actor: Actor,
   minutes: number,
 ): Promise<{ minutes: number }> {
-  if (!actor.roles.includes('coordinator'))
-    throw new HavenError('forbidden', 'the coordinator sets how far apart parents arrive')
+  await requireAbility(ctx, actor, 'manage_rooms')
   if (!Number.isInteger(minutes) || minutes < 5 || minutes > 60)
     throw new HavenError('invalid_input', 'from 5 to 60 minutes', 'minutes')
   return inCentre(ctx, actor.centreId, async (trx) => {

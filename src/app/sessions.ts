@@ -7,7 +7,6 @@ import {
   type PlannedAttendee,
 } from '../domain/cases/separation.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { staggerMinutesOf } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamily, listPeopleOfFamily, touchFamily } from '../storage/families.ts'
@@ -24,6 +23,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
+import { requireAbility } from './policy-access.ts'
 
 export const SESSION_KINDS = ['supported', 'supervised', 'handover'] as const
 
@@ -49,8 +49,6 @@ export interface Booking {
   plan: { personId: string; arrivesAt: string; leavesAt: string; waitingRoomId?: string }[]
 }
 
-const SCHEDULERS = ['coordinator', 'staff'] as const
-
 /**
  * Books a contact session (ENGINEERING.md §1): only for a family the centre has accepted,
  * in a room free at that time, with everyone on the named-people list; where the parents
@@ -62,8 +60,7 @@ export async function bookSession(
   actor: Actor,
   input: BookingInput,
 ): Promise<Booking> {
-  if (!hasAnyRole(actor.roles, SCHEDULERS))
-    throw new HavenError('forbidden', 'sessions are booked by the coordinator or staff')
+  await requireAbility(ctx, actor, 'book_sessions')
   assertTimes(input)
   return inCentre(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, input.familyId)
@@ -156,8 +153,7 @@ export async function closeSession(
     version: number
   },
 ): Promise<{ status: string; version: number }> {
-  if (!hasAnyRole(actor.roles, SCHEDULERS))
-    throw new HavenError('forbidden', 'sessions are changed by the coordinator or staff')
+  await requireAbility(ctx, actor, 'book_sessions')
   if (change.outcome === 'cancelled' && change.cancelledBy === undefined)
     throw new HavenError('invalid_input', 'say who cancelled', 'cancelledBy')
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -201,8 +197,7 @@ export async function replanSession(
   sessionId: string,
   change: { plan: NonNullable<BookingInput['plan']>; version: number },
 ): Promise<Booking & { version: number }> {
-  if (!hasAnyRole(actor.roles, SCHEDULERS))
-    throw new HavenError('forbidden', 'sessions are changed by the coordinator or staff')
+  await requireAbility(ctx, actor, 'book_sessions')
   return inCentre(ctx, actor.centreId, async (trx) => {
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) throw new HavenError('not_found', 'no such session')

@@ -45,7 +45,7 @@ export async function compileSubjectAccessBundle(
   bundle: SubjectAccessBundle
 }> {
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const request = await requestInReach(trx, actor, id)
+    const request = await requestInReach(ctx, trx, actor, id)
     const policy = await policyInForce(ctx, trx, actor.centreId)
     if (request.isSubject) {
       if (request.status !== 'completed')

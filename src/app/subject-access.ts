@@ -1,7 +1,7 @@
 import { isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { subjectAccessClock } from '../domain/outward/subject-access-deadline.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isParent } from '../domain/policy/accounts.ts'
 import type { Db } from '../storage/database.ts'
 import {
   familyIdsOfAccount,
@@ -26,10 +26,9 @@ import { recordActorEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
+import { hasAbility, policyInForce, requireAbility } from './policy-access.ts'
 
 /** Who handles subject access requests: the coordinator and staff; the committee looks on. */
-const HANDLERS = ['coordinator', 'staff'] as const
-const READERS = ['coordinator', 'staff', 'chair', 'management'] as const
 
 export interface SubjectAccessView {
   id: string
@@ -103,7 +102,8 @@ export async function openSubjectAccessRequest(
   return inCentre(ctx, actor.centreId, async (trx) => {
     const person = await findPerson(trx, actor.centreId, input.personId)
     const isSelf = person !== undefined && person.accountId === actor.accountId
-    if (!person || (!isSelf && !hasAnyRole(actor.roles, HANDLERS)))
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    if (!person || (!isSelf && !hasAbility(policy, actor, 'handle_subject_access')))
       throw new HavenError('not_found', 'no such person')
     const method = isSelf ? 'haven_account' : input.identityMethod?.trim()
     const id = ctx.newId()
@@ -166,13 +166,7 @@ export async function changeSubjectAccessRequest(
   version: number,
   event: SubjectAccessEvent,
 ): Promise<SubjectAccessView> {
-  if (!hasAnyRole(actor.roles, HANDLERS))
-    throw new HavenError(
-      'forbidden',
-      'subject access requests are handled by the coordinator and staff',
-      undefined,
-      ['SAR'],
-    )
+  await requireAbility(ctx, actor, 'handle_subject_access')
   const today = todayAtCentre(ctx)
   const on = 'on' in event && event.on !== undefined ? event.on : today
   if (!isIsoDate(on) || on > today)
@@ -287,8 +281,9 @@ export async function listSubjectAccess(
 ): Promise<SubjectAccessView[]> {
   return inCentre(ctx, actor.centreId, async (trx) => {
     let personIds: string[] | undefined
-    if (!hasAnyRole(actor.roles, READERS)) {
-      if (!actor.roles.includes('parent'))
+    const policy = await policyInForce(ctx, trx, actor.centreId)
+    if (!hasAbility(policy, actor, 'read_subject_access')) {
+      if (!isParent(actor.roles))
         throw new HavenError(
           'forbidden',
           'subject access requests are handled by the coordinator',
@@ -309,7 +304,7 @@ export async function listSubjectAccess(
       rows.map((r) => r.id),
     )
     const today = todayAtCentre(ctx)
-    const subjects = await subjectsOf(trx, actor, rows)
+    const subjects = await subjectsOf(ctx, trx, actor, rows)
     return rows
       .map((r): SubjectAccessView => {
         const view = subjectAccessView(
@@ -331,7 +326,7 @@ export async function readSubjectAccess(
   id: string,
 ): Promise<SubjectAccessView> {
   return inCentre(ctx, actor.centreId, async (trx) => {
-    const request = await requestInReach(trx, actor, id)
+    const request = await requestInReach(ctx, trx, actor, id)
     const view = subjectAccessView(
       request,
       await listPauses(trx, actor.centreId, [id]),
@@ -341,7 +336,7 @@ export async function readSubjectAccess(
       ...w,
       recordId: w.recordId ?? null,
     }))
-    const subjects = await subjectsOf(trx, actor, [request])
+    const subjects = await subjectsOf(ctx, trx, actor, [request])
     const subject = subjects.get(id)
     return subject ? { ...view, withheld, subject } : { ...view, withheld }
   })
@@ -353,11 +348,16 @@ export async function readSubjectAccess(
  * committee follows the clocks, not whose they are (NDX: it does not read family records).
  */
 async function subjectsOf(
+  ctx: AppContext,
   trx: Db,
   actor: Actor,
   requests: readonly StoredSubjectAccessRequest[],
 ): Promise<Map<string, { name: string; familyReference: string }>> {
-  const isHandler = hasAnyRole(actor.roles, HANDLERS)
+  const isHandler = hasAbility(
+    await policyInForce(ctx, trx, actor.centreId),
+    actor,
+    'handle_subject_access',
+  )
   const references = await familyReferences(
     trx,
     actor.centreId,
@@ -377,6 +377,7 @@ async function subjectsOf(
 
 /** The request, if the actor handles requests or is its subject; otherwise not found. */
 export async function requestInReach(
+  ctx: AppContext,
   trx: Db,
   actor: Actor,
   id: string,
@@ -384,7 +385,12 @@ export async function requestInReach(
   const request = await findSubjectAccessRequest(trx, actor.centreId, id)
   const subject = request && (await findPerson(trx, actor.centreId, request.personId))
   const isSubject = subject?.accountId !== undefined && subject.accountId === actor.accountId
-  if (!request || !subject || (!isSubject && !hasAnyRole(actor.roles, READERS)))
+  const mayRead = hasAbility(
+    await policyInForce(ctx, trx, actor.centreId),
+    actor,
+    'read_subject_access',
+  )
+  if (!request || !subject || (!isSubject && !mayRead))
     throw new HavenError('not_found', 'no such subject access request')
   return { ...request, subject, isSubject }
 }

@@ -2,7 +2,8 @@ import { addDays, isIsoDate } from '../domain/calendar.ts'
 import type { CheckLevel } from '../domain/policy/document.ts'
 import { HavenError } from '../domain/errors.ts'
 import { checkLapsesOn } from '../domain/policy/other-rules.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { rolesFor } from '../domain/policy/abilities.ts'
+import { isWorker, workerKindOf } from '../domain/policy/accounts.ts'
 import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { listCentres } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
@@ -23,7 +24,7 @@ import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { policyCheck, todayAtCentre } from './case-access.ts'
-import { decide, policyActor, policyInForce } from './policy-access.ts'
+import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 export interface CheckInput {
   accountId: string
@@ -54,7 +55,6 @@ export interface WorkerView {
   }[]
 }
 
-const WORKER_ROLES = ['volunteer', 'staff', 'coordinator'] as const
 const SOON_DAYS = 60
 
 /** Records a worker's check (CHECKS): the certificate reference sealed under the master key. */
@@ -63,8 +63,7 @@ export async function recordCheck(
   actor: Actor,
   input: CheckInput,
 ): Promise<{ checkId: string }> {
-  if (!actor.roles.includes('coordinator'))
-    throw new HavenError('forbidden', "the coordinator records workers' checks")
+  await requireAbility(ctx, actor, 'record_checks')
   if (
     !isIsoDate(input.issuedOn) ||
     !isIsoDate(input.renewalDueOn) ||
@@ -127,9 +126,7 @@ export async function listWorkers(ctx: AppContext, actor: Actor): Promise<Worker
     if (decision.effect === 'deny')
       throw new HavenError('forbidden', decision.reasons.join('; '), undefined, decision.clauses)
     const showsChecks = !decision.redact.includes('check_result')
-    const roles = (await listRolesOfCentre(trx, actor.centreId)).filter((r) =>
-      (WORKER_ROLES as readonly string[]).includes(r.role),
-    )
+    const roles = (await listRolesOfCentre(trx, actor.centreId)).filter((r) => isWorker([r.role]))
     const ids = [...new Set(roles.map((r) => r.accountId))]
     const accounts = (await listAccountsOfCentre(trx, actor.centreId)).filter((a) =>
       ids.includes(a.id),
@@ -173,8 +170,7 @@ export async function assignWorker(
   sessionId: string,
   accountId: string,
 ): Promise<{ clauses: string[] }> {
-  if (!hasAnyRole(actor.roles, ['coordinator', 'staff']))
-    throw new HavenError('forbidden', 'the coordinator or staff assign workers')
+  await requireAbility(ctx, actor, 'assign_workers')
   return inCentre(ctx, actor.centreId, async (trx) => {
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) throw new HavenError('not_found', 'no such session')
@@ -184,10 +180,7 @@ export async function assignWorker(
       action: 'assign',
       actor: policyActor(actor, 'none'),
       worker: {
-        kind:
-          workerRoles.includes('staff') || workerRoles.includes('coordinator')
-            ? 'staff'
-            : 'volunteer',
+        kind: workerKindOf(workerRoles),
         checks: (await listChecks(trx, actor.centreId, [accountId])).flatMap(policyCheck),
         isAcquaintedWithFamily: await isAcquainted(
           trx,
@@ -239,10 +232,11 @@ export async function declareAcquaintance(
   familyId: string,
   accountId: string = actor.accountId,
 ): Promise<void> {
-  if (accountId !== actor.accountId && !actor.roles.includes('coordinator'))
-    throw new HavenError('forbidden', 'workers declare for themselves; the coordinator for anyone')
-  if (!hasAnyRole(actor.roles, WORKER_ROLES))
-    throw new HavenError('forbidden', 'acquaintances are declared by workers')
+  await requireAbility(
+    ctx,
+    actor,
+    accountId === actor.accountId ? 'declare_acquaintance' : 'declare_acquaintance_for_others',
+  )
   await inCentre(ctx, actor.centreId, async (trx) => {
     if (!(await findFamily(trx, actor.centreId, familyId)))
       throw new HavenError('not_found', 'no such family')
@@ -293,7 +287,7 @@ async function assertWorker(
   const roles = (await listRolesOfCentre(trx, centreId))
     .filter((r) => r.accountId === accountId)
     .map((r) => r.role)
-  if (!roles.some((role) => (WORKER_ROLES as readonly string[]).includes(role)))
+  if (!isWorker(roles))
     throw where === 'path'
       ? new HavenError('not_found', 'no such worker')
       : new HavenError('invalid_input', 'that account is not a worker at this centre', 'accountId')
@@ -314,12 +308,13 @@ export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
   let reminded = 0
   for (const centre of await listCentres(ctx.db)) {
     await inCentre(ctx, centre.id, async (trx) => {
-      const { checks: rules } = (await policyInForce(ctx, trx, centre.id)).parameters
+      const { parameters } = await policyInForce(ctx, trx, centre.id)
+      const rules = parameters.checks
       const due = (await listChecks(trx, centre.id)).filter(
         (c) => c.outcome === 'clear' && days.includes(checkLapsesOn(c, rules)),
       )
       if (due.length === 0) return
-      await notifyRoles(ctx, trx, centre.id, ['coordinator'])
+      await notifyRoles(ctx, trx, centre.id, rolesFor('record_checks', parameters))
       await recordEvent(trx, {
         type: 'checks.renewal_reminder',
         at: ctx.now(),

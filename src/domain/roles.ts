@@ -15,12 +15,6 @@ export const ROLES = [
 ] as const
 export type Role = (typeof ROLES)[number]
 
-/**
- * Roles that can see protected data (contact details, check results) and so must use a
- * second factor (clause SECURE; ENGINEERING.md §6).
- */
-export const SECOND_FACTOR_ROLES: readonly Role[] = ['coordinator', 'chair', 'management', 'staff']
-
 /** The kinds of referring agency a referrer works for. */
 export const AGENCY_KINDS = [
   'solicitor',
@@ -36,21 +30,4 @@ export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value)
 }
 
-/**
- * SECURE: whether these roles sign in with a second factor: the roles the centre's policy
- * names (`security.secondFactorRoles`), never fewer than the roles that see protected data
- * (ENGINEERING.md §6, the floor a policy cannot lower), or every role if the centre says so.
- */
-export function requiresSecondFactor(
-  roles: readonly Role[],
-  policyRoles: readonly string[],
-  isRequiredForAll: boolean,
-): boolean {
-  if (isRequiredForAll) return roles.length > 0
-  return roles.some((role) => SECOND_FACTOR_ROLES.includes(role) || policyRoles.includes(role))
-}
-
-/** Roles that may invite people, change roles, disable accounts and end sessions. */
-export function canManageMembers(roles: readonly Role[]): boolean {
-  return roles.includes('coordinator')
-}
+export { requiresSecondFactor, SECOND_FACTOR_ROLES } from './policy/second-factor.ts'

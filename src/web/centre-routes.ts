@@ -16,8 +16,7 @@ import {
 import { listWorkers, recordCheck } from '../app/workers.ts'
 import { isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
-import type { Role } from '../domain/roles.ts'
+import { centreSections } from './navigation.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   auditBody,
@@ -31,7 +30,8 @@ import {
 import {
   formFields,
   pageCsrf,
-  requirePageRole,
+  pageAbilities,
+  requirePage,
   signedInPage,
   tryForm,
   type FormError,
@@ -39,54 +39,6 @@ import {
   signedInGet,
 } from './page-kit.ts'
 
-const CASE_WORKERS: readonly Role[] = ['coordinator', 'staff']
-const COMMITTEE: readonly Role[] = ['chair', 'management']
-const SECTIONS: readonly { href: string; title: string; about: string; roles: readonly Role[] }[] =
-  [
-    {
-      href: '/centre/people',
-      title: 'People and access',
-      about: 'Invite volunteers, staff, referrers and parents; change roles; stop access.',
-      roles: ['coordinator'],
-    },
-    {
-      href: '/records',
-      title: 'Incidents, concerns and questions',
-      about:
-        "Safeguarding concerns, incidents, the accident book, and workers' questions to answer.",
-      roles: CASE_WORKERS,
-    },
-    {
-      href: '/centre/workers',
-      title: 'Workers and their checks',
-      about: 'Who works here, their checks and when they fall due.',
-      roles: [...CASE_WORKERS, ...COMMITTEE],
-    },
-    {
-      href: '/centre/subject-access',
-      title: 'Subject access requests',
-      about: 'Requests by days left, and their bundles.',
-      roles: CASE_WORKERS,
-    },
-    {
-      href: '/centre/disposals',
-      title: 'Retention and disposal',
-      about: 'Runs to approve, and certificates of destruction.',
-      roles: ['coordinator', ...COMMITTEE],
-    },
-    {
-      href: '/policy',
-      title: 'The policy',
-      about: 'Read it, change it, publish it, record its review, see who has acknowledged it.',
-      roles: [...CASE_WORKERS, ...COMMITTEE],
-    },
-    {
-      href: '/centre/audit',
-      title: 'Audit log',
-      about: 'Every read and change, and the signed checkpoints.',
-      roles: ['coordinator', ...COMMITTEE],
-    },
-  ]
 const DONE: Readonly<Record<string, string>> = {
   check: 'Check recorded.',
   moved: 'Request updated.',
@@ -100,17 +52,16 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/centre',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, [...CASE_WORKERS, ...COMMITTEE], 'the centre and its committee')
-      // Workers are listed as the policy says (CHECKS): no link to a page that would refuse.
-      const mayListWorkers = (await unlessForbidden(() => listWorkers(ctx, actor))) !== undefined
-      const listing = await unlessForbidden(() => centreListing(ctx, actor))
+      const abilities = await pageAbilities(ctx, actor)
+      const sections = centreSections(abilities)
+      if (sections.length === 0)
+        throw new HavenError('forbidden', 'the centre’s policy gives you no part of this page')
+      const listing = abilities.has('set_listing') ? await centreListing(ctx, actor) : undefined
       return signedInPage(ctx, c, actor, {
         title: 'Centre',
         current: '/centre',
         body: centreHubBody(
-          SECTIONS.filter((s) => hasAnyRole(actor.roles, s.roles)).filter(
-            (s) => s.href !== '/centre/workers' || mayListWorkers,
-          ),
+          sections,
           listing && {
             listed: listing.listed,
             slug: listing.slug,
@@ -146,7 +97,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: workersBody({
         workers: await listWorkers(ctx, actor),
         csrf: pageCsrf(c),
-        mayRecord: actor.roles.includes('coordinator'),
+        mayRecord: (await pageAbilities(ctx, actor)).has('record_checks'),
         form,
         done: extra.done,
         error: extra.error,
@@ -193,7 +144,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/centre/subject-access',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+      await requirePage(ctx, actor, 'read_subject_access')
       return signedInPage(ctx, c, actor, {
         title: 'Subject access requests',
         current: '/centre',
@@ -210,7 +161,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     id: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+    await requirePage(ctx, actor, 'read_subject_access')
     const request = await readSubjectAccess(ctx, actor, id)
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Subject access request`,
@@ -270,7 +221,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     signedInGet(async (c, actor) => {
       return signedInPage(ctx, c, actor, {
         title: 'Retention and disposal',
-        current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+        current: '/centre',
         body: disposalsBody({ runs: await listDisposalRuns(ctx, actor) }),
       })
     }),
@@ -284,12 +235,12 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   ) =>
     signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Disposal run`,
-      current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+      current: '/centre',
       status: extra.status ?? 200,
       body: disposalRunBody({
         run: await readDisposalRun(ctx, actor, id, { afterId: '', limit: 500 }),
         csrf: pageCsrf(c),
-        mayApprove: hasAnyRole(actor.roles, ['coordinator', ...COMMITTEE]),
+        mayApprove: (await pageAbilities(ctx, actor)).has('approve_disposals'),
         done: extra.done,
         error: extra.error,
       }),
@@ -330,7 +281,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       const last = log.entries.at(-1)
       return signedInPage(ctx, c, actor, {
         title: 'Audit log',
-        current: hasAnyRole(actor.roles, CASE_WORKERS) ? '/centre' : '/approvals',
+        current: '/centre',
         body: auditBody({
           entries: log.entries,
           checkpoints: log.checkpoints,

@@ -17,7 +17,7 @@ import {
   formFields,
   pageCsrf,
   postForm,
-  requirePageRole,
+  requirePage,
   selectField,
   shortDate,
   signedInPage,
@@ -30,8 +30,6 @@ import {
   signedInGet,
 } from './page-kit.ts'
 
-const CASE_WORKERS = ['coordinator', 'staff'] as const
-
 /** A family's consents (CONTACT), recorded and withdrawn by the coordinator or staff. */
 export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
@@ -43,7 +41,7 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
     form: Record<string, string>,
     extra: { done?: string; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    requirePageRole(actor, CASE_WORKERS, 'the coordinator and staff')
+    await requirePage(ctx, actor, 'record_consents')
     const family = await readFamily(ctx, actor, familyId)
     const adults = family.people.filter((p) => p.kind !== 'child')
     const nameOf = (p: (typeof adults)[number]) =>

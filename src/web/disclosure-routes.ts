@@ -12,7 +12,6 @@ import { requestDisclosure, type DisclosureInput } from '../app/disclosures.ts'
 import { listFamilies, readFamily } from '../app/families.ts'
 import { listAgencyChoices, listReferralSummaries } from '../app/referral-views.ts'
 import { isIsoDate } from '../domain/calendar.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   disclosureBody,
@@ -27,7 +26,8 @@ import { html } from './html.ts'
 import {
   formFields,
   pageCsrf,
-  requirePageRole,
+  pageAbilities,
+  requirePage,
   signedInPage,
   summaryList,
   tryForm,
@@ -35,9 +35,6 @@ import {
   signedInGet,
 } from './page-kit.ts'
 
-/** Who records a request on the pages: the register's keeper (staff ask through the API). */
-const CENTRE = ['coordinator'] as const
-const READERS = ['coordinator', 'chair', 'management', 'referrer'] as const
 const DONE: Readonly<Record<string, string>> = {
   asked: 'Request recorded and decided by the policy.',
   released: 'Released. The register records what left, when and by whom.',
@@ -49,7 +46,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
   const familiesFor = async (actor: Actor) => {
-    if (hasAnyRole(actor.roles, CENTRE))
+    if ((await pageAbilities(ctx, actor)).has('record_disclosures'))
       return (await listFamilies(ctx, actor, { limit: 500, offset: 0 })).map((f) => ({
         id: f.id,
         reference: f.reference,
@@ -67,8 +64,9 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     error?: FormError,
     status: 200 | 400 | 403 | 409 = 200,
   ) => {
-    requirePageRole(actor, [...CENTRE, 'referrer'], 'referrers and the coordinator')
-    const isReferrer = !hasAnyRole(actor.roles, CENTRE)
+    const abilities = await requirePage(ctx, actor, 'ask_disclosures')
+    // A referrer asks for their own agency; those who record for the centre, for anyone.
+    const isReferrer = !abilities.has('record_disclosures')
     const family =
       !isReferrer && form.familyId ? await readFamily(ctx, actor, form.familyId) : undefined
     return signedInPage(ctx, c, actor, {
@@ -90,15 +88,15 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/disclosures',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, READERS, 'the centre, its committee and referrers')
+      const abilities = await requirePage(ctx, actor, 'follow_disclosures')
       const entries = await listRegister(ctx, actor, { limit: 500 })
       return signedInPage(ctx, c, actor, {
         title: 'Disclosures',
         current: '/disclosures',
         body: registerBody({
           entries,
-          mayAsk: hasAnyRole(actor.roles, [...CENTRE, 'referrer']),
-          isReferrer: !hasAnyRole(actor.roles, [...CENTRE, 'chair', 'management']),
+          mayAsk: abilities.has('ask_disclosures'),
+          isReferrer: !abilities.has('read_register'),
         }),
       })
     }),
@@ -119,7 +117,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     const fields = await formFields(c)
     const actor = requireActor(c, fields.get('_csrf'))
     const form = fields.record()
-    const isReferrer = !hasAnyRole(actor.roles, CENTRE)
+    const isReferrer = !(await pageAbilities(ctx, actor)).has('record_disclosures')
     const parsed = parseDisclosureForm(form, isReferrer)
     if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
     const done = await tryForm(() => requestDisclosure(ctx, actor, parsed.input))
@@ -146,7 +144,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: disclosureBody({
         entry,
         csrf: pageCsrf(c),
-        mayConfirm: hasAnyRole(actor.roles, ['coordinator', 'chair', 'management']),
+        mayConfirm: (await pageAbilities(ctx, actor)).has('export'),
         done: extra.done,
         error: extra.error,
         released: extra.released,

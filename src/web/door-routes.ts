@@ -8,9 +8,7 @@ import { isHavenError } from '../domain/errors.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { doorBody } from './door-page.ts'
 import { formField, readForm } from './forms.ts'
-import { pageCsrf, requirePageRole, signedInPage } from './page-kit.ts'
-
-const WORKERS = ['coordinator', 'staff', 'volunteer'] as const
+import { pageCsrf, requirePage, signedInPage } from './page-kit.ts'
 
 /**
  * The door, on a phone: a worker's sessions of the day, and signing people in and out.
@@ -25,7 +23,7 @@ export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
     status: 200 | 400 | 409 = 200,
   ) => {
     const actor = requireFullSession(c.get('session'))
-    requirePageRole(actor, WORKERS, "the centre's workers")
+    await requirePage(ctx, actor, 'work_sessions')
     const sessions = await sessionsOfDay(ctx, actor, undefined)
     return signedInPage(ctx, c, actor, {
       title: 'My sessions today',

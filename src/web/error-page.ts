@@ -1,3 +1,4 @@
+import { abilitiesOfActor } from '../app/policy-access.ts'
 import type { Context } from 'hono'
 import { findAccountSummary } from '../app/account-summary.ts'
 import type { AppContext } from '../app/context.ts'
@@ -45,7 +46,7 @@ export function errorPageFor(
     return errorPage(status, message, {
       centreName: summary.centreName,
       navigation: navigation({
-        roles: view.actor.roles,
+        abilities: await abilitiesOfActor(ctx, view.actor),
         current: '',
         csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
       }),

@@ -1,4 +1,5 @@
 import type { ContactDetails } from '../app/contact-details.ts'
+import type { FamilyActions } from '../app/families.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { html, type Html } from './html.ts'
 import { pagination } from './page-kit.ts'
@@ -60,8 +61,8 @@ export function familyListBody(
 export function familyBody(input: {
   family: FamilyView
   csrf: string
-  /** The coordinator's and staff's links from the record to its work. */
-  isCaseWorker?: boolean
+  /** What this reader may do from the record, as the policy decides. */
+  actions?: FamilyActions
   revealed?: { personId: string; details: ContactDetails } | undefined
   error?: { personId: string; message: string } | undefined
 }): Html {
@@ -80,11 +81,12 @@ export function familyBody(input: {
         : ''
     }
     ${
-      input.isCaseWorker
+      input.actions &&
+      (input.actions.bookSessions || input.actions.recordDisclosure || input.actions.recordConsents)
         ? html`<ul class="govuk-list haven-actions">
-          <li><a class="govuk-link" href="/sessions/new?familyId=${f.id}">Book a session</a></li>
-          <li><a class="govuk-link" href="/disclosures/new?familyId=${f.id}">Record a request to disclose</a></li>
-          <li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li></ul>`
+          ${input.actions.bookSessions ? html`<li><a class="govuk-link" href="/sessions/new?familyId=${f.id}">Book a session</a></li>` : ''}
+          ${input.actions.recordDisclosure ? html`<li><a class="govuk-link" href="/disclosures/new?familyId=${f.id}">Record a request to disclose</a></li>` : ''}
+          ${input.actions.recordConsents ? html`<li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li>` : ''}</ul>`
         : ''
     }
     <h2 class="govuk-heading-m">People</h2>
@@ -125,7 +127,7 @@ function personCard(
       }
     </dl>
     ${
-      p.hasContactDetails === true && !revealed
+      p.hasContactDetails === true && !revealed && input.actions?.reveal.includes(p.id) === true
         ? html`<form method="post" action="/families/${input.family.id}/people/${p.id}/reveal" novalidate>
           <input type="hidden" name="_csrf" value="${input.csrf}">
           <div class="govuk-form-group${error ? ' govuk-form-group--error' : ''}">

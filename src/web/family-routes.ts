@@ -37,7 +37,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           familyBody({
             family,
             csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
-            isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
+            actions: family.actions,
           }),
         )
       }
@@ -68,7 +68,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
         familyBody({
           family,
           csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
-          isCaseWorker: actor.roles.some((r) => r === 'coordinator' || r === 'staff'),
+          actions: family.actions,
         }),
       )
     }),
@@ -86,7 +86,12 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
         c,
         actor,
         `Family ${family.reference}`,
-        familyBody({ family, csrf, error: { personId, message: 'Say why you need them' } }),
+        familyBody({
+          family,
+          csrf,
+          actions: family.actions,
+          error: { personId, message: 'Say why you need them' },
+        }),
         400,
       )
     const outcome = await revealContactDetails(ctx, actor, personId, reason)
@@ -95,14 +100,24 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
         c,
         actor,
         `Family ${family.reference}`,
-        familyBody({ family, csrf, error: { personId, message: outcome.reasons.join('; ') } }),
+        familyBody({
+          family,
+          csrf,
+          actions: family.actions,
+          error: { personId, message: outcome.reasons.join('; ') },
+        }),
         403,
       )
     return page(
       c,
       actor,
       `Family ${family.reference}`,
-      familyBody({ family, csrf, revealed: { personId, details: outcome.contactDetails } }),
+      familyBody({
+        family,
+        csrf,
+        actions: family.actions,
+        revealed: { personId, details: outcome.contactDetails },
+      }),
     )
   })
   return pages

@@ -1,3 +1,4 @@
+import { isParent, isReferrer } from '../domain/policy/accounts.ts'
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
@@ -24,7 +25,7 @@ import {
   link,
   postForm,
   pageCsrf,
-  requirePageRole,
+  requirePage,
   selectField,
   signedInGet,
   signedInPage,
@@ -84,7 +85,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
       status?: 200 | 400 | 403 | 409
     } = {},
   ) => {
-    requirePageRole(actor, ['coordinator'], 'the coordinator')
+    await requirePage(ctx, actor, 'manage_members')
     const members = await listMembers(ctx, actor)
     const f = extra.form ?? {}
     const e = extra.error
@@ -145,7 +146,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email?.trim() ?? ''))
       return fail('email', 'enter an e-mail address like name@example.org')
     if (roles.length === 0) return fail('roles', 'choose at least one role')
-    if (roles.includes('referrer') && (!form.agencyKind || !form.agencyName?.trim()))
+    if (isReferrer(roles) && (!form.agencyKind || !form.agencyName?.trim()))
       return fail(
         form.agencyKind ? 'agencyName' : 'agencyKind',
         "a referrer's invitation names their agency",
@@ -154,7 +155,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
       inviteMember(ctx, actor, {
         email: form.email?.trim() ?? '',
         roles,
-        ...(roles.includes('referrer')
+        ...(isReferrer(roles)
           ? { agencyKind: form.agencyKind, agencyName: form.agencyName?.trim() }
           : {}),
       }),
@@ -169,7 +170,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
     accountId: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    requirePageRole(actor, ['coordinator'], 'the coordinator')
+    const abilities = await requirePage(ctx, actor, 'manage_members')
     const member = (await listMembers(ctx, actor)).find((m) => m.accountId === accountId)
     if (!member) throw new HavenError('not_found', 'no such person in this centre')
     const isSelf = member.accountId === actor.accountId
@@ -191,7 +192,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
         ${postForm(
           `/centre/people/${member.accountId}/roles`,
           pageCsrf(c),
-          html`${choiceField({ kind: 'checkboxes', name: 'roles', label: 'Their roles at this centre', hint: 'A referrer is invited afresh, naming their agency', options: roleOptions.filter(([r]) => r !== 'referrer' || member.roles.includes('referrer')), values: member.roles, error: extra.error })}${button('Change the roles', 'secondary')}`,
+          html`${choiceField({ kind: 'checkboxes', name: 'roles', label: 'Their roles at this centre', hint: 'A referrer is invited afresh, naming their agency', options: roleOptions.filter(([r]) => !isReferrer([r]) || isReferrer(member.roles)), values: member.roles, error: extra.error })}${button('Change the roles', 'secondary')}`,
         )}
         ${
           isSelf
@@ -203,7 +204,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
           </div>`
         }
         ${
-          member.roles.includes('parent')
+          isParent(member.roles) && abilities.has('link_parent_accounts')
             ? html`<h2 class="govuk-heading-m">Their own record</h2>
           <p class="govuk-body">A parent reads their own family's record and their own contact details, never the other parent's, once their account is linked to them.</p>
           ${postForm(

@@ -1,37 +1,97 @@
-import type { Role } from '../domain/roles.ts'
+import type { Abilities } from '../app/policy-access.ts'
 import { html, type Html } from './html.ts'
 
-const CASE_WORKERS: readonly Role[] = ['coordinator', 'staff']
-const COMMITTEE: readonly Role[] = ['chair', 'management']
-
 /**
- * The pages a person's roles have, in the order of their work: the coordinator's day first,
- * a volunteer's door first, a referrer's referrals first, a parent's own information.
+ * The pages a person's abilities open, in the order of their work: the coordinator's day
+ * first, a volunteer's door first, a referrer's referrals first, a parent's own information.
+ * Each link is there exactly when the centre's policy gives what the page is for.
  */
-export function navigationLinks(roles: readonly Role[]): [string, string][] {
-  const has = (group: readonly Role[]) => roles.some((r) => group.includes(r))
+export function navigationLinks(abilities: Abilities): [string, string][] {
+  const has = (...any: Parameters<Abilities['has']>[0][]) => any.some((a) => abilities.has(a))
   const links: [string, string][] = []
-  if (has(CASE_WORKERS)) links.push(['/today', 'Today'])
-  if (has([...CASE_WORKERS, 'volunteer'])) links.push(['/my-sessions', 'My sessions'])
-  if (has([...CASE_WORKERS, 'referrer', 'parent'])) links.push(['/referrals', 'Referrals'])
-  if (has([...CASE_WORKERS, ...COMMITTEE, 'volunteer', 'referrer']))
-    links.push(['/families', 'Families'])
-  if (has(CASE_WORKERS)) links.push(['/sessions', 'Sessions'])
-  // The register is read by the coordinator and the committee (NDX); a referrer sees their own.
-  if (has(['coordinator', ...COMMITTEE, 'referrer'])) links.push(['/disclosures', 'Disclosures'])
-  if (has(COMMITTEE)) links.push(['/approvals', 'Approvals'])
-  if (has([...CASE_WORKERS, ...COMMITTEE])) links.push(['/centre', 'Centre'])
-  if (roles.includes('parent')) links.push(['/my-information', 'Your information'])
+  if (has('see_all_families')) links.push(['/today', 'Today'])
+  if (has('work_sessions')) links.push(['/my-sessions', 'My sessions'])
+  if (has('follow_referrals')) links.push(['/referrals', 'Referrals'])
+  if (has('see_families')) links.push(['/families', 'Families'])
+  if (has('book_sessions')) links.push(['/sessions', 'Sessions'])
+  if (has('follow_disclosures')) links.push(['/disclosures', 'Disclosures'])
+  if (
+    has('approve_assessments', 'authorise_disclosures', 'approve_disposals') &&
+    !has('see_all_families')
+  )
+    links.push(['/approvals', 'Approvals'])
+  if (centreSections(abilities).length > 0) links.push(['/centre', 'Centre'])
+  if (has('see_own_information')) links.push(['/my-information', 'Your information'])
   links.push(['/policy', 'Policy'])
   return links
+}
+
+/** The centre's administration: each section there exactly when its permission is held. */
+export const CENTRE_SECTIONS = [
+  {
+    href: '/centre/people',
+    title: 'People and access',
+    about: 'Invite volunteers, staff, referrers and parents; change roles; stop access.',
+    anyOf: ['manage_members'],
+  },
+  {
+    href: '/records',
+    title: 'Incidents, concerns and questions',
+    about: "Safeguarding concerns, incidents, the accident book, and workers' questions to answer.",
+    anyOf: ['read:incident', 'read:safeguarding_concern', 'answer_guidance'],
+  },
+  {
+    href: '/centre/workers',
+    title: 'Workers and their checks',
+    about: 'Who works here, their checks and when they fall due.',
+    anyOf: ['read:worker'],
+  },
+  {
+    href: '/centre/subject-access',
+    title: 'Subject access requests',
+    about: 'Requests by days left, and their bundles.',
+    anyOf: ['read_subject_access'],
+  },
+  {
+    href: '/centre/disposals',
+    title: 'Retention and disposal',
+    about: 'Runs to approve, and certificates of destruction.',
+    anyOf: ['read_disposals'],
+  },
+  {
+    href: '/policy',
+    title: 'The policy',
+    about: 'Read it, change it, publish it, record its review, see who has acknowledged it.',
+    anyOf: ['publish_policy', 'read_acknowledgements'],
+  },
+  {
+    href: '/centre/audit',
+    title: 'Audit log',
+    about: 'Every read and change, and the signed checkpoints.',
+    anyOf: ['read:audit_log'],
+  },
+] as const satisfies readonly {
+  href: string
+  title: string
+  about: string
+  anyOf: readonly Parameters<Abilities['has']>[0][]
+}[]
+
+export type CentreSection = (typeof CENTRE_SECTIONS)[number]
+
+/** The sections of the centre's page this person may open. */
+export function centreSections(abilities: Abilities): CentreSection[] {
+  return CENTRE_SECTIONS.filter((s) =>
+    s.anyOf.some((p: Parameters<Abilities['has']>[0]) => abilities.has(p)),
+  )
 }
 
 /**
  * The service navigation for a signed-in person: the pages their roles have, the current one
  * marked, and signing out (a form: it changes state, so it carries the CSRF token).
  */
-export function navigation(input: { roles: readonly Role[]; current: string; csrf: string }): Html {
-  const links = navigationLinks(input.roles)
+export function navigation(input: { abilities: Abilities; current: string; csrf: string }): Html {
+  const links = navigationLinks(input.abilities)
   const items = links.map(([href, label]) =>
     href === input.current
       ? html`<li class="govuk-service-navigation__item govuk-service-navigation__item--active">

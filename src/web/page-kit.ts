@@ -1,12 +1,18 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { findAccountSummary } from '../app/account-summary.ts'
+import {
+  abilitiesOfActor,
+  requireAbility,
+  type Abilities,
+  type Ability,
+  type Permission,
+} from '../app/policy-access.ts'
 import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import { requireFullSession } from '../app/sign-in.ts'
 import { HavenError, isHavenError } from '../domain/errors.ts'
-import type { Role } from '../domain/roles.ts'
 import type { HavenEnv } from '../http/session.ts'
 import { readForm } from './forms.ts'
 import { html, type Html } from './html.ts'
@@ -47,12 +53,28 @@ export function pageCsrf(c: Context<HavenEnv>): string {
 }
 
 /**
- * Refuses a page to anyone without one of the roles, as a page (403). Use cases decide again:
- * this only spares a reader a form they could never send.
+ * What the signed-in person may do, as their centre's policy decides (abilities.ts): pages
+ * offer exactly these links, buttons and forms, and keep no role lists of their own.
  */
-export function requirePageRole(actor: Actor, roles: readonly Role[], who: string): void {
-  if (!actor.roles.some((r) => roles.includes(r)))
-    throw new HavenError('forbidden', `this page is for ${who}`)
+export async function pageAbilities(ctx: AppContext, actor: Actor): Promise<Abilities> {
+  return abilitiesOfActor(ctx, actor)
+}
+
+/**
+ * Refuses a page to anyone the policy does not give any of the permissions, as a page (403)
+ * with the policy's reason. Use cases decide again: this only spares a reader a form they
+ * could never send.
+ */
+export async function requirePage(
+  ctx: AppContext,
+  actor: Actor,
+  ...anyOf: readonly [Permission, ...Permission[]]
+): Promise<Abilities> {
+  const abilities = await pageAbilities(ctx, actor)
+  if (anyOf.some((p) => abilities.has(p))) return abilities
+  const [first] = anyOf
+  if (!first.startsWith('read:')) await requireAbility(ctx, actor, first as Ability)
+  throw new HavenError('forbidden', 'the centre’s policy does not give you this page')
 }
 
 export interface PageOptions {
@@ -77,7 +99,11 @@ export async function signedInPage(
   return c.html(
     layout(options.title, options.body, html`Haven`, {
       centreName: summary.centreName,
-      navigation: navigation({ roles: actor.roles, current: options.current, csrf: pageCsrf(c) }),
+      navigation: navigation({
+        abilities: await pageAbilities(ctx, actor),
+        current: options.current,
+        csrf: pageCsrf(c),
+      }),
       sessionEndsAt: c.get('session')?.endsAt,
       serverNow: ctx.now().toISOString(),
     }).value,

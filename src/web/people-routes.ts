@@ -17,7 +17,7 @@ import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
   pageCsrf,
-  requirePageRole,
+  requirePage,
   signedInPage,
   tryForm,
   type FormError,
@@ -38,7 +38,7 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     form: Record<string, string>,
     extra: { done?: string; error?: FormError; status?: Status } = {},
   ) => {
-    requirePageRole(actor, ['coordinator', 'staff', 'volunteer'], "the centre's workers")
+    await requirePage(ctx, actor, 'record_incidents')
     const families = await listFamilies(ctx, actor, { limit: 500, offset: 0 })
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Report or ask`,
@@ -110,10 +110,12 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     actor: Actor,
     extra: { done?: string; error?: FormError; status?: Status } = {},
   ) => {
-    requirePageRole(
+    await requirePage(
+      ctx,
       actor,
-      ['chair', 'management', 'coordinator'],
-      'the committee and the coordinator',
+      'approve_assessments',
+      'authorise_disclosures',
+      'approve_disposals',
     )
     const register = await unlessForbidden(() => listRegister(ctx, actor, { limit: 500 }))
     const runs = await unlessForbidden(() => listDisposalRuns(ctx, actor))
@@ -156,7 +158,7 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     actor: Actor,
     extra: { done?: string; error?: FormError; status?: Status } = {},
   ) => {
-    requirePageRole(actor, ['parent'], 'parents')
+    await requirePage(ctx, actor, 'see_own_information')
     const people = []
     for (const own of await ownPeople(ctx, actor))
       people.push({ ...own, consents: await listConsents(ctx, actor, own.personId) })

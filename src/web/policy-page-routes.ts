@@ -14,7 +14,6 @@ import {
   recordPolicyReview,
 } from '../app/centre-policy.ts'
 import type { AppContext } from '../app/context.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
@@ -22,13 +21,11 @@ import {
   signedInPage,
   tryForm,
   type FormError,
+  pageAbilities,
   unlessForbidden,
   signedInGet,
 } from './page-kit.ts'
 import { policyBody, settingsOf, withSettings } from './policy-pages.ts'
-
-const WORKERS = ['coordinator', 'staff', 'volunteer', 'chair', 'management'] as const
-const EDITORS = ['coordinator', 'chair', 'management'] as const
 
 /**
  * The policy for a signed-in reader (AWARE): everyone reads it; workers acknowledge it; the
@@ -49,7 +46,8 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
     } = {},
   ) => {
     const policy = await currentPolicy(ctx, actor.centreId)
-    const mayAcknowledge = hasAnyRole(actor.roles, WORKERS)
+    const abilities = await pageAbilities(ctx, actor)
+    const mayAcknowledge = abilities.has('acknowledge_policy')
     const acknowledgements = await unlessForbidden(() => acknowledgementsOfPolicy(ctx, actor))
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}The policy`,
@@ -60,7 +58,7 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
         csrf: pageCsrf(c),
         own: mayAcknowledge ? await ownAcknowledgement(ctx, actor) : undefined,
         mayAcknowledge,
-        mayManage: hasAnyRole(actor.roles, EDITORS),
+        mayManage: abilities.has('publish_policy'),
         acknowledgements: acknowledgements?.people,
         settings: extra.settings ?? settingsOf(policy.document),
         done: extra.done,

@@ -4,8 +4,7 @@ import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
 import { answerGuidance, listGuidance, type GuidanceView } from '../app/guidance.ts'
 import { listIncidents, type IncidentView } from '../app/incidents.ts'
-import { currentPolicy } from '../app/centre-policy.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { centreSections } from './navigation.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { html, type Html } from './html.ts'
 import {
@@ -15,7 +14,8 @@ import {
   link,
   pageCsrf,
   postForm,
-  requirePageRole,
+  pageAbilities,
+  requirePage,
   shortDate,
   signedInPage,
   successBanner,
@@ -70,10 +70,9 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
     const incidents = await unlessForbidden(() => listIncidents(ctx, actor, 'incident'))
     const accidents = await unlessForbidden(() => listIncidents(ctx, actor, 'accident'))
     const questions = await unlessForbidden(() => listGuidance(ctx, actor))
-    const answerers = (await currentPolicy(ctx, actor.centreId)).document.parameters.guidance
-      .answeredBy
-    const mayAnswer = hasAnyRole(actor.roles, answerers)
-    const mayDisclose = hasAnyRole(actor.roles, ['coordinator', 'staff'])
+    const abilities = await pageAbilities(ctx, actor)
+    const mayAnswer = abilities.has('answer_guidance')
+    const mayDisclose = abilities.has('record_disclosures')
     const question = (q: GuidanceView) =>
       html`<div class="govuk-summary-card"><div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">${when(q.askedAt)}${q.familyReference ? `, family ${q.familyReference}` : ''}</h3></div>
       <div class="govuk-summary-card__content"><p class="govuk-body">${q.question}</p>
@@ -90,7 +89,9 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
       }</div></div>`
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Incidents, concerns and questions`,
-      current: hasAnyRole(actor.roles, ['coordinator', 'staff']) ? '/centre' : '/my-sessions',
+      current: centreSections(abilities).some((s) => s.href === '/records')
+        ? '/centre'
+        : '/my-sessions',
       status: extra.status ?? 200,
       body: html`${successBanner(extra.done ? [extra.done] : [])}${errorSummary(extra.error)}
         <h1 class="govuk-heading-l">Incidents, concerns and questions</h1>
@@ -103,17 +104,20 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
               ${questions.length === 0 ? html`<p class="govuk-body">No questions yet.</p>` : questions.map(question)}`
             : ''
         }
-        <p class="govuk-body">${link('/report', 'Record an incident, raise a concern or ask a question')}</p>`,
+        ${abilities.has('record_incidents') ? html`<p class="govuk-body">${link('/report', 'Record an incident, raise a concern or ask a question')}</p>` : ''}`,
     })
   }
 
   pages.get(
     '/records',
     signedInGet(async (c, actor) => {
-      requirePageRole(
+      await requirePage(
+        ctx,
         actor,
-        ['coordinator', 'staff', 'volunteer', 'chair', 'management'],
-        "the centre's workers and committee",
+        'record_incidents',
+        'read:incident',
+        'read:safeguarding_concern',
+        'answer_guidance',
       )
       return render(c, actor, c.req.query('done') === 'answered' ? { done: 'Answer sent.' } : {})
     }),

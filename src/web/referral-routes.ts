@@ -5,12 +5,12 @@ import type { AppContext } from '../app/context.ts'
 import { listAgencyChoices, listReferralSummaries, readReferral } from '../app/referral-views.ts'
 import { moveReferral, receiveReferral } from '../app/referrals.ts'
 import { isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
   pageCsrf,
-  requirePageRole,
+  pageAbilities,
+  requirePage,
   signedInPage,
   tryForm,
   signedInGet,
@@ -24,7 +24,6 @@ import {
   referralListBody,
 } from './referral-pages.ts'
 
-const CASE_WORKERS = ['coordinator', 'staff'] as const
 const PAGE_SIZE = 50
 const DONE: Readonly<Record<string, string>> = {
   received: 'Referral sent. The centre will be in touch with the family.',
@@ -41,7 +40,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/referrals',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, [...CASE_WORKERS, 'referrer', 'parent'], 'referrers and the centre')
+      const abilities = await requirePage(ctx, actor, 'follow_referrals')
       const asked = c.req.query('status')
       const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
       const pageNumber = pageNumberOf(c.req.query('page'))
@@ -59,8 +58,8 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
           referrals,
           status,
           page: { number: pageNumber, hasNext: found.length > PAGE_SIZE },
-          mayRefer: hasAnyRole(actor.roles, [...CASE_WORKERS, 'referrer']),
-          isInbox: hasAnyRole(actor.roles, CASE_WORKERS),
+          mayRefer: abilities.has('refer_families'),
+          isInbox: abilities.has('see_all_families'),
         }),
       })
     }),
@@ -73,8 +72,9 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     error?: Parameters<typeof referralFormBody>[0]['error'],
     status: 200 | 400 | 403 | 409 = 200,
   ) => {
-    requirePageRole(actor, [...CASE_WORKERS, 'referrer'], 'referrers and the centre')
-    const isCaseWorker = hasAnyRole(actor.roles, CASE_WORKERS)
+    const abilities = await requirePage(ctx, actor, 'refer_families')
+    // Those who record referrals for the centre name any agency; a referrer refers for theirs.
+    const isCaseWorker = abilities.has('record_referrals')
     return signedInPage(ctx, c, actor, {
       title: error ? 'Error: Make a referral' : 'Make a referral',
       current: '/referrals',
@@ -100,7 +100,10 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     const fields = await formFields(c)
     const actor = requireActor(c, fields.get('_csrf'))
     const form = fields.record()
-    const parsed = parseReferralForm(form, hasAnyRole(actor.roles, CASE_WORKERS))
+    const parsed = parseReferralForm(
+      form,
+      (await pageAbilities(ctx, actor)).has('record_referrals'),
+    )
     if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
     const done = await tryForm(() => receiveReferral(ctx, actor, parsed.input))
     if (!done.ok) return formPage(c, actor, form, done.error, done.status)
@@ -117,8 +120,8 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
         body: referralBody({
           referral,
           csrf: pageCsrf(c),
-          mayMove: hasAnyRole(actor.roles, CASE_WORKERS),
-          isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
+          mayMove: (await pageAbilities(ctx, actor)).has('decide_referrals'),
+          isCaseWorker: (await pageAbilities(ctx, actor)).has('see_all_families'),
           done: DONE[c.req.query('done') ?? ''],
         }),
       })
@@ -146,7 +149,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
         referral,
         csrf: pageCsrf(c),
         mayMove: true,
-        isCaseWorker: hasAnyRole(actor.roles, CASE_WORKERS),
+        isCaseWorker: (await pageAbilities(ctx, actor)).has('see_all_families'),
         error: done.error,
       }),
     })

@@ -1,3 +1,4 @@
+import { abilitiesOfActor } from '../app/policy-access.ts'
 import { readFileSync } from 'node:fs'
 import { Hono } from 'hono'
 import type { HavenEnv } from '../http/session.ts'
@@ -65,7 +66,11 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
         : undefined
     const nav =
       signedIn && view
-        ? navigation({ roles: view.actor.roles, current: '/', csrf: signedIn.csrf })
+        ? navigation({
+            abilities: await abilitiesOfActor(ctx, view.actor),
+            current: '/',
+            csrf: signedIn.csrf,
+          })
         : undefined
     return c.html(
       homePage({

@@ -11,22 +11,20 @@ import { bookSession, closeSession } from '../app/sessions.ts'
 import { assignWorker, listWorkers } from '../app/workers.ts'
 import { addDays, dayOfWeek, isIsoDate } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
-import { hasAnyRole } from '../domain/policy/rule.ts'
+import { isWorker } from '../domain/policy/accounts.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
   pageCsrf,
-  requirePageRole,
+  pageAbilities,
+  requirePage,
   signedInPage,
   tryForm,
   type FormError,
-  unlessForbidden,
   signedInGet,
   refusedField,
 } from './page-kit.ts'
 import { bookingBody, registerBody, weekBody } from './session-pages.ts'
-
-const SCHEDULERS = ['coordinator', 'staff'] as const
 
 const DONE: Readonly<Record<string, string>> = {
   booked: 'Session booked. The plan is below.',
@@ -41,7 +39,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/sessions',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
+      await requirePage(ctx, actor, 'book_sessions')
       const asked = c.req.query('week') ?? ''
       const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
       const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
@@ -61,7 +59,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     error?: FormError,
     status: 200 | 400 | 403 | 409 = 200,
   ) => {
-    requirePageRole(actor, SCHEDULERS, 'the coordinator and staff')
+    await requirePage(ctx, actor, 'book_sessions')
     const families = (await listReferralSummaries(ctx, actor, { limit: 500 }))
       .filter((r) => isReferralStatus(r.status) && isBookable(r.status))
       .map((r) => ({ id: r.familyId, reference: r.reference }))
@@ -123,11 +121,13 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
     const register = await readRegister(ctx, actor, sessionId)
-    const isCaseWorker = hasAnyRole(actor.roles, SCHEDULERS)
-    // Workers to assign, where the policy lets this reader list them (CHECKS).
-    const workers = isCaseWorker
-      ? ((await unlessForbidden(() => listWorkers(ctx, actor))) ?? [])
-      : []
+    const abilities = await pageAbilities(ctx, actor)
+    const isCaseWorker = abilities.has('book_sessions')
+    // Workers to assign, where the policy lets this reader assign and list them (CHECKS).
+    const workers =
+      abilities.has('assign_workers') && abilities.has('read:worker')
+        ? await listWorkers(ctx, actor)
+        : []
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Session register`,
       current: isCaseWorker ? '/sessions' : '/my-sessions',
@@ -136,9 +136,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
         register,
         csrf: pageCsrf(c),
         isCaseWorker,
-        workers: workers.filter((w) =>
-          w.roles.some((r) => r === 'volunteer' || r === 'staff' || r === 'coordinator'),
-        ),
+        workers: workers.filter((w) => isWorker(w.roles)),
         done: extra.done,
         error: extra.error,
       }),

@@ -8,7 +8,7 @@ import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
 import type { HavenEnv } from '../http/session.ts'
-import { requirePageRole, signedInPage, unlessForbidden, signedInGet } from './page-kit.ts'
+import { requirePage, signedInPage, unlessForbidden, signedInGet } from './page-kit.ts'
 import { todayBody } from './today-page.ts'
 
 /** The coordinator's and staff's pages: today at the centre, and the week ahead. */
@@ -17,7 +17,7 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/today',
     signedInGet(async (c, actor) => {
-      requirePageRole(actor, ['coordinator', 'staff'], 'the coordinator and staff')
+      await requirePage(ctx, actor, 'see_all_families')
       const date = todayAtCentre(ctx)
       const [first, ...week] = await sessionsOfDays(ctx, actor, date, 7)
       const body = todayBody({

@@ -1,3 +1,4 @@
+import type { PolicyRequest } from '../policy/request.ts'
 import type { Decision } from '../policy/decision.ts'
 import type { RecordCategory } from '../policy/document.ts'
 import type { CompiledPolicy } from '../policy/engine.ts'
@@ -40,6 +41,8 @@ export interface FamilyDisposal {
 /** The policy's decision on one category of records last used on a day. */
 export function disposalDecision(
   policy: CompiledPolicy,
+  /** Who disposes: the person planning or approving, or the operator's schedule (RETAIN). */
+  by: PolicyRequest['actor'],
   category: RecordCategory,
   lastUsedOn: string,
   isOnLegalHold: boolean,
@@ -47,7 +50,7 @@ export function disposalDecision(
 ): Decision {
   return decide(policy, {
     action: 'dispose',
-    actor: { roles: [], relationship: 'none', hasSecondFactor: true },
+    actor: by,
     record: { category, lastUsedOn, isOnLegalHold },
     today,
   })
@@ -61,11 +64,13 @@ export function disposalDecision(
  */
 export function planFamilyDisposal(
   policy: CompiledPolicy,
+  by: PolicyRequest['actor'],
   family: { lastUsedOn: string; isOnLegalHold: boolean; counts: CategoryCounts },
   today: string,
 ): FamilyDisposal | undefined {
   const own = disposalDecision(
     policy,
+    by,
     'family_record',
     family.lastUsedOn,
     family.isOnLegalHold,
@@ -79,7 +84,7 @@ export function planFamilyDisposal(
     const decision =
       category === 'family_record'
         ? own
-        : disposalDecision(policy, category, family.lastUsedOn, family.isOnLegalHold, today)
+        : disposalDecision(policy, by, category, family.lastUsedOn, family.isOnLegalHold, today)
     if (decision.effect === 'permit') {
       if (count > 0) destroy[category] = count
     } else if (count > 0) keep[category] = count

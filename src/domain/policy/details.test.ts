@@ -1,3 +1,4 @@
+import { ABILITIES } from './abilities.ts'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { compilePolicy, decide } from './engine.ts'
@@ -201,7 +202,12 @@ describe('rules made for one action', () => {
         return [request.action, request] as const
       }),
     )
-    assert.equal(oneOfEach.size, 13, 'the scenarios hold a request of every action')
+    // Thirteen actions about records, and one per ability (abilities.ts).
+    assert.equal(
+      oneOfEach.size,
+      13 + ABILITIES.length,
+      'the scenarios hold a request of every action',
+    )
     let checked = 0
     for (const rule of RULES) {
       for (const [action, request] of oneOfEach) {

@@ -1,9 +1,17 @@
 import { createHash } from 'node:crypto'
 import { canonicalJson } from '../audit-chain.ts'
+import {
+  ABILITIES,
+  ABILITY_DEFINITIONS,
+  ACTOR_ACTIONS,
+  CENTRE_READS,
+  type Ability,
+  type Permission,
+} from './abilities.ts'
 import type { ClauseId } from './clauses.ts'
 import type { Decision, Obligation, PolicyRef } from './decision.ts'
 import { validatePolicy, type PolicyDocument, type PolicyParameters } from './document.ts'
-import type { Action, PolicyRequest } from './request.ts'
+import { FAMILY_FIELDS, type Action, type PolicyRequest } from './request.ts'
 import { RULES, type Rule } from './rules.ts'
 import { retentionVerdict } from './retention.ts'
 
@@ -66,6 +74,9 @@ const DEFAULT_CLAUSE: Readonly<Record<Action, ClauseId>> = {
   publish_policy: 'REVIEW',
   record_review: 'REVIEW',
   acknowledge_policy: 'AWARE',
+  ...(Object.fromEntries(
+    ABILITIES.map((ability) => [ability, ABILITY_DEFINITIONS[ability].clause]),
+  ) as Record<Ability, ClauseId>),
 }
 
 /**
@@ -120,6 +131,17 @@ export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision
   )
   const clauses = unique(permits.map((rule) => rule.clause))
   const field = request.action === 'read' ? request.resource.field : undefined
+  // Fail closed: a field Haven does not know for this kind of record is never shown.
+  if (field !== undefined && !(KNOWN_FIELDS[resource] ?? []).includes(field)) {
+    return {
+      effect: 'deny',
+      clauses,
+      reasons: [`the field ${field} is not one Haven knows for this record, so it is not shown`],
+      errors: [],
+      policy: policy.ref,
+      ...extra,
+    }
+  }
   if (field !== undefined && redact.includes(field)) {
     return {
       effect: 'deny',
@@ -134,6 +156,15 @@ export function decide(policy: CompiledPolicy, request: PolicyRequest): Decision
     permits.flatMap((rule) => rule.obligations?.(request, policy.parameters) ?? []),
   )
   return { effect: 'permit', clauses, obligations, redact, policy: policy.ref, ...extra }
+}
+
+/** The fields each kind of record has; any other field name is refused. */
+const KNOWN_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  family: FAMILY_FIELDS,
+  person: FAMILY_FIELDS,
+  session: FAMILY_FIELDS,
+  referral: FAMILY_FIELDS,
+  worker: ['check_result'],
 }
 
 interface Outcome {
@@ -182,4 +213,43 @@ function uniqueObligations(obligations: Obligation[]): Obligation[] {
   const seen = new Map<string, Obligation>()
   for (const obligation of obligations) seen.set(JSON.stringify(obligation), obligation)
   return [...seen.values()]
+}
+
+/**
+ * What the actor may do at the centre: each ability, and each kind of record they may read
+ * across the centre, with the clauses that permit it. The pages offer exactly these.
+ */
+export function abilitiesOf(
+  policy: CompiledPolicy,
+  actor: PolicyRequest['actor'],
+): ReadonlyMap<Permission, readonly ClauseId[]> {
+  const granted = new Map<Permission, readonly ClauseId[]>()
+  for (const action of ABILITIES) {
+    const decision = decide(policy, { action, actor })
+    if (decision.effect === 'permit') granted.set(action, decision.clauses)
+  }
+  for (const type of CENTRE_READS) {
+    const decision = decide(policy, {
+      action: 'read',
+      actor: { ...actor, relationship: 'none' },
+      resource: { type },
+    })
+    if (decision.effect === 'permit') granted.set(`read:${type}`, decision.clauses)
+  }
+  for (const action of ACTOR_ACTIONS) {
+    const decision = decide(policy, { action, actor })
+    if (decision.effect === 'permit') granted.set(action, decision.clauses)
+  }
+  const exporting = decide(policy, { action: 'export', actor, resource: { type: 'family' } })
+  if (exporting.effect === 'permit') granted.set('export', exporting.clauses)
+  return granted
+}
+
+/** The engine's decision on one ability for this actor. */
+export function decideAbility(
+  policy: CompiledPolicy,
+  actor: PolicyRequest['actor'],
+  ability: Ability,
+): Decision {
+  return decide(policy, { action: ability, actor })
 }

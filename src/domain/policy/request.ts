@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { ROLES } from '../roles.ts'
+import { ABILITIES } from './abilities.ts'
 import {
   CHECK_KINDS,
   CHECK_LEVELS,
@@ -193,6 +194,8 @@ const rectify = z.strictObject({
 })
 const publish = z.strictObject({ action: z.enum(['publish_policy', 'record_review']), actor })
 const acknowledge = z.strictObject({ action: z.literal('acknowledge_policy'), actor })
+/** An ability (abilities.ts): who may do it depends on the actor's roles alone. */
+const ability = z.strictObject({ action: z.enum(ABILITIES), actor })
 
 export const policyRequest = z.discriminatedUnion('action', [
   read,
@@ -207,6 +210,7 @@ export const policyRequest = z.discriminatedUnion('action', [
   rectify,
   publish,
   acknowledge,
+  ability,
 ])
 
 export type PolicyRequest = z.infer<typeof policyRequest>
