@@ -4,6 +4,7 @@ import type { CheckLevel } from '../../src/domain/policy/document.ts'
 import type { Role } from '../../src/domain/roles.ts'
 import { ABILITY_SCENARIOS } from './scenarios-abilities.ts'
 import { PARAMETER_SCENARIOS } from './scenarios-parameters.ts'
+import { RECORD_SCENARIOS } from './scenarios-records.ts'
 import { SEED_SCENARIOS } from './scenarios-seeds.ts'
 
 /**
@@ -1045,4 +1046,5 @@ export const SCENARIOS: Scenario[] = [
   ...SEED_SCENARIOS,
   ...PARAMETER_SCENARIOS,
   ...ABILITY_SCENARIOS,
+  ...RECORD_SCENARIOS,
 ]
