@@ -40,4 +40,69 @@ export const RECORD_SCENARIOS: Scenario[] = [
     },
     'permit:RETAIN',
   ],
+  // ASSESS: Birmingham restricts its contact rooms only; the other four the whole premises.
+  [
+    'an assessment elsewhere on the premises, with no agreement',
+    { action: 'book_assessment', actor: coordinator, place: 'premises' },
+    { birmingham: 'permit:ASSESS', else: 'deny:ASSESS' },
+  ],
+  [
+    'an assessment in the contact rooms, with no agreement',
+    { action: 'book_assessment', actor: coordinator, place: 'contact_rooms' },
+    'deny:ASSESS',
+  ],
+  [
+    'an assessment in the contact rooms, agreed by the coordinator',
+    {
+      action: 'book_assessment',
+      actor: coordinator,
+      place: 'contact_rooms',
+      agreement: { approvedBy: ['coordinator'], place: 'contact_rooms' },
+    },
+    { birmingham: 'deny:ASSESS', else: 'permit:ASSESS' },
+  ],
+  [
+    'an assessment in the contact rooms, agreed by management',
+    {
+      action: 'book_assessment',
+      actor: coordinator,
+      place: 'contact_rooms',
+      agreement: { approvedBy: ['management'], place: 'contact_rooms' },
+    },
+    { birmingham: 'permit:ASSESS', else: 'deny:ASSESS' },
+  ],
+  // ATTEND: St Mary's and Birmingham say only that attendance goes to referring agencies on
+  // request; Cordomus, Chichester and Preston add "and nothing else unless an exception".
+  [
+    "the risk assessment to the family's referring agency",
+    {
+      action: 'disclose',
+      actor: coordinator,
+      category: 'notes_or_reports',
+      recipient: { kind: 'referring_agency', isReferrerOfFamily: true, isVerified: true },
+      purpose: 'other',
+    },
+    {
+      'st-marys': 'deny:NOREPORT',
+      birmingham: 'deny:NOREPORT',
+      else: 'deny:NOREPORT,ATTEND',
+    },
+  ],
+  [
+    "other information to the family's referring agency, with the parent's consent",
+    {
+      action: 'disclose',
+      actor: coordinator,
+      category: 'other',
+      recipient: { kind: 'referring_agency', isReferrerOfFamily: true, isVerified: true },
+      purpose: 'other',
+      consent: {
+        isLive: true,
+        matchesCategory: true,
+        matchesRecipient: true,
+        matchesPurpose: true,
+      },
+    },
+    { 'st-marys': 'deny:NDX', birmingham: 'deny:NDX', else: 'deny:ATTEND' },
+  ],
 ]

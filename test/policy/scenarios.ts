@@ -220,7 +220,7 @@ const CORE: Scenario[] = [
       recipient: agency(true),
       purpose: 'other',
     },
-    { birmingham: 'deny:NDX', else: 'deny:ATTEND' },
+    { birmingham: 'deny:NDX', 'st-marys': 'deny:NDX', else: 'deny:ATTEND' },
   ],
   [
     'a referrer reads their referral',
@@ -277,7 +277,7 @@ const CORE: Scenario[] = [
       recipient: agency(true),
       purpose: 'family_proceedings',
     },
-    { birmingham: 'deny:NOREPORT', else: 'deny:NOREPORT,ATTEND' },
+    { birmingham: 'deny:NOREPORT', 'st-marys': 'deny:NOREPORT', else: 'deny:NOREPORT,ATTEND' },
   ],
   [
     'attendance for family proceedings',
@@ -616,7 +616,7 @@ const CORE: Scenario[] = [
       actor: coordinator,
       agreement: { approvedBy: ['coordinator'], place: 'premises' },
     },
-    { birmingham: 'deny:ASSESS', else: 'permit:ASSESS' },
+    'permit:ASSESS',
   ],
   [
     'an assessment agreed by management, in the contact rooms',
@@ -634,14 +634,14 @@ const CORE: Scenario[] = [
       actor: coordinator,
       agreement: { approvedBy: ['management'], place: 'premises' },
     },
-    'deny:ASSESS',
+    { birmingham: 'permit:ASSESS', else: 'deny:ASSESS' },
   ],
   [
     'an assessment agreed by a volunteer',
     {
       action: 'book_assessment',
       actor: coordinator,
-      agreement: { approvedBy: ['volunteer'], place: 'premises' },
+      agreement: { approvedBy: ['volunteer'], place: 'contact_rooms' },
     },
     'deny:ASSESS',
   ],

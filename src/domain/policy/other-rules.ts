@@ -31,6 +31,18 @@ function hasValidCheck(r: Assign, checks: PolicyParameters['checks']): boolean {
   )
 }
 
+type BookAssessment = Extract<PolicyRequest, { action: 'book_assessment' }>
+
+/**
+ * ASSESS: whether this assessment needs an agreement. The policy restricts the whole premises
+ * (four seeds), or the contact rooms only (Birmingham: "in ... Contact Rooms"); an assessment
+ * whose place is unsaid is taken to be in the contact rooms.
+ */
+function needsAgreement(r: BookAssessment, p: PolicyParameters): boolean {
+  const place = r.place ?? r.agreement?.place ?? 'contact_rooms'
+  return p.assessments.place === 'premises' || place === 'contact_rooms'
+}
+
 /** Revealing, exporting, assessments, assignments, disposal, subject access, guidance, review. */
 export const OTHER_RULES: readonly Rule[] = [
   ruleFor('reveal', {
@@ -94,11 +106,10 @@ export const OTHER_RULES: readonly Rule[] = [
   ruleFor('book_assessment', {
     clause: 'ASSESS',
     effect: 'permit',
-    says: 'An assessment on the premises needs an agreement approved by the role the policy names, for the place it names.',
+    says: 'An assessment in the place the policy restricts (the premises, or the contact rooms only) needs an agreement approved by the role the policy names; elsewhere it needs none.',
     evaluate: (r, p) =>
-      r.agreement !== undefined &&
-      hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy) &&
-      (p.assessments.place === 'premises' || r.agreement.place === p.assessments.place)
+      !needsAgreement(r, p) ||
+      (r.agreement !== undefined && hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy))
         ? match()
         : undefined,
     obligations: () => [{ kind: 'audit' }],
@@ -106,16 +117,15 @@ export const OTHER_RULES: readonly Rule[] = [
   ruleFor('book_assessment', {
     clause: 'ASSESS',
     effect: 'forbid',
-    says: 'Without such an agreement, the booking is refused.',
+    says: 'Without such an agreement, an assessment in the restricted place is refused.',
     evaluate: (r, p) => {
+      if (!needsAgreement(r, p)) return undefined
       if (r.agreement === undefined)
         return match(
-          `an assessment needs an agreement approved by ${names(p.assessments.approvedBy)}`,
+          `an assessment ${p.assessments.place === 'contact_rooms' ? 'in the contact rooms' : 'on the premises'} needs an agreement approved by ${names(p.assessments.approvedBy)}`,
         )
       if (!hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy))
         return match(`the agreement must be approved by ${names(p.assessments.approvedBy)}`)
-      if (p.assessments.place === 'contact_rooms' && r.agreement.place !== 'contact_rooms')
-        return match('assessments are agreed for the contact rooms only')
       return undefined
     },
   }),

@@ -64,6 +64,7 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     adopted: '2024-01-01',
     parameters: {
       ...common,
+      attendance: { nothingElseUnlessException: false },
       confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
       exceptions: { ...common.exceptions, violenceRiskTo: ['users', 'staff'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },

@@ -138,6 +138,9 @@ const disclose = z.strictObject({
 const bookAssessment = z.strictObject({
   action: z.literal('book_assessment'),
   actor,
+  /** Where the assessment happens (ASSESS): in the contact rooms, or elsewhere on the premises.
+   * Unsaid, the agreement's place, or else the contact rooms. */
+  place: z.enum(['premises', 'contact_rooms']).optional(),
   agreement: z
     .strictObject({ approvedBy: z.array(role), place: z.enum(['premises', 'contact_rooms']) })
     .optional(),
