@@ -346,7 +346,11 @@ async function destroyFamilyRecordCategory(
     .select('id')
     .where('centre_id', '=', centreId)
     .where('family_id', 'in', ids)
-  for (const table of ['subject_access_pauses', 'subject_access_withheld'] as const)
+  for (const table of [
+    'subject_access_pauses',
+    'subject_access_withheld',
+    'subject_access_releases',
+  ] as const)
     await trx
       .deleteFrom(table)
       .where('centre_id', '=', centreId)

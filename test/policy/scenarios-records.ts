@@ -1,6 +1,7 @@
 import type { Scenario } from './scenarios.ts'
 
 const coordinator = { roles: ['coordinator' as const] }
+const subject = { roles: ['parent' as const], relationship: 'self' as const }
 
 /**
  * Where Haven follows the seeds' own words on records (issue 14): what disposal keeps (RETAIN),
@@ -104,5 +105,108 @@ export const RECORD_SCENARIOS: Scenario[] = [
       },
     },
     { 'st-marys': 'deny:NDX', birmingham: 'deny:NDX', else: 'deny:ATTEND' },
+  ],
+  // SAR: the violent-crime exemption only where the policy has it (Preston), item by item; a
+  // child of the family up to the age the policy names (Birmingham: 25) gets their safeguarding
+  // records; a withheld item released after review, with a reason, by those who compile bundles.
+  [
+    'a disclosure made because a user was at risk of violence, asked for by a parent',
+    { action: 'subject_access', actor: subject, item: 'violence_prevention' },
+    { preston: 'deny:SAR', else: 'permit:SAR' },
+  ],
+  [
+    'a safeguarding record, asked for by a parent',
+    { action: 'subject_access', actor: subject, item: 'safeguarding_record' },
+    'deny:SAR',
+  ],
+  [
+    'a safeguarding record, asked for by the child, now 22',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      subject: { isChild: true, age: 22 },
+    },
+    { birmingham: 'permit:SAR', else: 'deny:SAR' },
+  ],
+  [
+    'a safeguarding record, asked for by the child, now 25',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      subject: { isChild: true, age: 25 },
+    },
+    { birmingham: 'permit:SAR', else: 'deny:SAR' },
+  ],
+  [
+    'a safeguarding record, asked for by the child, now 26',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      subject: { isChild: true, age: 26 },
+    },
+    'deny:SAR',
+  ],
+  [
+    'a safeguarding record, asked for by a child whose age is not known',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      subject: { isChild: true },
+    },
+    'deny:SAR',
+  ],
+  [
+    'a safeguarding record, asked for by an adult of 22 who is not a child of the family',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      subject: { isChild: false, age: 22 },
+    },
+    'deny:SAR',
+  ],
+  [
+    'a record held to prevent violent crime, released by the coordinator with a reason',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'violence_prevention',
+      release: { byRoles: ['coordinator'], reason: 'the risk has passed' },
+    },
+    'permit:SAR',
+  ],
+  [
+    'a safeguarding record, released by the coordinator with no reason',
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'safeguarding_record',
+      release: { byRoles: ['coordinator'], reason: ' ' },
+    },
+    'deny:SAR',
+  ],
+  [
+    "another person's data, released by staff",
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'third_party_data',
+      release: { byRoles: ['staff'], reason: 'the other person agreed' },
+    },
+    'deny:SAR',
+  ],
+  [
+    "the other parent's contact details, released by the coordinator",
+    {
+      action: 'subject_access',
+      actor: subject,
+      item: 'other_parent_contact_details',
+      release: { byRoles: ['coordinator'], reason: 'asked for' },
+    },
+    'deny:CONTACT',
   ],
 ]

@@ -1006,7 +1006,7 @@ const CORE: Scenario[] = [
       actor: { roles: ['parent'], relationship: 'self' },
       item: 'violence_prevention',
     },
-    'deny:SAR',
+    { preston: 'deny:SAR', else: 'permit:SAR' },
   ],
   // DPA and REVIEW
   [

@@ -43,6 +43,23 @@ function needsAgreement(r: BookAssessment, p: PolicyParameters): boolean {
   return p.assessments.place === 'premises' || place === 'contact_rooms'
 }
 
+type SubjectAccess = Extract<PolicyRequest, { action: 'subject_access' }>
+
+/** SAR: the subject is a child of the family, no older than the age the policy names (B: 25). */
+function childMayAsk(r: SubjectAccess, p: PolicyParameters): boolean {
+  const until = p.subjectAccess.childrenMayAskUntilAge
+  return until !== undefined && r.subject?.isChild === true && (r.subject.age ?? until + 1) <= until
+}
+
+/** SAR: a release by the roles who compile bundles (NDX's export roles), with a reason. */
+function isRelease(r: SubjectAccess, p: PolicyParameters): boolean {
+  return (
+    r.release !== undefined &&
+    r.release.reason.trim() !== '' &&
+    hasAnyRole(r.release.byRoles, p.confidentiality.exportRoles)
+  )
+}
+
 /** Revealing, exporting, assessments, assignments, disposal, subject access, guidance, review. */
 export const OTHER_RULES: readonly Rule[] = [
   ruleFor('reveal', {
@@ -197,16 +214,43 @@ export const OTHER_RULES: readonly Rule[] = [
   }),
   ruleFor('subject_access', {
     clause: 'SAR',
-    effect: 'forbid',
-    says: "Third parties' data is redacted, and data held to prevent violent crime is withheld, each with its ground recorded.",
-    evaluate: (r) =>
-      r.item === 'third_party_data' || r.item === 'violence_prevention'
-        ? match(
-            r.item === 'third_party_data'
-              ? "withheld: another person's data (UK GDPR Art. 15(4))"
-              : 'withheld: held to prevent violent crime (DPA 2018 Sch. 2 para. 2)',
-          )
+    effect: 'permit',
+    says: "Records held to prevent violent crime are the subject's own where the policy has no such exemption; a child of the family, up to the age the policy names, gets their safeguarding records.",
+    evaluate: (r, p) =>
+      (r.item === 'violence_prevention' && !p.subjectAccess.hasViolentCrimeExemption) ||
+      (r.item === 'safeguarding_record' && childMayAsk(r, p))
+        ? match()
         : undefined,
+    obligations: () => [{ kind: 'audit' }],
+  }),
+  ruleFor('subject_access', {
+    clause: 'SAR',
+    effect: 'permit',
+    says: 'A withheld item is released after review by the roles who compile the bundle, with a reason that is recorded.',
+    evaluate: (r, p) => (isRelease(r, p) ? match() : undefined),
+    obligations: () => [{ kind: 'record_reason' }, { kind: 'audit' }],
+  }),
+  ruleFor('subject_access', {
+    clause: 'SAR',
+    effect: 'forbid',
+    says: "Third parties' data is redacted (safeguarding records name others too), and where the policy has the exemption (Preston) data held to prevent violent crime is withheld, each with its ground recorded, until released with a reason.",
+    evaluate: (r, p) => {
+      if (r.release !== undefined)
+        return isRelease(r, p)
+          ? undefined
+          : match(
+              `a withheld item is released only by ${names(p.confidentiality.exportRoles)}, with a reason`,
+            )
+      if (r.item === 'third_party_data')
+        return match("withheld: another person's data (UK GDPR Art. 15(4))")
+      if (r.item === 'violence_prevention' && p.subjectAccess.hasViolentCrimeExemption)
+        return match('withheld: held to prevent violent crime (DPA 2018 Sch. 2 para. 2)')
+      if (r.item === 'safeguarding_record' && !childMayAsk(r, p))
+        return match(
+          "withheld: a safeguarding record is also other people's data (UK GDPR Art. 15(4))",
+        )
+      return undefined
+    },
   }),
   ruleFor('ask_guidance', {
     clause: 'GUIDE',
