@@ -346,7 +346,11 @@ a field stays hidden only if all of them hide it; a read of one hidden field is 
 - Who may reveal contact details, export family data, and answer guidance requests: the coordinator.
 - Who approves disposal: the coordinator or the Chair (the Management Team at Birmingham); never automatic unless a centre changes it.
 - Birmingham's "electronic referral records" are Haven's referral records, which are all electronic.
-- Subject access: the other parent's contact details are never released; third parties' data is redacted and data held to prevent violent crime withheld, at every centre (UK GDPR and the DPA 2018 apply whatever the policy says); Preston's text states the exemption.
+- Subject access, item by item: the other parent's contact details are never released; third parties' data is withheld (UK GDPR Art. 15(4)), and so are safeguarding records (a concern, a disclosure made because a child was at risk), which name others too, except to a child of the family up to the age the policy names (Birmingham: 25); data held to prevent violent crime is withheld only where the policy has that exemption (Preston). A withheld item is released after review by the roles who export family data, with a reason.
+- Safeguarding and child protection records: a family's safeguarding concerns and the disclosures made because someone was at risk of violence are safeguarding records; the disclosures made because a child was at risk are records of child protection. Where they are kept, the family's reference and its people's names stay with them (never contact details or the family's key).
+- Assessments at Birmingham: only the contact rooms are restricted ("in ... Contact Rooms"); an assessment elsewhere in the building needs no agreement.
+- Attendance: St Mary's and Birmingham say only that attendance goes to referring agencies; the "nothing else unless an exception" of Cordomus, Chichester and Preston is not theirs.
+- Adoption dates: only Cordomus's seed is dated (April 2014); the other presets carry none.
 
 ## Worked examples, clause by clause
 

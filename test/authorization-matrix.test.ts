@@ -709,6 +709,23 @@ const MATRIX: Record<string, Row> = {
       }),
     note: 'the first asks; the next finds a newer version (409): the way was open',
   },
+  'post /api/subject-access/:requestId/releases': {
+    expect: (actor) =>
+      signedInHere(actor) &&
+      decide(POLICY, {
+        action: 'subject_access',
+        actor: { roles: ROLES[actor], relationship: 'none', hasSecondFactor: true },
+        item: 'safeguarding_record',
+        release: { byRoles: ROLES[actor], reason: 'matrix' },
+      }).effect === 'permit',
+    call: (c, w) =>
+      c.call('POST', `/api/subject-access/${w.sarOpenId}/releases`, {
+        recordId: w.concernId,
+        reason: 'matrix',
+      }),
+    allowed: statusIn(201, 409),
+    note: 'the first releases the concern; the next finds it released (409): the way was open',
+  },
   'get /api/subject-access/:requestId/bundle.pdf': {
     expect: (actor) =>
       actor === 'parent_self' ||

@@ -246,6 +246,14 @@ const ROWS: Record<string, Row> = {
         event: { kind: 'clarification_asked' },
       }),
   },
+  'post /api/subject-access/:requestId/releases': {
+    sees: ['coordinator', 'staff', 'chair', 'management', 'parent_self'],
+    call: (c, i) =>
+      c.call('POST', `/api/subject-access/${i.sarOpenId}/releases`, {
+        recordId: i.guidanceId,
+        reason: ' ',
+      }),
+  },
   'get /api/subject-access/:requestId/bundle.pdf': {
     sees: ['coordinator', 'staff', 'chair', 'management', 'parent_self'],
     call: (c, i) => c.call('GET', `/api/subject-access/${i.sarDoneId}/bundle.pdf`),

@@ -17,10 +17,10 @@ import { inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 /**
- * Assessments on the premises (ASSESS): a professional coming in to assess a family needs
- * an agreement approved by the role the policy names (the coordinator; a member of the
- * management team at Birmingham), for the place it names. Without it the booking is
- * refused, citing the clause.
+ * Assessments on the premises (ASSESS): a professional coming in to assess a family in the
+ * place the policy restricts (the premises; the contact rooms only at Birmingham) needs an
+ * agreement approved by the role the policy names (the coordinator; a member of the
+ * management team at Birmingham). Without it the booking is refused, citing the clause.
  */
 export async function proposeAssessment(
   ctx: AppContext,
@@ -108,6 +108,7 @@ export async function bookAssessment(
     const decision = decide(policy, {
       action: 'book_assessment',
       actor: policyActor(actor, 'none'),
+      place,
       ...(assessment.approvedRole === undefined
         ? {}
         : { agreement: { approvedBy: policyRoles(assessment.approvedRole), place } }),

@@ -80,6 +80,7 @@ export type AuditType =
   | 'subject_access.opened'
   | 'subject_access.changed'
   | 'subject_access.compiled'
+  | 'subject_access.released'
   | 'subject_access.completed'
   | 'family.legal_hold'
   | 'disposal.planned'

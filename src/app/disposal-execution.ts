@@ -163,6 +163,7 @@ async function destroyPage(
     plans.map((p) => ({
       id: p.id,
       destroy: Object.keys(p.destroy),
+      keep: Object.keys(p.keep),
       isWhollyDestroyed: p.isWhollyDestroyed,
     })),
     on,
@@ -259,13 +260,17 @@ export async function reapplyDisposals(
           centreId,
           families
             .filter((e) => present.has(e.itemId))
-            .map((e) => ({
-              id: e.itemId,
-              destroy: e.categories,
-              isWhollyDestroyed: Object.entries(counts.get(e.itemId) ?? {}).every(
-                ([category, n]) => n === 0 || e.categories.includes(category),
-              ),
-            })),
+            .map((e) => {
+              const keep = Object.entries(counts.get(e.itemId) ?? {})
+                .filter(([category, n]) => n > 0 && !e.categories.includes(category))
+                .map(([category]) => category)
+              return {
+                id: e.itemId,
+                destroy: e.categories,
+                keep,
+                isWhollyDestroyed: keep.length === 0,
+              }
+            }),
           todayAtCentre(ctx),
         )
         await destroyStandaloneRecords(

@@ -37,6 +37,8 @@ const marksOf = (tag: string) => ({
   accident: `accident-${tag}${MARK}`,
   guidance: `guidance-${tag}${MARK}`,
   disclosure: `reason-${tag}${MARK}`,
+  violence: `violence-${tag}${MARK}`,
+  register: `register-${tag}${MARK}`,
 })
 const MARKS = {
   ...marksOf('old'),
@@ -94,6 +96,21 @@ async function familyWithEverything(
     atRisk: 'child',
     recipient: { kind: 'police', name: 'Ashbury Police' },
     reason: marks.disclosure,
+  })
+  await requestDisclosure(ctx, actor, {
+    familyId: made.familyId,
+    category: 'notes_or_reports',
+    purpose: 'risk_of_violence',
+    atRisk: 'users',
+    recipient: { kind: 'police', name: 'Ashbury Police' },
+    reason: marks.violence,
+  })
+  await requestDisclosure(ctx, actor, {
+    familyId: made.familyId,
+    category: 'other',
+    purpose: 'other',
+    recipient: { kind: 'other_agency', name: 'Ashbury Housing' },
+    reason: marks.register,
   })
   const roomId = ctx.newId()
   await insertRooms(database.db, [{ id: roomId, centreId: actor.centreId, name: `Room ${tag}` }])
@@ -186,6 +203,7 @@ for (const dialect of await dialectsUnderTest()) {
           for (const mark of Object.values(MARKS))
             assert.ok(before.includes(mark), `the test can see ${mark}`)
 
+          const people = await count(database, 'people', old.familyId)
           const run = await startDisposalRun(ctx, centre.id, undefined)
           assert.equal(run.status, 'awaiting_approval')
           const plan = await previewDisposal(ctx, centre.id)
@@ -219,11 +237,12 @@ for (const dialect of await dialectsUnderTest()) {
             MARKS.consent,
             MARKS.incident,
             MARKS.guidance,
-            MARKS.disclosure,
+            MARKS.register,
             MARKS.loneGuidance,
           ]
           if (!kept.has('referral')) gone.push(MARKS.familyName)
-          if (!kept.has('safeguarding')) gone.push(MARKS.concern)
+          if (!kept.has('safeguarding')) gone.push(MARKS.concern, MARKS.violence)
+          if (!kept.has('child_protection')) gone.push(MARKS.disclosure)
           if (!kept.has('accident_book')) gone.push(MARKS.accident, MARKS.loneAccident)
           for (const mark of gone)
             assert.ok(!after.includes(mark), `${mark} is destroyed, in the raw file too`)
@@ -232,7 +251,21 @@ for (const dialect of await dialectsUnderTest()) {
 
           assert.equal(await count(database, 'contact_sessions', old.familyId), 0)
           assert.equal(await count(database, 'consents', old.familyId), 0)
-          assert.equal(await count(database, 'disclosures', old.familyId), 0)
+          // Safeguarding and child protection disclosures stay where the policy keeps them
+          // (Birmingham), still naming the family and the people they are about.
+          const disclosures = await database.db
+            .selectFrom('disclosures')
+            .select(['purpose', 'subject_person_id'])
+            .where('family_id', '=', old.familyId)
+            .execute()
+          assert.deepEqual(disclosures.map((d) => d.purpose).sort(), [
+            ...(kept.has('safeguarding') ? ['risk_of_violence'] : []),
+            ...(kept.has('child_protection') ? ['safeguarding_child'] : []),
+          ])
+          if (kept.has('child_protection')) {
+            assert.equal(certificate.kept.child_protection, 1)
+            assert.equal(await count(database, 'people', old.familyId), people, 'whom it is about')
+          } else assert.equal(certificate.destroyed.child_protection, 1)
           assert.equal(
             await count(database, 'referrals', old.familyId),
             kept.has('referral') ? 1 : 0,

@@ -15,6 +15,7 @@ import {
   insertPause,
   insertSubjectAccessRequest,
   listPauses,
+  listReleases,
   listSubjectAccessRequests,
   listWithheldItems,
   updateSubjectAccessRequest,
@@ -45,6 +46,8 @@ export interface SubjectAccessView {
   pauses: { reason: string; fromOn: string; toOn: string | null }[]
   completedOn: string | null
   withheld?: { item: string; recordId: string | null; ground: string; clause: string }[]
+  /** Withheld items released after review, each with its reason. */
+  released?: { item: string; recordId: string; reason: string; releasedOn: string }[]
   /** Whose request: their name and family's reference (for its handlers and the subject). */
   subject?: { name: string; familyReference: string }
   version: number
@@ -336,9 +339,15 @@ export async function readSubjectAccess(
       ...w,
       recordId: w.recordId ?? null,
     }))
+    const released = (await listReleases(trx, actor.centreId, id)).map((r) => ({
+      item: r.item,
+      recordId: r.recordId,
+      reason: r.reason,
+      releasedOn: r.releasedAt.slice(0, 10),
+    }))
     const subjects = await subjectsOf(ctx, trx, actor, [request])
     const subject = subjects.get(id)
-    return subject ? { ...view, withheld, subject } : { ...view, withheld }
+    return subject ? { ...view, withheld, released, subject } : { ...view, withheld, released }
   })
 }
 

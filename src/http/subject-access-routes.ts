@@ -7,7 +7,7 @@ import {
   openSubjectAccessRequest,
   readSubjectAccess,
 } from '../app/subject-access.ts'
-import { compileSubjectAccessBundle } from '../app/subject-access-bundle.ts'
+import { compileSubjectAccessBundle, releaseWithheldItem } from '../app/subject-access-bundle.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
@@ -38,6 +38,7 @@ const eventBody = z.strictObject({
     z.strictObject({ kind: z.literal('completed'), on: date.optional() }),
   ]),
 })
+const releaseBody = z.strictObject({ recordId: id, reason: text(1000) })
 const view = z.object({
   id,
   personId: id,
@@ -79,6 +80,16 @@ export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
     200,
     { body: eventBody, response: view },
   ),
+  spec(
+    'post',
+    '/api/subject-access/:requestId/releases',
+    'Release a withheld item after review, with a reason (SAR)',
+    201,
+    {
+      body: releaseBody,
+      response: z.object({ recordId: id, item: z.string(), clauses: z.array(z.string()) }),
+    },
+  ),
   spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200),
   spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200),
 ]
@@ -106,6 +117,14 @@ export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
     const target = requestId(c.req.param('requestId'))
     const body = await readJson(c, eventBody)
     return c.json(await changeSubjectAccessRequest(ctx, actor, target, body.version, body.event))
+  })
+  api.post('/api/subject-access/:requestId/releases', async (c) => {
+    const actor = requireActor(c)
+    const target = requestId(c.req.param('requestId'))
+    return c.json(
+      await releaseWithheldItem(ctx, actor, target, await readJson(c, releaseBody)),
+      201,
+    )
   })
   for (const format of ['pdf', 'json'] as const) {
     api.get(`/api/subject-access/:requestId/bundle.${format}`, async (c) => {

@@ -13,6 +13,21 @@ const INCIDENT_KINDS = {
   accident_book: ['accident'],
 } as const
 
+/**
+ * Disclosures by the category they belong to, by their purpose: one made because a child was
+ * at risk is a record of child protection, one made because someone was at risk of violence a
+ * safeguarding record; every other is the register's (RETAIN; Birmingham keeps the first two).
+ */
+const DISCLOSURE_PURPOSES = {
+  child_protection: ['safeguarding_child'],
+  safeguarding: ['risk_of_violence'],
+} as const
+const EXCEPTION_PURPOSES: readonly string[] = Object.values(DISCLOSURE_PURPOSES).flat()
+const disclosureCategory = (purpose: string): string =>
+  (Object.entries(DISCLOSURE_PURPOSES) as [string, readonly string[]][]).find(([, purposes]) =>
+    purposes.includes(purpose),
+  )?.[0] ?? 'disclosure_register'
+
 export interface UnusedFamily {
   id: string
   /** The later of its last business activity and its last session, YYYY-MM-DD. */
@@ -103,7 +118,6 @@ export async function countRecordsOfFamilies(
     ['referrals', 'referral'],
     ['contact_sessions', 'session_record'],
     ['consents', 'consent'],
-    ['disclosures', 'disclosure_register'],
     ['guidance_requests', 'guidance_request'],
   ] as const
   for (const [table, category] of simple) {
@@ -116,6 +130,14 @@ export async function countRecordsOfFamilies(
       .execute()
     for (const row of rows) if (row.family_id !== null) add(row.family_id, category, row.n)
   }
+  const disclosures = await db
+    .selectFrom('disclosures')
+    .select(['family_id', 'purpose', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('centre_id', '=', centreId)
+    .where('family_id', 'in', [...ids])
+    .groupBy(['family_id', 'purpose'])
+    .execute()
+  for (const row of disclosures) add(row.family_id, disclosureCategory(row.purpose), row.n)
   const incidents = await db
     .selectFrom('incidents')
     .select(['family_id', 'kind', (eb) => eb.fn.countAll<string | number>().as('n')])
@@ -207,17 +229,27 @@ export async function findFamilyRetentionState(
   )
 }
 
+/** One family's disposal: the categories destroyed, and those of its records that are kept. */
+export interface FamilyToDestroy {
+  id: string
+  destroy: readonly string[]
+  keep: readonly string[]
+  isWhollyDestroyed: boolean
+}
+
 /**
  * Destroys the due categories of some families, in the caller's transaction: first every
  * family key and every sealed contact field (crypto-shredding: nothing sealed can be opened
  * again, whatever copy of a row survives), then the rows, children before parents. People stay
- * (without contact details) only where their referral is kept; the family row stays, with no
- * key, only where something of it is kept.
+ * (names, dates of birth and how they relate to the children; no contact details) only where
+ * their referral or a safeguarding or child protection record of the family is kept, so that
+ * what is kept still says whom it is about; the family row stays, with no key, only where
+ * something of it is kept.
  */
 export async function destroyFamilyRecords(
   trx: Db,
   centreId: string,
-  families: readonly { id: string; destroy: readonly string[]; isWhollyDestroyed: boolean }[],
+  families: readonly FamilyToDestroy[],
   on: string,
 ): Promise<void> {
   if (families.length === 0) return
@@ -270,7 +302,24 @@ export async function destroyFamilyRecords(
   }
   for (const table of ['consent_withdrawals', 'consents'] as const)
     await deleteOfFamilies(trx, table, centreId, due('consent'))
-  await deleteOfFamilies(trx, 'disclosures', centreId, due('disclosure_register'))
+  const registerOnly = due('disclosure_register')
+  if (registerOnly.length > 0)
+    await trx
+      .deleteFrom('disclosures')
+      .where('centre_id', '=', centreId)
+      .where('family_id', 'in', registerOnly)
+      .where('purpose', 'not in', [...EXCEPTION_PURPOSES])
+      .execute()
+  for (const [category, purposes] of Object.entries(DISCLOSURE_PURPOSES)) {
+    const ids = due(category)
+    if (ids.length > 0)
+      await trx
+        .deleteFrom('disclosures')
+        .where('centre_id', '=', centreId)
+        .where('family_id', 'in', ids)
+        .where('purpose', 'in', [...purposes])
+        .execute()
+  }
   await deleteOfFamilies(trx, 'guidance_requests', centreId, due('guidance_request'))
   for (const [category, kinds] of Object.entries(INCIDENT_KINDS)) {
     const ids = due(category)
@@ -288,7 +337,7 @@ export async function destroyFamilyRecords(
 async function destroyFamilyRecordCategory(
   trx: Db,
   centreId: string,
-  families: readonly { id: string; destroy: readonly string[]; isWhollyDestroyed: boolean }[],
+  families: readonly FamilyToDestroy[],
 ): Promise<void> {
   const ids = families.filter((f) => f.destroy.includes('family_record')).map((f) => f.id)
   if (ids.length === 0) return
@@ -297,7 +346,11 @@ async function destroyFamilyRecordCategory(
     .select('id')
     .where('centre_id', '=', centreId)
     .where('family_id', 'in', ids)
-  for (const table of ['subject_access_pauses', 'subject_access_withheld'] as const)
+  for (const table of [
+    'subject_access_pauses',
+    'subject_access_withheld',
+    'subject_access_releases',
+  ] as const)
     await trx
       .deleteFrom(table)
       .where('centre_id', '=', centreId)
@@ -311,7 +364,11 @@ async function destroyFamilyRecordCategory(
   ] as const)
     await deleteOfFamilies(trx, table, centreId, ids)
   const peopleGo = families
-    .filter((f) => f.destroy.includes('family_record') && f.destroy.includes('referral'))
+    .filter(
+      (f) =>
+        f.destroy.includes('family_record') &&
+        !f.keep.some((category) => PEOPLE_KEPT_WITH.includes(category)),
+    )
     .map((f) => f.id)
   if (peopleGo.length > 0) {
     // A parent's role at this centre ends with their family's record; the account stays for others.
@@ -342,12 +399,14 @@ async function destroyFamilyRecordCategory(
       .execute()
 }
 
+/** The kept categories that keep the people of the family (without their contact details). */
+const PEOPLE_KEPT_WITH: readonly string[] = ['referral', 'safeguarding', 'child_protection']
+
 type FamilyTable =
   | 'contact_sessions'
   | 'referrals'
   | 'consent_withdrawals'
   | 'consents'
-  | 'disclosures'
   | 'guidance_requests'
   | 'subject_access_requests'
   | 'reveal_reasons'

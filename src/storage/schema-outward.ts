@@ -104,6 +104,19 @@ export interface SubjectAccessPauseRow {
   to_on: string | null
 }
 
+export interface SubjectAccessReleaseRow {
+  id: string
+  centre_id: string
+  request_id: string
+  item: string
+  record_id: string
+  reason: string
+  released_by: string
+  /** JSON array of roles. */
+  released_roles: string
+  released_at: string
+}
+
 export interface SubjectAccessWithheldRow {
   id: string
   centre_id: string
@@ -159,6 +172,7 @@ export interface OutwardTables {
   subject_access_requests: SubjectAccessRequestRow
   subject_access_pauses: SubjectAccessPauseRow
   subject_access_withheld: SubjectAccessWithheldRow
+  subject_access_releases: SubjectAccessReleaseRow
   disposal_runs: DisposalRunRow
   disposal_items: DisposalItemRow
   disposal_ledger: DisposalLedgerRow

@@ -219,6 +219,66 @@ export async function replaceWithheldItems(
     .execute()
 }
 
+/** A withheld item released after review (SAR): which record, why, by whom and when. */
+export interface StoredRelease {
+  id: string
+  requestId: string
+  item: string
+  recordId: string
+  reason: string
+  releasedBy: string
+  releasedRoles: string[]
+  releasedAt: string
+}
+
+export async function insertRelease(
+  db: Db,
+  centreId: string,
+  release: StoredRelease,
+): Promise<boolean> {
+  const inserted = await db
+    .insertInto('subject_access_releases')
+    .values({
+      id: release.id,
+      centre_id: centreId,
+      request_id: release.requestId,
+      item: release.item,
+      record_id: release.recordId,
+      reason: release.reason,
+      released_by: release.releasedBy,
+      released_roles: JSON.stringify(release.releasedRoles),
+      released_at: release.releasedAt,
+    })
+    .onConflict((oc) => oc.columns(['centre_id', 'request_id', 'record_id']).doNothing())
+    .executeTakeFirst()
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0
+}
+
+export async function listReleases(
+  db: Db,
+  centreId: string,
+  requestId: string,
+): Promise<StoredRelease[]> {
+  const rows = await db
+    .selectFrom('subject_access_releases')
+    .selectAll()
+    .where('centre_id', '=', centreId)
+    .where('request_id', '=', requestId)
+    .orderBy('released_at')
+    .orderBy('id')
+    .execute()
+  return rows.map((row) => ({
+    id: row.id,
+    requestId: row.request_id,
+    item: row.item,
+    recordId: row.record_id,
+    reason: row.reason,
+    releasedBy: row.released_by,
+    releasedRoles: JSON.parse(row.released_roles) as string[],
+    releasedAt: row.released_at,
+  }))
+}
+
 export async function listWithheldItems(
   db: Db,
   centreId: string,
@@ -307,25 +367,30 @@ export async function incidentsAndGuidanceOf(
   centreId: string,
   familyId: string,
 ): Promise<{
-  incidents: { id: string; kind: string; occurredAt: string }[]
-  guidance: { id: string }[]
+  incidents: { id: string; kind: string; occurredAt: string; summary: string }[]
+  guidance: { id: string; question: string }[]
 }> {
   const incidents = await db
     .selectFrom('incidents')
-    .select(['id', 'kind', 'occurred_at'])
+    .select(['id', 'kind', 'occurred_at', 'summary'])
     .where('centre_id', '=', centreId)
     .where('family_id', '=', familyId)
     .orderBy('occurred_at')
     .execute()
   const guidance = await db
     .selectFrom('guidance_requests')
-    .select('id')
+    .select(['id', 'question'])
     .where('centre_id', '=', centreId)
     .where('family_id', '=', familyId)
     .orderBy('created_at')
     .execute()
   return {
-    incidents: incidents.map((i) => ({ id: i.id, kind: i.kind, occurredAt: i.occurred_at })),
+    incidents: incidents.map((i) => ({
+      id: i.id,
+      kind: i.kind,
+      occurredAt: i.occurred_at,
+      summary: i.summary,
+    })),
     guidance,
   }
 }

@@ -4,6 +4,7 @@ import type { CheckLevel } from '../../src/domain/policy/document.ts'
 import type { Role } from '../../src/domain/roles.ts'
 import { ABILITY_SCENARIOS } from './scenarios-abilities.ts'
 import { PARAMETER_SCENARIOS } from './scenarios-parameters.ts'
+import { RECORD_SCENARIOS } from './scenarios-records.ts'
 import { SEED_SCENARIOS } from './scenarios-seeds.ts'
 
 /**
@@ -219,7 +220,7 @@ const CORE: Scenario[] = [
       recipient: agency(true),
       purpose: 'other',
     },
-    { birmingham: 'deny:NDX', else: 'deny:ATTEND' },
+    { birmingham: 'deny:NDX', 'st-marys': 'deny:NDX', else: 'deny:ATTEND' },
   ],
   [
     'a referrer reads their referral',
@@ -276,7 +277,7 @@ const CORE: Scenario[] = [
       recipient: agency(true),
       purpose: 'family_proceedings',
     },
-    { birmingham: 'deny:NOREPORT', else: 'deny:NOREPORT,ATTEND' },
+    { birmingham: 'deny:NOREPORT', 'st-marys': 'deny:NOREPORT', else: 'deny:NOREPORT,ATTEND' },
   ],
   [
     'attendance for family proceedings',
@@ -615,7 +616,7 @@ const CORE: Scenario[] = [
       actor: coordinator,
       agreement: { approvedBy: ['coordinator'], place: 'premises' },
     },
-    { birmingham: 'deny:ASSESS', else: 'permit:ASSESS' },
+    'permit:ASSESS',
   ],
   [
     'an assessment agreed by management, in the contact rooms',
@@ -633,14 +634,14 @@ const CORE: Scenario[] = [
       actor: coordinator,
       agreement: { approvedBy: ['management'], place: 'premises' },
     },
-    'deny:ASSESS',
+    { birmingham: 'permit:ASSESS', else: 'deny:ASSESS' },
   ],
   [
     'an assessment agreed by a volunteer',
     {
       action: 'book_assessment',
       actor: coordinator,
-      agreement: { approvedBy: ['volunteer'], place: 'premises' },
+      agreement: { approvedBy: ['volunteer'], place: 'contact_rooms' },
     },
     'deny:ASSESS',
   ],
@@ -1005,7 +1006,7 @@ const CORE: Scenario[] = [
       actor: { roles: ['parent'], relationship: 'self' },
       item: 'violence_prevention',
     },
-    'deny:SAR',
+    { preston: 'deny:SAR', else: 'permit:SAR' },
   ],
   // DPA and REVIEW
   [
@@ -1045,4 +1046,5 @@ export const SCENARIOS: Scenario[] = [
   ...SEED_SCENARIOS,
   ...PARAMETER_SCENARIOS,
   ...ABILITY_SCENARIOS,
+  ...RECORD_SCENARIOS,
 ]

@@ -12,6 +12,12 @@ import type { Role } from '../roles.ts'
  * category of its records that the policy does not keep indefinitely is destroyed together,
  * keys first. Records that stand alone (an accident book entry, an incident or a guidance
  * request with no family) have their own last use.
+ *
+ * A family's safeguarding concerns and the disclosures made because someone was at risk of
+ * violence are its safeguarding records; the disclosures made because a child was at risk are
+ * its records of child protection. Where the policy keeps those (Birmingham), they stay when the
+ * rest of the family goes, with the family's reference and its people's names (never their
+ * contact details, and never the family's key) so that they still say whom they are about.
  */
 export const FAMILY_CATEGORIES = [
   'family_record',
@@ -21,6 +27,7 @@ export const FAMILY_CATEGORIES = [
   'disclosure_register',
   'incident',
   'safeguarding',
+  'child_protection',
   'accident_book',
   'guidance_request',
 ] as const satisfies readonly RecordCategory[]

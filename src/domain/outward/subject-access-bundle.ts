@@ -3,20 +3,30 @@ import type { OutgoingDocument, Block } from './documents.ts'
 
 /**
  * A subject access bundle (SAR; UK GDPR Art. 15): the subject's own data, section by section,
- * and a list of what was withheld, each with its ground and clause. Third parties' data (the
- * other parent, the children, workers' words, free-text summaries that may name others) is
- * withheld by default; the other parent's contact details never appear (CONTACT); records
- * held to prevent violent crime are withheld (DPA 2018 Sch. 2 para. 2). Every item is the
- * engine's own decision, so each withholding names the clause it was made under.
+ * and a list of what was withheld, each with its ground and clause. Every item is the engine's
+ * own decision, record by record: third parties' data (the other parent, the children,
+ * workers' words, the written accounts of incidents, which may name others) is withheld by
+ * default; the other parent's contact details never appear (CONTACT); a safeguarding record
+ * (a concern, a disclosure made because a child was at risk) names others too and is withheld,
+ * except from a child of the family up to the age the policy names (Birmingham: 25); records
+ * held to prevent violent crime (a disclosure made because someone was at risk of violence)
+ * are withheld only where the policy has that exemption (Preston; DPA 2018 Sch. 2 para. 2).
+ * A withheld item released after review, with a reason, goes in.
  */
 export type SubjectAccessItem =
-  'own_data' | 'other_parent_contact_details' | 'third_party_data' | 'violence_prevention'
+  | 'own_data'
+  | 'other_parent_contact_details'
+  | 'third_party_data'
+  | 'violence_prevention'
+  | 'safeguarding_record'
 
 export interface WithheldItem {
   item: string
   recordId: string | undefined
   ground: string
   clause: string
+  /** The kind of item the engine was asked about (what a release is decided for). */
+  kind: SubjectAccessItem
 }
 
 export interface BundleSection {
@@ -47,7 +57,7 @@ export interface BundleFacts {
     contactDetails: { address?: string; phone?: string; email?: string }
   }
   familyReference: string
-  others: { id: string; kind: string }[]
+  others: { id: string; kind: string; givenName: string; familyName: string }[]
   referrals: {
     id: string
     receivedOn: string
@@ -82,32 +92,39 @@ export interface BundleFacts {
     /** A disclosure made because someone was at risk (EXCEPT). */
     isException: boolean
   }[]
-  incidents: { id: string; kind: string; occurredAt: string }[]
-  guidance: { id: string }[]
+  incidents: { id: string; kind: string; occurredAt: string; summary: string }[]
+  guidance: { id: string; question: string }[]
+}
+
+/** The kind of item an exception disclosure is: child protection, or preventing violence. */
+function exceptionItem(purpose: string): SubjectAccessItem {
+  return purpose === 'risk_of_violence' ? 'violence_prevention' : 'safeguarding_record'
 }
 
 /**
- * Builds the bundle from the facts, asking `decideItem` (the policy engine) about each kind
- * of item: what is permitted goes in, what is refused is listed as withheld with the
+ * Builds the bundle from the facts, asking `decideItem` (the policy engine) about each item,
+ * record by record: what is permitted goes in, what is refused is listed as withheld with the
  * decision's reason and clause.
  */
 export function buildSubjectAccessBundle(
   facts: BundleFacts,
   meta: { centreName: string; requestId: string; compiledOn: string },
-  decideItem: (item: SubjectAccessItem) => Decision,
+  decideItem: (item: SubjectAccessItem, recordId?: string) => Decision,
 ): SubjectAccessBundle {
   const withheld: WithheldItem[] = []
   const own = decideItem('own_data')
-  const withhold = (item: SubjectAccessItem, recordId: string | undefined, label: string) => {
-    const decision = decideItem(item)
-    if (decision.effect === 'permit') return false
+  /** Asks about one record: true if it goes in, otherwise it is listed as withheld. */
+  const isReleased = (kind: SubjectAccessItem, recordId: string, label: string): boolean => {
+    const decision = decideItem(kind, recordId)
+    if (decision.effect === 'permit') return true
     withheld.push({
       item: label,
       recordId,
       ground: decision.reasons.join('; '),
       clause: decision.clauses.join(', '),
+      kind,
     })
-    return true
+    return false
   }
   if (own.effect === 'deny') {
     withheld.push({
@@ -115,6 +132,7 @@ export function buildSubjectAccessBundle(
       recordId: undefined,
       ground: own.reasons.join('; '),
       clause: own.clauses.join(', '),
+      kind: 'own_data',
     })
     return { ...meta, subject: {}, sections: [], withheld }
   }
@@ -131,17 +149,29 @@ export function buildSubjectAccessBundle(
     ...(s.contactDetails.email ? { 'E-mail': s.contactDetails.email } : {}),
     'Family reference': facts.familyReference,
   }
+  const otherPeople: Record<string, string>[] = []
   for (const other of facts.others) {
     const isParent = other.kind === 'resident_parent' || other.kind === 'non_resident_parent'
-    if (isParent)
-      withhold('other_parent_contact_details', other.id, "the other parent's contact details")
-    withhold(
-      'third_party_data',
-      other.id,
-      isParent
-        ? "the other parent's details"
-        : `details of another person (${other.kind.replaceAll('_', ' ')})`,
-    )
+    if (isParent) {
+      // Never released (CONTACT): asked only to record why it is not there.
+      const decision = decideItem('other_parent_contact_details', other.id)
+      if (decision.effect === 'deny')
+        withheld.push({
+          item: "the other parent's contact details",
+          recordId: other.id,
+          ground: decision.reasons.join('; '),
+          clause: decision.clauses.join(', '),
+          kind: 'other_parent_contact_details',
+        })
+    }
+    const label = isParent
+      ? "the other parent's details"
+      : `details of another person (${other.kind.replaceAll('_', ' ')})`
+    if (isReleased('third_party_data', other.id, label))
+      otherPeople.push({
+        Name: `${other.givenName} ${other.familyName}`.trim(),
+        Kind: other.kind.replaceAll('_', ' '),
+      })
   }
   const sections: BundleSection[] = [
     {
@@ -183,7 +213,13 @@ export function buildSubjectAccessBundle(
         .filter(
           (d) =>
             !d.isException ||
-            !withhold('violence_prevention', d.id, 'a disclosure made because someone was at risk'),
+            isReleased(
+              exceptionItem(d.purpose),
+              d.id,
+              d.purpose === 'risk_of_violence'
+                ? 'a disclosure made because someone was at risk of violence'
+                : 'a disclosure made because a child was at risk',
+            ),
         )
         .map((d) => ({
           Asked: d.requestedAt.slice(0, 10),
@@ -196,23 +232,39 @@ export function buildSubjectAccessBundle(
   ]
   const incidentRows: Record<string, string>[] = []
   for (const incident of facts.incidents) {
-    if (incident.kind === 'safeguarding_concern') {
-      withhold('violence_prevention', incident.id, 'a safeguarding record')
-      continue
-    }
-    incidentRows.push({
+    const row = {
       Date: incident.occurredAt.slice(0, 10),
       Kind: incident.kind.replaceAll('_', ' '),
-    })
-    withhold(
-      'third_party_data',
-      incident.id,
-      'the written account of an incident (it may name others)',
+    }
+    if (incident.kind === 'safeguarding_concern') {
+      if (isReleased('safeguarding_record', incident.id, 'a safeguarding record'))
+        incidentRows.push({ ...row, Account: incident.summary })
+      continue
+    }
+    incidentRows.push(
+      isReleased(
+        'third_party_data',
+        incident.id,
+        'the written account of an incident (it may name others)',
+      )
+        ? { ...row, Account: incident.summary }
+        : row,
     )
   }
   sections.push({ title: 'Incidents recorded', rows: incidentRows })
-  for (const g of facts.guidance)
-    withhold('third_party_data', g.id, "a worker's request for guidance (the worker's own words)")
+  const guidanceRows = facts.guidance
+    .filter((g) =>
+      isReleased(
+        'third_party_data',
+        g.id,
+        "a worker's request for guidance (the worker's own words)",
+      ),
+    )
+    .map((g) => ({ Question: g.question }))
+  if (guidanceRows.length > 0)
+    sections.push({ title: "Workers' requests for guidance", rows: guidanceRows })
+  if (otherPeople.length > 0)
+    sections.push({ title: 'Other people in the family', rows: otherPeople })
   return { ...meta, subject, sections, withheld }
 }
 

@@ -117,8 +117,8 @@ export const policyDocument = z.strictObject({
   version: z.number().int().min(1),
   centreName: z.string().min(1).max(200),
   basedOn: z.enum(['cordomus', 'st-marys', 'chichester', 'preston', 'birmingham']).optional(),
-  /** The date this version was adopted (YYYY-MM-DD). */
-  adopted: z.iso.date(),
+  /** The date this version was adopted (YYYY-MM-DD); a preset has one only where its seed does. */
+  adopted: z.iso.date().optional(),
   parameters: policyParameters,
 })
 

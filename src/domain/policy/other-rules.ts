@@ -31,6 +31,35 @@ function hasValidCheck(r: Assign, checks: PolicyParameters['checks']): boolean {
   )
 }
 
+type BookAssessment = Extract<PolicyRequest, { action: 'book_assessment' }>
+
+/**
+ * ASSESS: whether this assessment needs an agreement. The policy restricts the whole premises
+ * (four seeds), or the contact rooms only (Birmingham: "in ... Contact Rooms"); an assessment
+ * whose place is unsaid is taken to be in the contact rooms.
+ */
+function needsAgreement(r: BookAssessment, p: PolicyParameters): boolean {
+  const place = r.place ?? r.agreement?.place ?? 'contact_rooms'
+  return p.assessments.place === 'premises' || place === 'contact_rooms'
+}
+
+type SubjectAccess = Extract<PolicyRequest, { action: 'subject_access' }>
+
+/** SAR: the subject is a child of the family, no older than the age the policy names (B: 25). */
+function childMayAsk(r: SubjectAccess, p: PolicyParameters): boolean {
+  const until = p.subjectAccess.childrenMayAskUntilAge
+  return until !== undefined && r.subject?.isChild === true && (r.subject.age ?? until + 1) <= until
+}
+
+/** SAR: a release by the roles who compile bundles (NDX's export roles), with a reason. */
+function isRelease(r: SubjectAccess, p: PolicyParameters): boolean {
+  return (
+    r.release !== undefined &&
+    r.release.reason.trim() !== '' &&
+    hasAnyRole(r.release.byRoles, p.confidentiality.exportRoles)
+  )
+}
+
 /** Revealing, exporting, assessments, assignments, disposal, subject access, guidance, review. */
 export const OTHER_RULES: readonly Rule[] = [
   ruleFor('reveal', {
@@ -94,11 +123,10 @@ export const OTHER_RULES: readonly Rule[] = [
   ruleFor('book_assessment', {
     clause: 'ASSESS',
     effect: 'permit',
-    says: 'An assessment on the premises needs an agreement approved by the role the policy names, for the place it names.',
+    says: 'An assessment in the place the policy restricts (the premises, or the contact rooms only) needs an agreement approved by the role the policy names; elsewhere it needs none.',
     evaluate: (r, p) =>
-      r.agreement !== undefined &&
-      hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy) &&
-      (p.assessments.place === 'premises' || r.agreement.place === p.assessments.place)
+      !needsAgreement(r, p) ||
+      (r.agreement !== undefined && hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy))
         ? match()
         : undefined,
     obligations: () => [{ kind: 'audit' }],
@@ -106,16 +134,15 @@ export const OTHER_RULES: readonly Rule[] = [
   ruleFor('book_assessment', {
     clause: 'ASSESS',
     effect: 'forbid',
-    says: 'Without such an agreement, the booking is refused.',
+    says: 'Without such an agreement, an assessment in the restricted place is refused.',
     evaluate: (r, p) => {
+      if (!needsAgreement(r, p)) return undefined
       if (r.agreement === undefined)
         return match(
-          `an assessment needs an agreement approved by ${names(p.assessments.approvedBy)}`,
+          `an assessment ${p.assessments.place === 'contact_rooms' ? 'in the contact rooms' : 'on the premises'} needs an agreement approved by ${names(p.assessments.approvedBy)}`,
         )
       if (!hasAnyRole(r.agreement.approvedBy, p.assessments.approvedBy))
         return match(`the agreement must be approved by ${names(p.assessments.approvedBy)}`)
-      if (p.assessments.place === 'contact_rooms' && r.agreement.place !== 'contact_rooms')
-        return match('assessments are agreed for the contact rooms only')
       return undefined
     },
   }),
@@ -187,16 +214,43 @@ export const OTHER_RULES: readonly Rule[] = [
   }),
   ruleFor('subject_access', {
     clause: 'SAR',
-    effect: 'forbid',
-    says: "Third parties' data is redacted, and data held to prevent violent crime is withheld, each with its ground recorded.",
-    evaluate: (r) =>
-      r.item === 'third_party_data' || r.item === 'violence_prevention'
-        ? match(
-            r.item === 'third_party_data'
-              ? "withheld: another person's data (UK GDPR Art. 15(4))"
-              : 'withheld: held to prevent violent crime (DPA 2018 Sch. 2 para. 2)',
-          )
+    effect: 'permit',
+    says: "Records held to prevent violent crime are the subject's own where the policy has no such exemption; a child of the family, up to the age the policy names, gets their safeguarding records.",
+    evaluate: (r, p) =>
+      (r.item === 'violence_prevention' && !p.subjectAccess.hasViolentCrimeExemption) ||
+      (r.item === 'safeguarding_record' && childMayAsk(r, p))
+        ? match()
         : undefined,
+    obligations: () => [{ kind: 'audit' }],
+  }),
+  ruleFor('subject_access', {
+    clause: 'SAR',
+    effect: 'permit',
+    says: 'A withheld item is released after review by the roles who compile the bundle, with a reason that is recorded.',
+    evaluate: (r, p) => (isRelease(r, p) ? match() : undefined),
+    obligations: () => [{ kind: 'record_reason' }, { kind: 'audit' }],
+  }),
+  ruleFor('subject_access', {
+    clause: 'SAR',
+    effect: 'forbid',
+    says: "Third parties' data is redacted (safeguarding records name others too), and where the policy has the exemption (Preston) data held to prevent violent crime is withheld, each with its ground recorded, until released with a reason.",
+    evaluate: (r, p) => {
+      if (r.release !== undefined)
+        return isRelease(r, p)
+          ? undefined
+          : match(
+              `a withheld item is released only by ${names(p.confidentiality.exportRoles)}, with a reason`,
+            )
+      if (r.item === 'third_party_data')
+        return match("withheld: another person's data (UK GDPR Art. 15(4))")
+      if (r.item === 'violence_prevention' && p.subjectAccess.hasViolentCrimeExemption)
+        return match('withheld: held to prevent violent crime (DPA 2018 Sch. 2 para. 2)')
+      if (r.item === 'safeguarding_record' && !childMayAsk(r, p))
+        return match(
+          "withheld: a safeguarding record is also other people's data (UK GDPR Art. 15(4))",
+        )
+      return undefined
+    },
   }),
   ruleFor('ask_guidance', {
     clause: 'GUIDE',

@@ -53,6 +53,7 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     version: 1,
     centreName: 'Cordomus Child Contact Centre',
     basedOn: 'cordomus',
+    // The seed is dated April 2014; the others are undated, and their presets say no date.
     adopted: '2014-04-01',
     parameters: common,
   },
@@ -61,9 +62,9 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     version: 1,
     centreName: "St Mary's Contact Centre",
     basedOn: 'st-marys',
-    adopted: '2024-01-01',
     parameters: {
       ...common,
+      attendance: { nothingElseUnlessException: false },
       confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
       exceptions: { ...common.exceptions, violenceRiskTo: ['users', 'staff'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
@@ -76,7 +77,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     version: 1,
     centreName: 'Chichester Child Contact Centre',
     basedOn: 'chichester',
-    adopted: '2024-01-01',
     parameters: {
       ...common,
       confidentiality: { bound: ['volunteer', 'staff'], exportRoles: ['coordinator'] },
@@ -95,7 +95,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     version: 1,
     centreName: 'Preston Child Contact Centre',
     basedOn: 'preston',
-    adopted: '2024-01-01',
     parameters: {
       ...common,
       checks: { ...common.checks, kind: 'crb' },
@@ -109,7 +108,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     version: 1,
     centreName: 'Birmingham Child Contact Centre',
     basedOn: 'birmingham',
-    adopted: '2024-01-01',
     parameters: {
       ...common,
       attendance: { nothingElseUnlessException: false },

@@ -73,6 +73,60 @@ describe('the policy as a document (AWARE)', () => {
     })
   }
 
+  it('gives an adoption date only where the seed has one (Cordomus: April 2014)', () => {
+    for (const name of PRESET_NAMES)
+      assert.equal(/adopted \d{4}-\d\d-\d\d/.test(md[name] ?? ''), name === 'cordomus', name)
+    assert.match(md.cordomus ?? '', /Version 1, adopted 2014-04-01\./)
+    assert.match(md.preston ?? '', /^Version 1\.$/m)
+  })
+
+  it("opens St Mary's policy with its own statements", () => {
+    for (const name of PRESET_NAMES) {
+      const text = md[name] ?? ''
+      assert.equal(text.includes('committed to giving a confidential service'), name === 'st-marys')
+      assert.equal(text.includes('We have a duty of care'), name === 'st-marys')
+    }
+  })
+
+  it("states Preston's eight data protection principles in full", () => {
+    const text = md.preston ?? ''
+    for (const principle of [
+      'obtained and processed fairly and lawfully',
+      'held for lawful purposes',
+      'adequate, relevant and not excessive',
+      'accurate and kept up to date',
+      'not be kept longer than is necessary',
+      'rights of the people it is about',
+      'kept secure',
+      'outside the European Economic Area unless exemptions are met',
+    ])
+      assert.ok(text.includes(principle), principle)
+    assert.match(text, /\(8\) Data must not be transferred/)
+    for (const name of PRESET_NAMES.filter((n) => n !== 'preston'))
+      assert.ok(!(md[name] ?? '').includes('obtained and processed fairly'), name)
+  })
+
+  it('makes each verb agree with one role or several', () => {
+    assert.ok((md['st-marys'] ?? '').includes('Only the coordinator sees the results.'))
+    assert.ok((md.cordomus ?? '').includes('Only the coordinator and the Chair see the results.'))
+    const policy = preset('cordomus')
+    policy.parameters.security.secondFactorRoles = ['coordinator']
+    policy.parameters.assessments.approvedBy = ['staff']
+    const one = renderPolicyMarkdown(policy)
+    assert.ok(one.includes('the coordinator signs in with a second factor'), one)
+    assert.ok(one.includes('unless staff have agreed to it beforehand'), one)
+    policy.parameters.security.secondFactorRoles = ['staff']
+    policy.parameters.assessments.approvedBy = ['coordinator', 'management']
+    const other = renderPolicyMarkdown(policy)
+    assert.ok(other.includes('staff sign in with a second factor'), other)
+    assert.ok(
+      other.includes('unless the coordinator or a member of the Management Team has agreed'),
+      other,
+    )
+    for (const name of PRESET_NAMES)
+      assert.doesNotMatch(md[name] ?? '', /Only the coordinator see\b/, name)
+  })
+
   it('renders HTML with an anchor per clause and everything escaped', () => {
     const policy = preset('cordomus')
     policy.centreName = 'Ashbury <script>alert(1)</script> & Co'

@@ -45,6 +45,30 @@ const GROUP_WORDS: Record<string, string> = {
 /** Roles as a group that all do something: "the coordinator and the Chair". */
 const group = (values: readonly string[]): string =>
   list(values.map((role) => GROUP_WORDS[role] ?? role))
+/** The words for these roles that are plural in themselves ("staff", "volunteers"). */
+const PLURAL_ROLES: readonly string[] = ['staff', 'volunteer', 'referrer', 'parent']
+/** The verb for roles that all do something: one role "sees", several "see". */
+const verbForAll = (values: readonly string[], one: string, many: string): string =>
+  values.length === 1 && !PLURAL_ROLES.includes(values[0] ?? '') ? one : many
+/** The verb for roles any one of whom does something: "the coordinator or the Chair has". */
+const verbForAny = (values: readonly string[], one: string, many: string): string =>
+  PLURAL_ROLES.includes(values.at(-1) ?? '') ? many : one
+/** Preston's data protection principles, in its own order and words (docs/seeds). */
+const DATA_PROTECTION_PRINCIPLES = [
+  'Data must be obtained and processed fairly and lawfully.',
+  'Data must be held for lawful purposes.',
+  'Data must be adequate, relevant and not excessive.',
+  'Data should be accurate and kept up to date.',
+  'Data should not be kept longer than is necessary.',
+  'Data should be processed in accordance with the rights of the people it is about.',
+  'Data must be kept secure.',
+  'Data must not be transferred outside the European Economic Area unless exemptions are met.',
+]
+/** St Mary's opening statements (docs/seeds), before its list; its third is the DPA item. */
+const ST_MARYS_OPENING = [
+  'We are committed to giving a confidential service to every family that uses the centre, and we believe that confidentiality belongs in every part of our service and its management.',
+  "Everyone with a stake in the centre has a right to confidentiality, to protect their interests and the centre's services. We have a duty of care to make sure that no one is put at risk.",
+]
 const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
 const workers = (p: PolicyParameters): string =>
   list(p.confidentiality.bound.map((kind) => (kind === 'volunteer' ? 'volunteers' : 'staff')))
@@ -96,17 +120,17 @@ export function policyText(policy: PolicyDocument): PolicyText {
     {
       clause: 'ASSESS',
       heading: 'Assessments at the centre',
-      text: `Solicitors, CAFCASS officers, social workers and other agencies do not assess families ${p.assessments.place === 'contact_rooms' ? 'in our contact rooms' : 'on our premises'} unless ${roles(p.assessments.approvedBy)} has agreed to it beforehand.`,
+      text: `Solicitors, CAFCASS officers, social workers and other agencies do not assess families ${p.assessments.place === 'contact_rooms' ? 'in our contact rooms' : 'on our premises'} unless ${roles(p.assessments.approvedBy)} ${verbForAny(p.assessments.approvedBy, 'has', 'have')} agreed to it beforehand.`,
     },
     {
       clause: 'CHECKS',
       heading: 'Checks on our workers',
-      text: `Everyone who works with families has ${checkName} at ${p.checks.level === 'enhanced' ? 'the enhanced level' : `the ${p.checks.level} level or higher`}, ${when}, renewed every ${years(Math.round(p.checks.renewalMonths / 12))}. Only ${group(p.checks.resultsVisibleTo)} see the results.`,
+      text: `Everyone who works with families has ${checkName} at ${p.checks.level === 'enhanced' ? 'the enhanced level' : `the ${p.checks.level} level or higher`}, ${when}, renewed every ${years(Math.round(p.checks.renewalMonths / 12))}. Only ${group(p.checks.resultsVisibleTo)} ${verbForAll(p.checks.resultsVisibleTo, 'sees', 'see')} the results.`,
     },
     {
       clause: 'SECURE',
       heading: 'Keeping information secure',
-      text: `All information about families and workers is kept secure: protected details are encrypted, ${group(p.security.secondFactorRoles)} sign in with a second factor, and every look at protected information is recorded.`,
+      text: `All information about families and workers is kept secure: protected details are encrypted, ${group(p.security.secondFactorRoles)} ${verbForAll(p.security.secondFactorRoles, 'signs', 'sign')} in with a second factor, and every look at protected information is recorded.`,
     },
     {
       clause: 'RETAIN',
@@ -130,7 +154,7 @@ export function policyText(policy: PolicyDocument): PolicyText {
       heading: 'Data protection',
       text:
         p.dataProtection.statement === 'explicit'
-          ? 'We collect only what we need, fairly and lawfully; keep it accurate and no longer than necessary; keep it secure; respect the rights of the people it is about; and do not send it abroad without proper safeguards.'
+          ? `We keep to these principles of data protection, whether or not we must notify the Information Commissioner: ${DATA_PROTECTION_PRINCIPLES.map((rule, i) => `(${i + 1}) ${rule}`).join(' ')}`
           : 'This policy is read together with our Data Protection Policy.',
     })
   }
@@ -145,9 +169,12 @@ export function policyText(policy: PolicyDocument): PolicyText {
     title: `${policy.centreName}: Confidentiality Policy`,
     intro: [
       `${policy.centreName} knows that contact between children and their families needs strict confidentiality. Everyone who works here keeps to this policy.`,
+      ...(policy.basedOn === 'st-marys' ? ST_MARYS_OPENING : []),
     ],
     items,
-    closing: [`Version ${policy.version}, adopted ${policy.adopted}.`],
+    closing: [
+      `Version ${policy.version}${policy.adopted === undefined ? '' : `, adopted ${policy.adopted}`}.`,
+    ],
   }
 }
 

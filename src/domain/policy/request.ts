@@ -139,6 +139,9 @@ const disclose = z.strictObject({
 const bookAssessment = z.strictObject({
   action: z.literal('book_assessment'),
   actor,
+  /** Where the assessment happens (ASSESS): in the contact rooms, or elsewhere on the premises.
+   * Unsaid, the agreement's place, or else the contact rooms. */
+  place: z.enum(['premises', 'contact_rooms']).optional(),
   agreement: z
     .strictObject({ approvedBy: z.array(role), place: z.enum(['premises', 'contact_rooms']) })
     .optional(),
@@ -175,15 +178,24 @@ const dispose = z.strictObject({
   today: z.iso.date(),
 })
 
+export const SUBJECT_ACCESS_ITEMS = [
+  'own_data',
+  'other_parent_contact_details',
+  'third_party_data',
+  'violence_prevention',
+  'safeguarding_record',
+] as const
+
 const subjectAccess = z.strictObject({
   action: z.literal('subject_access'),
   actor,
-  item: z.enum([
-    'own_data',
-    'other_parent_contact_details',
-    'third_party_data',
-    'violence_prevention',
-  ]),
+  item: z.enum(SUBJECT_ACCESS_ITEMS),
+  /** Whose request (SAR): a child of the family (now perhaps grown up), and their age today. */
+  subject: z
+    .strictObject({ isChild: z.boolean(), age: z.number().int().min(0).max(150).optional() })
+    .optional(),
+  /** A withheld item released after review: by whom (their roles) and why. */
+  release: z.strictObject({ byRoles: z.array(role), reason: z.string().max(500) }).optional(),
 })
 
 const guidance = z.strictObject({ action: z.literal('ask_guidance'), actor })

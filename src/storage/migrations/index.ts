@@ -8,6 +8,7 @@ import * as outwardPaths from './0006-outward-paths.ts'
 import * as pageIndexes from './0007-page-indexes.ts'
 import * as publicListing from './0008-public-listing.ts'
 import * as accountWalls from './0009-account-walls.ts'
+import * as subjectAccessReleases from './0010-subject-access-releases.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0007-page-indexes': pageIndexes,
   '0008-public-listing': publicListing,
   '0009-account-walls': accountWalls,
+  '0010-subject-access-releases': subjectAccessReleases,
 }
