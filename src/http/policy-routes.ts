@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { findCentreBySlugOrThrow } from '../app/centres.ts'
 import {
   currentPolicy,
@@ -12,15 +11,8 @@ import type { AppContext } from '../app/context.ts'
 import { renderPolicyMarkdown } from '../domain/policy/render.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
-import { readJson, text } from './validation.ts'
-
-const publishBody = z
-  .strictObject({ document: z.unknown().optional(), preset: text(40).optional() })
-  .refine(
-    (body) => (body.document === undefined) !== (body.preset === undefined),
-    'give either a document or a preset',
-  )
-const reviewBody = z.strictObject({ notes: text(2000) })
+import { readJson } from './validation.ts'
+import { publishInput, reviewInput } from '../app/contracts/policy.ts'
 
 export const POLICY_ROUTES: readonly RouteSpec[] = [
   {
@@ -45,7 +37,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Publish a new version of the policy',
     tag: 'policy',
     access: 'signed_in',
-    body: publishBody,
+    body: publishInput,
     success: 201,
   },
   {
@@ -54,7 +46,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Record a review of the policy',
     tag: 'policy',
     access: 'signed_in',
-    body: reviewBody,
+    body: reviewInput,
     success: 201,
   },
   {
@@ -93,7 +85,7 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/policy/versions', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, publishBody)
+    const body = await readJson(c, publishInput)
     return c.json(
       body.preset === undefined
         ? await publishPolicy(ctx, actor, body.document)
@@ -104,7 +96,7 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/policy/reviews', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, reviewBody)
+    const body = await readJson(c, reviewInput)
     return c.json(await recordPolicyReview(ctx, actor, body.notes), 201)
   })
 

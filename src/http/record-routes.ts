@@ -5,49 +5,21 @@ import { approveAssessment, bookAssessment, proposeAssessment } from '../app/ass
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { answerGuidance, askGuidance, listGuidance } from '../app/guidance.ts'
-import { INCIDENT_KINDS, listIncidents, raiseIncident } from '../app/incidents.ts'
+import { listIncidents, raiseIncident } from '../app/incidents.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'YYYY-MM-DDTHH:MM')
-const incidentBody = z.strictObject({
-  kind: z.enum(INCIDENT_KINDS),
-  familyId: id.optional(),
-  occurredAt: localTime,
-  summary: text(4000),
-})
-const incidentQuery = z.strictObject({ kind: z.enum(INCIDENT_KINDS) })
-const incident = z.object({
-  id,
-  kind: z.string(),
-  familyId: id.nullable(),
-  occurredAt: z.string(),
-  summary: z.string(),
-  isMine: z.boolean(),
-})
-const askBody = z.strictObject({ familyId: id.optional(), question: text(4000) })
-const answerBody = z.strictObject({ answer: text(4000) })
-const guidance = z.object({
-  id,
-  familyId: id.nullable(),
-  question: z.string(),
-  answer: z.string().nullable(),
-  askedAt: z.string(),
-  answeredAt: z.string().nullable(),
-  isMine: z.boolean(),
-})
-const assessmentBody = z.strictObject({
-  familyId: id,
-  assessor: text(200).min(1),
-  place: z.enum(['premises', 'contact_rooms']),
-  startsAt: localTime,
-})
-const auditQuery = z.strictObject({
-  beforeSeq: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-})
+import { parseInput, readJson } from './validation.ts'
+import {
+  incidentInput,
+  incidentQuery,
+  incident,
+  askInput,
+  answerInput,
+  guidance,
+  assessmentInput,
+  auditQuery,
+} from '../app/contracts/records.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = signedInRoute
 
@@ -59,7 +31,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'incidents',
     201,
     {
-      body: incidentBody,
+      body: incidentInput,
       response: z.object({ id }),
     },
   ),
@@ -81,7 +53,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'guidance',
     201,
     {
-      body: askBody,
+      body: askInput,
       response: z.object({ id }),
     },
   ),
@@ -96,7 +68,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     },
   ),
   spec('post', '/api/guidance/:requestId/answer', 'Answer a guidance request', 'guidance', 204, {
-    body: answerBody,
+    body: answerInput,
   }),
   spec(
     'post',
@@ -122,7 +94,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'assessments',
     201,
     {
-      body: assessmentBody,
+      body: assessmentInput,
       response: z.object({ id }),
     },
   ),
@@ -161,7 +133,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/incidents', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, incidentBody)
+    const body = await readJson(c, incidentInput)
     return c.json(await raiseIncident(ctx, actor, body), 201)
   })
 
@@ -173,7 +145,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/guidance', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, askBody)
+    const body = await readJson(c, askInput)
     return c.json(await askGuidance(ctx, actor, body), 201)
   })
 
@@ -184,7 +156,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/guidance/:requestId/answer', async (c) => {
     const actor = requireActor(c)
     const requestId = parseInput(id, c.req.param('requestId'), 'path.requestId')
-    const body = await readJson(c, answerBody)
+    const body = await readJson(c, answerInput)
     await answerGuidance(ctx, actor, requestId, body.answer)
     return c.body(null, 204)
   })
@@ -199,7 +171,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/assessments', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, assessmentBody)
+    const body = await readJson(c, assessmentInput)
     return c.json(await proposeAssessment(ctx, actor, body), 201)
   })
 

@@ -10,14 +10,9 @@ import {
 import { approveDisposalRun, planDisposalRunNow } from '../app/retention.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const holdBody = z.strictObject({ isOnHold: z.boolean(), reason: text(500).optional() })
-const runQuery = z.strictObject({
-  after: z.string().max(64).default(''),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-})
+import { parseInput, readJson } from './validation.ts'
+import { holdInput, runQuery } from '../app/contracts/retention.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = (
   method: RouteSpec['method'],
@@ -50,7 +45,7 @@ export const RETENTION_ROUTES: readonly RouteSpec[] = [
     '/api/families/:familyId/legal-hold',
     'Hold a family against disposal, with a reason, or lift the hold',
     200,
-    { body: holdBody, response: z.object({ isOnHold: z.boolean() }) },
+    { body: holdInput, response: z.object({ isOnHold: z.boolean() }) },
   ),
 ]
 
@@ -90,7 +85,7 @@ export function retentionRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.put('/api/families/:familyId/legal-hold', async (c) => {
     const actor = requireActor(c)
     const familyId = parseInput(id, c.req.param('familyId'), 'path.familyId')
-    return c.json(await setLegalHold(ctx, actor, familyId, await readJson(c, holdBody)))
+    return c.json(await setLegalHold(ctx, actor, familyId, await readJson(c, holdInput)))
   })
   return api
 }

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import {
   changeSubjectAccessRequest,
@@ -10,45 +9,9 @@ import {
 import { compileSubjectAccessBundle } from '../app/subject-access-bundle.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const date = z.iso.date()
-const openBody = z.strictObject({
-  personId: id,
-  receivedOn: date.optional(),
-  identityMethod: text(200).optional(),
-})
-const listQuery = z.strictObject({ status: z.enum(['open', 'completed']).optional() })
-const eventBody = z.strictObject({
-  version: z.int().min(1),
-  event: z.discriminatedUnion('kind', [
-    z.strictObject({
-      kind: z.literal('identity_verified'),
-      method: text(200),
-      on: date.optional(),
-    }),
-    z.strictObject({ kind: z.literal('clarification_asked'), on: date.optional() }),
-    z.strictObject({ kind: z.literal('clarification_received'), on: date.optional() }),
-    z.strictObject({
-      kind: z.literal('extended'),
-      months: z.union([z.literal(1), z.literal(2)]),
-      reason: text(1000),
-    }),
-    z.strictObject({ kind: z.literal('completed'), on: date.optional() }),
-  ]),
-})
-const view = z.object({
-  id,
-  personId: id,
-  familyId: id,
-  receivedOn: z.string(),
-  status: z.string(),
-  dueOn: z.string(),
-  daysLeft: z.int(),
-  isPaused: z.boolean(),
-  version: z.int(),
-})
+import { parseInput, readJson } from './validation.ts'
+import { openInput, listQuery, eventInput, view } from '../app/contracts/subject-access.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = (
   method: RouteSpec['method'],
@@ -60,7 +23,7 @@ const spec = (
 
 export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/subject-access', 'Record a subject access request (SAR)', 201, {
-    body: openBody,
+    body: openInput,
     response: view,
   }),
   spec('get', '/api/subject-access', 'Requests by days left, fewest first', 200, {
@@ -77,7 +40,7 @@ export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
     '/api/subject-access/:requestId/events',
     'Identity checked, clarification asked or received, extended, completed',
     200,
-    { body: eventBody, response: view },
+    { body: eventInput, response: view },
   ),
   spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200),
   spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200),
@@ -90,7 +53,7 @@ export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/subject-access', async (c) => {
     const actor = requireActor(c)
-    return c.json(await openSubjectAccessRequest(ctx, actor, await readJson(c, openBody)), 201)
+    return c.json(await openSubjectAccessRequest(ctx, actor, await readJson(c, openInput)), 201)
   })
   api.get('/api/subject-access', async (c) => {
     const actor = requireActor(c)
@@ -104,7 +67,7 @@ export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/subject-access/:requestId/events', async (c) => {
     const actor = requireActor(c)
     const target = requestId(c.req.param('requestId'))
-    const body = await readJson(c, eventBody)
+    const body = await readJson(c, eventInput)
     return c.json(await changeSubjectAccessRequest(ctx, actor, target, body.version, body.event))
   })
   for (const format of ['pdf', 'json'] as const) {

@@ -1,0 +1,3 @@
+import { z } from 'zod'
+
+export const listingInput = z.strictObject({ listed: z.boolean() })
