@@ -43,6 +43,15 @@ import {
   memberAcceptInput,
   confirmInvitationInput,
   passwordInput,
+  confirmationOutput,
+  confirmedInvitationOutput,
+  enrolmentOutput,
+  invitationOutput,
+  joinedOutput,
+  messageOutput,
+  recoveryCodesOutput,
+  sessionOutput,
+  signedInOutput,
 } from '../app/contracts/accounts.ts'
 
 const auth = (
@@ -51,6 +60,7 @@ const auth = (
   summary: string,
   access: RouteSpec['access'],
   success: RouteSpec['success'],
+  response: z.ZodType | undefined,
   body?: z.ZodType,
 ): RouteSpec => ({
   method,
@@ -59,27 +69,45 @@ const auth = (
   tag: 'accounts',
   access,
   success,
+  ...(response ? { response } : {}),
   ...(body ? { body } : {}),
 })
 
 export const AUTH_ROUTES: readonly RouteSpec[] = [
-  auth('post', '/api/auth/sign-in', 'Sign in to a centre', 'public', 200, signInInput),
+  auth(
+    'post',
+    '/api/auth/sign-in',
+    'Sign in to a centre',
+    'public',
+    200,
+    signedInOutput,
+    signInInput,
+  ),
   auth(
     'post',
     '/api/auth/second-factor',
     'Give the second factor',
     'session_any_state',
     200,
+    signedInOutput,
     secondFactorInput,
   ),
-  auth('get', '/api/auth/session', 'The session: who, where, until when', 'session_any_state', 200),
-  auth('post', '/api/auth/sign-out', 'Sign out', 'session_any_state', 204),
+  auth(
+    'get',
+    '/api/auth/session',
+    'The session: who, where, until when',
+    'session_any_state',
+    200,
+    sessionOutput,
+  ),
+  auth('post', '/api/auth/sign-out', 'Sign out', 'session_any_state', 204, undefined),
   auth(
     'post',
     '/api/auth/password-reset',
     'Ask for a password reset link',
     'public',
     202,
+    messageOutput,
     resetInput,
   ),
   auth(
@@ -88,15 +116,24 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Set a new password from a reset link',
     'public',
     200,
+    messageOutput,
     completeResetInput,
   ),
-  auth('get', '/api/invitations/:token', 'What an invitation is for', 'public', 200),
+  auth(
+    'get',
+    '/api/invitations/:token',
+    'What an invitation is for',
+    'public',
+    200,
+    invitationOutput,
+  ),
   auth(
     'post',
     '/api/invitations/accept',
     'Accept an invitation by making a new account (the same answer if the address has one)',
     'public',
     201,
+    messageOutput,
     acceptInput,
   ),
   auth(
@@ -105,6 +142,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     "What a coordinator's invitation e-mailed to its address asks of its owner",
     'public',
     200,
+    confirmationOutput,
   ),
   auth(
     'post',
@@ -112,6 +150,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     "Finish a coordinator's invitation from its e-mail: a new account, or (signed in) join",
     'public',
     200,
+    confirmedInvitationOutput,
     confirmInvitationInput,
   ),
   auth(
@@ -120,6 +159,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Accept an invitation with the account signed in (an account that exists already)',
     'signed_in',
     200,
+    joinedOutput,
     memberAcceptInput,
   ),
   auth(
@@ -128,6 +168,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Start setting up an authenticator app (replacing one needs a full session and a current code)',
     'session_any_state',
     200,
+    enrolmentOutput,
     enrolInput,
   ),
   auth(
@@ -136,6 +177,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Confirm the authenticator app with a code',
     'session_any_state',
     200,
+    recoveryCodesOutput,
     confirmInput,
   ),
   auth(
@@ -144,9 +186,18 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'New recovery codes, with a code from the authenticator app',
     'signed_in',
     200,
+    recoveryCodesOutput,
     recoveryCodesInput,
   ),
-  auth('post', '/api/me/password', 'Change my password', 'signed_in', 204, passwordInput),
+  auth(
+    'post',
+    '/api/me/password',
+    'Change my password',
+    'signed_in',
+    204,
+    undefined,
+    passwordInput,
+  ),
 ]
 
 /** A JSON body when one is sent; undefined for an empty request. */

@@ -13,13 +13,24 @@ import {
 import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
 import { parseInput, readJson } from './validation.ts'
-import { inviteInput, rolesInput, accountId, secondFactorInput } from '../app/contracts/members.ts'
+import {
+  inviteInput,
+  rolesInput,
+  accountId,
+  secondFactorInput,
+  memberList,
+  invitationSent,
+  rolesOutput,
+  endedOutput,
+  secondFactorOutput,
+} from '../app/contracts/members.ts'
 
 const member = (
   method: RouteSpec['method'],
   path: string,
   summary: string,
   success: RouteSpec['success'],
+  response: z.ZodType | undefined,
   body?: z.ZodType,
 ): RouteSpec => ({
   method,
@@ -28,24 +39,52 @@ const member = (
   tag: 'members',
   access: 'signed_in',
   success,
+  ...(response ? { response } : {}),
   ...(body ? { body } : {}),
 })
 
 export const MEMBER_ROUTES: readonly RouteSpec[] = [
-  member('get', '/api/members', "The centre's people and their roles", 200),
-  member('post', '/api/members/invitations', 'Invite someone, with their roles', 201, inviteInput),
-  member('put', '/api/members/:accountId/roles', "Change someone's roles", 200, rolesInput),
-  member('post', '/api/members/:accountId/disable', 'Disable an account (ends its sessions)', 204),
-  member('post', '/api/members/:accountId/enable', 'Enable an account again', 204),
-  member('post', '/api/members/:accountId/sessions/end', "End someone's sessions", 200),
+  member('get', '/api/members', "The centre's people and their roles", 200, memberList),
+  member(
+    'post',
+    '/api/members/invitations',
+    'Invite someone, with their roles',
+    201,
+    invitationSent,
+    inviteInput,
+  ),
+  member(
+    'put',
+    '/api/members/:accountId/roles',
+    "Change someone's roles",
+    200,
+    rolesOutput,
+    rolesInput,
+  ),
+  member(
+    'post',
+    '/api/members/:accountId/disable',
+    'Disable an account (ends its sessions)',
+    204,
+    undefined,
+  ),
+  member('post', '/api/members/:accountId/enable', 'Enable an account again', 204, undefined),
+  member(
+    'post',
+    '/api/members/:accountId/sessions/end',
+    "End someone's sessions",
+    200,
+    endedOutput,
+  ),
   member(
     'put',
     '/api/centre/second-factor',
     'Require a second factor of every role',
     200,
+    secondFactorOutput,
     secondFactorInput,
   ),
-  member('post', '/api/sessions/end-all', 'End every session at the centre', 200),
+  member('post', '/api/sessions/end-all', 'End every session at the centre', 200, endedOutput),
 ]
 
 /** The people of a centre: invite, list, change roles, disable, end sessions (coordinators). */

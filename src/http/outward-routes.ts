@@ -23,6 +23,10 @@ import {
   confirmInput,
   versionInput,
   decided,
+  registerList,
+  registerEntry,
+  confirmedOutput,
+  declinedOutput,
 } from '../app/contracts/outward.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -55,15 +59,18 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
   ),
   spec('get', '/api/disclosures', 'The disclosure register', 'disclosures', 200, {
     query: registerQuery,
+    response: registerList,
   }),
-  spec('get', '/api/disclosures/:disclosureId', 'One entry of the register', 'disclosures', 200),
+  spec('get', '/api/disclosures/:disclosureId', 'One entry of the register', 'disclosures', 200, {
+    response: registerEntry,
+  }),
   spec(
     'post',
     '/api/disclosures/:disclosureId/confirm',
     'Confirm and release (decided again today; a second person where the policy asks)',
     'disclosures',
     200,
-    { body: confirmInput },
+    { body: confirmInput, response: confirmedOutput },
   ),
   spec(
     'post',
@@ -71,7 +78,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'Decline a request the policy would allow',
     'disclosures',
     200,
-    { body: versionInput },
+    { body: versionInput, response: declinedOutput },
   ),
   spec(
     'get',
@@ -79,6 +86,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The attendance statement released, as PDF',
     'disclosures',
     200,
+    { produces: 'application/pdf' },
   ),
   spec(
     'get',
@@ -86,6 +94,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The attendance statement released, as CSV',
     'disclosures',
     200,
+    { produces: 'text/csv' },
   ),
   spec(
     'get',
@@ -93,6 +102,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The refusal letter, citing the clauses',
     'disclosures',
     200,
+    { produces: 'application/pdf' },
   ),
 ]
 

@@ -12,7 +12,15 @@ import { renderPolicyMarkdown } from '../domain/policy/render.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
 import { readJson } from './validation.ts'
-import { publishInput, reviewInput } from '../app/contracts/policy.ts'
+import {
+  publishInput,
+  reviewInput,
+  policyOutput,
+  policyHistoryOutput,
+  publishedOutput,
+  reviewedOutput,
+  publicPolicyOutput,
+} from '../app/contracts/policy.ts'
 
 export const POLICY_ROUTES: readonly RouteSpec[] = [
   {
@@ -21,6 +29,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: "The centre's policy in force, as data and as text",
     tag: 'policy',
     access: 'signed_in',
+    response: policyOutput,
     success: 200,
   },
   {
@@ -29,6 +38,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Every published version and review',
     tag: 'policy',
     access: 'signed_in',
+    response: policyHistoryOutput,
     success: 200,
   },
   {
@@ -38,6 +48,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     tag: 'policy',
     access: 'signed_in',
     body: publishInput,
+    response: publishedOutput,
     success: 201,
   },
   {
@@ -47,6 +58,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     tag: 'policy',
     access: 'signed_in',
     body: reviewInput,
+    response: reviewedOutput,
     success: 201,
   },
   {
@@ -55,6 +67,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: "A centre's current policy, for anyone",
     tag: 'policy',
     access: 'public',
+    response: publicPolicyOutput,
     success: 200,
   },
 ]

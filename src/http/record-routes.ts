@@ -18,6 +18,9 @@ import {
   guidance,
   assessmentInput,
   auditQuery,
+  acknowledgementsOutput,
+  auditOutput,
+  acknowledgedOutput,
 } from '../app/contracts/records.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -77,7 +80,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'policy',
     200,
     {
-      response: z.object({ version: z.int() }),
+      response: acknowledgedOutput,
     },
   ),
   spec(
@@ -86,6 +89,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'Who has acknowledged the version in force',
     'policy',
     200,
+    { response: acknowledgementsOutput },
   ),
   spec(
     'post',
@@ -123,6 +127,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     200,
     {
       query: auditQuery,
+      response: auditOutput,
     },
   ),
 ]

@@ -24,6 +24,7 @@ import {
   roomInput,
   staggerInput,
   room,
+  workerList,
 } from '../app/contracts/sessions.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -129,6 +130,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'Workers and their renewal dates; their checks only for the roles the policy names',
     'workers',
     200,
+    { response: workerList },
   ),
   spec('post', '/api/workers/:accountId/checks', "Record a worker's check", 'workers', 201, {
     body: checkInput,

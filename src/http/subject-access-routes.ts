@@ -10,7 +10,14 @@ import { compileSubjectAccessBundle } from '../app/subject-access-bundle.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson } from './validation.ts'
-import { openInput, listQuery, eventInput, view } from '../app/contracts/subject-access.ts'
+import {
+  openInput,
+  listQuery,
+  eventInput,
+  view,
+  requestList,
+  bundleOutput,
+} from '../app/contracts/subject-access.ts'
 import { id } from '../app/contracts/common.ts'
 
 const spec = (
@@ -18,7 +25,7 @@ const spec = (
   path: string,
   summary: string,
   success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query' | 'produces'> = {},
 ): RouteSpec => signedInRoute(method, path, summary, 'subject access', success, extra)
 
 export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
@@ -28,12 +35,14 @@ export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
   }),
   spec('get', '/api/subject-access', 'Requests by days left, fewest first', 200, {
     query: listQuery,
+    response: requestList,
   }),
   spec(
     'get',
     '/api/subject-access/:requestId',
     'One request, its clock and what was withheld',
     200,
+    { response: view },
   ),
   spec(
     'post',
@@ -42,8 +51,12 @@ export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
     200,
     { body: eventInput, response: view },
   ),
-  spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200),
-  spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200),
+  spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200, {
+    produces: 'application/pdf',
+  }),
+  spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200, {
+    response: bundleOutput,
+  }),
 ]
 
 /** Subject access requests: the workflow and the bundle. */

@@ -61,3 +61,69 @@ export const decided = z.object({
   clauses: z.array(z.string()),
   reasons: z.array(z.string()),
 })
+
+// What the disclosure register answers.
+const nullableText = z.string().nullable()
+export const registerEntry = z.object({
+  id,
+  familyId: id,
+  familyReference: z.string(),
+  subjectPersonId: nullableText,
+  route: z.string(),
+  agencyId: nullableText,
+  requestedBy: nullableText,
+  recipient: z.object({ kind: z.string(), name: z.string() }),
+  category: z.string(),
+  purpose: z.string(),
+  atRisk: nullableText,
+  concernId: nullableText,
+  reason: nullableText,
+  legalBasis: nullableText,
+  period: z.object({ from: z.string(), to: z.string() }).nullable(),
+  status: z.string(),
+  consentState: z.string(),
+  decision: z.object({
+    effect: z.string(),
+    clauses: z.array(z.string()),
+    reasons: z.array(z.string()),
+    policyVersion: z.int(),
+  }),
+  requestedAt: z.string(),
+  authorisedBy: nullableText,
+  secondSignOffBy: nullableText,
+  decidedBy: nullableText,
+  decidedAt: nullableText,
+  released: z
+    .object({
+      what: z.record(z.string(), z.unknown()),
+      by: nullableText,
+      at: nullableText,
+    })
+    .nullable(),
+  personTold: z.boolean().nullable(),
+  notToldReason: nullableText,
+  version: z.int(),
+})
+export const registerList = z.object({ entries: z.array(registerEntry) })
+export const confirmedOutput = z.union([
+  z.object({
+    status: z.literal('released'),
+    version: z.int(),
+    clauses: z.array(z.string()),
+    /** Released under consent: shown once, in this answer only. */
+    contactDetails: z
+      .object({
+        address: z.string().optional(),
+        phone: z.string().optional(),
+        email: z.string().optional(),
+      })
+      .optional(),
+  }),
+  z.object({
+    status: z.literal('refused'),
+    version: z.int(),
+    clauses: z.array(z.string()),
+    reasons: z.array(z.string()),
+  }),
+])
+export const declinedOutput = z.object({ status: z.literal('declined'), version: z.int() })

@@ -15,6 +15,7 @@ export const incident = z.object({
   familyId: id.nullable(),
   occurredAt: z.string(),
   summary: z.string(),
+  familyReference: z.string().nullable(),
   isMine: z.boolean(),
 })
 export const askInput = z.strictObject({ familyId: id.optional(), question: text(4000) })
@@ -26,6 +27,7 @@ export const guidance = z.object({
   answer: z.string().nullable(),
   askedAt: z.string(),
   answeredAt: z.string().nullable(),
+  familyReference: z.string().nullable(),
   isMine: z.boolean(),
 })
 export const assessmentInput = z.strictObject({
@@ -37,4 +39,39 @@ export const assessmentInput = z.strictObject({
 export const auditQuery = z.strictObject({
   beforeSeq: z.coerce.number().int().min(1).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
+})
+
+// What the record routes answer.
+export const acknowledgedOutput = z.object({ version: z.int() })
+export const acknowledgementsOutput = z.object({
+  version: z.int(),
+  people: z.array(
+    z.object({
+      accountId: z.string(),
+      displayName: z.string(),
+      acknowledgedAt: z.string().nullable(),
+    }),
+  ),
+})
+export const auditOutput = z.object({
+  entries: z.array(
+    z.object({
+      seq: z.int(),
+      at: z.string(),
+      type: z.string(),
+      actorId: z.string().nullable(),
+      subjectId: z.string().nullable(),
+      details: z.unknown(),
+      hash: z.string(),
+    }),
+  ),
+  checkpoints: z.array(
+    z.object({
+      seq: z.int(),
+      hash: z.string(),
+      at: z.string(),
+      keyId: z.string(),
+      signature: z.string(),
+    }),
+  ),
 })

@@ -92,6 +92,8 @@ export const daySession = z.object({
       departedAt: z.string().nullable(),
     }),
   ),
+  /** Who is on duty: the workers assigned, by display name. */
+  workers: z.array(z.string()),
 })
 export const checkInput = z.strictObject({
   kind: z.enum(['dbs', 'crb']),
@@ -105,3 +107,30 @@ export const acquaintanceInput = z.strictObject({ accountId: id.optional() })
 export const roomInput = z.strictObject({ name: text(60) })
 export const staggerInput = z.strictObject({ minutes: z.int().min(5).max(60) })
 export const room = z.object({ id, name: z.string() })
+
+// What the worker routes answer.
+export const workerList = z.object({
+  workers: z.array(
+    z.object({
+      accountId: z.string(),
+      displayName: z.string(),
+      roles: z.array(z.string()),
+      renewalDueOn: z.string().nullable(),
+      isRenewalDueSoon: z.boolean(),
+      /** Only for the roles the policy lets see check results (CHECKS). */
+      checks: z
+        .array(
+          z.object({
+            id: z.string(),
+            kind: z.string(),
+            level: z.string(),
+            issuedOn: z.string(),
+            renewalDueOn: z.string(),
+            outcome: z.string(),
+            certificateReference: z.string().nullable(),
+          }),
+        )
+        .optional(),
+    }),
+  ),
+})

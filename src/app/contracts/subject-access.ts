@@ -30,9 +30,51 @@ export const view = z.object({
   personId: id,
   familyId: id,
   receivedOn: z.string(),
+  identity: z.object({
+    status: z.string(),
+    method: z.string().nullable(),
+    checkedOn: z.string().nullable(),
+  }),
+  extension: z.object({ months: z.int(), reason: z.string().nullable() }),
   status: z.string(),
   dueOn: z.string(),
   daysLeft: z.int(),
   isPaused: z.boolean(),
+  pausedDays: z.int(),
+  pauses: z.array(
+    z.object({ reason: z.string(), fromOn: z.string(), toOn: z.string().nullable() }),
+  ),
+  completedOn: z.string().nullable(),
+  withheld: z
+    .array(
+      z.object({
+        item: z.string(),
+        recordId: z.string().nullable(),
+        ground: z.string(),
+        clause: z.string(),
+      }),
+    )
+    .optional(),
+  /** Whose request: their name and family's reference (for its handlers and the subject). */
+  subject: z.object({ name: z.string(), familyReference: z.string() }).optional(),
   version: z.int(),
+})
+export const requestList = z.object({ requests: z.array(view) })
+/** The bundle as JSON (SAR): the subject's own data, and every withholding with its clause. */
+export const bundleOutput = z.object({
+  centreName: z.string(),
+  requestId: z.string(),
+  compiledOn: z.string(),
+  subject: z.record(z.string(), z.string()),
+  sections: z.array(
+    z.object({ title: z.string(), rows: z.array(z.record(z.string(), z.string())) }),
+  ),
+  withheld: z.array(
+    z.object({
+      item: z.string(),
+      recordId: z.string().optional(),
+      ground: z.string(),
+      clause: z.string(),
+    }),
+  ),
 })
