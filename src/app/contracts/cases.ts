@@ -1,14 +1,21 @@
 import { z } from 'zod'
-import { id, date, text } from './common.ts'
+import { id, date, requiredText, text } from './common.ts'
 import { REFERRAL_STATUSES } from '../../domain/cases/referral-lifecycle.ts'
 
-export const name = text(100).min(1)
-export const flag = z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'a short code: lower case and _')
+/** The longest first or last name a person's record holds, at the API and on the pages. */
+export const NAME_MAX = 100
+export const name = requiredText(NAME_MAX)
+export const flag = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a short code in lower case, with _ between words')
+const email = z
+  .email('must be an email address like name@example.org')
+  .max(254, 'must be 254 characters or fewer')
 
 export const contactDetails = z.strictObject({
   address: text(300).optional(),
   phone: text(40).optional(),
-  email: z.email().max(254).optional(),
+  email: email.optional(),
 })
 
 export const referralInput = z.strictObject({
@@ -25,19 +32,19 @@ export const referralInput = z.strictObject({
         contactDetails: contactDetails.optional(),
       }),
     )
-    .min(1)
-    .max(2),
+    .min(1, 'must name at least one parent')
+    .max(2, 'may name two parents at most'),
   children: z
     .array(z.strictObject({ givenName: name, familyName: name, dateOfBirth: date }))
-    .min(1)
-    .max(12),
+    .min(1, 'must name at least one child')
+    .max(12, 'may name 12 children at most'),
   namedPeople: z
-    .array(z.strictObject({ givenName: name, familyName: name, relationship: text(40).min(1) }))
-    .max(12)
+    .array(z.strictObject({ givenName: name, familyName: name, relationship: requiredText(40) }))
+    .max(12, 'may name 12 people at most')
     .optional(),
   courtOrder: z
     .strictObject({
-      kind: text(60).min(1),
+      kind: requiredText(60),
       reference: text(60).optional(),
       madeOn: date.optional(),
       court: text(120).optional(),
@@ -46,7 +53,7 @@ export const referralInput = z.strictObject({
     .optional(),
   availability: text(500).optional(),
   isSeparationRequired: z.boolean(),
-  safetyFlags: z.array(flag).max(20).optional(),
+  safetyFlags: z.array(flag).max(20, 'may have 20 flags at most').optional(),
 })
 
 export const receivedReferral = z.object({
@@ -141,7 +148,7 @@ export const personInput = z.strictObject({
     .strictObject({
       address: text(300).optional(),
       phone: text(40).optional(),
-      email: z.union([z.email().max(254), z.literal('')]).optional(),
+      email: z.union([email, z.literal('')]).optional(),
     })
     .optional(),
   version: z.int().min(1),
