@@ -48,7 +48,7 @@ describe("a child's name, at the API and on the page", () => {
         assert.equal(refused.status, 400, `the API, ${String(length)} characters`)
         assert.equal(refused.body.error?.field, 'body.children.0.givenName')
         assert.equal(
-          refused.body.error?.message,
+          refused.body.error.message,
           `body.children.0.givenName: must be ${String(NAME_MAX)} characters or fewer`,
         )
         const shown = await page(name)
