@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { changeDoorDetails, listFamilies, readFamily } from '../app/families.ts'
@@ -7,7 +6,6 @@ import { linkParentAccount } from '../app/parent-accounts.ts'
 import { correctPerson } from '../app/people.ts'
 import { listReferralSummaries, readReferral } from '../app/referral-views.ts'
 import { moveReferral, receiveReferral } from '../app/referrals.ts'
-import { REFERRAL_STATUSES } from '../domain/cases/referral-lifecycle.ts'
 import type { RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson } from './validation.ts'
@@ -25,6 +23,9 @@ import {
   linkInput,
   personInput,
   revealed,
+  movedReferral,
+  familyList,
+  versionOutput,
 } from '../app/contracts/cases.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -66,7 +67,7 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     tag: 'referrals',
     access: 'signed_in',
     body: moveInput,
-    response: z.object({ status: z.enum(REFERRAL_STATUSES), version: z.int() }),
+    response: movedReferral,
     success: 200,
   },
   {
@@ -76,7 +77,7 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     tag: 'families',
     access: 'signed_in',
     query: pageQuery,
-    response: z.object({ families: z.array(family) }),
+    response: familyList,
     success: 200,
   },
   {
@@ -95,7 +96,7 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     tag: 'families',
     access: 'signed_in',
     body: doorInput,
-    response: z.object({ version: z.int() }),
+    response: versionOutput,
     success: 200,
   },
   {
@@ -115,7 +116,7 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     tag: 'families',
     access: 'signed_in',
     body: personInput,
-    response: z.object({ version: z.int() }),
+    response: versionOutput,
     success: 200,
   },
   {

@@ -1,11 +1,10 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { setCentreListing } from '../app/overview.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { readJson } from './validation.ts'
-import { listingInput } from '../app/contracts/listing.ts'
+import { listingInput, listingOutput } from '../app/contracts/listing.ts'
 
 export const LISTING_ROUTES: readonly RouteSpec[] = [
   signedInRoute(
@@ -14,7 +13,7 @@ export const LISTING_ROUTES: readonly RouteSpec[] = [
     "Name the centre on Haven's public front page, with a link to its policy, or take it off (the coordinator; off until turned on)",
     'centre',
     200,
-    { body: listingInput, response: z.object({ listed: z.boolean() }) },
+    { body: listingInput, response: listingOutput },
   ),
 ]
 

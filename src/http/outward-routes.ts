@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { listConsents, recordConsent, withdrawConsent } from '../app/consents.ts'
 import type { AppContext } from '../app/context.ts'
 import { downloadDisclosureDocument } from '../app/disclosure-documents.ts'
@@ -17,7 +16,6 @@ import {
   consentInput,
   consentQuery,
   withdrawInput,
-  consentView,
   disclosureInput,
   registerQuery,
   confirmInput,
@@ -27,6 +25,9 @@ import {
   registerEntry,
   confirmedOutput,
   declinedOutput,
+  recordedConsent,
+  consentList,
+  withdrawnConsent,
 } from '../app/contracts/outward.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -35,11 +36,11 @@ const spec = signedInRoute
 export const OUTWARD_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/consents', "Record a parent's consent (CONTACT)", 'consent', 201, {
     body: consentInput,
-    response: z.object({ id }),
+    response: recordedConsent,
   }),
   spec('get', '/api/consents', "A person's consents and their state today", 'consent', 200, {
     query: consentQuery,
-    response: z.object({ consents: z.array(consentView) }),
+    response: consentList,
   }),
   spec(
     'post',
@@ -47,7 +48,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'Withdraw a consent: a new event, never an edit',
     'consent',
     201,
-    { body: withdrawInput, response: z.object({ id, withdrawnOn: z.string() }) },
+    { body: withdrawInput, response: withdrawnConsent },
   ),
   spec(
     'post',

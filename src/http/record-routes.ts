@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { acknowledgementsOfPolicy, acknowledgePolicy } from '../app/acknowledgements.ts'
 import { approveAssessment, bookAssessment, proposeAssessment } from '../app/assessments.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
@@ -12,15 +11,17 @@ import { parseInput, readJson } from './validation.ts'
 import {
   incidentInput,
   incidentQuery,
-  incident,
   askInput,
   answerInput,
-  guidance,
   assessmentInput,
   auditQuery,
   acknowledgementsOutput,
   auditOutput,
   acknowledgedOutput,
+  createdOutput,
+  incidentList,
+  guidanceList,
+  bookedAssessment,
 } from '../app/contracts/records.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -35,7 +36,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     201,
     {
       body: incidentInput,
-      response: z.object({ id }),
+      response: createdOutput,
     },
   ),
   spec(
@@ -46,7 +47,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     200,
     {
       query: incidentQuery,
-      response: z.object({ incidents: z.array(incident) }),
+      response: incidentList,
     },
   ),
   spec(
@@ -57,7 +58,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     201,
     {
       body: askInput,
-      response: z.object({ id }),
+      response: createdOutput,
     },
   ),
   spec(
@@ -67,7 +68,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'guidance',
     200,
     {
-      response: z.object({ requests: z.array(guidance) }),
+      response: guidanceList,
     },
   ),
   spec('post', '/api/guidance/:requestId/answer', 'Answer a guidance request', 'guidance', 204, {
@@ -99,7 +100,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     201,
     {
       body: assessmentInput,
-      response: z.object({ id }),
+      response: createdOutput,
     },
   ),
   spec(
@@ -116,7 +117,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'assessments',
     200,
     {
-      response: z.object({ clauses: z.array(z.string()) }),
+      response: bookedAssessment,
     },
   ),
   spec(

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { sessionsOfDay } from '../app/day-sessions.ts'
 import { readRegister, recordAtDoor } from '../app/door.ts'
@@ -11,20 +10,27 @@ import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson } from './validation.ts'
 import {
   bookInput,
-  planEntry,
   replanInput,
   closeInput,
   doorInput,
   register,
   assignInput,
   dayQuery,
-  daySession,
   checkInput,
   acquaintanceInput,
   roomInput,
   staggerInput,
   room,
   workerList,
+  staggerOutput,
+  daySessionList,
+  roomList,
+  bookedSession,
+  replannedSession,
+  closedSession,
+  doorOutput,
+  assignedWorker,
+  recordedCheck,
 } from '../app/contracts/sessions.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -39,7 +45,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     200,
     {
       body: staggerInput,
-      response: z.object({ minutes: z.int() }),
+      response: staggerOutput,
     },
   ),
   {
@@ -50,13 +56,13 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
       'sessions',
       200,
       {
-        response: z.object({ sessions: z.array(daySession) }),
+        response: daySessionList,
       },
     ),
     query: dayQuery,
   },
   spec('get', '/api/rooms', "The centre's rooms", 'sessions', 200, {
-    response: z.object({ rooms: z.array(room) }),
+    response: roomList,
   }),
   spec('post', '/api/rooms', 'Add a room', 'sessions', 201, { body: roomInput, response: room }),
   spec(
@@ -67,7 +73,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     201,
     {
       body: bookInput,
-      response: z.object({ sessionId: id, plan: z.array(planEntry) }),
+      response: bookedSession,
     },
   ),
   spec(
@@ -78,7 +84,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     200,
     {
       body: replanInput,
-      response: z.object({ sessionId: id, version: z.int(), plan: z.array(planEntry) }),
+      response: replannedSession,
     },
   ),
   spec(
@@ -89,7 +95,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     200,
     {
       body: closeInput,
-      response: z.object({ status: z.string(), version: z.int() }),
+      response: closedSession,
     },
   ),
   spec(
@@ -110,7 +116,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     200,
     {
       body: doorInput,
-      response: z.object({ warnings: z.array(z.string()) }),
+      response: doorOutput,
     },
   ),
   spec(
@@ -121,7 +127,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     200,
     {
       body: assignInput,
-      response: z.object({ clauses: z.array(z.string()) }),
+      response: assignedWorker,
     },
   ),
   spec(
@@ -134,7 +140,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
   ),
   spec('post', '/api/workers/:accountId/checks', "Record a worker's check", 'workers', 201, {
     body: checkInput,
-    response: z.object({ checkId: id }),
+    response: recordedCheck,
   }),
   spec(
     'post',

@@ -161,3 +161,8 @@ export const revealed = z.object({
     email: z.string().optional(),
   }),
 })
+
+// Answers named here rather than in the route's spec.
+export const movedReferral = z.object({ status: z.enum(REFERRAL_STATUSES), version: z.int() })
+export const familyList = z.object({ families: z.array(family) })
+export const versionOutput = z.object({ version: z.int() })

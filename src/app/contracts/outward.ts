@@ -127,3 +127,8 @@ export const confirmedOutput = z.union([
   }),
 ])
 export const declinedOutput = z.object({ status: z.literal('declined'), version: z.int() })
+
+// Answers named here rather than in the route's spec.
+export const recordedConsent = z.object({ id })
+export const consentList = z.object({ consents: z.array(consentView) })
+export const withdrawnConsent = z.object({ id, withdrawnOn: z.string() })

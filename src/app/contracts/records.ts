@@ -75,3 +75,9 @@ export const auditOutput = z.object({
     }),
   ),
 })
+
+// Answers named here rather than in the route's spec.
+export const createdOutput = z.object({ id })
+export const incidentList = z.object({ incidents: z.array(incident) })
+export const guidanceList = z.object({ requests: z.array(guidance) })
+export const bookedAssessment = z.object({ clauses: z.array(z.string()) })

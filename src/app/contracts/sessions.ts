@@ -134,3 +134,18 @@ export const workerList = z.object({
     }),
   ),
 })
+
+// Answers named here rather than in the route's spec.
+export const staggerOutput = z.object({ minutes: z.int() })
+export const daySessionList = z.object({ sessions: z.array(daySession) })
+export const roomList = z.object({ rooms: z.array(room) })
+export const bookedSession = z.object({ sessionId: id, plan: z.array(planEntry) })
+export const replannedSession = z.object({
+  sessionId: id,
+  version: z.int(),
+  plan: z.array(planEntry),
+})
+export const closedSession = z.object({ status: z.string(), version: z.int() })
+export const doorOutput = z.object({ warnings: z.array(z.string()) })
+export const assignedWorker = z.object({ clauses: z.array(z.string()) })
+export const recordedCheck = z.object({ checkId: id })
