@@ -73,6 +73,19 @@ export const boundaries = [
     },
   },
   {
+    // One contract per use case (decision 0026): the schemas the API and the pages both read
+    // input with. They describe; they do no work: no storage, no I/O, no transport.
+    files: ['src/app/contracts/**/*.ts'],
+    ignores: tests,
+    rules: {
+      'no-restricted-imports': forbid(
+        ['storage', 'http', 'web', 'cli', 'main'],
+        io,
+        'src/app/contracts holds schemas only: no storage, no I/O, no transport (0026).',
+      ),
+    },
+  },
+  {
     files: ['src/storage/**/*.ts'],
     ignores: tests,
     rules: {

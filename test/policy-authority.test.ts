@@ -37,7 +37,7 @@ const DESCRIBING: readonly [string, string, string][] = [
     'who is at risk (EXCEPT), not a role',
   ],
   [
-    'src/http/outward-routes.ts',
+    'src/app/contracts/outward.ts',
     "atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),",
     'who is at risk (EXCEPT), not a role',
   ],

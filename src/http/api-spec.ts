@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { errorBodyFor } from './errors.ts'
 
 /**
  * What each API route is, for the OpenAPI document at /api/openapi.json and for the tests
@@ -13,11 +14,17 @@ export interface RouteSpec {
   tag: string
   /** public: no session; signed_in: a full session (and the CSRF token for changes). */
   access: 'public' | 'signed_in' | 'session_any_state'
+  /** The use case's input (src/app/contracts): the request body. */
   body?: z.ZodType
   query?: z.ZodType
+  /** The use case's output shape (src/app/contracts): the success body as JSON. */
   response?: z.ZodType
+  /** A document rather than JSON: its media type (a PDF or a CSV file). */
+  produces?: 'application/pdf' | 'text/csv'
   /** The statuses a caller should expect besides the errors every route can give. */
   success: 200 | 201 | 202 | 204
+  /** By default from the method and path: post /api/referrals/:referralId/status → postReferralStatus. */
+  operationId?: string
 }
 
 /** A route for a signed-in person (a full session, and the CSRF token for a change). */
@@ -27,24 +34,71 @@ export function signedInRoute(
   summary: string,
   tag: string,
   success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query' | 'produces'> = {},
 ): RouteSpec {
   return { method, path, summary, tag, access: 'signed_in', success, ...extra }
 }
 
-const errorSchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    field: z.string().optional(),
-    requestId: z.string().optional(),
-    clauses: z.array(z.string()).optional(),
-  }),
+/**
+ * The operation's id: its method, then each fixed word of its path after /api/ in camel case,
+ * parameters left out (get /api/families/:familyId → getFamilies, with "One" added where a
+ * parameter ends the path: getFamiliesOne).
+ */
+export function operationIdOf(spec: Pick<RouteSpec, 'method' | 'path' | 'operationId'>): string {
+  if (spec.operationId !== undefined) return spec.operationId
+  const parts = spec.path.replace(/^\/api\//, '').split('/')
+  const words = parts
+    .filter((part) => !part.startsWith(':'))
+    .flatMap((part) => part.split(/[^a-zA-Z0-9]+/))
+    .filter((word) => word !== '')
+  const endsWithParameter = parts.at(-1)?.startsWith(':') === true
+  return [spec.method, ...words, ...(endsWithParameter ? ['one'] : [])]
+    .map((word, index) => (index === 0 ? word : word.charAt(0).toUpperCase() + word.slice(1)))
+    .join('')
+}
+
+/**
+ * The error statuses an operation can answer: those of every route (no session, refused,
+ * not found, a conflict, too many guesses, a fault, not available), and those of a route
+ * that reads input (invalid input; a body too large or not JSON) or follows a link that
+ * can expire (gone).
+ */
+export function errorStatusesOf(spec: RouteSpec): number[] {
+  const hasParameters = spec.path.includes(':') || spec.query !== undefined
+  const statuses = [401, 403, 404, 409, 429, 500, 503]
+  if (spec.body !== undefined || hasParameters) statuses.push(400)
+  if (spec.body !== undefined) statuses.push(413, 415)
+  if (spec.tag === 'accounts') statuses.push(410)
+  return statuses.sort((a, b) => a - b)
+}
+
+/** This document's own shape, for its own route: OpenAPI 3.1, in outline. */
+export const openApiOutput = z.looseObject({
+  openapi: z.string(),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  servers: z.array(z.looseObject({ url: z.string() })),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.record(z.string(), z.unknown()),
 })
+
+const ERROR_WORDS: Readonly<Record<number, string>> = {
+  400: 'the input was not valid: the field named, and what is wrong with it',
+  401: 'not signed in, or the sign-in was not accepted',
+  403: "refused: by the centre's policy (with its clauses) or by the person's roles",
+  404: 'no such record, or one this person may not see',
+  409: 'a conflict: the record changed since it was read, or its state does not allow this',
+  410: 'the link has expired or was used already',
+  413: 'the request body is too large',
+  415: 'the body was not sent as application/json',
+  429: 'too many attempts: try again later',
+  500: 'something went wrong; the request id identifies it in the log',
+  503: 'Haven cannot serve at the moment',
+}
 
 /** An OpenAPI 3.1 document for the routes, their bodies and responses, from the zod schemas. */
 export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {}
+  const errorSchemas: Record<string, unknown> = {}
   for (const spec of specs) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}')
     const parameters = [...spec.path.matchAll(/:(\w+)/g)].map((match) => ({
@@ -54,8 +108,18 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
       schema: { type: 'string' },
     }))
     const query = spec.query ? queryParameters(spec.query) : []
+    const errors: Record<string, unknown> = {}
+    for (const status of errorStatusesOf(spec)) {
+      const name = `Error${String(status)}`
+      errorSchemas[name] ??= jsonSchema(errorBodyFor(status), 'output')
+      errors[String(status)] = {
+        description: ERROR_WORDS[status] ?? 'an error',
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
+      }
+    }
     paths[path] ??= {}
     paths[path][spec.method] = {
+      operationId: operationIdOf(spec),
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.access === 'public' ? { security: [] } : {}),
@@ -69,16 +133,8 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
           }
         : {}),
       responses: {
-        [String(spec.success)]: {
-          description: 'done',
-          ...(spec.response
-            ? { content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } }
-            : {}),
-        },
-        default: {
-          description: 'an error from the closed set of codes',
-          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-        },
+        [String(spec.success)]: successResponse(spec),
+        ...errors,
       },
     }
   }
@@ -92,15 +148,32 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
       description:
         "Records for a child contact centre, with the centre's confidentiality policy enforced on every path. Every response shows only what the policy's decision allows.",
     },
+    // Relative: the API is served by the installation that serves this document.
+    servers: [{ url: '/', description: 'this installation' }],
     components: {
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'haven_session' },
         csrf: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token' },
       },
-      schemas: { Error: jsonSchema(errorSchema, 'output') },
+      schemas: errorSchemas,
     },
     security: [{ session: [], csrf: [] }],
     paths,
+  }
+}
+
+function successResponse(spec: RouteSpec): Record<string, unknown> {
+  if (spec.success === 204) return { description: 'done; no body' }
+  if (spec.produces)
+    return {
+      description: spec.produces === 'text/csv' ? 'a CSV file' : 'a PDF document',
+      content: { [spec.produces]: { schema: { type: 'string', contentMediaType: spec.produces } } },
+    }
+  return {
+    description: 'done',
+    ...(spec.response
+      ? { content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } } }
+      : {}),
   }
 }
 

@@ -19,7 +19,7 @@ import { outwardRoutes, OUTWARD_ROUTES } from './outward-routes.ts'
 import { retentionRoutes, RETENTION_ROUTES } from './retention-routes.ts'
 import { subjectAccessRoutes, SUBJECT_ACCESS_ROUTES } from './subject-access-routes.ts'
 import { MEMBER_ROUTES } from './member-routes.ts'
-import { openApiDocument, type RouteSpec } from './api-spec.ts'
+import { openApiDocument, openApiOutput, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
 import { listingRoutes, LISTING_ROUTES } from './listing-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
@@ -55,6 +55,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
     summary: 'This document',
     tag: 'api',
     access: 'public',
+    response: openApiOutput,
     success: 200,
   },
 ]

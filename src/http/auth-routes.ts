@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { acceptInvitation, acceptInvitationAsMember } from '../app/invitation-acceptance.ts'
 import { describeInvitation } from '../app/invitations.ts'
@@ -30,37 +30,29 @@ import {
   type HavenEnv,
 } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
-import { readJson, text } from './validation.ts'
-
-const signInBody = z.strictObject({ centre: text(40), email: text(254), password: text(1024) })
-const secondFactorBody = z
-  .strictObject({ code: text(20).optional(), recoveryCode: text(40).optional() })
-  .refine(
-    (body) => (body.code === undefined) !== (body.recoveryCode === undefined),
-    'give either code or recoveryCode',
-  )
-const resetBody = z.strictObject({ email: text(254) })
-const completeResetBody = z.strictObject({ token: text(100), password: text(1024) })
-const acceptBody = z.strictObject({
-  token: text(100),
-  displayName: text(120).optional(),
-  password: text(1024),
-})
-const confirmBody = z.strictObject({ code: text(20) })
-const enrolBody = z
-  .strictObject({ code: text(20).optional(), recoveryCode: text(40).optional() })
-  .refine(
-    (body) => body.code === undefined || body.recoveryCode === undefined,
-    'give code or recoveryCode, not both',
-  )
-const recoveryCodesBody = z.strictObject({ code: text(20) })
-const memberAcceptBody = z.strictObject({ token: text(100) })
-const confirmInvitationBody = z.strictObject({
-  token: text(100),
-  displayName: text(120).optional(),
-  password: text(1024).optional(),
-})
-const passwordBody = z.strictObject({ currentPassword: text(1024), newPassword: text(1024) })
+import { readJson } from './validation.ts'
+import {
+  signInInput,
+  secondFactorInput,
+  resetInput,
+  completeResetInput,
+  acceptInput,
+  confirmInput,
+  enrolInput,
+  recoveryCodesInput,
+  memberAcceptInput,
+  confirmInvitationInput,
+  passwordInput,
+  confirmationOutput,
+  confirmedInvitationOutput,
+  enrolmentOutput,
+  invitationOutput,
+  joinedOutput,
+  messageOutput,
+  recoveryCodesOutput,
+  sessionOutput,
+  signedInOutput,
+} from '../app/contracts/accounts.ts'
 
 const auth = (
   method: RouteSpec['method'],
@@ -68,6 +60,7 @@ const auth = (
   summary: string,
   access: RouteSpec['access'],
   success: RouteSpec['success'],
+  response: z.ZodType | undefined,
   body?: z.ZodType,
 ): RouteSpec => ({
   method,
@@ -76,28 +69,46 @@ const auth = (
   tag: 'accounts',
   access,
   success,
+  ...(response ? { response } : {}),
   ...(body ? { body } : {}),
 })
 
 export const AUTH_ROUTES: readonly RouteSpec[] = [
-  auth('post', '/api/auth/sign-in', 'Sign in to a centre', 'public', 200, signInBody),
+  auth(
+    'post',
+    '/api/auth/sign-in',
+    'Sign in to a centre',
+    'public',
+    200,
+    signedInOutput,
+    signInInput,
+  ),
   auth(
     'post',
     '/api/auth/second-factor',
     'Give the second factor',
     'session_any_state',
     200,
-    secondFactorBody,
+    signedInOutput,
+    secondFactorInput,
   ),
-  auth('get', '/api/auth/session', 'The session: who, where, until when', 'session_any_state', 200),
-  auth('post', '/api/auth/sign-out', 'Sign out', 'session_any_state', 204),
+  auth(
+    'get',
+    '/api/auth/session',
+    'The session: who, where, until when',
+    'session_any_state',
+    200,
+    sessionOutput,
+  ),
+  auth('post', '/api/auth/sign-out', 'Sign out', 'session_any_state', 204, undefined),
   auth(
     'post',
     '/api/auth/password-reset',
     'Ask for a password reset link',
     'public',
     202,
-    resetBody,
+    messageOutput,
+    resetInput,
   ),
   auth(
     'post',
@@ -105,16 +116,25 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Set a new password from a reset link',
     'public',
     200,
-    completeResetBody,
+    messageOutput,
+    completeResetInput,
   ),
-  auth('get', '/api/invitations/:token', 'What an invitation is for', 'public', 200),
+  auth(
+    'get',
+    '/api/invitations/:token',
+    'What an invitation is for',
+    'public',
+    200,
+    invitationOutput,
+  ),
   auth(
     'post',
     '/api/invitations/accept',
     'Accept an invitation by making a new account (the same answer if the address has one)',
     'public',
     201,
-    acceptBody,
+    messageOutput,
+    acceptInput,
   ),
   auth(
     'get',
@@ -122,6 +142,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     "What a coordinator's invitation e-mailed to its address asks of its owner",
     'public',
     200,
+    confirmationOutput,
   ),
   auth(
     'post',
@@ -129,7 +150,8 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     "Finish a coordinator's invitation from its e-mail: a new account, or (signed in) join",
     'public',
     200,
-    confirmInvitationBody,
+    confirmedInvitationOutput,
+    confirmInvitationInput,
   ),
   auth(
     'post',
@@ -137,7 +159,8 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Accept an invitation with the account signed in (an account that exists already)',
     'signed_in',
     200,
-    memberAcceptBody,
+    joinedOutput,
+    memberAcceptInput,
   ),
   auth(
     'post',
@@ -145,7 +168,8 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Start setting up an authenticator app (replacing one needs a full session and a current code)',
     'session_any_state',
     200,
-    enrolBody,
+    enrolmentOutput,
+    enrolInput,
   ),
   auth(
     'post',
@@ -153,7 +177,8 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'Confirm the authenticator app with a code',
     'session_any_state',
     200,
-    confirmBody,
+    recoveryCodesOutput,
+    confirmInput,
   ),
   auth(
     'post',
@@ -161,9 +186,18 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     'New recovery codes, with a code from the authenticator app',
     'signed_in',
     200,
-    recoveryCodesBody,
+    recoveryCodesOutput,
+    recoveryCodesInput,
   ),
-  auth('post', '/api/me/password', 'Change my password', 'signed_in', 204, passwordBody),
+  auth(
+    'post',
+    '/api/me/password',
+    'Change my password',
+    'signed_in',
+    204,
+    undefined,
+    passwordInput,
+  ),
 ]
 
 /** A JSON body when one is sent; undefined for an empty request. */
@@ -183,7 +217,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   const tls = options.isBehindTls
 
   api.post('/api/auth/sign-in', async (c) => {
-    const body = await readJson(c, signInBody)
+    const body = await readJson(c, signInInput)
     const signedIn = await signIn(ctx, { ...body, ...guessSource(c, tls) })
     setSessionCookie(c, signedIn.token, tls)
     if (signedIn.deviceCookie) setDeviceCookie(c, signedIn.deviceCookie, tls)
@@ -192,7 +226,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
 
   api.post('/api/auth/second-factor', async (c) => {
     const view = requireSession(c)
-    const body = await readJson(c, secondFactorBody)
+    const body = await readJson(c, secondFactorInput)
     const completed = await verifySecondFactor(ctx, view, body, guessSource(c, tls))
     setSessionCookie(c, completed.token, tls)
     setDeviceCookie(c, completed.deviceCookie, tls)
@@ -220,7 +254,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   })
 
   api.post('/api/auth/password-reset', async (c) => {
-    const body = await readJson(c, resetBody)
+    const body = await readJson(c, resetInput)
     const { message, delivery } = await requestPasswordReset(ctx, {
       ...body,
       source: sourceAddress(c),
@@ -230,7 +264,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   })
 
   api.post('/api/auth/password-reset/complete', async (c) => {
-    const body = await readJson(c, completeResetBody)
+    const body = await readJson(c, completeResetInput)
     await completePasswordReset(ctx, body, sourceAddress(c))
     return c.json({ message: 'Your password is set. Sign in with it (and your second factor).' })
   })
@@ -257,7 +291,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   })
 
   api.post('/api/invitation-confirmations/accept', async (c) => {
-    const body = await readJson(c, confirmInvitationBody)
+    const body = await readJson(c, confirmInvitationInput)
     const view = c.get('session')
     const actor = view && !view.session.isSecondFactorPending ? requireActor(c) : undefined
     const done = await confirmInvitation(ctx, body, sourceAddress(c), actor)
@@ -265,28 +299,28 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   })
 
   api.post('/api/invitations/accept', async (c) => {
-    const body = await readJson(c, acceptBody)
+    const body = await readJson(c, acceptInput)
     const { message } = await acceptInvitation(ctx, body, sourceAddress(c))
     return c.json({ message }, 201)
   })
 
   api.post('/api/me/invitations/accept', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, memberAcceptBody)
+    const body = await readJson(c, memberAcceptInput)
     const accepted = await acceptInvitationAsMember(ctx, actor, body.token, sourceAddress(c))
     return c.json({ centre: accepted.centreSlug, roles: accepted.roles })
   })
 
   api.post('/api/me/second-factor/enrol', async (c) => {
     const view = requireSession(c)
-    const body = await readOptionalJson(c, enrolBody)
+    const body = await readOptionalJson(c, enrolInput)
     const enrolment = await startTotpEnrolment(ctx, view, body, guessSource(c, tls))
     return c.json({ secret: enrolment.secret, otpauthUri: enrolment.otpauthUri })
   })
 
   api.post('/api/me/second-factor/confirm', async (c) => {
     const view = requireSession(c)
-    const body = await readJson(c, confirmBody)
+    const body = await readJson(c, confirmInput)
     const confirmed = await confirmTotpEnrolment(ctx, view, body.code, guessSource(c, tls))
     if (!confirmed.completed) return c.json({ recoveryCodes: confirmed.recoveryCodes })
     setSessionCookie(c, confirmed.completed.token, tls)
@@ -300,7 +334,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   api.post('/api/me/recovery-codes', async (c) => {
     const view = requireSession(c)
     requireFullSession(view)
-    const body = await readJson(c, recoveryCodesBody)
+    const body = await readJson(c, recoveryCodesInput)
     return c.json({
       recoveryCodes: await replaceRecoveryCodesWithProof(ctx, view, body, guessSource(c, tls)),
     })
@@ -309,7 +343,7 @@ export function authRoutes(ctx: AppContext, options: { isBehindTls: boolean }): 
   api.post('/api/me/password', async (c) => {
     const view = requireSession(c)
     requireFullSession(view)
-    const body = await readJson(c, passwordBody)
+    const body = await readJson(c, passwordInput)
     await changePassword(ctx, view, body, guessSource(c, tls))
     clearSessionCookie(c, tls)
     return c.body(null, 204)

@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ErrorCode } from '../domain/errors.ts'
+import { z } from 'zod'
+import { ERROR_CODES, type ErrorCode } from '../domain/errors.ts'
 
 /** The one table from error code to HTTP status. */
 export const STATUS_OF: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
@@ -17,15 +18,26 @@ export const STATUS_OF: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
 }
 
 /** The body of every error response: a code from the closed set and a safe message. */
-export interface ErrorBody {
-  error: {
-    code: ErrorCode
-    message: string
-    field?: string
-    requestId?: string
+export const errorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: z.enum(ERROR_CODES),
+    message: z.string(),
+    /** Which input field was wrong, as a path (`body.children.0.givenName`). */
+    field: z.string().optional(),
+    requestId: z.string().optional(),
     /** The policy clauses behind a refusal. */
-    clauses?: readonly string[]
-  }
+    clauses: z.array(z.string()).readonly().optional(),
+  }),
+})
+
+export type ErrorBody = z.infer<typeof errorBodySchema>
+
+/** The error body for one status: its code is the one the table maps to that status. */
+export function errorBodyFor(status: number): z.ZodType {
+  const codes = ERROR_CODES.filter((code) => STATUS_OF[code] === status)
+  return errorBodySchema.extend({
+    error: errorBodySchema.shape.error.extend({ code: z.enum(codes) }),
+  })
 }
 
 export function errorBody(

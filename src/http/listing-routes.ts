@@ -1,12 +1,10 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { setCentreListing } from '../app/overview.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { readJson } from './validation.ts'
-
-const listingBody = z.strictObject({ listed: z.boolean() })
+import { listingInput, listingOutput } from '../app/contracts/listing.ts'
 
 export const LISTING_ROUTES: readonly RouteSpec[] = [
   signedInRoute(
@@ -15,7 +13,7 @@ export const LISTING_ROUTES: readonly RouteSpec[] = [
     "Name the centre on Haven's public front page, with a link to its policy, or take it off (the coordinator; off until turned on)",
     'centre',
     200,
-    { body: listingBody, response: z.object({ listed: z.boolean() }) },
+    { body: listingInput, response: listingOutput },
   ),
 ]
 
@@ -24,7 +22,7 @@ export function listingRoutes(ctx: AppContext): Hono<HavenEnv> {
   const api = new Hono<HavenEnv>()
   api.put('/api/centre/listing', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, listingBody)
+    const body = await readJson(c, listingInput)
     return c.json(await setCentreListing(ctx, actor, body.listed))
   })
   return api

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { inviteMember } from '../app/invitations.ts'
 import {
@@ -12,24 +12,25 @@ import {
 } from '../app/members.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const inviteBody = z.strictObject({
-  email: text(254),
-  roles: z.array(text(40)).min(1).max(7),
-  agencyKind: text(40).optional(),
-  agencyName: text(200).optional(),
-})
-const rolesBody = z.strictObject({ roles: z.array(text(40)).min(1).max(7) })
-const accountId = z.uuid()
-
-const secondFactorBody = z.strictObject({ requiredForAll: z.boolean() })
+import { parseInput, readJson } from './validation.ts'
+import {
+  inviteInput,
+  rolesInput,
+  accountId,
+  secondFactorInput,
+  memberList,
+  invitationSent,
+  rolesOutput,
+  endedOutput,
+  secondFactorOutput,
+} from '../app/contracts/members.ts'
 
 const member = (
   method: RouteSpec['method'],
   path: string,
   summary: string,
   success: RouteSpec['success'],
+  response: z.ZodType | undefined,
   body?: z.ZodType,
 ): RouteSpec => ({
   method,
@@ -38,24 +39,52 @@ const member = (
   tag: 'members',
   access: 'signed_in',
   success,
+  ...(response ? { response } : {}),
   ...(body ? { body } : {}),
 })
 
 export const MEMBER_ROUTES: readonly RouteSpec[] = [
-  member('get', '/api/members', "The centre's people and their roles", 200),
-  member('post', '/api/members/invitations', 'Invite someone, with their roles', 201, inviteBody),
-  member('put', '/api/members/:accountId/roles', "Change someone's roles", 200, rolesBody),
-  member('post', '/api/members/:accountId/disable', 'Disable an account (ends its sessions)', 204),
-  member('post', '/api/members/:accountId/enable', 'Enable an account again', 204),
-  member('post', '/api/members/:accountId/sessions/end', "End someone's sessions", 200),
+  member('get', '/api/members', "The centre's people and their roles", 200, memberList),
+  member(
+    'post',
+    '/api/members/invitations',
+    'Invite someone, with their roles',
+    201,
+    invitationSent,
+    inviteInput,
+  ),
+  member(
+    'put',
+    '/api/members/:accountId/roles',
+    "Change someone's roles",
+    200,
+    rolesOutput,
+    rolesInput,
+  ),
+  member(
+    'post',
+    '/api/members/:accountId/disable',
+    'Disable an account (ends its sessions)',
+    204,
+    undefined,
+  ),
+  member('post', '/api/members/:accountId/enable', 'Enable an account again', 204, undefined),
+  member(
+    'post',
+    '/api/members/:accountId/sessions/end',
+    "End someone's sessions",
+    200,
+    endedOutput,
+  ),
   member(
     'put',
     '/api/centre/second-factor',
     'Require a second factor of every role',
     200,
-    secondFactorBody,
+    secondFactorOutput,
+    secondFactorInput,
   ),
-  member('post', '/api/sessions/end-all', 'End every session at the centre', 200),
+  member('post', '/api/sessions/end-all', 'End every session at the centre', 200, endedOutput),
 ]
 
 /** The people of a centre: invite, list, change roles, disable, end sessions (coordinators). */
@@ -80,7 +109,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/members/invitations', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, inviteBody)
+    const body = await readJson(c, inviteInput)
     const invitation = await inviteMember(ctx, actor, body)
     return c.json(
       {
@@ -96,7 +125,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.put('/api/members/:accountId/roles', async (c) => {
     const actor = requireActor(c)
     const id = parseInput(accountId, c.req.param('accountId'), 'path.accountId')
-    const body = await readJson(c, rolesBody)
+    const body = await readJson(c, rolesInput)
     return c.json({ roles: await changeMemberRoles(ctx, actor, id, body.roles) })
   })
 
@@ -134,7 +163,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.put('/api/centre/second-factor', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, secondFactorBody)
+    const body = await readJson(c, secondFactorInput)
     await setSecondFactorForAll(ctx, actor, body.requiredForAll)
     return c.json({ requiredForAll: body.requiredForAll })
   })

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
-import { CONSENT_EVIDENCE, listConsents, recordConsent, withdrawConsent } from '../app/consents.ts'
+import { listConsents, recordConsent, withdrawConsent } from '../app/consents.ts'
 import type { AppContext } from '../app/context.ts'
 import { downloadDisclosureDocument } from '../app/disclosure-documents.ts'
 import {
@@ -10,82 +9,38 @@ import {
   readRegisterEntry,
 } from '../app/disclosure-register.ts'
 import { requestDisclosure } from '../app/disclosures.ts'
-import { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const date = z.iso.date()
-const recipient = z.strictObject({ kind: z.enum(RECIPIENT_KINDS), name: text(200) })
-const consentBody = z.strictObject({
-  personId: id,
-  category: z.enum(DISCLOSURE_CATEGORIES),
-  recipient: z.union([z.strictObject({ agencyId: id }), recipient]),
-  purpose: z.enum(PURPOSES),
-  evidence: z.enum(CONSENT_EVIDENCE),
-  evidenceReference: text(200).optional(),
-  givenOn: date,
-  expiresOn: date.optional(),
-})
-const consentQuery = z.strictObject({ personId: id })
-const withdrawBody = z.strictObject({
-  withdrawnOn: date.optional(),
-  evidence: z.enum(CONSENT_EVIDENCE),
-})
-const consentView = z.object({
-  id,
-  personId: id,
-  category: z.string(),
-  recipient: z.object({ kind: z.string(), name: z.string() }),
-  purpose: z.string(),
-  evidence: z.string(),
-  evidenceReference: z.string().nullable(),
-  givenOn: z.string(),
-  expiresOn: z.string().nullable(),
-  withdrawnOn: z.string().nullable(),
-  state: z.string(),
-})
-const disclosureBody = z.strictObject({
-  familyId: id,
-  category: z.enum(DISCLOSURE_CATEGORIES),
-  purpose: z.enum(PURPOSES),
-  personId: id.optional(),
-  agencyId: id.optional(),
-  recipient: recipient.optional(),
-  period: z.strictObject({ from: date, to: date }).optional(),
-  atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),
-  concernId: id.optional(),
-  reason: text(2000).optional(),
-  legalBasis: text(500).optional(),
-})
-const registerQuery = z.strictObject({
-  familyId: id.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-})
-const confirmBody = z.strictObject({
-  version: z.int().min(1),
-  personTold: z.boolean().optional(),
-  notToldReason: text(1000).optional(),
-})
-const versionBody = z.strictObject({ version: z.int().min(1) })
-const decided = z.object({
-  id,
-  status: z.string(),
-  clauses: z.array(z.string()),
-  reasons: z.array(z.string()),
-})
+import { parseInput, readJson } from './validation.ts'
+import {
+  consentInput,
+  consentQuery,
+  withdrawInput,
+  disclosureInput,
+  registerQuery,
+  confirmInput,
+  versionInput,
+  decided,
+  registerList,
+  registerEntry,
+  confirmedOutput,
+  declinedOutput,
+  recordedConsent,
+  consentList,
+  withdrawnConsent,
+} from '../app/contracts/outward.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = signedInRoute
 
 export const OUTWARD_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/consents', "Record a parent's consent (CONTACT)", 'consent', 201, {
-    body: consentBody,
-    response: z.object({ id }),
+    body: consentInput,
+    response: recordedConsent,
   }),
   spec('get', '/api/consents', "A person's consents and their state today", 'consent', 200, {
     query: consentQuery,
-    response: z.object({ consents: z.array(consentView) }),
+    response: consentList,
   }),
   spec(
     'post',
@@ -93,7 +48,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'Withdraw a consent: a new event, never an edit',
     'consent',
     201,
-    { body: withdrawBody, response: z.object({ id, withdrawnOn: z.string() }) },
+    { body: withdrawInput, response: withdrawnConsent },
   ),
   spec(
     'post',
@@ -101,19 +56,22 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'Ask to disclose: decided at once by the policy and entered in the register',
     'disclosures',
     201,
-    { body: disclosureBody, response: decided },
+    { body: disclosureInput, response: decided },
   ),
   spec('get', '/api/disclosures', 'The disclosure register', 'disclosures', 200, {
     query: registerQuery,
+    response: registerList,
   }),
-  spec('get', '/api/disclosures/:disclosureId', 'One entry of the register', 'disclosures', 200),
+  spec('get', '/api/disclosures/:disclosureId', 'One entry of the register', 'disclosures', 200, {
+    response: registerEntry,
+  }),
   spec(
     'post',
     '/api/disclosures/:disclosureId/confirm',
     'Confirm and release (decided again today; a second person where the policy asks)',
     'disclosures',
     200,
-    { body: confirmBody },
+    { body: confirmInput, response: confirmedOutput },
   ),
   spec(
     'post',
@@ -121,7 +79,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'Decline a request the policy would allow',
     'disclosures',
     200,
-    { body: versionBody },
+    { body: versionInput, response: declinedOutput },
   ),
   spec(
     'get',
@@ -129,6 +87,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The attendance statement released, as PDF',
     'disclosures',
     200,
+    { produces: 'application/pdf' },
   ),
   spec(
     'get',
@@ -136,6 +95,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The attendance statement released, as CSV',
     'disclosures',
     200,
+    { produces: 'text/csv' },
   ),
   spec(
     'get',
@@ -143,6 +103,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     'The refusal letter, citing the clauses',
     'disclosures',
     200,
+    { produces: 'application/pdf' },
   ),
 ]
 
@@ -153,7 +114,7 @@ export function outwardRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/consents', async (c) => {
     const actor = requireActor(c)
-    return c.json(await recordConsent(ctx, actor, await readJson(c, consentBody)), 201)
+    return c.json(await recordConsent(ctx, actor, await readJson(c, consentInput)), 201)
   })
   api.get('/api/consents', async (c) => {
     const actor = requireActor(c)
@@ -163,12 +124,12 @@ export function outwardRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/consents/:consentId/withdraw', async (c) => {
     const actor = requireActor(c)
     const consentId = parseInput(id, c.req.param('consentId'), 'path.consentId')
-    const body = await readJson(c, withdrawBody)
+    const body = await readJson(c, withdrawInput)
     return c.json(await withdrawConsent(ctx, actor, consentId, body), 201)
   })
   api.post('/api/disclosures', async (c) => {
     const actor = requireActor(c)
-    return c.json(await requestDisclosure(ctx, actor, await readJson(c, disclosureBody)), 201)
+    return c.json(await requestDisclosure(ctx, actor, await readJson(c, disclosureInput)), 201)
   })
   api.get('/api/disclosures', async (c) => {
     const actor = requireActor(c)
@@ -182,12 +143,12 @@ export function outwardRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/disclosures/:disclosureId/confirm', async (c) => {
     const actor = requireActor(c)
     const target = disclosureId(c.req.param('disclosureId'))
-    return c.json(await confirmDisclosure(ctx, actor, target, await readJson(c, confirmBody)))
+    return c.json(await confirmDisclosure(ctx, actor, target, await readJson(c, confirmInput)))
   })
   api.post('/api/disclosures/:disclosureId/decline', async (c) => {
     const actor = requireActor(c)
     const target = disclosureId(c.req.param('disclosureId'))
-    const body = await readJson(c, versionBody)
+    const body = await readJson(c, versionInput)
     return c.json(await declineDisclosure(ctx, actor, target, body.version))
   })
   for (const kind of ['statement.pdf', 'statement.csv', 'letter.pdf'] as const) {

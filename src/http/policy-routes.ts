@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { findCentreBySlugOrThrow } from '../app/centres.ts'
 import {
   currentPolicy,
@@ -12,15 +11,16 @@ import type { AppContext } from '../app/context.ts'
 import { renderPolicyMarkdown } from '../domain/policy/render.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import type { RouteSpec } from './api-spec.ts'
-import { readJson, text } from './validation.ts'
-
-const publishBody = z
-  .strictObject({ document: z.unknown().optional(), preset: text(40).optional() })
-  .refine(
-    (body) => (body.document === undefined) !== (body.preset === undefined),
-    'give either a document or a preset',
-  )
-const reviewBody = z.strictObject({ notes: text(2000) })
+import { readJson } from './validation.ts'
+import {
+  publishInput,
+  reviewInput,
+  policyOutput,
+  policyHistoryOutput,
+  publishedOutput,
+  reviewedOutput,
+  publicPolicyOutput,
+} from '../app/contracts/policy.ts'
 
 export const POLICY_ROUTES: readonly RouteSpec[] = [
   {
@@ -29,6 +29,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: "The centre's policy in force, as data and as text",
     tag: 'policy',
     access: 'signed_in',
+    response: policyOutput,
     success: 200,
   },
   {
@@ -37,6 +38,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Every published version and review',
     tag: 'policy',
     access: 'signed_in',
+    response: policyHistoryOutput,
     success: 200,
   },
   {
@@ -45,7 +47,8 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Publish a new version of the policy',
     tag: 'policy',
     access: 'signed_in',
-    body: publishBody,
+    body: publishInput,
+    response: publishedOutput,
     success: 201,
   },
   {
@@ -54,7 +57,8 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: 'Record a review of the policy',
     tag: 'policy',
     access: 'signed_in',
-    body: reviewBody,
+    body: reviewInput,
+    response: reviewedOutput,
     success: 201,
   },
   {
@@ -63,6 +67,7 @@ export const POLICY_ROUTES: readonly RouteSpec[] = [
     summary: "A centre's current policy, for anyone",
     tag: 'policy',
     access: 'public',
+    response: publicPolicyOutput,
     success: 200,
   },
 ]
@@ -93,7 +98,7 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/policy/versions', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, publishBody)
+    const body = await readJson(c, publishInput)
     return c.json(
       body.preset === undefined
         ? await publishPolicy(ctx, actor, body.document)
@@ -104,7 +109,7 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/policy/reviews', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, reviewBody)
+    const body = await readJson(c, reviewInput)
     return c.json(await recordPolicyReview(ctx, actor, body.notes), 201)
   })
 

@@ -1,53 +1,29 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import { acknowledgementsOfPolicy, acknowledgePolicy } from '../app/acknowledgements.ts'
 import { approveAssessment, bookAssessment, proposeAssessment } from '../app/assessments.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
 import { answerGuidance, askGuidance, listGuidance } from '../app/guidance.ts'
-import { INCIDENT_KINDS, listIncidents, raiseIncident } from '../app/incidents.ts'
+import { listIncidents, raiseIncident } from '../app/incidents.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'YYYY-MM-DDTHH:MM')
-const incidentBody = z.strictObject({
-  kind: z.enum(INCIDENT_KINDS),
-  familyId: id.optional(),
-  occurredAt: localTime,
-  summary: text(4000),
-})
-const incidentQuery = z.strictObject({ kind: z.enum(INCIDENT_KINDS) })
-const incident = z.object({
-  id,
-  kind: z.string(),
-  familyId: id.nullable(),
-  occurredAt: z.string(),
-  summary: z.string(),
-  isMine: z.boolean(),
-})
-const askBody = z.strictObject({ familyId: id.optional(), question: text(4000) })
-const answerBody = z.strictObject({ answer: text(4000) })
-const guidance = z.object({
-  id,
-  familyId: id.nullable(),
-  question: z.string(),
-  answer: z.string().nullable(),
-  askedAt: z.string(),
-  answeredAt: z.string().nullable(),
-  isMine: z.boolean(),
-})
-const assessmentBody = z.strictObject({
-  familyId: id,
-  assessor: text(200).min(1),
-  place: z.enum(['premises', 'contact_rooms']),
-  startsAt: localTime,
-})
-const auditQuery = z.strictObject({
-  beforeSeq: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-})
+import { parseInput, readJson } from './validation.ts'
+import {
+  incidentInput,
+  incidentQuery,
+  askInput,
+  answerInput,
+  assessmentInput,
+  auditQuery,
+  acknowledgementsOutput,
+  auditOutput,
+  acknowledgedOutput,
+  createdOutput,
+  incidentList,
+  guidanceList,
+  bookedAssessment,
+} from '../app/contracts/records.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = signedInRoute
 
@@ -59,8 +35,8 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'incidents',
     201,
     {
-      body: incidentBody,
-      response: z.object({ id }),
+      body: incidentInput,
+      response: createdOutput,
     },
   ),
   spec(
@@ -71,7 +47,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     200,
     {
       query: incidentQuery,
-      response: z.object({ incidents: z.array(incident) }),
+      response: incidentList,
     },
   ),
   spec(
@@ -81,8 +57,8 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'guidance',
     201,
     {
-      body: askBody,
-      response: z.object({ id }),
+      body: askInput,
+      response: createdOutput,
     },
   ),
   spec(
@@ -92,11 +68,11 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'guidance',
     200,
     {
-      response: z.object({ requests: z.array(guidance) }),
+      response: guidanceList,
     },
   ),
   spec('post', '/api/guidance/:requestId/answer', 'Answer a guidance request', 'guidance', 204, {
-    body: answerBody,
+    body: answerInput,
   }),
   spec(
     'post',
@@ -105,7 +81,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'policy',
     200,
     {
-      response: z.object({ version: z.int() }),
+      response: acknowledgedOutput,
     },
   ),
   spec(
@@ -114,6 +90,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'Who has acknowledged the version in force',
     'policy',
     200,
+    { response: acknowledgementsOutput },
   ),
   spec(
     'post',
@@ -122,8 +99,8 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'assessments',
     201,
     {
-      body: assessmentBody,
-      response: z.object({ id }),
+      body: assessmentInput,
+      response: createdOutput,
     },
   ),
   spec(
@@ -140,7 +117,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     'assessments',
     200,
     {
-      response: z.object({ clauses: z.array(z.string()) }),
+      response: bookedAssessment,
     },
   ),
   spec(
@@ -151,6 +128,7 @@ export const RECORD_ROUTES: readonly RouteSpec[] = [
     200,
     {
       query: auditQuery,
+      response: auditOutput,
     },
   ),
 ]
@@ -161,7 +139,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/incidents', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, incidentBody)
+    const body = await readJson(c, incidentInput)
     return c.json(await raiseIncident(ctx, actor, body), 201)
   })
 
@@ -173,7 +151,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/guidance', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, askBody)
+    const body = await readJson(c, askInput)
     return c.json(await askGuidance(ctx, actor, body), 201)
   })
 
@@ -184,7 +162,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/guidance/:requestId/answer', async (c) => {
     const actor = requireActor(c)
     const requestId = parseInput(id, c.req.param('requestId'), 'path.requestId')
-    const body = await readJson(c, answerBody)
+    const body = await readJson(c, answerInput)
     await answerGuidance(ctx, actor, requestId, body.answer)
     return c.body(null, 204)
   })
@@ -199,7 +177,7 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/assessments', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, assessmentBody)
+    const body = await readJson(c, assessmentInput)
     return c.json(await proposeAssessment(ctx, actor, body), 201)
   })
 

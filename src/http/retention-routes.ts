@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import {
   disposalCertificatePdf,
@@ -10,47 +9,57 @@ import {
 import { approveDisposalRun, planDisposalRunNow } from '../app/retention.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const holdBody = z.strictObject({ isOnHold: z.boolean(), reason: text(500).optional() })
-const runQuery = z.strictObject({
-  after: z.string().max(64).default(''),
-  limit: z.coerce.number().int().min(1).max(1000).default(200),
-})
+import { parseInput, readJson } from './validation.ts'
+import {
+  holdInput,
+  runQuery,
+  disposalRunList,
+  plannedOutput,
+  disposalRunDetail,
+  approvedOutput,
+  holdOutput,
+} from '../app/contracts/retention.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = (
   method: RouteSpec['method'],
   path: string,
   summary: string,
   success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query' | 'produces'> = {},
 ): RouteSpec => signedInRoute(method, path, summary, 'retention', success, extra)
 
 export const RETENTION_ROUTES: readonly RouteSpec[] = [
-  spec('get', '/api/disposals', 'Disposal runs, newest first (RETAIN)', 200),
-  spec('post', '/api/disposals', 'Plan a disposal run now (the server also does daily)', 200),
+  spec('get', '/api/disposals', 'Disposal runs, newest first (RETAIN)', 200, {
+    response: disposalRunList,
+  }),
+  spec('post', '/api/disposals', 'Plan a disposal run now (the server also does daily)', 200, {
+    response: plannedOutput,
+  }),
   spec('get', '/api/disposals/:runId', 'One run and a page of what it destroys', 200, {
     query: runQuery,
+    response: disposalRunDetail,
   }),
   spec(
     'post',
     '/api/disposals/:runId/approve',
     'Approve a run (the roles the policy names) and carry it out',
     200,
+    { response: approvedOutput },
   ),
   spec(
     'get',
     '/api/disposals/:runId/certificate.pdf',
     'The certificate of a completed run: counts, categories, clause, who, when',
     200,
+    { produces: 'application/pdf' },
   ),
   spec(
     'put',
     '/api/families/:familyId/legal-hold',
     'Hold a family against disposal, with a reason, or lift the hold',
     200,
-    { body: holdBody, response: z.object({ isOnHold: z.boolean() }) },
+    { body: holdInput, response: holdOutput },
   ),
 ]
 
@@ -90,7 +99,7 @@ export function retentionRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.put('/api/families/:familyId/legal-hold', async (c) => {
     const actor = requireActor(c)
     const familyId = parseInput(id, c.req.param('familyId'), 'path.familyId')
-    return c.json(await setLegalHold(ctx, actor, familyId, await readJson(c, holdBody)))
+    return c.json(await setLegalHold(ctx, actor, familyId, await readJson(c, holdInput)))
   })
   return api
 }

@@ -1,122 +1,38 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import { sessionsOfDay } from '../app/day-sessions.ts'
 import { readRegister, recordAtDoor } from '../app/door.ts'
 import { addRoom, listRooms, setStagger } from '../app/rooms.ts'
-import { bookSession, closeSession, replanSession, SESSION_KINDS } from '../app/sessions.ts'
+import { bookSession, closeSession, replanSession } from '../app/sessions.ts'
 import { assignWorker, declareAcquaintance, listWorkers, recordCheck } from '../app/workers.ts'
-import { CHECK_LEVELS } from '../domain/policy/document.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const localTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'YYYY-MM-DDTHH:MM')
-const date = z.iso.date()
-
-const bookBody = z.strictObject({
-  familyId: id,
-  roomId: id,
-  kind: z.enum(SESSION_KINDS),
-  startsAt: localTime,
-  endsAt: localTime,
-  plan: z
-    .array(
-      z.strictObject({
-        personId: id,
-        arrivesAt: localTime.optional(),
-        leavesAt: localTime.optional(),
-        waitingRoomId: id.optional(),
-      }),
-    )
-    .max(30)
-    .optional(),
-})
-const planEntry = z.object({
-  personId: id,
-  arrivesAt: localTime,
-  leavesAt: localTime,
-  waitingRoomId: id.optional(),
-})
-const replanBody = z.strictObject({
-  plan: bookBody.shape.plan.unwrap().min(1),
-  version: z.int().min(1),
-})
-const closeBody = z.strictObject({
-  outcome: z.enum(['cancelled', 'did_not_attend']),
-  cancelledBy: z.enum(['resident_parent', 'non_resident_parent', 'centre']).optional(),
-  version: z.int().min(1),
-})
-const doorBody = z.strictObject({
-  what: z.enum(['arrived', 'departed']),
-  personId: id.optional(),
-  visitor: text(120).optional(),
-  overrideReason: text(500).optional(),
-})
-const register = z.object({
-  session: z.object({
-    id,
-    startsAt: z.string(),
-    endsAt: z.string(),
-    room: z.string(),
-    kind: z.string(),
-    status: z.string(),
-    version: z.int(),
-  }),
-  isSeparationRequired: z.boolean(),
-  safetyFlags: z.array(z.string()),
-  people: z.array(
-    z.object({
-      personId: id,
-      kind: z.string(),
-      givenName: z.string().optional(),
-      arrivesAt: z.string(),
-      leavesAt: z.string(),
-      arrivedAt: z.string().nullable(),
-      departedAt: z.string().nullable(),
-    }),
-  ),
-})
-const assignBody = z.strictObject({ accountId: id })
-const dayQuery = z.strictObject({ date: date.optional() })
-const daySession = z.object({
-  sessionId: id,
-  startsAt: z.string(),
-  endsAt: z.string(),
-  room: z.string(),
-  kind: z.string(),
-  status: z.string(),
-  family: z.object({
-    id,
-    reference: z.string(),
-    isSeparationRequired: z.boolean(),
-    safetyFlags: z.array(z.string()),
-  }),
-  people: z.array(
-    z.object({
-      personId: id,
-      kind: z.string(),
-      givenName: z.string(),
-      arrivesAt: z.string(),
-      leavesAt: z.string(),
-      arrivedAt: z.string().nullable(),
-      departedAt: z.string().nullable(),
-    }),
-  ),
-})
-const checkBody = z.strictObject({
-  kind: z.enum(['dbs', 'crb']),
-  level: z.enum(CHECK_LEVELS),
-  certificateReference: text(40).optional(),
-  issuedOn: date,
-  renewalDueOn: date,
-  outcome: z.enum(['clear', 'pending', 'concerns']),
-})
-const acquaintanceBody = z.strictObject({ accountId: id.optional() })
-const roomBody = z.strictObject({ name: text(60) })
-const staggerBody = z.strictObject({ minutes: z.int().min(5).max(60) })
-const room = z.object({ id, name: z.string() })
+import { parseInput, readJson } from './validation.ts'
+import {
+  bookInput,
+  replanInput,
+  closeInput,
+  doorInput,
+  register,
+  assignInput,
+  dayQuery,
+  checkInput,
+  acquaintanceInput,
+  roomInput,
+  staggerInput,
+  room,
+  workerList,
+  staggerOutput,
+  daySessionList,
+  roomList,
+  bookedSession,
+  replannedSession,
+  closedSession,
+  doorOutput,
+  assignedWorker,
+  recordedCheck,
+} from '../app/contracts/sessions.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = signedInRoute
 
@@ -128,8 +44,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'sessions',
     200,
     {
-      body: staggerBody,
-      response: z.object({ minutes: z.int() }),
+      body: staggerInput,
+      response: staggerOutput,
     },
   ),
   {
@@ -140,15 +56,15 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
       'sessions',
       200,
       {
-        response: z.object({ sessions: z.array(daySession) }),
+        response: daySessionList,
       },
     ),
     query: dayQuery,
   },
   spec('get', '/api/rooms', "The centre's rooms", 'sessions', 200, {
-    response: z.object({ rooms: z.array(room) }),
+    response: roomList,
   }),
-  spec('post', '/api/rooms', 'Add a room', 'sessions', 201, { body: roomBody, response: room }),
+  spec('post', '/api/rooms', 'Add a room', 'sessions', 201, { body: roomInput, response: room }),
   spec(
     'post',
     '/api/sessions',
@@ -156,8 +72,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'sessions',
     201,
     {
-      body: bookBody,
-      response: z.object({ sessionId: id, plan: z.array(planEntry) }),
+      body: bookInput,
+      response: bookedSession,
     },
   ),
   spec(
@@ -167,8 +83,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'sessions',
     200,
     {
-      body: replanBody,
-      response: z.object({ sessionId: id, version: z.int(), plan: z.array(planEntry) }),
+      body: replanInput,
+      response: replannedSession,
     },
   ),
   spec(
@@ -178,8 +94,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'sessions',
     200,
     {
-      body: closeBody,
-      response: z.object({ status: z.string(), version: z.int() }),
+      body: closeInput,
+      response: closedSession,
     },
   ),
   spec(
@@ -199,8 +115,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'sessions',
     200,
     {
-      body: doorBody,
-      response: z.object({ warnings: z.array(z.string()) }),
+      body: doorInput,
+      response: doorOutput,
     },
   ),
   spec(
@@ -210,8 +126,8 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'workers',
     200,
     {
-      body: assignBody,
-      response: z.object({ clauses: z.array(z.string()) }),
+      body: assignInput,
+      response: assignedWorker,
     },
   ),
   spec(
@@ -220,10 +136,11 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'Workers and their renewal dates; their checks only for the roles the policy names',
     'workers',
     200,
+    { response: workerList },
   ),
   spec('post', '/api/workers/:accountId/checks', "Record a worker's check", 'workers', 201, {
-    body: checkBody,
-    response: z.object({ checkId: id }),
+    body: checkInput,
+    response: recordedCheck,
   }),
   spec(
     'post',
@@ -232,7 +149,7 @@ export const SESSION_ROUTES: readonly RouteSpec[] = [
     'workers',
     204,
     {
-      body: acquaintanceBody,
+      body: acquaintanceInput,
     },
   ),
 ]
@@ -244,7 +161,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.put('/api/centre/stagger', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, staggerBody)
+    const body = await readJson(c, staggerInput)
     return c.json(await setStagger(ctx, actor, body.minutes))
   })
 
@@ -252,7 +169,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/rooms', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, roomBody)
+    const body = await readJson(c, roomInput)
     return c.json(await addRoom(ctx, actor, body.name), 201)
   })
 
@@ -264,21 +181,21 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/sessions', async (c) => {
     const actor = requireActor(c)
-    const body = await readJson(c, bookBody)
+    const body = await readJson(c, bookInput)
     return c.json(await bookSession(ctx, actor, body), 201)
   })
 
   api.put('/api/sessions/:sessionId/plan', async (c) => {
     const actor = requireActor(c)
     const sessionId = param(c.req.param('sessionId'), 'sessionId')
-    const body = await readJson(c, replanBody)
+    const body = await readJson(c, replanInput)
     return c.json(await replanSession(ctx, actor, sessionId, body))
   })
 
   api.post('/api/sessions/:sessionId/close', async (c) => {
     const actor = requireActor(c)
     const sessionId = param(c.req.param('sessionId'), 'sessionId')
-    const body = await readJson(c, closeBody)
+    const body = await readJson(c, closeInput)
     return c.json(await closeSession(ctx, actor, sessionId, body))
   })
 
@@ -290,14 +207,14 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/sessions/:sessionId/door', async (c) => {
     const actor = requireActor(c)
     const sessionId = param(c.req.param('sessionId'), 'sessionId')
-    const body = await readJson(c, doorBody)
+    const body = await readJson(c, doorInput)
     return c.json(await recordAtDoor(ctx, actor, sessionId, body))
   })
 
   api.post('/api/sessions/:sessionId/workers', async (c) => {
     const actor = requireActor(c)
     const sessionId = param(c.req.param('sessionId'), 'sessionId')
-    const body = await readJson(c, assignBody)
+    const body = await readJson(c, assignInput)
     return c.json(await assignWorker(ctx, actor, sessionId, body.accountId))
   })
 
@@ -306,14 +223,14 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/workers/:accountId/checks', async (c) => {
     const actor = requireActor(c)
     const accountId = param(c.req.param('accountId'), 'accountId')
-    const body = await readJson(c, checkBody)
+    const body = await readJson(c, checkInput)
     return c.json(await recordCheck(ctx, actor, { ...body, accountId }), 201)
   })
 
   api.post('/api/families/:familyId/acquaintances', async (c) => {
     const actor = requireActor(c)
     const familyId = param(c.req.param('familyId'), 'familyId')
-    const body = await readJson(c, acquaintanceBody)
+    const body = await readJson(c, acquaintanceInput)
     await declareAcquaintance(ctx, actor, familyId, body.accountId)
     return c.body(null, 204)
   })

@@ -1,5 +1,4 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppContext } from '../app/context.ts'
 import {
   changeSubjectAccessRequest,
@@ -10,88 +9,63 @@ import {
 import { compileSubjectAccessBundle, releaseWithheldItem } from '../app/subject-access-bundle.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
-import { parseInput, readJson, text } from './validation.ts'
-
-const id = z.uuid()
-const date = z.iso.date()
-const openBody = z.strictObject({
-  personId: id,
-  receivedOn: date.optional(),
-  identityMethod: text(200).optional(),
-})
-const listQuery = z.strictObject({ status: z.enum(['open', 'completed']).optional() })
-const eventBody = z.strictObject({
-  version: z.int().min(1),
-  event: z.discriminatedUnion('kind', [
-    z.strictObject({
-      kind: z.literal('identity_verified'),
-      method: text(200),
-      on: date.optional(),
-    }),
-    z.strictObject({ kind: z.literal('clarification_asked'), on: date.optional() }),
-    z.strictObject({ kind: z.literal('clarification_received'), on: date.optional() }),
-    z.strictObject({
-      kind: z.literal('extended'),
-      months: z.union([z.literal(1), z.literal(2)]),
-      reason: text(1000),
-    }),
-    z.strictObject({ kind: z.literal('completed'), on: date.optional() }),
-  ]),
-})
-const releaseBody = z.strictObject({ recordId: id, reason: text(1000) })
-const view = z.object({
-  id,
-  personId: id,
-  familyId: id,
-  receivedOn: z.string(),
-  status: z.string(),
-  dueOn: z.string(),
-  daysLeft: z.int(),
-  isPaused: z.boolean(),
-  version: z.int(),
-})
+import { parseInput, readJson } from './validation.ts'
+import {
+  openInput,
+  listQuery,
+  eventInput,
+  view,
+  requestList,
+  bundleOutput,
+  releaseInput,
+  releaseOutput,
+} from '../app/contracts/subject-access.ts'
+import { id } from '../app/contracts/common.ts'
 
 const spec = (
   method: RouteSpec['method'],
   path: string,
   summary: string,
   success: RouteSpec['success'],
-  extra: Pick<RouteSpec, 'body' | 'response' | 'query'> = {},
+  extra: Pick<RouteSpec, 'body' | 'response' | 'query' | 'produces'> = {},
 ): RouteSpec => signedInRoute(method, path, summary, 'subject access', success, extra)
 
 export const SUBJECT_ACCESS_ROUTES: readonly RouteSpec[] = [
   spec('post', '/api/subject-access', 'Record a subject access request (SAR)', 201, {
-    body: openBody,
+    body: openInput,
     response: view,
   }),
   spec('get', '/api/subject-access', 'Requests by days left, fewest first', 200, {
     query: listQuery,
+    response: requestList,
   }),
   spec(
     'get',
     '/api/subject-access/:requestId',
     'One request, its clock and what was withheld',
     200,
+    { response: view },
   ),
   spec(
     'post',
     '/api/subject-access/:requestId/events',
     'Identity checked, clarification asked or received, extended, completed',
     200,
-    { body: eventBody, response: view },
+    { body: eventInput, response: view },
   ),
   spec(
     'post',
     '/api/subject-access/:requestId/releases',
     'Release a withheld item after review, with a reason (SAR)',
     201,
-    {
-      body: releaseBody,
-      response: z.object({ recordId: id, item: z.string(), clauses: z.array(z.string()) }),
-    },
+    { body: releaseInput, response: releaseOutput },
   ),
-  spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200),
-  spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200),
+  spec('get', '/api/subject-access/:requestId/bundle.pdf', 'The bundle, as PDF', 200, {
+    produces: 'application/pdf',
+  }),
+  spec('get', '/api/subject-access/:requestId/bundle.json', 'The bundle, machine-readable', 200, {
+    response: bundleOutput,
+  }),
 ]
 
 /** Subject access requests: the workflow and the bundle. */
@@ -101,7 +75,7 @@ export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   api.post('/api/subject-access', async (c) => {
     const actor = requireActor(c)
-    return c.json(await openSubjectAccessRequest(ctx, actor, await readJson(c, openBody)), 201)
+    return c.json(await openSubjectAccessRequest(ctx, actor, await readJson(c, openInput)), 201)
   })
   api.get('/api/subject-access', async (c) => {
     const actor = requireActor(c)
@@ -115,14 +89,14 @@ export function subjectAccessRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/subject-access/:requestId/events', async (c) => {
     const actor = requireActor(c)
     const target = requestId(c.req.param('requestId'))
-    const body = await readJson(c, eventBody)
+    const body = await readJson(c, eventInput)
     return c.json(await changeSubjectAccessRequest(ctx, actor, target, body.version, body.event))
   })
   api.post('/api/subject-access/:requestId/releases', async (c) => {
     const actor = requireActor(c)
     const target = requestId(c.req.param('requestId'))
     return c.json(
-      await releaseWithheldItem(ctx, actor, target, await readJson(c, releaseBody)),
+      await releaseWithheldItem(ctx, actor, target, await readJson(c, releaseInput)),
       201,
     )
   })

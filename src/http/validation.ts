@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { HavenError } from '../domain/errors.ts'
 
 /**
@@ -85,9 +85,6 @@ export function parseInput<T extends z.ZodType>(
     issue?.code === 'unrecognized_keys' ? `${where}.${issue.keys[0] ?? ''}` : field,
   )
 }
-
-/** Text with a length limit, the building block of every schema. */
-export const text = (max: number): z.ZodString => z.string().max(max, `at most ${max} characters`)
 
 /**
  * Whether any text in a parsed value, or any key, holds a NUL character (PostgreSQL cannot

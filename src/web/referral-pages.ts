@@ -1,6 +1,8 @@
 import type { ReferralDetail, ReferralSummary } from '../app/referral-views.ts'
 import type { ReferralInput } from '../app/referrals.ts'
 import { isIsoDate } from '../domain/calendar.ts'
+import { referralInput } from '../app/contracts/cases.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import {
   isReferralStatus,
   nextStatuses,
@@ -268,8 +270,6 @@ export function parseReferralForm(
     ok: false as const,
     error: { field, message },
   })
-  const tooLong = Object.entries(f).find(([, v]) => v.length > 2000)
-  if (tooLong) return fail(tooLong[0], 'that answer is too long')
   if (isCaseWorker && optional(f, 'receivedOn') && !isIsoDate(trimmed(f, 'receivedOn')))
     return fail('receivedOn', 'enter a real date')
   const parents: ReferralInput['parents'] = []
@@ -284,8 +284,6 @@ export function parseReferralForm(
     if (pr !== 'yes' && pr !== 'no')
       return fail(`${prefix}_pr`, 'say whether they have parental responsibility')
     const email = optional(f, `${prefix}_email`)
-    if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-      return fail(`${prefix}_email`, 'enter an email address like name@example.org')
     const address = optional(f, `${prefix}_address`)
     const phone = optional(f, `${prefix}_phone`)
     parents.push({
@@ -298,6 +296,8 @@ export function parseReferralForm(
     })
   }
   const children: ReferralInput['children'] = []
+  /** The form's slot of each child in the input, for placing an error beside its field. */
+  const slots: number[] = []
   for (const n of CHILD_SLOTS) {
     const p = `child${String(n)}`
     const given = trimmed(f, `${p}_given`)
@@ -308,6 +308,7 @@ export function parseReferralForm(
     if (family === '') return fail(`${p}_family`, `enter child ${String(n)}'s last name`)
     if (!isIsoDate(dob)) return fail(`${p}_dob`, `enter child ${String(n)}'s date of birth`)
     children.push({ givenName: given, familyName: family, dateOfBirth: dob })
+    slots.push(n)
   }
   if (children.length === 0) return fail('child1_given', 'name at least one child')
   const named = ['named_given', 'named_family', 'named_relationship'].map((n) => trimmed(f, n))
@@ -326,9 +327,10 @@ export function parseReferralForm(
   const courtKind = optional(f, 'court_kind')
   if (!courtKind && optional(f, 'court_reference'))
     return fail('court_kind', 'say what kind of order the reference is for')
-  return {
-    ok: true,
-    input: {
+  // The use case's own contract decides every limit, as it does for the API.
+  return checkForm(
+    referralInput,
+    {
       ...(isCaseWorker && optional(f, 'agencyId') ? { agencyId: trimmed(f, 'agencyId') } : {}),
       ...(isCaseWorker && optional(f, 'receivedOn')
         ? { receivedOn: trimmed(f, 'receivedOn') }
@@ -348,5 +350,49 @@ export function parseReferralForm(
       availability: optional(f, 'availability'),
       isSeparationRequired: separation === 'yes',
     },
+    (path) => referralFormPlace(path, slots),
+  )
+}
+
+const PERSON_WORDS: Readonly<Record<string, readonly [suffix: string, words: string]>> = {
+  givenName: ['given', 'first name'],
+  familyName: ['family', 'last name'],
+  relationship: ['relationship', 'relationship'],
+  dateOfBirth: ['dob', 'date of birth'],
+  address: ['address', 'address'],
+  phone: ['phone', 'phone number'],
+  email: ['email', 'email address'],
+}
+
+/** Where a path of the referral's input sits on the form, and what the form calls it. */
+function referralFormPlace(
+  path: readonly PropertyKey[],
+  slots: readonly number[],
+): FormPlace | undefined {
+  const [first, index, ...rest] = path.map(String)
+  const last = rest.at(-1) ?? ''
+  const person = PERSON_WORDS[last]
+  if (first === 'parents' && person) {
+    const parent = PARENTS[Number(index)]
+    if (parent)
+      return {
+        field: `${parent[0]}_${person[0]}`,
+        label: `The ${person[1]} of ${parent[2].toLowerCase()}`,
+      }
   }
+  if (first === 'children' && person) {
+    const slot = String(slots[Number(index)] ?? 1)
+    return { field: `child${slot}_${person[0]}`, label: `Child ${slot}'s ${person[1]}` }
+  }
+  if (first === 'namedPeople' && person)
+    return { field: `named_${person[0]}`, label: `The other person's ${person[1]}` }
+  if (first === 'courtOrder')
+    return index === 'reference'
+      ? { field: 'court_reference', label: "The order's reference" }
+      : { field: 'court_kind', label: 'The kind of order' }
+  if (first === 'availability') return { field: 'availability', label: 'Availability' }
+  if (first === 'receivedOn') return { field: 'receivedOn', label: 'The date received' }
+  if (first === 'agencyId') return { field: 'agencyId', label: 'The agency' }
+  if (first === 'children') return { field: 'child1_given', label: 'The referral' }
+  return undefined
 }
