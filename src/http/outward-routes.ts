@@ -10,7 +10,12 @@ import {
   readRegisterEntry,
 } from '../app/disclosure-register.ts'
 import { requestDisclosure } from '../app/disclosures.ts'
-import { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
+import {
+  AT_RISK,
+  DISCLOSURE_CATEGORIES,
+  PURPOSES,
+  RECIPIENT_KINDS,
+} from '../domain/policy/request.ts'
 import { signedInRoute, type RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson, text } from './validation.ts'
@@ -54,7 +59,7 @@ const disclosureBody = z.strictObject({
   agencyId: id.optional(),
   recipient: recipient.optional(),
   period: z.strictObject({ from: date, to: date }).optional(),
-  atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),
+  atRisk: z.enum(AT_RISK).optional(),
   concernId: id.optional(),
   reason: text(2000).optional(),
   legalBasis: text(500).optional(),
@@ -67,6 +72,8 @@ const confirmBody = z.strictObject({
   version: z.int().min(1),
   personTold: z.boolean().optional(),
   notToldReason: text(1000).optional(),
+  /** CONTACT to the former partner: the consent relied on, confirmed by its id. */
+  consentId: id.optional(),
 })
 const versionBody = z.strictObject({ version: z.int().min(1) })
 const decided = z.object({

@@ -39,7 +39,10 @@ const consent = {
   matchesCategory: true,
   matchesRecipient: true,
   matchesPurpose: true,
+  isExplicit: true,
 }
+/** What every exception disclosure carries (EXCEPT): why, and the concern it answers. */
+const exception = { reason: 'Synthetic: a threat overheard at handover', hasLinkedConcern: true }
 const check = (
   level: CheckLevel,
   outcome: CheckInput['outcome'] = 'clear',
@@ -313,18 +316,6 @@ const CORE: Scenario[] = [
   ],
   // CONTACT
   [
-    'contact details to the former partner, even with consent',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'contact_details',
-      recipient: { kind: 'former_partner' },
-      purpose: 'other',
-      consent,
-    },
-    'deny:CONTACT',
-  ],
-  [
     'contact details with live matching consent',
     {
       action: 'disclose',
@@ -465,6 +456,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'childrens_services' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -478,6 +470,7 @@ const CORE: Scenario[] = [
       category: 'contact_details',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -491,6 +484,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'cafcass' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -504,6 +498,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
     },
     'deny:EXCEPT',
@@ -516,6 +511,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -529,36 +525,11 @@ const CORE: Scenario[] = [
       category: 'contact_details',
       recipient: { kind: 'former_partner' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
     'deny:CONTACT,EXCEPT',
-  ],
-  [
-    'a volunteer at risk of violence: to the police',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'other',
-      recipient: { kind: 'police' },
-      purpose: 'risk_of_violence',
-      atRisk: 'volunteers',
-      hasSecondSignOff: true,
-    },
-    { 'st-marys': 'deny:EXCEPT', else: 'permit:EXCEPT' },
-  ],
-  [
-    'staff at risk of violence: to the police',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'other',
-      recipient: { kind: 'police' },
-      purpose: 'risk_of_violence',
-      atRisk: 'staff',
-      hasSecondSignOff: true,
-    },
-    { 'st-marys': 'permit:EXCEPT', else: 'deny:EXCEPT' },
   ],
   [
     'a user at risk of violence: to the police',
@@ -568,6 +539,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'risk_of_violence',
+      ...exception,
       atRisk: 'users',
       hasSecondSignOff: true,
     },

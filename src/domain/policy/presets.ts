@@ -19,7 +19,6 @@ const common: PolicyParameters = {
     revealRoles: ['coordinator'],
   },
   exceptions: {
-    violenceRiskTo: ['users', 'volunteers'],
     recipients: ['childrens_services', 'police'],
     authorisedBy: ['coordinator'],
     requiresSecondSignOff: true,
@@ -65,7 +64,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     parameters: {
       ...common,
       confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
-      exceptions: { ...common.exceptions, violenceRiskTo: ['users', 'staff'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
       awareness: { audiences: ['users', 'referrers', 'staff'], workersSign: true },
       dataProtection: { statement: 'by_reference' },
