@@ -299,7 +299,7 @@ export function disclosureFormBody(input: {
       input.csrf,
       html`<input type="hidden" name="familyId" value="${family.id}">
       ${
-        f.concernId && !(input.concerns ?? []).some((c) => c.id === f.concernId)
+        f.concernId
           ? html`<input type="hidden" name="concernId" value="${f.concernId}"><p class="govuk-inset-text">This answers a safeguarding concern raised by a worker (EXCEPT): the register links the two.</p>`
           : selectField({
               name: 'concernId',
