@@ -441,6 +441,41 @@ for (const dialect of await dialectsUnderTest()) {
         const form = await getPage(coordinator.client, share)
         assert.match(form.text, new RegExp(`name="concernId" value="${concernId}"`))
         assert.match(visibleText(form.text), /This answers a safeguarding concern/)
+        // EXCEPT: without its reason, or without the concern it answers, nothing is recorded
+        // and the coordinator is told beside the field what is missing.
+        const exception = {
+          familyId: made.body.familyId,
+          category: 'other',
+          purpose: 'risk_of_violence',
+          recipientKind: 'police',
+          recipientName: 'Quarrington Police',
+          atRisk: 'coordinator',
+        }
+        const noReason = await postForm(coordinator.client, '/disclosures', {
+          ...exception,
+          concernId,
+        })
+        assert.equal(noReason.status, 400)
+        assert.match(noReason.text, /<a href="#reason">[^<]*what was seen or heard[^<]*<\/a>/i)
+        const noConcern = await postForm(coordinator.client, '/disclosures', {
+          ...exception,
+          reason: 'A threat shouted at the coordinator at handover.',
+        })
+        assert.equal(noConcern.status, 400)
+        assert.match(
+          noConcern.text,
+          /<a href="#concernId">[^<]*record the concern first[^<]*<\/a>/i,
+        )
+        assert.match(
+          noConcern.text,
+          new RegExp(`<option value="${concernId}"[^>]*>[^<]*Bruise seen at handover`),
+          'the family’s concerns are offered to link',
+        )
+        const before = await coordinator.client.json<{ entries: unknown[] }>(
+          'GET',
+          '/api/disclosures',
+        )
+        assert.deepEqual(before.body.entries, [], 'nothing entered the register')
         const asked = await postForm(coordinator.client, '/disclosures', {
           familyId: made.body.familyId,
           concernId,
@@ -462,6 +497,86 @@ for (const dialect of await dialectsUnderTest()) {
           'the register links the disclosure to the concern',
         )
         assert.equal(entry.body.route, 'exception')
+      }))
+
+    it("releases a parent's contact details to their former partner only under the consent the coordinator confirms, with a warning on every form", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
+          'GET',
+          `/api/families/${made.body.familyId}`,
+        )
+        const mother = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
+        const warning =
+          /Warning A parent's address and phone number go to their former partner only with that parent's own consent/
+        const consents = await getPage(
+          coordinator.client,
+          `/families/${made.body.familyId}/consents`,
+        )
+        assert.match(visibleText(consents.text), warning)
+        const recorded = await postForm(
+          coordinator.client,
+          `/families/${made.body.familyId}/consents`,
+          {
+            personId: mother,
+            category: 'contact_details',
+            recipientKind: 'former_partner',
+            recipientName: 'Idris Ashdown',
+            purpose: 'other',
+            evidence: 'written',
+            givenOn: '2026-03-14',
+          },
+        )
+        assert.equal(recorded.status, 303, recorded.text.slice(0, 300))
+        const form = await getPage(
+          coordinator.client,
+          `/disclosures/new?familyId=${made.body.familyId}`,
+        )
+        assert.match(visibleText(form.text), warning)
+        const asked = await postForm(coordinator.client, '/disclosures', {
+          familyId: made.body.familyId,
+          category: 'contact_details',
+          personId: mother,
+          purpose: 'other',
+          recipientKind: 'former_partner',
+          recipientName: 'Idris Ashdown',
+        })
+        assert.equal(asked.status, 303, asked.text.slice(0, 300))
+        const entryPath = (asked.location ?? '').split('?')[0] ?? ''
+        const entry = await getPage(coordinator.client, entryPath)
+        const text = visibleText(entry.text)
+        assert.match(text, /Waiting for the coordinator/)
+        assert.match(text, warning)
+        assert.match(
+          text,
+          /I have checked this consent and rely on it: given on 14 Mar 2026, in writing, to Idris Ashdown/,
+        )
+        const consentId = /name="consentId" type="checkbox" value="([0-9a-f-]{36})"/.exec(
+          entry.text,
+        )?.[1]
+        assert.ok(consentId, 'the consent relied on is offered to confirm')
+        const unticked = await postForm(coordinator.client, `${entryPath}/confirm`, {
+          version: '1',
+          personTold: 'yes',
+        })
+        assert.equal(unticked.status, 400)
+        assert.match(unticked.text, /<a href="#consentId">[^<]*consent you rely on[^<]*<\/a>/i)
+        const released = await postForm(coordinator.client, `${entryPath}/confirm`, {
+          version: '1',
+          personTold: 'yes',
+          consentId,
+        })
+        assert.equal(released.status, 200, released.text.slice(0, 300))
+        assert.match(visibleText(released.text), /Released now/)
+        const register = visibleText((await getPage(coordinator.client, '/disclosures')).text)
+        assert.match(register, /Idris Ashdown Released/)
       }))
 
     it('the management team approves an assessment agreement where the policy names them (Birmingham)', () =>

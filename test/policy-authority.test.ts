@@ -21,26 +21,6 @@ const DESCRIBING: readonly [string, string, string][] = [
   ],
   ['src/app/centres.ts', "roles: ['coordinator'],", "a new centre's first invitation"],
   ['src/app/demo-centre.ts', "roles: ['coordinator'],", "the demo centre's coordinator"],
-  [
-    'src/app/disclosures.ts',
-    "export type AtRisk = 'child' | 'users' | 'volunteers' | 'staff'",
-    'who is at risk (EXCEPT), not a role',
-  ],
-  [
-    'src/web/disclosure-routes.ts',
-    "...(['child', 'users', 'volunteers', 'staff'].includes(atRisk)",
-    'who is at risk (EXCEPT), not a role',
-  ],
-  [
-    'src/web/disclosure-pages.ts',
-    "['staff', 'A member of staff'],",
-    'who is at risk (EXCEPT), not a role',
-  ],
-  [
-    'src/app/contracts/outward.ts',
-    "atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),",
-    'who is at risk (EXCEPT), not a role',
-  ],
 ]
 
 function sources(dir: string): string[] {

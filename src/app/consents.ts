@@ -72,7 +72,10 @@ async function personForConsent(
 /**
  * Records a consent given (CONTACT): per person, per category, per named recipient, for a
  * purpose, with how it was given, when, and any expiry. A recipient that is not one of the
- * centre's agencies, or has no name, is refused and nothing is written.
+ * centre's agencies, or has no name, is refused and nothing is written. A parent may consent
+ * to their former partner having their contact details (the seeds forbid it only "without
+ * their permission"); what then goes is decided, confirmed and registered like any other
+ * disclosure (decision 0027).
  */
 export async function recordConsent(
   ctx: AppContext,
@@ -101,13 +104,6 @@ export async function recordConsent(
         throw new HavenError('invalid_input', 'name the recipient', 'recipient.name')
       recipient = { kind: input.recipient.kind, name: input.recipient.name.trim() }
     }
-    if (recipient.kind === 'former_partner' && input.category === 'contact_details')
-      throw new HavenError(
-        'invalid_input',
-        "a parent's contact details never go to their former partner, whatever is consented",
-        'recipient.kind',
-        ['CONTACT'],
-      )
     const id = ctx.newId()
     const at = ctx.now().toISOString()
     await insertConsent(trx, {

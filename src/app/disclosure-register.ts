@@ -8,6 +8,7 @@ import { isReferrer } from '../domain/policy/accounts.ts'
 import { isRole } from '../domain/roles.ts'
 import { ukDateTime } from '../domain/calendar.ts'
 import type { Db } from '../storage/database.ts'
+import { listConsents } from '../storage/consents.ts'
 import {
   findDisclosure,
   listDisclosures,
@@ -19,6 +20,7 @@ import { attendanceFactsOfFamily } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordActorEvent, recordEvent } from './audit.ts'
 import { agencyOfReferrer, todayAtCentre } from './case-access.ts'
+import { consentView, type ConsentView } from './consents.ts'
 import { openContactDetails, type ContactDetails } from './contact-details.ts'
 import type { AppContext } from './context.ts'
 import { decideDisclosure, factsOfEntry } from './disclosures.ts'
@@ -112,13 +114,18 @@ export async function listRegister(
   })
 }
 
+/** One entry, with the consent it was decided on (CONTACT) for the register's keepers. */
 export async function readRegisterEntry(
   ctx: AppContext,
   actor: Actor,
   id: string,
-): Promise<RegisterEntryView> {
+): Promise<RegisterEntryView & { consent: ConsentView | null }> {
   return inCentre(ctx, actor.centreId, async (trx) => {
     const { entry, isFull } = await entryInScope(ctx, trx, actor, id)
+    const [consent] =
+      isFull && entry.consentId !== undefined
+        ? await listConsents(trx, actor.centreId, { id: entry.consentId })
+        : []
     await recordEvent(trx, {
       type: 'record.read',
       at: ctx.now(),
@@ -128,7 +135,10 @@ export async function readRegisterEntry(
       details: { resource: 'disclosure_register' },
     })
     const references = await familyReferences(trx, actor.centreId, [entry.familyId])
-    return entryView(entry, isFull, references.get(entry.familyId) ?? '')
+    return {
+      ...entryView(entry, isFull, references.get(entry.familyId) ?? ''),
+      consent: consent ? consentView(consent, todayAtCentre(ctx)) : null,
+    }
   })
 }
 
@@ -201,6 +211,8 @@ export interface ConfirmInput {
   version: number
   personTold?: boolean | undefined
   notToldReason?: string | undefined
+  /** CONTACT to the former partner: the consent the confirmer relies on, confirmed by its id. */
+  consentId?: string | undefined
 }
 
 export type ConfirmOutcome =
@@ -283,6 +295,22 @@ export async function confirmDisclosure(
         clauses: again.decision.clauses,
         reasons: again.decision.reasons,
       }
+    }
+    if (again.decision.obligations.some((o) => o.kind === 'confirm_consent')) {
+      if (input.consentId === undefined)
+        throw new HavenError(
+          'invalid_input',
+          "confirm the parent's consent you rely on: it releases their address and phone number to their former partner",
+          'consentId',
+          again.decision.clauses,
+        )
+      if (input.consentId !== again.consentId)
+        throw new HavenError(
+          'conflict',
+          'the consent on record is not the one you confirmed; read it again before you release',
+          'consentId',
+          again.decision.clauses,
+        )
     }
     const mustTell = again.decision.obligations.some(
       (o) => o.kind === 'tell_person_or_record_why_not',

@@ -3,8 +3,17 @@ import { HavenError } from '../domain/errors.ts'
 import { consentFor, type ConsentState } from '../domain/outward/consent.ts'
 import type { Decision } from '../domain/policy/decision.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
-import type { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../domain/policy/request.ts'
 import { rolesFor } from '../domain/policy/abilities.ts'
+import {
+  EXCEPTION_NEEDS_CONCERN,
+  EXCEPTION_NEEDS_REASON,
+} from '../domain/policy/disclosure-rules.ts'
+import type {
+  AtRisk,
+  DISCLOSURE_CATEGORIES,
+  PURPOSES,
+  RECIPIENT_KINDS,
+} from '../domain/policy/request.ts'
 import type { Role } from '../domain/roles.ts'
 import { listConsents } from '../storage/consents.ts'
 import type { Db } from '../storage/database.ts'
@@ -22,7 +31,7 @@ import { decide, hasAbility, policyInForce, requireAbility } from './policy-acce
 
 export type DisclosureCategory = (typeof DISCLOSURE_CATEGORIES)[number]
 export type Purpose = (typeof PURPOSES)[number]
-export type AtRisk = 'child' | 'users' | 'volunteers' | 'staff'
+export type { AtRisk }
 
 export interface DisclosureInput {
   familyId: string
@@ -38,9 +47,9 @@ export interface DisclosureInput {
   period?: { from: string; to: string } | undefined
   /** EXCEPT: who is at risk. */
   atRisk?: AtRisk | undefined
-  /** EXCEPT: the safeguarding concern raised by a worker that this disclosure answers. */
+  /** EXCEPT: the safeguarding concern raised by a worker that this disclosure answers (required). */
   concernId?: string | undefined
-  /** EXCEPT and the law path: why, in the authoriser's words (kept in the register only). */
+  /** EXCEPT (required) and the law path: why, in the authoriser's words (kept in the register only). */
   reason?: string | undefined
   /** "Required by law" (Chichester): the legal basis, e.g. a court order's reference. */
   legalBasis?: string | undefined
@@ -56,6 +65,9 @@ export interface DisclosureFacts {
   subjectPersonId: string | undefined
   atRisk: AtRisk | undefined
   legalBasis: string | undefined
+  /** EXCEPT: why, and whether the disclosure answers a safeguarding concern of the centre. */
+  reason: string | undefined
+  hasLinkedConcern: boolean
 }
 
 /**
@@ -99,6 +111,8 @@ export async function decideDisclosure(
     ...(consent?.engine ? { consent: consent.engine } : {}),
     ...(facts.atRisk ? { atRisk: facts.atRisk } : {}),
     ...(facts.legalBasis ? { legalBasis: facts.legalBasis } : {}),
+    ...(facts.reason ? { reason: facts.reason } : {}),
+    hasLinkedConcern: facts.hasLinkedConcern,
     hasSecondSignOff,
   })
   return {
@@ -124,6 +138,14 @@ export async function requestDisclosure(
 ): Promise<{ id: string; status: string; clauses: string[]; reasons: string[] }> {
   await requireAbility(ctx, actor, 'ask_disclosures')
   validatePeriod(input.period)
+  if (EXCEPTION_PURPOSES.includes(input.purpose)) {
+    // The policy refuses an exception without these (EXCEPT); asked here first, so that a
+    // form left short is answered beside its field and nothing enters the register.
+    if ((input.reason ?? '').trim() === '')
+      throw new HavenError('invalid_input', EXCEPTION_NEEDS_REASON, 'reason', ['EXCEPT'])
+    if (input.concernId === undefined)
+      throw new HavenError('invalid_input', EXCEPTION_NEEDS_CONCERN, 'concernId', ['EXCEPT'])
+  }
   return inCentre(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, input.familyId)
     if (!family || family.disposedOn !== undefined)
@@ -332,6 +354,8 @@ async function disclosureFacts(
       subjectPersonId,
       atRisk: input.atRisk,
       legalBasis: input.legalBasis?.trim() || undefined,
+      reason: input.reason?.trim() || undefined,
+      hasLinkedConcern: input.concernId !== undefined,
     },
   }
 }
@@ -351,5 +375,7 @@ export async function factsOfEntry(trx: Db, entry: StoredDisclosure): Promise<Di
     subjectPersonId: entry.subjectPersonId,
     atRisk: entry.atRisk as AtRisk | undefined,
     legalBasis: entry.legalBasis,
+    reason: entry.reason,
+    hasLinkedConcern: entry.concernId !== undefined,
   }
 }

@@ -82,12 +82,15 @@ async function familyWithEverything(
     givenOn: today,
   })
   const at = `${today}T09:00`
+  const raised: Record<string, string> = {}
   for (const [kind, summary] of [
     ['incident', marks.incident],
     ['safeguarding_concern', marks.concern],
     ['accident', marks.accident],
   ] as const)
-    await raiseIncident(ctx, actor, { kind, familyId: made.familyId, occurredAt: at, summary })
+    raised[kind] = (
+      await raiseIncident(ctx, actor, { kind, familyId: made.familyId, occurredAt: at, summary })
+    ).id
   await askGuidance(ctx, actor, { familyId: made.familyId, question: marks.guidance })
   await requestDisclosure(ctx, actor, {
     familyId: made.familyId,
@@ -96,6 +99,7 @@ async function familyWithEverything(
     atRisk: 'child',
     recipient: { kind: 'police', name: 'Ashbury Police' },
     reason: marks.disclosure,
+    concernId: raised.safeguarding_concern,
   })
   await requestDisclosure(ctx, actor, {
     familyId: made.familyId,

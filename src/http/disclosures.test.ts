@@ -238,10 +238,6 @@ for (const dialect of await dialectsUnderTest()) {
         for (const [body, field] of [
           [{ ...consentBody, recipient: { agencyId: ctx.newId() } }, 'recipient.agencyId'],
           [{ ...consentBody, recipient: { kind: 'other_agency', name: ' ' } }, 'recipient.name'],
-          [
-            { ...consentBody, recipient: { kind: 'former_partner', name: 'Idris' } },
-            'recipient.kind',
-          ],
           [{ ...consentBody, personId: child }, 'personId'],
           [{ ...consentBody, givenOn: '2026-04-01' }, 'givenOn'],
           [{ ...consentBody, expiresOn: '2026-03-01' }, 'expiresOn'],
@@ -374,8 +370,22 @@ for (const dialect of await dialectsUnderTest()) {
           403,
           'a volunteer raises a concern; the coordinator discloses',
         )
+        for (const [body, field, words] of [
+          [{ ...ask, reason: undefined, concernId: concern.body.id }, 'reason', /say why/],
+          [{ ...ask, reason: ' ', concernId: concern.body.id }, 'reason', /say why/],
+          [ask, 'concernId', /record the concern first/],
+        ] as const) {
+          const short = await coordinator.client.json<{
+            error: { field: string; message: string; clauses: string[] }
+          }>('POST', '/api/disclosures', body)
+          assert.equal(short.status, 400, field)
+          assert.equal(short.body.error.field, field)
+          assert.match(short.body.error.message, words)
+          assert.deepEqual(short.body.error.clauses, ['EXCEPT'])
+        }
         const wrongAgency = await coordinator.client.json<Decided>('POST', '/api/disclosures', {
           ...ask,
+          concernId: concern.body.id,
           recipient: { kind: 'cafcass', name: 'CAFCASS' },
         })
         assert.equal(wrongAgency.body.status, 'refused')
@@ -440,6 +450,87 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(entry.body.secondSignOffBy, deputy.accountId)
         assert.equal(entry.body.personTold, false)
         assert.equal(entry.body.reason, 'a bruise seen at handover')
+      }))
+
+    it("releases a parent's contact details to their former partner only under the parent's consent, once the confirmer confirms that consent (CONTACT)", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        for (const [slug, preset, evidence, expected] of [
+          ['cor', 'cordomus', 'verbal', 'awaiting_confirmation'],
+          ['chi', 'chichester', 'written', 'awaiting_confirmation'],
+          ['chv', 'chichester', 'verbal', 'refused'],
+        ] as const) {
+          const ctx = testContext(database, new TestClock())
+          const app = testApp(ctx)
+          const { coordinator } = await centreWithCoordinator(ctx, app, slug, preset)
+          const made = await coordinator.client.json<{ familyId: string }>(
+            'POST',
+            '/api/referrals',
+            referral(),
+          )
+          const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
+            'GET',
+            `/api/families/${made.body.familyId}`,
+          )
+          const mother = family.body.people.find((p) => p.kind === 'resident_parent')?.id ?? ''
+          const ask = {
+            familyId: made.body.familyId,
+            category: 'contact_details',
+            purpose: 'other',
+            personId: mother,
+            recipient: { kind: 'former_partner', name: 'Idris Ashdown' },
+          }
+          const without = await coordinator.client.json<Decided>('POST', '/api/disclosures', ask)
+          assert.equal(without.body.status, 'refused', `${slug}: no consent, no release`)
+          assert.deepEqual(without.body.clauses, ['CONTACT'])
+          const consent = await coordinator.client.json<{ id: string }>('POST', '/api/consents', {
+            personId: mother,
+            category: 'contact_details',
+            recipient: { kind: 'former_partner', name: 'Idris Ashdown' },
+            purpose: 'other',
+            evidence,
+            givenOn: '2026-03-14',
+          })
+          assert.equal(consent.status, 201, 'the consent naming the former partner is recorded')
+          const asked = await coordinator.client.json<Decided>('POST', '/api/disclosures', ask)
+          assert.equal(asked.body.status, expected, slug)
+          assert.deepEqual(asked.body.clauses, ['CONTACT'])
+          if (expected === 'refused') {
+            assert.match(asked.body.reasons.join(' '), /explicit permission/)
+            continue
+          }
+          const unconfirmed = await coordinator.client.json<{
+            error: { field: string; message: string }
+          }>('POST', `/api/disclosures/${asked.body.id}/confirm`, { version: 1, personTold: true })
+          assert.equal(unconfirmed.status, 400, 'the consent relied on is confirmed')
+          assert.equal(unconfirmed.body.error.field, 'consentId')
+          assert.match(unconfirmed.body.error.message, /consent you rely on/)
+          const waiting = await coordinator.client.json<{
+            status: string
+            consent: { id: string; state: string }
+          }>('GET', `/api/disclosures/${asked.body.id}`)
+          assert.equal(waiting.body.status, 'awaiting_confirmation')
+          assert.equal(waiting.body.consent.id, consent.body.id)
+          const released = await coordinator.client.json<{
+            status: string
+            contactDetails: { address: string }
+          }>('POST', `/api/disclosures/${asked.body.id}/confirm`, {
+            version: 1,
+            personTold: true,
+            consentId: consent.body.id,
+          })
+          assert.equal(released.status, 200)
+          assert.equal(released.body.status, 'released')
+          assert.equal(released.body.contactDetails.address, ADDRESS)
+          const register = await coordinator.client.json<{
+            entries: { recipient: { kind: string }; status: string; consentState: string }[]
+          }>('GET', '/api/disclosures')
+          assert.deepEqual(
+            register.body.entries
+              .map((e) => `${e.recipient.kind}:${e.status}:${e.consentState}`)
+              .sort(),
+            ['former_partner:refused:none', 'former_partner:released:live'],
+          )
+        }
       }))
 
     it('records the legal basis of a disclosure required by law where the policy has that path (Chichester)', () =>

@@ -22,7 +22,7 @@ import {
   versionInput,
   decided,
   registerList,
-  registerEntry,
+  registerEntryWithConsent,
   confirmedOutput,
   declinedOutput,
   recordedConsent,
@@ -63,7 +63,7 @@ export const OUTWARD_ROUTES: readonly RouteSpec[] = [
     response: registerList,
   }),
   spec('get', '/api/disclosures/:disclosureId', 'One entry of the register', 'disclosures', 200, {
-    response: registerEntry,
+    response: registerEntryWithConsent,
   }),
   spec(
     'post',

@@ -8,7 +8,13 @@ import { readFamily } from '../app/families.ts'
 import { listAgencyChoices } from '../app/referral-views.ts'
 import { isIsoDate } from '../domain/calendar.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
-import { CATEGORY_WORDS, PURPOSE_WORDS, RECIPIENT_WORDS } from './disclosure-pages.ts'
+import {
+  CATEGORY_WORDS,
+  FORMER_PARTNER_WARNING,
+  PURPOSE_WORDS,
+  RECIPIENT_WORDS,
+  warningText,
+} from './disclosure-pages.ts'
 import { html } from './html.ts'
 import {
   button,
@@ -91,6 +97,7 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
           html`${selectField({ name: 'personId', label: 'Whose consent?', value: form.personId, options: [['', 'Choose'], ...adults.map((p) => [p.id, nameOf(p)] as const)], error: e })}
           ${choiceField({ kind: 'radios', name: 'category', label: 'To share what?', options: Object.entries(CATEGORY_WORDS), values: [form.category ?? ''], error: e })}
           ${selectField({ name: 'agencyId', label: 'With one of the centre’s agencies', value: form.agencyId, options: [['', 'Not an agency of the centre'], ...agencies.map((a) => [a.id, a.name] as const)], error: e })}
+          ${warningText(FORMER_PARTNER_WARNING)}
           ${selectField({ name: 'recipientKind', label: 'Otherwise, with whom?', value: form.recipientKind, options: [['', 'Choose'], ...Object.entries(RECIPIENT_WORDS).filter(([k]) => k !== 'referring_agency')], error: e })}
           ${textField({ name: 'recipientName', label: 'Their name', value: form.recipientName, error: e })}
           ${choiceField({ kind: 'radios', name: 'purpose', label: 'For what?', options: Object.entries(PURPOSE_WORDS), values: [form.purpose ?? ''], error: e })}
@@ -98,6 +105,7 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
             kind: 'radios',
             name: 'evidence',
             label: 'How was it given?',
+            hint: "Where the centre's policy asks for explicit permission, only a consent in writing, or given by the parent in Haven, lets contact details go",
             options: [
               ['written', 'In writing'],
               ['verbal', 'Spoken (recorded by you)'],

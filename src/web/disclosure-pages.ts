@@ -1,6 +1,8 @@
+import type { ConsentView } from '../app/consents.ts'
 import type { RegisterEntryView } from '../app/disclosure-register.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { CLAUSE_TITLES, type ClauseId } from '../domain/policy/clauses.ts'
+import { AT_RISK, type AtRisk } from '../domain/policy/request.ts'
 import { html, type Html } from './html.ts'
 import {
   button,
@@ -42,6 +44,14 @@ export const RECIPIENT_WORDS: Readonly<Record<string, string>> = {
   cafcass: 'Cafcass',
   other_child_agency: 'Another agency protecting children',
 }
+/** EXCEPT: who is at risk: a child, or anyone using the centre or working there. */
+const AT_RISK_PAGE_WORDS: Readonly<Record<AtRisk, string>> = {
+  child: 'A child',
+  users: 'Someone using the centre',
+  volunteers: 'A volunteer',
+  staff: 'A member of staff',
+  coordinator: 'The coordinator',
+}
 const STATUS: Readonly<Record<string, [string, string]>> = {
   awaiting_confirmation: ['Waiting for the coordinator', 'yellow'],
   awaiting_sign_off: ['Waiting for a second person', 'orange'],
@@ -49,6 +59,20 @@ const STATUS: Readonly<Record<string, [string, string]>> = {
   refused: ['Refused by the policy', 'red'],
   declined: ['Declined by the centre', 'grey'],
 }
+
+const EVIDENCE_WORDS: Readonly<Record<string, string>> = {
+  written: 'in writing',
+  verbal: 'spoken, recorded by the centre',
+  in_haven: 'in Haven, by the parent',
+}
+
+/** A clear warning, in GOV.UK's style. */
+export const warningText = (words: string): Html =>
+  html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> ${words}</strong></div>`
+
+/** Said wherever a parent's contact details could be released to their former partner (CONTACT). */
+export const FORMER_PARTNER_WARNING =
+  "A parent's address and phone number go to their former partner only with that parent's own consent, naming the former partner and the purpose. The former partner may be the person the parent needs protecting from: check the consent with the parent, and if there is any doubt, do not release."
 
 export const disclosureTag = (status: string): Html => {
   const [words, colour] = STATUS[status] ?? [status, 'grey']
@@ -113,7 +137,7 @@ function decisionSummary(e: RegisterEntryView): Html {
 
 /** One entry: what was asked, the engine's decision and clauses, and what may be done next. */
 export function disclosureBody(input: {
-  entry: RegisterEntryView
+  entry: RegisterEntryView & { consent?: ConsentView | null }
   csrf: string
   mayConfirm: boolean
   done?: string | undefined
@@ -122,6 +146,23 @@ export function disclosureBody(input: {
 }): Html {
   const e = input.entry
   const waiting = e.status === 'awaiting_confirmation' || e.status === 'awaiting_sign_off'
+  const toFormerPartner = e.category === 'contact_details' && e.recipient.kind === 'former_partner'
+  const consent = input.entry.consent ?? null
+  const consentWords = consent
+    ? `given on ${shortDate(consent.givenOn)}, ${EVIDENCE_WORDS[consent.evidence] ?? consent.evidence}${consent.evidenceReference ? ` (${consent.evidenceReference})` : ''}, to ${consent.recipient.name}, for ${(PURPOSE_WORDS[consent.purpose] ?? consent.purpose).toLowerCase()}${consent.expiresOn ? `, until ${shortDate(consent.expiresOn)}` : ''}`
+    : ''
+  // CONTACT: releasing to the former partner, the confirmer confirms the very consent relied on.
+  const confirmConsent =
+    toFormerPartner && consent && consent.state === 'live'
+      ? choiceField({
+          kind: 'checkboxes',
+          name: 'consentId',
+          label: "The parent's consent you rely on",
+          hint: 'Read it again before you confirm: only this consent allows the release',
+          options: [[consent.id, `I have checked this consent and rely on it: ${consentWords}`]],
+          error: input.error,
+        })
+      : ''
   const downloads: Html[] = []
   if (e.status === 'released' && e.category === 'attendance')
     downloads.push(
@@ -148,6 +189,7 @@ export function disclosureBody(input: {
         : []),
       ...(e.legalBasis ? [['Legal basis', e.legalBasis] as const] : []),
       ...(e.reason ? [['Why', e.reason] as const] : []),
+      ...(consent ? [['Consent relied on', `${consentWords} (${consent.state})`] as const] : []),
       ...(e.decidedAt ? [['Decided on', shortDate(e.decidedAt)] as const] : []),
       ...(e.personTold === null
         ? []
@@ -159,11 +201,13 @@ export function disclosureBody(input: {
     ${
       input.mayConfirm && waiting
         ? html`<h2 class="govuk-heading-m">${e.status === 'awaiting_sign_off' ? 'Sign off and release' : 'Confirm and release'}</h2>
+        ${toFormerPartner ? warningText(FORMER_PARTNER_WARNING) : ''}
         <p class="govuk-body">Haven decides again on today's facts when you confirm: a consent withdrawn since, or a policy changed, refuses it now.</p>
         ${postForm(
           `/disclosures/${e.id}/confirm`,
           input.csrf,
           html`<input type="hidden" name="version" value="${String(e.version)}">
+          ${confirmConsent}
           ${choiceField({
             kind: 'radios',
             name: 'personTold',
@@ -203,6 +247,8 @@ export function disclosureFormBody(input: {
   families: readonly { id: string; reference: string }[]
   family?: FamilyView | undefined
   agencies: readonly { id: string; name: string }[]
+  /** The family's safeguarding concerns, one of which an exception disclosure answers. */
+  concerns?: readonly { id: string; words: string }[]
   error?: FormError | undefined
 }): Html {
   const f = input.form
@@ -252,8 +298,23 @@ export function disclosureFormBody(input: {
       '/disclosures',
       input.csrf,
       html`<input type="hidden" name="familyId" value="${family.id}">
-      ${f.concernId ? html`<input type="hidden" name="concernId" value="${f.concernId}"><p class="govuk-inset-text">This answers a safeguarding concern raised by a worker (EXCEPT): the register links the two.</p>` : ''}
+      ${
+        f.concernId
+          ? html`<input type="hidden" name="concernId" value="${f.concernId}"><p class="govuk-inset-text">This answers a safeguarding concern raised by a worker (EXCEPT): the register links the two.</p>`
+          : selectField({
+              name: 'concernId',
+              label: 'The safeguarding concern this answers (when a child or someone is at risk)',
+              hint: 'A disclosure because someone is at risk always answers a concern recorded at the centre: record the concern first',
+              value: f.concernId,
+              options: [
+                ['', 'None'],
+                ...(input.concerns ?? []).map((c) => [c.id, c.words] as const),
+              ],
+              error: e,
+            })
+      }
       ${choiceField({ kind: 'radios', name: 'category', label: 'What is asked for?', options: Object.entries(CATEGORY_WORDS), values: [f.category ?? ''], error: e })}
+      ${warningText(FORMER_PARTNER_WARNING)}
       ${selectField({ name: 'personId', label: 'Whose contact details? (for contact details)', value: f.personId, options: [['', 'Nobody in particular'], ...adults.map((p) => [p.id, [p.givenName, p.familyName].filter(Boolean).join(' ') || p.kind.replaceAll('_', ' ')] as const)], error: e })}
       ${choiceField({ kind: 'radios', name: 'purpose', label: 'What is it for?', options: Object.entries(PURPOSE_WORDS), values: [f.purpose ?? ''], error: e })}
       ${selectField({ name: 'agencyId', label: 'Asked by one of the centre’s agencies', hint: 'Or leave this and say who is asking below', value: f.agencyId, options: [['', 'Not an agency of the centre'], ...input.agencies.map((a) => [a.id, a.name] as const)], error: e })}
@@ -263,16 +324,11 @@ export function disclosureFormBody(input: {
         kind: 'radios',
         name: 'atRisk',
         label: 'Who is at risk? (when a child or someone is at risk)',
-        options: [
-          ['child', 'A child'],
-          ['users', 'Someone using the centre'],
-          ['volunteers', 'A volunteer'],
-          ['staff', 'A member of staff'],
-        ],
+        options: AT_RISK.map((value) => [value, AT_RISK_PAGE_WORDS[value]] as const),
         values: [f.atRisk ?? ''],
         error: e,
       })}
-      ${textArea({ name: 'reason', label: 'Why (when someone is at risk, or the law requires it)', value: f.reason, error: e, rows: 3 })}
+      ${textArea({ name: 'reason', label: 'Why (required when a child or someone is at risk; when the law requires it)', hint: 'What was seen or heard, and who is at risk', value: f.reason, error: e, rows: 3 })}
       ${textField({ name: 'legalBasis', label: 'Legal basis (when the law requires it)', hint: 'For example, the reference of a court order', value: f.legalBasis, error: e })}
       ${period}${button('Record and decide')}`,
     )}`

@@ -12,6 +12,9 @@ import { requestDisclosure, type DisclosureInput } from '../app/disclosures.ts'
 import { listFamilies, readFamily } from '../app/families.ts'
 import { listAgencyChoices, listReferralSummaries } from '../app/referral-views.ts'
 import { isIsoDate } from '../domain/calendar.ts'
+import { HavenError } from '../domain/errors.ts'
+import { AT_RISK } from '../domain/policy/request.ts'
+import { listIncidents } from '../app/incidents.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   disclosureBody,
@@ -33,6 +36,7 @@ import {
   tryForm,
   type FormError,
   signedInGet,
+  shortDate,
 } from './page-kit.ts'
 
 const DONE: Readonly<Record<string, string>> = {
@@ -55,6 +59,21 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
     for (const r of await listReferralSummaries(ctx, actor, { limit: 500 }))
       seen.set(r.familyId, r.reference)
     return [...seen].map(([id, reference]) => ({ id, reference }))
+  }
+
+  /** The family's safeguarding concerns this reader may see, for an exception to answer. */
+  const concernsOf = async (actor: Actor, familyId: string) => {
+    try {
+      return (await listIncidents(ctx, actor, 'safeguarding_concern'))
+        .filter((concern) => concern.familyId === familyId)
+        .map((concern) => ({
+          id: concern.id,
+          words: `${shortDate(concern.occurredAt)}: ${concern.summary}`,
+        }))
+    } catch (error) {
+      if (error instanceof HavenError && error.code === 'forbidden') return []
+      throw error
+    }
   }
 
   const formPage = async (
@@ -80,6 +99,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
         families: await familiesFor(actor),
         family,
         agencies: isReferrer ? [] : await listAgencyChoices(ctx, actor),
+        concerns: family ? await concernsOf(actor, family.id) : [],
         error,
       }),
     })
@@ -173,6 +193,7 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
         ...(fields.get('notToldReason').trim()
           ? { notToldReason: fields.get('notToldReason') }
           : {}),
+        ...(fields.get('consentId').trim() ? { consentId: fields.get('consentId').trim() } : {}),
       }),
     )
     if (!done.ok) return entryPage(c, actor, id, { error: done.error, status: done.status })
@@ -270,7 +291,7 @@ export function parseDisclosureForm(
               name: get('recipientName'),
             },
           }),
-      ...(['child', 'users', 'volunteers', 'staff'].includes(atRisk)
+      ...((AT_RISK as readonly string[]).includes(atRisk)
         ? { atRisk: atRisk as NonNullable<DisclosureInput['atRisk']> }
         : {}),
       ...(get('concernId') ? { concernId: get('concernId') } : {}),

@@ -40,7 +40,10 @@ const consent = {
   matchesCategory: true,
   matchesRecipient: true,
   matchesPurpose: true,
+  isExplicit: true,
 }
+/** What every exception disclosure carries (EXCEPT): why, and the concern it answers. */
+const exception = { reason: 'Synthetic: a threat overheard at handover', hasLinkedConcern: true }
 const check = (
   level: CheckLevel,
   outcome: CheckInput['outcome'] = 'clear',
@@ -314,18 +317,6 @@ const CORE: Scenario[] = [
   ],
   // CONTACT
   [
-    'contact details to the former partner, even with consent',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'contact_details',
-      recipient: { kind: 'former_partner' },
-      purpose: 'other',
-      consent,
-    },
-    'deny:CONTACT',
-  ],
-  [
     'contact details with live matching consent',
     {
       action: 'disclose',
@@ -466,6 +457,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'childrens_services' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -479,6 +471,7 @@ const CORE: Scenario[] = [
       category: 'contact_details',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -492,6 +485,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'cafcass' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -505,6 +499,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
     },
     'deny:EXCEPT',
@@ -517,6 +512,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
@@ -530,36 +526,11 @@ const CORE: Scenario[] = [
       category: 'contact_details',
       recipient: { kind: 'former_partner' },
       purpose: 'safeguarding_child',
+      ...exception,
       atRisk: 'child',
       hasSecondSignOff: true,
     },
     'deny:CONTACT,EXCEPT',
-  ],
-  [
-    'a volunteer at risk of violence: to the police',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'other',
-      recipient: { kind: 'police' },
-      purpose: 'risk_of_violence',
-      atRisk: 'volunteers',
-      hasSecondSignOff: true,
-    },
-    { 'st-marys': 'deny:EXCEPT', else: 'permit:EXCEPT' },
-  ],
-  [
-    'staff at risk of violence: to the police',
-    {
-      action: 'disclose',
-      actor: coordinator,
-      category: 'other',
-      recipient: { kind: 'police' },
-      purpose: 'risk_of_violence',
-      atRisk: 'staff',
-      hasSecondSignOff: true,
-    },
-    { 'st-marys': 'permit:EXCEPT', else: 'deny:EXCEPT' },
   ],
   [
     'a user at risk of violence: to the police',
@@ -569,6 +540,7 @@ const CORE: Scenario[] = [
       category: 'other',
       recipient: { kind: 'police' },
       purpose: 'risk_of_violence',
+      ...exception,
       atRisk: 'users',
       hasSecondSignOff: true,
     },

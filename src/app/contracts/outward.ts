@@ -1,7 +1,12 @@
 import { z } from 'zod'
 import { id, date, text } from './common.ts'
 import { CONSENT_EVIDENCE } from '../consents.ts'
-import { DISCLOSURE_CATEGORIES, PURPOSES, RECIPIENT_KINDS } from '../../domain/policy/request.ts'
+import {
+  AT_RISK,
+  DISCLOSURE_CATEGORIES,
+  PURPOSES,
+  RECIPIENT_KINDS,
+} from '../../domain/policy/request.ts'
 
 export const recipient = z.strictObject({ kind: z.enum(RECIPIENT_KINDS), name: text(200) })
 export const consentInput = z.strictObject({
@@ -40,7 +45,7 @@ export const disclosureInput = z.strictObject({
   agencyId: id.optional(),
   recipient: recipient.optional(),
   period: z.strictObject({ from: date, to: date }).optional(),
-  atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),
+  atRisk: z.enum(AT_RISK).optional(),
   concernId: id.optional(),
   reason: text(2000).optional(),
   legalBasis: text(500).optional(),
@@ -53,6 +58,8 @@ export const confirmInput = z.strictObject({
   version: z.int().min(1),
   personTold: z.boolean().optional(),
   notToldReason: text(1000).optional(),
+  /** CONTACT to the former partner: the consent relied on, confirmed by its id. */
+  consentId: id.optional(),
 })
 export const versionInput = z.strictObject({ version: z.int().min(1) })
 export const decided = z.object({
@@ -105,6 +112,8 @@ export const registerEntry = z.object({
   version: z.int(),
 })
 export const registerList = z.object({ entries: z.array(registerEntry) })
+/** One entry, with the consent the decision rests on (the centre's to confirm; none for others). */
+export const registerEntryWithConsent = registerEntry.extend({ consent: consentView.nullable() })
 export const confirmedOutput = z.union([
   z.object({
     status: z.literal('released'),

@@ -9,6 +9,7 @@ const base: ConsentRecord = {
   recipientKind: 'other_agency',
   recipientName: 'Ashbury GP Surgery',
   purpose: 'other',
+  evidence: 'written',
   givenOn: '2027-01-10',
 }
 const ask = {
@@ -55,8 +56,40 @@ describe('consent (CONTACT)', () => {
     assert.deepEqual(found, {
       state: 'live',
       consentId: 'c1',
-      engine: { isLive: true, matchesCategory: true, matchesRecipient: true, matchesPurpose: true },
+      engine: {
+        isLive: true,
+        matchesCategory: true,
+        matchesRecipient: true,
+        matchesPurpose: true,
+        isExplicit: true,
+      },
     })
+  })
+
+  it('tells the engine a consent is explicit when given in writing or in Haven, not when spoken', () => {
+    for (const [evidence, isExplicit] of [
+      ['written', true],
+      ['in_haven', true],
+      ['verbal', false],
+    ] as const)
+      assert.equal(
+        consentFor([{ ...base, evidence }], ask, '2027-03-01').engine?.isExplicit,
+        isExplicit,
+        evidence,
+      )
+  })
+
+  it('answers with the written consent where a spoken one stands beside it', () => {
+    const found = consentFor(
+      [
+        { ...base, id: 'spoken', evidence: 'verbal' },
+        { ...base, id: 'written', evidence: 'written', givenOn: '2027-02-01' },
+      ],
+      ask,
+      '2027-03-01',
+    )
+    assert.equal(found.consentId, 'written')
+    assert.equal(found.engine?.isExplicit, true)
   })
 
   const misses: [string, Partial<typeof ask>][] = [

@@ -10,10 +10,18 @@ export interface ConsentRecord {
   recipientKind: string
   recipientName: string
   purpose: string
+  /** How it was given: written, verbal (recorded by the centre), in_haven (by the person). */
+  evidence: string
   givenOn: string
   expiresOn?: string | undefined
   withdrawnOn?: string | undefined
 }
+
+/**
+ * Explicit permission (CONTACT, where the policy asks for it): the parent's own word in
+ * writing, or given by the parent in Haven themselves; not a spoken consent the centre noted.
+ */
+export const EXPLICIT_EVIDENCE: readonly string[] = ['written', 'in_haven']
 
 export type ConsentState = 'live' | 'withdrawn' | 'expired' | 'not_yet_given' | 'none'
 
@@ -61,6 +69,7 @@ export function consentFor(
     matchesCategory: boolean
     matchesRecipient: boolean
     matchesPurpose: boolean
+    isExplicit: boolean
   }
 } {
   const own = consents.filter((c) => c.personId === ask.personId)
@@ -70,12 +79,16 @@ export function consentFor(
       c.recipientKind === ask.recipientKind &&
       sameRecipientName(c.recipientName, ask.recipientName),
     matchesPurpose: c.purpose === ask.purpose,
+    isExplicit: EXPLICIT_EVIDENCE.includes(c.evidence),
   })
   const full = own.filter((c) => {
     const s = score(c)
     return s.matchesCategory && s.matchesRecipient && s.matchesPurpose
   })
-  const live = full.find((c) => consentStateOn(c, today) === 'live')
+  // Where several stand, the one in the parent's own word answers first (explicit permission).
+  const live = full
+    .filter((c) => consentStateOn(c, today) === 'live')
+    .sort((a, b) => Number(score(b).isExplicit) - Number(score(a).isExplicit))[0]
   if (live)
     return {
       state: 'live',

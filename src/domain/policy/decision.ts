@@ -10,6 +10,8 @@ export type Obligation =
   | { kind: 'second_sign_off' }
   | { kind: 'notify'; roles: Role[] }
   | { kind: 'tell_person_or_record_why_not' }
+  /** CONTACT to the former partner: whoever releases names the consent they rely on. */
+  | { kind: 'confirm_consent' }
   | { kind: 'approval'; roles: Role[] }
   | { kind: 'keep_history' }
   | { kind: 'crypto_shred' }

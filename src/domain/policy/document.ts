@@ -59,9 +59,12 @@ export const policyParameters = z.strictObject({
     hasRequiredByLaw: z.boolean(),
     revealRoles: z.array(role).min(1),
   }),
-  /** EXCEPT: when confidentiality yields, to whom, authorised by whom. */
+  /**
+   * EXCEPT: when confidentiality yields, to whom, authorised by whom. A risk of physical
+   * violence to anyone using the centre or working there is an exception at every centre, so
+   * who is protected is not a parameter (decision 0027).
+   */
   exceptions: z.strictObject({
-    violenceRiskTo: z.array(z.enum(['users', 'volunteers', 'staff'])).min(1),
     recipients: z.array(z.enum(EXCEPTION_RECIPIENTS)).min(1),
     authorisedBy: z.array(role).min(1),
     requiresSecondSignOff: z.boolean(),
@@ -131,11 +134,30 @@ export interface PolicyProblem {
   message: string
 }
 
+/**
+ * Fields that documents published before decision 0027 may hold and that no longer decide
+ * anything: they are read as absent, never refused, so that a centre's published versions
+ * stay valid and keep their hashes. `exceptions.violenceRiskTo` named some of the people a
+ * risk of violence protects; every centre now protects everyone it could name.
+ */
+function withoutRetiredFields(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const parameters = (value as { parameters?: unknown }).parameters
+  if (typeof parameters !== 'object' || parameters === null) return value
+  const exceptions = (parameters as { exceptions?: unknown }).exceptions
+  if (typeof exceptions !== 'object' || exceptions === null || !('violenceRiskTo' in exceptions))
+    return value
+  const rest = Object.fromEntries(
+    Object.entries(exceptions).filter(([key]) => key !== 'violenceRiskTo'),
+  )
+  return { ...value, parameters: { ...parameters, exceptions: rest } }
+}
+
 /** Validates a document; returns it, or every problem with its path. */
 export function validatePolicy(
   value: unknown,
 ): { ok: true; policy: PolicyDocument } | { ok: false; problems: PolicyProblem[] } {
-  const result = policyDocument.safeParse(value)
+  const result = policyDocument.safeParse(withoutRetiredFields(value))
   if (result.success) return { ok: true, policy: result.data }
   return {
     ok: false,

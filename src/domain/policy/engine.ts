@@ -54,7 +54,9 @@ export function compilePolicy(document: unknown, rules: readonly Rule[] = RULES)
     }
   }
   return {
-    ref: { id: policy.id, version: policy.version, hash: policyHash(policy) },
+    // The hash of the document as published (retired fields included), so that a decision
+    // names the very version the centre stored.
+    ref: { id: policy.id, version: policy.version, hash: policyHash(document as PolicyDocument) },
     parameters: policy.parameters,
     index,
   }

@@ -4,6 +4,7 @@ import { compilePolicy, decide } from './engine.ts'
 import { preset, PRESET_NAMES, type PresetName } from './presets.ts'
 import { policyRequest, type PolicyRequestInput } from './request.ts'
 import { RULES } from './rules.ts'
+import { EXCEPTION_NEEDS_CONCERN, EXCEPTION_NEEDS_REASON } from './disclosure-rules.ts'
 import type { Decision } from './decision.ts'
 
 function run(name: PresetName, input: PolicyRequestInput): Decision {
@@ -55,6 +56,30 @@ describe('what a permit obliges', () => {
     ])
   })
 
+  for (const name of PRESET_NAMES)
+    it(`CONTACT to the former partner with consent at ${name}: also the consent confirmed by whoever releases`, () => {
+      const d = permitted(name, {
+        action: 'disclose',
+        actor: coordinator,
+        category: 'contact_details',
+        recipient: { kind: 'former_partner' },
+        purpose: 'other',
+        consent: {
+          isLive: true,
+          matchesCategory: true,
+          matchesRecipient: true,
+          matchesPurpose: true,
+          isExplicit: true,
+        },
+      })
+      assert.deepEqual(d.obligations, [
+        { kind: 'record_in_register' },
+        { kind: 'audit' },
+        { kind: 'tell_person_or_record_why_not' },
+        { kind: 'confirm_consent' },
+      ])
+    })
+
   it('CONTACT required by law (Chichester): the legal basis and a second sign-off', () => {
     const d = permitted('chichester', {
       action: 'disclose',
@@ -86,6 +111,8 @@ describe('what a permit obliges', () => {
         purpose: 'safeguarding_child',
         atRisk: 'child',
         hasSecondSignOff: true,
+        reason: 'Synthetic: bruising seen at handover',
+        hasLinkedConcern: true,
       })
       assert.deepEqual(d.obligations, [
         { kind: 'second_sign_off' },
@@ -111,6 +138,8 @@ describe('what a permit obliges', () => {
         recipient: { kind: 'police' },
         purpose: 'risk_of_violence',
         atRisk: 'users',
+        reason: 'Synthetic: a threat overheard at handover',
+        hasLinkedConcern: true,
       }),
     )
     assert.equal(d.effect, 'permit')
@@ -330,10 +359,27 @@ describe('what a permit obliges', () => {
       purpose: 'safeguarding_child',
       atRisk: 'child',
       hasSecondSignOff: true,
+      reason: 'Synthetic: bruising seen at handover',
+      hasLinkedConcern: true,
     })
     assert.ok(denied.effect === 'deny')
     assert.deepEqual(denied.reasons, [
       "another agency is not a recipient this policy allows; it allows Children's Services, the police, CAFCASS or other agencies for children",
     ])
+  })
+
+  it('EXCEPT: an exception with no reason and no concern is refused, each in words a coordinator understands', () => {
+    const denied = run('cordomus', {
+      action: 'disclose',
+      actor: coordinator,
+      category: 'other',
+      recipient: { kind: 'police' },
+      purpose: 'risk_of_violence',
+      atRisk: 'staff',
+      hasSecondSignOff: true,
+    })
+    assert.ok(denied.effect === 'deny')
+    assert.deepEqual(denied.clauses, ['EXCEPT'])
+    assert.deepEqual(denied.reasons, [EXCEPTION_NEEDS_REASON, EXCEPTION_NEEDS_CONCERN])
   })
 })

@@ -19,7 +19,6 @@ const common: PolicyParameters = {
     revealRoles: ['coordinator'],
   },
   exceptions: {
-    violenceRiskTo: ['users', 'volunteers'],
     recipients: ['childrens_services', 'police'],
     authorisedBy: ['coordinator'],
     requiresSecondSignOff: true,
@@ -66,7 +65,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
       ...common,
       attendance: { nothingElseUnlessException: false },
       confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
-      exceptions: { ...common.exceptions, violenceRiskTo: ['users', 'staff'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
       awareness: { audiences: ['users', 'referrers', 'staff'], workersSign: true },
       dataProtection: { statement: 'by_reference' },

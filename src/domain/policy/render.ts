@@ -1,15 +1,7 @@
 import { escapeText } from '../html-text.ts'
 import type { PolicyDocument, PolicyParameters } from './document.ts'
 import type { ClauseId } from './clauses.ts'
-import {
-  AT_RISK_WORDS,
-  CATEGORY_WORDS,
-  list,
-  orList,
-  RECIPIENT_WORDS,
-  roles,
-  ROLE_WORDS,
-} from './words.ts'
+import { CATEGORY_WORDS, list, orList, RECIPIENT_WORDS, roles, ROLE_WORDS } from './words.ts'
 
 /**
  * The policy as a document people read (AWARE), written from the parameters in Haven's own
@@ -110,12 +102,12 @@ export function policyText(policy: PolicyDocument): PolicyText {
     {
       clause: 'CONTACT',
       heading: "A parent's address and phone number",
-      text: `We never give a parent's address or telephone number to anyone, their former partner included, or to any agency, without that parent's ${p.contactDetails.isExplicitPermission ? 'explicit ' : ''}permission${p.contactDetails.hasRequiredByLaw ? ', unless the law requires it; then we record the legal basis, such as a court order' : ''}. Only ${roles(p.contactDetails.revealRoles)} can see them, giving a reason each time.`,
+      text: `We never give a parent's address or telephone number to anyone, their former partner included, or to any agency, without that parent's ${p.contactDetails.isExplicitPermission ? 'explicit permission, given in writing or in Haven by the parent themselves' : 'permission'}${p.contactDetails.hasRequiredByLaw ? ', unless the law requires it; then we record the legal basis, such as a court order' : ''}. If a parent wants their former partner to have their details, we pass them on only with that parent's own consent naming the former partner and the purpose, and the coordinator confirms that consent before anything is released. Only ${roles(p.contactDetails.revealRoles)} can see them, giving a reason each time.`,
     },
     {
       clause: 'EXCEPT',
       heading: 'When confidentiality must be broken',
-      text: `If we believe a child is at risk of harm, or ${orList(p.exceptions.violenceRiskTo.map((g) => AT_RISK_WORDS[g] ?? g))} is at risk of physical violence, ${roles(p.exceptions.authorisedBy)} may pass on what is needed to ${orList(p.exceptions.recipients.map((r) => RECIPIENT_WORDS[r] ?? r))}${p.exceptions.requiresSecondSignOff ? ', with a second person agreeing' : ''}. We record why, when and what was shared${p.exceptions.notify.length > 0 ? `, and tell ${roles(p.exceptions.notify)}` : ''}.`,
+      text: `If we believe a child is at risk of harm, or that anyone using the centre or working here (a volunteer, a member of staff or the coordinator) is at risk of physical violence, ${roles(p.exceptions.authorisedBy)} may pass on what is needed to ${orList(p.exceptions.recipients.map((r) => RECIPIENT_WORDS[r] ?? r))}${p.exceptions.requiresSecondSignOff ? ', with a second person agreeing' : ''}. We record why, when and what was shared${p.exceptions.notify.length > 0 ? `, and tell ${roles(p.exceptions.notify)}` : ''}.`,
     },
     {
       clause: 'ASSESS',

@@ -99,6 +99,14 @@ export const RECIPIENT_KINDS = [
   'other_agency',
   ...EXCEPTION_RECIPIENTS,
 ] as const
+/**
+ * EXCEPT: who is at risk. A child at risk of harm; or, at risk of physical violence, anyone
+ * using the centre or working there: users, volunteers, staff and the coordinator (every
+ * centre, whatever its seed names; decision 0027).
+ */
+export const AT_RISK = ['child', 'users', 'volunteers', 'staff', 'coordinator'] as const
+export type AtRisk = (typeof AT_RISK)[number]
+
 export const PURPOSES = [
   'family_proceedings',
   'safeguarding_child',
@@ -119,17 +127,25 @@ const disclose = z.strictObject({
     isVerified: z.boolean().default(false),
   }),
   purpose: z.enum(PURPOSES),
-  /** The subject's consent as recorded (CONTACT): live and matching category, recipient and purpose. */
+  /**
+   * The subject's consent as recorded (CONTACT): live and matching category, recipient and
+   * purpose; explicit when the parent gave it in writing or in Haven themselves.
+   */
   consent: z
     .strictObject({
       isLive: z.boolean(),
       matchesCategory: z.boolean(),
       matchesRecipient: z.boolean(),
       matchesPurpose: z.boolean(),
+      isExplicit: z.boolean().default(false),
     })
     .optional(),
   /** EXCEPT: who is at risk. */
-  atRisk: z.enum(['child', 'users', 'volunteers', 'staff']).optional(),
+  atRisk: z.enum(AT_RISK).optional(),
+  /** EXCEPT: why, in the authoriser's words (an exception disclosure always says why). */
+  reason: z.string().max(2000).optional(),
+  /** EXCEPT: the disclosure answers a safeguarding concern recorded at the centre. */
+  hasLinkedConcern: z.boolean().default(false),
   /** Chichester's "required by law": the legal basis, e.g. a court order's reference. */
   legalBasis: z.string().max(500).optional(),
   /** A second person has signed the disclosure off. */

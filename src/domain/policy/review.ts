@@ -29,7 +29,6 @@ const LABELS: Record<string, string> = {
   'parameters.contactDetails.isExplicitPermission': 'explicit permission for contact details',
   'parameters.contactDetails.hasRequiredByLaw': 'the "required by law" path',
   'parameters.contactDetails.revealRoles': 'who may reveal contact details',
-  'parameters.exceptions.violenceRiskTo': 'who the violence exception protects',
   'parameters.exceptions.recipients': 'who may receive a safeguarding disclosure',
   'parameters.exceptions.authorisedBy': 'who authorises a safeguarding disclosure',
   'parameters.exceptions.requiresSecondSignOff': 'the second sign-off',

@@ -6,9 +6,10 @@ import { SCENARIOS } from '../../../test/policy/scenarios.ts'
 import { ROLES } from '../roles.ts'
 import { CLAUSE_IDS } from './clauses.ts'
 import { compilePolicy, decide, InvalidPolicyError, policyHash } from './engine.ts'
-import { validatePolicy } from './document.ts'
+import { validatePolicy, type PolicyDocument } from './document.ts'
 import { PRESET_NAMES, preset } from './presets.ts'
 import {
+  AT_RISK,
   DISCLOSURE_CATEGORIES,
   PURPOSES,
   RECIPIENT_KINDS,
@@ -127,6 +128,37 @@ describe('decision semantics', () => {
     const unknownField = { ...preset('preston'), colour: 'blue' }
     assert.throws(() => compilePolicy(unknownField), InvalidPolicyError)
   })
+
+  it('reads a version published before decision 0027 without its retired violenceRiskTo, keeping its hash', () => {
+    const published = preset('st-marys') as unknown as {
+      parameters: { exceptions: Record<string, unknown> }
+    }
+    published.parameters.exceptions.violenceRiskTo = ['users', 'staff']
+    const validated = validatePolicy(published)
+    assert.ok(validated.ok)
+    assert.equal('violenceRiskTo' in validated.policy.parameters.exceptions, false)
+    const compiled = compilePolicy(published)
+    assert.equal(compiled.ref.hash, policyHash(published as unknown as PolicyDocument))
+    assert.notEqual(compiled.ref.hash, policyHash(preset('st-marys')))
+    // The old value named staff only; a volunteer at risk is now an exception all the same.
+    const volunteerAtRisk = policyRequest.parse({
+      action: 'disclose',
+      actor: { roles: ['coordinator'] },
+      category: 'other',
+      recipient: { kind: 'police' },
+      purpose: 'risk_of_violence',
+      atRisk: 'volunteers',
+      reason: 'Synthetic: a threat overheard at handover',
+      hasLinkedConcern: true,
+      hasSecondSignOff: true,
+    })
+    assert.equal(decide(compiled, volunteerAtRisk).effect, 'permit')
+    const other = preset('st-marys') as unknown as {
+      parameters: { exceptions: Record<string, unknown> }
+    }
+    other.parameters.exceptions.somethingElse = true
+    assert.throws(() => compilePolicy(other), InvalidPolicyError)
+  })
 })
 
 describe('coverage of the clauses', () => {
@@ -171,6 +203,7 @@ const consent = fc.option(
     matchesCategory: fc.boolean(),
     matchesRecipient: fc.boolean(),
     matchesPurpose: fc.boolean(),
+    isExplicit: fc.boolean(),
   }),
   { nil: undefined },
 )
@@ -202,8 +235,12 @@ const anyRequest = fc.oneof(
     }),
     purpose: fc.constantFrom(...PURPOSES),
     consent,
-    atRisk: fc.option(fc.constantFrom('child', 'users', 'volunteers', 'staff'), { nil: undefined }),
+    atRisk: fc.option(fc.constantFrom(...AT_RISK), { nil: undefined }),
     legalBasis: fc.option(fc.constantFrom('', 'Court order ZW24P00123'), { nil: undefined }),
+    reason: fc.option(fc.constantFrom('', ' ', 'Synthetic: a threat overheard'), {
+      nil: undefined,
+    }),
+    hasLinkedConcern: fc.boolean(),
     hasSecondSignOff: fc.boolean(),
   }),
   fc.record({
@@ -248,12 +285,17 @@ describe('properties', () => {
             self || (request.reason !== '' && request.actor.relationship !== 'other_parent'),
           )
         if (request.action === 'disclose' && request.category === 'contact_details') {
-          assert.notEqual(request.recipient.kind, 'former_partner')
           const consented =
             request.consent?.isLive === true &&
             request.consent.matchesCategory &&
             request.consent.matchesRecipient &&
-            request.consent.matchesPurpose
+            request.consent.matchesPurpose &&
+            (policy.ref.id !== 'chichester' || request.consent.isExplicit)
+          // The former partner: only with the parent's own consent, and its confirmation.
+          if (request.recipient.kind === 'former_partner') {
+            assert.ok(consented, JSON.stringify(request))
+            assert.ok(decision.obligations.some((o) => o.kind === 'confirm_consent'))
+          }
           const exception =
             request.purpose === 'safeguarding_child' || request.purpose === 'risk_of_violence'
           const law =
@@ -262,6 +304,45 @@ describe('properties', () => {
             (request.legalBasis ?? '') !== ''
           assert.ok(consented || exception || law, JSON.stringify(request))
         }
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('never permits a disclosure without looking at who asks: never a volunteer, a parent or nobody', () => {
+    fc.assert(
+      fc.property(anyRequest, fc.constantFrom(...COMPILED), (input, policy) => {
+        const request = policyRequest.parse(input)
+        if (request.action !== 'disclose') return
+        const decision = decide(policy, request)
+        if (decision.effect !== 'permit') return
+        assert.ok(
+          request.actor.roles.some((role) =>
+            ['coordinator', 'staff', 'chair', 'management', 'referrer'].includes(role),
+          ),
+          JSON.stringify(request),
+        )
+        if (!request.actor.roles.some((role) => role !== 'referrer'))
+          assert.ok(
+            request.recipient.kind === 'referring_agency' &&
+              request.recipient.isReferrerOfFamily &&
+              request.recipient.isVerified,
+            JSON.stringify(request),
+          )
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('never permits an exception disclosure without its reason and its safeguarding concern', () => {
+    fc.assert(
+      fc.property(anyRequest, fc.constantFrom(...COMPILED), (input, policy) => {
+        const request = policyRequest.parse(input)
+        if (request.action !== 'disclose') return
+        if (request.purpose !== 'safeguarding_child' && request.purpose !== 'risk_of_violence')
+          return
+        if (decide(policy, request).effect !== 'permit') return
+        assert.ok((request.reason ?? '').trim() !== '' && request.hasLinkedConcern)
       }),
       { numRuns: 3000 },
     )

@@ -51,6 +51,7 @@ export const AT_RISK_WORDS: Readonly<Record<string, string>> = {
   users: 'anyone using the centre',
   volunteers: 'a volunteer',
   staff: 'a member of staff',
+  coordinator: 'the coordinator',
 }
 
 const words =
