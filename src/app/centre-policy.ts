@@ -1,5 +1,9 @@
 import { HavenError } from '../domain/errors.ts'
-import { validatePolicy, type PolicyDocument } from '../domain/policy/document.ts'
+import {
+  upgradeStoredPolicy,
+  validatePolicy,
+  type PolicyDocument,
+} from '../domain/policy/document.ts'
 import { compilePolicy, decide, policyHash } from '../domain/policy/engine.ts'
 import { isPresetName, preset, type PresetName } from '../domain/policy/presets.ts'
 import { describeChanges, isReviewOverdue, nextReviewDue } from '../domain/policy/review.ts'
@@ -72,7 +76,7 @@ export async function currentPolicy(ctx: AppContext, centreId: string): Promise<
   return inCentre(ctx, centreId, async (trx) => {
     const latest = await findLatestPolicyVersion(trx, centreId)
     if (!latest) throw new HavenError('not_found', 'this centre has no policy yet')
-    const validated = validatePolicy(latest.document)
+    const validated = validatePolicy(upgradeStoredPolicy(latest.document))
     if (!validated.ok) throw new HavenError('internal', 'the stored policy does not validate')
     const reviews = await listPolicyReviews(trx, centreId)
     const lastReviewedOn = reviews.at(-1)?.reviewedOn ?? latest.publishedAt.slice(0, 10)
@@ -235,7 +239,7 @@ export async function policyHistory(
 }> {
   return inCentre(ctx, centreId, async (trx) => {
     const versions = await listPolicyVersions(trx, centreId)
-    const documents = versions.map((v) => validatePolicy(v.document))
+    const documents = versions.map((v) => validatePolicy(upgradeStoredPolicy(v.document)))
     const entries = versions.map((version, i) => {
       const before = documents[i - 1]
       const after = documents[i]

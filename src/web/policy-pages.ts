@@ -44,12 +44,6 @@ export const SETTINGS = [
     kind: 'number',
   },
   {
-    name: 'secondSignOff',
-    path: ['exceptions', 'requiresSecondSignOff'],
-    label: 'A second person signs off a disclosure when someone is at risk (EXCEPT)',
-    kind: 'boolean',
-  },
-  {
     name: 'reviewMonths',
     path: ['review', 'intervalMonths'],
     label: 'Months between reviews of the policy (REVIEW)',

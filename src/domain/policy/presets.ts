@@ -9,20 +9,14 @@ export const PRESET_NAMES = ['cordomus', 'st-marys', 'chichester', 'preston', 'b
 export type PresetName = (typeof PRESET_NAMES)[number]
 
 const common: PolicyParameters = {
-  confidentiality: { bound: ['volunteer'], exportRoles: ['coordinator'] },
-  guidance: { isExplicit: false, answeredBy: ['coordinator'] },
-  reports: { refusedFor: 'family_proceedings' },
+  confidentiality: { exportRoles: ['coordinator'] },
+  guidance: { answeredBy: ['coordinator'] },
   attendance: { nothingElseUnlessException: true },
-  contactDetails: {
-    isExplicitPermission: false,
-    hasRequiredByLaw: false,
-    revealRoles: ['coordinator'],
-  },
+  contactDetails: { hasRequiredByLaw: false, revealRoles: ['coordinator'] },
   exceptions: {
     violenceRiskTo: ['users', 'volunteers'],
     recipients: ['childrens_services', 'police'],
     authorisedBy: ['coordinator'],
-    requiresSecondSignOff: true,
     notify: ['chair'],
     concernsVisibleTo: ['coordinator', 'chair'],
   },
@@ -41,10 +35,9 @@ const common: PolicyParameters = {
     approvedBy: ['coordinator', 'chair'],
     isAutomatic: false,
   },
-  awareness: { audiences: ['users', 'referrers', 'volunteers', 'staff'], workersSign: false },
-  review: { intervalMonths: 12, keepsVersionHistory: false },
-  dataProtection: { statement: 'none' },
-  subjectAccess: { statement: 'none', hasViolentCrimeExemption: false },
+  awareness: { workersSign: false },
+  review: { intervalMonths: 12 },
+  subjectAccess: { hasViolentCrimeExemption: false },
 }
 
 const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
@@ -64,11 +57,9 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     adopted: '2024-01-01',
     parameters: {
       ...common,
-      confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
       exceptions: { ...common.exceptions, violenceRiskTo: ['users', 'staff'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
-      awareness: { audiences: ['users', 'referrers', 'staff'], workersSign: true },
-      dataProtection: { statement: 'by_reference' },
+      awareness: { workersSign: true },
     },
   },
   chichester: {
@@ -79,14 +70,7 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     adopted: '2024-01-01',
     parameters: {
       ...common,
-      confidentiality: { bound: ['volunteer', 'staff'], exportRoles: ['coordinator'] },
-      guidance: { isExplicit: true, answeredBy: ['coordinator'] },
-      reports: { refusedFor: 'family_court_proceedings' },
-      contactDetails: {
-        isExplicitPermission: true,
-        hasRequiredByLaw: true,
-        revealRoles: ['coordinator'],
-      },
+      contactDetails: { hasRequiredByLaw: true, revealRoles: ['coordinator'] },
       checks: { ...common.checks, before: 'appointment', resultsVisibleTo: ['coordinator'] },
     },
   },
@@ -100,8 +84,7 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
       ...common,
       checks: { ...common.checks, kind: 'crb' },
       retention: { ...common.retention, keptIndefinitely: [] },
-      dataProtection: { statement: 'explicit' },
-      subjectAccess: { statement: 'explicit', hasViolentCrimeExemption: true },
+      subjectAccess: { hasViolentCrimeExemption: true },
     },
   },
   birmingham: {
@@ -129,19 +112,10 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
       retention: {
         years: 5,
         keptIndefinitely: ['accident_book', 'referral', 'safeguarding', 'child_protection'],
-        reasonKept:
-          'children can ask for this information, through their local authority, up to the age of 25',
         approvedBy: ['coordinator', 'management'],
         isAutomatic: false,
       },
-      awareness: { audiences: ['users', 'referrers', 'volunteers'], workersSign: false },
-      review: { intervalMonths: 12, keepsVersionHistory: true },
-      dataProtection: { statement: 'by_reference' },
-      subjectAccess: {
-        statement: 'by_reference',
-        hasViolentCrimeExemption: false,
-        childrenMayAskUntilAge: 25,
-      },
+      subjectAccess: { hasViolentCrimeExemption: false, childrenMayAskUntilAge: 25 },
     },
   },
 }
