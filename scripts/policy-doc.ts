@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { CLAUSE_IDS, CLAUSE_TITLES, type ClauseId } from '../src/domain/policy/clauses.ts'
 import { compilePolicy, decide } from '../src/domain/policy/engine.ts'
+import { BUILT_IN, INVARIANTS } from '../src/domain/policy/invariants.ts'
 import { preset, PRESET_NAMES, type PresetName } from '../src/domain/policy/presets.ts'
 import { policyRequest, type PolicyRequestInput } from '../src/domain/policy/request.ts'
 import { RULES } from '../src/domain/policy/rules.ts'
@@ -424,7 +425,8 @@ a field stays hidden only if all of them hide it; a read of one hidden field is 
 - Who authorises a safeguarding disclosure: the coordinator, with a second person's sign-off; the Chair is told (the Management Team at Birmingham).
 - Who sees safeguarding concerns: the coordinator and the Chair (the Management Team at Birmingham).
 - Who sees check results where the seed names nobody (St Mary's, Chichester): the coordinator; at Birmingham the coordinator and the Management Team.
-- Check level where the seed names none: standard (Birmingham asks for enhanced). Checks are renewed every three years (a check stops counting at the end of the policy's renewal period from its issue, or the renewal date recorded with it if sooner), and every worker assigned to families needs one, whatever the seed calls them. A DBS check satisfies Preston's "Criminal Records Bureau" check, the DBS's predecessor.
+- Check level where the seed names none: standard (Birmingham asks for enhanced). Checks are renewed every three years (a check stops counting at the end of the policy's renewal period from its issue, or the renewal date recorded with it if sooner), and every worker assigned to families needs one, whatever the seed calls them. A DBS check satisfies Preston's "Criminal Records Bureau" check, the DBS's predecessor; a CRB certificate counts only where the policy names the CRB (\`checks.kind\`).
+- When the check is needed (\`checks.before\`): "before starting" (Cordomus, Preston), "prior to taking up post" (St Mary's) and "prior to appointment" (Chichester) decide alike: nobody works with families, or sees one, until their check is clear; the three are kept so that the rendered policy says what the seed says. Birmingham's "prior to becoming a full volunteer" implies a volunteer who is not yet full: a volunteer whose check (of the kind and level required) is under way may be put on a session as a shadow, alongside a worker with a clear check, and then sees that family as any volunteer on the session does; never alone, and never a member of staff.
 - Who signs in with a second factor: the roles the policy names (\`security.secondFactorRoles\`), and never fewer than those that see protected data (coordinator, Chair, management, staff).
 - Who approves an assessment where the seed names nobody: the coordinator.
 - Who may reveal contact details, export family data, and answer guidance requests: the coordinator.
@@ -435,6 +437,35 @@ a field stays hidden only if all of them hide it; a read of one hidden field is 
 - Assessments at Birmingham: only the contact rooms are restricted ("in ... Contact Rooms"); an assessment elsewhere in the building needs no agreement.
 - Attendance: St Mary's and Birmingham say only that attendance goes to referring agencies; the "nothing else unless an exception" of Cordomus, Chichester and Preston is not theirs.
 - Adoption dates: only Cordomus's seed is dated (April 2014); the other presets carry none.
+
+## Parameters retired because they decided nothing
+
+Every parameter of the policy document changes a decision (decision 0025;
+\`src/domain/policy/parameters.test.ts\` fails for one that does not). These changed only the
+rendered text, so they are no longer parameters. Versions published with them still read: the
+retired fields are left out when a stored version is read, and its hash stays that of what was
+published.
+
+- \`confidentiality.bound\` ("volunteers" or "staff"): every worker, volunteer or staff, is held to NDX by the same rules, whatever the seed calls its workers (Cordomus: "all Contact Centre workers are obliged to observe"; Chichester: "all volunteers and staff"). A setting that left some workers unbound would break NDX. The policy says "our volunteers and staff".
+- \`guidance.isExplicit\` (Chichester): every worker at every centre may ask for guidance inside Haven, so the words "as our policy expressly asks" decided nothing.
+- \`reports.refusedFor\` ("family proceedings" or, at Chichester, "family court proceedings"): no report is made for any family proceedings at any centre; a narrower wording would not let Chichester write reports for other proceedings, and nothing in Haven asks which court.
+- \`contactDetails.isExplicitPermission\` (Chichester): a consent in Haven is always recorded, naming the category, the recipient and the purpose, so permission is explicit at every centre, and the policy says so.
+- \`exceptions.requiresSecondSignOff\`: a disclosure when someone is at risk always needs a second person's sign-off (EXCEPT); it is an invariant, not a setting.
+- \`retention.reasonKept\` (Birmingham): the reason is the age up to which children may ask for their records (\`subjectAccess.childrenMayAskUntilAge\`), which the rendered policy now gives.
+- \`awareness.audiences\`: everyone, referrers and parents included, may read the policy at every centre (AWARE), whoever the seed lists.
+- \`review.keepsVersionHistory\` (Birmingham): every version is kept, immutable, at every centre (REVIEW).
+- \`dataProtection.statement\` and \`subjectAccess.statement\`: Haven keeps the data protection principles and answers subject access requests at every centre, because the law applies whatever the policy says; the rendered policy says so at every centre. St Mary's and Birmingham's reference to their separate Data Protection Policy is no longer rendered.
+
+## What no policy may say
+
+A centre may write its own policy, but \`validatePolicy\` refuses a document that breaks one of
+these, naming the field and the clause (\`src/domain/policy/invariants.ts\`); every preset keeps
+them all.
+
+| field | clause | invariant |
+| ----- | ------ | --------- |
+${INVARIANTS.map((i) => `| \`parameters.${i.path}\` | ${i.clause} | ${i.says} |`).join('\n')}
+${BUILT_IN.map((i) => `| (no setting) | ${i.clause} | ${i.says} |`).join('\n')}
 
 ## Worked examples, clause by clause
 

@@ -328,6 +328,10 @@ describe('every role in a real browser', { skip: browserSkip(), timeout: 300_000
     await visit(page, '/policy', 'the policy, for its editor')
     await page.click('text=Change the policy')
     await assertAccessible(page, 'changing the policy')
+    await page.fill('#retention-years', '4')
+    await press(page, 'Check your changes')
+    assert.ok(await page.isVisible('text=Decisions that change'))
+    await assertAccessible(page, 'checking the changes to the policy')
     await page.context().close()
   })
 

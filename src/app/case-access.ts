@@ -2,6 +2,7 @@ import { isParent, isReferrer, isVolunteer, workerKindOf } from '../domain/polic
 import { addDays, ukDateTime } from '../domain/calendar.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { decide } from '../domain/policy/engine.ts'
+import { hasValidCheck } from '../domain/policy/other-rules.ts'
 import { CHECK_LEVELS } from '../domain/policy/document.ts'
 import type { Relationship } from '../domain/policy/request.ts'
 import type { Db } from '../storage/database.ts'
@@ -14,7 +15,13 @@ import {
   findOrCreateAgency,
   setAgencyOfReferrer,
 } from '../storage/referrals.ts'
-import { assignedSessions, isAcquainted, listChecks, type StoredCheck } from '../storage/workers.ts'
+import {
+  assignedSessions,
+  isAcquainted,
+  listChecks,
+  workersOfSessions,
+  type StoredCheck,
+} from '../storage/workers.ts'
 import type { Decision } from '../domain/policy/decision.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
@@ -139,11 +146,50 @@ export async function familiesInReach(
         checks,
         isAcquaintedWithFamily: await isAcquainted(trx, actor.centreId, actor.accountId, familyId),
       },
+      isAlongsideCheckedWorker: await isAlongsideCheckedWorker(
+        trx,
+        policy,
+        actor.centreId,
+        sessions.filter((s) => s.familyId === familyId).map((s) => s.sessionId),
+        actor.accountId,
+        today,
+      ),
       on: today,
     })
     if (decision.effect === 'permit') reach.push(familyId)
   }
   return reach
+}
+
+/**
+ * CHECKS: whether another worker with a clear check in date on the day is on one of these
+ * sessions (a volunteer whose check is under way shadows such a worker, where the policy lets
+ * them).
+ */
+export async function isAlongsideCheckedWorker(
+  trx: Db,
+  policy: CompiledPolicy,
+  centreId: string,
+  sessionIds: readonly string[],
+  accountId: string,
+  on: string,
+): Promise<boolean> {
+  const others = [
+    ...new Set(
+      (await workersOfSessions(trx, centreId, sessionIds))
+        .map((row) => row.accountId)
+        .filter((id) => id !== accountId),
+    ),
+  ]
+  if (others.length === 0) return false
+  const checks = await listChecks(trx, centreId, others)
+  return others.some((other) =>
+    hasValidCheck(
+      checks.filter((check) => check.accountId === other).flatMap(policyCheck),
+      on,
+      policy.parameters.checks,
+    ),
+  )
 }
 
 /** The families a referrer's agency referred. */

@@ -1,5 +1,11 @@
 import { HavenError } from '../domain/errors.ts'
-import { validatePolicy, type PolicyDocument } from '../domain/policy/document.ts'
+import {
+  upgradeStoredPolicy,
+  validatePolicy,
+  type PolicyDocument,
+  type PolicyProblem,
+} from '../domain/policy/document.ts'
+import { decisionsThatChange, type DecisionChange } from '../domain/policy/preview.ts'
 import { compilePolicy, decide, policyHash } from '../domain/policy/engine.ts'
 import { isPresetName, preset, type PresetName } from '../domain/policy/presets.ts'
 import { describeChanges, isReviewOverdue, nextReviewDue } from '../domain/policy/review.ts'
@@ -72,7 +78,7 @@ export async function currentPolicy(ctx: AppContext, centreId: string): Promise<
   return inCentre(ctx, centreId, async (trx) => {
     const latest = await findLatestPolicyVersion(trx, centreId)
     if (!latest) throw new HavenError('not_found', 'this centre has no policy yet')
-    const validated = validatePolicy(latest.document)
+    const validated = validatePolicy(upgradeStoredPolicy(latest.document))
     if (!validated.ok) throw new HavenError('internal', 'the stored policy does not validate')
     const reviews = await listPolicyReviews(trx, centreId)
     const lastReviewedOn = reviews.at(-1)?.reviewedOn ?? latest.publishedAt.slice(0, 10)
@@ -167,6 +173,41 @@ export async function publishPolicy(
   return { version: validated.policy.version, changes }
 }
 
+/**
+ * The "check your changes" step (REVIEW): a new version's document, validated against the
+ * schema and the clauses' invariants, with what it changes in words and the decisions that
+ * would differ from the version in force. Nothing is stored.
+ */
+export async function previewPolicyChange(
+  ctx: AppContext,
+  actor: Actor,
+  document: unknown,
+): Promise<
+  | { ok: false; problems: PolicyProblem[] }
+  | { ok: true; document: PolicyDocument; changes: string[]; decisions: DecisionChange[] }
+> {
+  const current = await currentPolicy(ctx, actor.centreId)
+  assertPermitted(current, actor, 'publish_policy')
+  const validated = validatePolicy(document)
+  if (!validated.ok) return validated
+  if (validated.policy.version !== current.version + 1)
+    throw new HavenError(
+      'conflict',
+      `someone published version ${String(current.version)} since you opened this page; check it and try again`,
+      'version',
+    )
+  return {
+    ok: true,
+    document: validated.policy,
+    changes: describeChanges(current.document, validated.policy),
+    decisions: decisionsThatChange(
+      current.document,
+      validated.policy,
+      ctx.now().toISOString().slice(0, 10),
+    ),
+  }
+}
+
 /** Records a review that found nothing to change; the next review falls due from today. */
 /**
  * Moves the centre to one of the five presets as its next version (REVIEW): the preset's
@@ -235,7 +276,7 @@ export async function policyHistory(
 }> {
   return inCentre(ctx, centreId, async (trx) => {
     const versions = await listPolicyVersions(trx, centreId)
-    const documents = versions.map((v) => validatePolicy(v.document))
+    const documents = versions.map((v) => validatePolicy(upgradeStoredPolicy(v.document)))
     const entries = versions.map((version, i) => {
       const before = documents[i - 1]
       const after = documents[i]

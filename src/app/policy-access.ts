@@ -1,4 +1,5 @@
 import { HavenError } from '../domain/errors.ts'
+import { upgradeStoredPolicy } from '../domain/policy/document.ts'
 import type { Ability, Permission } from '../domain/policy/abilities.ts'
 import {
   abilitiesOf,
@@ -34,7 +35,10 @@ export async function policyInForce(
   if (!latest) throw new HavenError('internal', 'this centre has no policy')
   let compiled: CompiledPolicy
   try {
-    compiled = compilePolicy(latest.document)
+    // A version published before a parameter was retired is read without it; decisions
+    // still name the hash of the version as it was published.
+    const upgraded = compilePolicy(upgradeStoredPolicy(latest.document))
+    compiled = { ...upgraded, ref: { ...upgraded.ref, hash: latest.hash } }
   } catch {
     throw new HavenError('internal', 'the stored policy does not validate')
   }

@@ -23,7 +23,7 @@ import type { AppContext } from './context.ts'
 import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
-import { policyCheck, todayAtCentre } from './case-access.ts'
+import { isAlongsideCheckedWorker, policyCheck, todayAtCentre } from './case-access.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 export interface CheckInput {
@@ -189,6 +189,14 @@ export async function assignWorker(
           session.familyId,
         ),
       },
+      isAlongsideCheckedWorker: await isAlongsideCheckedWorker(
+        trx,
+        policy,
+        actor.centreId,
+        [sessionId],
+        accountId,
+        session.startsAt.slice(0, 10),
+      ),
       on: session.startsAt.slice(0, 10),
     })
     await recordEvent(trx, {

@@ -174,6 +174,59 @@ for (const dialect of await dialectsUnderTest()) {
         )
       }))
 
+    it('lets a volunteer whose check is under way shadow a checked worker only where the check comes before becoming a full volunteer (CHECKS)', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s),
+        )
+        const assign = (accountId: string) =>
+          s.coordinator.client.json<Json>(
+            'POST',
+            `/api/sessions/${booked.body.sessionId}/workers`,
+            { accountId },
+          )
+        const record = (accountId: string, outcome: 'clear' | 'pending') =>
+          s.coordinator.client.json('POST', `/api/workers/${accountId}/checks`, {
+            kind: 'dbs',
+            level: 'enhanced',
+            issuedOn: '2025-06-01',
+            renewalDueOn: '2028-06-01',
+            outcome,
+          })
+        assert.equal((await record(s.volunteer.accountId, 'pending')).status, 201)
+        assert.equal((await record(s.coordinator.accountId, 'clear')).status, 201)
+        const toBirmingham = await s.coordinator.client.json('POST', '/api/policy/versions', {
+          preset: 'birmingham',
+        })
+        assert.equal(toBirmingham.status, 201)
+        const alone = await assign(s.volunteer.accountId)
+        assert.equal(alone.status, 409)
+        assert.match(alone.body.error?.message ?? '', /only shadows a worker with a clear check/)
+        assert.deepEqual((await assign(s.coordinator.accountId)).body, { clauses: ['CHECKS'] })
+        assert.deepEqual((await assign(s.volunteer.accountId)).body, { clauses: ['CHECKS'] })
+        const register = await s.volunteer.client.json(
+          'GET',
+          `/api/sessions/${booked.body.sessionId}/register`,
+        )
+        assert.equal(
+          register.status,
+          200,
+          'the shadow sees the family as a volunteer on the session',
+        )
+        const toCordomus = await s.coordinator.client.json('POST', '/api/policy/versions', {
+          preset: 'cordomus',
+        })
+        assert.equal(toCordomus.status, 201)
+        const reach = await s.volunteer.client.json(
+          'GET',
+          `/api/sessions/${booked.body.sessionId}/register`,
+        )
+        assert.equal(reach.status, 404, 'before starting: no family until the check is clear')
+      }))
+
     it('assigns only workers whose checks meet the policy, and who do not know the family', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))

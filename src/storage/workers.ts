@@ -150,6 +150,21 @@ export async function workerNamesOfSessions(
   return bySession
 }
 
+/** The accounts assigned to sessions, by session. */
+export async function workersOfSessions(
+  db: Db,
+  centreId: string,
+  sessionIds: readonly string[],
+): Promise<{ sessionId: string; accountId: string }[]> {
+  if (sessionIds.length === 0) return []
+  return db
+    .selectFrom('session_workers')
+    .select(['session_id as sessionId', 'account_id as accountId'])
+    .where('centre_id', '=', centreId)
+    .where('session_id', 'in', [...sessionIds])
+    .execute()
+}
+
 export async function insertSessionWorker(
   db: Db,
   row: {

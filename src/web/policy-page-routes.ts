@@ -9,6 +9,7 @@ import type { Actor } from '../app/actor.ts'
 import { todayAtCentre } from '../app/case-access.ts'
 import {
   currentPolicy,
+  previewPolicyChange,
   publishPolicy,
   publishPreset,
   recordPolicyReview,
@@ -25,7 +26,14 @@ import {
   unlessForbidden,
   signedInGet,
 } from './page-kit.ts'
-import { policyBody, settingsOf, withSettings } from './policy-pages.ts'
+import {
+  documentFrom,
+  fieldOfProblem,
+  formOf,
+  formValues,
+  type PolicyFormValues,
+} from './policy-form.ts'
+import { checkChangesBody, policyBody } from './policy-pages.ts'
 
 /**
  * The policy for a signed-in reader (AWARE): everyone reads it; workers acknowledge it; the
@@ -42,7 +50,7 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
       done?: string[]
       error?: FormError
       status?: 200 | 400 | 403 | 409
-      settings?: Record<string, string>
+      settings?: PolicyFormValues
     } = {},
   ) => {
     const policy = await currentPolicy(ctx, actor.centreId)
@@ -60,7 +68,7 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
         mayAcknowledge,
         mayManage: abilities.has('publish_policy'),
         acknowledgements: acknowledgements?.people,
-        settings: extra.settings ?? settingsOf(policy.document),
+        settings: extra.settings ?? formOf(policy.document),
         done: extra.done,
         error: extra.error,
       }),
@@ -91,24 +99,91 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect('/policy?done=acknowledged', 303)
   })
 
+  /**
+   * The settings posted: the next version checked against the schema and the clauses'
+   * invariants, with what it changes; or the page again with the error beside its field.
+   */
+  const checked = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    values: PolicyFormValues,
+    version: string,
+  ) => {
+    const policy = await currentPolicy(ctx, actor.centreId)
+    if (Number(version) !== policy.version)
+      return {
+        page: await render(c, actor, {
+          error: {
+            field: undefined,
+            message: `someone published version ${String(policy.version)} since you opened this page; check it and try again`,
+          },
+          status: 409,
+        }),
+      }
+    const next = documentFrom({ ...policy.document, adopted: todayAtCentre(ctx) }, values)
+    if (!next.ok)
+      return { page: await render(c, actor, { error: next.error, status: 400, settings: values }) }
+    const preview = await tryForm(() => previewPolicyChange(ctx, actor, next.document))
+    if (!preview.ok)
+      return {
+        page: await render(c, actor, {
+          error: preview.error,
+          status: preview.status,
+          settings: values,
+        }),
+      }
+    if (!preview.value.ok) {
+      const [first] = preview.value.problems
+      return {
+        page: await render(c, actor, {
+          error: {
+            field: fieldOfProblem(first?.path ?? ''),
+            message: first?.message ?? 'the policy is not valid',
+          },
+          status: 400,
+          settings: values,
+        }),
+      }
+    }
+    return { preview: preview.value }
+  }
+
+  pages.post('/policy/settings/check', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const values = formValues(fields.all)
+    const result = await checked(c, actor, values, fields.get('version'))
+    if ('page' in result) return result.page
+    return signedInPage(ctx, c, actor, {
+      title: 'Check your changes',
+      current: '/policy',
+      body: checkChangesBody({
+        csrf: pageCsrf(c),
+        version: result.preview.document.version,
+        document: result.preview.document,
+        changes: result.preview.changes,
+        decisions: result.preview.decisions,
+        values,
+      }),
+    })
+  })
+
+  pages.post('/policy/settings/edit', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    return render(c, actor, { settings: formValues(fields.all) })
+  })
+
   pages.post('/policy/settings', async (c) => {
     const fields = await formFields(c)
     const actor = requireActor(c, fields.get('_csrf'))
-    const form = fields.record()
-    const policy = await currentPolicy(ctx, actor.centreId)
-    if (Number(form.version) !== policy.version)
-      return render(c, actor, {
-        error: {
-          field: undefined,
-          message: `someone published version ${String(policy.version)} since you opened this page; check it and try again`,
-        },
-        status: 409,
-      })
-    const next = withSettings({ ...policy.document, adopted: todayAtCentre(ctx) }, form)
-    if (!next.ok) return render(c, actor, { error: next.error, status: 400, settings: form })
-    const done = await tryForm(() => publishPolicy(ctx, actor, next.document))
+    const values = formValues(fields.all)
+    const result = await checked(c, actor, values, fields.get('version'))
+    if ('page' in result) return result.page
+    const document = result.preview.document
+    const done = await tryForm(() => publishPolicy(ctx, actor, document))
     if (!done.ok)
-      return render(c, actor, { error: done.error, status: done.status, settings: form })
+      return render(c, actor, { error: done.error, status: done.status, settings: values })
     return render(c, actor, {
       done: [`Version ${String(done.value.version)} published.`, ...done.value.changes],
     })

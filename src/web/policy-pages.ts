@@ -1,5 +1,7 @@
 import type { CurrentPolicy } from '../app/centre-policy.ts'
 import { PRESET_NAMES } from '../domain/policy/presets.ts'
+import type { PolicyDocument } from '../domain/policy/document.ts'
+import type { DecisionChange } from '../domain/policy/preview.ts'
 import { renderPolicyHtml } from '../domain/policy/render.ts'
 import { Html, html } from './html.ts'
 import {
@@ -11,9 +13,9 @@ import {
   successBanner,
   table,
   textArea,
-  textField,
   type FormError,
 } from './page-kit.ts'
+import { hiddenValues, policyFields, type PolicyFormValues } from './policy-form.ts'
 
 const PRESET_WORDS: Readonly<Record<string, string>> = {
   cordomus: 'Cordomus model policy',
@@ -23,42 +25,6 @@ const PRESET_WORDS: Readonly<Record<string, string>> = {
   birmingham: 'Birmingham',
 }
 
-/** The settings a centre changes most, as form fields over the policy's parameters. */
-export const SETTINGS = [
-  {
-    name: 'retentionYears',
-    path: ['retention', 'years'],
-    label: 'Years unused before records are destroyed (RETAIN)',
-    kind: 'number',
-  },
-  {
-    name: 'retentionAutomatic',
-    path: ['retention', 'isAutomatic'],
-    label: 'Destroy without an approval each time (RETAIN)',
-    kind: 'boolean',
-  },
-  {
-    name: 'checkRenewalMonths',
-    path: ['checks', 'renewalMonths'],
-    label: 'Months before a check is renewed (CHECKS)',
-    kind: 'number',
-  },
-  {
-    name: 'secondSignOff',
-    path: ['exceptions', 'requiresSecondSignOff'],
-    label: 'A second person signs off a disclosure when someone is at risk (EXCEPT)',
-    kind: 'boolean',
-  },
-  {
-    name: 'reviewMonths',
-    path: ['review', 'intervalMonths'],
-    label: 'Months between reviews of the policy (REVIEW)',
-    kind: 'number',
-  },
-] as const
-
-export type SettingValues = Readonly<Record<string, string>>
-
 /** The policy page: the policy in force, its review, acknowledgement and (for its editors) change. */
 export function policyBody(input: {
   policy: CurrentPolicy
@@ -67,7 +33,7 @@ export function policyBody(input: {
   mayAcknowledge: boolean
   mayManage: boolean
   acknowledgements: { displayName: string; acknowledgedAt: string | null }[] | undefined
-  settings: SettingValues
+  settings: PolicyFormValues
   done?: readonly string[] | undefined
   error?: FormError | undefined
 }): Html {
@@ -96,34 +62,13 @@ export function policyBody(input: {
       input.mayManage
         ? html`<details class="govuk-details"${e ? ' open' : ''}><summary class="govuk-details__summary"><span class="govuk-details__summary-text">Change the policy</span></summary>
           <div class="govuk-details__text">
-          <h2 class="govuk-heading-m">Change the settings</h2>
+          <h2 class="govuk-heading-m">Change the policy's settings</h2>
+          <p class="govuk-body">Every setting below changes what Haven allows or refuses. You will see the new policy and the decisions that change before anything is published.</p>
           ${postForm(
-            '/policy/settings',
+            '/policy/settings/check',
             input.csrf,
             html`<input type="hidden" name="version" value="${String(p.version)}">
-            ${SETTINGS.map((s) =>
-              s.kind === 'number'
-                ? textField({
-                    name: s.name,
-                    label: s.label,
-                    type: 'number',
-                    value: input.settings[s.name],
-                    error: e,
-                    width: 'govuk-input--width-5',
-                  })
-                : choiceField({
-                    kind: 'radios',
-                    name: s.name,
-                    label: s.label,
-                    options: [
-                      ['yes', 'Yes'],
-                      ['no', 'No'],
-                    ],
-                    values: [input.settings[s.name] ?? ''],
-                    isInline: true,
-                    error: e,
-                  }),
-            )}${button('Publish a new version')}`,
+            ${policyFields(input.settings, e)}${button('Check your changes')}`,
           )}
           <h2 class="govuk-heading-m">Start again from a model policy</h2>
           ${postForm(
@@ -159,41 +104,46 @@ export function policyBody(input: {
     <div class="haven-policy">${new Html(renderPolicyHtml(p.document))}</div>`
 }
 
-/** Reads the settings' current values from a policy document. */
-export function settingsOf(document: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const s of SETTINGS) {
-    let value: unknown = (document as { parameters: unknown }).parameters
-    for (const key of s.path) value = (value as Record<string, unknown>)[key]
-    out[s.name] = typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)
-  }
-  return out
-}
-
-/** The next version's document: the current one with the form's settings, or the field in error. */
-export function withSettings(
-  document: Record<string, unknown>,
-  form: SettingValues,
-): { ok: true; document: Record<string, unknown> } | { ok: false; error: FormError } {
-  const next = structuredClone(document) as {
-    parameters: Record<string, Record<string, unknown>>
-    version: number
-  }
-  for (const s of SETTINGS) {
-    const raw = (form[s.name] ?? '').trim()
-    const [group, key] = s.path
-    const target = next.parameters[group]
-    if (!target) continue
-    if (s.kind === 'number') {
-      if (!/^\d{1,3}$/.test(raw))
-        return { ok: false, error: { field: s.name, message: 'enter a whole number' } }
-      target[key] = Number(raw)
-    } else {
-      if (raw !== 'yes' && raw !== 'no')
-        return { ok: false, error: { field: s.name, message: 'choose yes or no' } }
-      target[key] = raw === 'yes'
+/**
+ * "Check your changes": what changes in words, the decisions that would differ, and the new
+ * policy as it will read; then publish it, or go back and change the answers.
+ */
+export function checkChangesBody(input: {
+  csrf: string
+  version: number
+  document: PolicyDocument
+  changes: readonly string[]
+  decisions: readonly DecisionChange[]
+  values: PolicyFormValues
+}): Html {
+  return html`<span class="govuk-caption-l">The confidentiality policy</span>
+    <h1 class="govuk-heading-l">Check your changes</h1>
+    <h2 class="govuk-heading-m">What changes</h2>
+    ${
+      input.changes.length === 0
+        ? html`<p class="govuk-body">Nothing: the new version would say the same as version ${String(input.version - 1)}.</p>`
+        : html`<ul class="govuk-list govuk-list--bullet">${input.changes.map((c) => html`<li>${c}</li>`)}</ul>`
     }
-  }
-  next.version += 1
-  return { ok: true, document: next }
+    <h2 class="govuk-heading-m">Decisions that change</h2>
+    ${table({
+      caption: 'Decisions that change',
+      isCaptionHidden: true,
+      head: ['When', 'Now', 'From this version'],
+      rows: input.decisions.map((d) => [d.what, d.before, d.after]),
+      empty: 'No decision changes.',
+    })}
+    <h2 class="govuk-heading-m">The policy as it will read</h2>
+    <div class="haven-policy govuk-inset-text">${new Html(renderPolicyHtml(input.document).replace(/<(\/?)h1>/g, '<$1h3>'))}</div>
+    ${postForm(
+      '/policy/settings',
+      input.csrf,
+      html`<input type="hidden" name="version" value="${String(input.version - 1)}">${hiddenValues(input.values)}${button(`Publish version ${String(input.version)}`)}`,
+      'Publish',
+    )}
+    ${postForm(
+      '/policy/settings/edit',
+      input.csrf,
+      html`<input type="hidden" name="version" value="${String(input.version - 1)}">${hiddenValues(input.values)}${button('Change your answers', 'secondary')}`,
+      'Change your answers',
+    )}`
 }

@@ -178,7 +178,6 @@ describe('version differences in words', () => {
     const after = preset('birmingham')
     after.parameters.retention.keptIndefinitely = []
     after.parameters.awareness.workersSign = true
-    after.parameters.review.keepsVersionHistory = false
     after.parameters.checks.renewalMonths = 24
     delete after.parameters.subjectAccess.childrenMayAskUntilAge
     after.centreName = 'Birmingham Contact Centre'
@@ -187,7 +186,6 @@ describe('version differences in words', () => {
       'Workers signing the policy: no → yes.',
       'Months between check renewals: 36 → 24.',
       'What is kept indefinitely: accident book, referral, safeguarding, child protection → none.',
-      'Keeping a version history: yes → no.',
       'The age up to which children may ask: 25 → nothing.',
     ])
   })

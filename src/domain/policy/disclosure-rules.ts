@@ -150,8 +150,7 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
       (r) =>
         (r.category === 'notes_or_reports' && !isExceptionPurpose(r)) ||
         (r.purpose === 'family_proceedings' && r.category !== 'attendance'),
-      (_r, p) =>
-        `the centre makes no reports for ${p.reports.refusedFor === 'family_court_proceedings' ? 'family court proceedings' : 'family proceedings'}; attendance facts at most`,
+      () => 'the centre makes no reports for family proceedings; attendance facts at most',
     ),
   }),
   ruleFor('disclose', {
@@ -223,13 +222,13 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
         isExceptionPurpose(r) &&
         isExceptionRecipient(r, p) &&
         hasAnyRole(r.actor.roles, p.exceptions.authorisedBy) &&
-        (r.hasSecondSignOff || !p.exceptions.requiresSecondSignOff) &&
+        r.hasSecondSignOff &&
         isCoveredRisk(r) &&
         hasReason(r) &&
         r.hasLinkedConcern,
     ),
     obligations: (_r, p) => [
-      ...(p.exceptions.requiresSecondSignOff ? [{ kind: 'second_sign_off' as const }] : []),
+      { kind: 'second_sign_off' },
       ...(p.exceptions.notify.length > 0
         ? [{ kind: 'notify' as const, roles: p.exceptions.notify }]
         : []),
@@ -252,12 +251,11 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
   ruleFor('disclose', {
     clause: 'EXCEPT',
     effect: 'forbid',
-    says: 'An exception disclosure is authorised by the roles the policy names, with a second sign-off where it asks for one.',
+    says: 'An exception disclosure is authorised by the roles the policy names, and always signed off by a second person.',
     evaluate: when(
       (r, p) =>
         isExceptionPurpose(r) &&
-        (!hasAnyRole(r.actor.roles, p.exceptions.authorisedBy) ||
-          (p.exceptions.requiresSecondSignOff && !r.hasSecondSignOff)),
+        (!hasAnyRole(r.actor.roles, p.exceptions.authorisedBy) || !r.hasSecondSignOff),
       (r, p) =>
         hasAnyRole(r.actor.roles, p.exceptions.authorisedBy)
           ? "this disclosure needs a second person's sign-off"

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { ROLES } from '../roles.ts'
+import type { ClauseId } from './clauses.ts'
+import { brokenInvariants } from './invariants.ts'
 
 /**
  * The policy document: every parameter in which the five seed policies differ, as data
@@ -10,6 +12,7 @@ import { ROLES } from '../roles.ts'
 const role = z.enum(ROLES)
 
 export const WORKER_KINDS = ['volunteer', 'staff'] as const
+export type WorkerKind = (typeof WORKER_KINDS)[number]
 export const RECORD_CATEGORIES = [
   'family_record',
   'referral',
@@ -36,25 +39,24 @@ export type ExceptionRecipient = (typeof EXCEPTION_RECIPIENTS)[number]
 
 export const CHECK_KINDS = ['dbs', 'crb'] as const
 export const CHECK_LEVELS = ['basic', 'standard', 'enhanced'] as const
+export const CHECK_BEFORE = [
+  'starting',
+  'taking_up_post',
+  'appointment',
+  'becoming_full_volunteer',
+] as const
 export type CheckLevel = (typeof CHECK_LEVELS)[number]
 
 export const policyParameters = z.strictObject({
-  /** NDX: whom the duty not to disclose names ("volunteers" at C, H, P, B; "staff" at S). */
-  confidentiality: z.strictObject({
-    bound: z.array(z.enum(WORKER_KINDS)).min(1),
-    /** Roles below coordinator have no export, print or share of family data. */
-    exportRoles: z.array(role).min(1),
-  }),
-  /** GUIDE: workers may ask the coordinator for guidance inside the system (explicit at H). */
-  guidance: z.strictObject({ isExplicit: z.boolean(), answeredBy: z.array(role).min(1) }),
-  /** NOREPORT: the proceedings for which no report is made. */
-  reports: z.strictObject({
-    refusedFor: z.enum(['family_proceedings', 'family_court_proceedings']),
-  }),
+  /** NDX: who may export, print or share family data (the coordinator in every seed). */
+  confidentiality: z.strictObject({ exportRoles: z.array(role).min(1) }),
+  /** GUIDE: who answers a worker's request for guidance (the coordinator in every seed). */
+  guidance: z.strictObject({ answeredBy: z.array(role).min(1) }),
   /** ATTEND: attendance to referring agencies, "and nothing else unless an exception" (C, H, P). */
   attendance: z.strictObject({ nothingElseUnlessException: z.boolean() }),
-  /** CONTACT: permission needed; "explicit" and a "required by law" path at H. */
+  /** CONTACT: a "required by law" path (H); who may reveal contact details. */
   contactDetails: z.strictObject({
+    /** Chichester's "explicit permission": only a consent given in writing, or in Haven, counts. */
     isExplicitPermission: z.boolean(),
     hasRequiredByLaw: z.boolean(),
     revealRoles: z.array(role).min(1),
@@ -62,12 +64,12 @@ export const policyParameters = z.strictObject({
   /**
    * EXCEPT: when confidentiality yields, to whom, authorised by whom. A risk of physical
    * violence to anyone using the centre or working there is an exception at every centre, so
-   * who is protected is not a parameter (decision 0027).
+   * who is protected is not a parameter (decision 0027); a second person always signs an
+   * exception disclosure off (an invariant, not a parameter: decision 0025).
    */
   exceptions: z.strictObject({
     recipients: z.array(z.enum(EXCEPTION_RECIPIENTS)).min(1),
     authorisedBy: z.array(role).min(1),
-    requiresSecondSignOff: z.boolean(),
     notify: z.array(role),
     concernsVisibleTo: z.array(role).min(1),
   }),
@@ -76,39 +78,34 @@ export const policyParameters = z.strictObject({
     approvedBy: z.array(role).min(1),
     place: z.enum(['premises', 'contact_rooms']),
   }),
-  /** CHECKS: the kind and level of check, when, and who sees results. */
+  /**
+   * CHECKS: the kind of check that counts (a DBS check everywhere; a CRB certificate only
+   * where the policy names the CRB), its level, before what (a volunteer may shadow a checked
+   * worker while their check is pending only where the check is needed "before becoming a
+   * full volunteer"), who sees results, and how long a check counts.
+   */
   checks: z.strictObject({
     kind: z.enum(CHECK_KINDS),
     level: z.enum(CHECK_LEVELS),
-    before: z.enum(['starting', 'taking_up_post', 'appointment', 'becoming_full_volunteer']),
+    before: z.enum(CHECK_BEFORE),
     resultsVisibleTo: z.array(role).min(1),
     renewalMonths: z.number().int().min(1).max(120),
   }),
   /** SECURE: who must use a second factor. */
   security: z.strictObject({ secondFactorRoles: z.array(role) }),
-  /** RETAIN: years unused before disposal; categories kept indefinitely, and why. */
+  /** RETAIN: years unused before disposal; categories kept indefinitely; who approves. */
   retention: z.strictObject({
     years: z.number().int().min(1).max(100),
     keptIndefinitely: z.array(z.enum(RECORD_CATEGORIES)),
-    reasonKept: z.string().max(500).optional(),
     approvedBy: z.array(role).min(1),
     isAutomatic: z.boolean(),
   }),
-  /** AWARE: who is told of the policy; whether workers sign it (S's signature block). */
-  awareness: z.strictObject({
-    audiences: z.array(z.enum(['users', 'referrers', 'volunteers', 'staff'])).min(1),
-    workersSign: z.boolean(),
-  }),
-  /** REVIEW: how often, whether a version history is kept (B), whether updated "if necessary". */
-  review: z.strictObject({
-    intervalMonths: z.number().int().min(1).max(24),
-    keepsVersionHistory: z.boolean(),
-  }),
-  /** DPA: stated in the policy (P) or by reference to a Data Protection Policy (S, B). */
-  dataProtection: z.strictObject({ statement: z.enum(['explicit', 'by_reference', 'none']) }),
-  /** SAR: stated (P); children may ask up to 25 (B); violent-crime exemption (P). */
+  /** AWARE: whether workers sign each new version (S's signature block). */
+  awareness: z.strictObject({ workersSign: z.boolean() }),
+  /** REVIEW: how often the policy is reviewed. */
+  review: z.strictObject({ intervalMonths: z.number().int().min(1).max(24) }),
+  /** SAR: the violent-crime exemption (P); children may ask up to an age (B). */
   subjectAccess: z.strictObject({
-    statement: z.enum(['explicit', 'by_reference', 'none']),
     hasViolentCrimeExemption: z.boolean(),
     childrenMayAskUntilAge: z.number().int().min(18).max(30).optional(),
   }),
@@ -132,41 +129,75 @@ export interface PolicyProblem {
   /** Where in the document, e.g. `parameters.retention.years`. */
   path: string
   message: string
+  /** The clause the problem would break, for an invariant (invariants.ts). */
+  clause?: ClauseId
 }
 
 /**
- * Fields that documents published before decision 0027 may hold and that no longer decide
- * anything: they are read as absent, never refused, so that a centre's published versions
- * stay valid and keep their hashes. `exceptions.violenceRiskTo` named some of the people a
- * risk of violence protects; every centre now protects everyone it could name.
+ * Validates a document; returns it, or every problem with its path: first the shape, then
+ * the clauses' invariants (invariants.ts), so that no policy, a centre's own included, can
+ * break a clause.
  */
-function withoutRetiredFields(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value
-  const parameters = (value as { parameters?: unknown }).parameters
-  if (typeof parameters !== 'object' || parameters === null) return value
-  const exceptions = (parameters as { exceptions?: unknown }).exceptions
-  if (typeof exceptions !== 'object' || exceptions === null || !('violenceRiskTo' in exceptions))
-    return value
-  const rest = Object.fromEntries(
-    Object.entries(exceptions).filter(([key]) => key !== 'violenceRiskTo'),
-  )
-  return { ...value, parameters: { ...parameters, exceptions: rest } }
-}
-
-/** Validates a document; returns it, or every problem with its path. */
 export function validatePolicy(
   value: unknown,
 ): { ok: true; policy: PolicyDocument } | { ok: false; problems: PolicyProblem[] } {
-  const result = policyDocument.safeParse(withoutRetiredFields(value))
-  if (result.success) return { ok: true, policy: result.data }
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(document)',
-      message:
-        issue.code === 'unrecognized_keys'
-          ? `unknown field ${issue.keys.join(', ')}`
-          : issue.message,
-    })),
-  }
+  const result = policyDocument.safeParse(value)
+  if (!result.success)
+    return {
+      ok: false,
+      problems: result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.') || '(document)',
+        message:
+          issue.code === 'unrecognized_keys'
+            ? `unknown field ${issue.keys.join(', ')}`
+            : issue.message,
+      })),
+    }
+  const broken = brokenInvariants(result.data.parameters)
+  if (broken.length > 0) return { ok: false, problems: broken }
+  return { ok: true, policy: result.data }
+}
+
+/**
+ * Parameters retired because they changed only the rendered text, never a decision
+ * (decision 0025), and the second sign-off of an exception, which is no longer optional.
+ * Versions published before keep them in storage (a version never changes, and its hash is
+ * of what was published); they are read through `upgradeStoredPolicy`.
+ */
+export const RETIRED_PARAMETERS = [
+  'confidentiality.bound',
+  'guidance.isExplicit',
+  'reports',
+  'exceptions.requiresSecondSignOff',
+  // Who a risk of violence protects: everyone using or working at the centre (decision 0027).
+  'exceptions.violenceRiskTo',
+  'retention.reasonKept',
+  'awareness.audiences',
+  'review.keepsVersionHistory',
+  'dataProtection',
+  'subjectAccess.statement',
+] as const
+
+/** A stored document as this version of the schema reads it: retired parameters left out. */
+export function upgradeStoredPolicy(value: unknown): unknown {
+  if (!isRecord(value) || !isRecord(value.parameters)) return value
+  const parameters = Object.fromEntries(
+    Object.entries(value.parameters)
+      .filter(([group]) => !(RETIRED_PARAMETERS as readonly string[]).includes(group))
+      .map(([group, holder]) => [
+        group,
+        isRecord(holder)
+          ? Object.fromEntries(
+              Object.entries(holder).filter(
+                ([key]) => !(RETIRED_PARAMETERS as readonly string[]).includes(`${group}.${key}`),
+              ),
+            )
+          : holder,
+      ]),
+  )
+  return { ...value, parameters }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
 }

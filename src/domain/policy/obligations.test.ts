@@ -125,25 +125,27 @@ describe('what a permit obliges', () => {
     })
   }
 
-  it('EXCEPT without a second sign-off or anyone to tell, where a centre changes the policy so', () => {
+  it('EXCEPT with nobody to tell, where a centre changes the policy so; the second sign-off stays', () => {
     const policy = preset('cordomus')
-    policy.parameters.exceptions.requiresSecondSignOff = false
     policy.parameters.exceptions.notify = []
-    const d = decide(
-      compilePolicy(policy),
-      policyRequest.parse({
-        action: 'disclose',
-        actor: coordinator,
-        category: 'other',
-        recipient: { kind: 'police' },
-        purpose: 'risk_of_violence',
-        atRisk: 'users',
-        reason: 'Synthetic: a threat overheard at handover',
-        hasLinkedConcern: true,
-      }),
-    )
+    const request = {
+      action: 'disclose',
+      actor: coordinator,
+      category: 'other',
+      recipient: { kind: 'police' },
+      purpose: 'risk_of_violence',
+      atRisk: 'users',
+      reason: 'Synthetic: a threat overheard at handover',
+      hasLinkedConcern: true,
+    } as const
+    const compiled = compilePolicy(policy)
+    const unsigned = decide(compiled, policyRequest.parse(request))
+    assert.equal(unsigned.effect, 'deny')
+    assert.deepEqual(unsigned.clauses, ['EXCEPT'])
+    const d = decide(compiled, policyRequest.parse({ ...request, hasSecondSignOff: true }))
     assert.equal(d.effect, 'permit')
     assert.deepEqual(d.obligations, [
+      { kind: 'second_sign_off' },
       { kind: 'record_reason' },
       { kind: 'tell_person_or_record_why_not' },
       { kind: 'record_in_register' },

@@ -19,15 +19,46 @@ export function checkLapsesOn(
   return byPolicy < check.renewalDueOn ? byPolicy : check.renewalDueOn
 }
 
-/** CHECKS: a clear check of at least the required level, issued by the day, not lapsed on it. */
-function hasValidCheck(r: Assign, checks: PolicyParameters['checks']): boolean {
-  const needed = CHECK_LEVELS.indexOf(checks.level)
-  return r.worker.checks.some(
-    (check) =>
-      check.outcome === 'clear' &&
-      CHECK_LEVELS.indexOf(check.level) >= needed &&
-      check.issuedOn <= r.on &&
-      r.on < checkLapsesOn(check, checks),
+/**
+ * CHECKS: whether a check is of a kind the policy counts: a DBS check always; a Criminal
+ * Records Bureau certificate (the DBS's predecessor) only where the policy names the CRB.
+ */
+function isCountedKind(kind: string, checks: PolicyParameters['checks']): boolean {
+  return kind === 'dbs' || checks.kind === 'crb'
+}
+
+type HeldCheck = Assign['worker']['checks'][number]
+
+/** CHECKS: a check of the kind and at least the level required, issued by the day and not lapsed on it. */
+function isInDate(check: HeldCheck, on: string, checks: PolicyParameters['checks']): boolean {
+  return (
+    isCountedKind(check.kind, checks) &&
+    CHECK_LEVELS.indexOf(check.level) >= CHECK_LEVELS.indexOf(checks.level) &&
+    check.issuedOn <= on &&
+    on < checkLapsesOn(check, checks)
+  )
+}
+
+/** CHECKS: a clear check of the kind and level the policy requires, in date on the day. */
+export function hasValidCheck(
+  held: readonly HeldCheck[],
+  on: string,
+  checks: PolicyParameters['checks'],
+): boolean {
+  return held.some((check) => check.outcome === 'clear' && isInDate(check, on, checks))
+}
+
+/**
+ * CHECKS "before becoming a full volunteer" (Birmingham): until then a volunteer whose check
+ * is under way (pending, of the kind and level required) may shadow a worker with a clear
+ * check on the same session. Where the check comes before starting, taking up post or
+ * appointment, nobody works with families before it is clear.
+ */
+function canShadow(r: Assign, checks: PolicyParameters['checks']): boolean {
+  return (
+    checks.before === 'becoming_full_volunteer' &&
+    r.worker.kind === 'volunteer' &&
+    r.worker.checks.some((check) => check.outcome === 'pending' && isInDate(check, r.on, checks))
   )
 }
 
@@ -149,9 +180,13 @@ export const OTHER_RULES: readonly Rule[] = [
   ruleFor('assign', {
     clause: 'CHECKS',
     effect: 'permit',
-    says: 'A worker is assigned only with a clear check of the kind and level the policy requires, in date on the day.',
+    says: 'A worker is assigned only with a clear check of the kind and level the policy requires, in date on the day; where the check comes before becoming a full volunteer, a volunteer whose check is under way shadows a checked worker.',
     evaluate: (r, p) =>
-      !r.worker.isAcquaintedWithFamily && hasValidCheck(r, p.checks) ? match() : undefined,
+      !r.worker.isAcquaintedWithFamily &&
+      (hasValidCheck(r.worker.checks, r.on, p.checks) ||
+        (canShadow(r, p.checks) && r.isAlongsideCheckedWorker))
+        ? match()
+        : undefined,
     obligations: () => [{ kind: 'audit' }],
   }),
   ruleFor('assign', {
@@ -161,11 +196,16 @@ export const OTHER_RULES: readonly Rule[] = [
     evaluate: (r, p) => {
       if (r.worker.isAcquaintedWithFamily)
         return match('the worker has declared that they know this family')
-      return hasValidCheck(r, p.checks)
-        ? undefined
-        : match(
-            `the worker has no clear ${p.checks.level} ${p.checks.kind === 'crb' ? 'criminal records' : 'DBS'} check in date`,
-          )
+      if (hasValidCheck(r.worker.checks, r.on, p.checks)) return undefined
+      if (canShadow(r, p.checks))
+        return r.isAlongsideCheckedWorker
+          ? undefined
+          : match(
+              'a volunteer whose check is under way only shadows a worker with a clear check, and none is on this session yet',
+            )
+      return match(
+        `the worker has no clear ${p.checks.level} ${p.checks.kind === 'crb' ? 'criminal records' : 'DBS'} check in date`,
+      )
     },
   }),
   ruleFor('dispose', {

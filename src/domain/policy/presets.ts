@@ -9,9 +9,8 @@ export const PRESET_NAMES = ['cordomus', 'st-marys', 'chichester', 'preston', 'b
 export type PresetName = (typeof PRESET_NAMES)[number]
 
 const common: PolicyParameters = {
-  confidentiality: { bound: ['volunteer'], exportRoles: ['coordinator'] },
-  guidance: { isExplicit: false, answeredBy: ['coordinator'] },
-  reports: { refusedFor: 'family_proceedings' },
+  confidentiality: { exportRoles: ['coordinator'] },
+  guidance: { answeredBy: ['coordinator'] },
   attendance: { nothingElseUnlessException: true },
   contactDetails: {
     isExplicitPermission: false,
@@ -21,7 +20,6 @@ const common: PolicyParameters = {
   exceptions: {
     recipients: ['childrens_services', 'police'],
     authorisedBy: ['coordinator'],
-    requiresSecondSignOff: true,
     notify: ['chair'],
     concernsVisibleTo: ['coordinator', 'chair'],
   },
@@ -40,10 +38,9 @@ const common: PolicyParameters = {
     approvedBy: ['coordinator', 'chair'],
     isAutomatic: false,
   },
-  awareness: { audiences: ['users', 'referrers', 'volunteers', 'staff'], workersSign: false },
-  review: { intervalMonths: 12, keepsVersionHistory: false },
-  dataProtection: { statement: 'none' },
-  subjectAccess: { statement: 'none', hasViolentCrimeExemption: false },
+  awareness: { workersSign: false },
+  review: { intervalMonths: 12 },
+  subjectAccess: { hasViolentCrimeExemption: false },
 }
 
 const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
@@ -64,10 +61,8 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     parameters: {
       ...common,
       attendance: { nothingElseUnlessException: false },
-      confidentiality: { bound: ['staff'], exportRoles: ['coordinator'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
-      awareness: { audiences: ['users', 'referrers', 'staff'], workersSign: true },
-      dataProtection: { statement: 'by_reference' },
+      awareness: { workersSign: true },
     },
   },
   chichester: {
@@ -77,9 +72,6 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     basedOn: 'chichester',
     parameters: {
       ...common,
-      confidentiality: { bound: ['volunteer', 'staff'], exportRoles: ['coordinator'] },
-      guidance: { isExplicit: true, answeredBy: ['coordinator'] },
-      reports: { refusedFor: 'family_court_proceedings' },
       contactDetails: {
         isExplicitPermission: true,
         hasRequiredByLaw: true,
@@ -97,8 +89,7 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
       ...common,
       checks: { ...common.checks, kind: 'crb' },
       retention: { ...common.retention, keptIndefinitely: [] },
-      dataProtection: { statement: 'explicit' },
-      subjectAccess: { statement: 'explicit', hasViolentCrimeExemption: true },
+      subjectAccess: { hasViolentCrimeExemption: true },
     },
   },
   birmingham: {
@@ -125,19 +116,10 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
       retention: {
         years: 5,
         keptIndefinitely: ['accident_book', 'referral', 'safeguarding', 'child_protection'],
-        reasonKept:
-          'children can ask for this information, through their local authority, up to the age of 25',
         approvedBy: ['coordinator', 'management'],
         isAutomatic: false,
       },
-      awareness: { audiences: ['users', 'referrers', 'volunteers'], workersSign: false },
-      review: { intervalMonths: 12, keepsVersionHistory: true },
-      dataProtection: { statement: 'by_reference' },
-      subjectAccess: {
-        statement: 'by_reference',
-        hasViolentCrimeExemption: false,
-        childrenMayAskUntilAge: 25,
-      },
+      subjectAccess: { hasViolentCrimeExemption: false, childrenMayAskUntilAge: 25 },
     },
   },
 }

@@ -1,5 +1,5 @@
 import { escapeText } from '../html-text.ts'
-import type { PolicyDocument, PolicyParameters } from './document.ts'
+import type { PolicyDocument } from './document.ts'
 import type { ClauseId } from './clauses.ts'
 import { CATEGORY_WORDS, list, orList, RECIPIENT_WORDS, roles, ROLE_WORDS } from './words.ts'
 
@@ -61,9 +61,6 @@ const ST_MARYS_OPENING = [
   'We are committed to giving a confidential service to every family that uses the centre, and we believe that confidentiality belongs in every part of our service and its management.',
   "Everyone with a stake in the centre has a right to confidentiality, to protect their interests and the centre's services. We have a duty of care to make sure that no one is put at risk.",
 ]
-const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1)
-const workers = (p: PolicyParameters): string =>
-  list(p.confidentiality.bound.map((kind) => (kind === 'volunteer' ? 'volunteers' : 'staff')))
 
 export function policyText(policy: PolicyDocument): PolicyText {
   const p = policy.parameters
@@ -76,23 +73,24 @@ export function policyText(policy: PolicyDocument): PolicyText {
     starting: 'before they start',
     taking_up_post: 'before taking up post',
     appointment: 'before appointment',
-    becoming_full_volunteer: 'before becoming a full volunteer',
+    becoming_full_volunteer:
+      'before becoming a full volunteer (until then, a volunteer whose check is under way only shadows a checked worker)',
   }[p.checks.before]
   const items: PolicyText['items'] = [
     {
       clause: 'NDX',
       heading: 'Keeping family details private',
-      text: `Our ${workers(p)} do not discuss or pass on anything about a family outside the centre. Family information leaves the centre only through a recorded decision, and only ${roles(p.confidentiality.exportRoles)} can export or print it.`,
+      text: `Our volunteers and staff do not discuss or pass on anything about a family outside the centre. Family information leaves the centre only through a recorded decision, and only ${roles(p.confidentiality.exportRoles)} can export or print it.`,
     },
     {
       clause: 'GUIDE',
       heading: 'Asking for guidance',
-      text: `A worker who needs to talk a situation through asks ${roles(p.guidance.answeredBy)}, privately, inside Haven${p.guidance.isExplicit ? ', as our policy expressly asks' : ''}.`,
+      text: `A worker who needs to talk a situation through asks ${roles(p.guidance.answeredBy)}, privately, inside Haven.`,
     },
     {
       clause: 'NOREPORT',
       heading: 'No reports for court',
-      text: `We do not write or give verbal reports for ${p.reports.refusedFor === 'family_court_proceedings' ? 'family court proceedings' : 'any family proceedings'}. If asked for information for proceedings, we give the dates and times of attendance at most.`,
+      text: `We do not write or give verbal reports for any family proceedings. If asked for information for proceedings, we give the dates and times of attendance at most.`,
     },
     {
       clause: 'ATTEND',
@@ -107,7 +105,7 @@ export function policyText(policy: PolicyDocument): PolicyText {
     {
       clause: 'EXCEPT',
       heading: 'When confidentiality must be broken',
-      text: `If we believe a child is at risk of harm, or that anyone using the centre or working here (a volunteer, a member of staff or the coordinator) is at risk of physical violence, ${roles(p.exceptions.authorisedBy)} may pass on what is needed to ${orList(p.exceptions.recipients.map((r) => RECIPIENT_WORDS[r] ?? r))}${p.exceptions.requiresSecondSignOff ? ', with a second person agreeing' : ''}. We record why, when and what was shared${p.exceptions.notify.length > 0 ? `, and tell ${roles(p.exceptions.notify)}` : ''}.`,
+      text: `If we believe a child is at risk of harm, or that anyone using the centre or working here (a volunteer, a member of staff or the coordinator) is at risk of physical violence, ${roles(p.exceptions.authorisedBy)} may pass on what is needed to ${orList(p.exceptions.recipients.map((r) => RECIPIENT_WORDS[r] ?? r))}, with a second person agreeing. We record why, when and what was shared${p.exceptions.notify.length > 0 ? `, and tell ${roles(p.exceptions.notify)}` : ''}.`,
     },
     {
       clause: 'ASSESS',
@@ -127,36 +125,36 @@ export function policyText(policy: PolicyDocument): PolicyText {
     {
       clause: 'RETAIN',
       heading: 'How long we keep information',
-      text: `Information that has not been used for ${years(p.retention.years)} is destroyed securely${kept.length > 0 ? `, except ${list(kept)}, which we keep indefinitely${p.retention.reasonKept ? ` because ${p.retention.reasonKept}` : ''}` : ''}.`,
+      text: `Information that has not been used for ${years(p.retention.years)} is destroyed securely${kept.length > 0 ? `, except ${list(kept)}, which we keep indefinitely${p.subjectAccess.childrenMayAskUntilAge ? ` because children can ask for this information up to the age of ${p.subjectAccess.childrenMayAskUntilAge}` : ''}` : ''}.`,
     },
     {
       clause: 'AWARE',
       heading: 'Everyone can read this policy',
-      text: `${capitalise(list(p.awareness.audiences.map((a) => ({ users: 'families using the centre', referrers: 'referrers', volunteers: 'volunteers', staff: 'staff' })[a])))} are told about this policy and can read it at any time.${p.awareness.workersSign ? ' Each worker signs each new version.' : ''}`,
+      text: `Families using the centre, referrers, volunteers and staff are told about this policy and can read it at any time.${p.awareness.workersSign ? ' Each worker signs each new version.' : ''}`,
     },
     {
       clause: 'REVIEW',
       heading: 'Review',
-      text: `We review this policy every ${p.review.intervalMonths === 12 ? 'year' : `${p.review.intervalMonths} months`} and update it when needed${p.review.keepsVersionHistory ? ', keeping a history of every version' : ''}.`,
+      text: `We review this policy every ${p.review.intervalMonths === 12 ? 'year' : `${p.review.intervalMonths} months`} and update it when needed, keeping a history of every version.`,
     },
   ]
-  if (p.dataProtection.statement !== 'none') {
-    items.push({
+  items.push(
+    {
       clause: 'DPA',
       heading: 'Data protection',
+      // Preston states the principles in its own words; the other seeds refer to a separate
+      // Data Protection Policy, which Haven does not hold, so the principles are summarised.
       text:
-        p.dataProtection.statement === 'explicit'
+        policy.basedOn === 'preston'
           ? `We keep to these principles of data protection, whether or not we must notify the Information Commissioner: ${DATA_PROTECTION_PRINCIPLES.map((rule, i) => `(${i + 1}) ${rule}`).join(' ')}`
-          : 'This policy is read together with our Data Protection Policy.',
-    })
-  }
-  if (p.subjectAccess.statement !== 'none') {
-    items.push({
+          : 'We collect only what we need, fairly and lawfully; keep it accurate and no longer than necessary; keep it secure; respect the rights of the people it is about; and do not send it abroad without proper safeguards.',
+    },
+    {
       clause: 'SAR',
       heading: 'Seeing what we hold about you',
       text: `You may ask what information we hold about you, and we will answer within a month.${p.subjectAccess.hasViolentCrimeExemption ? ' Information we hold to prevent violent crime may be withheld.' : ''}${p.subjectAccess.childrenMayAskUntilAge ? ` Children may ask for their information up to the age of ${p.subjectAccess.childrenMayAskUntilAge}.` : ''}`,
-    })
-  }
+    },
+  )
   return {
     title: `${policy.centreName}: Confidentiality Policy`,
     intro: [

@@ -179,6 +179,8 @@ const assign = z.strictObject({
     checks: z.array(check).max(20),
     isAcquaintedWithFamily: z.boolean(),
   }),
+  /** Another worker with a clear check in date is already on the session (CHECKS: shadowing). */
+  isAlongsideCheckedWorker: z.boolean().default(false),
   /** The day of the session, YYYY-MM-DD. */
   on: z.iso.date(),
 })

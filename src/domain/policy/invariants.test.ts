@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import type { ClauseId } from './clauses.ts'
+import { validatePolicy, type PolicyParameters } from './document.ts'
+import { compilePolicy, InvalidPolicyError } from './engine.ts'
+import { INVARIANTS } from './invariants.ts'
+import { PRESET_NAMES, preset } from './presets.ts'
+
+/**
+ * A custom policy cannot break a clause (decision 0025): each invariant, broken on its own,
+ * is refused naming the field and the clause in words; every preset keeps them all.
+ */
+const BREAKS: [
+  string,
+  ClauseId,
+  (p: PolicyParameters) => void,
+  /** The whole message, as a coordinator reads it. */
+  string,
+][] = [
+  [
+    'confidentiality.exportRoles',
+    'NDX',
+    (p) => (p.confidentiality.exportRoles = ['coordinator', 'staff']),
+    'staff may never export, print or share family data (NDX)',
+  ],
+  [
+    'guidance.answeredBy',
+    'GUIDE',
+    (p) => (p.guidance.answeredBy = ['volunteer']),
+    "volunteers may never answer workers' requests for guidance (GUIDE)",
+  ],
+  [
+    'contactDetails.revealRoles',
+    'CONTACT',
+    (p) => (p.contactDetails.revealRoles = ['coordinator', 'volunteer']),
+    "volunteers may never reveal a parent's contact details (CONTACT)",
+  ],
+  [
+    'contactDetails.revealRoles',
+    'CONTACT',
+    (p) => (p.contactDetails.revealRoles = ['referrer', 'parent']),
+    "referrers and parents may never reveal a parent's contact details (CONTACT)",
+  ],
+  [
+    'exceptions.authorisedBy',
+    'EXCEPT',
+    (p) => (p.exceptions.authorisedBy = ['volunteer']),
+    'volunteers may never authorise a disclosure when someone is at risk (EXCEPT)',
+  ],
+  [
+    'exceptions.notify',
+    'EXCEPT',
+    (p) => (p.exceptions.notify = ['chair', 'parent']),
+    'parents may never be told of a disclosure made when someone is at risk (EXCEPT)',
+  ],
+  [
+    'exceptions.concernsVisibleTo',
+    'EXCEPT',
+    (p) => (p.exceptions.concernsVisibleTo = ['coordinator', 'referrer']),
+    'referrers may never see the safeguarding concerns others raise (EXCEPT)',
+  ],
+  [
+    'assessments.approvedBy',
+    'ASSESS',
+    (p) => (p.assessments.approvedBy = ['referrer']),
+    'referrers may never approve an agreement for an assessment (ASSESS)',
+  ],
+  [
+    'checks.resultsVisibleTo',
+    'CHECKS',
+    (p) => (p.checks.resultsVisibleTo = ['coordinator', 'parent']),
+    "parents may never see workers' check results (CHECKS)",
+  ],
+  [
+    'checks.resultsVisibleTo',
+    'SECURE',
+    (p) => (p.checks.resultsVisibleTo = ['coordinator', 'volunteer']),
+    'volunteers may see check results only if they sign in with a second factor (add them to who must use a second factor) (SECURE)',
+  ],
+  [
+    'security.secondFactorRoles',
+    'SECURE',
+    (p) => (p.security.secondFactorRoles = ['coordinator', 'chair', 'management']),
+    'staff see protected data, so they must sign in with a second factor (SECURE)',
+  ],
+  [
+    'retention.years',
+    'RETAIN',
+    (p) => (p.retention.years = 11),
+    'unused information may be kept for 10 years at most, not 11 (RETAIN)',
+  ],
+  [
+    'retention.keptIndefinitely',
+    'RETAIN',
+    (p) => (p.retention.keptIndefinitely = ['accident_book', 'family_record']),
+    'family records may never be kept indefinitely; only the accident book, referral records, safeguarding records, child protection records, incident records and the disclosure register may (RETAIN)',
+  ],
+  [
+    'retention.approvedBy',
+    'RETAIN',
+    (p) => (p.retention.approvedBy = ['volunteer', 'coordinator']),
+    'volunteers may never approve destroying records (RETAIN)',
+  ],
+  [
+    'review.intervalMonths',
+    'REVIEW',
+    (p) => (p.review.intervalMonths = 18),
+    'the policy must be reviewed at least once a year, not every 18 months (REVIEW)',
+  ],
+]
+
+describe('what no policy may say', () => {
+  it('every preset keeps every invariant', () => {
+    for (const name of PRESET_NAMES) assert.deepEqual(validatePolicy(preset(name)).ok, true, name)
+  })
+
+  it('has a case that breaks each invariant', () => {
+    for (const invariant of INVARIANTS)
+      assert.ok(
+        BREAKS.some(([path, clause]) => path === invariant.path && clause === invariant.clause),
+        `${invariant.path} (${invariant.clause})`,
+      )
+  })
+
+  for (const [path, clause, breakIt, message] of BREAKS) {
+    it(`refuses ${path} broken (${clause}), naming the field and the clause`, () => {
+      for (const name of PRESET_NAMES) {
+        const document = preset(name)
+        breakIt(document.parameters)
+        assert.deepEqual(validatePolicy(document), {
+          ok: false,
+          problems: [{ path: `parameters.${path}`, clause, message }],
+        })
+        assert.throws(
+          () => compilePolicy(document),
+          (error: unknown) =>
+            error instanceof InvalidPolicyError && error.message.includes(`parameters.${path}`),
+        )
+      }
+    })
+  }
+
+  it('reports every broken invariant at once', () => {
+    const document = preset('cordomus')
+    document.parameters.contactDetails.revealRoles = ['volunteer']
+    document.parameters.confidentiality.exportRoles = ['referrer']
+    const validated = validatePolicy(document)
+    assert.deepEqual('problems' in validated ? validated.problems.map((p) => p.path) : [], [
+      'parameters.confidentiality.exportRoles',
+      'parameters.contactDetails.revealRoles',
+    ])
+  })
+})
