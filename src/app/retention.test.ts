@@ -108,6 +108,7 @@ async function familyWithEverything(
     atRisk: 'users',
     recipient: { kind: 'police', name: 'Ashbury Police' },
     reason: marks.violence,
+    concernId: raised.safeguarding_concern,
   })
   await requestDisclosure(ctx, actor, {
     familyId: made.familyId,

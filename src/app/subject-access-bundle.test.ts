@@ -70,6 +70,7 @@ for (const dialect of await dialectsUnderTest()) {
                 name: recipient,
               },
               reason: 'a worry for safety',
+              concernId: concern.id,
             })
           const bundleFor = async (given: string) => {
             const request = await openSubjectAccessRequest(ctx, actor, {
