@@ -110,9 +110,11 @@ export const ABILITY_SCENARIOS: Scenario[] = [
   ask('a volunteer has no parent’s page', 'see_own_information', ['volunteer'], 'deny:SAR'),
   ask('a parent does not link accounts', 'link_parent_accounts', ['parent'], 'deny:SAR'),
   // RETAIN: the approvers the policy names (the Chair, or the Management Team at Birmingham).
+  // Where the seed names a Chair (Cordomus, Preston); Birmingham names the Management Team.
   ask('the Chair approves a disposal run', 'approve_disposals', ['chair'], {
-    birmingham: 'deny:RETAIN',
-    else: 'permit:RETAIN',
+    cordomus: 'permit:RETAIN',
+    preston: 'permit:RETAIN',
+    else: 'deny:RETAIN',
   }),
   ask('the Management Team approves a disposal run', 'approve_disposals', ['management'], {
     birmingham: 'permit:RETAIN',

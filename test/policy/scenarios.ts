@@ -552,9 +552,10 @@ const CORE: Scenario[] = [
     'permit:EXCEPT',
   ],
   [
+    // Only where the seed names a Chair (Cordomus, Preston) does the Chair see concerns.
     'the chair reads a safeguarding concern',
     { action: 'read', actor: { roles: ['chair'] }, resource: { type: 'safeguarding_concern' } },
-    { birmingham: 'deny:EXCEPT', else: 'permit:EXCEPT' },
+    { cordomus: 'permit:EXCEPT', preston: 'permit:EXCEPT', else: 'deny:EXCEPT' },
   ],
   [
     'management reads a safeguarding concern',

@@ -251,15 +251,26 @@ export const DISCLOSURE_RULES: readonly Rule[] = [
   ruleFor('disclose', {
     clause: 'EXCEPT',
     effect: 'forbid',
-    says: 'An exception disclosure is authorised by the roles the policy names, and always signed off by a second person.',
+    says: 'An exception disclosure is authorised by the roles the policy names.',
+    evaluate: when(
+      (r, p) => isExceptionPurpose(r) && !hasAnyRole(r.actor.roles, p.exceptions.authorisedBy),
+      (_r, p) => `this disclosure is authorised by ${names(p.exceptions.authorisedBy)}`,
+    ),
+  }),
+  ruleFor('disclose', {
+    clause: 'EXCEPT',
+    effect: 'forbid',
+    says: 'An exception disclosure that is otherwise in order is always signed off by a second person; where something else is wrong, that is the reason given, not the sign-off.',
     evaluate: when(
       (r, p) =>
         isExceptionPurpose(r) &&
-        (!hasAnyRole(r.actor.roles, p.exceptions.authorisedBy) || !r.hasSecondSignOff),
-      (r, p) =>
-        hasAnyRole(r.actor.roles, p.exceptions.authorisedBy)
-          ? "this disclosure needs a second person's sign-off"
-          : `this disclosure is authorised by ${names(p.exceptions.authorisedBy)}`,
+        !r.hasSecondSignOff &&
+        hasAnyRole(r.actor.roles, p.exceptions.authorisedBy) &&
+        isExceptionRecipient(r, p) &&
+        isCoveredRisk(r) &&
+        hasReason(r) &&
+        r.hasLinkedConcern,
+      () => "this disclosure needs a second person's sign-off",
     ),
   }),
   ruleFor('disclose', {

@@ -61,6 +61,10 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
     parameters: {
       ...common,
       attendance: { nothingElseUnlessException: false },
+      // The seed names no Chair: nobody is told but the coordinator, who alone sees concerns and
+      // approves disposal (docs/POLICY.md, assumptions).
+      exceptions: { ...common.exceptions, notify: [], concernsVisibleTo: ['coordinator'] },
+      retention: { ...common.retention, approvedBy: ['coordinator'] },
       checks: { ...common.checks, before: 'taking_up_post', resultsVisibleTo: ['coordinator'] },
       awareness: { workersSign: true },
     },
@@ -77,6 +81,10 @@ const PRESETS: Readonly<Record<PresetName, PolicyDocument>> = {
         hasRequiredByLaw: true,
         revealRoles: ['coordinator'],
       },
+      // The seed names no Chair: nobody is told but the coordinator, who alone sees concerns and
+      // approves disposal (docs/POLICY.md, assumptions).
+      exceptions: { ...common.exceptions, notify: [], concernsVisibleTo: ['coordinator'] },
+      retention: { ...common.retention, approvedBy: ['coordinator'] },
       checks: { ...common.checks, before: 'appointment', resultsVisibleTo: ['coordinator'] },
     },
   },

@@ -1,3 +1,4 @@
+import { SECOND_FACTOR_ROLES } from './second-factor.ts'
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { CLAUSE_IDS } from './clauses.ts'
@@ -124,21 +125,27 @@ describe('the policy as a document (AWARE)', () => {
     assert.ok((md['st-marys'] ?? '').includes('Only the coordinator sees the results.'))
     assert.ok((md.cordomus ?? '').includes('Only the coordinator and the Chair see the results.'))
     const policy = preset('cordomus')
-    policy.parameters.security.secondFactorRoles = ['coordinator']
     policy.parameters.assessments.approvedBy = ['staff']
+    policy.parameters.security.secondFactorRoles = [...SECOND_FACTOR_ROLES, 'volunteer']
     const one = renderPolicyMarkdown(policy)
-    assert.ok(one.includes('the coordinator signs in with a second factor'), one)
     assert.ok(one.includes('unless staff have agreed to it beforehand'), one)
-    policy.parameters.security.secondFactorRoles = ['staff']
+    assert.ok(one.includes('and so do volunteers'), one)
     policy.parameters.assessments.approvedBy = ['coordinator', 'management']
+    policy.parameters.security.secondFactorRoles = [...SECOND_FACTOR_ROLES, 'parent']
     const other = renderPolicyMarkdown(policy)
-    assert.ok(other.includes('staff sign in with a second factor'), other)
+    assert.ok(other.includes('and so do parents'), other)
     assert.ok(
       other.includes('unless the coordinator or a member of the Management Team has agreed'),
       other,
     )
     for (const name of PRESET_NAMES)
       assert.doesNotMatch(md[name] ?? '', /Only the coordinator see\b/, name)
+  })
+
+  it('names no Chair where the seed names none (St Mary’s, Chichester, Birmingham)', () => {
+    for (const name of ['st-marys', 'chichester', 'birmingham'] as const)
+      assert.doesNotMatch(md[name] ?? '', /Chair/, name)
+    for (const name of ['cordomus', 'preston'] as const) assert.match(md[name] ?? '', /Chair/, name)
   })
 
   it('renders HTML with an anchor per clause and everything escaped', () => {

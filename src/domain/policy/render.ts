@@ -1,3 +1,4 @@
+import { SECOND_FACTOR_ROLES } from './second-factor.ts'
 import { escapeText } from '../html-text.ts'
 import type { PolicyDocument } from './document.ts'
 import type { ClauseId } from './clauses.ts'
@@ -76,6 +77,9 @@ export function policyText(policy: PolicyDocument): PolicyText {
     becoming_full_volunteer:
       'before becoming a full volunteer (until then, a volunteer whose check is under way only shadows a checked worker)',
   }[p.checks.before]
+  // SECURE: the roles that see protected data always use a second factor; the policy may add
+  // others. Only the added ones are named, so that no role the seed does not name appears.
+  const beyondFloor = p.security.secondFactorRoles.filter((r) => !SECOND_FACTOR_ROLES.includes(r))
   const items: PolicyText['items'] = [
     {
       clause: 'NDX',
@@ -120,7 +124,7 @@ export function policyText(policy: PolicyDocument): PolicyText {
     {
       clause: 'SECURE',
       heading: 'Keeping information secure',
-      text: `All information about families and workers is kept secure: protected details are encrypted, ${group(p.security.secondFactorRoles)} ${verbForAll(p.security.secondFactorRoles, 'signs', 'sign')} in with a second factor, and every look at protected information is recorded.`,
+      text: `All information about families and workers is kept secure: protected details are encrypted, everyone who can see them signs in with a second factor${beyondFloor.length > 0 ? `, and so ${verbForAll(beyondFloor, 'does', 'do')} ${group(beyondFloor)}` : ''}, and every look at protected information is recorded.`,
     },
     {
       clause: 'RETAIN',
