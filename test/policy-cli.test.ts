@@ -48,7 +48,7 @@ describe('haven policy', () => {
     assert.equal(refused.code, 1)
     assert.match(refused.stderr, /: version: /)
     assert.match(refused.stderr, /: parameters\.retention\.years: /)
-    assert.match(refused.stderr, /unknown field colour/)
+    assert.match(refused.stderr, /colour is not a setting Haven knows/)
     const rendered = await runHaven(['policy', 'render', good], {})
     assert.match(rendered.stdout, /Ashbury Child Contact Centre/)
     const notJson = path.join(dir, 'not.json')

@@ -147,15 +147,59 @@ export function validatePolicy(
       ok: false,
       problems: result.error.issues.map((issue) => ({
         path: issue.path.map(String).join('.') || '(document)',
-        message:
-          issue.code === 'unrecognized_keys'
-            ? `unknown field ${issue.keys.join(', ')}`
-            : issue.message,
+        message: plainMessage(issue),
       })),
     }
   const broken = brokenInvariants(result.data.parameters)
   if (broken.length > 0) return { ok: false, problems: broken }
   return { ok: true, policy: result.data }
+}
+
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  number: 'must be a whole number',
+  int: 'must be a whole number',
+  boolean: 'must be yes or no',
+  array: 'must be a list',
+  string: 'must be text',
+  object: 'must be a group of settings',
+}
+
+/** One problem with the document in words a coordinator understands, not the schema's. */
+export function plainMessage(issue: z.core.$ZodIssue): string {
+  const or = (values: readonly unknown[]): string => {
+    const words = values.map((v) => String(v).replaceAll('_', ' '))
+    return words.length <= 1
+      ? words.join('')
+      : `${words.slice(0, -1).join(', ')} or ${words.at(-1) ?? ''}`
+  }
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${issue.keys.join(', ')} ${issue.keys.length === 1 ? 'is not a setting' : 'are not settings'} Haven knows`
+    case 'invalid_type':
+      if (/received undefined/.test(issue.message)) return 'this setting is missing'
+      return TYPE_WORDS[issue.expected] ?? `must be ${issue.expected}`
+    case 'too_small':
+      if (issue.origin === 'array')
+        return Number(issue.minimum) === 1
+          ? 'choose at least one'
+          : `choose at least ${String(issue.minimum)}`
+      if (issue.origin === 'string') return 'must not be empty'
+      return `must be ${String(issue.minimum)} or more`
+    case 'too_big':
+      if (issue.origin === 'array') return `choose no more than ${String(issue.maximum)}`
+      if (issue.origin === 'string') return `must be ${String(issue.maximum)} characters or fewer`
+      return `must be ${String(issue.maximum)} or less`
+    case 'invalid_value':
+      return `must be ${or(issue.values)}`
+    case 'invalid_format':
+      return issue.format === 'date'
+        ? 'must be a date, like 2026-04-01'
+        : issue.format === 'regex'
+          ? 'must be lower-case letters, digits and hyphens, starting with a letter or digit'
+          : `is not a valid ${issue.format}`
+    default:
+      return issue.message
+  }
 }
 
 /**

@@ -151,3 +151,40 @@ describe('what no policy may say', () => {
     ])
   })
 })
+
+describe('problems with a document, in words a coordinator understands', () => {
+  it('names each problem by its field, in plain words rather than the schema’s', () => {
+    const document = preset('cordomus') as unknown as {
+      id: string
+      adopted: string
+      parameters: Record<string, Record<string, unknown>> & { colour?: string }
+    }
+    document.id = 'Our Centre'
+    document.adopted = 'last Tuesday'
+    document.parameters.retention = { ...document.parameters.retention, years: 'three' }
+    document.parameters.checks = { ...document.parameters.checks, level: 'gold' }
+    document.parameters.exceptions = { ...document.parameters.exceptions, authorisedBy: [] }
+    document.parameters.review = { intervalMonths: 99 }
+    document.parameters.awareness = { workersSign: 'no' }
+    document.parameters.colour = 'green'
+    const checked = validatePolicy(document)
+    assert.ok(!checked.ok)
+    assert.deepEqual(Object.fromEntries(checked.problems.map((p) => [p.path, p.message])), {
+      id: 'must be lower-case letters, digits and hyphens, starting with a letter or digit',
+      adopted: 'must be a date, like 2026-04-01',
+      'parameters.retention.years': 'must be a whole number',
+      'parameters.checks.level': 'must be basic, standard or enhanced',
+      'parameters.exceptions.authorisedBy': 'choose at least one',
+      'parameters.review.intervalMonths': 'must be 24 or less',
+      'parameters.awareness.workersSign': 'must be yes or no',
+      parameters: 'colour is not a setting Haven knows',
+    })
+    const missing = preset('cordomus') as unknown as { parameters: Record<string, unknown> }
+    delete missing.parameters.guidance
+    const gone = validatePolicy(missing)
+    assert.ok(!gone.ok)
+    assert.deepEqual(gone.problems, [
+      { path: 'parameters.guidance', message: 'this setting is missing' },
+    ])
+  })
+})
