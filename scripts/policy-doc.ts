@@ -4,11 +4,14 @@
 // answers every example exactly as written.
 import { writeFileSync } from 'node:fs'
 import { CLAUSE_IDS, CLAUSE_TITLES, type ClauseId } from '../src/domain/policy/clauses.ts'
-import { compilePolicy, decide } from '../src/domain/policy/engine.ts'
+import { ABILITIES, ABILITY_DEFINITIONS } from '../src/domain/policy/abilities.ts'
+import { abilitiesOf, compilePolicy, decide } from '../src/domain/policy/engine.ts'
 import { BUILT_IN, INVARIANTS } from '../src/domain/policy/invariants.ts'
 import { preset, PRESET_NAMES, type PresetName } from '../src/domain/policy/presets.ts'
 import { policyRequest, type PolicyRequestInput } from '../src/domain/policy/request.ts'
 import { RULES } from '../src/domain/policy/rules.ts'
+import { ROLE_WORDS } from '../src/domain/policy/words.ts'
+import { ROLES } from '../src/domain/roles.ts'
 
 const EXAMPLES: [ClauseId, PresetName, string, PolicyRequestInput][] = [
   [
@@ -449,12 +452,34 @@ published.
 - \`confidentiality.bound\` ("volunteers" or "staff"): every worker, volunteer or staff, is held to NDX by the same rules, whatever the seed calls its workers (Cordomus: "all Contact Centre workers are obliged to observe"; Chichester: "all volunteers and staff"). A setting that left some workers unbound would break NDX. The policy says "our volunteers and staff".
 - \`guidance.isExplicit\` (Chichester): every worker at every centre may ask for guidance inside Haven, so the words "as our policy expressly asks" decided nothing.
 - \`reports.refusedFor\` ("family proceedings" or, at Chichester, "family court proceedings"): no report is made for any family proceedings at any centre; a narrower wording would not let Chichester write reports for other proceedings, and nothing in Haven asks which court.
-- \`contactDetails.isExplicitPermission\` (Chichester): a consent in Haven is always recorded, naming the category, the recipient and the purpose, so permission is explicit at every centre, and the policy says so.
+- \`exceptions.violenceRiskTo\`: a risk of physical violence to anyone using the centre or working there (a user, a volunteer, a member of staff, the coordinator) is an exception at every centre (decision 0027), so who is protected is not a setting.
 - \`exceptions.requiresSecondSignOff\`: a disclosure when someone is at risk always needs a second person's sign-off (EXCEPT); it is an invariant, not a setting.
 - \`retention.reasonKept\` (Birmingham): the reason is the age up to which children may ask for their records (\`subjectAccess.childrenMayAskUntilAge\`), which the rendered policy now gives.
 - \`awareness.audiences\`: everyone, referrers and parents included, may read the policy at every centre (AWARE), whoever the seed lists.
 - \`review.keepsVersionHistory\` (Birmingham): every version is kept, immutable, at every centre (REVIEW).
-- \`dataProtection.statement\` and \`subjectAccess.statement\`: Haven keeps the data protection principles and answers subject access requests at every centre, because the law applies whatever the policy says; the rendered policy says so at every centre. St Mary's and Birmingham's reference to their separate Data Protection Policy is no longer rendered.
+- \`dataProtection.statement\` and \`subjectAccess.statement\`: Haven keeps the data protection principles and answers subject access requests at every centre, because the law applies whatever the policy says; the rendered policy says so at every centre, in Preston's own eight principles where the policy is based on Preston's and in a summary elsewhere (St Mary's and Birmingham's separate Data Protection Policy is not something Haven holds).
+
+## Who may do what: the abilities
+
+Every "may this person do this" that is not a decision about one record is an ability, an
+action of the engine with its clause (\`src/domain/policy/abilities.ts\`, decision 0023). The
+use cases refuse through them and the pages offer exactly what they allow. Under each preset,
+the roles that hold each ability:
+
+| ability | clause | ${PRESET_NAMES.join(' | ')} |
+| ------- | ------ | ${PRESET_NAMES.map(() => '---').join(' | ')} |
+${ABILITIES.map(
+  (ability) =>
+    `| \`${ability}\` | ${ABILITY_DEFINITIONS[ability].clause} | ${PRESET_NAMES.map((name) => {
+      const compiled = compilePolicy(preset(name))
+      const holders = ROLES.filter((role) =>
+        abilitiesOf(compiled, { roles: [role], relationship: 'none', hasSecondFactor: true }).has(
+          ability,
+        ),
+      )
+      return holders.map((role) => ROLE_WORDS[role] ?? role).join(', ')
+    }).join(' | ')} |`,
+).join('\n')}
 
 ## What no policy may say
 
