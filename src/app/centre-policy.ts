@@ -18,7 +18,7 @@ import {
   listPolicyReviews,
   listPolicyVersions,
 } from '../storage/policies.ts'
-import type { Actor } from './actor.ts'
+import { OPERATOR_ID, type Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
@@ -295,5 +295,57 @@ export async function policyHistory(
       notes: r.notes,
     }))
     return { versions: entries, reviews }
+  })
+}
+
+/**
+ * The operator moves a centre to a preset as its next version, at the machine (`haven policy
+ * adopt`): the way back for a centre whose stored policy no longer validates (a custom policy
+ * that breaks an invariant added since it was published fails closed, so its pages refuse
+ * everything). Only the stored version's number is read; the preset carries the centre's own
+ * id and name. Audited as the operator.
+ */
+export async function adoptPresetAtMachine(
+  ctx: AppContext,
+  centre: Centre,
+  name: string,
+): Promise<{ version: number }> {
+  const presetName = parsePresetName(name)
+  return inCentre(ctx, centre.id, async (trx) => {
+    const latest = await findLatestPolicyVersion(trx, centre.id)
+    const version = (latest?.version ?? 0) + 1
+    const now = ctx.now()
+    const document: PolicyDocument = {
+      ...preset(presetName),
+      id: centre.slug,
+      centreName: centre.name,
+      version,
+      adopted: now.toISOString().slice(0, 10),
+    }
+    await insertPolicyVersion(trx, {
+      centreId: centre.id,
+      version,
+      document,
+      hash: policyHash(document),
+      publishedAt: now.toISOString(),
+      publishedBy: OPERATOR_ID,
+    })
+    await insertPolicyReview(trx, {
+      id: ctx.newId(),
+      centreId: centre.id,
+      version,
+      reviewedOn: now.toISOString().slice(0, 10),
+      reviewedBy: OPERATOR_ID,
+      outcome: 'new_version',
+      notes: `preset ${presetName} adopted at the machine`,
+    })
+    await recordEvent(trx, {
+      type: 'policy.published',
+      at: now,
+      centreId: centre.id,
+      actorId: OPERATOR_ID,
+      details: { version, preset: presetName },
+    })
+    return { version }
   })
 }

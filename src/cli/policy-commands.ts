@@ -5,11 +5,14 @@ import { compilePolicy, decide } from '../domain/policy/engine.ts'
 import { isPresetName, preset, PRESET_NAMES } from '../domain/policy/presets.ts'
 import { renderPolicyHtml, renderPolicyMarkdown } from '../domain/policy/render.ts'
 import { policyRequest } from '../domain/policy/request.ts'
+import { findCentreBySlugOrThrow } from '../app/centres.ts'
+import { adoptPresetAtMachine } from '../app/centre-policy.ts'
 import { UsageError, type CliIo, type Command } from './commands.ts'
+import { requiredString, withHaven } from './support.ts'
 
 /**
- * `haven policy …`: the policy engine from the command line (docs/POLICY.md). Pure: these
- * commands read a preset or a file and touch no database.
+ * `haven policy …`: the policy engine from the command line (docs/POLICY.md). Pure, but for
+ * `adopt`: these commands read a preset or a file and touch no database.
  */
 function source(positionals: string[]): string {
   const name = positionals[0]
@@ -172,10 +175,36 @@ function splitRequests(input: string): string[] {
   }
 }
 
+const adoptCommand: Command = {
+  path: ['policy', 'adopt'],
+  summary: 'Move a centre to a preset as its next policy version (audited as the operator)',
+  usage: 'haven policy adopt --centre SLUG <preset>',
+  details: [
+    `Presets: ${PRESET_NAMES.join(', ')}.`,
+    'The way back for a centre whose stored policy no longer validates: its pages refuse',
+    'everything until a valid version is in force (the policy fails closed).',
+  ],
+  options: { centre: { type: 'string' } },
+  positionals: 1,
+  async run(values, positionals, io) {
+    const slug = requiredString(values, 'centre')
+    const name = source(positionals)
+    if (!isPresetName(name))
+      throw new UsageError(`name one of the presets: ${PRESET_NAMES.join(', ')}`)
+    return withHaven(io, async (haven) => {
+      const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
+      const { version } = await adoptPresetAtMachine(haven.ctx, centre, name)
+      io.out(`${slug}: version ${String(version)} in force, the ${name} preset`)
+      return 0
+    })
+  },
+}
+
 export const POLICY_COMMANDS: readonly Command[] = [
   presetsCommand,
   showCommand,
   renderCommand,
   checkCommand,
   decideCommand,
+  adoptCommand,
 ]

@@ -1,4 +1,4 @@
-import { abilitiesOfActor } from '../app/policy-access.ts'
+import { abilitiesOfActor, type Permission } from '../app/policy-access.ts'
 import type { Context } from 'hono'
 import { findAccountSummary } from '../app/account-summary.ts'
 import type { AppContext } from '../app/context.ts'
@@ -46,7 +46,9 @@ export function errorPageFor(
     return errorPage(status, message, {
       centreName: summary.centreName,
       navigation: navigation({
-        abilities: await abilitiesOfActor(ctx, view.actor),
+        // The error may be the policy itself (a stored version that no longer validates):
+        // the page still answers, with only the links everyone has.
+        abilities: await abilitiesOfActor(ctx, view.actor).catch(() => new Set<Permission>()),
         current: '',
         csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
       }),
