@@ -616,7 +616,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(badEmail.status, 400)
         assert.match(
           badEmail.text,
-          /<a href="#email">Enter an e-mail address like name@example.org<\/a>/,
+          /<a href="#email">The e-mail address must be an e-mail address like name@example.org<\/a>/,
         )
         const noRole = await postForm(coordinator.client, '/centre/people', {
           email: 'new@alder.example.org',
