@@ -15,7 +15,8 @@ import {
 import { listWorkers, recordCheck } from '../app/workers.ts'
 import { HavenError } from '../domain/errors.ts'
 import { checkInput } from '../app/contracts/sessions.ts'
-import { eventInput } from '../app/contracts/subject-access.ts'
+import { eventInput, releaseInput } from '../app/contracts/subject-access.ts'
+import { releaseWithheldItem } from '../app/subject-access-bundle.ts'
 import { checkForm, type FormPlace } from './contract-form.ts'
 import { centreSections } from './navigation.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
@@ -43,6 +44,7 @@ import {
 const DONE: Readonly<Record<string, string>> = {
   check: 'Check recorded.',
   moved: 'Request updated.',
+  released: 'Released. The bundle includes it from now on; the reason is kept with it.',
   approved: 'Approved. The records have been destroyed and the certificate is ready.',
 }
 
@@ -165,7 +167,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     id: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    await requirePage(ctx, actor, 'read_subject_access')
+    const abilities = await requirePage(ctx, actor, 'read_subject_access')
     const request = await readSubjectAccess(ctx, actor, id)
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Subject access request`,
@@ -174,6 +176,8 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: subjectAccessRequestBody({
         request,
         csrf: pageCsrf(c),
+        // Releasing is the export roles' (SAR); the use case asks the engine again.
+        mayRelease: abilities.has('export'),
         done: extra.done,
         error: extra.error,
       }),
@@ -225,6 +229,31 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     )
     if (!done.ok) return requestPage(c, actor, id, { error: done.error, status: done.status })
     return c.redirect(`/centre/subject-access/${id}?done=moved`, 303)
+  })
+
+  pages.post('/centre/subject-access/:requestId/releases', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('requestId')
+    const fail = (field: string, message: string) =>
+      requestPage(c, actor, id, { error: { field, message }, status: 400 })
+    if (fields.get('recordId') === '') return fail('recordId', 'choose the item to release')
+    const reason = fields.get('releaseReason').trim()
+    if (reason === '') return fail('releaseReason', 'say why it may be released')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(releaseInput, { recordId: fields.get('recordId'), reason }, (path) =>
+      path[0] === 'reason'
+        ? { field: 'releaseReason', label: 'Why it may be released' }
+        : { field: 'recordId', label: 'The item' },
+    )
+    if (!read.ok) return requestPage(c, actor, id, { error: read.error, status: 400 })
+    const done = await tryForm(() => releaseWithheldItem(ctx, actor, id, read.input))
+    if (!done.ok)
+      return requestPage(c, actor, id, {
+        error: { ...done.error, field: done.error.field === 'recordId' ? 'recordId' : undefined },
+        status: done.status,
+      })
+    return c.redirect(`/centre/subject-access/${id}?done=released`, 303)
   })
 
   pages.get(
