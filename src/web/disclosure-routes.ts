@@ -298,7 +298,7 @@ const DISCLOSURE_FIELDS: Readonly<Record<string, readonly [field: string, label:
   agencyId: ['agencyId', 'The agency'],
   atRisk: ['atRisk', 'Who is at risk'],
   concernId: ['concernId', 'The concern'],
-  reason: ['reason', 'Why'],
+  reason: ['reason', 'The reason'],
   legalBasis: ['legalBasis', 'The legal basis'],
 }
 
