@@ -620,7 +620,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(badEmail.status, 400)
         assert.match(
           badEmail.text,
-          /<a href="#email">Enter an e-mail address like name@example.org<\/a>/,
+          /<a href="#email">The e-mail address must be an e-mail address like name@example.org<\/a>/,
         )
         const noRole = await postForm(coordinator.client, '/centre/people', {
           email: 'new@alder.example.org',
@@ -751,6 +751,122 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal((await getPage(outsider.client, '/centre/people')).status, 403)
         const forged = await postForm(outsider.client, `${personPath}/access`, { to: 'disabled' })
         assert.equal(forged.status, 403, 'a form posted by someone else is refused')
+      }))
+
+    it('the coordinator releases a withheld item with a reason and sees it listed; staff, who may not, are offered no form and refused', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T08:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+        const staff = await invite(ctx, app, centreId, 'alder', 's@alder.example.org', ['staff'])
+        const made = await coordinator.client.json<{ familyId: string }>(
+          'POST',
+          '/api/referrals',
+          referral(),
+        )
+        const family = await coordinator.client.json<{ people: { id: string; kind: string }[] }>(
+          'GET',
+          `/api/families/${made.body.familyId}`,
+        )
+        const ofKind = (kind: string) => family.body.people.find((p) => p.kind === kind)?.id ?? ''
+        const mother = ofKind('resident_parent')
+        const father = ofKind('non_resident_parent')
+        const opened = await coordinator.client.json<{ id: string }>(
+          'POST',
+          '/api/subject-access',
+          { personId: mother },
+        )
+        assert.equal(opened.status, 201)
+        const requestPath = `/centre/subject-access/${opened.body.id}`
+        assert.equal(
+          (
+            await coordinator.client.json('POST', `/api/subject-access/${opened.body.id}/events`, {
+              version: 1,
+              event: { kind: 'identity_verified', method: 'passport seen in person' },
+            })
+          ).status,
+          200,
+        )
+        const compiled = await coordinator.client.json<{
+          withheld: { item: string; recordId?: string }[]
+        }>('GET', `/api/subject-access/${opened.body.id}/bundle.json`)
+        assert.equal(compiled.status, 200)
+        assert.ok(
+          compiled.body.withheld.some((w) => w.item === "the other parent's details"),
+          "the father's details are withheld from the mother's bundle",
+        )
+
+        const before = await getPage(coordinator.client, requestPath)
+        assert.equal(before.status, 200)
+        assert.match(visibleText(before.text), /Withheld from the bundle/)
+        assert.match(before.text, new RegExp(`action="${requestPath}/releases"`))
+        assert.equal(
+          before.text.split(`<option value="${father}"`).length - 1,
+          1,
+          "the father's record is offered once: his details, never his contact details (CONTACT)",
+        )
+
+        // Staff read the request but are not among the export roles who release (SAR).
+        const seenByStaff = await getPage(staff.client, requestPath)
+        assert.equal(seenByStaff.status, 200)
+        assert.doesNotMatch(seenByStaff.text, /\/releases"/, 'no release form for staff')
+        const byStaff = await postForm(staff.client, `${requestPath}/releases`, {
+          recordId: father,
+          releaseReason: 'Reviewed',
+        })
+        assert.equal(byStaff.status, 403, 'the use case asks the engine again')
+
+        const noReason = await postForm(coordinator.client, `${requestPath}/releases`, {
+          recordId: father,
+          releaseReason: ' ',
+        })
+        assert.equal(noReason.status, 400)
+        assert.match(noReason.text, /id="releaseReason-error"/)
+        const tooLong = await postForm(coordinator.client, `${requestPath}/releases`, {
+          recordId: father,
+          releaseReason: 'R'.repeat(1001),
+        })
+        assert.equal(tooLong.status, 400)
+        assert.match(
+          visibleText(tooLong.text),
+          /Why it may be released must be 1000 characters or fewer/,
+        )
+
+        const released = await postForm(coordinator.client, `${requestPath}/releases`, {
+          recordId: father,
+          releaseReason: 'He agreed to his details being shared with her',
+        })
+        assert.equal(released.status, 303, visibleText(released.text).slice(0, 400))
+        assert.equal(released.location, `${requestPath}?done=released`)
+        const after = await getPage(coordinator.client, released.location)
+        const text = visibleText(after.text)
+        assert.match(text, /Released\. The bundle includes it from now on/)
+        assert.match(
+          text,
+          /Released after review What Why it was released On the other parent's details He agreed to his details being shared with her 14 Mar 2026/,
+        )
+        assert.match(text, /the other parent's contact details/, 'still withheld (CONTACT)')
+        assert.equal(
+          after.text.split(`<option value="${father}"`).length - 1,
+          0,
+          'what is released is not offered again',
+        )
+        const again = await postForm(coordinator.client, `${requestPath}/releases`, {
+          recordId: father,
+          releaseReason: 'Twice',
+        })
+        // What is still withheld of his record is his contact details: never released (CONTACT).
+        assert.equal(again.status, 403, 'released once')
+        assert.match(visibleText(again.text), /contact details are never released/)
+
+        const bundle = await coordinator.client.json<{
+          withheld: { item: string; recordId?: string }[]
+        }>('GET', `/api/subject-access/${opened.body.id}/bundle.json`)
+        assert.deepEqual(
+          bundle.body.withheld.filter((w) => w.recordId === father).map((w) => w.item),
+          ["the other parent's contact details"],
+          "the bundle now holds the father's details, never his contact details",
+        )
       }))
   })
 }

@@ -250,7 +250,7 @@ for (const dialect of await dialectsUnderTest()) {
             'body.admin',
           ],
           [{ email: 42, roles: ['volunteer'] }, 400, 'body.email'],
-          [{ email: 'not-an-address', roles: ['volunteer'] }, 400, 'email'],
+          [{ email: 'not-an-address', roles: ['volunteer'] }, 400, 'body.email'],
           [{ email: 'v@ashbury.example.org', roles: ['overlord'] }, 400, 'roles'],
           [{ email: 'v@ashbury.example.org', roles: ['referrer'] }, 400, 'agencyKind'],
           [{ email: 'x'.repeat(300), roles: ['volunteer'] }, 400, 'body.email'],

@@ -16,6 +16,7 @@ import {
   summaryList,
   table,
   tag,
+  textArea,
   textField,
   type FormError,
 } from './page-kit.ts'
@@ -187,12 +188,29 @@ export const whoAsked = (r: SubjectAccessView): string =>
 export function subjectAccessRequestBody(input: {
   request: SubjectAccessView
   csrf: string
+  /** Whether the reader may release a withheld item (the policy's export roles, SAR). */
+  mayRelease: boolean
   done?: string | undefined
   error?: FormError | undefined
 }): Html {
   const r = input.request
   const e = input.error
   const open = r.completedOn === null
+  const withheld = r.withheld ?? []
+  const released = r.released ?? []
+  // The other parent's contact details are never released (CONTACT); anything else withheld
+  // from a record may be, once, with a reason.
+  const isContact = (w: (typeof withheld)[number]) => w.clause.split(', ').includes('CONTACT')
+  const isReleased = (w: (typeof withheld)[number]) =>
+    !isContact(w) && released.some((x) => x.recordId === w.recordId)
+  const stillWithheld = withheld.filter((w) => !isReleased(w))
+  const releasable = stillWithheld.filter(
+    (w): w is typeof w & { recordId: string } => w.recordId !== null && !isContact(w),
+  )
+  const labelOf = (recordId: string, kind: string) =>
+    withheld.find((w) => w.recordId === recordId && !isContact(w))?.item ??
+    RELEASED_WORDS[kind] ??
+    kind.replaceAll('_', ' ')
   const event = (
     kind: string,
     words: string,
@@ -266,7 +284,51 @@ export function subjectAccessRequestBody(input: {
         )}
         ${event('completed', 'Mark as completed', html``, 'primary')}`
         : ''
+    }
+    ${
+      stillWithheld.length > 0
+        ? table({
+            caption: 'Withheld from the bundle',
+            head: ['What', 'Why', 'Clause'],
+            rows: stillWithheld.map((w) => [w.item, w.ground, w.clause]),
+            empty: '',
+          })
+        : ''
+    }
+    ${
+      released.length > 0
+        ? table({
+            caption: 'Released after review',
+            head: ['What', 'Why it was released', 'On'],
+            rows: released.map((x) => [
+              labelOf(x.recordId, x.item),
+              x.reason,
+              shortDate(x.releasedOn),
+            ]),
+            empty: '',
+          })
+        : ''
+    }
+    ${
+      open && input.mayRelease && releasable.length > 0
+        ? html`<h2 class="govuk-heading-m">Release a withheld item</h2>
+        <p class="govuk-body">After review, an item withheld from the bundle may be released to the person asking. Your reason is kept with the release; the bundle includes the item from then on.</p>
+        ${postForm(
+          `/centre/subject-access/${r.id}/releases`,
+          input.csrf,
+          html`${selectField({ name: 'recordId', label: 'Which item?', options: [['', 'Choose an item'], ...releasable.map((w) => [w.recordId, w.item] as const)], error: e })}
+          ${textArea({ name: 'releaseReason', label: 'Why may it be released?', hint: 'For example, the other person agreed, or it is already known to the person asking', error: e, rows: 3 })}
+          ${button('Release it', 'secondary')}`,
+        )}`
+        : ''
     }`
+}
+
+/** What a release was of, where the withheld list no longer names the record. */
+const RELEASED_WORDS: Readonly<Record<string, string>> = {
+  third_party_data: "another person's data",
+  violence_prevention: 'data held to prevent violent crime',
+  safeguarding_record: 'a safeguarding record',
 }
 
 /** Disposal runs (RETAIN): what waits for approval, and certificates of what was destroyed. */

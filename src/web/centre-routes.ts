@@ -11,11 +11,13 @@ import {
   changeSubjectAccessRequest,
   listSubjectAccess,
   readSubjectAccess,
-  type SubjectAccessEvent,
 } from '../app/subject-access.ts'
 import { listWorkers, recordCheck } from '../app/workers.ts'
-import { isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
+import { checkInput } from '../app/contracts/sessions.ts'
+import { eventInput, releaseInput } from '../app/contracts/subject-access.ts'
+import { releaseWithheldItem } from '../app/subject-access-bundle.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { centreSections } from './navigation.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
@@ -42,6 +44,7 @@ import {
 const DONE: Readonly<Record<string, string>> = {
   check: 'Check recorded.',
   moved: 'Request updated.',
+  released: 'Released. The bundle includes it from now on; the reason is kept with it.',
   approved: 'Approved. The records have been destroyed and the certificate is ready.',
 }
 
@@ -120,23 +123,26 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     if (!form.accountId) return fail('accountId', 'choose the worker')
     if (form.outcome !== 'clear' && form.outcome !== 'pending' && form.outcome !== 'concerns')
       return fail('outcome', 'choose the result')
-    if (!isIsoDate(form.issuedOn ?? '')) return fail('issuedOn', 'enter the date it was issued')
-    if (!isIsoDate(form.renewalDueOn ?? ''))
-      return fail('renewalDueOn', 'enter the date it is due for renewal')
-    const level = form.level === 'basic' || form.level === 'standard' ? form.level : 'enhanced'
-    const done = await tryForm(() =>
-      recordCheck(ctx, actor, {
-        accountId: form.accountId ?? '',
-        kind: form.kind === 'crb' ? 'crb' : 'dbs',
-        level,
-        outcome: form.outcome as 'clear' | 'pending' | 'concerns',
-        issuedOn: form.issuedOn ?? '',
-        renewalDueOn: form.renewalDueOn ?? '',
+    if (!form.issuedOn) return fail('issuedOn', 'enter the date it was issued')
+    if (!form.renewalDueOn) return fail('renewalDueOn', 'enter the date it is due for renewal')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(
+      checkInput,
+      {
+        kind: form.kind || 'dbs',
+        level: form.level || 'enhanced',
+        outcome: form.outcome,
+        issuedOn: form.issuedOn,
+        renewalDueOn: form.renewalDueOn,
         ...(form.certificateReference?.trim()
           ? { certificateReference: form.certificateReference.trim() }
           : {}),
-      }),
+      },
+      checkPlace,
     )
+    if (!read.ok) return workersPage(c, actor, form, { error: read.error, status: 400 })
+    const accountId = form.accountId
+    const done = await tryForm(() => recordCheck(ctx, actor, { ...read.input, accountId }))
     if (!done.ok) return workersPage(c, actor, form, { error: done.error, status: done.status })
     return c.redirect('/centre/workers?done=check', 303)
   })
@@ -161,7 +167,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     id: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    await requirePage(ctx, actor, 'read_subject_access')
+    const abilities = await requirePage(ctx, actor, 'read_subject_access')
     const request = await readSubjectAccess(ctx, actor, id)
     return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Subject access request`,
@@ -170,6 +176,8 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: subjectAccessRequestBody({
         request,
         csrf: pageCsrf(c),
+        // Releasing is the export roles' (SAR); the use case asks the engine again.
+        mayRelease: abilities.has('export'),
         done: extra.done,
         error: extra.error,
       }),
@@ -192,7 +200,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     const kind = fields.get('kind')
     const fail = (field: string, message: string) =>
       requestPage(c, actor, id, { error: { field, message }, status: 400 })
-    let event: SubjectAccessEvent
+    let event: Record<string, unknown>
     if (kind === 'identity_verified') {
       if (fields.get('method').trim() === '') return fail('method', 'say how identity was checked')
       event = { kind, method: fields.get('method').trim() }
@@ -201,7 +209,7 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
       if (months !== '1' && months !== '2') return fail('months', 'choose how long to extend by')
       if (fields.get('reason').trim() === '')
         return fail('reason', 'say why the request needs longer')
-      event = { kind, months: months === '1' ? 1 : 2, reason: fields.get('reason').trim() }
+      event = { kind, months: Number(months), reason: fields.get('reason').trim() }
     } else if (
       kind === 'clarification_asked' ||
       kind === 'clarification_received' ||
@@ -209,11 +217,43 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     ) {
       event = { kind }
     } else return fail('kind', 'choose what happened')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(
+      eventInput,
+      { version: Number(fields.get('version')), event },
+      eventPlace,
+    )
+    if (!read.ok) return requestPage(c, actor, id, { error: read.error, status: 400 })
     const done = await tryForm(() =>
-      changeSubjectAccessRequest(ctx, actor, id, Number(fields.get('version')), event),
+      changeSubjectAccessRequest(ctx, actor, id, read.input.version, read.input.event),
     )
     if (!done.ok) return requestPage(c, actor, id, { error: done.error, status: done.status })
     return c.redirect(`/centre/subject-access/${id}?done=moved`, 303)
+  })
+
+  pages.post('/centre/subject-access/:requestId/releases', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const id = c.req.param('requestId')
+    const fail = (field: string, message: string) =>
+      requestPage(c, actor, id, { error: { field, message }, status: 400 })
+    if (fields.get('recordId') === '') return fail('recordId', 'choose the item to release')
+    const reason = fields.get('releaseReason').trim()
+    if (reason === '') return fail('releaseReason', 'say why it may be released')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(releaseInput, { recordId: fields.get('recordId'), reason }, (path) =>
+      path[0] === 'reason'
+        ? { field: 'releaseReason', label: 'Why it may be released' }
+        : { field: 'recordId', label: 'The item' },
+    )
+    if (!read.ok) return requestPage(c, actor, id, { error: read.error, status: 400 })
+    const done = await tryForm(() => releaseWithheldItem(ctx, actor, id, read.input))
+    if (!done.ok)
+      return requestPage(c, actor, id, {
+        error: { ...done.error, field: done.error.field === 'recordId' ? 'recordId' : undefined },
+        status: done.status,
+      })
+    return c.redirect(`/centre/subject-access/${id}?done=released`, 303)
   })
 
   pages.get(
@@ -292,4 +332,30 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     }),
   )
   return pages
+}
+
+const CHECK_FIELDS: Readonly<Record<string, string>> = {
+  kind: 'The kind of check',
+  level: 'The level',
+  outcome: 'The result',
+  certificateReference: 'The certificate number',
+  issuedOn: 'The date it was issued',
+  renewalDueOn: 'The date it is due for renewal',
+}
+
+/** Where a path of a subject access event's input sits on the request's forms. */
+function eventPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first, second] = path.map(String)
+  if (first !== 'event') return undefined
+  if (second === 'method') return { field: 'method', label: 'How identity was checked' }
+  if (second === 'reason') return { field: 'reason', label: 'Why it needs longer' }
+  if (second === 'months') return { field: 'months', label: 'The extension' }
+  return undefined
+}
+
+/** Where a path of the check's input sits on the form: each field is named as the input is. */
+function checkPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first] = path.map(String)
+  const label = first === undefined ? undefined : CHECK_FIELDS[first]
+  return first !== undefined && label !== undefined ? { field: first, label } : undefined
 }

@@ -2,11 +2,11 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import { todayAtCentre } from '../app/case-access.ts'
-import { listConsents, recordConsent, withdrawConsent, type ConsentInput } from '../app/consents.ts'
+import { listConsents, recordConsent, withdrawConsent } from '../app/consents.ts'
+import { consentInput } from '../app/contracts/outward.ts'
 import type { AppContext } from '../app/context.ts'
 import { readFamily } from '../app/families.ts'
 import { listAgencyChoices } from '../app/referral-views.ts'
-import { isIsoDate } from '../domain/calendar.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   CATEGORY_WORDS,
@@ -15,6 +15,7 @@ import {
   RECIPIENT_WORDS,
   warningText,
 } from './disclosure-pages.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { html } from './html.ts'
 import {
   button,
@@ -157,20 +158,25 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
       return fail('purpose', 'choose what it is for')
     if (form.evidence !== 'written' && form.evidence !== 'verbal')
       return fail('evidence', 'say how it was given')
-    if (!isIsoDate(form.givenOn ?? '')) return fail('givenOn', 'enter the date it was given')
-    if (form.expiresOn && !isIsoDate(form.expiresOn))
-      return fail('expiresOn', 'enter a real date, or leave it empty')
-    const input: ConsentInput = {
-      personId: form.personId,
-      category: form.category as ConsentInput['category'],
-      recipient: form.agencyId
-        ? { agencyId: form.agencyId }
-        : { kind: form.recipientKind as 'other_person', name: (form.recipientName ?? '').trim() },
-      purpose: form.purpose as ConsentInput['purpose'],
-      evidence: form.evidence,
-      givenOn: form.givenOn ?? '',
-      ...(form.expiresOn ? { expiresOn: form.expiresOn } : {}),
-    }
+    if (!form.givenOn) return fail('givenOn', 'enter the date it was given')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(
+      consentInput,
+      {
+        personId: form.personId,
+        category: form.category,
+        recipient: form.agencyId
+          ? { agencyId: form.agencyId }
+          : { kind: form.recipientKind, name: (form.recipientName ?? '').trim() },
+        purpose: form.purpose,
+        evidence: form.evidence,
+        givenOn: form.givenOn,
+        ...(form.expiresOn ? { expiresOn: form.expiresOn } : {}),
+      },
+      consentPlace,
+    )
+    if (!read.ok) return render(c, actor, familyId, form, { error: read.error, status: 400 })
+    const input = read.input
     const done = await tryForm(() => recordConsent(ctx, actor, input))
     if (!done.ok)
       return render(c, actor, familyId, form, { error: done.error, status: done.status })
@@ -188,4 +194,26 @@ export function consentRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/families/${familyId}/consents?done=withdrawn`, 303)
   })
   return pages
+}
+
+const CONSENT_FIELDS: Readonly<Record<string, readonly [field: string, label: string]>> = {
+  personId: ['personId', 'Whose consent'],
+  category: ['category', 'What may be shared'],
+  purpose: ['purpose', 'What it is for'],
+  evidence: ['evidence', 'How it was given'],
+  givenOn: ['givenOn', 'The date it was given'],
+  expiresOn: ['expiresOn', 'The date it expires'],
+}
+
+/** Where a path of the consent's input sits on the form, and what the form calls it. */
+function consentPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first, second] = path.map(String)
+  if (first === 'recipient')
+    return second === 'agencyId'
+      ? { field: 'agencyId', label: 'The agency' }
+      : second === 'kind'
+        ? { field: 'recipientKind', label: 'With whom' }
+        : { field: 'recipientName', label: 'Their name' }
+  const place = first === undefined ? undefined : CONSENT_FIELDS[first]
+  return place && { field: place[0], label: place[1] }
 }

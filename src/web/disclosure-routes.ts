@@ -13,7 +13,6 @@ import { listFamilies, readFamily } from '../app/families.ts'
 import { listAgencyChoices, listReferralSummaries } from '../app/referral-views.ts'
 import { isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
-import { AT_RISK } from '../domain/policy/request.ts'
 import { listIncidents } from '../app/incidents.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
@@ -25,6 +24,8 @@ import {
   PURPOSE_WORDS,
   type DisclosureForm,
 } from './disclosure-pages.ts'
+import { disclosureInput } from '../app/contracts/outward.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { html } from './html.ts'
 import {
   formFields,
@@ -228,7 +229,11 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
   return pages
 }
 
-/** The form as the use case's input, or the first problem beside its field. */
+/**
+ * The form as the use case's input, read with its contract (decision 0026): the page asks
+ * only what a form must (a choice not made, both dates or neither); every limit is the
+ * contract's, as it is for the API.
+ */
 export function parseDisclosureForm(
   f: DisclosureForm,
   isReferrer: boolean,
@@ -247,20 +252,15 @@ export function parseDisclosureForm(
   const to = get('to')
   if ((from === '') !== (to === ''))
     return fail(from === '' ? 'from' : 'to', 'give both dates of the period, or neither')
-  if (from !== '' && !isIsoDate(from)) return fail('from', 'enter a real date')
-  if (to !== '' && !isIsoDate(to)) return fail('to', 'enter a real date')
-  if (from !== '' && to < from) return fail('to', 'the period ends on or after it starts')
+  if (isIsoDate(from) && isIsoDate(to) && to < from)
+    return fail('to', 'the period ends on or after it starts')
   const period = from === '' ? {} : { period: { from, to } }
   if (isReferrer)
-    return {
-      ok: true,
-      input: {
-        familyId: get('familyId'),
-        category: 'attendance',
-        purpose: purpose as DisclosureInput['purpose'],
-        ...period,
-      },
-    }
+    return checkForm(
+      disclosureInput,
+      { familyId: get('familyId'), category: 'attendance', purpose, ...period },
+      disclosurePlace,
+    )
   const agencyId = get('agencyId')
   const recipientKind = get('recipientKind')
   if (agencyId === '' && !(recipientKind in RECIPIENT_WORDS))
@@ -269,35 +269,48 @@ export function parseDisclosureForm(
     return fail('recipientName', 'give the name of whoever is asking')
   if (category === 'contact_details' && get('personId') === '')
     return fail('personId', 'choose whose contact details')
-  const atRisk = get('atRisk')
-  for (const [name, max] of [
-    ['reason', 2000],
-    ['legalBasis', 500],
-    ['recipientName', 200],
-  ] as const)
-    if (get(name).length > max) return fail(name, `at most ${String(max)} characters`)
-  return {
-    ok: true,
-    input: {
+  const optional = (name: string) => (get(name) ? { [name]: get(name) } : {})
+  return checkForm(
+    disclosureInput,
+    {
       familyId: get('familyId'),
-      category: category as DisclosureInput['category'],
-      purpose: purpose as DisclosureInput['purpose'],
-      ...(get('personId') ? { personId: get('personId') } : {}),
+      category,
+      purpose,
+      ...optional('personId'),
       ...(agencyId
         ? { agencyId }
-        : {
-            recipient: {
-              kind: recipientKind as NonNullable<DisclosureInput['recipient']>['kind'],
-              name: get('recipientName'),
-            },
-          }),
-      ...((AT_RISK as readonly string[]).includes(atRisk)
-        ? { atRisk: atRisk as NonNullable<DisclosureInput['atRisk']> }
-        : {}),
-      ...(get('concernId') ? { concernId: get('concernId') } : {}),
-      ...(get('reason') ? { reason: get('reason') } : {}),
-      ...(get('legalBasis') ? { legalBasis: get('legalBasis') } : {}),
+        : { recipient: { kind: recipientKind, name: get('recipientName') } }),
+      ...optional('atRisk'),
+      ...optional('concernId'),
+      ...optional('reason'),
+      ...optional('legalBasis'),
       ...period,
     },
-  }
+    disclosurePlace,
+  )
+}
+
+const DISCLOSURE_FIELDS: Readonly<Record<string, readonly [field: string, label: string]>> = {
+  familyId: ['familyId', 'The family'],
+  category: ['category', 'What is asked for'],
+  purpose: ['purpose', 'What it is for'],
+  personId: ['personId', 'Whose contact details'],
+  agencyId: ['agencyId', 'The agency'],
+  atRisk: ['atRisk', 'Who is at risk'],
+  concernId: ['concernId', 'The concern'],
+  reason: ['reason', 'The reason'],
+  legalBasis: ['legalBasis', 'The legal basis'],
+}
+
+/** Where a path of the disclosure's input sits on the form, and what the form calls it. */
+function disclosurePlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first, second] = path.map(String)
+  if (first === 'recipient')
+    return second === 'kind'
+      ? { field: 'recipientKind', label: 'Who is asking' }
+      : { field: 'recipientName', label: 'Their name' }
+  if (first === 'period')
+    return second === 'to' ? { field: 'to', label: 'To' } : { field: 'from', label: 'From' }
+  const place = first === undefined ? undefined : DISCLOSURE_FIELDS[first]
+  return place && { field: place[0], label: place[1] }
 }

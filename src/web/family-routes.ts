@@ -5,6 +5,8 @@ import type { AppContext } from '../app/context.ts'
 import { listFamilies, readFamily, readFamilyByReference } from '../app/families.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import type { Actor } from '../app/actor.ts'
+import { revealInput } from '../app/contracts/cases.ts'
+import { checkForm } from './contract-form.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { familyBody, familyListBody } from './family-pages.ts'
 import { formField, readForm } from './forms.ts'
@@ -94,7 +96,25 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
         }),
         400,
       )
-    const outcome = await revealContactDetails(ctx, actor, personId, reason)
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(revealInput, { reason }, () => ({
+      field: 'reason',
+      label: 'The reason',
+    }))
+    if (!read.ok)
+      return page(
+        c,
+        actor,
+        `Family ${family.reference}`,
+        familyBody({
+          family,
+          csrf,
+          actions: family.actions,
+          error: { personId, message: read.error.message },
+        }),
+        400,
+      )
+    const outcome = await revealContactDetails(ctx, actor, personId, read.input.reason)
     if (outcome.effect === 'deny')
       return page(
         c,

@@ -16,6 +16,8 @@ import {
 import { HavenError, isHavenError } from '../domain/errors.ts'
 import { AGENCY_KINDS, ROLES } from '../domain/roles.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
+import { inviteInput } from '../app/contracts/members.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { html } from './html.ts'
 import {
   button,
@@ -143,23 +145,26 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
     const roles = fields.all('roles')
     const fail = (field: string, message: string) =>
       listPage(c, actor, { form, roles, error: { field, message }, status: 400 })
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(form.email?.trim() ?? ''))
-      return fail('email', 'enter an e-mail address like name@example.org')
     if (roles.length === 0) return fail('roles', 'choose at least one role')
     if (isReferrer(roles) && (!form.agencyKind || !form.agencyName?.trim()))
       return fail(
         form.agencyKind ? 'agencyName' : 'agencyKind',
         "a referrer's invitation names their agency",
       )
-    const done = await tryForm(() =>
-      inviteMember(ctx, actor, {
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(
+      inviteInput,
+      {
         email: form.email?.trim() ?? '',
         roles,
         ...(isReferrer(roles)
           ? { agencyKind: form.agencyKind, agencyName: form.agencyName?.trim() }
           : {}),
-      }),
+      },
+      invitationPlace,
     )
+    if (!read.ok) return listPage(c, actor, { form, roles, error: read.error, status: 400 })
+    const done = await tryForm(() => inviteMember(ctx, actor, read.input))
     if (!done.ok) return listPage(c, actor, { form, roles, error: done.error, status: done.status })
     return listPage(c, actor, { invited: done.value })
   })
@@ -306,4 +311,14 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/centre/people/${accountId}?done=ended`, 303)
   })
   return pages
+}
+
+/** Where a path of the invitation's input sits on the form. */
+function invitationPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first] = path.map(String)
+  if (first === 'email') return { field: 'email', label: 'The e-mail address' }
+  if (first === 'roles') return { field: 'roles', label: 'Each role' }
+  if (first === 'agencyKind') return { field: 'agencyKind', label: 'The kind of agency' }
+  if (first === 'agencyName') return { field: 'agencyName', label: "The agency's name" }
+  return undefined
 }

@@ -24,6 +24,8 @@ import {
   unlessForbidden,
   signedInGet,
 } from './page-kit.ts'
+import { askInput, incidentInput } from '../app/contracts/records.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { approvalsBody, myInformationBody, reportBody } from './people-pages.ts'
 
 type Status = 200 | 400 | 403 | 409
@@ -83,24 +85,24 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
       return fail('kind', 'choose what it is')
     if (summary === '')
       return fail('summary', kind === 'question' ? 'ask your question' : 'say what happened')
-    if (summary.length > 5000) return fail('summary', 'at most 5,000 characters')
     const familyId = form.familyId ? { familyId: form.familyId } : {}
+    // The use cases' own contracts decide every limit, as they do for the API (decision 0026).
     if (kind === 'question') {
-      const done = await tryForm(() => askGuidance(ctx, actor, { ...familyId, question: summary }))
+      const asked = checkForm(askInput, { ...familyId, question: summary }, reportPlace)
+      if (!asked.ok) return reportPage(c, actor, form, { error: asked.error, status: 400 })
+      const done = await tryForm(() => askGuidance(ctx, actor, asked.input))
       if (!done.ok) return reportPage(c, actor, form, { error: done.error, status: done.status })
       return c.redirect('/report?done=question', 303)
     }
-    const occurredAt = (form.occurredAt ?? '').slice(0, 16)
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(occurredAt))
-      return fail('occurredAt', 'enter when it happened')
-    const done = await tryForm(() =>
-      raiseIncident(ctx, actor, {
-        kind: kind as 'incident' | 'accident' | 'safeguarding_concern',
-        ...familyId,
-        occurredAt,
-        summary,
-      }),
+    if ((form.occurredAt ?? '') === '') return fail('occurredAt', 'enter when it happened')
+    const read = checkForm(
+      incidentInput,
+      // A browser may send seconds; the contract takes the minute.
+      { kind, ...familyId, occurredAt: (form.occurredAt ?? '').slice(0, 16), summary },
+      reportPlace,
     )
+    if (!read.ok) return reportPage(c, actor, form, { error: read.error, status: 400 })
+    const done = await tryForm(() => raiseIncident(ctx, actor, read.input))
     if (!done.ok) return reportPage(c, actor, form, { error: done.error, status: done.status })
     return c.redirect('/report?done=report', 303)
   })
@@ -214,4 +216,15 @@ export function peopleRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect('/my-information?done=asked', 303)
   })
   return pages
+}
+
+/** Where a path of the report's or the question's input sits on the form. */
+function reportPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first] = path.map(String)
+  if (first === 'summary') return { field: 'summary', label: 'What happened' }
+  if (first === 'question') return { field: 'summary', label: 'Your question' }
+  if (first === 'occurredAt') return { field: 'occurredAt', label: 'When it happened' }
+  if (first === 'familyId') return { field: 'familyId', label: 'The family' }
+  if (first === 'kind') return { field: 'kind', label: 'What it is' }
+  return undefined
 }

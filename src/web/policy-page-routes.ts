@@ -15,6 +15,8 @@ import {
   recordPolicyReview,
 } from '../app/centre-policy.ts'
 import type { AppContext } from '../app/context.ts'
+import { reviewInput } from '../app/contracts/policy.ts'
+import { checkForm } from './contract-form.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
   formFields,
@@ -214,7 +216,13 @@ export function policyPageRoutes(ctx: AppContext): Hono<HavenEnv> {
         error: { field: 'notes', message: 'say what the review found' },
         status: 400,
       })
-    const done = await tryForm(() => recordPolicyReview(ctx, actor, notes))
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(reviewInput, { notes }, () => ({
+      field: 'notes',
+      label: 'What the review found',
+    }))
+    if (!read.ok) return render(c, actor, { error: read.error, status: 400 })
+    const done = await tryForm(() => recordPolicyReview(ctx, actor, read.input.notes))
     if (!done.ok)
       return render(c, actor, { error: { ...done.error, field: 'notes' }, status: done.status })
     return c.redirect('/policy?done=reviewed', 303)

@@ -2,6 +2,8 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
+import { answerInput } from '../app/contracts/records.ts'
+import { checkForm } from './contract-form.ts'
 import { answerGuidance, listGuidance, type GuidanceView } from '../app/guidance.ts'
 import { listIncidents, type IncidentView } from '../app/incidents.ts'
 import { centreSections } from './navigation.ts'
@@ -128,7 +130,13 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
     const actor = requireActor(c, fields.get('_csrf'))
     const id = c.req.param('questionId')
     const answer = fields.get(`answer-${id}`)
-    const done = await tryForm(() => answerGuidance(ctx, actor, id, answer))
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(answerInput, { answer }, () => ({
+      field: `answer-${id}`,
+      label: 'The answer',
+    }))
+    if (!read.ok) return render(c, actor, { error: { ...read.error, id }, status: 400 })
+    const done = await tryForm(() => answerGuidance(ctx, actor, id, read.input.answer))
     if (!done.ok)
       return render(c, actor, {
         error: { ...done.error, field: `answer-${id}`, id },

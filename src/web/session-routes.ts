@@ -24,6 +24,8 @@ import {
   signedInGet,
   refusedField,
 } from './page-kit.ts'
+import { bookInput } from '../app/contracts/sessions.ts'
+import { checkForm, type FormPlace } from './contract-form.ts'
 import { bookingBody, registerBody, weekBody } from './session-pages.ts'
 
 const DONE: Readonly<Record<string, string>> = {
@@ -95,21 +97,23 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
       bookingPage(c, actor, form, { field, message }, 400)
     if (!form.familyId) return fail('familyId', 'choose the family')
     if (!form.roomId) return fail('roomId', 'choose a room')
-    if (!isIsoDate(form.date ?? '')) return fail('date', 'enter the date of the session')
-    if (!/^\d{2}:\d{2}$/.test(form.startsAt ?? ''))
-      return fail('startsAt', 'enter when it starts, like 10:00')
-    if (!/^\d{2}:\d{2}$/.test(form.endsAt ?? ''))
-      return fail('endsAt', 'enter when it ends, like 12:00')
-    const kind = form.kind === 'supervised' || form.kind === 'handover' ? form.kind : 'supported'
-    const done = await tryForm(() =>
-      bookSession(ctx, actor, {
-        familyId: form.familyId ?? '',
-        roomId: form.roomId ?? '',
-        kind,
-        startsAt: `${form.date ?? ''}T${form.startsAt ?? ''}`,
-        endsAt: `${form.date ?? ''}T${form.endsAt ?? ''}`,
-      }),
+    if (!form.date) return fail('date', 'enter the date of the session')
+    if (!form.startsAt) return fail('startsAt', 'enter when it starts, like 10:00')
+    if (!form.endsAt) return fail('endsAt', 'enter when it ends, like 12:00')
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(
+      bookInput,
+      {
+        familyId: form.familyId,
+        roomId: form.roomId,
+        kind: form.kind || 'supported',
+        startsAt: `${form.date}T${form.startsAt}`,
+        endsAt: `${form.date}T${form.endsAt}`,
+      },
+      bookingPlace,
     )
+    if (!read.ok) return bookingPage(c, actor, form, read.error, 400)
+    const done = await tryForm(() => bookSession(ctx, actor, read.input))
     if (!done.ok) return bookingPage(c, actor, form, done.error, done.status)
     return c.redirect(`/sessions/${done.value.sessionId}?done=booked`, 303)
   })
@@ -192,4 +196,19 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     return c.redirect(`/sessions/${sessionId}?done=closed`, 303)
   })
   return pages
+}
+
+const BOOKING_FIELDS: Readonly<Record<string, readonly [field: string, label: string]>> = {
+  familyId: ['familyId', 'The family'],
+  roomId: ['roomId', 'The room'],
+  kind: ['kind', 'The kind of session'],
+  startsAt: ['startsAt', 'When it starts'],
+  endsAt: ['endsAt', 'When it ends'],
+}
+
+/** Where a path of the booking's input sits on the form, and what the form calls it. */
+function bookingPlace(path: readonly PropertyKey[]): FormPlace | undefined {
+  const [first] = path.map(String)
+  const place = first === undefined ? undefined : BOOKING_FIELDS[first]
+  return place && { field: place[0], label: place[1] }
 }

@@ -1,8 +1,15 @@
 import { z } from 'zod'
 import { text } from './common.ts'
+import { isPlausibleEmail, normaliseEmail } from '../../domain/auth-rules.ts'
+
+/** An e-mail address an invitation can go to (the use case normalises it the same way). */
+const email = text(254).refine(
+  (value) => isPlausibleEmail(normaliseEmail(value)),
+  'must be an e-mail address like name@example.org',
+)
 
 export const inviteInput = z.strictObject({
-  email: text(254),
+  email,
   roles: z.array(text(40)).min(1).max(7),
   agencyKind: text(40).optional(),
   agencyName: text(200).optional(),
