@@ -58,14 +58,17 @@ export async function revealContactDetails(
       actorId: actor.accountId,
       subjectId: personId,
     }
-    if (decision.effect === 'deny') {
+    // Nobody reveals the details of a person whose family they may not see: the family read
+    // comes first (NDX), whatever the reveal decision (a policy may name a role for reveals
+    // that reads no family records).
+    const maySee = await maySeeFamily(ctx, trx, policy, actor, person.familyId, toFamily)
+    if (decision.effect === 'deny' || !maySee) {
       await recordEvent(trx, {
         ...base,
         type: 'contact.reveal_refused',
         details: { familyId: person.familyId, relationship, clauses: decision.clauses },
       })
-      if (!(await maySeeFamily(ctx, trx, policy, actor, person.familyId, toFamily)))
-        return undefined
+      if (!maySee || decision.effect !== 'deny') return undefined
       return { effect: 'deny' as const, clauses: decision.clauses, reasons: decision.reasons }
     }
     const family = await findFamily(trx, actor.centreId, person.familyId)

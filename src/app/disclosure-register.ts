@@ -150,7 +150,12 @@ export async function entryInScope(
 ): Promise<{ entry: StoredDisclosure; isFull: boolean }> {
   const scope = await registerScope(ctx, trx, actor).catch(() => undefined)
   const entry = await findDisclosure(trx, actor.centreId, id)
-  if (!scope || !entry || (scope.agencyId !== undefined && entry.agencyId !== scope.agencyId))
+  if (!entry) throw new HavenError('not_found', 'no such disclosure')
+  // Whoever recorded a request on the centre's behalf follows it, whole (they wrote it).
+  const policy = await policyInForce(ctx, trx, actor.centreId)
+  if (entry.requestedBy === actor.accountId && hasAbility(policy, actor, 'record_disclosures'))
+    return { entry, isFull: true }
+  if (!scope || (scope.agencyId !== undefined && entry.agencyId !== scope.agencyId))
     throw new HavenError('not_found', 'no such disclosure')
   return { entry, isFull: scope.isFull }
 }

@@ -190,6 +190,10 @@ export function subjectAccessRequestBody(input: {
   csrf: string
   /** Whether the reader may release a withheld item (the policy's export roles, SAR). */
   mayRelease: boolean
+  /** Whether the reader moves requests on (handle_subject_access). */
+  mayHandle: boolean
+  /** Whether the reader may compile the bundle (an export, NDX). */
+  mayCompile: boolean
   done?: string | undefined
   error?: FormError | undefined
 }): Html {
@@ -260,10 +264,14 @@ export function subjectAccessRequestBody(input: {
           : (SAR_STATUS[r.status] ?? r.status),
       ],
     ])}
-    <h2 class="govuk-heading-m">The bundle</h2>
-    <p class="govuk-body">The subject's own data, third parties withheld and each withholding recorded: ${link(`/api/subject-access/${r.id}/bundle.pdf`, 'PDF')} or ${link(`/api/subject-access/${r.id}/bundle.json`, 'JSON')}.</p>
     ${
-      open
+      input.mayCompile
+        ? html`<h2 class="govuk-heading-m">The bundle</h2>
+    <p class="govuk-body">The subject's own data, third parties withheld and each withholding recorded: ${link(`/api/subject-access/${r.id}/bundle.pdf`, 'PDF')} or ${link(`/api/subject-access/${r.id}/bundle.json`, 'JSON')}.</p>`
+        : ''
+    }
+    ${
+      open && input.mayHandle
         ? html`<h2 class="govuk-heading-m">Move it on</h2>
         ${r.identity.status !== 'verified' ? event('identity_verified', 'Record identity checked', textField({ name: 'method', label: 'How was identity checked?', hint: 'For example, passport seen in person', error: e })) : ''}
         ${r.isPaused ? event('clarification_received', 'Clarification received: restart the clock') : event('clarification_asked', 'Asked for clarification: stop the clock')}

@@ -178,6 +178,8 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
         csrf: pageCsrf(c),
         // Releasing is the export roles' (SAR); the use case asks the engine again.
         mayRelease: abilities.has('export'),
+        mayHandle: abilities.has('handle_subject_access'),
+        mayCompile: abilities.has('export'),
         done: extra.done,
         error: extra.error,
       }),

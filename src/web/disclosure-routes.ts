@@ -165,7 +165,10 @@ export function disclosureRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: disclosureBody({
         entry,
         csrf: pageCsrf(c),
-        mayConfirm: (await pageAbilities(ctx, actor)).has('export'),
+        // Releasing is an export; a sign-off is by a second person, never the one who asked.
+        mayConfirm:
+          (await pageAbilities(ctx, actor)).has('export') &&
+          !(entry.status === 'awaiting_sign_off' && entry.requestedBy === actor.accountId),
         done: extra.done,
         error: extra.error,
         released: extra.released,

@@ -15,10 +15,7 @@ export function navigationLinks(abilities: Abilities): [string, string][] {
   if (has('see_families')) links.push(['/families', 'Families'])
   if (has('book_sessions')) links.push(['/sessions', 'Sessions'])
   if (has('follow_disclosures')) links.push(['/disclosures', 'Disclosures'])
-  if (
-    has('approve_assessments', 'authorise_disclosures', 'approve_disposals') &&
-    !has('see_all_families')
-  )
+  if (has('approve_assessments', 'authorise_disclosures', 'approve_disposals'))
     links.push(['/approvals', 'Approvals'])
   if (centreSections(abilities).length > 0) links.push(['/centre', 'Centre'])
   if (has('see_own_information')) links.push(['/my-information', 'Your information'])

@@ -74,7 +74,8 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
     const questions = await unlessForbidden(() => listGuidance(ctx, actor))
     const abilities = await pageAbilities(ctx, actor)
     const mayAnswer = abilities.has('answer_guidance')
-    const mayDisclose = abilities.has('record_disclosures')
+    // A concern leads to a disclosure under the exception, raised by those who authorise it.
+    const mayDisclose = abilities.has('authorise_disclosures')
     const question = (q: GuidanceView) =>
       html`<div class="govuk-summary-card"><div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">${when(q.askedAt)}${q.familyReference ? `, family ${q.familyReference}` : ''}</h3></div>
       <div class="govuk-summary-card__content"><p class="govuk-body">${q.question}</p>

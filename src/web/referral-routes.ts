@@ -148,7 +148,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: referralBody({
         referral,
         csrf: pageCsrf(c),
-        mayMove: true,
+        mayMove: (await pageAbilities(ctx, actor)).has('decide_referrals'),
         isCaseWorker: (await pageAbilities(ctx, actor)).has('see_all_families'),
         error: done.error,
       }),

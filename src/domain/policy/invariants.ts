@@ -1,4 +1,5 @@
-import { requiresSecondFactor, SECOND_FACTOR_ROLES, type Role } from '../roles.ts'
+import { SECOND_FACTOR_ROLES, type Role } from '../roles.ts'
+import { rolesFor } from './abilities.ts'
 import type { ClauseId } from './clauses.ts'
 import type { PolicyParameters, RecordCategory } from './document.ts'
 import { categoryWords, list, roleWords } from './words.ts'
@@ -64,6 +65,15 @@ export const INVARIANTS: readonly Invariant[] = [
     'export, print or share family data',
     (p) => p.confidentiality.exportRoles,
   ),
+  {
+    path: 'confidentiality.exportRoles',
+    clause: 'NDX',
+    says: 'The coordinator always exports: releases, statements and subject access bundles go through them.',
+    check: (p) =>
+      p.confidentiality.exportRoles.includes('coordinator')
+        ? undefined
+        : 'the coordinator always confirms releases and compiles subject access bundles, so must be among those who export family data',
+  },
   never(
     'guidance.answeredBy',
     'GUIDE',
@@ -78,6 +88,34 @@ export const INVARIANTS: readonly Invariant[] = [
     "reveal a parent's contact details",
     (p) => p.contactDetails.revealRoles,
   ),
+  {
+    path: 'contactDetails.revealRoles',
+    clause: 'NDX',
+    says: "Only roles that read every family's records reveal contact details: nobody reveals the details of a family they may not see.",
+    check: (p) => {
+      const readers = rolesFor('see_all_families', p)
+      const bad = p.contactDetails.revealRoles.filter(
+        (role) => !BELOW_STAFF.includes(role) && !readers.includes(role),
+      )
+      return bad.length === 0
+        ? undefined
+        : `${list(bad.map(roleWords))} ${bad.length === 1 ? 'does' : 'do'} not read families' records, so may not reveal a parent's contact details; only ${list(readers.map(roleWords))} may`
+    },
+  },
+  {
+    path: 'exceptions.authorisedBy',
+    clause: 'EXCEPT',
+    says: 'Those who authorise a disclosure when someone is at risk are among those who record requests for the centre (they see the concerns a disclosure answers).',
+    check: (p) => {
+      const able = rolesFor('record_disclosures', p)
+      const bad = p.exceptions.authorisedBy.filter(
+        (role) => !BELOW_STAFF.includes(role) && !able.includes(role),
+      )
+      return bad.length === 0
+        ? undefined
+        : `${list(bad.map(roleWords))} may not authorise a disclosure when someone is at risk; only ${list(able.map(roleWords))} may, as those who authorise must record requests for the centre`
+    },
+  },
   never(
     'exceptions.authorisedBy',
     'EXCEPT',
@@ -109,25 +147,10 @@ export const INVARIANTS: readonly Invariant[] = [
   never(
     'checks.resultsVisibleTo',
     'CHECKS',
-    OUTSIDERS,
+    BELOW_STAFF,
     "see workers' check results",
     (p) => p.checks.resultsVisibleTo,
   ),
-  {
-    path: 'checks.resultsVisibleTo',
-    clause: 'SECURE',
-    says: 'Only roles that sign in with a second factor see check results.',
-    check: (p) => {
-      const bad = p.checks.resultsVisibleTo.filter(
-        (role) =>
-          !OUTSIDERS.includes(role) &&
-          !requiresSecondFactor([role], p.security.secondFactorRoles, false),
-      )
-      return bad.length === 0
-        ? undefined
-        : `${list(bad.map(roleWords))} may see check results only if they sign in with a second factor (add them to who must use a second factor)`
-    },
-  },
   {
     path: 'security.secondFactorRoles',
     clause: 'SECURE',

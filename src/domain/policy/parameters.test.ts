@@ -59,7 +59,11 @@ const assign = (
   isAlongsideCheckedWorker: extra.isAlongsideCheckedWorker ?? false,
 })
 const safeguarding = (
-  extra: Partial<{ roles: ('coordinator' | 'management')[]; recipient: string; atRisk: string }>,
+  extra: Partial<{
+    roles: ('coordinator' | 'management' | 'staff')[]
+    recipient: string
+    atRisk: string
+  }>,
 ): PolicyRequestInput =>
   policyRequest.parse({
     action: 'disclose',
@@ -157,8 +161,8 @@ const CASES: Record<string, ParameterCase> = {
   },
   'exceptions.authorisedBy': {
     from: 'cordomus',
-    change: (p) => (p.exceptions.authorisedBy = ['coordinator', 'management']),
-    decision: engine('cordomus', safeguarding({ roles: ['management'] })),
+    change: (p) => (p.exceptions.authorisedBy = ['coordinator', 'staff']),
+    decision: engine('cordomus', safeguarding({ roles: ['staff'] })),
   },
   'exceptions.notify': {
     from: 'cordomus',

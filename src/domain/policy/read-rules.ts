@@ -1,3 +1,5 @@
+import type { Role } from '../roles.ts'
+import type { PolicyParameters } from './document.ts'
 import { FAMILY_FIELDS, type ResourceType } from './request.ts'
 import { hasAnyRole, match, names, ruleFor, WORKER_ROLES, type Rule } from './rule.ts'
 
@@ -11,6 +13,13 @@ const CASE_ROLES = ['coordinator', 'staff'] as const
 const VOLUNTEER_FIELDS = ['first_names', 'separation_plan', 'safety_flags', 'session_times']
 const allBut = (visible: readonly string[]): string[] =>
   FAMILY_FIELDS.filter((field) => !visible.includes(field))
+
+/** EXCEPT: the roles the policy shows concerns to, and those who authorise disclosures. */
+const concernReaders = (p: PolicyParameters): Role[] => [
+  ...new Set([...p.exceptions.concernsVisibleTo, ...p.exceptions.authorisedBy]),
+]
+const seesConcerns = (roles: readonly Role[], p: PolicyParameters): boolean =>
+  hasAnyRole(roles, concernReaders(p))
 
 export const READ_RULES: readonly Rule[] = [
   ruleFor('read', {
@@ -138,11 +147,9 @@ export const READ_RULES: readonly Rule[] = [
     clause: 'EXCEPT',
     resources: ['safeguarding_concern'],
     effect: 'permit',
-    says: 'Safeguarding concerns are seen by the roles the policy names and by whoever raised them.',
+    says: 'Safeguarding concerns are seen by the roles the policy names, by those who authorise a disclosure answering one, and by whoever raised them.',
     evaluate: (r, p) =>
-      hasAnyRole(r.actor.roles, p.exceptions.concernsVisibleTo) || r.actor.relationship === 'author'
-        ? match()
-        : undefined,
+      seesConcerns(r.actor.roles, p) || r.actor.relationship === 'author' ? match() : undefined,
     obligations: () => [{ kind: 'audit' }],
   }),
   ruleFor('read', {
@@ -151,9 +158,8 @@ export const READ_RULES: readonly Rule[] = [
     effect: 'forbid',
     says: 'Nobody else sees safeguarding concerns.',
     evaluate: (r, p) =>
-      !hasAnyRole(r.actor.roles, p.exceptions.concernsVisibleTo) &&
-      r.actor.relationship !== 'author'
-        ? match(`safeguarding concerns are seen only by ${names(p.exceptions.concernsVisibleTo)}`)
+      !seesConcerns(r.actor.roles, p) && r.actor.relationship !== 'author'
+        ? match(`safeguarding concerns are seen only by ${names(concernReaders(p))}`)
         : undefined,
   }),
   ruleFor('read', {
