@@ -87,7 +87,7 @@ export const ABILITY_DEFINITIONS = {
   list_agencies: {
     clause: 'ATTEND',
     says: 'See the referring agencies the centre knows (a referrer, their own).',
-    who: fixed([...GOVERNORS, 'staff', 'referrer']),
+    who: fixed([...CASE_WORKERS, 'referrer']),
     refusal: 'the agencies are listed only for',
   },
   link_parent_accounts: {
