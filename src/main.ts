@@ -8,7 +8,7 @@ import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { deliverOutbox } from './app/outbox.ts'
-import { writeAuditCheckpoint } from './app/audit-trail.ts'
+import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
 import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
@@ -151,8 +151,8 @@ function startAuditCheckpoints(
   const tick = (): void => {
     running = running.then(async () => {
       try {
-        const checkpoint = await writeAuditCheckpoint(ctx.db, ctx.auditKey, ctx.now())
-        if (checkpoint) log.info({ seq: checkpoint.seq }, 'audit checkpoint signed')
+        const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())
+        if (signed.length > 0) log.info({ chains: signed.length }, 'audit checkpoints signed')
       } catch (error) {
         log.error(describeErrorForLog(error), 'audit checkpoint failed')
       }

@@ -32,8 +32,11 @@ describe('haven audit', () => {
     assert.equal(created.code, 0, created.stderr)
     const signed = await runHaven(['audit', 'checkpoint'], env)
     assert.equal(signed.code, 0, signed.stderr)
-    const checkpoint = JSON.parse(signed.stdout) as { seq: number; keyId: string }
+    const checkpoints = JSON.parse(signed.stdout) as { chain: string; seq: number; keyId: string }[]
+    assert.equal(checkpoints.length, 1, 'one chain: the new centre')
+    const checkpoint = checkpoints[0]!
     assert.equal(checkpoint.seq, 2)
+    assert.notEqual(checkpoint.chain, '')
     const exported = await runHaven(['audit', 'export-checkpoints'], env)
     const handedOut = JSON.parse(exported.stdout) as { publicKey: string; keyId: string }
     assert.equal(handedOut.keyId, checkpoint.keyId)
@@ -43,7 +46,7 @@ describe('haven audit', () => {
 
     const good = await runHaven(['audit', 'verify', '--public-key', pinned], env)
     assert.equal(good.code, 0, good.stderr)
-    assert.match(good.stdout, /audit log holds: 2 entries, 1 signed checkpoints/)
+    assert.match(good.stdout, /audit log holds: 2 entries in 1 chains, 1 signed checkpoints/)
 
     const db = new DatabaseSync(path.join(dir, 'haven.db'))
     db.exec('drop trigger audit_log_no_update')
@@ -51,7 +54,10 @@ describe('haven audit', () => {
     db.close()
     const bad = await runHaven(['audit', 'verify'], env)
     assert.equal(bad.code, 1)
-    assert.equal(bad.stderr.trim(), 'audit log: entry 1 was changed after it was written')
+    assert.equal(
+      bad.stderr.trim(),
+      `audit log: the chain of centre ${checkpoint.chain}, entry 1 was changed after it was written`,
+    )
 
     const wrongKey = path.join(dir, 'not-a-key.pem')
     writeFileSync(wrongKey, 'hello')

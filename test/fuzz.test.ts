@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { z } from 'zod'
-import { verifyAuditLog, writeAuditCheckpoint } from '../src/app/audit-trail.ts'
+import { verifyAuditLog, writeAuditCheckpoints } from '../src/app/audit-trail.ts'
 import type { AppContext } from '../src/app/context.ts'
 import { ERROR_CODES } from '../src/domain/errors.ts'
 import { seededRandom, type SeededRandom } from '../src/domain/random.ts'
@@ -814,7 +814,7 @@ for (const dialect of await dialectsUnderTest())
           const answer = (await isFullySignedIn(person)) ? '' : await signInAgain(world, person)
           assert.ok(await isFullySignedIn(person), `${person.email} can still sign in: ${answer}`)
         }
-        await writeAuditCheckpoint(ctx.db, ctx.auditKey, ctx.now())
+        await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())
         const audit = await verifyAuditLog(ctx.db, ctx.auditKey.publicKey)
         assert.equal(audit.problem, undefined, `seed ${String(SEED)}: the audit chain breaks`)
         assert.ok(audit.entries > 100, `${String(audit.entries)} audit entries`)

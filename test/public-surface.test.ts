@@ -68,7 +68,7 @@ function assertSaysNothingOfTheInstallation(text: string, html: string): void {
 }
 
 async function listingEvents(w: World, centreId: string) {
-  return (await listAuditEntries(w.ctx.db, { centreId })).filter(
+  return (await listAuditEntries(w.ctx.db, { chain: centreId })).filter(
     (entry) => entry.type === 'centre.listing_changed',
   )
 }

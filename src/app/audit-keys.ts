@@ -75,10 +75,11 @@ export function publicKeyFromPem(pem: string): KeyObject {
 
 export function signCheckpoint(
   key: AuditSigningKey,
-  point: Pick<AuditCheckpoint, 'seq' | 'hash' | 'at'>,
+  point: Pick<AuditCheckpoint, 'chain' | 'seq' | 'hash' | 'at'>,
 ): AuditCheckpoint {
-  const signature = sign(null, Buffer.from(checkpointMessage(point)), key.privateKey)
-  return { ...point, keyId: key.keyId, signature: signature.toString('base64') }
+  const signed = { ...point, version: 2 as const }
+  const signature = sign(null, Buffer.from(checkpointMessage(signed)), key.privateKey)
+  return { ...signed, keyId: key.keyId, signature: signature.toString('base64') }
 }
 
 export function isCheckpointSignedBy(checkpoint: AuditCheckpoint, publicKey: KeyObject): boolean {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { sign } from 'node:crypto'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import {
@@ -7,20 +8,41 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
-import type { Database } from '../storage/database.ts'
+import { auditEntryHash, GENESIS_HASH } from '../domain/audit-chain.ts'
+import { checkpointMessage } from '../domain/audit-checkpoint.ts'
+import { followAuditSequence } from '../storage/audit-log.ts'
+import type { Database, Db } from '../storage/database.ts'
 import { ephemeralAuditSigningKey } from './audit-keys.ts'
-import { verifyAuditLog, writeAuditCheckpoint } from './audit-trail.ts'
+import { recordEvent } from './audit.ts'
+import { verifyAuditLog, writeAuditCheckpoints } from './audit-trail.ts'
 import { createCentre } from './centres.ts'
 import type { AppContext } from './context.ts'
 
-/** A log of six or more entries: three centres, each with its coordinator's invitation. */
-async function someHistory(ctx: AppContext): Promise<void> {
-  for (const slug of ['alder', 'birch', 'cedar'])
-    await createCentre(ctx, {
+/**
+ * Three centres, each with its own chain; the first, alder, with eight entries or more.
+ * Returns alder's id: the chain the tampering below works on.
+ */
+async function someHistory(ctx: AppContext): Promise<string> {
+  const ids: string[] = []
+  for (const slug of ['alder', 'birch', 'cedar']) {
+    const made = await createCentre(ctx, {
       name: `Centre ${slug}`,
       slug,
       coordinatorEmail: `c@${slug}.example.org`,
     })
+    ids.push(made.centre.id)
+  }
+  const alder = ids[0] ?? ''
+  for (let n = 0; n < 6; n += 1)
+    await ctx.db.transaction().execute((trx) =>
+      recordEvent(trx, {
+        type: 'records.listed',
+        at: ctx.now(),
+        centreId: alder,
+        details: { resource: 'family', count: n },
+      }),
+    )
+  return alder
 }
 
 /** Lets the test, as the database's owner, do what Haven itself never can. */
@@ -41,70 +63,154 @@ async function allowTampering(database: Database): Promise<void> {
   }
 }
 
-const TAMPERING: [string, (db: Database['db']) => Promise<unknown>, RegExp][] = [
+/** The whole-log place of an entry of a chain. */
+async function logSeqOf(db: Db, chain: string, position: number): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('chain', '=', chain)
+    .where('chain_seq', '=', position)
+    .executeTakeFirstOrThrow()
+  return row.seq
+}
+
+const TAMPERING: [string, (db: Db, chain: string) => Promise<unknown>, RegExp][] = [
   [
     'a changed entry',
-    (db) => sql`update audit_log set details = '{"forged":true}' where seq = 3`.execute(db),
+    (db, chain) =>
+      sql`update audit_log set details = '{"forged":true}' where chain = ${chain} and chain_seq = 3`.execute(
+        db,
+      ),
     /entry 3 was changed after it was written/,
   ],
   [
     'a changed time',
-    (db) => sql`update audit_log set at = '2020-01-01T00:00:00.000Z' where seq = 5`.execute(db),
+    (db, chain) =>
+      sql`update audit_log set at = '2020-01-01T00:00:00.000Z' where chain = ${chain} and chain_seq = 5`.execute(
+        db,
+      ),
     /entry 5 was changed/,
   ],
   [
     'a removed entry',
-    (db) => sql`delete from audit_log where seq = 4`.execute(db),
+    (db, chain) => sql`delete from audit_log where chain = ${chain} and chain_seq = 4`.execute(db),
     /entry 5 expected entry 4, found 5/,
   ],
   [
     'an inserted entry',
-    async (db) => {
-      await sql`update audit_log set seq = seq + 1000 where seq >= 4`.execute(db)
-      await sql`update audit_log set seq = seq - 999 where seq >= 1004`.execute(db)
-      await sql`insert into audit_log (seq, centre_id, at, type, actor_id, subject_id, details, prev_hash, hash)
-        select 4, centre_id, at, 'account.created', actor_id, subject_id, details, hash, hash from audit_log where seq = 3`.execute(
+    async (db, chain) => {
+      const third = await logSeqOf(db, chain, 3)
+      await sql`update audit_log set seq = seq + 1000, chain_seq = chain_seq + 1000 where chain = ${chain} and chain_seq >= 4`.execute(
         db,
       )
+      await sql`update audit_log set chain_seq = chain_seq - 999 where chain = ${chain} and chain_seq >= 1004`.execute(
+        db,
+      )
+      await sql`insert into audit_log (seq, chain, chain_seq, centre_id, at, type, actor_id, subject_id, details, prev_hash, hash)
+        select ${third + 500}, chain, 4, centre_id, at, 'account.created', actor_id, subject_id, details, hash, hash
+        from audit_log where chain = ${chain} and chain_seq = 3`.execute(db)
     },
     /entry 4 was changed after it was written/,
   ],
   [
     'two entries swapped',
-    async (db) => {
-      await sql`update audit_log set seq = 1000 where seq = 2`.execute(db)
-      await sql`update audit_log set seq = 2 where seq = 3`.execute(db)
-      await sql`update audit_log set seq = 3 where seq = 1000`.execute(db)
+    async (db, chain) => {
+      const [second, third] = [await logSeqOf(db, chain, 2), await logSeqOf(db, chain, 3)]
+      await sql`update audit_log set seq = 100000, chain_seq = 100000 where seq = ${second}`.execute(
+        db,
+      )
+      await sql`update audit_log set seq = ${second}, chain_seq = 2 where seq = ${third}`.execute(
+        db,
+      )
+      await sql`update audit_log set seq = ${third}, chain_seq = 3 where seq = 100000`.execute(db)
     },
     /entry 2 does not follow the entry before it/,
   ],
   [
+    "an entry of another centre chained onto this centre's log",
+    async (db, chain) => {
+      const last = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('chain', '=', chain)
+        .orderBy('seq', 'desc')
+        .executeTakeFirstOrThrow()
+      const forged = {
+        seq: (last.chain_seq ?? 0) + 1,
+        centreId: 'another-centre',
+        at: last.at,
+        type: 'records.listed',
+        actorId: undefined,
+        subjectId: undefined,
+        details: '{}',
+      }
+      await db
+        .insertInto('audit_log')
+        .values({
+          chain,
+          chain_seq: forged.seq,
+          centre_id: forged.centreId,
+          at: forged.at,
+          type: forged.type,
+          details: forged.details,
+          prev_hash: last.hash,
+          hash: auditEntryHash(last.hash, forged),
+        })
+        .execute()
+    },
+    /entry 9 is in another centre's chain/,
+  ],
+  [
     'the newest entries cut off after a checkpoint',
-    async (db) => sql`delete from audit_log where seq > 4`.execute(db),
+    async (db, chain) =>
+      sql`delete from audit_log where chain = ${chain} and chain_seq > 4`.execute(db),
     /entries were removed/,
   ],
   [
     'a forged checkpoint',
-    async (db) => sql`update audit_checkpoints set hash = ${'f'.repeat(64)}`.execute(db),
+    async (db, chain) =>
+      sql`update audit_checkpoints set hash = ${'f'.repeat(64)} where chain = ${chain}`.execute(db),
     /not signed by the audit key/,
   ],
 ]
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`the audit log on ${dialect.name}`, { skip: dialect.skip }, () => {
-    it('verifies an untouched log with its signed checkpoint, and refuses to change or remove entries', () =>
+    it('keeps one chain per centre, verifies it with its signed checkpoints, and refuses to change or remove entries', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const ctx = testContext(database, new TestClock())
-        await someHistory(ctx)
-        const checkpoint = await writeAuditCheckpoint(database.db, ctx.auditKey, ctx.now())
-        assert.ok(checkpoint && checkpoint.seq >= 6)
-        assert.equal(
-          await writeAuditCheckpoint(database.db, ctx.auditKey, ctx.now()),
-          undefined,
+        const alder = await someHistory(ctx)
+        const chains = await database.db
+          .selectFrom('audit_log')
+          .select(['chain', 'centre_id', 'chain_seq'])
+          .orderBy('seq')
+          .execute()
+        for (const row of chains) assert.equal(row.chain, row.centre_id ?? '')
+        const byChain = new Map<string, number[]>()
+        for (const row of chains)
+          byChain.set(row.chain, [...(byChain.get(row.chain) ?? []), row.chain_seq ?? 0])
+        assert.equal(byChain.size, 3, 'a chain for each centre')
+        for (const positions of byChain.values())
+          assert.deepEqual(
+            positions,
+            positions.map((_, i) => i + 1),
+            'each chain counts from 1',
+          )
+        const signed = await writeAuditCheckpoints(database.db, ctx.auditKey, ctx.now())
+        assert.equal(signed.length, 3, 'one checkpoint for each chain')
+        assert.ok((signed.find((c) => c.chain === alder)?.seq ?? 0) >= 8)
+        assert.deepEqual(
+          await writeAuditCheckpoints(database.db, ctx.auditKey, ctx.now()),
+          [],
           'nothing new to sign',
         )
         const result = await verifyAuditLog(database.db, ctx.auditKey.publicKey)
-        assert.deepEqual(result, { entries: checkpoint.seq, checkpoints: 1, problem: undefined })
+        assert.deepEqual(result, {
+          entries: chains.length,
+          checkpoints: 3,
+          chains: 3,
+          problem: undefined,
+        })
         await assert.rejects(
           sql`update audit_log set type = 'x' where seq = 1`.execute(database.db),
         )
@@ -118,14 +224,80 @@ for (const dialect of await dialectsUnderTest()) {
         )
       }))
 
+    it('verifies entries and checkpoints written before chains were kept per centre, and goes on from them', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock())
+        // As the single chain was written: no chain, no place in it but `seq`, text v1.
+        let prevHash = GENESIS_HASH
+        for (let seq = 1; seq <= 3; seq += 1) {
+          const entry = {
+            seq,
+            centreId: `centre-${String(seq)}`,
+            at: ctx.now().toISOString(),
+            type: 'centre.created',
+            actorId: undefined,
+            subjectId: undefined,
+            details: '{}',
+          }
+          const hash = auditEntryHash(prevHash, entry)
+          await database.db
+            .insertInto('audit_log')
+            .values({
+              seq,
+              centre_id: entry.centreId,
+              at: entry.at,
+              type: entry.type,
+              details: entry.details,
+              prev_hash: prevHash,
+              hash,
+              chain_seq: null,
+            })
+            .execute()
+          prevHash = hash
+        }
+        const point = { chain: '', seq: 3, hash: prevHash, at: ctx.now().toISOString() }
+        const signature = sign(
+          null,
+          Buffer.from(checkpointMessage({ ...point, version: 1 })),
+          ctx.auditKey.privateKey,
+        ).toString('base64')
+        await database.db
+          .insertInto('audit_checkpoints')
+          .values({
+            seq: 3,
+            hash: prevHash,
+            at: point.at,
+            key_id: ctx.auditKey.keyId,
+            signature,
+            position: null,
+          })
+          .execute()
+        await followAuditSequence(database.db)
+        await ctx.db
+          .transaction()
+          .execute((trx) => recordEvent(trx, { type: 'backup.made', at: ctx.now() }))
+        const next = await database.db
+          .selectFrom('audit_log')
+          .select(['seq', 'chain', 'chain_seq', 'prev_hash'])
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow()
+        assert.deepEqual(next, { seq: 4, chain: '', chain_seq: 4, prev_hash: prevHash })
+        assert.deepEqual(await verifyAuditLog(database.db, ctx.auditKey.publicKey), {
+          entries: 4,
+          checkpoints: 1,
+          chains: 1,
+          problem: undefined,
+        })
+      }))
+
     for (const [what, tamper, expected] of TAMPERING) {
       it(`names the first bad entry after ${what}`, () =>
         withMigratedDatabase(dialect.name, async (database) => {
           const ctx = testContext(database, new TestClock())
-          await someHistory(ctx)
-          await writeAuditCheckpoint(database.db, ctx.auditKey, ctx.now())
+          const alder = await someHistory(ctx)
+          await writeAuditCheckpoints(database.db, ctx.auditKey, ctx.now())
           await allowTampering(database)
-          await tamper(database.db)
+          await tamper(database.db, alder)
           const { problem } = await verifyAuditLog(database.db, ctx.auditKey.publicKey)
           assert.ok(problem, what)
           assert.match(`entry ${String(problem.seq)} ${problem.problem}`, expected)

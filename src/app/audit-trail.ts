@@ -1,8 +1,9 @@
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
 import { findChainBreak, GENESIS_HASH, type ChainedEntry } from '../domain/audit-chain.ts'
 import {
+  chainHeads,
   insertAuditCheckpoint,
-  lastAuditEntry,
+  listAuditChains,
   listAuditCheckpoints,
   listAuditEntries,
   listCentreAuditEntries,
@@ -13,46 +14,73 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { isCheckpointSignedBy, signCheckpoint, type AuditSigningKey } from './audit-keys.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead } from './in-centre.ts'
 import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 export interface AuditVerification {
   entries: number
   checkpoints: number
-  /** The first thing wrong, naming the entry; undefined when the log holds. */
-  problem: { seq: number; problem: string } | undefined
+  /** How many chains: one per centre with entries, and the installation's. */
+  chains: number
+  /** The first thing wrong, naming the chain and the entry; undefined when the log holds. */
+  problem: { chain: string; seq: number; problem: string } | undefined
 }
 
 const PAGE = 5_000
 
 /**
- * Checks the whole audit log (SECURE): every entry follows the one before and still hashes
- * to what was written (a change, removal, insertion or reordering breaks it), and every
- * signed checkpoint is signed by the public key given and matches the entry it names (so a
- * log cut short after a checkpoint is caught too).
+ * Checks the whole audit log (SECURE), chain by chain: every entry follows the one before in
+ * its chain and still hashes to what was written (a change, removal, insertion or reordering
+ * breaks it), sits in the chain of its centre, and every signed checkpoint is signed by the
+ * public key given and matches the entry it names (so a chain cut short after a checkpoint is
+ * caught too).
  */
 export async function verifyAuditLog(db: Db, publicKey: KeyObject): Promise<AuditVerification> {
+  const checkpoints = await listAuditCheckpoints(db)
+  const chains = new Set([...(await listAuditChains(db)), ...checkpoints.map((c) => c.chain)])
+  let entries = 0
+  for (const chain of [...chains].sort()) {
+    const own = checkpoints.filter((c) => c.chain === chain)
+    const result = await verifyChain(db, chain, own, publicKey)
+    entries += result.entries
+    if (result.problem)
+      return {
+        entries,
+        checkpoints: checkpoints.length,
+        chains: chains.size,
+        problem: { chain, ...result.problem },
+      }
+  }
+  return { entries, checkpoints: checkpoints.length, chains: chains.size, problem: undefined }
+}
+
+async function verifyChain(
+  db: Db,
+  chain: string,
+  checkpoints: readonly AuditCheckpoint[],
+  publicKey: KeyObject,
+): Promise<{ entries: number; problem: { seq: number; problem: string } | undefined }> {
   let after = { seq: 0, hash: GENESIS_HASH }
+  let afterLogSeq = 0
   let entries = 0
   const hashes = new Map<number, string>()
-  const checkpoints = await listAuditCheckpoints(db)
   const wanted = new Set(checkpoints.map((c) => c.seq))
   for (;;) {
-    const page = await listAuditEntries(db, { afterSeq: after.seq, limit: PAGE })
+    const page = await listAuditEntries(db, { chain, afterLogSeq, limit: PAGE })
     if (page.length === 0) break
     const broken = findChainBreak(page, after)
-    if (broken) return { entries, checkpoints: checkpoints.length, problem: broken }
+    if (broken) return { entries, problem: broken }
+    const stray = page.find((e) => e.chain !== '' && e.centreId !== e.chain)
+    if (stray)
+      return { entries, problem: { seq: stray.seq, problem: "is in another centre's chain" } }
     for (const entry of page) if (wanted.has(entry.seq)) hashes.set(entry.seq, entry.hash)
     entries += page.length
     const last = page.at(-1)
     if (!last) break
     after = { seq: last.seq, hash: last.hash }
+    afterLogSeq = last.logSeq
   }
-  return {
-    entries,
-    checkpoints: checkpoints.length,
-    problem: checkpointProblem(checkpoints, hashes, after.seq, publicKey),
-  }
+  return { entries, problem: checkpointProblem(checkpoints, hashes, after.seq, publicKey) }
 }
 
 function checkpointProblem(
@@ -67,7 +95,7 @@ function checkpointProblem(
     if (checkpoint.seq > lastSeq)
       return {
         seq: checkpoint.seq,
-        problem: `a checkpoint names entry ${String(checkpoint.seq)}, but the log ends at ${String(lastSeq)}: entries were removed`,
+        problem: `a checkpoint names entry ${String(checkpoint.seq)}, but the chain ends at ${String(lastSeq)}: entries were removed`,
       }
     if (hashes.get(checkpoint.seq) !== checkpoint.hash)
       return { seq: checkpoint.seq, problem: 'differs from the signed checkpoint' }
@@ -76,26 +104,32 @@ function checkpointProblem(
 }
 
 /**
- * Signs a checkpoint of the newest entry, unless the newest already has one. The server
- * does this on a timer; `haven audit checkpoint` on demand.
+ * Signs a checkpoint of the newest entry of every chain that has moved on since its last
+ * checkpoint. The server does this on a timer; `haven audit checkpoint` on demand. Returns
+ * the checkpoints signed now.
  */
-export async function writeAuditCheckpoint(
+export async function writeAuditCheckpoints(
   db: Db,
   key: AuditSigningKey,
   now: Date,
-): Promise<AuditCheckpoint | undefined> {
+): Promise<AuditCheckpoint[]> {
   return db.transaction().execute(async (trx) => {
-    const last = await lastAuditEntry(trx)
-    if (!last) return undefined
-    const latest = (await listAuditCheckpoints(trx)).at(-1)
-    if (latest && latest.seq >= last.seq) return undefined
-    const checkpoint = signCheckpoint(key, {
-      seq: last.seq,
-      hash: last.hash,
-      at: now.toISOString(),
-    })
-    await insertAuditCheckpoint(trx, checkpoint)
-    return checkpoint
+    const signedTo = new Map<string, number>()
+    for (const c of await listAuditCheckpoints(trx))
+      signedTo.set(c.chain, Math.max(signedTo.get(c.chain) ?? 0, c.seq))
+    const written: AuditCheckpoint[] = []
+    for (const head of await chainHeads(trx)) {
+      if ((signedTo.get(head.chain) ?? 0) >= head.seq) continue
+      const checkpoint = signCheckpoint(key, {
+        chain: head.chain,
+        seq: head.seq,
+        hash: head.hash,
+        at: now.toISOString(),
+      })
+      await insertAuditCheckpoint(trx, checkpoint, head.logSeq)
+      written.push(checkpoint)
+    }
+    return written
   })
 }
 
@@ -113,7 +147,7 @@ export async function readAuditLog(
   actor: Actor,
   page: { beforeSeq?: number | undefined; limit: number },
 ): Promise<{ entries: ChainedEntry[]; checkpoints: AuditCheckpoint[] }> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const decision = decide(policy, {
       action: 'read',
@@ -129,6 +163,10 @@ export async function readAuditLog(
       actorId: actor.accountId,
       details: { resource: 'audit_log', count: entries.length },
     })
-    return { entries, checkpoints: await listAuditCheckpoints(trx) }
+    const checkpoints = await listAuditCheckpoints(trx)
+    return {
+      entries,
+      checkpoints: checkpoints.filter((c) => c.chain === actor.centreId || c.chain === ''),
+    }
   })
 }

@@ -1,4 +1,4 @@
-import { appendAuditEntry } from '../storage/audit-log.ts'
+import { appendAuditEntries, appendAuditEntry, type NewAuditEntry } from '../storage/audit-log.ts'
 import type { Db } from '../storage/database.ts'
 import type { Actor } from './actor.ts'
 import type { AppContext } from './context.ts'
@@ -102,14 +102,112 @@ export async function recordEvent(
     details?: Record<string, unknown>
   },
 ): Promise<void> {
-  await appendAuditEntry(trx, {
+  const entry = {
     centreId: event.centreId,
     at: event.at.toISOString(),
     type: event.type,
     actorId: event.actorId,
     subjectId: event.subjectId,
     details: event.details ?? {},
-  })
+  }
+  const deferred = DEFERRED.get(trx)
+  if (deferred) deferred.push(entry)
+  else await appendAuditEntry(trx, entry)
+}
+
+/** The entries of a read transaction, held back until it has read (src/app/in-centre.ts). */
+const DEFERRED = new WeakMap<Db, NewAuditEntry[]>()
+
+/** From now on, what is recorded in this transaction is held back, not written in it. */
+export function deferAuditOf(trx: Db): NewAuditEntry[] {
+  const entries: NewAuditEntry[] = []
+  DEFERRED.set(trx, entries)
+  return entries
+}
+
+/**
+ * Writes held-back entries, together with those of every other read waiting at the moment
+ * (group commit): while one batch commits, the next gathers, so fifty reads at once cost a
+ * few commits, not fifty. Resolves when these entries are committed; rejects, and the read
+ * fails, when they could not be.
+ */
+export async function writeDeferredAudit(
+  ctx: AppContext,
+  entries: readonly NewAuditEntry[],
+): Promise<void> {
+  if (entries.length === 0) return
+  let writer = WRITERS.get(ctx.db)
+  if (!writer) {
+    writer = new AuditWriter(ctx.db)
+    WRITERS.set(ctx.db, writer)
+  }
+  await writer.write(entries)
+}
+
+const WRITERS = new WeakMap<Db, AuditWriter>()
+
+/** At most this many entries in one commit; more wait for the next. */
+const BATCH_LIMIT = 500
+/** PostgreSQL's answers that mean "try the same transaction again". */
+const RETRYABLE = new Set(['40001', '40P01'])
+
+interface Waiting {
+  entries: readonly NewAuditEntry[]
+  done: () => void
+  failed: (error: unknown) => void
+}
+
+class AuditWriter {
+  readonly #db: Db
+  #queue: Waiting[] = []
+  #running = false
+
+  constructor(db: Db) {
+    this.#db = db
+  }
+
+  write(entries: readonly NewAuditEntry[]): Promise<void> {
+    return new Promise<void>((done, failed) => {
+      this.#queue.push({ entries, done, failed })
+      if (!this.#running) void this.#drain()
+    })
+  }
+
+  async #drain(): Promise<void> {
+    this.#running = true
+    try {
+      while (this.#queue.length > 0) {
+        const batch: Waiting[] = []
+        let size = 0
+        while (this.#queue.length > 0 && (batch.length === 0 || size < BATCH_LIMIT)) {
+          const next = this.#queue.shift()
+          if (!next) break
+          batch.push(next)
+          size += next.entries.length
+        }
+        try {
+          await this.#commit(batch.flatMap((w) => w.entries))
+          for (const w of batch) w.done()
+        } catch (error) {
+          for (const w of batch) w.failed(error)
+        }
+      }
+    } finally {
+      this.#running = false
+    }
+  }
+
+  async #commit(entries: NewAuditEntry[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.#db.transaction().execute((trx) => appendAuditEntries(trx, entries))
+        return
+      } catch (error) {
+        const code = (error as { code?: unknown }).code
+        if (attempt >= 5 || typeof code !== 'string' || !RETRYABLE.has(code)) throw error
+      }
+    }
+  }
 }
 
 /** An event an actor caused, about one record, now: the common case of `recordEvent`. */

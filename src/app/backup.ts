@@ -27,6 +27,7 @@ import {
 import { migrations } from '../storage/migrations/index.ts'
 import type { AppContext } from './context.ts'
 import type { MasterKey } from './field-crypto.ts'
+import { followAuditSequence } from '../storage/audit-log.ts'
 import { recordEvent } from './audit.ts'
 import { readLedgerFile } from './disposal-ledger-file.ts'
 import { reapplyDisposals } from './disposal-execution.ts'
@@ -265,6 +266,7 @@ export async function restoreBackup(
       if (table === 'key_check' && (await countRows(trx, 'key_check')) > 0) continue
       await insertRows(trx, table, list)
     }
+    await followAuditSequence(trx)
     await recordEvent(trx, {
       type: 'backup.restored',
       at: ctx.now(),

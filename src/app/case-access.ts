@@ -12,6 +12,7 @@ import {
   agencyIdOfReferrer,
   agencyIdsOfFamily,
   familyIdsOfAgency,
+  findAgencyNamed,
   findOrCreateAgency,
   setAgencyOfReferrer,
 } from '../storage/referrals.ts'
@@ -203,10 +204,29 @@ export async function familiesOfReferrer(
 }
 
 /**
- * The agency a referrer acts for: the one their invitation named, made and linked on first
- * use, so that colleagues from one agency follow the same families (ATTEND).
+ * The agency a referrer acts for: the one they are linked to, or else the one their
+ * invitation named, if the centre has it yet. It writes nothing, so that reads stay reads
+ * (an agency that does not exist yet has referred no family).
  */
 export async function agencyOfReferrer(
+  _ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+): Promise<string | undefined> {
+  if (!isReferrer(actor.roles)) return undefined
+  const known = await agencyIdOfReferrer(trx, actor.centreId, actor.accountId)
+  if (known !== undefined) return known
+  const named = await findAgencyOfRole(trx, actor.centreId, actor.accountId)
+  if (!named) return undefined
+  return (await findAgencyNamed(trx, actor.centreId, named.kind, named.name))?.id
+}
+
+/**
+ * The agency a referrer acts for, made and linked on first use when their invitation named
+ * it, so that colleagues from one agency follow the same families (ATTEND). For use cases
+ * that write (a referral, a request for disclosure); reads use `agencyOfReferrer`.
+ */
+export async function linkAgencyOfReferrer(
   ctx: AppContext,
   trx: Db,
   actor: Actor,

@@ -15,7 +15,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { hasAbility, policyInForce } from './policy-access.ts'
 
 export const CONSENT_EVIDENCE = ['written', 'verbal', 'in_haven'] as const
@@ -195,7 +195,7 @@ export async function listConsents(
   actor: Actor,
   personId: string,
 ): Promise<ConsentView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const { person } = await personForConsent(ctx, trx, actor, personId)
     const rows = await listStoredConsents(trx, actor.centreId, { personId: person.id })
     await recordEvent(trx, {

@@ -8,7 +8,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { familiesInReach, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead } from './in-centre.ts'
 import { decide, hasAbility, policyActor, requireAbility } from './policy-access.ts'
 
 /** One session of the day as the door needs it: never contact details, never history. */
@@ -71,7 +71,7 @@ export async function sessionsOfDays(
       'forbidden',
       'volunteers see sessions from the day before to the day after',
     )
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const window = { from: `${date}T00:00`, to: `${last}T23:59` }
     let sessions = await listSessionsBetween(trx, actor.centreId, window)
     if (!isCaseWorker) {

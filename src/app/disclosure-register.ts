@@ -7,6 +7,7 @@ import { HavenError } from '../domain/errors.ts'
 import { isReferrer } from '../domain/policy/accounts.ts'
 import { isRole } from '../domain/roles.ts'
 import { ukDateTime } from '../domain/calendar.ts'
+import { findAgencyOfRole } from '../storage/accounts.ts'
 import type { Db } from '../storage/database.ts'
 import { listConsents } from '../storage/consents.ts'
 import {
@@ -24,7 +25,7 @@ import { consentView, type ConsentView } from './consents.ts'
 import { openContactDetails, type ContactDetails } from './contact-details.ts'
 import type { AppContext } from './context.ts'
 import { decideDisclosure, factsOfEntry } from './disclosures.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
@@ -70,13 +71,16 @@ async function registerScope(
   ctx: AppContext,
   trx: Db,
   actor: Actor,
-): Promise<{ agencyId?: string; isFull: boolean }> {
+): Promise<{ agencyId?: string; isFull: boolean; isEmpty?: true }> {
   const policy = await policyInForce(ctx, trx, actor.centreId)
   if (hasAbility(policy, actor, 'read_register')) return { isFull: true }
   // A referrer who may ask for disclosures follows their own agency's requests.
   if (isReferrer(actor.roles) && hasAbility(policy, actor, 'follow_disclosures')) {
     const agencyId = await agencyOfReferrer(ctx, trx, actor)
     if (agencyId !== undefined) return { agencyId, isFull: false }
+    // Their invitation names an agency the centre has not recorded yet: it has asked nothing.
+    if (await findAgencyOfRole(trx, actor.centreId, actor.accountId))
+      return { isFull: false, isEmpty: true }
   }
   throw new HavenError(
     'forbidden',
@@ -91,8 +95,9 @@ export async function listRegister(
   actor: Actor,
   filter: { familyId?: string | undefined; limit: number },
 ): Promise<RegisterEntryView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const scope = await registerScope(ctx, trx, actor)
+    if (scope.isEmpty) return []
     const rows = await listDisclosures(trx, actor.centreId, {
       limit: filter.limit,
       ...(filter.familyId === undefined ? {} : { familyId: filter.familyId }),
@@ -120,7 +125,7 @@ export async function readRegisterEntry(
   actor: Actor,
   id: string,
 ): Promise<RegisterEntryView & { consent: ConsentView | null }> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const { entry, isFull } = await entryInScope(ctx, trx, actor, id)
     const [consent] =
       isFull && entry.consentId !== undefined
@@ -155,7 +160,11 @@ export async function entryInScope(
   const policy = await policyInForce(ctx, trx, actor.centreId)
   if (entry.requestedBy === actor.accountId && hasAbility(policy, actor, 'record_disclosures'))
     return { entry, isFull: true }
-  if (!scope || (scope.agencyId !== undefined && entry.agencyId !== scope.agencyId))
+  if (
+    !scope ||
+    scope.isEmpty ||
+    (scope.agencyId !== undefined && entry.agencyId !== scope.agencyId)
+  )
     throw new HavenError('not_found', 'no such disclosure')
   return { entry, isFull: scope.isFull }
 }

@@ -23,7 +23,7 @@ import { findIncident } from '../storage/incidents.ts'
 import { agencyIdsOfFamily, findAgency } from '../storage/referrals.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
-import { agencyOfReferrer, todayAtCentre } from './case-access.ts'
+import { linkAgencyOfReferrer, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
@@ -301,7 +301,7 @@ async function disclosureFacts(
   const referredBy = await agencyIdsOfFamily(trx, actor.centreId, input.familyId)
   const policy = await policyInForce(ctx, trx, actor.centreId)
   if (!hasAbility(policy, actor, 'record_disclosures')) {
-    agencyId = await agencyOfReferrer(ctx, trx, actor)
+    agencyId = await linkAgencyOfReferrer(ctx, trx, actor)
     // A referrer asking about a family their agency did not refer learns nothing of it.
     if (agencyId === undefined || !referredBy.includes(agencyId))
       throw new HavenError('not_found', 'no such family')

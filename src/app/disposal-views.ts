@@ -15,7 +15,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import type { DisposalCertificate } from './disposal-execution.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { renderPdf } from './pdf.ts'
 import { requireAbility } from './policy-access.ts'
 
@@ -54,7 +54,7 @@ const runView = (run: StoredDisposalRun): DisposalRunView => ({
 /** The centre's disposal runs, newest first (RETAIN): for the coordinator and the committee. */
 export async function listDisposalRuns(ctx: AppContext, actor: Actor): Promise<DisposalRunView[]> {
   await assertReader(ctx, actor)
-  return inCentre(ctx, actor.centreId, async (trx) =>
+  return auditedRead(ctx, actor.centreId, async (trx) =>
     (await listStoredRuns(trx, actor.centreId, 100)).map(runView),
   )
 }
@@ -70,7 +70,7 @@ export async function readDisposalRun(
   page: { afterId: string; limit: number },
 ): Promise<DisposalRunView & { items: StoredDisposalItem[] }> {
   await assertReader(ctx, actor)
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const run = await runOf(trx, actor, runId)
     const items = await listDisposalItems(trx, actor.centreId, runId, page)
     return { ...runView(run), items }
@@ -90,7 +90,7 @@ export async function disposalCertificatePdf(
   runId: string,
 ): Promise<{ fileName: string; body: Uint8Array }> {
   await assertReader(ctx, actor)
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const run = await runOf(trx, actor, runId)
     const centre = await findCentre(trx, actor.centreId)
     if (run.status !== 'completed' || run.certificate === undefined || !centre)

@@ -31,7 +31,7 @@ import {
 } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 /**
@@ -45,7 +45,7 @@ export async function readFamily(
   actor: Actor,
   familyId: string,
 ): Promise<FamilyView & { actions: FamilyActions }> {
-  const outcome = await inCentre(ctx, actor.centreId, async (trx) => {
+  const outcome = await auditedRead(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, familyId)
     if (!family) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
@@ -118,7 +118,7 @@ export async function listFamilies(
   actor: Actor,
   page: { limit: number; offset: number },
 ): Promise<FamilyView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const today = todayAtCentre(ctx)
     const inReach = isVolunteer(actor.roles) ? await familiesInReach(trx, policy, actor, today) : []
@@ -356,7 +356,7 @@ export async function readFamilyByReference(
   const found =
     wanted === '' || wanted.length > 40
       ? undefined
-      : await inCentre(ctx, actor.centreId, (trx) =>
+      : await auditedRead(ctx, actor.centreId, (trx) =>
           findFamilyByReference(trx, actor.centreId, wanted),
         )
   if (!found) throw new HavenError('not_found', 'no such family')

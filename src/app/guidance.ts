@@ -9,7 +9,7 @@ import {
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { decide, hasAbility, policyActor, policyInForce, refusal } from './policy-access.ts'
 
@@ -74,7 +74,7 @@ export async function askGuidance(
 
 /** Guidance requests: all of them for those who answer; a worker's own otherwise (GUIDE). */
 export async function listGuidance(ctx: AppContext, actor: Actor): Promise<GuidanceView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const resource = { type: 'guidance_request' as const }
     const all = decide(policy, { action: 'read', actor: policyActor(actor, 'none'), resource })

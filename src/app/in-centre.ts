@@ -1,11 +1,19 @@
 import { scopeToCentre } from '../storage/centre-scope.ts'
+import { lockCentre } from '../storage/audit-log.ts'
 import type { Db } from '../storage/database.ts'
+import { deferAuditOf, writeDeferredAudit } from './audit.ts'
 import type { AppContext } from './context.ts'
 
 /**
  * Runs a use case as one transaction scoped to a centre: what a signed-in actor does can
  * touch no other centre's rows, even through a query that forgot its centre condition
  * (PostgreSQL row-level security; see src/storage/centre-scope.ts).
+ *
+ * It is also the centre's one writer while it runs (docs/decisions/0031): on PostgreSQL the
+ * centre's lock is taken first, so every check-then-write inside (a room free at that time,
+ * a family not booked elsewhere, the next family reference, a consent not yet given) reads
+ * what no one else is changing; on SQLite, BEGIN IMMEDIATE does the same for the whole file.
+ * Centres do not wait for each other.
  */
 export async function inCentre<T>(
   ctx: AppContext,
@@ -13,23 +21,50 @@ export async function inCentre<T>(
   work: (trx: Db) => Promise<T>,
 ): Promise<T> {
   return ctx.db.transaction().execute(async (trx) => {
+    await lockCentre(trx, centreId)
     await scopeToCentre(trx, centreId)
     return work(trx)
   })
 }
 
 /**
+ * A read of a centre's records whose only write is its own audit entries: one snapshot,
+ * scoped to the centre, taking no centre lock (on PostgreSQL, read only, so a write inside
+ * fails rather than slipping past the lock). The audit entries it records are not written in
+ * it: once it has read, they are handed to the audit writer, which commits those of every
+ * read waiting at that moment together (src/app/audit.ts), and only when they are committed
+ * does this return. Nothing read leaves Haven without its entry in the log.
+ */
+export async function auditedRead<T>(
+  ctx: AppContext,
+  centreId: string,
+  work: (trx: Db) => Promise<T>,
+): Promise<T> {
+  const builder = ctx.db.transaction()
+  const { result, deferred } = await (
+    ctx.dialect === 'postgres' ? builder.setAccessMode('read only') : builder
+  ).execute(async (trx) => {
+    const deferred = deferAuditOf(trx)
+    await scopeToCentre(trx, centreId)
+    return { result: await work(trx), deferred }
+  })
+  await writeDeferredAudit(ctx, deferred)
+  return result
+}
+
+/**
  * A long read scoped to a centre that must not hold everyone else up. On SQLite a transaction
  * holds the process's one connection from BEGIN to COMMIT, so here each query runs on its own
- * and other requests go on between them; on PostgreSQL, where reads block no one, it is a
- * transaction scoped by row-level security as usual. The reads are not one snapshot: use it
- * only where what was read is decided again before anything is done with it.
+ * and other requests go on between them; on PostgreSQL, where reads block no one, it is an
+ * `auditedRead`: scoped by row-level security, without the centre's lock. The reads are not
+ * one snapshot: use it only where what was read is decided again before anything is done
+ * with it.
  */
 export async function readInCentre<T>(
   ctx: AppContext,
   centreId: string,
   work: (db: Db) => Promise<T>,
 ): Promise<T> {
-  if (ctx.dialect === 'postgres') return inCentre(ctx, centreId, work)
+  if (ctx.dialect === 'postgres') return auditedRead(ctx, centreId, work)
   return work(ctx.db)
 }

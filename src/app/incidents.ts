@@ -14,7 +14,7 @@ import { insertIncident, listIncidents as listStoredIncidents } from '../storage
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { queueMessage } from './outbox.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
@@ -114,7 +114,7 @@ export async function listIncidents(
   actor: Actor,
   kind: IncidentKind,
 ): Promise<IncidentView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const resource = { type: RESOURCE[kind] }
     const all = decide(policy, { action: 'read', actor: policyActor(actor, 'none'), resource })

@@ -11,7 +11,7 @@ import { countContactSessions } from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { requireAbility } from './policy-access.ts'
 
 /** A centre as the public front page may name it: its name and where its policy is. */
@@ -36,7 +36,7 @@ export async function centreListing(
   actor: Actor,
 ): Promise<{ listed: boolean; slug: string }> {
   await assertCoordinator(ctx, actor)
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const centre = await findCentre(trx, actor.centreId)
     if (!centre) throw new HavenError('not_found', 'no such centre')
     return { listed: centre.isPubliclyListed, slug: centre.slug }

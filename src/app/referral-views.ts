@@ -12,14 +12,14 @@ import {
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import {
-  agencyOfReferrer,
+  linkAgencyOfReferrer,
   decideRecordRead,
   familiesOfReferrer,
   relationshipToFamily,
   todayAtCentre,
 } from './case-access.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { decide, hasAbility, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 /** A referral's progress: what a referrer may follow (ATTEND), and the coordinator's inbox. */
@@ -45,7 +45,7 @@ export async function listReferralSummaries(
 ): Promise<ReferralSummary[]> {
   const policy = await requireAbility(ctx, actor, 'follow_referrals')
   const isCaseWorker = hasAbility(policy, actor, 'see_all_families')
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const familyIds = isCaseWorker ? undefined : await followedFamilies(ctx, trx, actor)
     const referrals = await listReferrals(trx, actor.centreId, {
       ...(familyIds === undefined ? {} : { familyIds }),
@@ -127,7 +127,7 @@ export async function readReferral(
   actor: Actor,
   referralId: string,
 ): Promise<ReferralDetail> {
-  const detail = await inCentre(ctx, actor.centreId, async (trx) => {
+  const detail = await auditedRead(ctx, actor.centreId, async (trx) => {
     const referral = await findReferral(trx, actor.centreId, referralId)
     if (!referral) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
@@ -177,16 +177,18 @@ export async function listAgencyChoices(
   actor: Actor,
 ): Promise<{ id: string; kind: string; name: string }[]> {
   const policy = await requireAbility(ctx, actor, 'list_agencies')
-  return inCentre(ctx, actor.centreId, async (trx) => {
-    // Those who record on the centre's behalf choose from every agency; a referrer has one.
-    if (hasAbility(policy, actor, 'record_disclosures'))
-      return (await listAgencies(trx, actor.centreId)).map((a) => ({
+  // Those who record on the centre's behalf choose from every agency.
+  if (hasAbility(policy, actor, 'record_disclosures'))
+    return auditedRead(ctx, actor.centreId, async (trx) =>
+      (await listAgencies(trx, actor.centreId)).map((a) => ({
         id: a.id,
         kind: a.kind,
         name: a.name,
-      }))
-    // A referrer's agency is recorded on first use: look it up (or record it) first.
-    const own = await agencyOfReferrer(ctx, trx, actor)
+      })),
+    )
+  // A referrer has one, recorded on first use: this may write it, so it is not a bare read.
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const own = await linkAgencyOfReferrer(ctx, trx, actor)
     return (await listAgencies(trx, actor.centreId))
       .filter((a) => a.id === own)
       .map((a) => ({ id: a.id, kind: a.kind, name: a.name }))

@@ -22,7 +22,7 @@ import {
   updateReferralStatus,
   type CourtOrder,
 } from '../storage/referrals.ts'
-import { agencyOfReferrer } from './case-access.ts'
+import { linkAgencyOfReferrer } from './case-access.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -206,7 +206,7 @@ async function referrersAgency(
   actor: Actor,
   asked: string | undefined,
 ): Promise<string> {
-  const agencyId = await agencyOfReferrer(ctx, trx, actor)
+  const agencyId = await linkAgencyOfReferrer(ctx, trx, actor)
   if (agencyId === undefined)
     throw new HavenError('forbidden', 'this referrer has no agency on record')
   if (asked !== undefined && asked !== agencyId)

@@ -21,7 +21,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { isAlongsideCheckedWorker, policyCheck, todayAtCentre } from './case-access.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
@@ -116,7 +116,7 @@ export async function recordCheck(
  * policy decides (NDX: coordinator, chair, management), and audited.
  */
 export async function listWorkers(ctx: AppContext, actor: Actor): Promise<WorkerView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const decision = decide(policy, {
       action: 'read',

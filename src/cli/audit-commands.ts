@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { publicKeyFromPem, publicKeyPem } from '../app/audit-keys.ts'
-import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoint } from '../app/audit-trail.ts'
+import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoints } from '../app/audit-trail.ts'
 import { UsageError, type Command } from './commands.ts'
 import { withHaven } from './support.ts'
 import { rotateMasterKey } from '../app/key-rotation.ts'
@@ -25,11 +25,13 @@ const verifyCommand: Command = {
         typeof file === 'string' ? publicKeyFromPem(readPem(file)) : haven.ctx.auditKey.publicKey
       const result = await verifyAuditLog(haven.ctx.db, publicKey)
       if (result.problem) {
-        io.err(`audit log: entry ${String(result.problem.seq)} ${result.problem.problem}`)
+        io.err(
+          `audit log: ${chainName(result.problem.chain)}, entry ${String(result.problem.seq)} ${result.problem.problem}`,
+        )
         return 1
       }
       io.out(
-        `audit log holds: ${String(result.entries)} entries, ${String(result.checkpoints)} signed checkpoints`,
+        `audit log holds: ${String(result.entries)} entries in ${String(result.chains)} chains, ${String(result.checkpoints)} signed checkpoints`,
       )
       return 0
     })
@@ -38,15 +40,21 @@ const verifyCommand: Command = {
 
 const checkpointCommand: Command = {
   path: ['audit', 'checkpoint'],
-  summary: 'Sign a checkpoint of the newest audit entry now, and print it as JSON',
+  summary:
+    'Sign a checkpoint of the newest entry of every audit chain that moved on, and print them as JSON',
   usage: 'haven audit checkpoint',
-  details: ['The server also signs one on a timer (HAVEN_AUDIT_CHECKPOINT_MINUTES).'],
+  details: [
+    'One chain per centre, and one for the installation. Prints the checkpoints signed now,',
+    'or, when no chain moved on, the newest one of each. The server also signs them on a timer',
+    '(HAVEN_AUDIT_CHECKPOINT_MINUTES).',
+  ],
   options: {},
   async run(_values, _positionals, io) {
     return withHaven(io, async (haven) => {
-      const written = await writeAuditCheckpoint(haven.ctx.db, haven.ctx.auditKey, haven.ctx.now())
-      const latest = written ?? (await auditCheckpoints(haven.ctx.db)).at(-1)
-      if (!latest) {
+      const written = await writeAuditCheckpoints(haven.ctx.db, haven.ctx.auditKey, haven.ctx.now())
+      const latest =
+        written.length > 0 ? written : newestOfEachChain(await auditCheckpoints(haven.ctx.db))
+      if (latest.length === 0) {
         io.err('the audit log is empty: nothing to sign')
         return 1
       }
@@ -121,3 +129,16 @@ export const AUDIT_COMMANDS: readonly Command[] = [
   exportCommand,
   rotateCommand,
 ]
+
+function chainName(chain: string): string {
+  return chain === '' ? 'the installation chain' : `the chain of centre ${chain}`
+}
+
+function newestOfEachChain<T extends { chain: string; seq: number }>(checkpoints: T[]): T[] {
+  const newest = new Map<string, T>()
+  for (const c of checkpoints) {
+    const seen = newest.get(c.chain)
+    if (!seen || seen.seq < c.seq) newest.set(c.chain, c)
+  }
+  return [...newest.values()]
+}

@@ -5,11 +5,13 @@ import {
   canonicalJson,
   findChainBreak,
   GENESIS_HASH,
-  type ChainedEntry,
+  type AuditEntry,
 } from './audit-chain.ts'
 
-function chain(count: number): ChainedEntry[] {
-  const entries: ChainedEntry[] = []
+type Linked = AuditEntry & { prevHash: string; hash: string }
+
+function chain(count: number): Linked[] {
+  const entries: Linked[] = []
   let prevHash = GENESIS_HASH
   for (let seq = 1; seq <= count; seq += 1) {
     const entry = {

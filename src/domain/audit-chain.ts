@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 export const GENESIS_HASH = '0'.repeat(64)
 
 export interface AuditEntry {
+  /** The entry's place in its chain (from 1): the number its hash covers. */
   seq: number
   centreId: string | undefined
   at: string
@@ -53,8 +54,21 @@ function sortKeys(value: unknown): unknown {
 }
 
 export interface ChainedEntry extends AuditEntry {
+  /**
+   * The chain the entry belongs to: a centre's id, or '' for the installation's own events
+   * (and every entry written before chains were kept per centre). Each chain is checked on
+   * its own, so a centre's log can be verified, and handed over, without any other's.
+   */
+  chain: string
+  /** The entry's place in the whole log, across chains: the order to page by. */
+  logSeq: number
   prevHash: string
   hash: string
+}
+
+/** The chain an entry written now belongs to: its centre's, or the installation's. */
+export function chainOf(centreId: string | undefined): string {
+  return centreId ?? ''
 }
 
 /**
@@ -62,7 +76,7 @@ export interface ChainedEntry extends AuditEntry {
  * long log be checked page by page: the last good entry of the page before.
  */
 export function findChainBreak(
-  entries: readonly ChainedEntry[],
+  entries: readonly (AuditEntry & { prevHash: string; hash: string })[],
   after: { seq: number; hash: string } = { seq: 0, hash: GENESIS_HASH },
 ): { seq: number; problem: string } | undefined {
   let prevHash = after.hash

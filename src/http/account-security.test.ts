@@ -272,10 +272,16 @@ for (const dialect of await dialectsUnderTest()) {
         const text = JSON.stringify(entries)
         for (const secret of [PASSWORD, 'wrong password here', volunteer.email, coordinator.email])
           assert.ok(!text.includes(secret), 'a secret or an address in the audit log')
-        entries.forEach((entry, index) => {
-          assert.equal(entry.seq, index + 1)
-          assert.equal(entry.prev_hash, index === 0 ? '0'.repeat(64) : entries[index - 1]?.hash)
-        })
+        // Each centre's entries form their own chain (decision 0031): within a chain the
+        // places run 1, 2, 3 … and each entry holds the hash of the one before it.
+        const lastOf = new Map<string, { place: number; hash: string }>()
+        for (const entry of entries) {
+          const last = lastOf.get(entry.chain)
+          assert.equal(entry.chain_seq, (last?.place ?? 0) + 1)
+          assert.equal(entry.prev_hash, last?.hash ?? '0'.repeat(64))
+          lastOf.set(entry.chain, { place: entry.chain_seq, hash: entry.hash })
+        }
+        assert.ok(lastOf.size >= 1)
       }))
 
     it('signs in from the browser form, with a CSP and a form token', () =>

@@ -2,11 +2,14 @@ import { PostgresAdapter, sql } from 'kysely'
 import {
   auditEntryHash,
   canonicalJson,
+  chainOf,
   GENESIS_HASH,
   type ChainedEntry,
 } from '../domain/audit-chain.ts'
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
 import type { Db } from './database.ts'
+import type { AuditLogRow } from './schema.ts'
+import type { Selectable } from 'kysely'
 
 export interface NewAuditEntry {
   centreId: string | undefined
@@ -18,60 +21,124 @@ export interface NewAuditEntry {
   details: Record<string, unknown>
 }
 
+/** Advisory lock class of a centre (and its audit chain) on PostgreSQL. */
+const CENTRE_LOCK_CLASS = 7243002
+
 /**
- * Appends to the chain inside the caller's transaction, so the entry commits or rolls back
- * with the action it records. Appends are serialised: SQLite's write lock (BEGIN
- * IMMEDIATE) or a PostgreSQL advisory lock held to the end of the transaction.
+ * Takes, to the end of the transaction, the lock of one centre: on PostgreSQL an advisory
+ * lock keyed by the centre's id ('' is the installation's). Whoever holds it is the only
+ * writer of that centre's rows and audit chain (docs/decisions/0031). On SQLite a no-op:
+ * BEGIN IMMEDIATE already makes every write transaction the only one.
  */
-export async function appendAuditEntry(trx: Db, entry: NewAuditEntry): Promise<ChainedEntry> {
+export async function lockCentre(trx: Db, centreId: string): Promise<void> {
   if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(7243002)`.execute(trx)
+    await sql`select pg_advisory_xact_lock(${CENTRE_LOCK_CLASS}, hashtext(${centreId}))`.execute(
+      trx,
+    )
   }
-  const last = await trx
+}
+
+/**
+ * Appends to the chains inside the caller's transaction, so the entries commit or roll back
+ * with the action they record. Each chain (a centre's, or the installation's) is appended
+ * to under its centre's lock, taken here (again, if the caller holds it already); chains
+ * are taken in one order, centres before the installation, so two appenders never wait on
+ * each other in a circle. Entries of one chain keep the order given.
+ */
+export async function appendAuditEntries(
+  trx: Db,
+  entries: readonly NewAuditEntry[],
+): Promise<ChainedEntry[]> {
+  const byChain = new Map<string, NewAuditEntry[]>()
+  for (const entry of entries) {
+    const chain = chainOf(entry.centreId)
+    const list = byChain.get(chain)
+    if (list) list.push(entry)
+    else byChain.set(chain, [entry])
+  }
+  const order = [...byChain.keys()].sort((a, b) =>
+    a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0,
+  )
+  const written: ChainedEntry[] = []
+  for (const chain of order) {
+    await lockCentre(trx, chain)
+    const head = await chainHead(trx, chain)
+    let seq = head?.seq ?? 0
+    let prevHash = head?.hash ?? GENESIS_HASH
+    const rows = []
+    for (const entry of byChain.get(chain) ?? []) {
+      seq += 1
+      const chained = {
+        seq,
+        centreId: entry.centreId,
+        at: entry.at,
+        type: entry.type,
+        actorId: entry.actorId,
+        subjectId: entry.subjectId,
+        details: canonicalJson(entry.details),
+      }
+      const hash = auditEntryHash(prevHash, chained)
+      rows.push({ chained, prevHash, hash })
+      prevHash = hash
+    }
+    const inserted = await trx
+      .insertInto('audit_log')
+      .values(
+        rows.map(({ chained, prevHash: prev, hash }) => ({
+          chain,
+          chain_seq: chained.seq,
+          centre_id: chained.centreId ?? null,
+          at: chained.at,
+          type: chained.type,
+          actor_id: chained.actorId ?? null,
+          subject_id: chained.subjectId ?? null,
+          details: chained.details,
+          prev_hash: prev,
+          hash,
+        })),
+      )
+      .returning(['seq', 'chain_seq'])
+      .execute()
+    const logSeqs = new Map(inserted.map((r) => [r.chain_seq, r.seq]))
+    for (const { chained, prevHash: prev, hash } of rows)
+      written.push({
+        ...chained,
+        chain,
+        logSeq: logSeqs.get(chained.seq) ?? 0,
+        prevHash: prev,
+        hash,
+      })
+  }
+  return written
+}
+
+/** Appends one entry: see `appendAuditEntries`. */
+export async function appendAuditEntry(trx: Db, entry: NewAuditEntry): Promise<ChainedEntry> {
+  const [written] = await appendAuditEntries(trx, [entry])
+  if (!written) throw new Error('the audit entry was not written')
+  return written
+}
+
+/** The newest entry of a chain: its place in the chain and its hash. */
+async function chainHead(
+  db: Db,
+  chain: string,
+): Promise<{ seq: number; hash: string } | undefined> {
+  const row = await db
     .selectFrom('audit_log')
-    .select(['seq', 'hash'])
+    .select(['seq', 'chain_seq', 'hash'])
+    .where('chain', '=', chain)
     .orderBy('seq', 'desc')
     .limit(1)
     .executeTakeFirst()
-  const chained = {
-    seq: (last?.seq ?? 0) + 1,
-    centreId: entry.centreId,
-    at: entry.at,
-    type: entry.type,
-    actorId: entry.actorId,
-    subjectId: entry.subjectId,
-    details: canonicalJson(entry.details),
-  }
-  const prevHash = last?.hash ?? GENESIS_HASH
-  const hash = auditEntryHash(prevHash, chained)
-  await trx
-    .insertInto('audit_log')
-    .values({
-      seq: chained.seq,
-      centre_id: chained.centreId ?? null,
-      at: chained.at,
-      type: chained.type,
-      actor_id: chained.actorId ?? null,
-      subject_id: chained.subjectId ?? null,
-      details: chained.details,
-      prev_hash: prevHash,
-      hash,
-    })
-    .execute()
-  return { ...chained, prevHash, hash }
+  return row && { seq: row.chain_seq ?? row.seq, hash: row.hash }
 }
 
-export async function listAuditEntries(
-  db: Db,
-  options: { centreId?: string; afterSeq?: number; limit?: number } = {},
-): Promise<ChainedEntry[]> {
-  let query = db.selectFrom('audit_log').selectAll().orderBy('seq')
-  if (options.centreId !== undefined) query = query.where('centre_id', '=', options.centreId)
-  if (options.afterSeq !== undefined) query = query.where('seq', '>', options.afterSeq)
-  if (options.limit !== undefined) query = query.limit(options.limit)
-  const rows = await query.execute()
-  return rows.map((row) => ({
-    seq: row.seq,
+function entryOf(row: Selectable<AuditLogRow>): ChainedEntry {
+  return {
+    seq: row.chain_seq ?? row.seq,
+    chain: row.chain,
+    logSeq: row.seq,
     centreId: row.centre_id ?? undefined,
     at: row.at,
     type: row.type,
@@ -80,23 +147,68 @@ export async function listAuditEntries(
     details: row.details,
     prevHash: row.prev_hash,
     hash: row.hash,
+  }
+}
+
+/** Every chain that has entries. */
+export async function listAuditChains(db: Db): Promise<string[]> {
+  const rows = await db.selectFrom('audit_log').select('chain').distinct().execute()
+  return rows.map((r) => r.chain).sort()
+}
+
+/** A chain's entries in order, a page at a time after a whole-log place. */
+export async function listAuditEntries(
+  db: Db,
+  options: { chain: string; afterLogSeq?: number; limit?: number },
+): Promise<ChainedEntry[]> {
+  let query = db
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain', '=', options.chain)
+    .orderBy('seq')
+  if (options.afterLogSeq !== undefined) query = query.where('seq', '>', options.afterLogSeq)
+  if (options.limit !== undefined) query = query.limit(options.limit)
+  const rows = await query.execute()
+  return rows.map(entryOf)
+}
+
+/** The newest entry of every chain. */
+export async function chainHeads(
+  db: Db,
+): Promise<{ chain: string; seq: number; logSeq: number; hash: string }[]> {
+  const rows = await db
+    .selectFrom('audit_log as a')
+    .select(['a.chain', 'a.seq', 'a.chain_seq', 'a.hash'])
+    .where((eb) =>
+      eb(
+        'a.seq',
+        '=',
+        eb
+          .selectFrom('audit_log as b')
+          .select(({ fn }) => fn.max('b.seq').as('top'))
+          .whereRef('b.chain', '=', 'a.chain'),
+      ),
+    )
+    .execute()
+  return rows.map((r) => ({
+    chain: r.chain,
+    seq: r.chain_seq ?? r.seq,
+    logSeq: r.seq,
+    hash: r.hash,
   }))
 }
 
-export async function lastAuditEntry(db: Db): Promise<{ seq: number; hash: string } | undefined> {
-  return db
-    .selectFrom('audit_log')
-    .select(['seq', 'hash'])
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst()
-}
-
-export async function insertAuditCheckpoint(db: Db, checkpoint: AuditCheckpoint): Promise<void> {
+export async function insertAuditCheckpoint(
+  db: Db,
+  checkpoint: AuditCheckpoint,
+  logSeq: number,
+): Promise<void> {
   await db
     .insertInto('audit_checkpoints')
     .values({
-      seq: checkpoint.seq,
+      seq: logSeq,
+      chain: checkpoint.chain,
+      position: checkpoint.seq,
       hash: checkpoint.hash,
       at: checkpoint.at,
       key_id: checkpoint.keyId,
@@ -105,18 +217,23 @@ export async function insertAuditCheckpoint(db: Db, checkpoint: AuditCheckpoint)
     .execute()
 }
 
-export async function listAuditCheckpoints(db: Db): Promise<AuditCheckpoint[]> {
-  const rows = await db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').execute()
+/** Signed checkpoints, oldest first: all of them, or one chain's. */
+export async function listAuditCheckpoints(db: Db, chain?: string): Promise<AuditCheckpoint[]> {
+  let query = db.selectFrom('audit_checkpoints').selectAll().orderBy('seq')
+  if (chain !== undefined) query = query.where('chain', '=', chain)
+  const rows = await query.execute()
   return rows.map((row) => ({
-    seq: row.seq,
+    chain: row.chain,
+    seq: row.position ?? row.seq,
     hash: row.hash,
     at: row.at,
     keyId: row.key_id,
     signature: row.signature,
+    version: row.position === null ? 1 : 2,
   }))
 }
 
-/** One centre's entries, newest first, a page at a time. */
+/** One centre's entries, newest first, a page at a time (by whole-log place). */
 export async function listCentreAuditEntries(
   db: Db,
   centreId: string,
@@ -125,15 +242,17 @@ export async function listCentreAuditEntries(
   let query = db.selectFrom('audit_log').selectAll().where('centre_id', '=', centreId)
   if (page.beforeSeq !== undefined) query = query.where('seq', '<', page.beforeSeq)
   const rows = await query.orderBy('seq', 'desc').limit(page.limit).execute()
-  return rows.map((row) => ({
-    seq: row.seq,
-    centreId: row.centre_id ?? undefined,
-    at: row.at,
-    type: row.type,
-    actorId: row.actor_id ?? undefined,
-    subjectId: row.subject_id ?? undefined,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  }))
+  return rows.map(entryOf)
+}
+
+/**
+ * After entries were copied in with their places (a restore), the next place given is after
+ * the last of them. On SQLite the rowid does this by itself.
+ */
+export async function followAuditSequence(db: Db): Promise<void> {
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select setval('audit_log_seq_seq', coalesce((select max(seq) from audit_log), 0) + 1, false)`.execute(
+      db,
+    )
+  }
 }

@@ -45,15 +45,26 @@ export interface ReferralEvent {
 }
 
 /** The agency of this kind and name in the centre, made on first use. */
-export async function findOrCreateAgency(db: Db, agency: Agency): Promise<Agency> {
-  const existing = await db
+/** The centre's agency of this kind and name, if it has one. */
+export async function findAgencyNamed(
+  db: Db,
+  centreId: string,
+  kind: string,
+  name: string,
+): Promise<Agency | undefined> {
+  const row = await db
     .selectFrom('agencies')
     .selectAll()
-    .where('centre_id', '=', agency.centreId)
-    .where('kind', '=', agency.kind)
-    .where('name', '=', agency.name)
+    .where('centre_id', '=', centreId)
+    .where('kind', '=', kind)
+    .where('name', '=', name)
     .executeTakeFirst()
-  if (existing) return toAgency(existing)
+  return row ? toAgency(row) : undefined
+}
+
+export async function findOrCreateAgency(db: Db, agency: Agency): Promise<Agency> {
+  const existing = await findAgencyNamed(db, agency.centreId, agency.kind, agency.name)
+  if (existing) return existing
   await db
     .insertInto('agencies')
     .values({

@@ -144,7 +144,11 @@ export interface RevealReasonRow {
 }
 
 export interface AuditCheckpointRow {
+  /** The whole-log place of the entry the checkpoint names. */
   seq: number
+  chain: Generated<string>
+  /** The entry's place in its chain; null for checkpoints signed before migration 0011 (v1). */
+  position: number | null
   hash: string
   at: string
   key_id: string

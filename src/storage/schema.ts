@@ -199,7 +199,12 @@ export interface OutboxRow {
 }
 
 export interface AuditLogRow {
-  seq: number
+  /** The entry's place in the whole log; given by the database. */
+  seq: Generated<number>
+  /** The chain: a centre's id, or '' for the installation's own events. */
+  chain: Generated<string>
+  /** The entry's place in its chain, which its hash covers; null before migration 0011. */
+  chain_seq: number | null
   centre_id: string | null
   at: string
   type: string

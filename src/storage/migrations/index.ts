@@ -9,6 +9,7 @@ import * as pageIndexes from './0007-page-indexes.ts'
 import * as publicListing from './0008-public-listing.ts'
 import * as accountWalls from './0009-account-walls.ts'
 import * as subjectAccessReleases from './0010-subject-access-releases.ts'
+import * as auditChains from './0011-audit-chains.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008-public-listing': publicListing,
   '0009-account-walls': accountWalls,
   '0010-subject-access-releases': subjectAccessReleases,
+  '0011-audit-chains': auditChains,
 }
