@@ -4,6 +4,7 @@ import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import {
   dialectsUnderTest,
+  type ScratchDatabase,
   TestClock,
   testContext,
   withMigratedDatabase,
@@ -14,7 +15,7 @@ import { followAuditSequence } from '../storage/audit-log.ts'
 import type { Database, Db } from '../storage/database.ts'
 import { ephemeralAuditSigningKey } from './audit-keys.ts'
 import { recordEvent } from './audit.ts'
-import { verifyAuditLog, writeAuditCheckpoints } from './audit-trail.ts'
+import { verifyAuditLog, writeAuditCheckpoints, type AuditVerifyOptions } from './audit-trail.ts'
 import { createCentre } from './centres.ts'
 import type { AppContext } from './context.ts'
 
@@ -174,6 +175,25 @@ const TAMPERING: [string, (db: Db, chain: string) => Promise<unknown>, RegExp][]
   ],
 ]
 
+const VERIFY_MODES: [
+  string,
+  (database: Database, scratch: ScratchDatabase) => AuditVerifyOptions,
+][] = [
+  ['the whole log on this thread', () => ({})],
+  ['in seven ranges on this thread', () => ({ ranges: 7 })],
+  [
+    'in five ranges on two worker threads',
+    (database, scratch) => ({
+      source:
+        scratch.url === undefined
+          ? { dialect: 'sqlite', file: database.location }
+          : { dialect: 'postgres', url: scratch.url },
+      workers: 2,
+      ranges: 5,
+    }),
+  ],
+]
+
 for (const dialect of await dialectsUnderTest()) {
   describe(`the audit log on ${dialect.name}`, { skip: dialect.skip }, () => {
     it('keeps one chain per centre, verifies it with its signed checkpoints, and refuses to change or remove entries', () =>
@@ -290,18 +310,41 @@ for (const dialect of await dialectsUnderTest()) {
         })
       }))
 
-    for (const [what, tamper, expected] of TAMPERING) {
-      it(`names the first bad entry after ${what}`, () =>
-        withMigratedDatabase(dialect.name, async (database) => {
+    // The log is read whole on this thread, cut into ranges on this thread, or cut into
+    // ranges read by worker threads on connections of their own: each finds the same.
+    for (const [how, options] of VERIFY_MODES)
+      for (const [what, tamper, expected] of TAMPERING) {
+        it(`names the first bad entry after ${what} (${how})`, () =>
+          withMigratedDatabase(dialect.name, async (database, scratch) => {
+            const ctx = testContext(database, new TestClock())
+            const alder = await someHistory(ctx)
+            await writeAuditCheckpoints(database.db, ctx.auditKey, ctx.now())
+            await allowTampering(database)
+            await tamper(database.db, alder)
+            const { problem } = await verifyAuditLog(
+              database.db,
+              ctx.auditKey.publicKey,
+              options(database, scratch),
+            )
+            assert.ok(problem, what)
+            assert.match(`entry ${String(problem.seq)} ${problem.problem}`, expected)
+          }))
+      }
+
+    for (const [how, options] of VERIFY_MODES)
+      it(`finds an untouched log whole (${how})`, () =>
+        withMigratedDatabase(dialect.name, async (database, scratch) => {
           const ctx = testContext(database, new TestClock())
-          const alder = await someHistory(ctx)
+          await someHistory(ctx)
           await writeAuditCheckpoints(database.db, ctx.auditKey, ctx.now())
-          await allowTampering(database)
-          await tamper(database.db, alder)
-          const { problem } = await verifyAuditLog(database.db, ctx.auditKey.publicKey)
-          assert.ok(problem, what)
-          assert.match(`entry ${String(problem.seq)} ${problem.problem}`, expected)
+          const total = await database.db
+            .selectFrom('audit_log')
+            .select(({ fn }) => fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+          assert.deepEqual(
+            await verifyAuditLog(database.db, ctx.auditKey.publicKey, options(database, scratch)),
+            { entries: total.n, checkpoints: 3, chains: 3, problem: undefined },
+          )
         }))
-    }
   })
 }

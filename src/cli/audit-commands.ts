@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { publicKeyFromPem, publicKeyPem } from '../app/audit-keys.ts'
 import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoints } from '../app/audit-trail.ts'
+import type { AuditSource } from '../storage/audit-stream.ts'
 import { UsageError, type Command } from './commands.ts'
 import { withHaven } from './support.ts'
 import { rotateMasterKey } from '../app/key-rotation.ts'
@@ -23,7 +24,12 @@ const verifyCommand: Command = {
       const file = values['public-key']
       const publicKey =
         typeof file === 'string' ? publicKeyFromPem(readPem(file)) : haven.ctx.auditKey.publicKey
-      const result = await verifyAuditLog(haven.ctx.db, publicKey)
+      const config = loadConfig(io.env, io.cwd)
+      const source: AuditSource =
+        config.databaseUrl === undefined
+          ? { dialect: 'sqlite', file: haven.database.location }
+          : { dialect: 'postgres', url: config.databaseUrl }
+      const result = await verifyAuditLog(haven.ctx.db, publicKey, { source })
       if (result.problem) {
         io.err(
           `audit log: ${chainName(result.problem.chain)}, entry ${String(result.problem.seq)} ${result.problem.problem}`,

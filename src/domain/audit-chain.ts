@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 
 /**
  * The audit log's hash chain (ENGINEERING.md §5; clause SECURE: tamper-evident audit log).
@@ -32,7 +32,8 @@ export function auditEntryHash(prevHash: string, entry: AuditEntry): string {
     entry.details,
     prevHash,
   ])
-  return createHash('sha256').update(canonical).digest('hex')
+  // The one-shot hash: the same SHA-256, without a hash object per entry (verify at scale).
+  return hash('sha256', canonical, 'hex')
 }
 
 /** JSON with keys sorted at every depth, so equal details always hash the same. */

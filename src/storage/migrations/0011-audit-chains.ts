@@ -1,7 +1,7 @@
 import { PostgresAdapter, sql, type Kysely } from 'kysely'
 
 /**
- * Issue 15, one audit chain per centre (docs/decisions/0031-a-chain-per-centre.md). An entry
+ * Issue 15, one audit chain per centre (docs/decisions/0031-a-chain-and-a-writer-per-centre.md). An entry
  * names its chain: the centre's id, or '' for the installation's own events. `chain_seq` is
  * its place in that chain, the number its hash covers; entries written before this migration
  * keep it empty and stay, with `seq` as their place, the start of the installation chain,
