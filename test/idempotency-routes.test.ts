@@ -15,6 +15,7 @@ import {
   type Person,
 } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
+import { getPage, postForm } from './support/pages.ts'
 import {
   dialectsUnderTest,
   dumpEveryTable,
@@ -24,6 +25,29 @@ import {
 } from './support/databases.ts'
 
 const KEY = '6f1c2a52-1d1e-4d8c-9a57-3c0f5b7e2d41'
+
+/** The referral form as a person fills it in (synthetic names). */
+const FORM = {
+  rp_given: 'Tamsin',
+  rp_family: 'Carrow',
+  rp_relationship: 'mother',
+  rp_pr: 'yes',
+  nrp_given: 'Jory',
+  nrp_family: 'Penhallow',
+  nrp_relationship: 'father',
+  nrp_pr: 'yes',
+  child1_given: 'Demelza',
+  child1_family: 'Penhallow',
+  child1_dob: '2020-08-14',
+  separation: 'yes',
+}
+
+/** The `_once` token of the first form on a page. */
+function onceTokenOf(pageHtml: string): string {
+  const token = /name="_once" value="([^"]+)"/.exec(pageHtml)?.[1]
+  assert.ok(token !== undefined, 'the form has no _once token')
+  return token
+}
 
 async function count(db: Db, table: string): Promise<number> {
   const { rows } = await sql<{ n: number | string }>`select count(*) as n from ${sql.table(
@@ -263,6 +287,48 @@ for (const dialect of await dialectsUnderTest()) {
         clock.advance(IDEMPOTENCY_KEY_TTL_MS + 60_000)
         assert.equal(await purgeExpiredIdempotencyKeys(ctx), 1)
         assert.equal(await count(database.db, 'idempotency_keys'), 0)
+      }))
+
+    it('takes a form sent twice once, and follows the first answer; a new page brings a new token', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database)
+        const { coordinator } = await setup(ctx)
+        const page = await getPage(coordinator.client, '/referrals/new')
+        const once = onceTokenOf(page.text)
+        const before = await footprint(database.db)
+
+        const answers = await Promise.all(
+          Array.from({ length: 5 }, () =>
+            postForm(coordinator.client, '/referrals', { ...FORM, _once: once }),
+          ),
+        )
+        const first = answers[0]
+        assert.equal(first?.status, 303, first?.text)
+        assert.match(first.location ?? '', /^\/referrals\/[^/]+\?done=received$/)
+        for (const answer of answers)
+          assert.deepEqual([answer.status, answer.location], [303, first.location])
+        const again = await postForm(coordinator.client, '/referrals', { ...FORM, _once: once })
+        assert.deepEqual([again.status, again.location], [303, first.location])
+        const after = await footprint(database.db)
+        assert.equal(after.families, before.families + 1)
+        assert.equal(after.audit_log - before.audit_log, 1, 'one audit entry for the referral')
+
+        const changed = await postForm(coordinator.client, '/referrals', {
+          ...FORM,
+          child1_given: 'Kerensa',
+          _once: once,
+        })
+        assert.equal(changed.status, 422)
+        assert.match(changed.text, /this form was sent already with other answers/i)
+
+        const next = await getPage(coordinator.client, '/referrals/new')
+        assert.notEqual(onceTokenOf(next.text), once)
+        const another = await postForm(coordinator.client, '/referrals', {
+          ...FORM,
+          _once: onceTokenOf(next.text),
+        })
+        assert.equal(another.status, 303)
+        assert.equal((await footprint(database.db)).families, before.families + 2)
       }))
   })
 }

@@ -37,9 +37,13 @@ export function isAnswerKept(status: number): boolean {
   return (status >= 200 && status < 300) || status === 400
 }
 
-/** Whether a page's answer is kept: a success or a redirect after the form was taken (303). */
-export function isPageAnswerKept(status: number): boolean {
-  return isAnswerKept(status) || status === 303
+/**
+ * Whether a page's answer to a form is kept: only the redirect after the form was taken (303).
+ * A page (200, or a form shown again with its problem) is made afresh: it may show protected
+ * data, and a form shown again carries a new token.
+ */
+export function isFormAnswerKept(status: number): boolean {
+  return status === 303
 }
 
 /** What a request with a key already held is told, from that key's row. */

@@ -11,6 +11,7 @@ import {
   IDEMPOTENCY_RETRY_AFTER_SECONDS,
   idempotencyKeyProblem,
   isAnswerKept,
+  isFormAnswerKept,
 } from '../domain/idempotency.ts'
 import { HavenError } from '../domain/errors.ts'
 import { takesIdempotencyKey, type RouteSpec } from './api-spec.ts'
@@ -42,36 +43,58 @@ export function apiIdempotency(
       throw new HavenError('invalid_input', problem, 'header.Idempotency-Key')
     const actor = requireActor(c)
     const body = new Uint8Array(await c.req.arrayBuffer())
-    return runOnce(ctx, c, next, { actor, key, body, isKept: isAnswerKept })
+    return runOnce(ctx, c, next, { actor, key, body, from: 'api' })
   }
 }
 
+/** How long a form sent again waits for the first copy to finish before it is refused. */
+const FORM_WAIT_MS = 10_000
+const FORM_POLL_MS = 100
+
 /**
  * Runs a request once for its key: reserves it, then replays, refuses or runs it, and keeps
- * or lets go of the key by the answer. Shared by the API and the pages' forms.
+ * or lets go of the key by the answer. Shared by the API (the Idempotency-Key header; a copy
+ * sent while the first runs is told to retry) and the pages (a form's `_once` token; a copy
+ * waits for the first, since a browser shows the answer to the last click, and only the
+ * redirect after a form was taken is kept, never a page).
  */
 export async function runOnce(
   ctx: AppContext,
   c: Context<HavenEnv>,
   next: () => Promise<void>,
-  request: { actor: Actor; key: string; body: Uint8Array; isKept: (status: number) => boolean },
+  request: { actor: Actor; key: string; body: Uint8Array; from: 'api' | 'form' },
 ): Promise<Response | undefined> {
-  const outcome = await reserveIdempotencyKey(ctx, request.actor, {
-    key: request.key,
-    method: c.req.method,
-    path: c.req.path,
-    body: request.body,
-  })
+  const reserve = () =>
+    reserveIdempotencyKey(ctx, request.actor, {
+      key: request.key,
+      method: c.req.method,
+      path: c.req.path,
+      body: request.body,
+    })
+  let outcome = await reserve()
+  const waitUntil = performance.now() + (request.from === 'form' ? FORM_WAIT_MS : 0)
+  while (outcome.kind === 'in_progress' && performance.now() < waitUntil) {
+    await new Promise((resolve) => setTimeout(resolve, FORM_POLL_MS))
+    outcome = await reserve()
+  }
+  const isForm = request.from === 'form'
   switch (outcome.kind) {
     case 'replay':
       return replay(outcome.answer)
     case 'different_request':
       throw new HavenError(
         'unprocessable',
-        'this Idempotency-Key was used already for a different request; send a new key with a new request',
-        'header.Idempotency-Key',
+        isForm
+          ? 'this form was sent already with other answers; open the page again to send it anew'
+          : 'this Idempotency-Key was used already for a different request; send a new key with a new request',
+        isForm ? undefined : 'header.Idempotency-Key',
       )
     case 'in_progress':
+      if (isForm)
+        throw new HavenError(
+          'conflict',
+          'this form is still being sent; wait a moment, then look whether it was taken',
+        )
       return c.json(
         errorBody(
           'conflict',
@@ -85,15 +108,17 @@ export async function runOnce(
     case 'abandoned':
       throw new HavenError(
         'conflict',
-        'a request with this Idempotency-Key did not finish, and whether it made its change is not known; look before sending it again with a new key',
-        'header.Idempotency-Key',
+        isForm
+          ? 'this form was sent before and did not finish; look whether it was taken before sending it again from its page'
+          : 'a request with this Idempotency-Key did not finish, and whether it made its change is not known; look before sending it again with a new key',
+        isForm ? undefined : 'header.Idempotency-Key',
       )
     case 'run':
       break
   }
   await next()
   try {
-    if (request.isKept(c.res.status)) {
+    if ((isForm ? isFormAnswerKept : isAnswerKept)(c.res.status)) {
       await keepIdempotentAnswer(ctx, outcome.reservation, await answerOf(c.res))
     } else {
       await releaseIdempotencyKey(ctx, outcome.reservation)
