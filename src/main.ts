@@ -10,6 +10,7 @@ import type { AppContext } from './app/context.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
+import { purgeExpiredIdempotencyKeys } from './app/idempotency.ts'
 import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
 import { webRoutes } from './web/routes.ts'
@@ -170,8 +171,9 @@ function startAuditCheckpoints(
 }
 
 /**
- * Once a day (and once at start): remind coordinators of checks falling due (CHECKS), and plan
- * each centre's disposal run (RETAIN).
+ * Once a day (and once at start): remind coordinators of checks falling due (CHECKS), plan
+ * each centre's disposal run (RETAIN), and delete the Idempotency-Keys older than a day at
+ * centres quiet since (a centre's own requests delete its old ones as they come; 0030).
  */
 function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
   const tick = (): void => {
@@ -181,6 +183,14 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
       },
       (error: unknown) => {
         log.error(describeErrorForLog(error), 'check renewal reminders failed')
+      },
+    )
+    purgeExpiredIdempotencyKeys(ctx).then(
+      (deleted) => {
+        if (deleted > 0) log.info({ deleted }, 'expired idempotency keys deleted')
+      },
+      (error: unknown) => {
+        log.error(describeErrorForLog(error), 'deleting expired idempotency keys failed')
       },
     )
     runDailyDisposal(ctx).then(

@@ -12,6 +12,7 @@ export const ERROR_CODES = [
   'gone',
   'payload_too_large',
   'unsupported_media_type',
+  'unprocessable',
   'rate_limited',
   'unavailable',
   'internal',

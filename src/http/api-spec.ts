@@ -25,6 +25,19 @@ export interface RouteSpec {
   success: 200 | 201 | 202 | 204
   /** By default from the method and path: post /api/referrals/:referralId/status → postReferralStatus. */
   operationId?: string
+  /**
+   * False where a signed-in POST does not take an Idempotency-Key (decision 0030): its answer
+   * holds a secret or contact details, which are not kept, and repeating it is harmless.
+   */
+  idempotencyKey?: false
+}
+
+/**
+ * Whether a route takes an Idempotency-Key header (decision 0030): every POST of a signed-in
+ * person, unless its spec says otherwise. A retry with the key gets the first answer.
+ */
+export function takesIdempotencyKey(spec: RouteSpec): boolean {
+  return spec.method === 'post' && spec.access === 'signed_in' && spec.idempotencyKey !== false
 }
 
 /** A route for a signed-in person (a full session, and the CSRF token for a change). */
@@ -69,6 +82,7 @@ export function errorStatusesOf(spec: RouteSpec): number[] {
   if (spec.body !== undefined || hasParameters) statuses.push(400)
   if (spec.body !== undefined) statuses.push(413, 415)
   if (spec.tag === 'accounts') statuses.push(410)
+  if (takesIdempotencyKey(spec)) statuses.push(422)
   return statuses.sort((a, b) => a - b)
 }
 
@@ -90,6 +104,7 @@ const ERROR_WORDS: Readonly<Record<number, string>> = {
   410: 'the link has expired or was used already',
   413: 'the request body is too large',
   415: 'the body was not sent as application/json',
+  422: 'the Idempotency-Key was used already, for a different request',
   429: 'too many attempts: try again later',
   500: 'something went wrong; the request id identifies it in the log',
   503: 'Haven cannot serve at the moment',
@@ -108,6 +123,7 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
       schema: { type: 'string' },
     }))
     const query = spec.query ? queryParameters(spec.query) : []
+    const headers = takesIdempotencyKey(spec) ? [IDEMPOTENCY_KEY_PARAMETER] : []
     const errors: Record<string, unknown> = {}
     for (const status of errorStatusesOf(spec)) {
       const name = `Error${String(status)}`
@@ -123,7 +139,9 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
       summary: spec.summary,
       tags: [spec.tag],
       ...(spec.access === 'public' ? { security: [] } : {}),
-      ...(parameters.length + query.length > 0 ? { parameters: [...parameters, ...query] } : {}),
+      ...(parameters.length + query.length + headers.length > 0
+        ? { parameters: [...parameters, ...query, ...headers] }
+        : {}),
       ...(spec.body
         ? {
             requestBody: {
@@ -160,6 +178,16 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
     security: [{ session: [], csrf: [] }],
     paths,
   }
+}
+
+/** The header of decision 0030, as every operation that takes it describes it. */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: 1 to 255 visible ASCII characters (a new UUID per request). The same request sent again with the same key within 24 hours writes nothing and gets the first answer again (2xx or 400), with the header Idempotent-Replayed: true; a different request with the key is refused (422); a copy sent while the first still runs gets 409 with Retry-After. The key belongs to the signed-in account at its centre.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
 }
 
 function successResponse(spec: RouteSpec): Record<string, unknown> {

@@ -23,6 +23,7 @@ import { openApiDocument, openApiOutput, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
 import { listingRoutes, LISTING_ROUTES } from './listing-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
+import { apiIdempotency } from './idempotency.ts'
 
 export interface HttpOptions {
   bodyLimitBytes: number
@@ -109,6 +110,8 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
       trustedProxies: options.trustedProxies,
     }),
   )
+  // Safe retries: a POST sent with an Idempotency-Key runs once (decision 0030).
+  app.use('/api/*', apiIdempotency(ctx, API_ROUTES))
   app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))
   app.route('/', memberRoutes(ctx))
   app.route('/', policyRoutes(ctx))

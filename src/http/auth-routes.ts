@@ -180,24 +180,31 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
     recoveryCodesOutput,
     confirmInput,
   ),
-  auth(
-    'post',
-    '/api/me/recovery-codes',
-    'New recovery codes, with a code from the authenticator app',
-    'signed_in',
-    200,
-    recoveryCodesOutput,
-    recoveryCodesInput,
-  ),
-  auth(
-    'post',
-    '/api/me/password',
-    'Change my password',
-    'signed_in',
-    204,
-    undefined,
-    passwordInput,
-  ),
+  // Secrets in the answer or the body: no Idempotency-Key, nothing of them kept (0030).
+  {
+    ...auth(
+      'post',
+      '/api/me/recovery-codes',
+      'New recovery codes, with a code from the authenticator app',
+      'signed_in',
+      200,
+      recoveryCodesOutput,
+      recoveryCodesInput,
+    ),
+    idempotencyKey: false,
+  },
+  {
+    ...auth(
+      'post',
+      '/api/me/password',
+      'Change my password',
+      'signed_in',
+      204,
+      undefined,
+      passwordInput,
+    ),
+    idempotencyKey: false,
+  },
 ]
 
 /** A JSON body when one is sent; undefined for an empty request. */

@@ -108,6 +108,9 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     body: revealInput,
     response: revealed,
     success: 200,
+    // Contact details are never kept outside their family's key: each reveal is its own,
+    // audited (decision 0030).
+    idempotencyKey: false,
   },
   {
     method: 'put',

@@ -236,6 +236,25 @@ export interface PolicyReviewRow {
   notes: string
 }
 
+/** A POST sent with an Idempotency-Key: reserved before it runs, then its answer (0030). */
+export interface IdempotencyKeyRow {
+  id: string
+  centre_id: string
+  account_id: string
+  /** A keyed hash of the header's value: the client's text is not kept. */
+  key_hash: string
+  /** A keyed hash of method, path and body. */
+  fingerprint: string
+  state: 'running' | 'done'
+  status: number | null
+  content_type: string | null
+  location: string | null
+  /** The first answer's body, sealed under the master key. */
+  body_ciphertext: string | null
+  created_at: string
+  completed_at: string | null
+}
+
 export interface Tables extends CaseTables, OutwardTables {
   centres: CentreRow
   families: FamilyRow
@@ -255,4 +274,5 @@ export interface Tables extends CaseTables, OutwardTables {
   audit_log: AuditLogRow
   policy_versions: PolicyVersionRow
   policy_reviews: PolicyReviewRow
+  idempotency_keys: IdempotencyKeyRow
 }

@@ -1,12 +1,14 @@
 import type { Db } from './database.ts'
+import { listSealedIdempotencyAnswers } from './idempotency-keys.ts'
 
 /**
  * Every value sealed under the master key, for rotating it: family keys, second-factor
- * secrets, queued message bodies, check certificate references and the key check. Each is
+ * secrets, queued message bodies, check certificate references, the answers kept for
+ * retries (decision 0030) and the key check. Each is
  * read and rewritten in the caller's transaction.
  */
 export interface SealedValue {
-  table: 'families' | 'accounts' | 'outbox' | 'worker_checks' | 'key_check'
+  table: 'families' | 'accounts' | 'outbox' | 'worker_checks' | 'idempotency_keys' | 'key_check'
   column: string
   id: string
   /** How it was sealed: the associated data's purpose. */
@@ -72,6 +74,14 @@ export async function listSealedValues(db: Db): Promise<SealedValue[]> {
         purpose: `check:${row.id}`,
         sealed: row.certificate_ciphertext,
       })
+  for (const row of await listSealedIdempotencyAnswers(db))
+    values.push({
+      table: 'idempotency_keys',
+      column: 'body_ciphertext',
+      id: row.id,
+      purpose: `idempotency:${row.id}`,
+      sealed: row.sealed,
+    })
   for (const row of await db.selectFrom('key_check').select(['id', 'wrapped_check']).execute())
     values.push({
       table: 'key_check',
@@ -118,6 +128,13 @@ export async function rewriteSealedValue(
       await db
         .updateTable('worker_checks')
         .set({ certificate_ciphertext: sealed })
+        .where('id', '=', value.id)
+        .execute()
+      return
+    case 'idempotency_keys':
+      await db
+        .updateTable('idempotency_keys')
+        .set({ body_ciphertext: sealed })
         .where('id', '=', value.id)
         .execute()
       return

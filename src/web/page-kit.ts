@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { findAccountSummary } from '../app/account-summary.ts'
@@ -273,10 +274,13 @@ export function choiceField(
     </div></fieldset></div>`
 }
 
-/** A form that posts to this site, with its CSRF token. */
+/**
+ * A form that posts to this site, with its CSRF token and a token new with each page, so that
+ * the form sent twice is taken once (src/web/form-once.ts; decision 0030).
+ */
 export function postForm(action: string, csrf: string, content: Html, label?: string): Html {
   return html`<form method="post" action="${action}" novalidate${label ? html` aria-label="${label}"` : ''}>
-    <input type="hidden" name="_csrf" value="${csrf}">${content}</form>`
+    <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="_once" value="${randomUUID()}">${content}</form>`
 }
 
 /** A submit button (secondary, or a warning for what cannot be undone). */
@@ -381,7 +385,7 @@ export async function formFields(c: Context<HavenEnv>): Promise<{
     record: () => {
       const out: Record<string, string> = {}
       for (const name of Object.keys(body)) {
-        if (name === '_csrf') continue
+        if (name === '_csrf' || name === '_once') continue
         const first = values(name)[0]
         if (typeof first === 'string') out[name] = first
       }

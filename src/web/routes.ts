@@ -20,6 +20,7 @@ import { peopleRoutes } from './people-routes.ts'
 import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
+import { formsOnce } from './form-once.ts'
 import { navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
@@ -39,6 +40,7 @@ const GOVUK_SCRIPT = readFileSync(
 /** The pages. Server-rendered, no inline script or style (the CSP forbids both). */
 export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
+  pages.use(formsOnce(ctx))
   pages.route('/', authPages(ctx, options))
   pages.route('/', accountPages(ctx))
   pages.route('/', todayRoutes(ctx))
