@@ -12,10 +12,7 @@
 // with their audit entries dropped (bench/unaudited-server.ts) at 50 connections.
 // Run: npm run bench:load (writes its tables into docs/PERFORMANCE.md).
 // BENCH_QUICK=1: a tiny run (small centres, 3 s a point) that writes nothing.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import path from 'node:path'
-import { createInterface } from 'node:readline'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
 import { operatorActor } from '../src/app/actor.ts'
@@ -26,12 +23,12 @@ import { openHaven } from '../src/app/runtime.ts'
 import { recordCheck } from '../src/app/workers.ts'
 import { loadConfig } from '../src/config.ts'
 import { addDays } from '../src/domain/calendar.ts'
-import { hotp, totpStep } from '../src/domain/totp.ts'
 import { gatherStatistics } from '../src/storage/backup-tables.ts'
 import type { DialectName } from '../src/storage/database.ts'
-import { base32Decode, tokenFromLink } from '../test/support/accounts.ts'
+import { tokenFromLink } from '../test/support/accounts.ts'
 import { referral } from '../test/support/cases.ts'
 import { createScratchDatabase, dialectsUnderTest } from '../test/support/databases.ts'
+import { PASSWORD, ROOT, rssOf, serve, signIn, startProbe, type Server } from './support.ts'
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (QUICK ? '3' : '10'))
@@ -39,8 +36,6 @@ const CONNECTIONS = (process.env.BENCH_LOAD_CONNECTIONS ?? '10,50,200').split(',
 const LARGE_FAMILIES = QUICK ? 60 : 500
 const LARGE_WEEKS = QUICK ? 20 : 260
 const SMALL_CENTRES = QUICK ? 10 : 300
-const PASSWORD = 'lantern orchard pebble'
-const ROOT = path.resolve(import.meta.dirname, '..')
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -233,141 +228,6 @@ async function build(dialect: DialectName): Promise<Built> {
 }
 
 // ---------------------------------------------------------------------------------------
-// The server, the probe, signing in.
-
-interface Server {
-  url: string
-  child: ChildProcess
-  stop(): Promise<void>
-}
-
-function serve(env: Record<string, string>, script = 'src/cli/main.ts'): Promise<Server> {
-  const base = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([name]) => !/^(HAVEN_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(name),
-    ),
-  )
-  const child = spawn(process.execPath, [path.join(ROOT, script), 'serve', '--no-demo'], {
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
-    cwd: ROOT,
-  })
-  let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  // A benchmark that fails leaves no server behind.
-  const orphan = () => child.kill('SIGKILL')
-  process.on('exit', orphan)
-  const exited = new Promise<void>((done) =>
-    child.on('exit', () => {
-      process.off('exit', orphan)
-      done()
-    }),
-  )
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no answer in 60 s: ${stderr}`))
-    }, 60_000)
-    void exited.then(() => {
-      reject(new Error(`haven serve exited: ${stderr}`))
-    })
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (!line.includes('Haven is listening')) return
-      const entry = JSON.parse(line) as { url?: string }
-      clearTimeout(timer)
-      resolve({
-        url: entry.url ?? '',
-        child,
-        stop: () => {
-          child.kill('SIGTERM')
-          return exited
-        },
-      })
-    })
-  })
-}
-
-/** The server's resident set, from /proc, in MiB. */
-function rssOf(pid: number | undefined): number {
-  try {
-    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
-    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1]
-    return Number(kb ?? 0) / 1024
-  } catch {
-    return 0
-  }
-}
-
-function startProbe(url: string): { stop: () => Promise<ProbeResult> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bench/healthz-probe.ts'), url, '25'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  let out = ''
-  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
-  const done = new Promise<ProbeResult>((resolve) =>
-    child.on('exit', () => {
-      resolve(JSON.parse(out.trim() || '{}') as ProbeResult)
-    }),
-  )
-  return {
-    stop: () => {
-      child.stdin.end()
-      return done
-    },
-  }
-}
-interface ProbeResult {
-  count: number
-  failures: number
-  p50: number
-  p99: number
-  max: number
-}
-
-function cookieOf(response: Response, name: string): string | undefined {
-  for (const cookie of response.headers.getSetCookie()) {
-    const [pair] = cookie.split(';')
-    if (pair?.startsWith(`${name}=`)) return pair
-  }
-  return undefined
-}
-
-/** Signs in over HTTP as a browser would, enrolling the second factor when asked. */
-async function signIn(url: string, account: { email: string; centre: CentreIds }): Promise<User> {
-  const post = (where: string, body: unknown, cookie?: string, csrf?: string) =>
-    fetch(`${url}${where}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(cookie ? { cookie } : {}),
-        ...(csrf ? { 'x-csrf-token': csrf } : {}),
-      },
-      body: JSON.stringify(body),
-    })
-  const first = await post('/api/auth/sign-in', {
-    centre: account.centre.slug,
-    email: account.email,
-    password: PASSWORD,
-  })
-  const signedIn = (await first.json()) as { secondFactor?: string; csrfToken?: string }
-  let cookie = cookieOf(first, 'haven_session')
-  let csrf = signedIn.csrfToken
-  if (!first.ok || !cookie || !csrf)
-    throw new Error(`sign-in of ${account.email}: ${String(first.status)}`)
-  if (signedIn.secondFactor === 'enrol') {
-    const enrol = await post('/api/me/second-factor/enrol', {}, cookie, csrf)
-    const { secret } = (await enrol.json()) as { secret: string }
-    const code = hotp(base32Decode(secret), totpStep(Date.now()))
-    const confirm = await post('/api/me/second-factor/confirm', { code }, cookie, csrf)
-    const confirmed = (await confirm.json()) as { csrfToken?: string }
-    cookie = cookieOf(confirm, 'haven_session') ?? cookie
-    csrf = confirmed.csrfToken ?? csrf
-    if (!confirm.ok) throw new Error(`second factor of ${account.email}: ${String(confirm.status)}`)
-  } else if (signedIn.secondFactor !== 'none') {
-    throw new Error(`sign-in of ${account.email} asks for ${String(signedIn.secondFactor)}`)
-  }
-  return { email: account.email, centre: account.centre, cookie, csrf }
-}
-
-// ---------------------------------------------------------------------------------------
 // The mixes.
 
 interface Req {
@@ -556,7 +416,11 @@ async function scenario(
   try {
     let server = await serve(built.env)
     const users: User[] = []
-    for (const account of built.accounts) users.push(await signIn(server.url, account))
+    for (const account of built.accounts)
+      users.push({
+        ...account,
+        ...(await signIn(server.url, { email: account.email, slug: account.centre.slug })),
+      })
     const today = new Date().toISOString().slice(0, 10)
     // Warm-up, not reported.
     await autocannon({
