@@ -279,8 +279,7 @@ function measure(
   const started = performance.now()
   for (
     let i = 0;
-    samples.length < 40_000 &&
-    (performance.now() - started < budgetMs / 2 || samples.length < 400);
+    samples.length < 40_000 && (performance.now() - started < budgetMs / 2 || samples.length < 400);
     i += 1
   ) {
     const request = requests[i % requests.length] as BenchRequest
