@@ -83,10 +83,14 @@ function source(n: number): SourceClause[] {
   const types = Math.max(4, Math.floor(n / 8))
   const clauses = [...core]
   for (let i = 0; clauses.length < n; i += 1) {
+    // Half the unrelated clauses share an action and resource type with the day's requests
+    // (indexing by action and type cannot skip them: each must be evaluated); the other half
+    // are on other actions and types.
+    const same = i % 2 === 0 ? core[(i / 2) % core.length] : undefined
     clauses.push({
-      role: ROLES[i % ROLES.length] ?? 'staff',
-      action: ACTIONS[i % ACTIONS.length] ?? 'read',
-      type: `Type${i % types}`,
+      role: same?.role ?? ROLES[i % ROLES.length] ?? 'staff',
+      action: same?.action ?? ACTIONS[i % ACTIONS.length] ?? 'read',
+      type: same?.type ?? `Type${i % types}`,
       situation: `s${i % 5}`,
       effect: i % 9 === 0 ? 'forbid' : 'permit',
     })
@@ -156,6 +160,18 @@ function ours(clauses: SourceClause[]): Engine {
         ? {}
         : undefined
     },
+    // What the real rules attach, which the other engines are not asked for: a reveal records
+    // its reason and is audited (CONTACT), a volunteer's read of a family leaves out what a
+    // volunteer may not see (NDX), a disclosure goes in the register (ATTEND).
+    ...(clause.effect === 'permit' && clause.action === 'reveal'
+      ? { obligations: () => [{ kind: 'audit' as const }, { kind: 'record_reason' as const }] }
+      : {}),
+    ...(clause.effect === 'permit' && clause.action === 'disclose'
+      ? { obligations: () => [{ kind: 'record_in_register' as const }] }
+      : {}),
+    ...(clause.effect === 'permit' && clause.action === 'read' && clause.role === 'volunteer'
+      ? { redact: () => ['contact_details', 'court_order', 'check_result'] }
+      : {}),
   }))
   const compiled = compilePolicy(preset('cordomus'), rules)
   return {
@@ -258,13 +274,12 @@ function measure(
   engine: Engine,
   requests: BenchRequest[],
   budgetMs: number,
-): { median: number; p99: number; perSecond: number } {
+): { samples: number[]; perSecond: number } {
   const samples: number[] = []
   const started = performance.now()
   for (
     let i = 0;
-    samples.length < 200_000 &&
-    (performance.now() - started < budgetMs / 2 || samples.length < 2000);
+    samples.length < 40_000 && (performance.now() - started < budgetMs / 2 || samples.length < 400);
     i += 1
   ) {
     const request = requests[i % requests.length] as BenchRequest
@@ -272,24 +287,20 @@ function measure(
     engine.decide(request)
     samples.push(Number(process.hrtime.bigint() - t0) / 1000)
   }
-  samples.sort((a, b) => a - b)
   let calls = 0
   const loopStart = performance.now()
-  while (performance.now() - loopStart < budgetMs / 2 || calls < 1000) {
+  while (performance.now() - loopStart < budgetMs / 2 || calls < 200) {
     for (let i = 0; i < 100; i += 1)
       engine.decide(requests[(calls + i) % requests.length] as BenchRequest)
     calls += 100
   }
   const seconds = (performance.now() - loopStart) / 1000
-  return {
-    median: samples[Math.floor(samples.length / 2)] ?? 0,
-    p99: samples[Math.floor(samples.length * 0.99)] ?? 0,
-    perSecond: Math.round(calls / seconds),
-  }
+  return { samples, perSecond: calls / seconds }
 }
 
 const SIZES = (process.env.SIZES ?? '10,100,1000,10000').split(',').map(Number)
 const BUDGET = Number(process.env.BUDGET_MS ?? 1500)
+const ROUNDS = 5
 const lines: string[] = []
 lines.push(
   '| clauses | engine | median µs | p99 µs | decisions/s | memory MB | Haven: latency, throughput |',
@@ -330,11 +341,25 @@ for (const size of SIZES) {
     )
     continue
   }
-  const results = engines.map(({ engine, memory }) => ({
-    name: engine.name,
-    memory,
-    ...measure(engine, requests, BUDGET),
-  }))
+  // The engines take turns, a slice each, ROUNDS times, so that what the machine does
+  // meanwhile (other processes, a warmer JIT) falls on all of them alike.
+  const slices = engines.map(() => [] as ReturnType<typeof measure>[])
+  for (let round = 0; round < ROUNDS; round += 1)
+    for (const [i, { engine }] of engines.entries())
+      slices[i]?.push(measure(engine, requests, BUDGET / ROUNDS))
+  const results = engines.map(({ engine, memory }, i) => {
+    const mine = slices[i] ?? []
+    const all = mine.flatMap((m) => m.samples).sort((a, b) => a - b)
+    return {
+      name: engine.name,
+      memory,
+      median: all[Math.floor(all.length / 2)] ?? 0,
+      p99: all[Math.floor(all.length * 0.99)] ?? 0,
+      perSecond: Math.round(
+        mine.reduce((sum, m) => sum + m.perSecond, 0) / Math.max(1, mine.length),
+      ),
+    }
+  })
   const mine = results[0]
   for (const result of results) {
     const compare = (factor: number): string =>
@@ -354,7 +379,7 @@ console.log(table)
 if (process.env.WRITE !== 'false') {
   const file = new URL('../docs/PERFORMANCE.md', import.meta.url)
   const doc = readFileSync(file, 'utf8')
-  const block = `<!-- bench:policy -->\n${table}\n\nAll four engines agreed on every one of the 2,000 requests at each size before any timing. Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}.\n<!-- /bench:policy -->`
+  const block = `<!-- bench:policy -->\n${table}\n\nAll four engines agreed on every one of the 2,000 requests at each size before any timing. The engines were measured in turns (${String(ROUNDS)} rounds, each engine a slice of ${String(BUDGET / ROUNDS)} ms a round); half the synthetic clauses share an action and resource type with the day's requests; Haven's permits carry the obligations and redactions of the real rules (the others are not asked for them). Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}.\n<!-- /bench:policy -->`
   const next = doc.includes('<!-- bench:policy -->')
     ? doc.replace(/<!-- bench:policy -->[\s\S]*<!-- \/bench:policy -->/, block)
     : `${doc}\n## Policy engine beside Cedar, Casbin and CASL\n\nCommand: \`npm run bench:policy\`.\n\n${block}\n`

@@ -1,0 +1,147 @@
+// What the benchmarks that drive the real server share: `haven serve` as a child process,
+// its resident set, the /healthz probe in a third process, and signing in over HTTP.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { hotp, totpStep } from '../src/domain/totp.ts'
+import { base32Decode } from '../test/support/accounts.ts'
+
+export const ROOT = path.resolve(import.meta.dirname, '..')
+export const PASSWORD = 'lantern orchard pebble'
+
+export interface Server {
+  url: string
+  child: ChildProcess
+  stop(): Promise<void>
+}
+
+export function serve(env: Record<string, string>, script = 'src/cli/main.ts'): Promise<Server> {
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([name]) => !/^(HAVEN_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(name),
+    ),
+  )
+  const child = spawn(process.execPath, [path.join(ROOT, script), 'serve', '--no-demo'], {
+    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
+    cwd: ROOT,
+  })
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  // A benchmark that fails leaves no server behind.
+  const orphan = () => child.kill('SIGKILL')
+  process.on('exit', orphan)
+  const exited = new Promise<void>((done) =>
+    child.on('exit', () => {
+      process.off('exit', orphan)
+      done()
+    }),
+  )
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no answer in 60 s: ${stderr}`))
+    }, 60_000)
+    void exited.then(() => {
+      reject(new Error(`haven serve exited: ${stderr}`))
+    })
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (!line.includes('Haven is listening')) return
+      const entry = JSON.parse(line) as { url?: string }
+      clearTimeout(timer)
+      resolve({
+        url: entry.url ?? '',
+        child,
+        stop: () => {
+          child.kill('SIGTERM')
+          return exited
+        },
+      })
+    })
+  })
+}
+
+/** The server's resident set, from /proc, in MiB. */
+export function rssOf(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
+    const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1]
+    return Number(kb ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}
+
+export function startProbe(url: string, cookie?: string): { stop: () => Promise<ProbeResult> } {
+  const args = [path.join(ROOT, 'bench/healthz-probe.ts'), url, '25', ...(cookie ? [cookie] : [])]
+  const child = spawn(process.execPath, args, {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  let out = ''
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()))
+  const done = new Promise<ProbeResult>((resolve) =>
+    child.on('exit', () => {
+      resolve(JSON.parse(out.trim() || '{}') as ProbeResult)
+    }),
+  )
+  return {
+    stop: () => {
+      child.stdin.end()
+      return done
+    },
+  }
+}
+export interface ProbeResult {
+  count: number
+  failures: number
+  p50: number
+  p99: number
+  max: number
+}
+
+function cookieOf(response: Response, name: string): string | undefined {
+  for (const cookie of response.headers.getSetCookie()) {
+    const [pair] = cookie.split(';')
+    if (pair?.startsWith(`${name}=`)) return pair
+  }
+  return undefined
+}
+
+/** Signs in over HTTP as a browser would, enrolling the second factor when asked. */
+export async function signIn(
+  url: string,
+  account: { email: string; slug: string },
+): Promise<{ cookie: string; csrf: string }> {
+  const post = (where: string, body: unknown, cookie?: string, csrf?: string) =>
+    fetch(`${url}${where}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(cookie ? { cookie } : {}),
+        ...(csrf ? { 'x-csrf-token': csrf } : {}),
+      },
+      body: JSON.stringify(body),
+    })
+  const first = await post('/api/auth/sign-in', {
+    centre: account.slug,
+    email: account.email,
+    password: PASSWORD,
+  })
+  const signedIn = (await first.json()) as { secondFactor?: string; csrfToken?: string }
+  let cookie = cookieOf(first, 'haven_session')
+  let csrf = signedIn.csrfToken
+  if (!first.ok || !cookie || !csrf)
+    throw new Error(`sign-in of ${account.email}: ${String(first.status)}`)
+  if (signedIn.secondFactor === 'enrol') {
+    const enrol = await post('/api/me/second-factor/enrol', {}, cookie, csrf)
+    const { secret } = (await enrol.json()) as { secret: string }
+    const code = hotp(base32Decode(secret), totpStep(Date.now()))
+    const confirm = await post('/api/me/second-factor/confirm', { code }, cookie, csrf)
+    const confirmed = (await confirm.json()) as { csrfToken?: string }
+    cookie = cookieOf(confirm, 'haven_session') ?? cookie
+    csrf = confirmed.csrfToken ?? csrf
+    if (!confirm.ok) throw new Error(`second factor of ${account.email}: ${String(confirm.status)}`)
+  } else if (signedIn.secondFactor !== 'none') {
+    throw new Error(`sign-in of ${account.email} asks for ${String(signedIn.secondFactor)}`)
+  }
+  return { cookie, csrf }
+}
