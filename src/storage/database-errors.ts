@@ -20,8 +20,8 @@ export class DatabaseBusyError extends Error {
   /** `pool_timeout` (waited the whole time) or `pool_queue_full` (not queued at all). */
   readonly code: 'pool_timeout' | 'pool_queue_full'
 
-  constructor(code: 'pool_timeout' | 'pool_queue_full', message: string) {
-    super(message)
+  constructor(code: 'pool_timeout' | 'pool_queue_full', message: string, options?: ErrorOptions) {
+    super(message, options)
     this.code = code
   }
 }
