@@ -134,9 +134,14 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
       return c.json(await checkHealth(ctx))
     } catch (error) {
       log.error(
-        { requestId: c.get('requestId'), ...describeErrorForLog(error) },
+        {
+          requestId: c.get('requestId'),
+          ...describeErrorForLog(error),
+          ...databaseFaultOf(error)?.logFields,
+        },
         'health check failed',
       )
+      c.header('Retry-After', '10')
       return c.json({ status: 'unavailable' }, 503)
     }
   })

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createServer, connect, type Server, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
@@ -51,6 +52,52 @@ async function openPostgres(
     close: async () => {
       await database.close()
       await scratch.drop()
+    },
+  }
+}
+
+/**
+ * A TCP relay in front of PostgreSQL that can be taken down (every connection cut, new ones
+ * refused, as when the server stops or the network goes) and brought back on the same port.
+ */
+async function relayToPostgres(): Promise<{
+  port: number
+  down(): Promise<void>
+  up(): Promise<void>
+}> {
+  const target = new URL(POSTGRES_ADMIN_URL)
+  const sockets = new Set<Socket>()
+  let server: Server | undefined
+  let port = 0
+  const up = async (): Promise<void> => {
+    const listening = createServer((socket) => {
+      const upstream = connect(Number(target.port || 5432), target.hostname)
+      for (const end of [socket, upstream]) {
+        sockets.add(end)
+        end.on('error', () => {
+          socket.destroy()
+          upstream.destroy()
+        })
+        end.on('close', () => sockets.delete(end))
+      }
+      socket.pipe(upstream).pipe(socket)
+    })
+    await new Promise<void>((resolve) => listening.listen(port, '127.0.0.1', resolve))
+    port = (listening.address() as { port: number }).port
+    server = listening
+  }
+  await up()
+  return {
+    port,
+    up,
+    down: async () => {
+      const closed = new Promise<void>((resolve) =>
+        server?.close(() => {
+          resolve()
+        }),
+      )
+      for (const socket of sockets) socket.destroy()
+      await closed
     },
   }
 }
@@ -210,6 +257,55 @@ describe('a PostgreSQL database that goes away', { skip: postgres?.skip }, () =>
     } finally {
       await admin.end().catch(() => undefined)
       await opened.close()
+    }
+  })
+})
+
+describe('a PostgreSQL server that stops and comes back', { skip: postgres?.skip }, () => {
+  it('answers 503 with Retry-After while it is away, and serves again when it is back', async () => {
+    const scratch = await createScratchDatabase('postgres')
+    const relay = await relayToPostgres()
+    const url = new URL(scratch.url ?? '')
+    url.hostname = '127.0.0.1'
+    url.port = String(relay.port)
+    const database = await openDatabase({
+      dataDir: scratch.dataDir,
+      mayCreateDataDir: false,
+      databaseUrl: url.toString(),
+    })
+    try {
+      await migrateToLatest(database.db)
+      const ctx = testContext(database)
+      const { lines, sink } = logSink()
+      const app = testApp(ctx, sink)
+      const { coordinator } = await centreWithCoordinator(ctx, app, 'comes-back')
+
+      await relay.down()
+      const away = [
+        await coordinator.client.call('GET', '/api/rooms'),
+        await coordinator.client.call('POST', '/api/rooms', { name: 'Yellow room' }),
+        await coordinator.client.call('GET', '/api/rooms'),
+      ]
+      for (const answer of away) {
+        assert.equal(answer.status, 503)
+        assert.equal(answer.headers.get('retry-after'), '10')
+      }
+      const faults = lines.filter((line) => line.msg === 'database fault')
+      assert.equal(faults.length, away.length)
+      assert.ok(faults.every((line) => line.fault === 'unavailable'))
+      assert.ok(
+        faults.some((line) => line.errorCode === 'ECONNREFUSED'),
+        JSON.stringify(faults),
+      )
+
+      await relay.up()
+      const back = await coordinator.client.call('POST', '/api/rooms', { name: 'Yellow room' })
+      assert.equal(back.status, 201)
+      assert.equal((await coordinator.client.call('GET', '/api/rooms')).status, 200)
+    } finally {
+      await database.close()
+      await relay.down()
+      await scratch.drop()
     }
   })
 })
