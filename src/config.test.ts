@@ -14,6 +14,7 @@ describe('configuration', () => {
     assert.equal(config.isDemoEnabled, true)
     assert.equal(config.masterKeyFile, '/srv/haven/data/master.key')
     assert.equal(config.isBehindTls, false)
+    assert.deepEqual(config.databasePool, { size: 10, waitMs: 3000, maxWaiting: 500 })
   })
 
   it('reads every variable', () => {
@@ -28,9 +29,13 @@ describe('configuration', () => {
         HAVEN_MASTER_KEY_FILE: '/run/secrets/haven.key',
         HAVEN_BODY_LIMIT_BYTES: '20000',
         HAVEN_TLS: 'true',
+        HAVEN_DB_POOL_SIZE: '40',
+        HAVEN_DB_WAIT_MS: '1500',
+        HAVEN_DB_MAX_WAITING: '0',
       },
       '/srv',
     )
+    assert.deepEqual(config.databasePool, { size: 40, waitMs: 1500, maxWaiting: 0 })
     assert.equal(config.port, 8080)
     assert.equal(config.host, '0.0.0.0')
     assert.equal(config.dataDir, '/srv/var/haven')
@@ -55,6 +60,9 @@ describe('configuration', () => {
     [{ HAVEN_DEMO: 'maybe' }, 'HAVEN_DEMO'],
     [{ HAVEN_DATA_DIR: '  ' }, 'HAVEN_DATA_DIR'],
     [{ HAVEN_BODY_LIMIT_BYTES: '10' }, 'HAVEN_BODY_LIMIT_BYTES'],
+    [{ HAVEN_DB_POOL_SIZE: '0' }, 'HAVEN_DB_POOL_SIZE'],
+    [{ HAVEN_DB_WAIT_MS: 'soon' }, 'HAVEN_DB_WAIT_MS'],
+    [{ HAVEN_DB_MAX_WAITING: '-1' }, 'HAVEN_DB_MAX_WAITING'],
     [{ HAVEN_TLS: 'sometimes' }, 'HAVEN_TLS'],
   ]
   for (const [env, name] of bad) {

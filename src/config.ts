@@ -14,6 +14,11 @@ export interface Config {
   /** True when HAVEN_DATA_DIR was left to its default, so Haven may create the folder. */
   isDefaultDataDir: boolean
   databaseUrl: string | undefined
+  /**
+   * PostgreSQL's connection pool: at most `size` connections; a request waits at most `waitMs`
+   * for one, and at most `maxWaiting` requests wait; beyond, 503 with Retry-After (0029).
+   */
+  databasePool: { size: number; waitMs: number; maxWaiting: number }
   logLevel: LogLevel
   /** Create the demo centre on first start with an empty database. */
   isDemoEnabled: boolean
@@ -75,6 +80,11 @@ export function loadConfig(env: Environment, cwd: string): Config {
     dataDir,
     isDefaultDataDir: dataDirRaw === undefined,
     databaseUrl: databaseUrl(env),
+    databasePool: {
+      size: integer(env, 'HAVEN_DB_POOL_SIZE', 10, 1, 1_000),
+      waitMs: integer(env, 'HAVEN_DB_WAIT_MS', 3_000, 10, 60_000),
+      maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING', 500, 0, 100_000),
+    },
     logLevel: logLevel(env),
     isDemoEnabled: boolean(env, 'HAVEN_DEMO', true),
     masterKeyFile,

@@ -7,6 +7,7 @@ import type { Config } from './config.ts'
 import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
+import { databaseFaultOf } from './app/faults.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
@@ -123,7 +124,7 @@ function startMailDelivery(
         const { delivered, failed } = await deliverOutbox(ctx, smtp.deliver)
         if (delivered + failed > 0) log.info({ delivered, failed }, 'outbox delivered')
       } catch (error) {
-        log.error(describeErrorForLog(error), 'outbox delivery failed')
+        log.error(failureOf(error), 'outbox delivery failed')
       }
     })
   }
@@ -155,7 +156,7 @@ function startAuditCheckpoints(
         const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())
         if (signed.length > 0) log.info({ chains: signed.length }, 'audit checkpoints signed')
       } catch (error) {
-        log.error(describeErrorForLog(error), 'audit checkpoint failed')
+        log.error(failureOf(error), 'audit checkpoint failed')
       }
     })
   }
@@ -182,7 +183,7 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
         if (centres > 0) log.info({ centres }, 'check renewal reminders queued')
       },
       (error: unknown) => {
-        log.error(describeErrorForLog(error), 'check renewal reminders failed')
+        log.error(failureOf(error), 'check renewal reminders failed')
       },
     )
     purgeExpiredIdempotencyKeys(ctx).then(
@@ -198,7 +199,7 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
         if (centres > 0) log.info({ centres }, 'disposal runs planned')
       },
       (error: unknown) => {
-        log.error(describeErrorForLog(error), 'the daily disposal run failed')
+        log.error(failureOf(error), 'the daily disposal run failed')
       },
     )
   }
@@ -210,4 +211,13 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
       clearInterval(timer)
     },
   }
+}
+
+/**
+ * What a background job logs when a run fails: the error's class and, when the database failed
+ * (busy, gone, full), which fault and the engine's code (0029). The job runs again at its next
+ * tick; a failed run never ends the server.
+ */
+function failureOf(error: unknown): Record<string, unknown> {
+  return { ...describeErrorForLog(error), ...databaseFaultOf(error)?.logFields }
 }

@@ -20,6 +20,7 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
     dataDir: config.dataDir,
     mayCreateDataDir: config.isDefaultDataDir,
     databaseUrl: config.databaseUrl,
+    pool: config.databasePool,
   })
 }
 

@@ -107,7 +107,13 @@ const ERROR_WORDS: Readonly<Record<number, string>> = {
   422: 'the Idempotency-Key was used already, for a different request',
   429: 'too many attempts: try again later',
   500: 'something went wrong; the request id identifies it in the log',
-  503: 'Haven cannot serve at the moment',
+  503: 'Haven cannot serve at the moment (busy, or its database is away or full): nothing to fix in the request; send it again after the seconds in the Retry-After header',
+}
+
+/** Sent with every 503 (decision 0029). */
+const RETRY_AFTER_HEADER = {
+  description: 'how many seconds to wait before sending the request again',
+  schema: { type: 'integer', minimum: 1 },
 }
 
 /** An OpenAPI 3.1 document for the routes, their bodies and responses, from the zod schemas. */
@@ -130,6 +136,7 @@ export function openApiDocument(specs: readonly RouteSpec[]): Record<string, unk
       errorSchemas[name] ??= jsonSchema(errorBodyFor(status), 'output')
       errors[String(status)] = {
         description: ERROR_WORDS[status] ?? 'an error',
+        ...(status === 503 ? { headers: { 'Retry-After': RETRY_AFTER_HEADER } } : {}),
         content: { 'application/json': { schema: { $ref: `#/components/schemas/${name}` } } },
       }
     }

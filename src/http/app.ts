@@ -4,10 +4,11 @@ import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { routePath } from 'hono/route'
 import type { AppContext } from '../app/context.ts'
+import { databaseFaultOf } from '../app/faults.ts'
 import { checkHealth } from '../app/health.ts'
 import { isHavenError } from '../domain/errors.ts'
 import { describeErrorForLog, type Log } from '../logger.ts'
-import { errorBody, STATUS_OF } from './errors.ts'
+import { errorBody, FAULT_ANSWERS, STATUS_OF } from './errors.ts'
 import { securityHeaders } from './security-headers.ts'
 import { authRoutes } from './auth-routes.ts'
 import { memberRoutes } from './member-routes.ts'
@@ -136,9 +137,14 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
       return c.json(await checkHealth(ctx))
     } catch (error) {
       log.error(
-        { requestId: c.get('requestId'), ...describeErrorForLog(error) },
+        {
+          requestId: c.get('requestId'),
+          ...describeErrorForLog(error),
+          ...databaseFaultOf(error)?.logFields,
+        },
         'health check failed',
       )
+      c.header('Retry-After', '10')
       return c.json({ status: 'unavailable' }, 503)
     }
   })
@@ -183,6 +189,24 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         errorBody('invalid_input', 'the request ended before its body', undefined, requestId),
         400,
       )
+    }
+    const fault = databaseFaultOf(error)
+    if (fault) {
+      // Overload and faults are answered, not crashed (0029): the real cause goes to the log,
+      // and the person is told to try again, with Retry-After when waiting will help.
+      const answer = FAULT_ANSWERS[fault.fault]
+      log[answer.level](
+        { requestId, route: routePath(c), ...fault.logFields, ...describeErrorForLog(error) },
+        'database fault',
+      )
+      if (answer.retryAfterSeconds !== undefined)
+        c.header('Retry-After', String(answer.retryAfterSeconds))
+      const status = STATUS_OF[answer.code]
+      if (options.errorPage && !c.req.path.startsWith('/api/')) {
+        c.header('Cache-Control', 'no-store')
+        return c.html(await options.errorPage(c, status, answer.message), status)
+      }
+      return c.json(errorBody(answer.code, answer.message, undefined, requestId), status)
     }
     log.error({ requestId, route: routePath(c), ...describeErrorForLog(error) }, 'unhandled error')
     return c.json(

@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
+import type { DatabaseFault } from '../app/faults.ts'
 import { ERROR_CODES, type ErrorCode } from '../domain/errors.ts'
 
 /** The one table from error code to HTTP status. */
@@ -16,6 +17,54 @@ export const STATUS_OF: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
+}
+
+/**
+ * How each database fault is answered (docs/decisions/0029-overload-and-faults.md): 503 with
+ * Retry-After (seconds) for what passes by itself, 409 for a collision to send again. The
+ * message says what to do, and names nothing of the data.
+ */
+export const FAULT_ANSWERS: Readonly<
+  Record<
+    DatabaseFault,
+    {
+      code: ErrorCode
+      retryAfterSeconds: number | undefined
+      message: string
+      level: 'warn' | 'error'
+    }
+  >
+> = {
+  busy: {
+    code: 'unavailable',
+    retryAfterSeconds: 2,
+    message: 'Haven is busy just now; nothing was changed, try again in a moment',
+    level: 'warn',
+  },
+  unavailable: {
+    code: 'unavailable',
+    retryAfterSeconds: 10,
+    message: 'Haven cannot reach its database just now; try again shortly',
+    level: 'error',
+  },
+  disk_full: {
+    code: 'unavailable',
+    retryAfterSeconds: 60,
+    message: 'Haven cannot save anything just now; nothing was changed, try again later',
+    level: 'error',
+  },
+  io_error: {
+    code: 'unavailable',
+    retryAfterSeconds: 60,
+    message: 'Haven cannot read or save its records just now; try again later',
+    level: 'error',
+  },
+  conflict: {
+    code: 'conflict',
+    retryAfterSeconds: undefined,
+    message: 'this changed at the same moment as another change; nothing was saved, try again',
+    level: 'warn',
+  },
 }
 
 /** The body of every error response: a code from the closed set and a safe message. */

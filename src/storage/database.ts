@@ -1,8 +1,10 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely'
 import pg from 'pg'
+import { DatabaseBusyError } from './database-errors.ts'
+import { keepFirstError } from './first-error.ts'
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
 import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
@@ -31,14 +33,32 @@ export interface DatabaseOptions {
   databaseUrl: string | undefined
   /** How long a writer waits for another process's write lock, in milliseconds. */
   busyTimeoutMs?: number
+  /** PostgreSQL's connection pool; DEFAULT_POOL_LIMITS when not given. */
+  pool?: PoolLimits
 }
+
+/**
+ * PostgreSQL's connection pool (docs/decisions/0029-overload-and-faults.md): `size`
+ * connections at most; a request finding them all in use waits up to `waitMs` for one, in a
+ * queue of at most `maxWaiting`; past either bound it fails with DatabaseBusyError, which the
+ * server answers 503 with Retry-After.
+ */
+export interface PoolLimits {
+  size: number
+  waitMs: number
+  maxWaiting: number
+}
+
+export const DEFAULT_POOL_LIMITS: PoolLimits = { size: 10, waitMs: 3_000, maxWaiting: 500 }
 
 export const SQLITE_FILE_NAME = 'haven.db'
 const SQLITE_HEADER = 'SQLite format 3\0'
 
 /** Opens SQLite in the data folder, or PostgreSQL when a URL is given. Does not migrate. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  return options.databaseUrl === undefined ? openSqlite(options) : openPostgres(options.databaseUrl)
+  return options.databaseUrl === undefined
+    ? openSqlite(options)
+    : openPostgres(options.databaseUrl, options.pool ?? DEFAULT_POOL_LIMITS)
 }
 
 function openSqlite(options: DatabaseOptions): Database {
@@ -63,7 +83,7 @@ function openSqlite(options: DatabaseOptions): Database {
         : `the database ${file} is damaged or not a Haven database: ${messageOf(error)}`,
     )
   }
-  const db = new Kysely<Tables>({ dialect: new NodeSqliteDialect(() => raw) })
+  const db = new Kysely<Tables>({ dialect: keepFirstError(new NodeSqliteDialect(() => raw)) })
   return { db, dialect: 'sqlite', location: file, close: () => db.destroy() }
 }
 
@@ -161,18 +181,31 @@ function assertSqliteHeader(file: string): void {
   }
 }
 
-async function openPostgres(url: string): Promise<Database> {
+async function openPostgres(url: string, limits: PoolLimits): Promise<Database> {
   const location = describeUrl(url)
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
-    connectionTimeoutMillis: 5_000,
+    max: limits.size,
+    // How long a request waits for a connection: a free one, or a new one being opened.
+    connectionTimeoutMillis: limits.waitMs,
+    keepAlive: true,
     types: bigintAsNumber(),
   })
+  // A connection that fails (the server stopped or restarted, an administrator ended the
+  // backend, the network went) emits 'error' on its client, and on the pool while idle. With no
+  // listener Node would end the process; the query in flight, if any, fails on its own, and
+  // the pool drops the dead connection and opens a new one on the next request.
   pool.on('error', () => {
-    // An idle client lost its connection; the pool replaces it on next use.
+    // An idle client lost its connection; the pool has already removed it.
   })
-  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  pool.on('connect', (client) => {
+    client.on('error', () => {
+      // A client in use lost its connection: its query fails and it is not reused.
+    })
+  })
+  const db = new Kysely<Tables>({
+    dialect: keepFirstError(new PostgresDialect({ pool: boundedPool(pool, limits) })),
+  })
   let role: RoleRights | undefined
   try {
     role = await roleRights(db)
@@ -188,6 +221,39 @@ async function openPostgres(url: string): Promise<Database> {
     throw new DatabaseOpenError(refusal)
   }
   return { db, dialect: 'postgres', location, close: () => db.destroy() }
+}
+
+/**
+ * The pool as Kysely sees it, with the queue of waiters bounded: past `maxWaiting` a request
+ * is refused at once rather than queued, and one that waited `waitMs` in vain fails as busy
+ * (pg's own timeout message names neither the pool nor the wait).
+ */
+function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
+  return {
+    options: pool.options,
+    end: () => pool.end(),
+    connect: async () => {
+      const isFull = pool.idleCount === 0 && pool.totalCount >= limits.size
+      if (isFull && pool.waitingCount >= limits.maxWaiting) {
+        throw new DatabaseBusyError(
+          'pool_queue_full',
+          `all ${limits.size} database connections are in use and ${pool.waitingCount} requests are waiting`,
+        )
+      }
+      try {
+        return await pool.connect()
+      } catch (error) {
+        if (error instanceof Error && error.message === 'timeout exceeded when trying to connect') {
+          throw new DatabaseBusyError(
+            'pool_timeout',
+            `all ${limits.size} database connections stayed in use for ${limits.waitMs} ms`,
+            { cause: error },
+          )
+        }
+        throw error
+      }
+    },
+  }
 }
 
 interface RoleRights {

@@ -16,6 +16,7 @@ const TITLES: Readonly<Record<number, string>> = {
   409: 'That has changed',
   410: 'That link has expired',
   429: 'Too many tries',
+  503: 'Please try again shortly',
 }
 
 /**
@@ -42,7 +43,10 @@ export function errorPageFor(
   return async (c, status, message) => {
     const view = c.get('session')
     if (!view || view.session.isSecondFactorPending) return errorPage(status, message)
-    const summary = await findAccountSummary(ctx, view.actor)
+    // When the error is the database itself (busy, gone), the navigation cannot be read
+    // either: the page still answers, without it.
+    const summary = await findAccountSummary(ctx, view.actor).catch(() => undefined)
+    if (summary === undefined) return errorPage(status, message)
     return errorPage(status, message, {
       centreName: summary.centreName,
       navigation: navigation({
