@@ -65,7 +65,7 @@ export async function verifySecondFactor(
   const token = newToken()
   await proveFactor(ctx, view, account, input, from, async (trx, now) => {
     if (!(await completeSecondFactor(trx, view.session.id, now.toISOString(), hashToken(token))))
-      throw new HavenError('unauthenticated', 'sign in first')
+      throw notPending()
     await recordEvent(trx, {
       type: 'second_factor.succeeded',
       at: now,
@@ -80,6 +80,14 @@ export async function verifySecondFactor(
     token,
     deviceCookie: rememberDevice(ctx.masterKey, from.deviceCookie, account, ctx.now()),
   }
+}
+
+/** The session passed its second factor meanwhile (another proof sent with this one), or ended. */
+function notPending(): HavenError {
+  return new HavenError(
+    'conflict',
+    'this session has passed its second factor already, or has ended; reload the page',
+  )
 }
 
 /**
@@ -290,7 +298,7 @@ export async function confirmTotpEnrolment(
       isPending &&
       !(await completeSecondFactor(trx, view.session.id, now.toISOString(), hashToken(token)))
     )
-      throw new HavenError('unauthenticated', 'sign in first')
+      throw notPending()
     const ended = isReplacement ? await endOtherSessions(trx, view, now) : 0
     await recordEvent(trx, {
       type: isReplacement ? 'second_factor.replaced' : 'second_factor.enrolled',

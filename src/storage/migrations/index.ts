@@ -10,6 +10,7 @@ import * as publicListing from './0008-public-listing.ts'
 import * as accountWalls from './0009-account-walls.ts'
 import * as subjectAccessReleases from './0010-subject-access-releases.ts'
 import * as auditChains from './0011-audit-chains.ts'
+import * as familyReferenceCounter from './0013-family-reference-counter.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -27,4 +28,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009-account-walls': accountWalls,
   '0010-subject-access-releases': subjectAccessReleases,
   '0011-audit-chains': auditChains,
+  '0013-family-reference-counter': familyReferenceCounter,
 }
