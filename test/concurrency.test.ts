@@ -496,6 +496,38 @@ for (const dialect of await dialectsUnderTest()) {
         )
       }))
 
+    it('no session outlives a password reset: twenty sign-ins with the old password sent with the reset', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const c = await centre(testContext(database))
+        await drainOutbox(c.ctx)
+        await new Client(c.app).json('POST', '/api/auth/password-reset', {
+          email: c.coordinator.email,
+        })
+        const [message] = await waitForMessages(c.ctx)
+        const token = /\/password-reset\/(\S+)/.exec(message?.body ?? '')?.[1] ?? ''
+        const [reset, ...signIns] = await Promise.all([
+          new Client(c.app).json('POST', '/api/auth/password-reset/complete', {
+            token,
+            password: 'quartz meadow lantern',
+          }),
+          ...Array.from({ length: AT_ONCE }, () =>
+            new Client(c.app).signIn('ashbury', c.coordinator.email, PASSWORD),
+          ),
+        ])
+        assert.equal(reset.status, 200)
+        assert.ok(
+          signIns.every((s) => [200, 401, 429].includes(s.status)),
+          statuses(signIns).join(','),
+        )
+        const open = await database.db
+          .selectFrom('auth_sessions')
+          .select('id')
+          .where('account_id', '=', c.coordinator.accountId)
+          .where('ended_at', 'is', null)
+          .execute()
+        assert.equal(open.length, 0, 'every session made with the old password has ended')
+      }))
+
     it('a slug names one centre: twenty creations at once make one', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const ctx = testContext(database)

@@ -6,6 +6,7 @@ import {
   claimTotpStep,
   findAccount,
   findAccountByEmail,
+  lockAccount,
   promotePendingTotp,
   updateAccount,
   type StoredAccount,
@@ -393,6 +394,7 @@ export async function resetSecondFactor(ctx: AppContext, email: string): Promise
   if (!account) return false
   const now = ctx.now()
   await ctx.db.transaction().execute(async (trx) => {
+    await lockAccount(trx, account.id)
     await updateAccount(
       trx,
       account.id,
