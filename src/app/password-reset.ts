@@ -7,7 +7,7 @@ import {
 } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { judgeNewPassword } from './password-policy.ts'
-import { findAccount, findAccountByEmail, updateAccount } from '../storage/accounts.ts'
+import { findAccount, findAccountByEmail, lockAccount, updateAccount } from '../storage/accounts.ts'
 import { endAccountSessions } from '../storage/auth-sessions.ts'
 import {
   findPasswordResetByTokenHash,
@@ -114,6 +114,7 @@ export async function completePasswordReset(
   if (!verdict.ok) throw new HavenError('invalid_input', verdict.reason, 'password')
   const passwordHash = await hashPassword(input.password)
   await ctx.db.transaction().execute(async (trx) => {
+    await lockAccount(trx, account.id)
     if (!(await markPasswordResetUsed(trx, reset.id, account.id, now.toISOString()))) {
       throw new HavenError('gone', 'this reset link has already been used; ask for a new one')
     }
@@ -162,6 +163,9 @@ export async function changePassword(
   const passwordHash = await hashPassword(input.newPassword)
   const now = ctx.now()
   await ctx.db.transaction().execute(async (trx) => {
+    // Checked against the password read before: two changes sent together make one.
+    if ((await lockAccount(trx, account.id))?.passwordHash !== account.passwordHash)
+      throw new HavenError('conflict', 'your password was changed meanwhile; sign in again')
     await updateAccount(trx, account.id, { passwordHash }, now.toISOString())
     const ended = await endAccountSessions(trx, account.id, now.toISOString(), 'password_changed')
     await recordEvent(trx, {

@@ -86,7 +86,7 @@ export async function receiveReferral(
       ? await recordedAgency(trx, actor, input.agencyId)
       : await referrersAgency(ctx, trx, actor, input.agencyId)
     const familyId = ctx.newId()
-    const reference = await nextFamilyReference(trx, actor.centreId, 'F')
+    const reference = await nextFamilyReference(trx, actor.centreId)
     const { key, wrapped } = createFamilyKey(ctx.masterKey, familyId)
     await insertFamily(trx, {
       id: familyId,

@@ -6,6 +6,7 @@ import {
   claimTotpStep,
   findAccount,
   findAccountByEmail,
+  lockAccount,
   promotePendingTotp,
   updateAccount,
   type StoredAccount,
@@ -65,7 +66,7 @@ export async function verifySecondFactor(
   const token = newToken()
   await proveFactor(ctx, view, account, input, from, async (trx, now) => {
     if (!(await completeSecondFactor(trx, view.session.id, now.toISOString(), hashToken(token))))
-      throw new HavenError('unauthenticated', 'sign in first')
+      throw notPending()
     await recordEvent(trx, {
       type: 'second_factor.succeeded',
       at: now,
@@ -80,6 +81,14 @@ export async function verifySecondFactor(
     token,
     deviceCookie: rememberDevice(ctx.masterKey, from.deviceCookie, account, ctx.now()),
   }
+}
+
+/** The session passed its second factor meanwhile (another proof sent with this one), or ended. */
+function notPending(): HavenError {
+  return new HavenError(
+    'conflict',
+    'this session has passed its second factor already, or has ended; reload the page',
+  )
 }
 
 /**
@@ -290,7 +299,7 @@ export async function confirmTotpEnrolment(
       isPending &&
       !(await completeSecondFactor(trx, view.session.id, now.toISOString(), hashToken(token)))
     )
-      throw new HavenError('unauthenticated', 'sign in first')
+      throw notPending()
     const ended = isReplacement ? await endOtherSessions(trx, view, now) : 0
     await recordEvent(trx, {
       type: isReplacement ? 'second_factor.replaced' : 'second_factor.enrolled',
@@ -385,6 +394,7 @@ export async function resetSecondFactor(ctx: AppContext, email: string): Promise
   if (!account) return false
   const now = ctx.now()
   await ctx.db.transaction().execute(async (trx) => {
+    await lockAccount(trx, account.id)
     await updateAccount(
       trx,
       account.id,

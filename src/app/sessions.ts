@@ -1,4 +1,4 @@
-import { isLocalDateTime, minutesBetween } from '../domain/calendar.ts'
+import { addMinutes, isLocalDateTime, minutesBetween } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import {
   defaultPlan,
@@ -18,7 +18,12 @@ import {
   replaceSessionPeople,
   updateSessionStatus,
 } from '../storage/session-people.ts'
-import { findSession, insertContactSessions, listSessionsBetween } from '../storage/sessions.ts'
+import {
+  findSession,
+  insertContactSessions,
+  peopleDueElsewhere,
+  sessionsOverlapping,
+} from '../storage/sessions.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -86,6 +91,8 @@ export async function bookSession(
     )
     const problems = separationProblems(plan, options)
     if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
+    await assertFamilyFree(trx, actor.centreId, family.id, input)
+    await assertPeopleFree(trx, actor.centreId, plan, people, undefined)
     const sessionId = ctx.newId()
     const now = ctx.now().toISOString()
     await insertContactSessions(trx, [
@@ -225,6 +232,13 @@ export async function replanSession(
     }
     const problems = separationProblems(plan, options)
     if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
+    await assertPeopleFree(
+      trx,
+      actor.centreId,
+      plan,
+      [...kinds].map(([id, kind]) => ({ id, kind })),
+      sessionId,
+    )
     const at = ctx.now().toISOString()
     if (
       !(await updateSessionStatus(
@@ -304,7 +318,7 @@ function assertTimes(input: BookingInput): void {
   if (!isLocalDateTime(input.endsAt))
     throw new HavenError('invalid_input', 'endsAt is YYYY-MM-DDTHH:MM', 'endsAt')
   const minutes = minutesBetween(input.startsAt, input.endsAt)
-  if (minutes <= 0 || minutes > 12 * 60)
+  if (minutes <= 0 || minutes > LONGEST_SESSION_MINUTES)
     throw new HavenError(
       'invalid_input',
       'a session ends after it starts, within the day',
@@ -323,18 +337,95 @@ async function assertBookable(trx: Db, centreId: string, familyId: string): Prom
     )
 }
 
+/** No session Haven books is longer: checks for overlaps look no further back than this. */
+export const LONGEST_SESSION_MINUTES = 12 * 60
+
+/**
+ * The checks below each read the sessions that would clash and then the booking is written:
+ * they hold because they run inside `inCentre`, the centre's one writer (decision 0032), so no
+ * other booking of the centre can come between the read and the write, on either engine.
+ * Cancelled sessions never clash.
+ */
+export function overlapWindow(
+  times: { startsAt: string; endsAt: string },
+  exceptSessionId?: string,
+): { from: string; to: string; startsAfter: string; exceptSessionId?: string | undefined } {
+  return {
+    from: times.startsAt,
+    to: times.endsAt,
+    startsAfter: addMinutes(times.startsAt, -LONGEST_SESSION_MINUTES - 1),
+    exceptSessionId,
+  }
+}
+
+/** "Oak Room, 10:00 to 12:00" (wall-clock times at the centre, the date when it differs). */
+export function describeClash(
+  clash: { room: string; startsAt: string; endsAt: string },
+  day: string,
+): string {
+  const time = (at: string): string =>
+    at.slice(0, 10) === day ? at.slice(11) : `${at.slice(11)} on ${ukDate(at)}`
+  return `${clash.room}, ${time(clash.startsAt)} to ${time(clash.endsAt)}`
+}
+
+function ukDate(at: string): string {
+  return `${at.slice(8, 10)}/${at.slice(5, 7)}/${at.slice(0, 4)}`
+}
+
 async function assertRoomFree(trx: Db, centreId: string, input: BookingInput): Promise<void> {
-  const day = input.startsAt.slice(0, 10)
-  const sameDay = await listSessionsBetween(trx, centreId, {
-    from: `${day}T00:00`,
-    to: `${day}T23:59`,
+  const [clash] = await sessionsOverlapping(trx, centreId, {
+    roomId: input.roomId,
+    ...overlapWindow(input),
   })
-  const clash = sameDay.some(
-    (s) =>
-      s.roomId === input.roomId &&
-      s.status !== 'cancelled' &&
-      s.startsAt < input.endsAt &&
-      input.startsAt < s.endsAt,
-  )
   if (clash) throw new HavenError('conflict', 'the room is booked at that time', 'roomId')
+}
+
+/** A family is in one session at a time: another one of its own at an overlapping time is a clash. */
+async function assertFamilyFree(
+  trx: Db,
+  centreId: string,
+  familyId: string,
+  input: BookingInput,
+): Promise<void> {
+  const [clash] = await sessionsOverlapping(trx, centreId, { familyId, ...overlapWindow(input) })
+  if (clash)
+    throw new HavenError(
+      'conflict',
+      `the family already has a session at that time (${describeClash(clash, input.startsAt.slice(0, 10))})`,
+      'startsAt',
+    )
+}
+
+/**
+ * Everyone on a plan is in one place at a time: a person due at another session (this
+ * family's or, through an account linked to records in two families, another's) between
+ * their own arrival and departure is a clash. The refusal names the person by their part in
+ * the family, never by name.
+ */
+async function assertPeopleFree(
+  trx: Db,
+  centreId: string,
+  plan: readonly { personId: string; arrivesAt: string; leavesAt: string }[],
+  people: readonly { id: string; kind: string }[],
+  exceptSessionId: string | undefined,
+): Promise<void> {
+  const [clash] = await peopleDueElsewhere(trx, centreId, plan, exceptSessionId)
+  if (!clash) return
+  const kind = people.find((p) => p.id === clash.personId)?.kind ?? 'other_adult'
+  const own = plan.find((p) => p.personId === clash.personId)
+  throw new HavenError(
+    'conflict',
+    `${WHO[attendeeRole(kind)]} is due at another session at that time (${describeClash(
+      { room: clash.room, startsAt: clash.arrivesAt, endsAt: clash.leavesAt },
+      (own?.arrivesAt ?? clash.arrivesAt).slice(0, 10),
+    )})`,
+    'plan',
+  )
+}
+
+const WHO: Readonly<Record<AttendeeRole, string>> = {
+  resident_parent: 'the resident parent',
+  non_resident_parent: 'the non-resident parent',
+  child: 'a child of the family',
+  other_adult: 'an adult on the named-people list',
 }

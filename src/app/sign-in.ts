@@ -1,7 +1,12 @@
 import { guessLimits, normaliseEmail, sessionEndsAt, sessionStatus } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { isRole, requiresSecondFactor, type Role } from '../domain/roles.ts'
-import { findAccount, findAccountByEmail, findMembership } from '../storage/accounts.ts'
+import {
+  findAccount,
+  findAccountByEmail,
+  findMembership,
+  lockAccount,
+} from '../storage/accounts.ts'
 import {
   endAuthSession,
   findAuthSessionByTokenHash,
@@ -99,6 +104,11 @@ export async function signIn(
       : 'enrol'
   const token = newToken()
   await ctx.db.transaction().execute(async (trx) => {
+    // The password was checked outside this transaction: if it changed meanwhile (a reset),
+    // or the account was disabled, no session is made with the old one (decision 0032).
+    const current = await lockAccount(trx, account.id)
+    if (!current || current.isDisabled || current.passwordHash !== account.passwordHash)
+      throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
     const session: StoredAuthSession = {
       id: ctx.newId(),
       tokenHash: hashToken(token),

@@ -8,7 +8,7 @@ import { listAccountsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { listCentres } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamily } from '../storage/families.ts'
-import { findSession } from '../storage/sessions.ts'
+import { findSession, sessionsOverlapping } from '../storage/sessions.ts'
 import {
   insertAcquaintance,
   insertCheck,
@@ -25,6 +25,7 @@ import { auditedRead, inCentre } from './in-centre.ts'
 import { notifyRoles } from './incidents.ts'
 import { isAlongsideCheckedWorker, policyCheck, todayAtCentre } from './case-access.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
+import { describeClash, overlapWindow } from './sessions.ts'
 
 export interface CheckInput {
   accountId: string
@@ -175,6 +176,17 @@ export async function assignWorker(
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) throw new HavenError('not_found', 'no such session')
     const workerRoles = await assertWorker(trx, actor.centreId, accountId)
+    // A worker is in one room at a time; checked inside the centre's one writer (0032).
+    const [clash] = await sessionsOverlapping(trx, actor.centreId, {
+      workerId: accountId,
+      ...overlapWindow(session, session.id),
+    })
+    if (clash)
+      throw new HavenError(
+        'conflict',
+        `this worker already works another session at that time (${describeClash(clash, session.startsAt.slice(0, 10))})`,
+        'accountId',
+      )
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const decision = decide(policy, {
       action: 'assign',

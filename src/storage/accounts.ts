@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely'
 import type { AccountRow } from './schema.ts'
 import type { Db } from './database.ts'
 
@@ -81,6 +82,23 @@ export async function findAccountByEmail(
 export async function findAccount(db: Db, id: string): Promise<StoredAccount | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst()
   return row && toAccount(row)
+}
+
+const ACCOUNT_LOCK_CLASS = 7243021
+
+/**
+ * Takes the account's lock for the rest of the transaction and reads the account as it is
+ * now (decision 0032). A transaction that makes a session for the account (signing in) or
+ * changes what proves who they are (a password reset or change, the operator's reset of a
+ * second factor) takes it first, before any centre's lock: so a sign-in checked against the
+ * old password either commits before the change, whose ending of every session then ends
+ * it too, or reads the new password and is refused. On SQLite the one writer already
+ * serialises; the read again is what counts.
+ */
+export async function lockAccount(trx: Db, id: string): Promise<StoredAccount | undefined> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter)
+    await sql`select pg_advisory_xact_lock(${ACCOUNT_LOCK_CLASS}, hashtext(${id}))`.execute(trx)
+  return findAccount(trx, id)
 }
 
 /** Changes what is given and bumps the version. */

@@ -81,6 +81,9 @@ export async function completeSecondFactor(
     .set({ is_second_factor_pending: 0, last_seen_at: at, token_hash: newTokenHash })
     .where('id', '=', id)
     .where('ended_at', 'is', null)
+    // Once only: two proofs sent together (two recovery codes) pass it once, and the other's
+    // code is not spent (its transaction rolls back).
+    .where('is_second_factor_pending', '=', 1)
     .executeTakeFirst()
   return result.numUpdatedRows === 1n
 }

@@ -98,23 +98,42 @@ export async function countFamilies(db: Db, centreId: string): Promise<number> {
   return Number(row.count)
 }
 
-/** The next free reference of the form PREFIX-0001 within a centre. */
-export async function nextFamilyReference(
-  db: Db,
-  centreId: string,
-  prefix: string,
-): Promise<string> {
+/**
+ * The centre's next family reference, F-0001 onwards: its counter moved on in one statement,
+ * so two referrals never get the same one, on either engine, and a reference is never given
+ * again after its family is disposed of (decision 0032). Should the number be taken all the
+ * same (references written without the counter: a restore of a backup made before migration
+ * 0013), the counter jumps past the highest reference taken.
+ */
+export async function nextFamilyReference(db: Db, centreId: string): Promise<string> {
+  const format = (n: number): string => `F-${String(n).padStart(4, '0')}`
+  const moved = await db
+    .updateTable('centres')
+    .set((eb) => ({ last_family_number: eb('last_family_number', '+', 1) }))
+    .where('id', '=', centreId)
+    .returning('last_family_number')
+    .executeTakeFirstOrThrow()
+  const reference = format(moved.last_family_number)
+  const taken = await db
+    .selectFrom('families')
+    .select('id')
+    .where('centre_id', '=', centreId)
+    .where('reference', '=', reference)
+    .executeTakeFirst()
+  if (!taken) return reference
   const rows = await db
     .selectFrom('families')
     .select('reference')
     .where('centre_id', '=', centreId)
-    .where('reference', 'like', `${prefix}-%`)
+    .where('reference', 'like', 'F-%')
     .execute()
-  const highest = Math.max(
-    0,
-    ...rows.map((row) => Number(row.reference.slice(prefix.length + 1)) || 0),
-  )
-  return `${prefix}-${String(highest + 1).padStart(4, '0')}`
+  const highest = rows.reduce((n, row) => Math.max(n, Number(row.reference.slice(2)) || 0), 0)
+  await db
+    .updateTable('centres')
+    .set({ last_family_number: highest + 1 })
+    .where('id', '=', centreId)
+    .execute()
+  return format(highest + 1)
 }
 
 export async function listPeopleOfFamily(

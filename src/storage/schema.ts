@@ -19,6 +19,8 @@ export interface CentreRow {
   stagger_minutes: Generated<number>
   /** 1 when the centre chose to be named on the public front page (migration 0008). */
   publicly_listed: Generated<number>
+  /** The number of the centre's last family reference given, F-0042 (migration 0013). */
+  last_family_number: Generated<number>
 }
 
 export interface FamilyRow {

@@ -180,3 +180,170 @@ export async function attendanceFactsOfFamily(
     hasArrival: Number(row.arrivals) > 0,
   }))
 }
+
+/** A session that is not cancelled and overlaps a time being booked. */
+export interface OverlappingSession {
+  id: string
+  room: string
+  startsAt: string
+  endsAt: string
+}
+
+/**
+ * The sessions, not cancelled, that overlap the wall-clock times [from, to) in a room, of a
+ * family, or worked by a worker (one of the three), other than `exceptSessionId`. Only
+ * sessions starting after `startsAfter` are looked at, so that an index range finds them:
+ * the caller passes a moment no session that overlaps can start before (the longest session
+ * Haven books, before `from`). Run inside the centre's one writer (`inCentre`), so nothing
+ * can be booked between this check and the write that follows it (decision 0032).
+ */
+export async function sessionsOverlapping(
+  db: Db,
+  centreId: string,
+  filter: ({ roomId: string } | { familyId: string } | { workerId: string }) & {
+    from: string
+    to: string
+    startsAfter: string
+    exceptSessionId?: string | undefined
+  },
+): Promise<OverlappingSession[]> {
+  let query = db
+    .selectFrom('contact_sessions')
+    .innerJoin('rooms', (join) =>
+      join
+        .onRef('rooms.id', '=', 'contact_sessions.room_id')
+        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
+    )
+    .select([
+      'contact_sessions.id as id',
+      'rooms.name as room',
+      'contact_sessions.starts_at as starts_at',
+      'contact_sessions.ends_at as ends_at',
+    ])
+    .where('contact_sessions.centre_id', '=', centreId)
+    .where('contact_sessions.status', '!=', 'cancelled')
+    .where('contact_sessions.starts_at', '>', filter.startsAfter)
+    .where('contact_sessions.starts_at', '<', filter.to)
+    .where('contact_sessions.ends_at', '>', filter.from)
+  if ('roomId' in filter) query = query.where('contact_sessions.room_id', '=', filter.roomId)
+  if ('familyId' in filter) query = query.where('contact_sessions.family_id', '=', filter.familyId)
+  if ('workerId' in filter) {
+    const { workerId } = filter
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('session_workers')
+          .select('session_workers.session_id')
+          .whereRef('session_workers.session_id', '=', 'contact_sessions.id')
+          .whereRef('session_workers.centre_id', '=', 'contact_sessions.centre_id')
+          .where('session_workers.account_id', '=', workerId),
+      ),
+    )
+  }
+  if (filter.exceptSessionId !== undefined)
+    query = query.where('contact_sessions.id', '!=', filter.exceptSessionId)
+  const rows = await query.orderBy('contact_sessions.starts_at').execute()
+  return rows.map((row) => ({
+    id: row.id,
+    room: row.room,
+    startsAt: row.starts_at,
+    endsAt: row.ends_at,
+  }))
+}
+
+/** A person of a plan who is due at another session (not cancelled) at a time that overlaps. */
+export interface PersonElsewhere {
+  /** The person of the plan: the same record, or another record linked to the same account. */
+  personId: string
+  sessionId: string
+  room: string
+  arrivesAt: string
+  leavesAt: string
+}
+
+/**
+ * Where the people of a plan are already due, at times overlapping their own, at sessions
+ * other than `exceptSessionId` that are not cancelled. A person is found by their record and
+ * by every other record linked to the same account (a parent of children in two families).
+ * Run inside the centre's one writer (`inCentre`; decision 0032).
+ */
+export async function peopleDueElsewhere(
+  db: Db,
+  centreId: string,
+  plan: readonly { personId: string; arrivesAt: string; leavesAt: string }[],
+  exceptSessionId?: string,
+): Promise<PersonElsewhere[]> {
+  if (plan.length === 0) return []
+  const planIds = plan.map((p) => p.personId)
+  const accounts = await db
+    .selectFrom('people')
+    .select(['id', 'account_id'])
+    .where('centre_id', '=', centreId)
+    .where('id', 'in', planIds)
+    .where('account_id', 'is not', null)
+    .execute()
+  const planPersonOf = new Map(planIds.map((id) => [id, id]))
+  const accountIds = accounts.flatMap((a) => (a.account_id === null ? [] : [a.account_id]))
+  if (accountIds.length > 0) {
+    const planPersonOfAccount = new Map(accounts.map((a) => [a.account_id, a.id]))
+    const sameAccounts = await db
+      .selectFrom('people')
+      .select(['id', 'account_id'])
+      .where('centre_id', '=', centreId)
+      .where('account_id', 'in', accountIds)
+      .execute()
+    for (const record of sameAccounts) {
+      const planPerson = planPersonOfAccount.get(record.account_id)
+      if (planPerson !== undefined && !planPersonOf.has(record.id))
+        planPersonOf.set(record.id, planPerson)
+    }
+  }
+  const earliest = plan.reduce(
+    (a, p) => (p.arrivesAt < a ? p.arrivesAt : a),
+    plan[0]?.arrivesAt ?? '',
+  )
+  const latest = plan.reduce((a, p) => (p.leavesAt > a ? p.leavesAt : a), '')
+  let query = db
+    .selectFrom('session_people')
+    .innerJoin('contact_sessions', (join) =>
+      join
+        .onRef('contact_sessions.id', '=', 'session_people.session_id')
+        .onRef('contact_sessions.centre_id', '=', 'session_people.centre_id'),
+    )
+    .innerJoin('rooms', (join) =>
+      join
+        .onRef('rooms.id', '=', 'contact_sessions.room_id')
+        .onRef('rooms.centre_id', '=', 'contact_sessions.centre_id'),
+    )
+    .select([
+      'session_people.person_id as person_id',
+      'session_people.session_id as session_id',
+      'session_people.arrives_at as arrives_at',
+      'session_people.leaves_at as leaves_at',
+      'rooms.name as room',
+    ])
+    .where('session_people.centre_id', '=', centreId)
+    .where('session_people.person_id', 'in', [...planPersonOf.keys()])
+    .where('session_people.arrives_at', '<', latest)
+    .where('session_people.leaves_at', '>', earliest)
+    .where('contact_sessions.status', '!=', 'cancelled')
+  if (exceptSessionId !== undefined)
+    query = query.where('session_people.session_id', '!=', exceptSessionId)
+  const rows = await query.orderBy('session_people.arrives_at').execute()
+  const times = new Map(plan.map((p) => [p.personId, p]))
+  return rows.flatMap((row) => {
+    const personId = planPersonOf.get(row.person_id)
+    const own = personId === undefined ? undefined : times.get(personId)
+    if (personId === undefined || !own) return []
+    if (!(row.arrives_at < own.leavesAt && own.arrivesAt < row.leaves_at)) return []
+    return [
+      {
+        personId,
+        sessionId: row.session_id,
+        room: row.room,
+        arrivesAt: row.arrives_at,
+        leavesAt: row.leaves_at,
+      },
+    ]
+  })
+}

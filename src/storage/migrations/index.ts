@@ -11,6 +11,7 @@ import * as accountWalls from './0009-account-walls.ts'
 import * as subjectAccessReleases from './0010-subject-access-releases.ts'
 import * as auditChains from './0011-audit-chains.ts'
 import * as idempotencyKeys from './0012-idempotency-keys.ts'
+import * as familyReferenceCounter from './0013-family-reference-counter.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -29,4 +30,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0010-subject-access-releases': subjectAccessReleases,
   '0011-audit-chains': auditChains,
   '0012-idempotency-keys': idempotencyKeys,
+  '0013-family-reference-counter': familyReferenceCounter,
 }
