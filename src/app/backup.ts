@@ -15,10 +15,12 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { promisify } from 'node:util'
+import { gunzipSync, gzip } from 'node:zlib'
 import { HavenError } from '../domain/errors.ts'
 import {
   countRows,
+  findDamage,
   gatherStatistics,
   insertRows,
   listBackupTables,
@@ -46,6 +48,7 @@ const MAGIC = 'HAVEN-BACKUP 1\n'
 const CHUNK = 1 << 20
 const IV = 12
 const TAG = 16
+const gzipAsync = promisify(gzip)
 
 interface Header {
   format: 1
@@ -79,6 +82,12 @@ export async function writeBackup(
   ctx: AppContext,
   file: string,
 ): Promise<{ tables: number; rows: number }> {
+  const damage = await findDamage(ctx.db, ctx.dialect)
+  if (damage !== undefined)
+    throw new HavenError(
+      'internal',
+      `the database file is damaged (${damage.split('\n')[0] ?? ''}); no backup was written: keep the last good backups, and restore one into a new data folder`,
+    )
   // One snapshot: SQLite's write lock, PostgreSQL's repeatable read.
   const snapshot = await ctx.db
     .transaction()
@@ -105,8 +114,10 @@ export async function writeBackup(
         at: ctx.now(),
         details: { tables: tables.length, rows: lines.length },
       })
-      return { counts, body: gzipSync(lines.join('\n')) }
+      return { counts, text: lines.join('\n') }
     })
+  // Compressed on libuv's thread pool, so the server goes on answering meanwhile.
+  const body = await gzipAsync(snapshot.text)
   const installation = installationId(ctx.masterKey)
   const header: Header = {
     format: 1,
@@ -125,13 +136,13 @@ export async function writeBackup(
   const fd = openSync(temporary, 'wx', 0o600)
   try {
     writeSync(fd, MAGIC + headerLine)
-    const count = Math.max(1, Math.ceil(snapshot.body.length / CHUNK))
+    const count = Math.max(1, Math.ceil(body.length / CHUNK))
     for (let index = 0; index < count; index += 1) {
       const iv = randomBytes(IV)
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       cipher.setAAD(aad(headerLine, index, index === count - 1))
       const sealed = Buffer.concat([
-        cipher.update(snapshot.body.subarray(index * CHUNK, (index + 1) * CHUNK)),
+        cipher.update(body.subarray(index * CHUNK, (index + 1) * CHUNK)),
         cipher.final(),
         cipher.getAuthTag(),
       ])
