@@ -15,8 +15,7 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs'
-import { promisify } from 'node:util'
-import { gunzipSync, gzip } from 'node:zlib'
+import { createGzip, gunzipSync } from 'node:zlib'
 import { HavenError } from '../domain/errors.ts'
 import {
   countRows,
@@ -48,7 +47,6 @@ const MAGIC = 'HAVEN-BACKUP 1\n'
 const CHUNK = 1 << 20
 const IV = 12
 const TAG = 16
-const gzipAsync = promisify(gzip)
 
 interface Header {
   format: 1
@@ -88,36 +86,53 @@ export async function writeBackup(
       'internal',
       `the database file is damaged (${damage.split('\n')[0] ?? ''}); no backup was written: keep the last good backups, and restore one into a new data folder`,
     )
+  // Compressed as it is read, on libuv's thread pool: the event loop goes on answering.
+  const gzip = createGzip()
+  const parts: Buffer[] = []
+  gzip.on('data', (chunk: Buffer) => parts.push(chunk))
+  const compressed = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve)
+    gzip.on('error', reject)
+  })
+  let rows = 0
   // One snapshot: SQLite's write lock, PostgreSQL's repeatable read.
-  const snapshot = await ctx.db
+  const counts = await ctx.db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const tables = await listBackupTables(trx, ctx.dialect)
-      const lines: string[] = []
-      const counts: Record<string, number> = {}
+      const counted: Record<string, number> = {}
       for (const table of tables) {
-        counts[table] = 0
+        counted[table] = 0
         for (
           let after: string | undefined, first = true;
           first || after !== undefined;
           first = false
         ) {
-          const page = await readTablePage(trx, ctx.dialect, table, after, 2000)
-          for (const row of page.rows) lines.push(JSON.stringify({ t: table, r: row }))
-          counts[table] += page.rows.length
+          const page = await readTablePage(trx, ctx.dialect, table, after, 500)
+          if (page.rows.length > 0) {
+            const lines = page.rows.map((row) => JSON.stringify({ t: table, r: row }))
+            gzip.write(`${rows > 0 ? '\n' : ''}${lines.join('\n')}`)
+          }
+          rows += page.rows.length
+          counted[table] += page.rows.length
           after = page.next
         }
       }
       await recordEvent(trx, {
         type: 'backup.made',
         at: ctx.now(),
-        details: { tables: tables.length, rows: lines.length },
+        details: { tables: tables.length, rows },
       })
-      return { counts, text: lines.join('\n') }
+      return counted
     })
-  // Compressed on libuv's thread pool, so the server goes on answering meanwhile.
-  const body = await gzipAsync(snapshot.text)
+    .catch((error: unknown) => {
+      gzip.destroy()
+      throw error
+    })
+  gzip.end()
+  await compressed
+  const body = Buffer.concat(parts)
   const installation = installationId(ctx.masterKey)
   const header: Header = {
     format: 1,
@@ -125,7 +140,7 @@ export async function writeBackup(
     createdAt: ctx.now().toISOString(),
     schema: Object.keys(migrations).at(-1) ?? '',
     dialect: ctx.dialect,
-    tables: snapshot.counts,
+    tables: counts,
   }
   const headerLine = `${JSON.stringify(header)}\n`
   const key = backupKey(ctx.masterKey, installation)
@@ -156,8 +171,8 @@ export async function writeBackup(
   }
   renameSync(temporary, file)
   return {
-    tables: Object.keys(snapshot.counts).length,
-    rows: Object.values(snapshot.counts).reduce((a, b) => a + b, 0),
+    tables: Object.keys(counts).length,
+    rows,
   }
 }
 
