@@ -9,7 +9,14 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'src/web/assets/*.js'] },
+        projectService: {
+          allowDefaultProject: [
+            '*.js',
+            'bin/*.js',
+            'src/web/assets/*.js',
+            'src/storage/sqlite-worker.js',
+          ],
+        },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -131,12 +131,12 @@ for (const dialect of await dialectsUnderTest()) {
           disposedAt: '2026-03-14T10:00:00.000Z',
         }
         const fresh = path.join(tempDir(), 'fresh-ledger.jsonl')
-        appendLedgerFile(fresh, haven.ctx.masterKey, [entry])
+        await appendLedgerFile(fresh, haven.ctx.masterKey, [entry])
         assert.equal(modeOf(fresh), 0o600)
         const copied = path.join(tempDir(), 'copied-ledger.jsonl')
         writeFileSync(copied, '')
         chmodSync(copied, 0o664)
-        appendLedgerFile(copied, haven.ctx.masterKey, [entry])
+        await appendLedgerFile(copied, haven.ctx.masterKey, [entry])
         assert.equal(modeOf(copied), 0o600)
       } finally {
         await haven.close()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -11,8 +11,9 @@ import {
   TestClock,
   testContext,
 } from '../../test/support/databases.ts'
+import { sql } from 'kysely'
 import { migrateToLatest } from '../storage/migrate.ts'
-import type { DialectName } from '../storage/database.ts'
+import { openDatabase, type DialectName } from '../storage/database.ts'
 import { operatorActor } from './actor.ts'
 import { verifyAuditLog } from './audit-trail.ts'
 import { restoreBackup, writeBackup } from './backup.ts'
@@ -197,3 +198,34 @@ for (const dialect of await dialectsUnderTest()) {
     })
   })
 }
+
+describe('backup of a damaged SQLite file', () => {
+  it('refuses, naming the damage, and writes no backup file (the whole-file check is made here, not at open)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+    dirs.push(dir)
+    const made = await installation('sqlite')
+    const dataDir = path.dirname(made.database.location)
+    await sql`create table filler (id integer primary key, body text)`.execute(made.ctx.db)
+    await sql`create index filler_body on filler (body)`.execute(made.ctx.db)
+    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000)
+      insert into filler (body) select printf('filler %06d', i) from n`.execute(made.ctx.db)
+    await made.database.close()
+    const bytes = readFileSync(made.database.location)
+    for (let i = bytes.length - 40_000; i < bytes.length; i += 7) bytes[i] = (bytes[i] ?? 0) ^ 0x5a
+    writeFileSync(made.database.location, bytes)
+    const reopened = await openDatabase({
+      dataDir,
+      mayCreateDataDir: false,
+      databaseUrl: undefined,
+    })
+    try {
+      const file = path.join(dir, 'haven.backup')
+      await assert.rejects(writeBackup(testContext(reopened), file), /database file is damaged/)
+      assert.equal(existsSync(file), false)
+      assert.equal(existsSync(`${file}.partial`), false)
+    } finally {
+      await reopened.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})

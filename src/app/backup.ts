@@ -15,10 +15,11 @@ import {
   rmSync,
   writeSync,
 } from 'node:fs'
-import { gunzipSync, gzipSync } from 'node:zlib'
+import { createGzip, gunzipSync } from 'node:zlib'
 import { HavenError } from '../domain/errors.ts'
 import {
   countRows,
+  findDamage,
   gatherStatistics,
   insertRows,
   listBackupTables,
@@ -79,34 +80,59 @@ export async function writeBackup(
   ctx: AppContext,
   file: string,
 ): Promise<{ tables: number; rows: number }> {
+  const damage = await findDamage(ctx.db, ctx.dialect)
+  if (damage !== undefined)
+    throw new HavenError(
+      'internal',
+      `the database file is damaged (${damage.split('\n')[0] ?? ''}); no backup was written: keep the last good backups, and restore one into a new data folder`,
+    )
+  // Compressed as it is read, on libuv's thread pool: the event loop goes on answering.
+  const gzip = createGzip()
+  const parts: Buffer[] = []
+  gzip.on('data', (chunk: Buffer) => parts.push(chunk))
+  const compressed = new Promise<void>((resolve, reject) => {
+    gzip.on('end', resolve)
+    gzip.on('error', reject)
+  })
+  let rows = 0
   // One snapshot: SQLite's write lock, PostgreSQL's repeatable read.
-  const snapshot = await ctx.db
+  const counts = await ctx.db
     .transaction()
     .setIsolationLevel('repeatable read')
     .execute(async (trx) => {
       const tables = await listBackupTables(trx, ctx.dialect)
-      const lines: string[] = []
-      const counts: Record<string, number> = {}
+      const counted: Record<string, number> = {}
       for (const table of tables) {
-        counts[table] = 0
+        counted[table] = 0
         for (
           let after: string | undefined, first = true;
           first || after !== undefined;
           first = false
         ) {
-          const page = await readTablePage(trx, ctx.dialect, table, after, 2000)
-          for (const row of page.rows) lines.push(JSON.stringify({ t: table, r: row }))
-          counts[table] += page.rows.length
+          const page = await readTablePage(trx, ctx.dialect, table, after, 500)
+          if (page.rows.length > 0) {
+            const lines = page.rows.map((row) => JSON.stringify({ t: table, r: row }))
+            gzip.write(`${rows > 0 ? '\n' : ''}${lines.join('\n')}`)
+          }
+          rows += page.rows.length
+          counted[table] += page.rows.length
           after = page.next
         }
       }
       await recordEvent(trx, {
         type: 'backup.made',
         at: ctx.now(),
-        details: { tables: tables.length, rows: lines.length },
+        details: { tables: tables.length, rows },
       })
-      return { counts, body: gzipSync(lines.join('\n')) }
+      return counted
     })
+    .catch((error: unknown) => {
+      gzip.destroy()
+      throw error
+    })
+  gzip.end()
+  await compressed
+  const body = Buffer.concat(parts)
   const installation = installationId(ctx.masterKey)
   const header: Header = {
     format: 1,
@@ -114,7 +140,7 @@ export async function writeBackup(
     createdAt: ctx.now().toISOString(),
     schema: Object.keys(migrations).at(-1) ?? '',
     dialect: ctx.dialect,
-    tables: snapshot.counts,
+    tables: counts,
   }
   const headerLine = `${JSON.stringify(header)}\n`
   const key = backupKey(ctx.masterKey, installation)
@@ -125,13 +151,13 @@ export async function writeBackup(
   const fd = openSync(temporary, 'wx', 0o600)
   try {
     writeSync(fd, MAGIC + headerLine)
-    const count = Math.max(1, Math.ceil(snapshot.body.length / CHUNK))
+    const count = Math.max(1, Math.ceil(body.length / CHUNK))
     for (let index = 0; index < count; index += 1) {
       const iv = randomBytes(IV)
       const cipher = createCipheriv('aes-256-gcm', key, iv)
       cipher.setAAD(aad(headerLine, index, index === count - 1))
       const sealed = Buffer.concat([
-        cipher.update(snapshot.body.subarray(index * CHUNK, (index + 1) * CHUNK)),
+        cipher.update(body.subarray(index * CHUNK, (index + 1) * CHUNK)),
         cipher.final(),
         cipher.getAuthTag(),
       ])
@@ -145,8 +171,8 @@ export async function writeBackup(
   }
   renameSync(temporary, file)
   return {
-    tables: Object.keys(snapshot.counts).length,
-    rows: Object.values(snapshot.counts).reduce((a, b) => a + b, 0),
+    tables: Object.keys(counts).length,
+    rows,
   }
 }
 

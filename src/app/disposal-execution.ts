@@ -209,7 +209,7 @@ async function destroyPage(
   ]
   await appendLedger(trx, ledger)
   // Outside the database too, before this transaction commits (docs/decisions/0016).
-  appendLedgerFile(ctx.disposalLedgerFile, ctx.masterKey, ledger)
+  await appendLedgerFile(ctx.disposalLedgerFile, ctx.masterKey, ledger)
   let destroyed: CategoryCounts = {}
   let kept: CategoryCounts = {}
   for (const p of plans) {

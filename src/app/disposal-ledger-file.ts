@@ -1,13 +1,5 @@
-import {
-  closeSync,
-  existsSync,
-  fchmodSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  writeSync,
-} from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { HavenError } from '../domain/errors.ts'
 import type { LedgerEntry } from '../storage/disposal-runs.ts'
@@ -40,11 +32,11 @@ const body = (e: LedgerEntry): string =>
     e.disposedAt,
   ])
 
-export function appendLedgerFile(
+export async function appendLedgerFile(
   file: string | undefined,
   master: MasterKey,
   entries: readonly LedgerEntry[],
-): void {
+): Promise<void> {
   if (file === undefined || entries.length === 0) return
   const key = ledgerKey(master)
   const text = entries
@@ -53,14 +45,15 @@ export function appendLedgerFile(
         `${JSON.stringify({ v: FORMAT, ...e, mac: createHmac('sha256', key).update(body(e)).digest('base64') })}\n`,
     )
     .join('')
-  const fd = openSync(file, 'a', 0o600)
+  // Asynchronous, so the server goes on answering while the disk syncs (decision 0028).
+  const handle = await open(file, 'a', 0o600)
   try {
     // Private to Haven's user, also when the file was made or copied with a looser mode.
-    if ((fstatSync(fd).mode & 0o077) !== 0) fchmodSync(fd, 0o600)
-    writeSync(fd, text)
-    fsyncSync(fd)
+    if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600)
+    await handle.write(text)
+    await handle.sync()
   } finally {
-    closeSync(fd)
+    await handle.close()
   }
 }
 

@@ -101,3 +101,16 @@ export async function countRows(db: Db, table: string): Promise<number> {
 export async function gatherStatistics(db: Db): Promise<void> {
   await sql`analyze`.execute(db)
 }
+
+/**
+ * What SQLite's whole-file check finds wrong (every page read: `pragma quick_check`), or
+ * undefined when the file is sound. Not made at open, where it would make every start pay for
+ * reading the whole file (docs/decisions/0028); made before a backup, so that a damaged file
+ * is found while older backups are still kept. PostgreSQL checks its own pages as it reads.
+ */
+export async function findDamage(db: Db, dialect: DialectName): Promise<string | undefined> {
+  if (dialect === 'postgres') return undefined
+  const { rows } = await sql<{ quick_check: string }>`pragma quick_check`.execute(db)
+  const problems = rows.map((r) => r.quick_check).filter((line) => line !== 'ok')
+  return problems.length === 0 ? undefined : (problems[0] ?? 'unknown damage')
+}

@@ -11,6 +11,7 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { DatabaseOpenError, openDatabase, SQLITE_FILE_NAME } from './database.ts'
+import { findDamage } from './backup-tables.ts'
 import { migrateToLatest } from './migrate.ts'
 import { migrations } from './migrations/index.ts'
 
@@ -191,6 +192,39 @@ describe('SQLite file handling', () => {
       (error: unknown) => error instanceof DatabaseOpenError && !error.message.includes('\n'),
     )
     assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), before)
+  })
+
+  it('opens a file damaged past its schema without reading it whole; the full check finds it', async () => {
+    const dataDir = scratchDir()
+    const database = await openDatabase({
+      dataDir,
+      mayCreateDataDir: false,
+      databaseUrl: undefined,
+    })
+    await sql`create table notes (id integer primary key, body text)`.execute(database.db)
+    await sql`create index notes_body on notes (body)`.execute(database.db)
+    await sql`with recursive n(i) as (select 1 union all select i + 1 from n where i < 20000)
+      insert into notes (body) select printf('note %06d', i) from n`.execute(database.db)
+    assert.equal(await findDamage(database.db, 'sqlite'), undefined)
+    await database.close()
+    const file = path.join(dataDir, SQLITE_FILE_NAME)
+    const bytes = readFileSync(file)
+    // Scribble over the last pages (the table and its index), leaving the schema's page alone.
+    for (let i = bytes.length - 40_000; i < bytes.length; i += 7) bytes[i] = (bytes[i] ?? 0) ^ 0x5a
+    writeFileSync(file, bytes)
+    const reopened = await openDatabase({
+      dataDir,
+      mayCreateDataDir: false,
+      databaseUrl: undefined,
+    })
+    try {
+      assert.match(
+        (await findDamage(reopened.db, 'sqlite')) ?? 'no damage found',
+        /page|tree|corrupt|wrong|never used/i,
+      )
+    } finally {
+      await reopened.close()
+    }
   })
 
   it('refuses a missing data folder unless it may create it', async () => {

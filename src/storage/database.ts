@@ -1,11 +1,11 @@
 import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
-import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely'
+import { Kysely, PostgresDialect, sql, type Dialect, type PostgresPool } from 'kysely'
 import pg from 'pg'
 import { DatabaseBusyError } from './database-errors.ts'
 import { keepFirstError } from './first-error.ts'
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
+import { SqliteStartError, SqliteWorkerThread } from './sqlite-worker-thread.ts'
 import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
 
@@ -61,63 +61,52 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPostgres(options.databaseUrl, options.pool ?? DEFAULT_POOL_LIMITS)
 }
 
-function openSqlite(options: DatabaseOptions): Database {
+async function openSqlite(options: DatabaseOptions): Promise<Database> {
   const file = path.join(options.dataDir, SQLITE_FILE_NAME)
   ensureDataDir(options.dataDir, options.mayCreateDataDir)
   assertSqliteHeader(file)
   keepDatabaseFilesPrivate(file)
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000
-  let raw: DatabaseSync
+  let thread: SqliteWorkerThread
   try {
-    raw = new DatabaseSync(file, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true })
+    thread = await SqliteWorkerThread.start(file, busyTimeoutMs)
   } catch (error) {
-    throw new DatabaseOpenError(`cannot open the database ${file}: ${messageOf(error)}`)
+    throw new DatabaseOpenError(startFailure(file, busyTimeoutMs, error))
   }
-  try {
-    prepareConnection(raw, busyTimeoutMs)
-  } catch (error) {
-    raw.close()
-    throw new DatabaseOpenError(
-      isBusy(error)
-        ? `the database ${file} stayed locked by another process for ${busyTimeoutMs} ms`
-        : `the database ${file} is damaged or not a Haven database: ${messageOf(error)}`,
-    )
+  const db = new SqliteKysely(thread, keepFirstError(new NodeSqliteDialect(thread)))
+  // Kysely destroys a driver only once it has been used; the thread is closed either way.
+  const close = async (): Promise<void> => {
+    await db.destroy()
+    await thread.close()
   }
-  const db = new Kysely<Tables>({ dialect: keepFirstError(new NodeSqliteDialect(() => raw)) })
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() }
+  return { db, dialect: 'sqlite', location: file, close }
 }
 
 /**
- * Checks the file and sets the connection up. Switching a new file to WAL takes a lock that
- * SQLite does not wait for, so when another process is opening the same file at that moment
- * the step is retried until the busy timeout, rather than failing the start.
+ * The query builder over the SQLite worker thread, which can also be asked whether the thread
+ * answers without queueing behind the transaction that holds the connection (a backup, a page
+ * of a disposal run): what /healthz needs to know (src/app/health.ts).
  */
-function prepareConnection(raw: DatabaseSync, busyTimeoutMs: number): void {
-  const deadline = Date.now() + busyTimeoutMs
-  for (;;) {
-    try {
-      // The schema read fails on a damaged file before any pragma writes to it.
-      raw.prepare('select count(*) from sqlite_schema').get()
-      const check = raw.prepare('pragma quick_check').get() as { quick_check?: string } | undefined
-      if (check?.quick_check !== 'ok')
-        throw new Error(`integrity check failed: ${check?.quick_check ?? 'no answer'}`)
-      raw.exec('pragma journal_mode = wal')
-      raw.exec('pragma synchronous = full')
-      raw.exec('pragma foreign_keys = on')
-      // RETAIN: a deleted row's bytes are overwritten, not left in free pages of the file.
-      raw.exec('pragma secure_delete = on')
-      raw.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
-      return
-    } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25)
-    }
+class SqliteKysely extends Kysely<Tables> {
+  readonly #thread: SqliteWorkerThread
+
+  constructor(thread: SqliteWorkerThread, dialect: Dialect) {
+    super({ dialect })
+    this.#thread = thread
+  }
+
+  ping(): Promise<void> {
+    return this.#thread.ping()
   }
 }
 
-function isBusy(error: unknown): boolean {
-  const text = error instanceof Error ? error.message : ''
-  return /database is locked|database is busy/i.test(text)
+function startFailure(file: string, busyTimeoutMs: number, error: unknown): string {
+  if (!(error instanceof SqliteStartError))
+    return `cannot open the database ${file}: ${messageOf(error)}`
+  if (error.reason === 'open') return `cannot open the database ${file}: ${error.message}`
+  if (error.reason === 'busy')
+    return `the database ${file} stayed locked by another process for ${busyTimeoutMs} ms`
+  return `the database ${file} is damaged or not a Haven database: ${error.message}`
 }
 
 function ensureDataDir(dir: string, mayCreate: boolean): void {
@@ -300,7 +289,12 @@ function messageOf(error: unknown): string {
   return text.split('\n')[0] ?? 'unknown error'
 }
 
-/** Proves the database answers a query. */
+/**
+ * Proves the database answers. On SQLite, the worker thread is asked directly: it answers
+ * between two statements of whatever transaction holds the connection, so a long backup or
+ * disposal run does not make Haven look down. On PostgreSQL, a query on a pooled connection.
+ */
 export async function pingDatabase(db: Db): Promise<void> {
+  if (db instanceof SqliteKysely) return db.ping()
   await sql`select 1`.execute(db)
 }

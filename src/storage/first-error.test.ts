@@ -14,6 +14,7 @@ import {
 import { classifyDatabaseError } from './database-errors.ts'
 import { keepFirstError } from './first-error.ts'
 import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
+import { SqliteWorkerThread } from './sqlite-worker-thread.ts'
 
 /**
  * The error that ended a transaction is the one thrown, even when the ROLLBACK after it fails
@@ -41,12 +42,26 @@ describe('keepFirstError on SQLite', () => {
   })
 
   /** A database file that may not grow by one more page, opened through `wrap`. */
-  function fullDatabase(name: string, wrap: (dialect: Dialect) => Dialect): Kysely<unknown> {
-    const raw = new DatabaseSync(path.join(dir, name))
+  async function fullDatabase(
+    name: string,
+    wrap: (dialect: Dialect) => Dialect,
+  ): Promise<{ db: Kysely<unknown>; close: () => Promise<void> }> {
+    const file = path.join(dir, name)
+    const raw = new DatabaseSync(file)
     raw.exec('pragma journal_mode = wal; create table notes (body text)')
     const { page_count: pages } = raw.prepare('pragma page_count').get() as { page_count: number }
-    raw.exec(`pragma max_page_count = ${pages + 1}`)
-    return new Kysely({ dialect: wrap(new NodeSqliteDialect(() => raw)) })
+    raw.close()
+    const thread = await SqliteWorkerThread.start(file, 1_000)
+    const db = new Kysely<unknown>({ dialect: wrap(new NodeSqliteDialect(thread)) })
+    // The limit is the connection's, so it is set on the worker's own connection.
+    await sql.raw(`pragma max_page_count = ${String(pages + 1)}`).execute(db)
+    return {
+      db,
+      close: async () => {
+        await db.destroy()
+        await thread.close()
+      },
+    }
   }
 
   // Single-row inserts keep no statement journal, so on SQLITE_FULL SQLite rolls back the
@@ -57,22 +72,22 @@ describe('keepFirstError on SQLite', () => {
   }
 
   it('throws SQLITE_FULL, not the failed ROLLBACK', async () => {
-    const db = fullDatabase('wrapped.db', keepFirstError)
+    const { db, close } = await fullDatabase('wrapped.db', keepFirstError)
     const error = await failingTransaction(db, fillUp)
     assert.equal((error as { errcode?: number }).errcode, 13)
     assert.equal(classifyDatabaseError(error), 'disk_full')
     // The connection is usable afterwards: nothing is left half-open.
     const { rows } = await sql<{ n: number }>`select count(*) as n from notes`.execute(db)
     assert.equal(rows[0]?.n, 0)
-    await db.destroy()
+    await close()
   })
 
   it('(without it, the ROLLBACK error hides SQLITE_FULL)', async () => {
-    const db = fullDatabase('plain.db', (dialect) => dialect)
+    const { db, close } = await fullDatabase('plain.db', (dialect) => dialect)
     const error = await failingTransaction(db, fillUp)
     assert.match((error as Error).message, /cannot rollback/)
     assert.equal(classifyDatabaseError(error), undefined)
-    await db.destroy()
+    await close()
   })
 })
 

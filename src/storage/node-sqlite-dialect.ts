@@ -1,4 +1,3 @@
-import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import {
   CompiledQuery,
   SqliteAdapter,
@@ -13,28 +12,33 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely'
+import type { SqliteWorkerThread } from './sqlite-worker-thread.ts'
 
 /**
- * A Kysely dialect over Node's built-in `node:sqlite` (docs/decisions/0002-sqlite-driver.md).
+ * A Kysely dialect over Node's built-in `node:sqlite` (docs/decisions/0002-sqlite-driver.md),
+ * whose connection lives in a worker thread (docs/decisions/0028-sqlite-in-a-worker-thread.md):
+ * the event loop never waits for SQLite, only the requests that need the database do.
  *
- * - One connection per process, used by one query or transaction at a time (a mutex).
+ * - One connection per process, used by one query or transaction at a time (a mutex, as
+ *   Kysely's own SqliteDriver has): another request's statement never lands inside a
+ *   transaction that is not its own.
  * - Transactions begin IMMEDIATE: the write lock is taken at BEGIN, so two processes never
  *   deadlock upgrading a read to a write; the other waits up to the busy timeout.
  * - DDL is transactional in SQLite, so migrations run inside that one transaction and two
  *   processes migrating at once apply each migration exactly once.
  */
 export class NodeSqliteDialect implements Dialect {
-  readonly #open: () => DatabaseSync
+  readonly #thread: SqliteWorkerThread
 
-  constructor(open: () => DatabaseSync) {
-    this.#open = open
+  constructor(thread: SqliteWorkerThread) {
+    this.#thread = thread
   }
 
   createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter()
   }
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#open)
+    return new NodeSqliteDriver(this.#thread)
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler()
@@ -51,17 +55,17 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 }
 
 class NodeSqliteDriver implements Driver {
-  readonly #open: () => DatabaseSync
-  #connection: NodeSqliteConnection | undefined
+  readonly #thread: SqliteWorkerThread
+  readonly #connection: NodeSqliteConnection
   #queue: Promise<void> = Promise.resolve()
   #release: (() => void) | undefined
 
-  constructor(open: () => DatabaseSync) {
-    this.#open = open
+  constructor(thread: SqliteWorkerThread) {
+    this.#thread = thread
+    this.#connection = new NodeSqliteConnection(thread)
   }
 
   init(): Promise<void> {
-    this.#connection = new NodeSqliteConnection(this.#open())
     return Promise.resolve()
   }
 
@@ -71,7 +75,6 @@ class NodeSqliteDriver implements Driver {
     this.#queue = new Promise((resolve) => (release = resolve))
     await previous
     this.#release = release
-    if (!this.#connection) throw new Error('the SQLite driver was used before init')
     return this.#connection
   }
 
@@ -93,64 +96,30 @@ class NodeSqliteDriver implements Driver {
   }
 
   destroy(): Promise<void> {
-    this.#connection?.close()
-    this.#connection = undefined
-    return Promise.resolve()
+    return this.#thread.close()
   }
 }
 
-const STATEMENT_CACHE_SIZE = 200
-
+/** The one connection, in the worker thread: each statement is a message there and back. */
 class NodeSqliteConnection implements DatabaseConnection {
-  readonly #db: DatabaseSync
-  readonly #statements = new Map<string, StatementSync>()
+  readonly #thread: SqliteWorkerThread
 
-  constructor(db: DatabaseSync) {
-    this.#db = db
+  constructor(thread: SqliteWorkerThread) {
+    this.#thread = thread
   }
 
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql)
-    const parameters = compiledQuery.parameters.map(toSqlite)
-    if (statement.columns().length > 0) {
-      // node:sqlite makes rows with a null prototype; hand on plain objects, as pg does.
-      return Promise.resolve({ rows: statement.all(...parameters).map((row) => ({ ...row }) as R) })
-    }
-    const { changes, lastInsertRowid } = statement.run(...parameters)
-    return Promise.resolve({
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const result = await this.#thread.execute(compiledQuery.sql, compiledQuery.parameters)
+    if (result.rows !== undefined) return { rows: result.rows as R[] }
+    return {
       rows: [],
-      numAffectedRows: BigInt(changes),
-      insertId: BigInt(lastInsertRowid),
-    })
+      numAffectedRows: BigInt(result.changes ?? 0),
+      insertId: result.lastInsertRowid ?? 0n,
+    }
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    const statement = this.#prepare(compiledQuery.sql)
-    for (const row of statement.iterate(...compiledQuery.parameters.map(toSqlite))) {
-      yield await Promise.resolve({ rows: [{ ...(row as object) } as R] })
-    }
+    const { rows } = await this.executeQuery<R>(compiledQuery)
+    for (const row of rows) yield { rows: [row] }
   }
-
-  close(): void {
-    this.#statements.clear()
-    if (this.#db.isOpen) this.#db.close()
-  }
-
-  #prepare(sql: string): StatementSync {
-    const cached = this.#statements.get(sql)
-    if (cached) return cached
-    const statement = this.#db.prepare(sql)
-    if (this.#statements.size >= STATEMENT_CACHE_SIZE) {
-      const oldest = this.#statements.keys().next()
-      if (!oldest.done) this.#statements.delete(oldest.value)
-    }
-    this.#statements.set(sql, statement)
-    return statement
-  }
-}
-
-/** node:sqlite binds no booleans; store them as 0 and 1, as PostgreSQL's driver reads them back. */
-function toSqlite(value: unknown): SQLInputValue {
-  if (typeof value === 'boolean') return value ? 1 : 0
-  return value as SQLInputValue
 }

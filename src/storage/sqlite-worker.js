@@ -1,0 +1,148 @@
+// The thread that owns Haven's SQLite connection (docs/decisions/0028-sqlite-in-a-worker-thread.md).
+// node:sqlite is synchronous: run on the main thread, a long query, a busy wait for another
+// process's write lock, a disposal page or a backup would stop every request, /healthz
+// included. Here they stop only this thread. The main thread sends one message per statement
+// (src/storage/sqlite-worker-thread.ts) and gets rows, counts or the error back.
+//
+// Plain JavaScript on purpose: a worker does not share the main thread's TypeScript loader,
+// and starting one that strips types took about 100 ms more, which every CLI command paid.
+import { DatabaseSync } from 'node:sqlite'
+import { parentPort, workerData } from 'node:worker_threads'
+
+const STATEMENT_CACHE_SIZE = 200
+
+/** @type {{ file: string, busyTimeoutMs: number }} */
+const { file, busyTimeoutMs } = workerData
+const port = parentPort
+if (port === null) throw new Error('sqlite-worker.js runs only as a worker thread')
+
+const db = openAndPrepare()
+if (db !== undefined) {
+  /** @type {Map<string, import('node:sqlite').StatementSync>} */
+  const statements = new Map()
+  port.on('message', (request) => {
+    port.postMessage(answer(db, statements, request))
+  })
+  port.postMessage({ kind: 'ready' })
+}
+
+/** Opens the file and sets the connection up; on failure says why and lets the thread end. */
+function openAndPrepare() {
+  let opened
+  try {
+    opened = new DatabaseSync(file, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true })
+  } catch (error) {
+    port.postMessage({ kind: 'failed', reason: 'open', message: messageOf(error) })
+    return undefined
+  }
+  try {
+    prepareConnection(opened)
+    return opened
+  } catch (error) {
+    opened.close()
+    port.postMessage({
+      kind: 'failed',
+      reason: isBusy(error) ? 'busy' : 'damaged',
+      message: messageOf(error),
+    })
+    return undefined
+  }
+}
+
+/**
+ * Checks the file cheaply and sets the connection up. The schema read fails on a damaged file
+ * (and SQLite refuses one shorter than its header says) before any pragma writes to it; the
+ * whole-file check is not made here: it reads every page, which on a large file took longer
+ * than everything else at start (`haven check` and `haven backup` make it). Switching a new
+ * file to WAL takes a lock that SQLite does not wait for, so when another process is opening
+ * the same file at that moment the step is retried until the busy timeout.
+ *
+ * @param {DatabaseSync} raw
+ */
+function prepareConnection(raw) {
+  const deadline = Date.now() + busyTimeoutMs
+  for (;;) {
+    try {
+      raw.prepare('select count(*) from sqlite_schema').get()
+      raw.exec('pragma journal_mode = wal')
+      raw.exec('pragma synchronous = full')
+      raw.exec('pragma foreign_keys = on')
+      // RETAIN: a deleted row's bytes are overwritten, not left in free pages of the file.
+      raw.exec('pragma secure_delete = on')
+      raw.exec(`pragma busy_timeout = ${String(busyTimeoutMs)}`)
+      return
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= deadline) throw error
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 25)
+    }
+  }
+}
+
+/**
+ * One request, one answer, in order. A statement's error goes back with its message and
+ * node:sqlite's `code`, `errcode` and `errstr`, so callers classify it as before.
+ *
+ * @param {DatabaseSync} raw
+ * @param {Map<string, import('node:sqlite').StatementSync>} statements
+ * @param {{ id: number, op: 'query' | 'ping' | 'close', sql?: string, parameters?: unknown[] }} request
+ */
+function answer(raw, statements, request) {
+  const { id } = request
+  try {
+    if (request.op === 'ping') return { id, ping: raw.isOpen }
+    if (request.op === 'close') {
+      statements.clear()
+      if (raw.isOpen) raw.close()
+      return { id, closed: true }
+    }
+    const statement = prepare(raw, statements, request.sql ?? '')
+    const parameters = (request.parameters ?? []).map(toSqlite)
+    if (statement.columns().length > 0) return { id, rows: statement.all(...parameters) }
+    const { changes, lastInsertRowid } = statement.run(...parameters)
+    return { id, changes: Number(changes), lastInsertRowid: BigInt(lastInsertRowid) }
+  } catch (error) {
+    return { id, error: describeError(error) }
+  }
+}
+
+/**
+ * @param {DatabaseSync} raw
+ * @param {Map<string, import('node:sqlite').StatementSync>} statements
+ * @param {string} sql
+ */
+function prepare(raw, statements, sql) {
+  const cached = statements.get(sql)
+  if (cached) return cached
+  const statement = raw.prepare(sql)
+  if (statements.size >= STATEMENT_CACHE_SIZE) {
+    const oldest = statements.keys().next()
+    if (!oldest.done) statements.delete(oldest.value)
+  }
+  statements.set(sql, statement)
+  return statement
+}
+
+/** node:sqlite binds no booleans; store them as 0 and 1, as PostgreSQL's driver reads them back. */
+function toSqlite(/** @type {unknown} */ value) {
+  if (typeof value === 'boolean') return value ? 1 : 0
+  return value
+}
+
+/** @param {unknown} error */
+function describeError(error) {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) }
+  const { code, errcode, errstr } = /** @type {Record<string, unknown>} */ (error)
+  return { name: error.name, message: error.message, code, errcode, errstr }
+}
+
+/** @param {unknown} error */
+function isBusy(error) {
+  const text = error instanceof Error ? error.message : ''
+  return /database is locked|database is busy/i.test(text)
+}
+
+/** @param {unknown} error */
+function messageOf(error) {
+  const text = error instanceof Error ? error.message : String(error)
+  return text.split('\n')[0] ?? 'unknown error'
+}
