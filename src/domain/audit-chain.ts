@@ -22,7 +22,7 @@ export interface AuditEntry {
 }
 
 export function auditEntryHash(prevHash: string, entry: AuditEntry): string {
-  const canonical = JSON.stringify([
+  return entryHash(
     entry.seq,
     entry.centreId ?? null,
     entry.at,
@@ -31,8 +31,22 @@ export function auditEntryHash(prevHash: string, entry: AuditEntry): string {
     entry.subjectId ?? null,
     entry.details,
     prevHash,
-  ])
-  // The one-shot hash: the same SHA-256, without a hash object per entry (verify at scale).
+  )
+}
+
+/** The same hash from the stored fields, with no entry object (verify at scale). */
+export function entryHash(
+  seq: number,
+  centreId: string | null,
+  at: string,
+  type: string,
+  actorId: string | null,
+  subjectId: string | null,
+  details: string,
+  prevHash: string,
+): string {
+  const canonical = JSON.stringify([seq, centreId, at, type, actorId, subjectId, details, prevHash])
+  // The one-shot hash: the same SHA-256, without a hash object per entry.
   return hash('sha256', canonical, 'hex')
 }
 

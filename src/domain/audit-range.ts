@@ -1,4 +1,4 @@
-import { auditEntryHash, GENESIS_HASH } from './audit-chain.ts'
+import { entryHash, GENESIS_HASH } from './audit-chain.ts'
 
 /**
  * Checking the audit log in ranges (issue 15: `haven audit verify` at scale). Every entry
@@ -53,7 +53,8 @@ export type ChainHeads = ReadonlyMap<string, number>
 
 export class AuditRangeCheck {
   readonly #heads: ChainHeads
-  readonly #wanted: ReadonlySet<string>
+  /** The places signed checkpoints name, by chain. */
+  readonly #wanted = new Map<string, Set<number>>()
   readonly #ends = new Map<
     string,
     { firstSeq: number; firstPrevHash: string; lastSeq: number; lastHash: string }
@@ -65,7 +66,13 @@ export class AuditRangeCheck {
   /** `wanted`: the entries signed checkpoints name, as `${chain}:${seq}`. */
   constructor(heads: ChainHeads, wanted: ReadonlySet<string>) {
     this.#heads = heads
-    this.#wanted = wanted
+    for (const key of wanted) {
+      const at = key.lastIndexOf(':')
+      const chain = key.slice(0, at)
+      const places = this.#wanted.get(chain) ?? new Set<number>()
+      places.add(Number(key.slice(at + 1)))
+      this.#wanted.set(chain, places)
+    }
   }
 
   add(row: StoredAuditRow): void {
@@ -73,8 +80,7 @@ export class AuditRangeCheck {
     const seq = row.chainSeq ?? row.logSeq
     if (head === undefined || seq > head) return
     this.#entries += 1
-    if (this.#wanted.size > 0 && this.#wanted.has(`${row.chain}:${String(seq)}`))
-      this.#named.push([row.chain, seq, row.hash])
+    if (this.#wanted.get(row.chain)?.has(seq)) this.#named.push([row.chain, seq, row.hash])
     const ends = this.#ends.get(row.chain)
     if (ends === undefined) {
       this.#ends.set(row.chain, {
@@ -95,17 +101,17 @@ export class AuditRangeCheck {
       ends.lastSeq = seq
       ends.lastHash = row.hash
     }
-    const entry = {
+    const hash = entryHash(
       seq,
-      centreId: row.centreId ?? undefined,
-      at: row.at,
-      type: row.type,
-      actorId: row.actorId ?? undefined,
-      subjectId: row.subjectId ?? undefined,
-      details: row.details,
-    }
-    if (auditEntryHash(row.prevHash, entry) !== row.hash)
-      this.#problem(row.chain, seq, 'was changed after it was written')
+      row.centreId,
+      row.at,
+      row.type,
+      row.actorId,
+      row.subjectId,
+      row.details,
+      row.prevHash,
+    )
+    if (hash !== row.hash) this.#problem(row.chain, seq, 'was changed after it was written')
     else if (row.chain !== '' && row.centreId !== row.chain)
       this.#problem(row.chain, seq, "is in another centre's chain")
   }
