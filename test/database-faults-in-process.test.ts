@@ -3,16 +3,16 @@ import { createServer, connect, type Server, type Socket } from 'node:net'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
-import { centreWithCoordinator, testApp } from '../../test/support/accounts.ts'
+import { centreWithCoordinator, testApp } from './support/accounts.ts'
 import {
   createScratchDatabase,
   dialectsUnderTest,
   POSTGRES_ADMIN_URL,
   testContext,
   withMigratedDatabase,
-} from '../../test/support/databases.ts'
-import { openDatabase, type Database, type PoolLimits } from '../storage/database.ts'
-import { migrateToLatest } from '../storage/migrate.ts'
+} from './support/databases.ts'
+import { openDatabase, type Database, type PoolLimits } from '../src/storage/database.ts'
+import { migrateToLatest } from '../src/storage/migrate.ts'
 
 /**
  * Overload and faults are answered, not crashed (issue 15, decision 0029): a full pool, a
