@@ -12,6 +12,7 @@
 // with their audit entries dropped (bench/unaudited-server.ts) at 50 connections.
 // Run: npm run bench:load (writes its tables into docs/PERFORMANCE.md).
 // BENCH_QUICK=1: a tiny run (small centres, 3 s a point) that writes nothing.
+// BENCH_LOAD_PROFILE=1: each read of the mix asked alone, one at a time (what each costs).
 import { readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
@@ -36,6 +37,8 @@ const CONNECTIONS = (process.env.BENCH_LOAD_CONNECTIONS ?? '10,50,200').split(',
 const LARGE_FAMILIES = QUICK ? 60 : 500
 const LARGE_WEEKS = QUICK ? 20 : 260
 const SMALL_CENTRES = QUICK ? 10 : 300
+const PROFILE = process.env.BENCH_LOAD_PROFILE === '1'
+const PROFILE_TIMES = Number(process.env.BENCH_LOAD_PROFILE_TIMES ?? 15)
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -394,6 +397,36 @@ async function point(
   return p
 }
 
+/**
+ * BENCH_LOAD_PROFILE=1: each request of the read mix asked one at a time (no concurrency),
+ * to see what each costs on its own. Median and slowest of PROFILE_TIMES asks, after one
+ * unreported ask of each.
+ */
+async function profile(server: Server, user: User): Promise<void> {
+  const rows: string[] = []
+  for (let i = 0; i < 14; i += 1) {
+    const ask = readMix(user, i)
+    let bytes = 0
+    const time = async () => {
+      const started = performance.now()
+      const response = await fetch(`${server.url}${ask.path}`, { headers: ask.headers })
+      bytes = (await response.arrayBuffer()).byteLength
+      if (response.status >= 400) throw new Error(`${ask.path}: ${String(response.status)}`)
+      return performance.now() - started
+    }
+    await time()
+    const times: number[] = []
+    for (let n = 0; n < PROFILE_TIMES; n += 1) times.push(await time())
+    times.sort((a, b) => a - b)
+    rows.push(
+      `| ${ask.path.replace(/[0-9a-f-]{36}/g, ':id')} | ${(times[Math.floor(times.length / 2)] ?? 0).toFixed(1)} ms | ${(times.at(-1) ?? 0).toFixed(1)} ms | ${(bytes / 1024).toFixed(0)} KiB |`,
+    )
+  }
+  log(
+    ['| request | median | slowest | answer |', '| --- | ---: | ---: | ---: |', ...rows].join('\n'),
+  )
+}
+
 interface AuditComparison {
   scenario: string
   read: string
@@ -422,6 +455,11 @@ async function scenario(
         ...(await signIn(server.url, { email: account.email, slug: account.centre.slug })),
       })
     const today = new Date().toISOString().slice(0, 10)
+    if (PROFILE) {
+      await profile(server, users[0] as User)
+      await server.stop()
+      return { points, audit, built }
+    }
     // Warm-up, not reported.
     await autocannon({
       url: server.url,
@@ -535,7 +573,7 @@ const auditTable = [
 ].join('\n')
 log(table)
 log(auditTable)
-if (!QUICK) {
+if (!QUICK && !PROFILE) {
   const sizes = results
     .map(
       (r) =>

@@ -56,6 +56,14 @@ export async function sessionsOfDays(
   actor: Actor,
   from: string,
   days: number,
+  options: {
+    /**
+     * Whose people to read: every day's (the default), only the first day's (the coordinator's
+     * today, whose week ahead names no one) or no day's (the week's list). A day without them
+     * has `people: []`: the page does not show them, and they are not read at all.
+     */
+    peopleOn?: 'every day' | 'first day' | 'no day'
+  } = {},
 ): Promise<{ date: string; sessions: DaySession[] }[]> {
   const today = todayAtCentre(ctx)
   const date = from
@@ -103,9 +111,22 @@ export async function sessionsOfDays(
         })
       ).map((f) => [f.id, f]),
     )
-    const peopleOfFamilies = await listPeopleOfFamilies(trx, actor.centreId, familyIds)
+    const peopleOn = options.peopleOn ?? 'every day'
+    const named =
+      peopleOn === 'every day'
+        ? open
+        : peopleOn === 'first day'
+          ? open.filter((session) => session.startsAt.startsWith(date))
+          : []
+    const peopleOfFamilies = await listPeopleOfFamilies(trx, actor.centreId, [
+      ...new Set(named.map((session) => session.familyId)),
+    ])
+    const planned = await listPeopleOfSessions(
+      trx,
+      actor.centreId,
+      named.map((session) => session.id),
+    )
     const sessionIds = open.map((session) => session.id)
-    const planned = await listPeopleOfSessions(trx, actor.centreId, sessionIds)
     const onDuty = await workerNamesOfSessions(trx, actor.centreId, sessionIds)
     for (const session of open) {
       const family = families.get(session.familyId)

@@ -1,15 +1,10 @@
 import { guessLimits, normaliseEmail, sessionEndsAt, sessionStatus } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { isRole, requiresSecondFactor, type Role } from '../domain/roles.ts'
-import {
-  findAccount,
-  findAccountByEmail,
-  findMembership,
-  lockAccount,
-} from '../storage/accounts.ts'
+import { findAccountByEmail, findMembership, lockAccount } from '../storage/accounts.ts'
 import {
   endAuthSession,
-  findAuthSessionByTokenHash,
+  findSessionHolder,
   insertAuthSession,
   touchAuthSession,
   type StoredAuthSession,
@@ -150,16 +145,6 @@ async function membershipIn(
   return { roles, isMember: roles.length > 0, isStopped: membership.isStopped }
 }
 
-/** The person's roles in the centre, none while their access there is stopped. */
-async function activeRolesIn(
-  ctx: AppContext,
-  centreId: string,
-  accountId: string,
-): Promise<Role[]> {
-  const membership = await membershipIn(ctx, centreId, accountId)
-  return membership.isStopped ? [] : membership.roles
-}
-
 export interface SessionView {
   actor: Actor
   session: StoredAuthSession
@@ -178,8 +163,9 @@ export async function authenticate(
   token: string | undefined,
 ): Promise<SessionView | undefined> {
   if (token === undefined || token.length < 20 || token.length > 100) return undefined
-  const session = await findAuthSessionByTokenHash(ctx.db, hashToken(token))
-  if (!session || session.endedAt !== undefined) return undefined
+  const holder = await findSessionHolder(ctx.db, hashToken(token))
+  if (!holder || holder.session.endedAt !== undefined) return undefined
+  const { session, account } = holder
   const now = ctx.now()
   const times = {
     createdAt: Date.parse(session.createdAt),
@@ -188,11 +174,8 @@ export async function authenticate(
     isSecondFactorPending: session.isSecondFactorPending,
   }
   const status = sessionStatus(times, now.getTime())
-  const account = await findAccount(ctx.db, session.accountId)
   const roles =
-    account && !account.isDisabled
-      ? await activeRolesIn(ctx, session.centreId, session.accountId)
-      : []
+    account && !account.isDisabled && !holder.isStopped ? holder.roles.filter(isRole) : []
   const reason = !status.active
     ? status.reason
     : !account || account.isDisabled

@@ -82,7 +82,7 @@ const LONDON = new Intl.DateTimeFormat('en-CA', {
 
 /** The wall-clock time in the UK at an instant, YYYY-MM-DDTHH:MM (GMT or BST as it falls). */
 export function ukDateTime(at: Date): string {
-  const part = (type: string): string =>
-    LONDON.formatToParts(at).find((p) => p.type === type)?.value ?? '00'
+  const parts = LONDON.formatToParts(at)
+  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '00'
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`
 }

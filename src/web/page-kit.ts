@@ -343,25 +343,45 @@ export function link(href: string, words: string): Html {
   return html`<a class="govuk-link" href="${href}">${words}</a>`
 }
 
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+
+/**
+ * A calendar date in words, remembered: a page of a few hundred rows names the same few
+ * dates again and again, and formatting is the dearest step of rendering them (one
+ * formatter for all, not one made per call as toLocaleDateString does).
+ */
+function dateWords(format: Intl.DateTimeFormat, seen: Map<string, string>, date: string): string {
+  const day = date.slice(0, 10)
+  const known = seen.get(day)
+  if (known !== undefined) return known
+  const words = format.format(new Date(`${day}T00:00:00Z`))
+  if (seen.size >= 4000) seen.clear()
+  seen.set(day, words)
+  return words
+}
+const longDates = new Map<string, string>()
+const shortDates = new Map<string, string>()
+
 /** A date as "Monday 7 December 2026". */
 export function longDate(date: string): string {
-  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
+  return dateWords(LONG_DATE, longDates, date)
 }
 
 /** A date as "7 Dec 2026". */
 export function shortDate(date: string): string {
-  return new Date(`${date.slice(0, 10)}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
+  return dateWords(SHORT_DATE, shortDates, date)
 }
 
 /** The form's fields as strings (a file or a repeated field's first value, otherwise ''). */

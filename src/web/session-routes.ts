@@ -45,7 +45,7 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
       const asked = c.req.query('week') ?? ''
       const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
       const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
-      const days = await sessionsOfDays(ctx, actor, monday, 7)
+      const days = await sessionsOfDays(ctx, actor, monday, 7, { peopleOn: 'no day' })
       return signedInPage(ctx, c, actor, {
         title: 'Sessions',
         current: '/sessions',

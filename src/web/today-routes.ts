@@ -19,7 +19,9 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
     signedInGet(async (c, actor) => {
       await requirePage(ctx, actor, 'see_all_families')
       const date = todayAtCentre(ctx)
-      const [first, ...week] = await sessionsOfDays(ctx, actor, date, 7)
+      const [first, ...week] = await sessionsOfDays(ctx, actor, date, 7, {
+        peopleOn: 'first day',
+      })
       const body = todayBody({
         date,
         sessions: first?.sessions ?? [],

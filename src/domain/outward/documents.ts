@@ -32,13 +32,13 @@ export const PURPOSE_WORDS: Readonly<Record<string, string>> = {
   other: 'another purpose',
 }
 
-const longDate = (date: string): string =>
-  new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  })
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+const longDate = (date: string): string => LONG_DATE.format(new Date(`${date}T00:00:00Z`))
 
 /**
  * An attendance statement (ATTEND): the centre, the family's reference, the period and one
