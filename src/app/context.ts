@@ -24,4 +24,17 @@ export interface AppContext {
    * database, so that a restore of an older backup can destroy it again. Undefined: no file.
    */
   disposalLedgerFile?: string | undefined
+  /**
+   * Set only inside `onePageRead` (src/app/in-centre.ts): `db` is then the page's one read
+   * transaction, the use cases called with this context read through it, and the centre's
+   * policy in force is read once for the page.
+   */
+  page?: PageRead | undefined
+}
+
+/** A page's one snapshot (see `onePageRead`). */
+export interface PageRead {
+  centreId: string
+  /** The policy in force, once read in this snapshot, by centre. */
+  policies: Map<string, CompiledPolicy>
 }

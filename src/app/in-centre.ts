@@ -2,6 +2,7 @@ import { scopeToCentre } from '../storage/centre-scope.ts'
 import { lockCentre } from '../storage/audit-log.ts'
 import type { Db } from '../storage/database.ts'
 import { deferAuditOf, writeDeferredAudit } from './audit.ts'
+import { HavenError } from '../domain/errors.ts'
 import type { AppContext } from './context.ts'
 
 /**
@@ -20,6 +21,7 @@ export async function inCentre<T>(
   centreId: string,
   work: (trx: Db) => Promise<T>,
 ): Promise<T> {
+  if (ctx.page) throw new HavenError('internal', 'a page read does not write')
   return ctx.db.transaction().execute(async (trx) => {
     await lockCentre(trx, centreId)
     await scopeToCentre(trx, centreId)
@@ -30,7 +32,9 @@ export async function inCentre<T>(
 /**
  * A read of a centre's records whose only write is its own audit entries: one snapshot,
  * scoped to the centre, taking no centre lock (on PostgreSQL, read only, so a write inside
- * fails rather than slipping past the lock). The audit entries it records are not written in
+ * fails rather than slipping past the lock, and repeatable read, so every query sees the
+ * database as it was at the first: a read-only transaction there never fails to serialise;
+ * on SQLite the transaction holds the one connection, so nothing changes under it). The audit entries it records are not written in
  * it: once it has read, they are handed to the audit writer, which commits those of every
  * read waiting at that moment together (src/app/audit.ts), and only when they are committed
  * does this return. Nothing read leaves Haven without its entry in the log.
@@ -40,9 +44,13 @@ export async function auditedRead<T>(
   centreId: string,
   work: (trx: Db) => Promise<T>,
 ): Promise<T> {
+  // Inside a page's read: the page's snapshot, whose entries the page writes.
+  if (ctx.page) return work(pageDb(ctx, centreId))
   const builder = ctx.db.transaction()
   const { result, deferred } = await (
-    ctx.dialect === 'postgres' ? builder.setAccessMode('read only') : builder
+    ctx.dialect === 'postgres'
+      ? builder.setAccessMode('read only').setIsolationLevel('repeatable read')
+      : builder
   ).execute(async (trx) => {
     const deferred = deferAuditOf(trx)
     await scopeToCentre(trx, centreId)
@@ -57,7 +65,7 @@ export async function auditedRead<T>(
  * holds the process's one connection from BEGIN to COMMIT, so here each query runs on its own
  * and other requests go on between them; on PostgreSQL, where reads block no one, it is an
  * `auditedRead`: scoped by row-level security, without the centre's lock. The reads are not
- * one snapshot: use it only where what was read is decided again before anything is done
+ * one snapshot on SQLite: use it only where what was read is decided again before anything is done
  * with it.
  */
 export async function readInCentre<T>(
@@ -65,6 +73,36 @@ export async function readInCentre<T>(
   centreId: string,
   work: (db: Db) => Promise<T>,
 ): Promise<T> {
-  if (ctx.dialect === 'postgres') return auditedRead(ctx, centreId, work)
+  if (ctx.page || ctx.dialect === 'postgres') return auditedRead(ctx, centreId, work)
   return work(ctx.db)
+}
+
+/**
+ * Every read of a page as one snapshot, one transaction and one group-committed batch of
+ * audit entries: `work` is given a context whose use cases (`auditedRead`, `readInCentre`,
+ * `requireAbility` and the rest) read through the page's transaction rather than each
+ * opening its own, and read the centre's policy in force once. A use case that writes
+ * (`inCentre`) is refused inside it: a page that writes is not a read. Each use case still
+ * decides and records its own entries, as when called alone; they are committed together
+ * once the page has read everything, before anything is shown.
+ */
+export async function onePageRead<T>(
+  ctx: AppContext,
+  centreId: string,
+  work: (page: AppContext) => Promise<T>,
+): Promise<T> {
+  if (ctx.page) {
+    pageDb(ctx, centreId)
+    return work(ctx)
+  }
+  return auditedRead(ctx, centreId, (trx) =>
+    work({ ...ctx, db: trx, page: { centreId, policies: new Map() } }),
+  )
+}
+
+/** The page's transaction, for a use case of the page's centre only. */
+function pageDb(ctx: AppContext, centreId: string): Db {
+  if (ctx.page?.centreId !== centreId)
+    throw new HavenError('internal', "a page reads only its own centre's records")
+  return ctx.db
 }

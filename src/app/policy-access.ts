@@ -19,10 +19,23 @@ const CACHE_LIMIT = 500
 
 /**
  * The centre's policy in force, compiled. A published version never changes, so compiled
- * policies are kept by content hash; a new version is a new hash. A stored policy that no
+ * policies are kept by content hash; a new version is a new hash. Inside a page's read
+ * (`onePageRead`) it is read once: the page is one snapshot, in which it cannot change. A stored policy that no
  * longer validates is refused (the engine never runs on an invalid policy).
  */
 export async function policyInForce(
+  ctx: AppContext,
+  trx: Db,
+  centreId: string,
+): Promise<CompiledPolicy> {
+  const known = ctx.page?.policies.get(centreId)
+  if (known) return known
+  const compiled = await readPolicyInForce(ctx, trx, centreId)
+  ctx.page?.policies.set(centreId, compiled)
+  return compiled
+}
+
+async function readPolicyInForce(
   ctx: AppContext,
   trx: Db,
   centreId: string,

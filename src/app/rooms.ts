@@ -5,7 +5,7 @@ import { listRooms as listStoredRooms } from '../storage/session-people.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { inCentre, readInCentre } from './in-centre.ts'
 import { requireAbility } from './policy-access.ts'
 
 /** The centre's rooms, for booking and for the door (workers only). */
@@ -14,7 +14,8 @@ export async function listRooms(
   actor: Actor,
 ): Promise<{ id: string; name: string }[]> {
   await requireAbility(ctx, actor, 'work_sessions')
-  return inCentre(ctx, actor.centreId, (trx) => listStoredRooms(trx, actor.centreId))
+  // Rooms name no one: read without the centre's lock and without an audit entry.
+  return readInCentre(ctx, actor.centreId, (db) => listStoredRooms(db, actor.centreId))
 }
 
 /** Adds a room (the coordinator), named uniquely within the centre. */

@@ -23,10 +23,10 @@ import {
   type StoredSubjectAccessRequest,
 } from '../storage/subject-access.ts'
 import type { Actor } from './actor.ts'
-import { recordActorEvent } from './audit.ts'
+import { recordActorEvent, recordEvent } from './audit.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { hasAbility, policyInForce, requireAbility } from './policy-access.ts'
 
 /** Who handles subject access requests: the coordinator and staff; the committee looks on. */
@@ -275,14 +275,15 @@ async function applyEvent(
 
 /**
  * Subject access requests with their clocks, fewest days left first (SAR): every open one for
- * the coordinator, staff and committee (completed ones too on asking); a parent's own.
+ * the coordinator, staff and committee (completed ones too on asking); a parent's own. A
+ * read: it names the people who asked, so it is audited as a listing.
  */
 export async function listSubjectAccess(
   ctx: AppContext,
   actor: Actor,
   filter: { status?: 'open' | 'completed' | undefined },
 ): Promise<SubjectAccessView[]> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     let personIds: string[] | undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)
     if (!hasAbility(policy, actor, 'read_subject_access')) {
@@ -308,6 +309,13 @@ export async function listSubjectAccess(
     )
     const today = todayAtCentre(ctx)
     const subjects = await subjectsOf(ctx, trx, actor, rows)
+    await recordEvent(trx, {
+      type: 'records.listed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      details: { resource: 'subject_access_request', count: rows.length },
+    })
     return rows
       .map((r): SubjectAccessView => {
         const view = subjectAccessView(

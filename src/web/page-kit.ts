@@ -86,6 +86,20 @@ export interface PageOptions {
   status?: ContentfulStatusCode
   /** Pages with personal data are never cached; a public page may say otherwise. */
   cache?: string
+  /** The frame, when the page read it with the rest (`readPageFrame` in `onePageRead`). */
+  frame?: PageFrame
+}
+
+/** What the frame of a signed-in page shows besides the page: the centre, the navigation. */
+export interface PageFrame {
+  centreName: string
+  abilities: Abilities
+}
+
+/** The frame's reads, for a page that reads everything in one snapshot. */
+export async function readPageFrame(ctx: AppContext, actor: Actor): Promise<PageFrame> {
+  const summary = await findAccountSummary(ctx, actor)
+  return { centreName: summary.centreName, abilities: await pageAbilities(ctx, actor) }
 }
 
 /** A signed-in page in the frame: the centre's name, the navigation, sign-out; never cached. */
@@ -96,12 +110,12 @@ export async function signedInPage(
   options: PageOptions,
 ): Promise<Response> {
   c.header('Cache-Control', options.cache ?? 'no-store')
-  const summary = await findAccountSummary(ctx, actor)
+  const frame = options.frame ?? (await readPageFrame(ctx, actor))
   return c.html(
     layout(options.title, options.body, html`Haven`, {
-      centreName: summary.centreName,
+      centreName: frame.centreName,
       navigation: navigation({
-        abilities: await pageAbilities(ctx, actor),
+        abilities: frame.abilities,
         current: options.current,
         csrf: pageCsrf(c),
       }),

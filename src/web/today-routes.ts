@@ -7,8 +7,15 @@ import { listGuidance } from '../app/guidance.ts'
 import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
+import { onePageRead } from '../app/in-centre.ts'
 import type { HavenEnv } from '../http/session.ts'
-import { requirePage, signedInPage, unlessForbidden, signedInGet } from './page-kit.ts'
+import {
+  readPageFrame,
+  requirePage,
+  signedInGet,
+  signedInPage,
+  unlessForbidden,
+} from './page-kit.ts'
 import { todayBody } from './today-page.ts'
 
 /** The coordinator's and staff's pages: today at the centre, and the week ahead. */
@@ -17,24 +24,34 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/today',
     signedInGet(async (c, actor) => {
-      await requirePage(ctx, actor, 'see_all_families')
       const date = todayAtCentre(ctx)
-      const [first, ...week] = await sessionsOfDays(ctx, actor, date, 7, {
-        peopleOn: 'first day',
+      // One snapshot for the whole page: one transaction, the policy read once.
+      const { input, frame } = await onePageRead(ctx, actor.centreId, async (page) => {
+        await requirePage(page, actor, 'see_all_families')
+        const [first, ...week] = await sessionsOfDays(page, actor, date, 7, {
+          peopleOn: 'first day',
+        })
+        const questions = await unlessForbidden(() => listGuidance(page, actor))
+        return {
+          input: {
+            date,
+            sessions: first?.sessions ?? [],
+            week,
+            workers: await unlessForbidden(() => listWorkers(page, actor)),
+            subjectAccess: (await unlessForbidden(() => listSubjectAccess(page, actor, {}))) ?? [],
+            disclosures: await unlessForbidden(() => listRegister(page, actor, { limit: 500 })),
+            disposals: await unlessForbidden(() => listDisposalRuns(page, actor)),
+            questions: questions?.filter((q) => q.answer === null && !q.isMine).length,
+          },
+          frame: await readPageFrame(page, actor),
+        }
       })
-      const body = todayBody({
-        date,
-        sessions: first?.sessions ?? [],
-        week,
-        workers: await unlessForbidden(() => listWorkers(ctx, actor)),
-        subjectAccess: (await unlessForbidden(() => listSubjectAccess(ctx, actor, {}))) ?? [],
-        disclosures: await unlessForbidden(() => listRegister(ctx, actor, { limit: 500 })),
-        disposals: await unlessForbidden(() => listDisposalRuns(ctx, actor)),
-        questions: (await unlessForbidden(() => listGuidance(ctx, actor)))?.filter(
-          (q) => q.answer === null && !q.isMine,
-        ).length,
+      return signedInPage(ctx, c, actor, {
+        title: 'Today',
+        current: '/today',
+        body: todayBody(input),
+        frame,
       })
-      return signedInPage(ctx, c, actor, { title: 'Today', current: '/today', body })
     }),
   )
   return pages
