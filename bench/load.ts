@@ -13,6 +13,7 @@
 // Run: npm run bench:load (writes its tables into docs/PERFORMANCE.md).
 // BENCH_QUICK=1: a tiny run (small centres, 3 s a point) that writes nothing.
 // BENCH_LOAD_PROFILE=1: each read of the mix asked alone, one at a time (what each costs).
+import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { sql } from 'kysely'
@@ -574,13 +575,16 @@ const auditTable = [
 log(table)
 log(auditTable)
 if (!QUICK && !PROFILE) {
+  const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
+    .toString()
+    .trim()
   const sizes = results
     .map(
       (r) =>
         `${r.points[0]?.scenario ?? ''}: ${r.built.centres.toLocaleString('en-GB')} centre(s), ${r.built.families.toLocaleString('en-GB')} families, ${r.built.sessions.toLocaleString('en-GB')} sessions, ${String(r.built.accounts.length)} signed-in users`,
     )
     .join('; ')
-  const block = `<!-- bench:load -->\n${table}\n\n${auditTable}\n\n${sizes}. Each point is ${String(SECONDS)} s of autocannon (in the benchmark's process) against \`haven serve\` (its own process), after a 2 s warm-up; the audit comparison is two alternating rounds of ${String(SECONDS / 2)} s for each server. 4xx and 5xx are answers other than 2xx and 3xx; socket errors are connection errors and timeouts (30 s). Server RSS is the peak of the server process, sampled every 200 ms. /healthz p99 is measured by a third process asking every 25 ms on a new connection. Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)}, this machine (2 cores shared with other work: noisy).\n<!-- /bench:load -->`
+  const block = `<!-- bench:load -->\n${table}\n\n${auditTable}\n\n${sizes}. Each point is ${String(SECONDS)} s of autocannon (in the benchmark's process) against \`haven serve\` (its own process), after a 2 s warm-up; the audit comparison is two alternating rounds of ${String(SECONDS / 2)} s for each server. 4xx and 5xx are answers other than 2xx and 3xx; socket errors are connection errors and timeouts (30 s). Server RSS is the peak of the server process, sampled every 200 ms. /healthz p99 is measured by a third process asking every 25 ms on a new connection. Node ${process.versions.node}, main at ${commit}, ${new Date().toISOString().slice(0, 10)}, this machine (2 cores, shared by the server, its SQLite thread, autocannon and the probe).\n<!-- /bench:load -->`
   const file = new URL('../docs/PERFORMANCE.md', import.meta.url)
   const doc = readFileSync(file, 'utf8')
   writeFileSync(
