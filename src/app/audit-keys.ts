@@ -23,9 +23,20 @@ export interface AuditSigningKey {
   keyId: string
 }
 
-export function loadAuditSigningKey(file: string): AuditSigningKey {
+/**
+ * Loads the key from its file, making one only while the log has no signed checkpoint. Once
+ * checkpoints exist (`latestKeyId`), the file must hold the key that signed the latest:
+ * a missing file is never silently replaced by a new key (from then on every check of the
+ * log would fail, even with the old key put back), and a different key is refused.
+ */
+export function loadAuditSigningKey(file: string, latestKeyId?: string): AuditSigningKey {
   let pem = readSecretFile(file, 'audit signing key file')
   if (pem === undefined) {
+    if (latestKeyId !== undefined)
+      throw new HavenError(
+        'unavailable',
+        `the audit signing key file ${file} is missing, and the audit log has checkpoints signed by key ${latestKeyId}: put that key file back. Haven does not make a new key once checkpoints exist`,
+      )
     const fresh = generateKeyPairSync('ed25519').privateKey.export({
       type: 'pkcs8',
       format: 'pem',
@@ -33,14 +44,21 @@ export function loadAuditSigningKey(file: string): AuditSigningKey {
     writeNewSecretFile(file, fresh.toString())
     pem = readSecretFile(file, 'audit signing key file')
   }
+  let key: AuditSigningKey
   try {
-    return signingKeyFrom(createPrivateKey(pem ?? ''))
+    key = signingKeyFrom(createPrivateKey(pem ?? ''))
   } catch {
     throw new HavenError(
       'unavailable',
       `the audit signing key file ${file} does not hold an Ed25519 key`,
     )
   }
+  if (latestKeyId !== undefined && key.keyId !== latestKeyId)
+    throw new HavenError(
+      'unavailable',
+      `the audit signing key in ${file} (key ${key.keyId}) is not the key that signed the audit log's latest checkpoint (key ${latestKeyId}): put the right key file back`,
+    )
+  return key
 }
 
 /** A key that lives only in memory (tests, and tools that only verify). */

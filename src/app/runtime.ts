@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
+import path from 'node:path'
 import type { Config } from '../config.ts'
-import { openDatabase, type Database } from '../storage/database.ts'
-import { migrateToLatest, type MigrationOutcome } from '../storage/migrate.ts'
+import { HavenError } from '../domain/errors.ts'
+import { latestCheckpointKeyId } from '../storage/audit-log.ts'
+import { openDatabase, SQLITE_FILE_NAME, type Database } from '../storage/database.ts'
+import { hasHavenSchema, migrateToLatest, type MigrationOutcome } from '../storage/migrate.ts'
 import { keepFilePrivate, keepFolderPrivate } from '../storage/private-files.ts'
 import type { AppContext } from './context.ts'
 import { loadAuditSigningKey } from './audit-keys.ts'
@@ -14,8 +18,59 @@ export interface OpenHaven {
   close(): Promise<void>
 }
 
-/** Opens the configured database without touching its schema (for `haven migrate`). */
-export async function openConfiguredDatabase(config: Config): Promise<Database> {
+/** What opening may do that it otherwise refuses. */
+export interface OpenOptions {
+  /**
+   * A new, empty database beside keys that already exist is what is wanted: `haven restore`,
+   * which fills it from a backup made under those keys. Otherwise refused (see below).
+   */
+  isNewDatabaseExpected?: boolean
+}
+
+/**
+ * The key files of the configured data folder that exist and hold something: a data folder
+ * that has them has held a database.
+ */
+function existingKeyFiles(config: Config): string[] {
+  return [config.masterKeyFile, config.auditKeyFile, config.disposalLedgerFile].filter((file) => {
+    try {
+      return statSync(file).size > 0
+    } catch {
+      return false
+    }
+  })
+}
+
+function noNewDatabase(what: string, keys: readonly string[]): HavenError {
+  return new HavenError(
+    'unavailable',
+    `${what}, but ${keys.join(' and ')} ${keys.length === 1 ? 'is' : 'are'} there: this installation has had a database, and Haven will not start a new, empty one in its place. Put the database back, or restore a backup into it with haven restore`,
+  )
+}
+
+/**
+ * Opens the configured database without touching its schema (for `haven migrate`). A missing
+ * or empty SQLite file beside existing keys is refused before anything is created (issue 16).
+ */
+export async function openConfiguredDatabase(
+  config: Config,
+  options: OpenOptions = {},
+): Promise<Database> {
+  if (config.databaseUrl === undefined && options.isNewDatabaseExpected !== true) {
+    const keys = existingKeyFiles(config)
+    const file = path.join(config.dataDir, SQLITE_FILE_NAME)
+    let size: number | undefined
+    try {
+      size = statSync(file).size
+    } catch {
+      size = undefined
+    }
+    if (keys.length > 0 && (size === undefined || size === 0))
+      throw noNewDatabase(
+        `the database file ${file} is ${size === undefined ? 'missing' : 'empty'}`,
+        keys,
+      )
+  }
   return openDatabase({
     dataDir: config.dataDir,
     mayCreateDataDir: config.isDefaultDataDir,
@@ -33,9 +88,11 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 export async function openHaven(
   config: Config,
   now: () => Date = () => new Date(),
+  options: OpenOptions = {},
 ): Promise<OpenHaven> {
-  const database = await openConfiguredDatabase(config)
+  const database = await openConfiguredDatabase(config, options)
   try {
+    await refuseNewDatabaseBesideKeys(database, config, options)
     const migrations = await migrateToLatest(database.db)
     // On PostgreSQL the data folder holds no database, but by default it holds the keys.
     keepFolderPrivate(config.dataDir, 'data folder')
@@ -49,7 +106,7 @@ export async function openHaven(
       masterKey,
       publicUrl: config.publicUrl,
       compiledPolicies: new Map(),
-      auditKey: loadAuditSigningKey(config.auditKeyFile),
+      auditKey: loadAuditSigningKey(config.auditKeyFile, await latestCheckpointKeyId(database.db)),
       disposalLedgerFile: config.disposalLedgerFile,
     }
     return { ctx, database, migrations, close: () => database.close() }
@@ -57,4 +114,25 @@ export async function openHaven(
     await database.close()
     throw error
   }
+}
+
+/**
+ * A database with no schema yet (a new SQLite file, an empty PostgreSQL database) beside keys
+ * that exist: the database was lost or the configuration points at the wrong one. Refused
+ * unless a restore is about to fill it.
+ */
+export async function refuseNewDatabaseBesideKeys(
+  database: Database,
+  config: Config,
+  options: OpenOptions = {},
+): Promise<void> {
+  if (options.isNewDatabaseExpected === true) return
+  const keys = existingKeyFiles(config)
+  if (keys.length === 0 || (await hasHavenSchema(database.db))) return
+  throw noNewDatabase(
+    config.databaseUrl === undefined
+      ? `the database file ${path.join(config.dataDir, SQLITE_FILE_NAME)} holds no Haven schema`
+      : 'the PostgreSQL database that DATABASE_URL names holds no Haven schema',
+    keys,
+  )
 }

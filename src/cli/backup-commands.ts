@@ -39,17 +39,22 @@ const restoreCommand: Command = {
   async run(values, positionals, io) {
     const [file, ...rest] = positionals
     if (file === undefined || rest.length > 0) throw new UsageError('name one backup file')
-    return withHaven(io, async (haven) => {
-      const ledger =
-        typeof values.ledger === 'string'
-          ? path.resolve(io.cwd, values.ledger)
-          : haven.ctx.disposalLedgerFile
-      const restored = await restoreBackup(haven.ctx, path.resolve(io.cwd, file), ledger)
-      io.out(
-        `restored ${String(restored.rows)} rows from the backup of ${restored.createdAt}; applied ${String(restored.reapplied)} later disposals again from the ledger`,
-      )
-      return 0
-    })
+    return withHaven(
+      io,
+      async (haven) => {
+        const ledger =
+          typeof values.ledger === 'string'
+            ? path.resolve(io.cwd, values.ledger)
+            : haven.ctx.disposalLedgerFile
+        const restored = await restoreBackup(haven.ctx, path.resolve(io.cwd, file), ledger)
+        io.out(
+          `restored ${String(restored.rows)} rows from the backup of ${restored.createdAt}; applied ${String(restored.reapplied)} later disposals again from the ledger`,
+        )
+        return 0
+        // A new database beside the keys the backup was made under is what a restore fills.
+      },
+      { isNewDatabaseExpected: true },
+    )
   },
 }
 

@@ -1,7 +1,7 @@
 import { ensureDemoCentre, createDemoCentre } from '../app/demo-centre.ts'
 import { createCentre } from '../app/centres.ts'
 import { listCentresForOperator } from '../app/overview.ts'
-import { openConfiguredDatabase } from '../app/runtime.ts'
+import { openConfiguredDatabase, refuseNewDatabaseBesideKeys } from '../app/runtime.ts'
 import { loadConfig, type Config } from '../config.ts'
 import { createLogger } from '../logger.ts'
 import { startServer } from '../main.ts'
@@ -58,6 +58,7 @@ export const migrateCommand: Command = {
     const config = loadConfig(io.env, io.cwd)
     const database = await openConfiguredDatabase(config)
     try {
+      await refuseNewDatabaseBesideKeys(database, config)
       const outcome = await migrateToLatest(database.db)
       io.out(
         outcome.applied.length === 0

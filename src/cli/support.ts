@@ -1,4 +1,4 @@
-import { openHaven, type OpenHaven } from '../app/runtime.ts'
+import { openHaven, type OpenHaven, type OpenOptions } from '../app/runtime.ts'
 import { loadConfig } from '../config.ts'
 import { UsageError, type CliIo } from './commands.ts'
 
@@ -11,8 +11,9 @@ export function requiredString(values: Record<string, unknown>, name: string): s
 export async function withHaven(
   io: CliIo,
   work: (haven: OpenHaven) => Promise<number>,
+  options: OpenOptions = {},
 ): Promise<number> {
-  const haven = await openHaven(loadConfig(io.env, io.cwd))
+  const haven = await openHaven(loadConfig(io.env, io.cwd), undefined, options)
   try {
     return await work(haven)
   } finally {

@@ -264,3 +264,14 @@ export async function followAuditSequence(db: Db): Promise<void> {
     )
   }
 }
+
+/** The key that signed the log's latest checkpoint; undefined while there is none. */
+export async function latestCheckpointKeyId(db: Db): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('audit_checkpoints')
+    .select('key_id')
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row?.key_id
+}

@@ -38,3 +38,14 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
     current: known.filter((m) => m.executedAt !== undefined).map((m) => m.name),
   }
 }
+
+/** Whether Haven's schema has ever been made in this database (any migration applied). */
+export async function hasHavenSchema(db: Db): Promise<boolean> {
+  const tables = await db.introspection.getTables()
+  if (!tables.some((table) => table.name === 'haven_migrations')) return false
+  const row = await db
+    .selectFrom('haven_migrations' as never)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst()
+  return Number(row?.n ?? 0) > 0
+}
