@@ -121,8 +121,10 @@ function startMailDelivery(
   const tick = (): void => {
     running = running.then(async () => {
       try {
-        const { delivered, failed } = await deliverOutbox(ctx, smtp.deliver)
-        if (delivered + failed > 0) log.info({ delivered, failed }, 'outbox delivered')
+        const round = await deliverOutbox(ctx, smtp.deliver)
+        // Failures by class only (connection, timeout, recipient_refused, ...): never the
+        // error's own words, which may name the recipient.
+        if (round.delivered + round.failed > 0) log.info(round, 'outbox delivered')
       } catch (error) {
         log.error(failureOf(error), 'outbox delivery failed')
       }

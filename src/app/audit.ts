@@ -63,6 +63,7 @@ export type AuditType =
   | 'centre.stagger_changed'
   | 'centre.listing_changed'
   | 'checks.renewal_reminder'
+  | 'message.retried'
   | 'guidance.asked'
   | 'guidance.answered'
   | 'policy.acknowledged'

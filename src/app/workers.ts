@@ -9,6 +9,7 @@ import { listCentres } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamily } from '../storage/families.ts'
 import { findSession, sessionsOverlapping } from '../storage/sessions.ts'
+import { lastReminderDay, markReminderDays } from '../storage/reminders.ts'
 import {
   insertAcquaintance,
   insertCheck,
@@ -316,30 +317,43 @@ async function assertWorker(
 
 /** Days before a check falls due on which the coordinator is reminded. */
 const REMINDER_DAYS = [60, 14]
+/** Days the server was down are caught up, as far back as this. */
+const CATCH_UP_DAYS = 30
 
 /**
  * Renewal reminders (CHECKS): on the day a clear check is 60 and 14 days from falling due, the
  * coordinator is sent a message that says how many, and nothing else; Haven shows whose.
- * Run daily by the server. Returns how many centres were reminded.
+ * Run daily by the server, and at start. Each centre's days are remembered (issue 16): a
+ * restart on a day already worked out sends nothing again, and the days the server was down
+ * (up to 30) are worked out on the next run, in one message. Several servers on one database
+ * take the centre's lock, so only one works a day out. Returns how many centres were reminded.
  */
 export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
   const today = todayAtCentre(ctx)
-  const days = REMINDER_DAYS.map((n) => addDays(today, n))
   let reminded = 0
   for (const centre of await listCentres(ctx.db)) {
     await inCentre(ctx, centre.id, async (trx) => {
+      const last = await lastReminderDay(trx, centre.id, 'checks_renewal')
+      if (last !== undefined && last >= today) return
+      const earliest = addDays(today, -(CATCH_UP_DAYS - 1))
+      let day = last === undefined ? today : addDays(last, 1)
+      if (day < earliest) day = earliest
+      const days: string[] = []
+      for (; day <= today; day = addDays(day, 1)) days.push(day)
+      const reminderOn = new Set(days.flatMap((d) => REMINDER_DAYS.map((n) => addDays(d, n))))
       const { parameters } = await policyInForce(ctx, trx, centre.id)
       const rules = parameters.checks
       const due = (await listChecks(trx, centre.id)).filter(
-        (c) => c.outcome === 'clear' && days.includes(checkLapsesOn(c, rules)),
+        (c) => c.outcome === 'clear' && reminderOn.has(checkLapsesOn(c, rules)),
       )
+      await markReminderDays(trx, centre.id, 'checks_renewal', days, ctx.now().toISOString())
       if (due.length === 0) return
       await notifyRoles(ctx, trx, centre.id, rolesFor('record_checks', parameters))
       await recordEvent(trx, {
         type: 'checks.renewal_reminder',
         at: ctx.now(),
         centreId: centre.id,
-        details: { checks: due.length },
+        details: { checks: due.length, days: days.length },
       })
       reminded += 1
     })

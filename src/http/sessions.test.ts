@@ -568,7 +568,8 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('reminds the coordinator of checks falling due, by count and with no names', () =>
       withMigratedDatabase(dialect.name, async (database) => {
-        const s = await setup(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const clock = new TestClock('2026-03-14T08:00:00Z')
+        const s = await setup(testContext(database, clock))
         const record = (renewalDueOn: string) =>
           s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
             kind: 'dbs',
@@ -580,7 +581,9 @@ for (const dialect of await dialectsUnderTest()) {
         await record('2026-04-20')
         await drainOutbox(s.ctx)
         assert.equal(await sendRenewalReminders(s.ctx), 0, 'nothing exactly 60 or 14 days out')
-        await record('2026-05-13')
+        // Due 14 days after tomorrow: reminded tomorrow.
+        await record('2026-03-29')
+        clock.advance(24 * 60 * 60_000)
         assert.equal(await sendRenewalReminders(s.ctx), 1)
         const messages = await drainOutbox(s.ctx)
         assert.deepEqual(
@@ -588,6 +591,39 @@ for (const dialect of await dialectsUnderTest()) {
           [s.coordinator.email],
         )
         assert.ok(!JSON.stringify(messages).includes('Person v'), 'no names in the message')
+        // A restart later the same day works nothing out again.
+        assert.equal(await sendRenewalReminders(s.ctx), 0, 'no second reminder on a restart')
+        assert.deepEqual(await drainOutbox(s.ctx), [])
+      }))
+
+    it('remembers the days it reminded on, and catches up the days the server was down', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-03-14T08:00:00Z')
+        const s = await setup(testContext(database, clock))
+        const record = (renewalDueOn: string) =>
+          s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
+            kind: 'dbs',
+            level: 'standard',
+            issuedOn: '2023-05-13',
+            renewalDueOn,
+            outcome: 'clear',
+          })
+        assert.equal(await sendRenewalReminders(s.ctx), 0, 'the first run works out today')
+        await drainOutbox(s.ctx)
+        // 14 days from 16 March: the server is down on the 15th and 16th, back on the 17th.
+        await record('2026-03-30')
+        clock.advance(3 * 24 * 60 * 60_000)
+        assert.equal(await sendRenewalReminders(s.ctx), 1, 'the missed days are worked out')
+        assert.equal((await drainOutbox(s.ctx)).length, 1, 'in one message')
+        const worked = await database.db
+          .selectFrom('reminder_days')
+          .select('day')
+          .orderBy('day')
+          .execute()
+        assert.deepEqual(
+          worked.map((r) => r.day),
+          ['2026-03-14', '2026-03-15', '2026-03-16', '2026-03-17'],
+        )
       }))
 
     it("CHECKS: a check falls due at the end of the policy's renewal period, whatever date was recorded with it", () =>

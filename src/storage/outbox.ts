@@ -1,4 +1,5 @@
 import type { Db } from './database.ts'
+import type { OutboxRow } from './schema.ts'
 
 export interface StoredMessage {
   id: string
@@ -9,6 +10,10 @@ export interface StoredMessage {
   createdAt: string
   sentAt: string | undefined
   attempts: number
+  nextAttemptAt?: string | undefined
+  /** The class of the last failure. */
+  lastError?: string | undefined
+  setAsideAt?: string | undefined
 }
 
 export async function insertMessage(db: Db, message: StoredMessage): Promise<void> {
@@ -23,19 +28,15 @@ export async function insertMessage(db: Db, message: StoredMessage): Promise<voi
       created_at: message.createdAt,
       sent_at: null,
       attempts: 0,
+      next_attempt_at: null,
+      last_error: null,
+      set_aside_at: null,
     })
     .execute()
 }
 
-export async function listUnsentMessages(db: Db, limit = 100): Promise<StoredMessage[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .selectAll()
-    .where('sent_at', 'is', null)
-    .orderBy('created_at')
-    .limit(limit)
-    .execute()
-  return rows.map((row) => ({
+function toMessage(row: OutboxRow): StoredMessage {
+  return {
     id: row.id,
     centreId: row.centre_id ?? undefined,
     recipient: row.recipient,
@@ -44,7 +45,45 @@ export async function listUnsentMessages(db: Db, limit = 100): Promise<StoredMes
     createdAt: row.created_at,
     sentAt: row.sent_at ?? undefined,
     attempts: row.attempts,
-  }))
+    nextAttemptAt: row.next_attempt_at ?? undefined,
+    lastError: row.last_error ?? undefined,
+    setAsideAt: row.set_aside_at ?? undefined,
+  }
+}
+
+/**
+ * Unsent messages whose turn has come, oldest first: not set aside, and never tried or due
+ * for their next attempt. One that keeps failing waits its backoff and never fills the page.
+ */
+export async function listDueMessages(db: Db, now: string, limit = 100): Promise<StoredMessage[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('sent_at', 'is', null)
+    .where('set_aside_at', 'is', null)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute()
+  return rows.map(toMessage)
+}
+
+/** Messages set aside, newest first: a centre's, or the installation's own (centre undefined). */
+export async function listSetAsideMessages(
+  db: Db,
+  centreId: string | undefined,
+): Promise<StoredMessage[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('sent_at', 'is', null)
+    .where('set_aside_at', 'is not', null)
+    .where('centre_id', centreId === undefined ? 'is' : '=', centreId ?? null)
+    .orderBy('set_aside_at', 'desc')
+    .orderBy('id')
+    .execute()
+  return rows.map(toMessage)
 }
 
 /** Marks a message sent and erases its body: a one-time link must not outlive delivery. */
@@ -56,10 +95,42 @@ export async function markMessageSent(db: Db, id: string, at: string): Promise<v
     .execute()
 }
 
-export async function recordDeliveryAttempt(db: Db, id: string): Promise<void> {
+/**
+ * A failed attempt: counted, its error's class kept, and either a time for the next attempt
+ * or (next undefined) set aside. Only a message still unsent and not set aside is changed.
+ */
+export async function recordFailedAttempt(
+  db: Db,
+  id: string,
+  failure: { errorClass: string; at: string; nextAttemptAt: string | undefined },
+): Promise<void> {
   await db
     .updateTable('outbox')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: failure.errorClass,
+      next_attempt_at: failure.nextAttemptAt ?? null,
+      set_aside_at: failure.nextAttemptAt === undefined ? failure.at : null,
+    }))
     .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where('set_aside_at', 'is', null)
     .execute()
+}
+
+/** A set-aside message put back in line, to be tried at once; false when none was. */
+export async function returnMessageToLine(
+  db: Db,
+  id: string,
+  centreId: string | undefined,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox')
+    .set({ set_aside_at: null, next_attempt_at: null, attempts: 0 })
+    .where('id', '=', id)
+    .where('centre_id', centreId === undefined ? 'is' : '=', centreId ?? null)
+    .where('sent_at', 'is', null)
+    .where('set_aside_at', 'is not', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows) > 0
 }

@@ -198,6 +198,19 @@ export interface OutboxRow {
   created_at: string
   sent_at: string | null
   attempts: number
+  /** Not to be tried before this instant; null: at once. */
+  next_attempt_at: string | null
+  /** The class of the last failure (never its message). */
+  last_error: string | null
+  /** When it was set aside: failed too often, or refused for good. */
+  set_aside_at: string | null
+}
+
+export interface ReminderDayRow {
+  centre_id: string
+  kind: string
+  day: string
+  done_at: string
 }
 
 export interface AuditLogRow {
@@ -273,6 +286,7 @@ export interface Tables extends CaseTables, OutwardTables {
   auth_attempts: AuthAttemptRow
   member_access_stops: MemberAccessStopRow
   outbox: OutboxRow
+  reminder_days: ReminderDayRow
   audit_log: AuditLogRow
   policy_versions: PolicyVersionRow
   policy_reviews: PolicyReviewRow

@@ -6,6 +6,8 @@ import type { AppContext } from '../app/context.ts'
 import { readFamilyByReference } from '../app/families.ts'
 import { linkParentAccount } from '../app/parent-accounts.ts'
 import { inviteMember, type IssuedInvitation } from '../app/invitations.ts'
+import { listUndeliveredMessages, sendMessageAgain, type SetAsideMessage } from '../app/outbox.ts'
+import { ukDateTime } from '../domain/calendar.ts'
 import {
   changeMemberRoles,
   endMemberSessions,
@@ -18,7 +20,7 @@ import { AGENCY_KINDS, ROLES } from '../domain/roles.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import { inviteInput } from '../app/contracts/members.ts'
 import { checkForm, type FormPlace } from './contract-form.ts'
-import { html } from './html.ts'
+import { html, type Html } from './html.ts'
 import {
   button,
   choiceField,
@@ -29,6 +31,7 @@ import {
   pageCsrf,
   requirePage,
   selectField,
+  shortDate,
   signedInGet,
   signedInPage,
   successBanner,
@@ -89,6 +92,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
   ) => {
     await requirePage(ctx, actor, 'manage_members')
     const members = await listMembers(ctx, actor)
+    const undelivered = await listUndeliveredMessages(ctx, actor)
     const f = extra.form ?? {}
     const e = extra.error
     return signedInPage(ctx, c, actor, {
@@ -120,6 +124,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
           ]),
           empty: 'Nobody yet.',
         })}
+        ${undeliveredSection(undelivered, pageCsrf(c))}
         <h2 class="govuk-heading-m">Invite someone</h2>
         ${postForm(
           '/centre/people',
@@ -137,6 +142,15 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
     '/centre/people',
     signedInGet((c, actor) => listPage(c, actor)),
   )
+
+  // A message set aside (issue 16) put back in line: tried at once, and as often again.
+  pages.post('/centre/messages/:messageId/again', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const done = await tryForm(() => sendMessageAgain(ctx, actor, c.req.param('messageId')))
+    if (!done.ok) return listPage(c, actor, { error: done.error, status: done.status })
+    return c.redirect('/centre/people#undelivered', 303)
+  })
 
   pages.post('/centre/people', async (c) => {
     const fields = await formFields(c)
@@ -321,4 +335,48 @@ function invitationPlace(path: readonly PropertyKey[]): FormPlace | undefined {
   if (first === 'agencyKind') return { field: 'agencyKind', label: 'The kind of agency' }
   if (first === 'agencyName') return { field: 'agencyName', label: "The agency's name" }
   return undefined
+}
+
+/** Why a message could not be sent, in words (the class kept, never the error's own text). */
+const DELIVERY_ERROR_WORDS: Readonly<Record<string, string>> = {
+  recipient_refused: 'the address was refused',
+  rejected: 'the mail server refused the message',
+  authentication: 'Haven could not sign in to the mail server',
+  timeout: 'the mail server did not answer in time',
+  connection: 'the mail server could not be reached',
+  deferred: 'the mail server asked to try later',
+  other: 'an unexpected error',
+}
+
+/**
+ * Messages Haven gave up on (refused for good, or failed ten times over about half a day):
+ * shown where people are invited, with a way to send each again once the cause is mended.
+ */
+function undeliveredSection(messages: readonly SetAsideMessage[], csrf: string): Html {
+  if (messages.length === 0) return html``
+  const when = (iso: string) => {
+    const uk = ukDateTime(new Date(iso))
+    return `${shortDate(uk)} at ${uk.slice(11, 16)}`
+  }
+  return html`<h2 class="govuk-heading-m" id="undelivered">Messages that could not be sent</h2>
+    <p class="govuk-body">Haven stopped trying to send these. Mend the cause (the address, or the mail settings), then send each again; or give the person what they need another way.</p>
+    ${table({
+      caption: 'Messages that could not be sent',
+      isCaptionHidden: true,
+      head: ['To', 'Subject', 'Why', 'Tries', 'Stopped', ''],
+      rows: messages.map((m) => [
+        m.recipient,
+        m.subject,
+        DELIVERY_ERROR_WORDS[m.lastError ?? 'other'] ?? m.lastError ?? '',
+        String(m.attempts),
+        when(m.setAsideAt),
+        postForm(
+          `/centre/messages/${m.id}/again`,
+          csrf,
+          button('Send again', 'secondary'),
+          `Send again: ${m.subject}`,
+        ),
+      ]),
+      empty: 'None.',
+    })}`
 }

@@ -18,6 +18,8 @@ export interface TodayInput {
   disposals: DisposalRunView[] | undefined
   /** Workers' questions not yet answered, for those who answer them (GUIDE). */
   questions: number | undefined
+  /** Messages Haven gave up sending, for those who manage people; undefined: not theirs. */
+  undelivered?: number | undefined
 }
 
 const time = (dateTime: string | null): string => (dateTime === null ? '' : dateTime.slice(11, 16))
@@ -68,6 +70,7 @@ export function todayBody(input: TodayInput): Html {
       ${input.disclosures === undefined ? '' : html`<li>${plural(waiting.disclosures.length, 'disclosure', 'disclosures')} to confirm</li>`}
       ${input.disposals === undefined ? '' : html`<li>${plural(waiting.disposals.length, 'disposal run', 'disposal runs')} to approve</li>`}
       ${input.questions === undefined ? '' : html`<li><a class="govuk-link" href="/records">${plural(input.questions, "worker's question", "workers' questions")} to answer</a></li>`}
+      ${input.undelivered ? html`<li><a class="govuk-link" href="/centre/people#undelivered">${plural(input.undelivered, 'message', 'messages')} that could not be sent</a></li>` : ''}
     </ul>
     ${
       input.workers === undefined

@@ -4,6 +4,7 @@ import { sessionsOfDays } from '../app/day-sessions.ts'
 import { listRegister } from '../app/disclosure-register.ts'
 import { listDisposalRuns } from '../app/disposal-views.ts'
 import { listGuidance } from '../app/guidance.ts'
+import { listUndeliveredMessages } from '../app/outbox.ts'
 import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
@@ -42,6 +43,8 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
             disclosures: await unlessForbidden(() => listRegister(page, actor, { limit: 500 })),
             disposals: await unlessForbidden(() => listDisposalRuns(page, actor)),
             questions: questions?.filter((q) => q.answer === null && !q.isMine).length,
+            undelivered: (await unlessForbidden(() => listUndeliveredMessages(page, actor)))
+              ?.length,
           },
           frame: await readPageFrame(page, actor),
         }

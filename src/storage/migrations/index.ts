@@ -12,6 +12,7 @@ import * as subjectAccessReleases from './0010-subject-access-releases.ts'
 import * as auditChains from './0011-audit-chains.ts'
 import * as idempotencyKeys from './0012-idempotency-keys.ts'
 import * as familyReferenceCounter from './0013-family-reference-counter.ts'
+import * as outboxRetries from './0014-outbox-retries.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -31,4 +32,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0011-audit-chains': auditChains,
   '0012-idempotency-keys': idempotencyKeys,
   '0013-family-reference-counter': familyReferenceCounter,
+  '0014-outbox-retries': outboxRetries,
 }
