@@ -15,6 +15,7 @@ import { sql } from 'kysely'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { openDatabase, type DialectName } from '../storage/database.ts'
 import { operatorActor } from './actor.ts'
+import { recordEvent } from './audit.ts'
 import { verifyAuditLog } from './audit-trail.ts'
 import { restoreBackup, writeBackup } from './backup.ts'
 import { createCentre } from './centres.ts'
@@ -126,6 +127,48 @@ for (const dialect of await dialectsUnderTest()) {
         }
       } finally {
         await first.close()
+      }
+    })
+
+    it('takes a backup while writes go on beside it, and the backup restores', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+      dirs.push(dir)
+      const first = await installation(dialect.name)
+      const target = await installation(dialect.name, first.ctx)
+      try {
+        const { centre } = await createCentre(first.ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@a.example.org',
+        })
+        for (let i = 0; i < 30; i += 1) await family(first.ctx, centre.id, `Kitto${String(i)}`)
+        // Writes to the installation's chain and the centre's, for as long as the backup runs.
+        const backup = { isRunning: true }
+        let written = 0
+        const writing = (async () => {
+          while (backup.isRunning) {
+            await first.ctx.db
+              .transaction()
+              .execute((trx) =>
+                recordEvent(trx, { type: 'backup.made', at: first.ctx.now(), details: {} }),
+              )
+            await family(first.ctx, centre.id, `Later${String(written)}`)
+            written += 1
+          }
+        })()
+        const file = path.join(dir, 'busy.backup')
+        const made = await writeBackup(first.ctx, file).finally(() => {
+          backup.isRunning = false
+        })
+        await writing
+        assert.ok(made.rows > 0)
+        const verified = await verifyAuditLog(first.database.db, first.ctx.auditKey.publicKey)
+        assert.equal(verified.problem, undefined, JSON.stringify(verified))
+        const restored = await restoreBackup(target.ctx, file, undefined)
+        assert.equal(restored.rows, made.rows, 'every row read is restored')
+      } finally {
+        await first.close()
+        await target.close()
       }
     })
 

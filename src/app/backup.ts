@@ -95,10 +95,10 @@ export async function writeBackup(
     gzip.on('error', reject)
   })
   let rows = 0
-  // One snapshot: SQLite's write lock, PostgreSQL's repeatable read.
-  const counts = await ctx.db
-    .transaction()
-    .setIsolationLevel('repeatable read')
+  // One snapshot: SQLite's write lock, PostgreSQL's repeatable read (read only: nothing is
+  // written in it, so writes go on beside it).
+  const snapshot = ctx.db.transaction().setIsolationLevel('repeatable read')
+  const counts = await (ctx.dialect === 'postgres' ? snapshot.setAccessMode('read only') : snapshot)
     .execute(async (trx) => {
       const tables = await listBackupTables(trx, ctx.dialect)
       const counted: Record<string, number> = {}
@@ -119,17 +119,22 @@ export async function writeBackup(
           after = page.next
         }
       }
-      await recordEvent(trx, {
-        type: 'backup.made',
-        at: ctx.now(),
-        details: { tables: tables.length, rows },
-      })
       return counted
     })
     .catch((error: unknown) => {
       gzip.destroy()
       throw error
     })
+  // Recorded once read, in a transaction of its own: written inside the snapshot, the entry
+  // would follow the chain's head as it was when the backup began, and clash with any entry
+  // written since (issue 16).
+  await ctx.db.transaction().execute((trx) =>
+    recordEvent(trx, {
+      type: 'backup.made',
+      at: ctx.now(),
+      details: { tables: Object.keys(counts).length, rows },
+    }),
+  )
   gzip.end()
   await compressed
   const body = Buffer.concat(parts)
