@@ -29,6 +29,11 @@ export interface Config {
   disposalLedgerFile: string
   /** Minutes between signed audit checkpoints written by the server (0: none). */
   auditCheckpointMinutes: number
+  /**
+   * Where every checkpoint signed is also appended, one JSON line each: a file outside the
+   * database (another volume), for `haven audit verify --checkpoints`. Undefined: none.
+   */
+  auditCheckpointFile: string | undefined
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number
   /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
@@ -98,11 +103,17 @@ export function loadConfig(env: Environment, cwd: string): Config {
       nonEmpty(env, 'HAVEN_DISPOSAL_LEDGER_FILE') ??
         path.join(path.dirname(masterKeyFile), 'disposal-ledger.jsonl'),
     ),
-    auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 60, 0, 10_080),
+    auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 5, 0, 10_080),
+    auditCheckpointFile: optionalPath(env, 'HAVEN_AUDIT_CHECKPOINT_FILE', cwd),
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
     isBehindTls: boolean(env, 'HAVEN_TLS', false),
     trustedProxies: trustedProxies(env),
   }
+}
+
+function optionalPath(env: Environment, name: string, cwd: string): string | undefined {
+  const raw = nonEmpty(env, name)
+  return raw === undefined ? undefined : path.resolve(cwd, raw)
 }
 
 /**

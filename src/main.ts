@@ -8,6 +8,7 @@ import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { databaseFaultOf } from './app/faults.ts'
+import { appendCheckpointFile } from './app/checkpoint-file.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
@@ -157,6 +158,8 @@ function startAuditCheckpoints(
       try {
         const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())
         if (signed.length > 0) log.info({ chains: signed.length }, 'audit checkpoints signed')
+        if (config.auditCheckpointFile !== undefined)
+          appendCheckpointFile(config.auditCheckpointFile, signed)
       } catch (error) {
         log.error(failureOf(error), 'audit checkpoint failed')
       }

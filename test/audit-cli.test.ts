@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, describe, it } from 'node:test'
+import { rewriteChain } from './support/audit-tamper.ts'
 import { runHaven } from './support/processes.ts'
 
 const dirs: string[] = []
@@ -64,6 +65,86 @@ describe('haven audit', () => {
     const refused = await runHaven(['audit', 'verify', '--public-key', wrongKey], env)
     assert.equal(refused.code, 1)
     assert.match(refused.stderr, /not an Ed25519 public key/)
+  })
+})
+
+describe('haven audit verify against checkpoints held outside (issue 16)', () => {
+  /** A centre, a checkpoint handed out to a file outside the database, then more entries. */
+  async function handedOut() {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-anchor-'))
+    dirs.push(dir)
+    const outside = path.join(dir, 'elsewhere.jsonl')
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false', HAVEN_AUDIT_CHECKPOINT_FILE: outside }
+    const made = await runHaven(
+      ['centre', 'create', '--name', 'Ashbury', '--coordinator-email', 'c@ashbury.example.org'],
+      env,
+    )
+    assert.equal(made.code, 0, made.stderr)
+    assert.equal((await runHaven(['audit', 'checkpoint'], env)).code, 0)
+    const exported = path.join(dir, 'exported.json')
+    writeFileSync(exported, (await runHaven(['audit', 'export-checkpoints'], env)).stdout)
+    assert.equal(readFileSync(outside, 'utf8').trim().split('\n').length, 1, 'handed out as signed')
+    return { dir, env, outside, exported, file: path.join(dir, 'haven.db') }
+  }
+  const verify = (env: Record<string, string>, anchors: string) =>
+    runHaven(['audit', 'verify', '--checkpoints', anchors], env)
+  /** An insider with the database file: the log's guards dropped. */
+  function insider(file: string): DatabaseSync {
+    const db = new DatabaseSync(file)
+    db.exec('drop trigger if exists audit_log_no_update')
+    db.exec('drop trigger if exists audit_log_no_delete')
+    db.exec('drop trigger if exists audit_checkpoints_no_delete')
+    db.exec('drop trigger if exists audit_checkpoints_no_update')
+    return db
+  }
+
+  it('passes an untouched log against both forms of the file', async () => {
+    const { env, outside, exported } = await handedOut()
+    for (const anchors of [outside, exported]) {
+      const good = await verify(env, anchors)
+      assert.equal(good.code, 0, good.stderr)
+      assert.match(good.stdout, /1 checkpoints from /)
+    }
+  })
+
+  it('catches a log whose entries and checkpoints were all deleted', async () => {
+    const { env, outside, file } = await handedOut()
+    const db = insider(file)
+    db.exec('delete from audit_checkpoints')
+    db.exec('delete from audit_log')
+    db.close()
+    const unanchored = await runHaven(['audit', 'verify'], env)
+    assert.equal(unanchored.code, 1, 'an empty log beside centres fails even without the file')
+    assert.match(unanchored.stderr, /the log is empty, but the database holds 1 centre/)
+    const anchored = await verify(env, outside)
+    assert.equal(anchored.code, 1)
+    assert.match(anchored.stderr, /entries were removed|the log is empty/)
+  })
+
+  it('catches a chain recomputed after its checkpoints were deleted', async () => {
+    const { env, outside, exported, file } = await handedOut()
+    const db = insider(file)
+    // Rewrite the first entry, and recompute every hash after it as Haven would, so that the
+    // log holds together on its own; the database's own checkpoints are removed.
+    db.exec('delete from audit_checkpoints')
+    db.close()
+    rewriteChain(file)
+    const unanchored = await runHaven(['audit', 'verify'], env)
+    assert.equal(unanchored.code, 0, 'the recomputed log holds together on its own')
+    for (const anchors of [outside, exported]) {
+      const anchored = await verify(env, anchors)
+      assert.equal(anchored.code, 1, anchors)
+      assert.match(anchored.stderr, /differs from the signed checkpoint/)
+    }
+  })
+
+  it('refuses a file that holds no checkpoints, naming the line', async () => {
+    const { env, dir } = await handedOut()
+    const bad = path.join(dir, 'bad.jsonl')
+    writeFileSync(bad, '{"chain":"x","seq":1}\n')
+    const refused = await verify(env, bad)
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /line 1 of the checkpoint file is not a checkpoint/)
   })
 })
 

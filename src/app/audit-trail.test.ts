@@ -228,6 +228,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.deepEqual(result, {
           entries: chains.length,
           checkpoints: 3,
+          anchors: 0,
           chains: 3,
           problem: undefined,
         })
@@ -305,6 +306,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.deepEqual(await verifyAuditLog(database.db, ctx.auditKey.publicKey), {
           entries: 4,
           checkpoints: 1,
+          anchors: 0,
           chains: 1,
           problem: undefined,
         })
@@ -343,7 +345,7 @@ for (const dialect of await dialectsUnderTest()) {
             .executeTakeFirstOrThrow()
           assert.deepEqual(
             await verifyAuditLog(database.db, ctx.auditKey.publicKey, options(database, scratch)),
-            { entries: total.n, checkpoints: 3, chains: 3, problem: undefined },
+            { entries: total.n, checkpoints: 3, anchors: 0, chains: 3, problem: undefined },
           )
         }))
   })

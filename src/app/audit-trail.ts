@@ -1,5 +1,6 @@
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
 import type { ChainedEntry } from '../domain/audit-chain.ts'
+import { HavenError } from '../domain/errors.ts'
 import {
   AuditRangeCheck,
   cutRanges,
@@ -15,6 +16,7 @@ import {
 } from '../storage/audit-log.ts'
 import { auditLogBounds, readAuditRange, type AuditSource } from '../storage/audit-stream.ts'
 import type { Db } from '../storage/database.ts'
+import { countCentres } from '../storage/centres.ts'
 import type { KeyObject } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -28,7 +30,10 @@ import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 export interface AuditVerification {
   entries: number
+  /** The database's own signed checkpoints checked. */
   checkpoints: number
+  /** Checkpoints from outside the database checked (`anchors`). */
+  anchors: number
   /** How many chains: one per centre with entries, and the installation's. */
   chains: number
   /** The first thing wrong, naming the chain and the entry; undefined when the log holds. */
@@ -45,6 +50,13 @@ export interface AuditVerifyOptions {
   workers?: number | 'auto'
   /** How many ranges the log is cut into (default: one per worker, or one). */
   ranges?: number
+  /**
+   * Checkpoints held outside the database (`--checkpoints FILE`: what export-checkpoints
+   * handed out, or the file the server appends to): each must be signed by the key and name
+   * an entry the log still has, with the same hash. A log wiped, cut short or recomputed
+   * since they were made fails, whatever the database's own checkpoints say.
+   */
+  anchors?: readonly AuditCheckpoint[]
 }
 
 const WORTH_WORKERS = 50_000
@@ -66,7 +78,8 @@ export async function verifyAuditLog(
   publicKey: KeyObject,
   options: AuditVerifyOptions = {},
 ): Promise<AuditVerification> {
-  const checkpoints = await listAuditCheckpoints(db)
+  const anchors = options.anchors ?? []
+  const checkpoints = [...(await listAuditCheckpoints(db)), ...anchors]
   const headRows = await chainHeads(db)
   const heads = new Map(headRows.map((h) => [h.chain, h.seq]))
   const chains = [...new Set([...heads.keys(), ...checkpoints.map((c) => c.chain)])].sort()
@@ -89,8 +102,22 @@ export async function verifyAuditLog(
   const joined = joinRanges(results, heads)
   const summary = {
     entries: joined.entries,
-    checkpoints: checkpoints.length,
+    checkpoints: checkpoints.length - anchors.length,
+    anchors: anchors.length,
     chains: chains.length,
+  }
+  // Every centre's creation is logged: a database with centres and an empty log lost its log.
+  if (joined.entries === 0) {
+    const centres = await countCentres(db)
+    if (centres > 0)
+      return {
+        ...summary,
+        problem: {
+          chain: '',
+          seq: 0,
+          problem: `is missing: the log is empty, but the database holds ${String(centres)} centre${centres === 1 ? '' : 's'}`,
+        },
+      }
   }
   for (const chain of chains) {
     const broken = joined.problems.find((p) => p.chain === chain)
@@ -247,4 +274,64 @@ export async function readAuditLog(
       checkpoints: checkpoints.filter((c) => c.chain === actor.centreId || c.chain === ''),
     }
   })
+}
+
+/**
+ * Checkpoints from a file held outside the database: the document export-checkpoints prints
+ * ({ publicKey, keyId, checkpoints }) or one checkpoint per line, as the server appends them
+ * (HAVEN_AUDIT_CHECKPOINT_FILE). Anything else is refused, naming the line.
+ */
+export function parseCheckpointFile(text: string): AuditCheckpoint[] {
+  const trimmed = text.trim()
+  if (trimmed === '') throw new HavenError('invalid_input', 'the checkpoint file is empty')
+  if (trimmed.startsWith('{') && !trimmed.includes('\n{')) {
+    let document: unknown
+    try {
+      document = JSON.parse(trimmed)
+    } catch {
+      throw new HavenError('invalid_input', 'the checkpoint file is not valid JSON')
+    }
+    const list = (document as { checkpoints?: unknown }).checkpoints
+    if (Array.isArray(list))
+      return list.map((c, i) => checkpointFrom(c, `checkpoint ${String(i + 1)}`))
+    return [checkpointFrom(document, 'line 1')]
+  }
+  return trimmed.split('\n').map((line, i) => {
+    let value: unknown
+    try {
+      value = JSON.parse(line)
+    } catch {
+      throw new HavenError(
+        'invalid_input',
+        `line ${String(i + 1)} of the checkpoint file is not JSON`,
+      )
+    }
+    return checkpointFrom(value, `line ${String(i + 1)}`)
+  })
+}
+
+function checkpointFrom(value: unknown, where: string): AuditCheckpoint {
+  const c = (value ?? {}) as Record<string, unknown>
+  const isText = (v: unknown): v is string => typeof v === 'string'
+  if (
+    !isText(c.chain) ||
+    typeof c.seq !== 'number' ||
+    !Number.isSafeInteger(c.seq) ||
+    c.seq < 1 ||
+    !isText(c.hash) ||
+    !isText(c.at) ||
+    !isText(c.keyId) ||
+    !isText(c.signature) ||
+    (c.version !== 1 && c.version !== 2)
+  )
+    throw new HavenError('invalid_input', `${where} of the checkpoint file is not a checkpoint`)
+  return {
+    chain: c.chain,
+    seq: c.seq,
+    hash: c.hash,
+    at: c.at,
+    keyId: c.keyId,
+    signature: c.signature,
+    version: c.version,
+  }
 }

@@ -24,6 +24,8 @@ export interface AppContext {
    * database, so that a restore of an older backup can destroy it again. Undefined: no file.
    */
   disposalLedgerFile?: string | undefined
+  /** How checkpoints are signed and handed out (HAVEN_AUDIT_CHECKPOINT_*), for the audit page. */
+  auditCheckpointing?: { minutes: number; file: string | undefined } | undefined
   /**
    * Set only inside `onePageRead` (src/app/in-centre.ts): `db` is then the page's one read
    * transaction, the use cases called with this context read through it, and the centre's

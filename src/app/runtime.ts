@@ -108,6 +108,10 @@ export async function openHaven(
       compiledPolicies: new Map(),
       auditKey: loadAuditSigningKey(config.auditKeyFile, await latestCheckpointKeyId(database.db)),
       disposalLedgerFile: config.disposalLedgerFile,
+      auditCheckpointing: {
+        minutes: config.auditCheckpointMinutes,
+        file: config.auditCheckpointFile,
+      },
     }
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {

@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { publicKeyFromPem, publicKeyPem } from '../app/audit-keys.ts'
-import { auditCheckpoints, verifyAuditLog, writeAuditCheckpoints } from '../app/audit-trail.ts'
+import {
+  auditCheckpoints,
+  parseCheckpointFile,
+  verifyAuditLog,
+  writeAuditCheckpoints,
+} from '../app/audit-trail.ts'
 import type { AuditSource } from '../storage/audit-stream.ts'
 import { UsageError, type Command } from './commands.ts'
 import { withHaven } from './support.ts'
+import { appendCheckpointFile } from '../app/checkpoint-file.ts'
 import { rotateMasterKey } from '../app/key-rotation.ts'
 import { loadConfig } from '../config.ts'
 
@@ -11,25 +18,35 @@ import { loadConfig } from '../config.ts'
 const verifyCommand: Command = {
   path: ['audit', 'verify'],
   summary: 'Check the audit log: every entry and every signed checkpoint; names the first bad one',
-  usage: 'haven audit verify [--public-key FILE]',
+  usage: 'haven audit verify [--checkpoints FILE] [--public-key FILE]',
   details: [
+    '--checkpoints FILE  also check the log against checkpoints held outside the database:',
+    '                    what export-checkpoints handed out, or HAVEN_AUDIT_CHECKPOINT_FILE.',
+    '                    A log wiped, cut short or recomputed since they were made fails',
     '--public-key FILE   check checkpoints against this Ed25519 public key (PEM) instead of',
     "                    the server's own key: the one an outside party was given",
     'Exits 0 when the log holds, 1 naming the first bad entry when anything was changed,',
-    'removed, inserted or reordered.',
+    'removed, inserted or reordered. Without --checkpoints, entries after the last checkpoint',
+    'someone outside holds can be rewritten with the checkpoints in the database: see',
+    'docs/OUTWARD.md for the window that remains.',
   ],
-  options: { 'public-key': { type: 'string' } },
+  options: { 'public-key': { type: 'string' }, checkpoints: { type: 'string' } },
   async run(values, _positionals, io) {
+    const anchorsFile = values.checkpoints
+    const anchors =
+      typeof anchorsFile === 'string'
+        ? parseCheckpointFile(readText(path.resolve(io.cwd, anchorsFile)))
+        : []
     return withHaven(io, async (haven) => {
       const file = values['public-key']
       const publicKey =
-        typeof file === 'string' ? publicKeyFromPem(readPem(file)) : haven.ctx.auditKey.publicKey
+        typeof file === 'string' ? publicKeyFromPem(readText(file)) : haven.ctx.auditKey.publicKey
       const config = loadConfig(io.env, io.cwd)
       const source: AuditSource =
         config.databaseUrl === undefined
           ? { dialect: 'sqlite', file: haven.database.location }
           : { dialect: 'postgres', url: config.databaseUrl }
-      const result = await verifyAuditLog(haven.ctx.db, publicKey, { source })
+      const result = await verifyAuditLog(haven.ctx.db, publicKey, { source, anchors })
       if (result.problem) {
         io.err(
           `audit log: ${chainName(result.problem.chain)}, entry ${String(result.problem.seq)} ${result.problem.problem}`,
@@ -37,7 +54,7 @@ const verifyCommand: Command = {
         return 1
       }
       io.out(
-        `audit log holds: ${String(result.entries)} entries in ${String(result.chains)} chains, ${String(result.checkpoints)} signed checkpoints`,
+        `audit log holds: ${String(result.entries)} entries in ${String(result.chains)} chains, ${String(result.checkpoints)} signed checkpoints${typeof anchorsFile === 'string' ? `, ${String(result.anchors)} checkpoints from ${anchorsFile}` : ''}`,
       )
       return 0
     })
@@ -52,12 +69,15 @@ const checkpointCommand: Command = {
   details: [
     'One chain per centre, and one for the installation. Prints the checkpoints signed now,',
     'or, when no chain moved on, the newest one of each. The server also signs them on a timer',
-    '(HAVEN_AUDIT_CHECKPOINT_MINUTES).',
+    '(HAVEN_AUDIT_CHECKPOINT_MINUTES). Each one signed is also appended to',
+    'HAVEN_AUDIT_CHECKPOINT_FILE when it is set.',
   ],
   options: {},
   async run(_values, _positionals, io) {
     return withHaven(io, async (haven) => {
       const written = await writeAuditCheckpoints(haven.ctx.db, haven.ctx.auditKey, haven.ctx.now())
+      const handOut = loadConfig(io.env, io.cwd).auditCheckpointFile
+      if (handOut !== undefined) appendCheckpointFile(handOut, written)
       const latest =
         written.length > 0 ? written : newestOfEachChain(await auditCheckpoints(haven.ctx.db))
       if (latest.length === 0) {
@@ -94,7 +114,7 @@ const exportCommand: Command = {
   },
 }
 
-function readPem(file: string): string {
+function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8')
   } catch {

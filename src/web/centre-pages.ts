@@ -1,3 +1,4 @@
+import { ukDateTime } from '../domain/calendar.ts'
 import { OPERATOR_ID } from '../app/actor.ts'
 import type { DisposalRunView, readDisposalRun } from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
@@ -471,15 +472,23 @@ export function auditBody(input: {
   checkpoints: readonly AuditCheckpoint[]
   names: ReadonlyMap<string, string>
   nextBefore: number | undefined
+  /** The newest entries are shown: the window since the last checkpoint can be told. */
+  isFirstPage?: boolean
+  checkpointing?: { minutes: number; file: string | undefined } | undefined
 }): Html {
+  const ukTime = (iso: string) => {
+    const uk = ukDateTime(new Date(iso))
+    return `${shortDate(uk)} ${uk.slice(11, 16)}`
+  }
   return html`<h1 class="govuk-heading-l">Audit log</h1>
     <p class="govuk-body">Every read and change, in a chain of hashes that cannot be quietly changed; checkpoints are signed so a copy kept elsewhere proves it.</p>
+    ${input.isFirstPage === true ? unanchoredWindow(input.entries, input.checkpoints, input.checkpointing, ukTime) : ''}
     ${table({
       caption: 'Signed checkpoints',
       head: ['Up to entry', 'At', 'Key', 'Hash'],
       rows: input.checkpoints.map((c) => [
         String(c.seq),
-        `${shortDate(c.at)} ${c.at.slice(11, 16)}`,
+        ukTime(c.at),
         c.keyId,
         html`<code>${c.hash.slice(0, 16)}…</code>`,
       ]),
@@ -490,7 +499,7 @@ export function auditBody(input: {
       head: ['Entry', 'At', 'What', 'Who'],
       rows: input.entries.map((e) => [
         String(e.seq),
-        `${shortDate(e.at)} ${e.at.slice(11, 16)}`,
+        ukTime(e.at),
         html`${EVENT_WORDS[e.type] ?? e.type} <span class="govuk-hint govuk-!-display-inline govuk-!-font-size-16">${e.type}</span>`,
         e.actorId === undefined
           ? 'Haven'
@@ -503,4 +512,37 @@ export function auditBody(input: {
     })}
     ${input.nextBefore === undefined ? '' : html`<p class="govuk-body">${link(`/centre/audit?before=${String(input.nextBefore)}`, 'Older entries')}</p>`}
     <p class="govuk-body">To check the whole chain and the signatures, run <code>haven audit verify</code> on the server.</p>`
+}
+
+/**
+ * What the checkpoints do not yet cover (issue 16): entries written since the centre's last
+ * signed checkpoint could be rewritten, with the checkpoints in the database, by someone who
+ * can write to it; only checkpoints held outside (handed out to a file, or exported) cannot.
+ */
+function unanchoredWindow(
+  entries: readonly { seq: number; at: string }[],
+  checkpoints: readonly AuditCheckpoint[],
+  checkpointing: { minutes: number; file: string | undefined } | undefined,
+  ukTime: (iso: string) => string,
+): Html {
+  const newest = entries[0]
+  const latest = checkpoints.filter((c) => c.chain !== '').at(-1)
+  const since = newest === undefined ? 0 : newest.seq - (latest?.seq ?? 0)
+  const how =
+    checkpointing === undefined
+      ? ''
+      : checkpointing.minutes === 0
+        ? ' Checkpoints are signed only when the operator runs haven audit checkpoint.'
+        : ` Checkpoints are signed every ${String(checkpointing.minutes)} minutes and when the server stops.`
+  const where =
+    checkpointing === undefined
+      ? ''
+      : checkpointing.file === undefined
+        ? ' They are not handed out automatically: the operator should set HAVEN_AUDIT_CHECKPOINT_FILE to a file on another volume, or export them regularly.'
+        : ' Each is also written to a file outside the database as it is signed.'
+  return html`<div class="govuk-inset-text" id="window">${
+    latest === undefined
+      ? `No checkpoint covers this centre's log yet: its ${String(newest?.seq ?? 0)} entries rest on the database alone.`
+      : `The last checkpoint (${ukTime(latest.at)}) covers entries up to ${String(latest.seq)}; ${String(Math.max(0, since))} ${since === 1 ? 'entry has' : 'entries have'} been written since; until the next, ${since === 1 ? 'it rests' : 'they rest'} on the database alone.`
+  }${how}${where}</div>`
 }

@@ -328,7 +328,10 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
           entries: log.entries,
           checkpoints: log.checkpoints,
           names,
-          nextBefore: log.entries.length === 100 && last ? last.seq : undefined,
+          // The next page is by place in the whole log, which is what `before` filters on.
+          nextBefore: log.entries.length === 100 && last ? last.logSeq : undefined,
+          isFirstPage: !(Number.isInteger(before) && before > 0),
+          checkpointing: ctx.auditCheckpointing,
         }),
       })
     }),
