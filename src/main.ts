@@ -9,6 +9,7 @@ import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { databaseFaultOf } from './app/faults.ts'
 import { appendCheckpointFile } from './app/checkpoint-file.ts'
+import { settleLedgerFile } from './app/disposal-execution.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
@@ -36,6 +37,10 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     if (haven.migrations.applied.length > 0) {
       log.info({ applied: haven.migrations.applied }, 'database migrated')
     }
+    // Disposals whose commit was not marked in the ledger file before a crash (issue 16).
+    const settled = await settleLedgerFile(haven.ctx)
+    if (settled.committed + settled.abandoned > 0)
+      log.info(settled, 'disposal ledger batches settled')
     const app = createHttpApp(haven.ctx, log, {
       bodyLimitBytes: config.bodyLimitBytes,
       isBehindTls: config.isBehindTls,

@@ -122,6 +122,13 @@ describe('haven retention (RETAIN)', () => {
     }
     const usage = await runHaven(['restore'], restoreEnv)
     assert.equal(usage.code, 2)
+    // No ledger where it is said to be: refused, nothing restored, unless said out loud.
+    const lost = await runHaven(['restore', file], {
+      ...restoreEnv,
+      HAVEN_DISPOSAL_LEDGER_FILE: path.join(fresh, 'nowhere.jsonl'),
+    })
+    assert.equal(lost.code, 2)
+    assert.match(lost.stderr, /there is no disposal ledger at .*nowhere\.jsonl.*--without-ledger/)
     const restored = await runHaven(['restore', file], restoreEnv)
     assert.equal(restored.code, 0, restored.stderr)
     assert.match(restored.stdout, /applied 3 later disposals again from the ledger/)
@@ -133,5 +140,21 @@ describe('haven retention (RETAIN)', () => {
     assert.equal(again.code, 1)
     assert.match(again.stderr, /already holds centres/)
     assert.equal(again.stderr.trim().split('\n').length, 1)
+
+    const careless = mkdtempSync(path.join(tmpdir(), 'haven-restored-'))
+    dirs.push(careless)
+    for (const key of ['master.key', 'audit-signing.key'])
+      copyFileSync(path.join(dir, key), path.join(careless, key))
+    const without = await runHaven(['restore', file, '--without-ledger'], {
+      HAVEN_DATA_DIR: careless,
+      HAVEN_DEMO: 'false',
+    })
+    assert.equal(without.code, 0, without.stderr)
+    assert.match(without.stderr, /WITHOUT the disposal ledger: every family and record destroyed/)
+    assert.equal(
+      countRows(careless, "select count(*) as n from families where wrapped_key <> 'shredded'"),
+      3,
+      'everything destroyed came back, as it said',
+    )
   })
 })

@@ -18,6 +18,9 @@ import { operatorActor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { verifyAuditLog } from './audit-trail.ts'
 import { restoreBackup, writeBackup } from './backup.ts'
+import { appendLedgerFile, markLedgerBatch, readLedgerFile } from './disposal-ledger-file.ts'
+import { settleLedgerFile } from './disposal-execution.ts'
+import { setLegalHold } from './disposal-views.ts'
 import { createCentre } from './centres.ts'
 import type { AppContext } from './context.ts'
 import { revealContactDetails } from './contact-details.ts'
@@ -125,6 +128,117 @@ for (const dialect of await dialectsUnderTest()) {
         } finally {
           await second.close()
         }
+      } finally {
+        await first.close()
+      }
+    })
+
+    it('counts only ledger lines of disposals that committed, and never destroys a family on hold or used since', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+      dirs.push(dir)
+      const clock = new TestClock('2020-06-01T10:00:00Z')
+      const first = await installation(dialect.name, undefined, clock)
+      const ledgerFile = path.join(dir, 'disposal-ledger.jsonl')
+      first.ctx.disposalLedgerFile = ledgerFile
+      const { ctx } = first
+      try {
+        const { centre } = await createCentre(ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@ashbury.example.org',
+        })
+        const names = ['Done', 'Unmarked', 'Abandoned', 'Held', 'Used']
+        const made: Record<string, string> = {}
+        // Only 'Done' is old enough to be disposed of; the others are lines that must not act.
+        made.Done = (await family(ctx, centre.id, `Done${MARK}`)).familyId
+        clock.advance(4 * YEAR_MS)
+        for (const name of names.slice(1))
+          made[name] = (await family(ctx, centre.id, `${name}${MARK}`)).familyId
+        await setLegalHold(ctx, operatorActor(centre.id), made.Held ?? '', {
+          isOnHold: true,
+          reason: 'a court case',
+        })
+        const file = path.join(dir, 'haven.backup')
+        await writeBackup(ctx, file)
+        // A real disposal of 'Done' gives the categories a line names.
+        const run = await startDisposalRun(ctx, centre.id, undefined)
+        const onlyDone = run.runId ?? ''
+        await approveDisposalRun(ctx, operatorActor(centre.id), onlyDone)
+        const [real] = readLedgerFile(ledgerFile, ctx.masterKey).entries.filter(
+          (e) => e.itemId === made.Done,
+        )
+        assert.ok(real, 'the disposal of Done is in the ledger, committed')
+        const line = (name: string, disposedAt = real.disposedAt) => ({
+          ...real,
+          id: `line-${name}`,
+          itemId: made[name] ?? '',
+          disposedAt,
+        })
+        await appendLedgerFile(ledgerFile, ctx.masterKey, [line('Unmarked')], 'batch-unmarked')
+        await appendLedgerFile(ledgerFile, ctx.masterKey, [line('Abandoned')], 'batch-abandoned')
+        await markLedgerBatch(ledgerFile, ctx.masterKey, 'batch-abandoned', 'abandoned')
+        await appendLedgerFile(ledgerFile, ctx.masterKey, [line('Held')], 'batch-held')
+        await markLedgerBatch(ledgerFile, ctx.masterKey, 'batch-held', 'committed')
+        await appendLedgerFile(
+          ledgerFile,
+          ctx.masterKey,
+          [line('Used', '2021-01-01T00:00:00.000Z')],
+          'batch-used',
+        )
+        await markLedgerBatch(ledgerFile, ctx.masterKey, 'batch-used', 'committed')
+
+        const second = await installation(dialect.name, ctx, clock)
+        try {
+          const restored = await restoreBackup(second.ctx, file, ledgerFile)
+          const everything = await dumpEveryTable(second.database)
+          const present = names.filter((n) => everything.includes(`${n}${MARK}`))
+          assert.deepEqual(present, ['Unmarked', 'Abandoned', 'Held', 'Used'])
+          assert.equal(restored.reapplied, 1, 'only the disposal that committed')
+          assert.equal(restored.unmarked, 1)
+          assert.deepEqual(
+            restored.skipped.map((s) => [s.itemId, s.reason]).sort(),
+            [
+              [made.Held, 'legal_hold'],
+              [made.Used, 'used_since'],
+            ].sort(),
+          )
+        } finally {
+          await second.close()
+        }
+
+        // The unmarked batch, settled from the database that made it: it never committed.
+        assert.deepEqual(await settleLedgerFile(ctx), { committed: 0, abandoned: 1 })
+        assert.equal(readLedgerFile(ledgerFile, ctx.masterKey).unmarked.size, 0)
+        assert.deepEqual(await settleLedgerFile(ctx), { committed: 0, abandoned: 0 })
+      } finally {
+        await first.close()
+      }
+    })
+
+    it('settles a batch whose commit was not marked before a crash as committed', async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-'))
+      dirs.push(dir)
+      const clock = new TestClock('2020-06-01T10:00:00Z')
+      const first = await installation(dialect.name, undefined, clock)
+      const ledgerFile = path.join(dir, 'disposal-ledger.jsonl')
+      first.ctx.disposalLedgerFile = ledgerFile
+      try {
+        const { centre } = await createCentre(first.ctx, {
+          name: 'Ashbury',
+          slug: 'ashbury',
+          coordinatorEmail: 'c@ashbury.example.org',
+        })
+        await family(first.ctx, centre.id, `Old${MARK}`)
+        clock.advance(4 * YEAR_MS)
+        const run = await startDisposalRun(first.ctx, centre.id, undefined)
+        await approveDisposalRun(first.ctx, operatorActor(centre.id), run.runId ?? '')
+        // The crash: the last line (the commit mark) never reached the file.
+        const lines = readFileSync(ledgerFile, 'utf8').trimEnd().split('\n')
+        assert.match(lines.at(-1) ?? '', /"mark":"committed"/)
+        writeFileSync(ledgerFile, `${lines.slice(0, -1).join('\n')}\n`)
+        assert.equal(readLedgerFile(ledgerFile, first.ctx.masterKey).entries.length, 0)
+        assert.deepEqual(await settleLedgerFile(first.ctx), { committed: 1, abandoned: 0 })
+        assert.equal(readLedgerFile(ledgerFile, first.ctx.masterKey).entries.length, 1)
       } finally {
         await first.close()
       }

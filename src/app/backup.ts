@@ -29,9 +29,10 @@ import { migrations } from '../storage/migrations/index.ts'
 import type { AppContext } from './context.ts'
 import type { MasterKey } from './field-crypto.ts'
 import { followAuditSequence } from '../storage/audit-log.ts'
+import { flushDeletedPages } from '../storage/disposal.ts'
 import { recordEvent } from './audit.ts'
-import { readLedgerFile } from './disposal-ledger-file.ts'
-import { reapplyDisposals } from './disposal-execution.ts'
+import { readLedgerFile, type LedgerReading } from './disposal-ledger-file.ts'
+import { reapplyDisposalsIn, type SkippedDisposal } from './disposal-execution.ts'
 
 /**
  * Backups (SECURE, RETAIN; docs/decisions/0016-backups-and-the-disposal-ledger.md).
@@ -264,18 +265,32 @@ export function readBackup(
 }
 
 /**
- * Restores a backup into this installation's database, which must hold no centre yet, in
- * one transaction; then applies again every disposal the ledger file records (made after the
- * backup was taken), so nothing destroyed comes back. A backup that fails any check, or a
- * ledger line that does not verify, is refused and nothing is changed.
+ * Restores a backup into this installation's database, which must hold no centre yet, and
+ * applies again every disposal the ledger file records (made after the backup was taken), in
+ * one transaction: a restore either brings everything back with every later disposal applied,
+ * or changes nothing, so nothing destroyed comes back even if it is stopped half way (issue
+ * 16). Only ledger lines of disposals that committed count; a family on legal hold or used
+ * after its line was written is not destroyed again, and is reported. A backup that fails any
+ * check, or a ledger line that does not verify, is refused and nothing is changed.
+ * `ledgerFile` undefined: no ledger at all (the command line asks for --without-ledger).
  */
 export async function restoreBackup(
   ctx: AppContext,
   file: string,
   ledgerFile: string | undefined,
-): Promise<{ rows: number; createdAt: string; reapplied: number }> {
+): Promise<{
+  rows: number
+  createdAt: string
+  reapplied: number
+  skipped: SkippedDisposal[]
+  /** Ledger lines of disposals not known to have committed: not applied. */
+  unmarked: number
+}> {
   const { header, rows } = readBackup(ctx, file)
-  const ledger = ledgerFile === undefined ? [] : readLedgerFile(ledgerFile, ctx.masterKey)
+  const ledger: LedgerReading =
+    ledgerFile === undefined
+      ? { entries: [], unmarked: new Map(), abandoned: 0 }
+      : readLedgerFile(ledgerFile, ctx.masterKey)
   const restored = await ctx.db.transaction().execute(async (trx) => {
     const tables = await listBackupTables(trx, ctx.dialect)
     if ((await countRows(trx, 'centres')) > 0)
@@ -303,9 +318,16 @@ export async function restoreBackup(
       at: ctx.now(),
       details: { rows: rows.length, backupMadeAt: header.createdAt },
     })
-    return rows.length
+    const again = await reapplyDisposalsIn(ctx, trx, ledger.entries)
+    return { rows: rows.length, ...again }
   })
-  const reapplied = await reapplyDisposals(ctx, ledger)
+  await flushDeletedPages(ctx.db, ctx.dialect)
   await gatherStatistics(ctx.db)
-  return { rows: restored, createdAt: header.createdAt, reapplied }
+  return {
+    rows: restored.rows,
+    createdAt: header.createdAt,
+    reapplied: restored.applied,
+    skipped: restored.skipped,
+    unmarked: [...ledger.unmarked.values()].reduce((n, list) => n + list.length, 0),
+  }
 }

@@ -11,7 +11,7 @@ import type { Db } from '../storage/database.ts'
 import {
   countRecordsOfFamilies,
   destroyFamilyRecords,
-  familiesPresent,
+  familyStatesForReapply,
   ledgerIdsPresent,
   destroyStandaloneRecords,
   flushDeletedPages,
@@ -27,7 +27,7 @@ import {
   type StoredDisposalItem,
 } from '../storage/disposal-runs.ts'
 import { recordEvent } from './audit.ts'
-import { appendLedgerFile } from './disposal-ledger-file.ts'
+import { appendLedgerFile, markLedgerBatch, readLedgerFile } from './disposal-ledger-file.ts'
 import { todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { inCentre } from './in-centre.ts'
@@ -70,12 +70,22 @@ export async function carryOutDisposalRun(
   const families = { wholly: 0, partly: 0 }
   let standaloneRecords = 0
   for (let afterId = ''; ;) {
+    const batch = ctx.newId()
     const page = await inCentre(ctx, centreId, async (trx) => {
       const items = await listDisposalItems(trx, centreId, runId, { afterId, limit: PAGE })
       const policy = await policyInForce(ctx, trx, centreId)
-      const done = await destroyPage(ctx, trx, centreId, policy, runId, items, by)
+      const done = await destroyPage(ctx, trx, centreId, policy, runId, items, by, batch)
       return { items, done }
+    }).catch(async (error: unknown) => {
+      // Rolled back: its lines in the file must never destroy anything (best effort; a
+      // batch left unmarked is settled at the next start).
+      await markLedgerBatch(ctx.disposalLedgerFile, ctx.masterKey, batch, 'abandoned').catch(
+        () => undefined,
+      )
+      throw error
     })
+    if (page.done.wroteLedger)
+      await markLedgerBatch(ctx.disposalLedgerFile, ctx.masterKey, batch, 'committed')
     if (page.items.length === 0) break
     afterId = page.items.at(-1)?.itemId ?? afterId
     destroyed = addCounts(destroyed, page.done.destroyed)
@@ -128,6 +138,7 @@ async function destroyPage(
   runId: string,
   items: readonly StoredDisposalItem[],
   by: Actor,
+  batch: string,
 ) {
   const today = todayAtCentre(ctx)
   const decider = policyActor(by, 'none')
@@ -208,8 +219,9 @@ async function destroyPage(
     })),
   ]
   await appendLedger(trx, ledger)
-  // Outside the database too, before this transaction commits (docs/decisions/0016).
-  await appendLedgerFile(ctx.disposalLedgerFile, ctx.masterKey, ledger)
+  // Outside the database too, before this transaction commits (docs/decisions/0016): the
+  // intent, marked committed once it has (carryOutDisposalRun).
+  await appendLedgerFile(ctx.disposalLedgerFile, ctx.masterKey, ledger, batch)
   let destroyed: CategoryCounts = {}
   let kept: CategoryCounts = {}
   for (const p of plans) {
@@ -224,77 +236,127 @@ async function destroyPage(
     wholly: plans.filter((p) => p.isWhollyDestroyed).length,
     partly: plans.filter((p) => !p.isWhollyDestroyed).length,
     standalone: stillDue.length,
+    wroteLedger: ctx.disposalLedgerFile !== undefined && ledger.length > 0,
   }
 }
 
+/** A ledger line not applied again, and why. */
+export interface SkippedDisposal {
+  centreId: string
+  itemId: string
+  reason: 'legal_hold' | 'used_since'
+}
+
 /**
- * Applies again, after a restore, every disposal in the ledger that the restored database has
- * not seen (RETAIN): the same categories of the same families and records are destroyed, keys
- * first, as they were. Returns how many were applied.
+ * Applies again, inside the caller's transaction (a restore's), every disposal in the ledger
+ * that the database has not seen (RETAIN): the same categories of the same families and
+ * records are destroyed, keys first, as they were. Never a family on legal hold, nor one used
+ * after its line was written (the line then cannot be the disposal of this family as it is
+ * now): those are skipped and reported.
  */
-export async function reapplyDisposals(
+export async function reapplyDisposalsIn(
   ctx: AppContext,
+  trx: Db,
   entries: readonly LedgerEntry[],
-): Promise<number> {
+): Promise<{ applied: number; skipped: SkippedDisposal[] }> {
   let applied = 0
+  const skipped: SkippedDisposal[] = []
   const centres = [...new Set(entries.map((e) => e.centreId))]
   for (const centreId of centres) {
     const own = entries.filter((e) => e.centreId === centreId)
     for (let i = 0; i < own.length; i += PAGE) {
       const page = own.slice(i, i + PAGE)
-      applied += await inCentre(ctx, centreId, async (trx) => {
-        const seen = await ledgerIdsPresent(
-          trx,
-          page.map((e) => e.id),
-        )
-        const due = page.filter((e) => !seen.has(e.id))
-        const families = due.filter((e) => e.itemKind === 'family')
-        const present = await familiesPresent(
-          trx,
-          centreId,
-          families.map((e) => e.itemId),
-        )
-        const counts = await countRecordsOfFamilies(trx, centreId, [...present])
-        await destroyFamilyRecords(
-          trx,
-          centreId,
-          families
-            .filter((e) => present.has(e.itemId))
-            .map((e) => {
-              const keep = Object.entries(counts.get(e.itemId) ?? {})
-                .filter(([category, n]) => n > 0 && !e.categories.includes(category))
-                .map(([category]) => category)
-              return {
-                id: e.itemId,
-                destroy: e.categories,
-                keep,
-                isWhollyDestroyed: keep.length === 0,
-              }
-            }),
-          todayAtCentre(ctx),
-        )
-        await destroyStandaloneRecords(
-          trx,
-          centreId,
-          due
-            .filter((e) => e.itemKind !== 'family')
-            .map((e) => ({
-              kind: e.itemKind === 'guidance' ? 'guidance' : 'incident',
-              id: e.itemId,
-            })),
-        )
-        await appendLedger(trx, due)
-        if (due.length > 0)
-          await recordEvent(trx, {
-            type: 'disposal.reapplied',
-            at: ctx.now(),
-            centreId,
-            details: { items: due.length },
-          })
-        return due.length
+      const seen = await ledgerIdsPresent(
+        trx,
+        page.map((e) => e.id),
+      )
+      const unseen = page.filter((e) => !seen.has(e.id))
+      const states = await familyStatesForReapply(
+        trx,
+        centreId,
+        unseen.filter((e) => e.itemKind === 'family').map((e) => e.itemId),
+      )
+      const due = unseen.filter((e) => {
+        const state = e.itemKind === 'family' ? states.get(e.itemId) : undefined
+        if (state === undefined) return true
+        const reason = state.isOnLegalHold
+          ? 'legal_hold'
+          : state.lastActivityAt > e.disposedAt
+            ? 'used_since'
+            : undefined
+        if (reason !== undefined) skipped.push({ centreId, itemId: e.itemId, reason })
+        return reason === undefined
       })
+      const families = due.filter((e) => e.itemKind === 'family' && states.has(e.itemId))
+      const counts = await countRecordsOfFamilies(
+        trx,
+        centreId,
+        families.map((e) => e.itemId),
+      )
+      await destroyFamilyRecords(
+        trx,
+        centreId,
+        families.map((e) => {
+          const keep = Object.entries(counts.get(e.itemId) ?? {})
+            .filter(([category, n]) => n > 0 && !e.categories.includes(category))
+            .map(([category]) => category)
+          return {
+            id: e.itemId,
+            destroy: e.categories,
+            keep,
+            isWhollyDestroyed: keep.length === 0,
+          }
+        }),
+        todayAtCentre(ctx),
+      )
+      await destroyStandaloneRecords(
+        trx,
+        centreId,
+        due
+          .filter((e) => e.itemKind !== 'family')
+          .map((e) => ({
+            kind: e.itemKind === 'guidance' ? 'guidance' : 'incident',
+            id: e.itemId,
+          })),
+      )
+      await appendLedger(trx, due)
+      if (due.length > 0 || skipped.length > 0)
+        await recordEvent(trx, {
+          type: 'disposal.reapplied',
+          at: ctx.now(),
+          centreId,
+          details: {
+            items: due.length,
+            skipped: skipped.filter((s) => s.centreId === centreId).length,
+          },
+        })
+      applied += due.length
     }
   }
-  await flushDeletedPages(ctx.db, ctx.dialect)
-  return applied
+  return { applied, skipped }
+}
+
+/**
+ * Settles the ledger file's batches that have no mark (issue 16): a crash between a
+ * disposal's commit and its mark, or a failure before the commit. The database's own ledger
+ * says which: its lines are there if the disposal committed. Run when the server starts.
+ * Returns how many batches were marked each way.
+ */
+export async function settleLedgerFile(
+  ctx: AppContext,
+): Promise<{ committed: number; abandoned: number }> {
+  const file = ctx.disposalLedgerFile
+  const settled = { committed: 0, abandoned: 0 }
+  if (file === undefined) return settled
+  const { unmarked } = readLedgerFile(file, ctx.masterKey)
+  for (const [batch, entries] of unmarked) {
+    const present = await ledgerIdsPresent(
+      ctx.db,
+      entries.map((e) => e.id),
+    )
+    const mark = present.size > 0 ? 'committed' : 'abandoned'
+    await markLedgerBatch(file, ctx.masterKey, batch, mark)
+    settled[mark] += 1
+  }
+  return settled
 }

@@ -466,18 +466,23 @@ export async function ledgerIdsPresent(db: Db, ids: readonly string[]): Promise<
   return new Set(rows.map((r) => r.id))
 }
 
-/** Which of these families still have a row. */
-export async function familiesPresent(
+/** Of these families, those present, with what decides whether a disposal may be applied again. */
+export async function familyStatesForReapply(
   db: Db,
   centreId: string,
   ids: readonly string[],
-): Promise<Set<string>> {
-  if (ids.length === 0) return new Set()
+): Promise<Map<string, { lastActivityAt: string; isOnLegalHold: boolean }>> {
+  if (ids.length === 0) return new Map()
   const rows = await db
     .selectFrom('families')
-    .select('id')
+    .select(['id', 'last_activity_at', 'is_on_legal_hold'])
     .where('centre_id', '=', centreId)
     .where('id', 'in', [...ids])
     .execute()
-  return new Set(rows.map((r) => r.id))
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { lastActivityAt: r.last_activity_at, isOnLegalHold: r.is_on_legal_hold === 1 },
+    ]),
+  )
 }
