@@ -37,10 +37,6 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     if (haven.migrations.applied.length > 0) {
       log.info({ applied: haven.migrations.applied }, 'database migrated')
     }
-    // Disposals whose commit was not marked in the ledger file before a crash (issue 16).
-    const settled = await settleLedgerFile(haven.ctx)
-    if (settled.committed + settled.abandoned > 0)
-      log.info(settled, 'disposal ledger batches settled')
     const app = createHttpApp(haven.ctx, log, {
       bodyLimitBytes: config.bodyLimitBytes,
       isBehindTls: config.isBehindTls,
@@ -183,7 +179,8 @@ function startAuditCheckpoints(
 
 /**
  * Once a day (and once at start): remind coordinators of checks falling due (CHECKS), plan
- * each centre's disposal run (RETAIN), and delete the Idempotency-Keys older than a day at
+ * each centre's disposal run (RETAIN), settle the disposal ledger file's unmarked batches
+ * (decision 0036), and delete the Idempotency-Keys older than a day at
  * centres quiet since (a centre's own requests delete its old ones as they come; 0030).
  */
 function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
@@ -210,6 +207,16 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
       },
       (error: unknown) => {
         log.error(failureOf(error), 'the daily disposal run failed')
+      },
+    )
+    // Disposals whose commit was not marked in the ledger file (a crash; issue 16).
+    settleLedgerFile(ctx).then(
+      (settled) => {
+        if (settled.committed + settled.abandoned > 0)
+          log.info(settled, 'disposal ledger batches settled')
+      },
+      (error: unknown) => {
+        log.error(failureOf(error), 'settling the disposal ledger failed')
       },
     )
   }

@@ -76,14 +76,10 @@ export async function carryOutDisposalRun(
       const policy = await policyInForce(ctx, trx, centreId)
       const done = await destroyPage(ctx, trx, centreId, policy, runId, items, by, batch)
       return { items, done }
-    }).catch(async (error: unknown) => {
-      // Rolled back: its lines in the file must never destroy anything (best effort; a
-      // batch left unmarked is settled at the next start).
-      await markLedgerBatch(ctx.disposalLedgerFile, ctx.masterKey, batch, 'abandoned').catch(
-        () => undefined,
-      )
-      throw error
     })
+    // On a failure the batch stays unmarked, so its lines destroy nothing at a restore: the
+    // commit's outcome may be unknown (a connection lost during COMMIT), so it is settled
+    // later from the database (settleLedgerFile), not guessed here.
     if (page.done.wroteLedger)
       await markLedgerBatch(ctx.disposalLedgerFile, ctx.masterKey, batch, 'committed')
     if (page.items.length === 0) break
@@ -336,11 +332,16 @@ export async function reapplyDisposalsIn(
   return { applied, skipped }
 }
 
+/** A batch younger than this may belong to a disposal still running: it is left alone. */
+const SETTLE_AFTER_MS = 10 * 60_000
+
 /**
  * Settles the ledger file's batches that have no mark (issue 16): a crash between a
- * disposal's commit and its mark, or a failure before the commit. The database's own ledger
- * says which: its lines are there if the disposal committed. Run when the server starts.
- * Returns how many batches were marked each way.
+ * disposal's commit and its mark, or a failure (whose commit may or may not have happened).
+ * The database's own ledger says which: its lines are there if the disposal committed. Run
+ * when the server starts and daily; batches written in the last ten minutes are left for a
+ * later run, as another process may still be carrying them out. Returns how many batches
+ * were marked each way.
  */
 export async function settleLedgerFile(
   ctx: AppContext,
@@ -349,7 +350,9 @@ export async function settleLedgerFile(
   const settled = { committed: 0, abandoned: 0 }
   if (file === undefined) return settled
   const { unmarked } = readLedgerFile(file, ctx.masterKey)
+  const settledBefore = new Date(ctx.now().getTime() - SETTLE_AFTER_MS).toISOString()
   for (const [batch, entries] of unmarked) {
+    if (entries.some((e) => e.disposedAt > settledBefore)) continue
     const present = await ledgerIdsPresent(
       ctx.db,
       entries.map((e) => e.id),
