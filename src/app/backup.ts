@@ -30,6 +30,7 @@ import type { AppContext } from './context.ts'
 import type { MasterKey } from './field-crypto.ts'
 import { followAuditSequence } from '../storage/audit-log.ts'
 import { flushDeletedPages } from '../storage/disposal.ts'
+import { openSnapshotReader, type Db } from '../storage/database.ts'
 import { recordEvent } from './audit.ts'
 import { readLedgerFile, type LedgerReading } from './disposal-ledger-file.ts'
 import { reapplyDisposalsIn, type SkippedDisposal } from './disposal-execution.ts'
@@ -81,7 +82,22 @@ export async function writeBackup(
   ctx: AppContext,
   file: string,
 ): Promise<{ tables: number; rows: number }> {
-  const damage = await findDamage(ctx.db, ctx.dialect)
+  // On SQLite the backup reads on a connection of its own (a WAL snapshot): the server's
+  // connection goes on answering and writing meanwhile (issue 16).
+  const reader = await openSnapshotReader(ctx.db)
+  try {
+    return await backUp(ctx, reader?.db ?? ctx.db, file)
+  } finally {
+    await reader?.close()
+  }
+}
+
+async function backUp(
+  ctx: AppContext,
+  source: Db,
+  file: string,
+): Promise<{ tables: number; rows: number }> {
+  const damage = await findDamage(source, ctx.dialect)
   if (damage !== undefined)
     throw new HavenError(
       'internal',
@@ -96,9 +112,9 @@ export async function writeBackup(
     gzip.on('error', reject)
   })
   let rows = 0
-  // One snapshot: SQLite's write lock, PostgreSQL's repeatable read (read only: nothing is
-  // written in it, so writes go on beside it).
-  const snapshot = ctx.db.transaction().setIsolationLevel('repeatable read')
+  // One snapshot: SQLite's deferred transaction on its own connection, PostgreSQL's
+  // repeatable read (read only: nothing is written in it, so writes go on beside it).
+  const snapshot = source.transaction().setIsolationLevel('repeatable read')
   const counts = await (ctx.dialect === 'postgres' ? snapshot.setAccessMode('read only') : snapshot)
     .execute(async (trx) => {
       const tables = await listBackupTables(trx, ctx.dialect)

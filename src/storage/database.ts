@@ -73,7 +73,10 @@ async function openSqlite(options: DatabaseOptions): Promise<Database> {
   } catch (error) {
     throw new DatabaseOpenError(startFailure(file, busyTimeoutMs, error))
   }
-  const db = new SqliteKysely(thread, keepFirstError(new NodeSqliteDialect(thread)))
+  const db = new SqliteKysely(thread, keepFirstError(new NodeSqliteDialect(thread)), {
+    file,
+    busyTimeoutMs,
+  })
   // Kysely destroys a driver only once it has been used; the thread is closed either way.
   const close = async (): Promise<void> => {
     await db.destroy()
@@ -89,15 +92,48 @@ async function openSqlite(options: DatabaseOptions): Promise<Database> {
  */
 class SqliteKysely extends Kysely<Tables> {
   readonly #thread: SqliteWorkerThread
+  readonly #source: { file: string; busyTimeoutMs: number }
 
-  constructor(thread: SqliteWorkerThread, dialect: Dialect) {
+  constructor(
+    thread: SqliteWorkerThread,
+    dialect: Dialect,
+    source: { file: string; busyTimeoutMs: number },
+  ) {
     super({ dialect })
     this.#thread = thread
+    this.#source = source
   }
 
   ping(): Promise<void> {
     return this.#thread.ping()
   }
+
+  /** A second connection to the same file, in its own thread, whose transactions only read. */
+  async openReader(): Promise<{ db: Db; close: () => Promise<void> }> {
+    const thread = await SqliteWorkerThread.start(this.#source.file, this.#source.busyTimeoutMs)
+    const db = new Kysely<Tables>({
+      dialect: keepFirstError(new NodeSqliteDialect(thread, 'deferred')),
+    })
+    return {
+      db,
+      close: async () => {
+        await db.destroy()
+        await thread.close()
+      },
+    }
+  }
+}
+
+/**
+ * A connection for a long read that must hold no one up (a backup): on SQLite a second
+ * connection whose transaction is a WAL snapshot, so the process's own connection goes on
+ * serving writes; undefined on PostgreSQL, whose pool already gives one (read only,
+ * repeatable read).
+ */
+export async function openSnapshotReader(
+  db: Db,
+): Promise<{ db: Db; close: () => Promise<void> } | undefined> {
+  return db instanceof SqliteKysely ? db.openReader() : undefined
 }
 
 function startFailure(file: string, busyTimeoutMs: number, error: unknown): string {

@@ -26,19 +26,23 @@ import type { SqliteWorkerThread } from './sqlite-worker-thread.ts'
  *   deadlock upgrading a read to a write; the other waits up to the busy timeout.
  * - DDL is transactional in SQLite, so migrations run inside that one transaction and two
  *   processes migrating at once apply each migration exactly once.
+ * - A reader (a backup's own connection) begins DEFERRED instead: its first read fixes its
+ *   snapshot of the WAL, and writers on other connections go on beside it.
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #thread: SqliteWorkerThread
+  readonly #begin: 'immediate' | 'deferred'
 
-  constructor(thread: SqliteWorkerThread) {
+  constructor(thread: SqliteWorkerThread, begin: 'immediate' | 'deferred' = 'immediate') {
     this.#thread = thread
+    this.#begin = begin
   }
 
   createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter()
   }
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#thread)
+    return new NodeSqliteDriver(this.#thread, this.#begin)
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler()
@@ -60,8 +64,11 @@ class NodeSqliteDriver implements Driver {
   #queue: Promise<void> = Promise.resolve()
   #release: (() => void) | undefined
 
-  constructor(thread: SqliteWorkerThread) {
+  readonly #begin: 'immediate' | 'deferred'
+
+  constructor(thread: SqliteWorkerThread, begin: 'immediate' | 'deferred') {
     this.#thread = thread
+    this.#begin = begin
     this.#connection = new NodeSqliteConnection(thread)
   }
 
@@ -86,7 +93,7 @@ class NodeSqliteDriver implements Driver {
   }
 
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('begin immediate'))
+    await connection.executeQuery(CompiledQuery.raw(`begin ${this.#begin}`))
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'))
