@@ -34,6 +34,8 @@ export interface Config {
    * database (another volume), for `haven audit verify --checkpoints`. Undefined: none.
    */
   auditCheckpointFile: string | undefined
+  /** Between the timed checkpoints, a chain that moved on by this many entries is signed. */
+  auditCheckpointEntries: number
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number
   /** Set the Secure flag on cookies and send HSTS: Haven is served over TLS. */
@@ -105,6 +107,7 @@ export function loadConfig(env: Environment, cwd: string): Config {
     ),
     auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 5, 0, 10_080),
     auditCheckpointFile: optionalPath(env, 'HAVEN_AUDIT_CHECKPOINT_FILE', cwd),
+    auditCheckpointEntries: integer(env, 'HAVEN_AUDIT_CHECKPOINT_ENTRIES', 1_000, 1, 10_000_000),
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
     isBehindTls: boolean(env, 'HAVEN_TLS', false),
     trustedProxies: trustedProxies(env),

@@ -144,8 +144,10 @@ function startMailDelivery(
 }
 
 /**
- * Signs an audit checkpoint of the newest entry every HAVEN_AUDIT_CHECKPOINT_MINUTES (SECURE),
- * and once more on the way down, so a log cut short later is caught.
+ * Signs an audit checkpoint of every chain that moved on, every HAVEN_AUDIT_CHECKPOINT_MINUTES
+ * (SECURE); between those, each minute, of any chain that has moved on by
+ * HAVEN_AUDIT_CHECKPOINT_ENTRIES entries; and once more on the way down, so a log cut short
+ * later is caught. Each one signed is handed out to HAVEN_AUDIT_CHECKPOINT_FILE (issue 16).
  */
 function startAuditCheckpoints(
   ctx: AppContext,
@@ -154,10 +156,11 @@ function startAuditCheckpoints(
 ): { stop: () => Promise<void> } {
   if (config.auditCheckpointMinutes === 0) return { stop: () => Promise.resolve() }
   let running: Promise<void> = Promise.resolve()
-  const tick = (): void => {
+  let lastFull = Date.now()
+  const sign = (minEntries: number): void => {
     running = running.then(async () => {
       try {
-        const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())
+        const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now(), minEntries)
         if (signed.length > 0) log.info({ chains: signed.length }, 'audit checkpoints signed')
         if (config.auditCheckpointFile !== undefined)
           appendCheckpointFile(config.auditCheckpointFile, signed)
@@ -166,12 +169,16 @@ function startAuditCheckpoints(
       }
     })
   }
-  const timer = setInterval(tick, config.auditCheckpointMinutes * 60_000)
+  const timer = setInterval(() => {
+    const isDue = Date.now() - lastFull >= config.auditCheckpointMinutes * 60_000
+    if (isDue) lastFull = Date.now()
+    sign(isDue ? 1 : config.auditCheckpointEntries)
+  }, 60_000)
   timer.unref()
   return {
     stop: async () => {
       clearInterval(timer)
-      tick()
+      sign(1)
       await running
     },
   }

@@ -116,10 +116,21 @@ for (const dialect of await dialectsUnderTest()) {
       await firstStart(scratch)
       const config = configOf(scratch)
       const original = readFileSync(config.auditKeyFile)
+      const exported = await runHaven(['audit', 'export-checkpoints'], envOf(scratch))
+      const pinned = path.join(scratch.dataDir, 'pinned.pem')
+      writeFileSync(pinned, (JSON.parse(exported.stdout) as { publicKey: string }).publicKey)
       rmSync(config.auditKeyFile)
       const missing = await refusal(() => openHaven(config))
       assert.match(missing, /audit signing key file .* is missing/)
       assert.equal(existsSync(config.auditKeyFile), false, 'no new key was made')
+      // An auditor with the public key alone can still check the log.
+      const audited = await runHaven(['audit', 'verify', '--public-key', pinned], envOf(scratch))
+      assert.equal(audited.code, 0, audited.stderr)
+      assert.match(audited.stdout, /audit log holds/)
+      assert.equal(existsSync(config.auditKeyFile), false, 'and still no new key')
+      const unkeyed = await runHaven(['audit', 'verify'], envOf(scratch))
+      assert.equal(unkeyed.code, 1)
+      assert.match(unkeyed.stderr, /audit signing key file .* is missing/)
       writeFileSync(
         config.auditKeyFile,
         generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }),

@@ -196,6 +196,38 @@ const VERIFY_MODES: [
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`the audit log on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('signs, between the timed checkpoints, only chains that moved on by enough entries', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock())
+        const { centre } = await createCentre(ctx, {
+          name: 'Centre alder',
+          slug: 'alder',
+          coordinatorEmail: 'c@alder.example.org',
+        })
+        assert.equal((await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now())).length, 1)
+        const more = async (n: number) => {
+          for (let i = 0; i < n; i += 1)
+            await ctx.db.transaction().execute((trx) =>
+              recordEvent(trx, {
+                type: 'records.listed',
+                at: ctx.now(),
+                centreId: centre.id,
+                details: {},
+              }),
+            )
+        }
+        await more(3)
+        assert.deepEqual(await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now(), 5), [])
+        await more(2)
+        const signed = await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now(), 5)
+        assert.deepEqual(
+          signed.map((c) => c.chain),
+          [centre.id],
+          'five new entries: signed',
+        )
+        assert.deepEqual(await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now()), [])
+      }))
+
     it('keeps one chain per centre, verifies it with its signed checkpoints, and refuses to change or remove entries', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         const ctx = testContext(database, new TestClock())

@@ -17,6 +17,7 @@ import {
 import { auditLogBounds, readAuditRange, type AuditSource } from '../storage/audit-stream.ts'
 import type { Db } from '../storage/database.ts'
 import { countCentres } from '../storage/centres.ts'
+import { checkpointedTo } from '../storage/audit-log.ts'
 import type { KeyObject } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -217,14 +218,14 @@ export async function writeAuditCheckpoints(
   db: Db,
   key: AuditSigningKey,
   now: Date,
+  /** Sign only chains that have moved on by at least this many entries (default: any). */
+  minEntries = 1,
 ): Promise<AuditCheckpoint[]> {
   return db.transaction().execute(async (trx) => {
-    const signedTo = new Map<string, number>()
-    for (const c of await listAuditCheckpoints(trx))
-      signedTo.set(c.chain, Math.max(signedTo.get(c.chain) ?? 0, c.seq))
+    const signedTo = await checkpointedTo(trx)
     const written: AuditCheckpoint[] = []
     for (const head of await chainHeads(trx)) {
-      if ((signedTo.get(head.chain) ?? 0) >= head.seq) continue
+      if (head.seq - (signedTo.get(head.chain) ?? 0) < Math.max(1, minEntries)) continue
       const checkpoint = signCheckpoint(key, {
         chain: head.chain,
         seq: head.seq,

@@ -2,13 +2,17 @@ import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from '../config.ts'
-import { HavenError } from '../domain/errors.ts'
+import { HavenError, isHavenError } from '../domain/errors.ts'
 import { latestCheckpointKeyId } from '../storage/audit-log.ts'
 import { openDatabase, SQLITE_FILE_NAME, type Database } from '../storage/database.ts'
 import { hasHavenSchema, migrateToLatest, type MigrationOutcome } from '../storage/migrate.ts'
 import { keepFilePrivate, keepFolderPrivate } from '../storage/private-files.ts'
 import type { AppContext } from './context.ts'
-import { loadAuditSigningKey } from './audit-keys.ts'
+import {
+  ephemeralAuditSigningKey,
+  loadAuditSigningKey,
+  type AuditSigningKey,
+} from './audit-keys.ts'
 import { loadMasterKey } from './master-key.ts'
 
 export interface OpenHaven {
@@ -25,6 +29,12 @@ export interface OpenOptions {
    * which fills it from a backup made under those keys. Otherwise refused (see below).
    */
   isNewDatabaseExpected?: boolean
+  /**
+   * The audit signing key may be missing or another: a check of the log against a public key
+   * given from outside (`haven audit verify --public-key`) signs nothing, and is what an
+   * auditor runs when the key is lost. The context is then given a key of its own, in memory.
+   */
+  isAuditKeyOptional?: boolean
 }
 
 /**
@@ -106,7 +116,7 @@ export async function openHaven(
       masterKey,
       publicUrl: config.publicUrl,
       compiledPolicies: new Map(),
-      auditKey: loadAuditSigningKey(config.auditKeyFile, await latestCheckpointKeyId(database.db)),
+      auditKey: await auditKeyFor(database, config, options),
       disposalLedgerFile: config.disposalLedgerFile,
       auditCheckpointing: {
         minutes: config.auditCheckpointMinutes,
@@ -116,6 +126,20 @@ export async function openHaven(
     return { ctx, database, migrations, close: () => database.close() }
   } catch (error) {
     await database.close()
+    throw error
+  }
+}
+
+async function auditKeyFor(
+  database: Database,
+  config: Config,
+  options: OpenOptions,
+): Promise<AuditSigningKey> {
+  try {
+    return loadAuditSigningKey(config.auditKeyFile, await latestCheckpointKeyId(database.db))
+  } catch (error) {
+    if (options.isAuditKeyOptional === true && isHavenError(error))
+      return ephemeralAuditSigningKey()
     throw error
   }
 }

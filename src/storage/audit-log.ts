@@ -275,3 +275,13 @@ export async function latestCheckpointKeyId(db: Db): Promise<string | undefined>
     .executeTakeFirst()
   return row?.key_id
 }
+
+/** How far each chain is covered by a signed checkpoint: its highest place, by chain. */
+export async function checkpointedTo(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('audit_checkpoints')
+    .select(['chain', sql<number | string>`max(coalesce(position, seq))`.as('upTo')])
+    .groupBy('chain')
+    .execute()
+  return new Map(rows.map((r) => [r.chain, Number(r.upTo)]))
+}
