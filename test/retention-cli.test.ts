@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process'
 import assert from 'node:assert/strict'
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, describe, it } from 'node:test'
-import { runHaven } from './support/processes.ts'
+import { childEnv, HAVEN_BIN, runHaven } from './support/processes.ts'
 
 const dirs: string[] = []
 after(() => {
@@ -156,5 +157,69 @@ describe('haven retention (RETAIN)', () => {
       3,
       'everything destroyed came back, as it said',
     )
+  })
+
+  it('a restore killed at any moment leaves nothing, or everything with the later disposals applied (issue 16)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-backup-kill-'))
+    dirs.push(dir)
+    const env = { HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' }
+    assert.equal(
+      (await runHaven(['demo', 'create', '--slug', 'kt', '--families', '3'], env)).code,
+      0,
+    )
+    const file = path.join(dir, 'before.backup')
+    assert.equal((await runHaven(['backup', '--out', file], env)).code, 0)
+    ageEverything(dir)
+    const run = await runHaven(['retention', 'run'], env)
+    const runId = /run ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? ''
+    const approved = await runHaven(['retention', 'approve', '--centre', 'kt', '--run', runId], env)
+    assert.equal(approved.code, 0, approved.stderr)
+    const safeCount = (where: string, query: string): number => {
+      if (!existsSync(path.join(where, 'haven.db'))) return 0
+      try {
+        return countRows(where, query)
+      } catch {
+        return 0 // no schema yet: nothing was restored
+      }
+    }
+    const outcomes: string[] = []
+    for (const delay of [250, 500, 750, 1000, 1500, 2500]) {
+      const fresh = mkdtempSync(path.join(tmpdir(), 'haven-restored-'))
+      dirs.push(fresh)
+      for (const key of ['master.key', 'audit-signing.key'])
+        copyFileSync(path.join(dir, key), path.join(fresh, key))
+      const restoreEnv = {
+        HAVEN_DATA_DIR: fresh,
+        HAVEN_DEMO: 'false',
+        HAVEN_DISPOSAL_LEDGER_FILE: path.join(dir, 'disposal-ledger.jsonl'),
+      }
+      const child = spawn(process.execPath, [HAVEN_BIN, 'restore', file], {
+        env: childEnv(restoreEnv),
+        stdio: 'ignore',
+      })
+      const exited = new Promise<void>((resolve) => child.on('exit', () => { resolve(); }))
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay)
+      await exited
+      clearTimeout(timer)
+      const centres = safeCount(fresh, 'select count(*) as n from centres')
+      const living = safeCount(
+        fresh,
+        "select count(*) as n from families where wrapped_key <> 'shredded'",
+      )
+      assert.ok(
+        centres === 0 || living === 0,
+        `killed after ${String(delay)} ms: families came back`,
+      )
+      outcomes.push(centres === 0 ? 'nothing' : 'everything')
+      // The next attempt finishes the job, or says it is done.
+      const again = await runHaven(['restore', file], restoreEnv)
+      assert.equal(again.code, centres === 0 ? 0 : 1, again.stderr)
+      assert.equal(safeCount(fresh, 'select count(*) as n from centres'), 1)
+      assert.equal(
+        safeCount(fresh, "select count(*) as n from families where wrapped_key <> 'shredded'"),
+        0,
+      )
+    }
+    assert.ok(outcomes.includes('nothing'), outcomes.join(', '))
   })
 })
