@@ -197,7 +197,11 @@ describe('haven retention (RETAIN)', () => {
         env: childEnv(restoreEnv),
         stdio: 'ignore',
       })
-      const exited = new Promise<void>((resolve) => child.on('exit', () => { resolve(); }))
+      const exited = new Promise<void>((resolve) =>
+        child.on('exit', () => {
+          resolve()
+        }),
+      )
       const timer = setTimeout(() => child.kill('SIGKILL'), delay)
       await exited
       clearTimeout(timer)
