@@ -267,6 +267,7 @@ export async function reapplyDisposalsIn(
         page.map((e) => e.id),
       )
       const unseen = page.filter((e) => !seen.has(e.id))
+      const skippedBefore = skipped.length
       const states = await familyStatesForReapply(
         trx,
         centreId,
@@ -316,15 +317,13 @@ export async function reapplyDisposalsIn(
           })),
       )
       await appendLedger(trx, due)
-      if (due.length > 0 || skipped.length > 0)
+      const skippedHere = skipped.length - skippedBefore
+      if (due.length > 0 || skippedHere > 0)
         await recordEvent(trx, {
           type: 'disposal.reapplied',
           at: ctx.now(),
           centreId,
-          details: {
-            items: due.length,
-            skipped: skipped.filter((s) => s.centreId === centreId).length,
-          },
+          details: { items: due.length, skipped: skippedHere },
         })
       applied += due.length
     }

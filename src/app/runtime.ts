@@ -42,13 +42,18 @@ export interface OpenOptions {
  * that has them has held a database.
  */
 function existingKeyFiles(config: Config): string[] {
-  return [config.masterKeyFile, config.auditKeyFile, config.disposalLedgerFile].filter((file) => {
-    try {
-      return statSync(file).size > 0
-    } catch {
-      return false
-    }
-  })
+  return [config.masterKeyFile, config.auditKeyFile, config.disposalLedgerFile].filter(
+    (file) => (sizeOf(file) ?? 0) > 0,
+  )
+}
+
+/** A file's size in bytes; undefined when there is no such file. */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size
+  } catch {
+    return undefined
+  }
 }
 
 function noNewDatabase(what: string, keys: readonly string[]): HavenError {
@@ -69,12 +74,7 @@ export async function openConfiguredDatabase(
   if (config.databaseUrl === undefined && options.isNewDatabaseExpected !== true) {
     const keys = existingKeyFiles(config)
     const file = path.join(config.dataDir, SQLITE_FILE_NAME)
-    let size: number | undefined
-    try {
-      size = statSync(file).size
-    } catch {
-      size = undefined
-    }
+    const size = sizeOf(file)
     if (keys.length > 0 && (size === undefined || size === 0))
       throw noNewDatabase(
         `the database file ${file} is ${size === undefined ? 'missing' : 'empty'}`,

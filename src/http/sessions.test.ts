@@ -34,6 +34,17 @@ type Json = Record<string, unknown> & {
 }
 
 /** A centre with an accepted family whose parents must be kept apart, two rooms and a volunteer. */
+/** A clear standard check of the volunteer, issued 13 May 2023, recorded by the coordinator. */
+function recordClearCheck(s: Setup, renewalDueOn: string) {
+  return s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
+    kind: 'dbs',
+    level: 'standard',
+    issuedOn: '2023-05-13',
+    renewalDueOn,
+    outcome: 'clear',
+  })
+}
+
 async function setup(ctx: AppContext): Promise<Setup> {
   const app = testApp(ctx)
   const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
@@ -570,14 +581,7 @@ for (const dialect of await dialectsUnderTest()) {
       withMigratedDatabase(dialect.name, async (database) => {
         const clock = new TestClock('2026-03-14T08:00:00Z')
         const s = await setup(testContext(database, clock))
-        const record = (renewalDueOn: string) =>
-          s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
-            kind: 'dbs',
-            level: 'standard',
-            issuedOn: '2023-05-13',
-            renewalDueOn,
-            outcome: 'clear',
-          })
+        const record = (renewalDueOn: string) => recordClearCheck(s, renewalDueOn)
         await record('2026-04-20')
         await drainOutbox(s.ctx)
         assert.equal(await sendRenewalReminders(s.ctx), 0, 'nothing exactly 60 or 14 days out')
@@ -600,14 +604,7 @@ for (const dialect of await dialectsUnderTest()) {
       withMigratedDatabase(dialect.name, async (database) => {
         const clock = new TestClock('2026-03-14T08:00:00Z')
         const s = await setup(testContext(database, clock))
-        const record = (renewalDueOn: string) =>
-          s.coordinator.client.json('POST', `/api/workers/${s.volunteer.accountId}/checks`, {
-            kind: 'dbs',
-            level: 'standard',
-            issuedOn: '2023-05-13',
-            renewalDueOn,
-            outcome: 'clear',
-          })
+        const record = (renewalDueOn: string) => recordClearCheck(s, renewalDueOn)
         assert.equal(await sendRenewalReminders(s.ctx), 0, 'the first run works out today')
         await drainOutbox(s.ctx)
         // 14 days from 16 March: the server is down on the 15th and 16th, back on the 17th.

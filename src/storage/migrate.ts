@@ -1,3 +1,4 @@
+import { PostgresAdapter, sql } from 'kysely'
 import { Migrator } from 'kysely/migration'
 import type { Db } from './database.ts'
 import { migrations } from './migrations/index.ts'
@@ -39,13 +40,19 @@ export async function migrateToLatest(db: Db): Promise<MigrationOutcome> {
   }
 }
 
-/** Whether Haven's schema has ever been made in this database (any migration applied). */
+/**
+ * Whether Haven's schema has ever been made in this database (any migration applied). Asked
+ * at every start, so one small query: never an introspection of every table.
+ */
 export async function hasHavenSchema(db: Db): Promise<boolean> {
-  const tables = await db.introspection.getTables()
-  if (!tables.some((table) => table.name === 'haven_migrations')) return false
-  const row = await db
-    .selectFrom('haven_migrations' as never)
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .executeTakeFirst()
-  return Number(row?.n ?? 0) > 0
+  const isPostgres = db.getExecutor().adapter instanceof PostgresAdapter
+  const { rows } = isPostgres
+    ? await sql<{ found: number }>`select 1 as found from pg_class
+        where oid = to_regclass('haven_migrations')`.execute(db)
+    : await sql<{ found: number }>`select 1 as found from sqlite_master
+        where type = 'table' and name = 'haven_migrations'`.execute(db)
+  if (rows.length === 0) return false
+  const { rows: applied } = await sql<{ found: number }>`
+    select 1 as found from haven_migrations limit 1`.execute(db)
+  return applied.length > 0
 }

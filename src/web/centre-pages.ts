@@ -1,4 +1,3 @@
-import { ukDateTime } from '../domain/calendar.ts'
 import { OPERATOR_ID } from '../app/actor.ts'
 import type { DisposalRunView, readDisposalRun } from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
@@ -13,6 +12,7 @@ import {
   postForm,
   selectField,
   shortDate,
+  ukShortDateTime,
   successBanner,
   summaryList,
   table,
@@ -476,19 +476,15 @@ export function auditBody(input: {
   isFirstPage?: boolean
   checkpointing?: { minutes: number; file: string | undefined } | undefined
 }): Html {
-  const ukTime = (iso: string) => {
-    const uk = ukDateTime(new Date(iso))
-    return `${shortDate(uk)} ${uk.slice(11, 16)}`
-  }
   return html`<h1 class="govuk-heading-l">Audit log</h1>
     <p class="govuk-body">Every read and change, in a chain of hashes that cannot be quietly changed; checkpoints are signed so a copy kept elsewhere proves it.</p>
-    ${input.isFirstPage === true ? unanchoredWindow(input.entries, input.checkpoints, input.checkpointing, ukTime) : ''}
+    ${input.isFirstPage === true ? unanchoredWindow(input.entries, input.checkpoints, input.checkpointing) : ''}
     ${table({
       caption: 'Signed checkpoints',
       head: ['Up to entry', 'At', 'Key', 'Hash'],
       rows: input.checkpoints.map((c) => [
         String(c.seq),
-        ukTime(c.at),
+        ukShortDateTime(c.at),
         c.keyId,
         html`<code>${c.hash.slice(0, 16)}…</code>`,
       ]),
@@ -499,7 +495,7 @@ export function auditBody(input: {
       head: ['Entry', 'At', 'What', 'Who'],
       rows: input.entries.map((e) => [
         String(e.seq),
-        ukTime(e.at),
+        ukShortDateTime(e.at),
         html`${EVENT_WORDS[e.type] ?? e.type} <span class="govuk-hint govuk-!-display-inline govuk-!-font-size-16">${e.type}</span>`,
         e.actorId === undefined
           ? 'Haven'
@@ -523,7 +519,6 @@ function unanchoredWindow(
   entries: readonly { seq: number; at: string }[],
   checkpoints: readonly AuditCheckpoint[],
   checkpointing: { minutes: number; file: string | undefined } | undefined,
-  ukTime: (iso: string) => string,
 ): Html {
   const newest = entries[0]
   const latest = checkpoints.filter((c) => c.chain !== '').at(-1)
@@ -543,6 +538,6 @@ function unanchoredWindow(
   return html`<div class="govuk-inset-text" id="window">${
     latest === undefined
       ? `No checkpoint covers this centre's log yet: its ${String(newest?.seq ?? 0)} entries rest on the database alone.`
-      : `The last checkpoint (${ukTime(latest.at)}) covers entries up to ${String(latest.seq)}; ${String(Math.max(0, since))} ${since === 1 ? 'entry has' : 'entries have'} been written since; until the next, ${since === 1 ? 'it rests' : 'they rest'} on the database alone.`
+      : `The last checkpoint (${ukShortDateTime(latest.at)}) covers entries up to ${String(latest.seq)}; ${String(Math.max(0, since))} ${since === 1 ? 'entry has' : 'entries have'} been written since; until the next, ${since === 1 ? 'it rests' : 'they rest'} on the database alone.`
   }${how}${where}</div>`
 }

@@ -7,7 +7,6 @@ import { readFamilyByReference } from '../app/families.ts'
 import { linkParentAccount } from '../app/parent-accounts.ts'
 import { inviteMember, type IssuedInvitation } from '../app/invitations.ts'
 import { listUndeliveredMessages, sendMessageAgain, type SetAsideMessage } from '../app/outbox.ts'
-import { ukDateTime } from '../domain/calendar.ts'
 import {
   changeMemberRoles,
   endMemberSessions,
@@ -31,7 +30,6 @@ import {
   pageCsrf,
   requirePage,
   selectField,
-  shortDate,
   signedInGet,
   signedInPage,
   successBanner,
@@ -40,6 +38,7 @@ import {
   tag,
   textField,
   tryForm,
+  ukShortDateTime,
   type FormError,
 } from './page-kit.ts'
 
@@ -354,10 +353,6 @@ const DELIVERY_ERROR_WORDS: Readonly<Record<string, string>> = {
  */
 function undeliveredSection(messages: readonly SetAsideMessage[], csrf: string): Html {
   if (messages.length === 0) return html``
-  const when = (iso: string) => {
-    const uk = ukDateTime(new Date(iso))
-    return `${shortDate(uk)} at ${uk.slice(11, 16)}`
-  }
   return html`<h2 class="govuk-heading-m" id="undelivered">Messages that could not be sent</h2>
     <p class="govuk-body">Haven stopped trying to send these. Mend the cause (the address, or the mail settings), then send each again; or give the person what they need another way.</p>
     ${table({
@@ -369,7 +364,7 @@ function undeliveredSection(messages: readonly SetAsideMessage[], csrf: string):
         m.subject,
         DELIVERY_ERROR_WORDS[m.lastError ?? 'other'] ?? m.lastError ?? '',
         String(m.attempts),
-        when(m.setAsideAt),
+        ukShortDateTime(m.setAsideAt),
         postForm(
           `/centre/messages/${m.id}/again`,
           csrf,

@@ -1,3 +1,4 @@
+import { ukDateTime } from '../domain/calendar.ts'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -396,6 +397,12 @@ export function longDate(date: string): string {
 /** A date as "7 Dec 2026". */
 export function shortDate(date: string): string {
   return dateWords(SHORT_DATE, shortDates, date)
+}
+
+/** An instant as the UK reads it: "14 Jul 2026 09:00" (GMT or BST as it falls). */
+export function ukShortDateTime(iso: string): string {
+  const uk = ukDateTime(new Date(iso))
+  return `${shortDate(uk)} ${uk.slice(11, 16)}`
 }
 
 /** The form's fields as strings (a file or a repeated field's first value, otherwise ''). */
