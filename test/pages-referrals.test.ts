@@ -81,6 +81,41 @@ for (const dialect of await dialectsUnderTest()) {
         })
         assert.equal(noChild.status, 400)
         assert.match(visibleText(noChild.text), /Name at least one child/)
+        const empty = await postForm(hollis.client, '/referrals', {})
+        assert.equal(empty.status, 400)
+        const listed = [...empty.text.matchAll(/<li><a href="#([a-z0-9_]+)">/g)].map((m) => m[1])
+        assert.deepEqual(
+          listed,
+          [
+            'rp_given',
+            'rp_family',
+            'rp_pr',
+            'nrp_given',
+            'nrp_family',
+            'nrp_pr',
+            'child1_given',
+            'separation',
+          ],
+          'an empty form lists every missing answer at once, in the order of the form',
+        )
+        for (const field of listed)
+          assert.match(empty.text, new RegExp(`id="${field}-error"`), `${field} says why`)
+        const unborn = await postForm(hollis.client, '/referrals', {
+          ...REFERRAL_FORM,
+          child1_dob: '2026-09-01',
+        })
+        assert.equal(unborn.status, 400)
+        assert.match(visibleText(unborn.text), /that date is still to come/)
+        assert.match(unborn.text, /id="child1_dob-error"/, 'beside the date of birth')
+        const grown = await postForm(hollis.client, '/referrals', {
+          ...REFERRAL_FORM,
+          child1_dob: '1980-08-14',
+        })
+        assert.equal(grown.status, 400)
+        assert.match(
+          visibleText(grown.text),
+          /makes the child 18 or older when referred; check the year/,
+        )
         const inbox0 = await getPage(coordinator.client, '/referrals')
         assert.match(visibleText(inbox0.text), /No referrals yet/, 'a refused form wrote nothing')
 

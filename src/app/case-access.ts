@@ -1,5 +1,5 @@
 import { isParent, isReferrer, isVolunteer, workerKindOf } from '../domain/policy/accounts.ts'
-import { addDays, ukDateTime } from '../domain/calendar.ts'
+import { addDays, ukToday } from '../domain/calendar.ts'
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { decide } from '../domain/policy/engine.ts'
 import { hasValidCheck } from '../domain/policy/other-rules.ts'
@@ -265,7 +265,7 @@ export function policyCheck(check: StoredCheck) {
 
 /** Today at the centre: the UK date, whatever the server's time zone. */
 export function todayAtCentre(ctx: AppContext): string {
-  return ukDateTime(ctx.now()).slice(0, 10)
+  return ukToday(ctx.now())
 }
 
 /**

@@ -1,3 +1,4 @@
+import { ukDateOf, ukToday } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import {
   upgradeStoredPolicy,
@@ -51,7 +52,7 @@ export async function adoptPreset(
     id: centre.slug,
     centreName: centre.name,
     version: 1,
-    adopted: ctx.now().toISOString().slice(0, 10),
+    adopted: ukToday(ctx.now()),
   }
   await insertPolicyVersion(trx, {
     centreId: centre.id,
@@ -81,11 +82,9 @@ export async function currentPolicy(ctx: AppContext, centreId: string): Promise<
     const validated = validatePolicy(upgradeStoredPolicy(latest.document))
     if (!validated.ok) throw new HavenError('internal', 'the stored policy does not validate')
     const reviews = await listPolicyReviews(trx, centreId)
-    const lastReviewedOn = reviews.at(-1)?.reviewedOn ?? latest.publishedAt.slice(0, 10)
+    const lastReviewedOn = reviews.at(-1)?.reviewedOn ?? ukDateOf(latest.publishedAt)
     const reviewedOn =
-      lastReviewedOn > latest.publishedAt.slice(0, 10)
-        ? lastReviewedOn
-        : latest.publishedAt.slice(0, 10)
+      lastReviewedOn > ukDateOf(latest.publishedAt) ? lastReviewedOn : ukDateOf(latest.publishedAt)
     const interval = validated.policy.parameters.review.intervalMonths
     return {
       document: validated.policy,
@@ -94,7 +93,7 @@ export async function currentPolicy(ctx: AppContext, centreId: string): Promise<
       publishedAt: latest.publishedAt,
       lastReviewedOn: reviewedOn,
       nextReviewDue: nextReviewDue(reviewedOn, interval),
-      isReviewOverdue: isReviewOverdue(reviewedOn, interval, ctx.now().toISOString().slice(0, 10)),
+      isReviewOverdue: isReviewOverdue(reviewedOn, interval, ukToday(ctx.now())),
     }
   })
 }
@@ -157,7 +156,7 @@ export async function publishPolicy(
       id: ctx.newId(),
       centreId: actor.centreId,
       version: validated.policy.version,
-      reviewedOn: now.toISOString().slice(0, 10),
+      reviewedOn: ukToday(now),
       reviewedBy: actor.accountId,
       outcome: 'new_version',
       notes: `${changes.length} change(s)`,
@@ -200,11 +199,7 @@ export async function previewPolicyChange(
     ok: true,
     document: validated.policy,
     changes: describeChanges(current.document, validated.policy),
-    decisions: decisionsThatChange(
-      current.document,
-      validated.policy,
-      ctx.now().toISOString().slice(0, 10),
-    ),
+    decisions: decisionsThatChange(current.document, validated.policy, ukToday(ctx.now())),
   }
 }
 
@@ -225,7 +220,7 @@ export async function publishPreset(
     id: current.document.id,
     centreName: current.document.centreName,
     version: current.version + 1,
-    adopted: ctx.now().toISOString().slice(0, 10),
+    adopted: ukToday(ctx.now()),
   })
 }
 
@@ -237,7 +232,7 @@ export async function recordPolicyReview(
   const current = await currentPolicy(ctx, actor.centreId)
   assertPermitted(current, actor, 'record_review')
   const now = ctx.now()
-  const today = now.toISOString().slice(0, 10)
+  const today = ukToday(now)
   await inCentre(ctx, actor.centreId, async (trx) => {
     await insertPolicyReview(trx, {
       id: ctx.newId(),
@@ -320,7 +315,7 @@ export async function adoptPresetAtMachine(
       id: centre.slug,
       centreName: centre.name,
       version,
-      adopted: now.toISOString().slice(0, 10),
+      adopted: ukToday(now),
     }
     await insertPolicyVersion(trx, {
       centreId: centre.id,
@@ -334,7 +329,7 @@ export async function adoptPresetAtMachine(
       id: ctx.newId(),
       centreId: centre.id,
       version,
-      reviewedOn: now.toISOString().slice(0, 10),
+      reviewedOn: ukToday(now),
       reviewedBy: OPERATOR_ID,
       outcome: 'new_version',
       notes: `preset ${presetName} adopted at the machine`,

@@ -4,7 +4,7 @@ import type { StoredPerson } from '../storage/families.ts'
 import { updateFamilyDoorDetails } from '../storage/families.ts'
 import { findOrCreateAgency, insertReferral, insertReferralEvent } from '../storage/referrals.ts'
 import { insertSessionPeople, type SessionPerson } from '../storage/session-people.ts'
-import { addDays } from '../domain/calendar.ts'
+import { addDays, ukDateOf } from '../domain/calendar.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { operatorActor } from './actor.ts'
 import { todayAtCentre } from './case-access.ts'
@@ -53,7 +53,7 @@ export async function addDemoCaseRecords(
       agencyId: agencies[index % 4]?.id,
       referredBy: undefined,
       status,
-      receivedOn: now.slice(0, 10),
+      receivedOn: ukDateOf(now),
       childrenLiveWith: family.people.find((p) => p.kind === 'resident_parent')?.id,
       courtOrder: index % 3 === 0 ? { kind: 'child arrangements order' } : undefined,
       availability: 'Alternate Saturday mornings',

@@ -1,3 +1,4 @@
+import { ukToday } from '../domain/calendar.ts'
 import {
   planDemoCentre,
   type DemoCentreOptions,
@@ -68,7 +69,7 @@ export async function createDemoCentre(
 function plan(ctx: AppContext, options: Partial<DemoCentreOptions>): DemoCentrePlan {
   return planDemoCentre({
     seed: options.seed ?? 20_240_301,
-    today: options.today ?? ctx.now().toISOString().slice(0, 10),
+    today: options.today ?? ukToday(ctx.now()),
     ...(options.familyCount === undefined ? {} : { familyCount: options.familyCount }),
     ...(options.weeksBack === undefined ? {} : { weeksBack: options.weeksBack }),
     ...(options.weeksAhead === undefined ? {} : { weeksAhead: options.weeksAhead }),

@@ -1,3 +1,4 @@
+import { ukDateOf } from '../domain/calendar.ts'
 import { attendanceCsv, type AttendanceLine } from '../domain/outward/attendance.ts'
 import {
   attendanceStatement,
@@ -50,7 +51,7 @@ export async function downloadDisclosureDocument(
         familyReference: family.reference,
         category: entry.category,
         purpose: entry.purpose,
-        requestedOn: entry.requestedAt.slice(0, 10),
+        requestedOn: ukDateOf(entry.requestedAt),
         clauses: entry.decisionClauses,
         reasons: entry.decisionReasons,
         issuedOn,
@@ -69,7 +70,7 @@ export async function downloadDisclosureDocument(
         recipientName: entry.recipientName,
         period: { from: entry.periodFrom ?? issuedOn, to: entry.periodTo ?? issuedOn },
         lines,
-        issuedOn: (entry.releasedAt ?? entry.requestedAt).slice(0, 10),
+        issuedOn: ukDateOf(entry.releasedAt ?? entry.requestedAt),
         registerId: entry.id,
       })
     }

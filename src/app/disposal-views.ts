@@ -1,3 +1,4 @@
+import { ukDateOf } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { disposalCertificateDocument } from '../domain/outward/documents.ts'
 import { categoryWords, roleWords } from '../domain/policy/words.ts'
@@ -109,7 +110,7 @@ export async function disposalCertificatePdf(
       runId,
       policyVersion: c.policyVersion,
       asOf: c.asOf,
-      completedOn: c.completedAt.slice(0, 10),
+      completedOn: ukDateOf(c.completedAt),
       approvedBy:
         c.approvedBy === 'automatic'
           ? 'the policy (automatic disposal)'

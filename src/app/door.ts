@@ -121,13 +121,12 @@ export async function recordAtDoor(
     )
     // The register is kept by workers (work_sessions) who may read this session (NDX):
     // case workers by their role, a volunteer while on it.
-    const mayRun =
-      hasAbility(policy, actor, 'work_sessions') &&
-      decide(policy, {
-        action: 'read',
-        actor: policyActor(actor, relationship),
-        resource: { type: 'session' },
-      }).effect === 'permit'
+    const readDecision = decide(policy, {
+      action: 'read',
+      actor: policyActor(actor, relationship),
+      resource: { type: 'session' },
+    })
+    const mayRun = hasAbility(policy, actor, 'work_sessions') && readDecision.effect === 'permit'
     if (!mayRun) return undefined
     if (session.status === 'cancelled')
       throw new HavenError('conflict', 'the session was cancelled')
@@ -179,7 +178,24 @@ export async function recordAtDoor(
       subjectId: sessionId,
       details: { personId: person.personId },
     })
-    return { warnings: orderWarnings(listed, person.personId, event.what) }
+    const awaited = stillAwaited(listed, person.personId, event.what)
+    if (awaited.length === 0) return { warnings: [] }
+    // Name who is awaited, as the worker's register names them (first names unless redacted).
+    const family = await listPeopleOfFamily(trx, actor.centreId, session.familyId)
+    const showsNames = !readDecision.redact.includes('first_names')
+    const named = awaited.map((p) => {
+      const who = family.find((f) => f.id === p.personId)
+      const kind = KIND_WORDS[who?.kind ?? ''] ?? 'named adult'
+      const time = (event.what === 'arrived' ? p.arrivesAt : p.leavesAt).slice(11, 16)
+      return `${showsNames && who ? `${who.givenName} (${kind})` : `the ${kind}`}, due ${event.what === 'arrived' ? 'at' : 'to leave at'} ${time}`
+    })
+    return {
+      warnings: [
+        event.what === 'arrived'
+          ? `someone planned to arrive earlier is not here yet: ${named.join('; ')}. Keep this arrival apart until they are`
+          : `someone planned to leave earlier has not left yet: ${named.join('; ')}. Wait before letting this person go`,
+      ],
+    }
   })
   if (!outcome) throw new HavenError('not_found', 'no such session')
   if ('refused' in outcome)
@@ -191,24 +207,24 @@ export async function recordAtDoor(
   return outcome
 }
 
-/** Someone planned to come (or go) earlier who has not yet: the parents might meet. */
-function orderWarnings(
+const KIND_WORDS: Readonly<Record<string, string>> = {
+  resident_parent: 'parent the children live with',
+  non_resident_parent: 'visiting parent',
+  child: 'child',
+  other_adult: 'named adult',
+}
+
+/** Those planned to come (or go) earlier who have not yet: the parents might meet. */
+function stillAwaited(
   listed: Awaited<ReturnType<typeof listSessionPeople>>,
   personId: string,
   what: 'arrived' | 'departed',
-): string[] {
+): Awaited<ReturnType<typeof listSessionPeople>> {
   const me = listed.find((p) => p.personId === personId)
   if (!me) return []
-  const waiting = listed.filter((p) =>
+  return listed.filter((p) =>
     what === 'arrived'
       ? p.arrivesAt < me.arrivesAt && p.arrivedAt === undefined
       : p.leavesAt < me.leavesAt && p.departedAt === undefined && p.arrivedAt !== undefined,
   )
-  return waiting.length === 0
-    ? []
-    : [
-        what === 'arrived'
-          ? 'someone planned to arrive earlier is not here yet: keep this arrival apart until they are'
-          : 'someone planned to leave earlier has not left yet: wait before letting this person go',
-      ]
 }

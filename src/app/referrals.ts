@@ -1,4 +1,4 @@
-import { isIsoDate } from '../domain/calendar.ts'
+import { addMonths, isIsoDate, ukDateOf } from '../domain/calendar.ts'
 import {
   canMoveReferral,
   isReferralStatus,
@@ -78,9 +78,10 @@ export async function receiveReferral(
   const policy = await requireAbility(ctx, actor, 'refer_families')
   // A referrer refers for their own agency; those who record referrals, for any.
   const isRecorder = hasAbility(policy, actor, 'record_referrals')
-  assertReferralInput(input)
   const now = ctx.now().toISOString()
-  const receivedOn = input.receivedOn ?? now.slice(0, 10)
+  const today = ukDateOf(now)
+  assertReferralInput(input, today)
+  const receivedOn = input.receivedOn ?? today
   return inCentre(ctx, actor.centreId, async (trx) => {
     const agencyId = isRecorder
       ? await recordedAgency(trx, actor, input.agencyId)
@@ -271,7 +272,13 @@ function peopleOf(
 }
 
 /** What the schema cannot say: one parent of each kind at most, real dates. */
-function assertReferralInput(input: ReferralInput): void {
+/**
+ * A child contact centre sees children: a date of birth that makes the child an adult on the
+ * day the referral was received is a mistyped year.
+ */
+const OLDEST_CHILD_YEARS = 18
+
+function assertReferralInput(input: ReferralInput, today: string): void {
   for (const kind of ['resident_parent', 'non_resident_parent'] as const) {
     if (input.parents.filter((p) => p.kind === kind).length > 1)
       throw new HavenError('invalid_input', `at most one ${kind.replaceAll('_', ' ')}`, 'parents')
@@ -283,7 +290,25 @@ function assertReferralInput(input: ReferralInput): void {
         'a date of birth is a real date, YYYY-MM-DD',
         `children.${String(index)}.dateOfBirth`,
       )
+    if (child.dateOfBirth > today)
+      throw new HavenError(
+        'invalid_input',
+        'a date of birth is today or before: that date is still to come',
+        `children.${String(index)}.dateOfBirth`,
+      )
+    if (child.dateOfBirth <= addMonths(input.receivedOn ?? today, -12 * OLDEST_CHILD_YEARS))
+      throw new HavenError(
+        'invalid_input',
+        `that date of birth makes the child ${String(OLDEST_CHILD_YEARS)} or older when referred; check the year`,
+        `children.${String(index)}.dateOfBirth`,
+      )
   })
   if (input.receivedOn !== undefined && !isIsoDate(input.receivedOn))
     throw new HavenError('invalid_input', 'receivedOn is a real date, YYYY-MM-DD', 'receivedOn')
+  if (input.receivedOn !== undefined && input.receivedOn > today)
+    throw new HavenError(
+      'invalid_input',
+      'a referral is received today or before: that date is still to come',
+      'receivedOn',
+    )
 }

@@ -1,4 +1,10 @@
-import { addMinutes, isLocalDateTime, minutesBetween } from '../domain/calendar.ts'
+import {
+  addMinutes,
+  isLocalDateTime,
+  isRealUkTime,
+  minutesBetween,
+  ukDateTime,
+} from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import {
   defaultPlan,
@@ -67,6 +73,7 @@ export async function bookSession(
 ): Promise<Booking> {
   await requireAbility(ctx, actor, 'book_sessions')
   assertTimes(input)
+  assertToCome(input.startsAt, ukDateTime(ctx.now()))
   return inCentre(ctx, actor.centreId, async (trx) => {
     const family = await findFamily(trx, actor.centreId, input.familyId)
     if (!family) throw new HavenError('invalid_input', 'no such family', 'familyId')
@@ -300,6 +307,8 @@ function applyChanges(
     for (const time of [change.arrivesAt, change.leavesAt])
       if (time !== undefined && !isLocalDateTime(time))
         throw new HavenError('invalid_input', 'times are YYYY-MM-DDTHH:MM', 'plan')
+      else if (time !== undefined && !isRealUkTime(time))
+        throw new HavenError('invalid_input', noSuchTime(time), 'plan')
   }
   return plan.map((p) => {
     const change = changes.find((c) => c.personId === p.personId)
@@ -317,13 +326,45 @@ function assertTimes(input: BookingInput): void {
     throw new HavenError('invalid_input', 'startsAt is YYYY-MM-DDTHH:MM', 'startsAt')
   if (!isLocalDateTime(input.endsAt))
     throw new HavenError('invalid_input', 'endsAt is YYYY-MM-DDTHH:MM', 'endsAt')
+  if (!isRealUkTime(input.startsAt))
+    throw new HavenError('invalid_input', noSuchTime(input.startsAt), 'startsAt')
+  if (!isRealUkTime(input.endsAt))
+    throw new HavenError('invalid_input', noSuchTime(input.endsAt), 'endsAt')
   const minutes = minutesBetween(input.startsAt, input.endsAt)
-  if (minutes <= 0 || minutes > LONGEST_SESSION_MINUTES)
+  if (minutes <= 0)
+    throw new HavenError('invalid_input', 'a session ends after it starts', 'endsAt')
+  if (minutes > LONGEST_SESSION_MINUTES)
     throw new HavenError(
       'invalid_input',
-      'a session ends after it starts, within the day',
+      `a session lasts at most ${String(LONGEST_SESSION_MINUTES / 60)} hours; this one would last ${hoursAndMinutes(minutes)}`,
       'endsAt',
     )
+}
+
+/**
+ * A session is booked for a time to come: one that has already started (yesterday, or an
+ * hour ago by the UK clock) is a mistake in the date, not a booking. A session that really
+ * happened is recorded as part of moving a centre's history in, not booked.
+ */
+function assertToCome(startsAt: string, nowInUk: string): void {
+  if (startsAt < nowInUk)
+    throw new HavenError(
+      'invalid_input',
+      `that time has passed (${startsAt.slice(11, 16)} on ${ukDate(startsAt)}); a session is booked for a time to come`,
+      'startsAt',
+    )
+}
+
+/** The words for a time the UK clocks skip (the hour after 01:00 on the last Sunday of March). */
+function noSuchTime(dateTime: string): string {
+  return `${dateTime.slice(11, 16)} on ${ukDate(dateTime)} does not happen in the UK: the clocks go forward from 01:00 to 02:00 that night`
+}
+
+function hoursAndMinutes(minutes: number): string {
+  const hours = Math.floor(minutes / 60)
+  const rest = minutes % 60
+  const h = `${String(hours)} hour${hours === 1 ? '' : 's'}`
+  return rest === 0 ? h : `${h} ${String(rest)} minute${rest === 1 ? '' : 's'}`
 }
 
 async function assertBookable(trx: Db, centreId: string, familyId: string): Promise<void> {

@@ -36,8 +36,9 @@ for (const dialect of await dialectsUnderTest()) {
             ctx,
             actor,
             referral({
+              receivedOn: '2016-03-01',
               children: [
-                // 22 and 26 on the day of the requests.
+                // 22 and 26 on the day of the requests; 11 and 16 when referred.
                 { givenName: 'Elowen', familyName: 'Pengelly', dateOfBirth: '2004-05-02' },
                 { givenName: 'Tamsin', familyName: 'Pengelly', dateOfBirth: '2000-01-01' },
               ],

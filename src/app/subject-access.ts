@@ -1,4 +1,4 @@
-import { isIsoDate } from '../domain/calendar.ts'
+import { isIsoDate, ukDateOf } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
 import { subjectAccessClock } from '../domain/outward/subject-access-deadline.ts'
 import { isParent } from '../domain/policy/accounts.ts'
@@ -351,7 +351,7 @@ export async function readSubjectAccess(
       item: r.item,
       recordId: r.recordId,
       reason: r.reason,
-      releasedOn: r.releasedAt.slice(0, 10),
+      releasedOn: ukDateOf(r.releasedAt),
     }))
     const subjects = await subjectsOf(ctx, trx, actor, [request])
     const subject = subjects.get(id)

@@ -76,6 +76,12 @@ export async function recordCheck(
       'a check is renewed after it is issued, on real dates',
       'renewalDueOn',
     )
+  if (input.issuedOn > todayAtCentre(ctx))
+    throw new HavenError(
+      'invalid_input',
+      'a check is recorded once it has been issued: that date is still to come',
+      'issuedOn',
+    )
   return inCentre(ctx, actor.centreId, async (trx) => {
     await assertWorker(trx, actor.centreId, input.accountId, 'path')
     const checkId = ctx.newId()

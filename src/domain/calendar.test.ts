@@ -8,7 +8,10 @@ import {
   isIsoDate,
   isLocalDateTime,
   minutesBetween,
+  isRealUkTime,
   ukDateTime,
+  ukToday,
+  ukWallClock,
 } from './calendar.ts'
 
 describe('calendar dates', () => {
@@ -92,5 +95,31 @@ describe('UK wall-clock time', () => {
     assert.equal(ukDateTime(new Date('2026-07-01T23:30:00Z')), '2026-07-02T00:30')
     assert.equal(ukDateTime(new Date('2027-03-28T00:59:00Z')), '2027-03-28T00:59')
     assert.equal(ukDateTime(new Date('2027-03-28T01:00:00Z')), '2027-03-28T02:00')
+  })
+})
+
+describe('times shown in the UK', () => {
+  it('shows an instant at 10:02 BST as 10:02, and the UK date after midnight BST', () => {
+    assert.equal(ukWallClock('2026-07-01T09:02:00.000Z'), '2026-07-01T10:02')
+    assert.equal(ukWallClock('2026-07-01T23:10:00.000Z'), '2026-07-02T00:10')
+    assert.equal(ukToday(new Date('2026-07-01T23:10:00Z')), '2026-07-02')
+    assert.equal(ukWallClock('2026-12-01T09:02:00Z'), '2026-12-01T09:02')
+    assert.equal(ukWallClock('2026-07-01T10:02:00+01:00'), '2026-07-01T10:02')
+  })
+
+  it('keeps a wall-clock time or a date as the centre wrote it', () => {
+    assert.equal(ukWallClock('2026-07-01T09:45'), '2026-07-01T09:45')
+    assert.equal(ukWallClock('2026-07-01'), '2026-07-01')
+  })
+
+  it('knows the hour that never happens when the clocks go forward, not the one repeated', () => {
+    assert.equal(isRealUkTime('2027-03-28T00:59'), true)
+    assert.equal(isRealUkTime('2027-03-28T01:00'), false)
+    assert.equal(isRealUkTime('2027-03-28T01:30'), false)
+    assert.equal(isRealUkTime('2027-03-28T02:00'), true)
+    assert.equal(isRealUkTime('2026-10-25T01:30'), true)
+    assert.equal(isRealUkTime('2026-03-29T01:30'), false)
+    assert.equal(isRealUkTime('2026-07-01T01:30'), true)
+    assert.equal(isRealUkTime('2026-07-01 01:30'), false)
   })
 })

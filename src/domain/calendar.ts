@@ -86,3 +86,44 @@ export function ukDateTime(at: Date): string {
   const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '00'
   return `${part('year')}-${part('month')}-${part('day')}T${part('hour')}:${part('minute')}`
 }
+
+/** The UK calendar date at an instant (after midnight BST is already tomorrow in the UK). */
+export function ukToday(at: Date): string {
+  return ukDateTime(at).slice(0, 10)
+}
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * A stored time as the UK reads it, YYYY-MM-DDTHH:MM. Haven keeps two kinds of time: the
+ * instant something happened (an arrival, an audit entry: ISO 8601 in UTC, ending in Z) and
+ * a wall-clock time at the centre (a session at 10:00: no zone). An instant is turned into
+ * GMT or BST as it falls; a wall-clock time or a date is already the centre's and is kept.
+ */
+export function ukWallClock(value: string): string {
+  if (!INSTANT.test(value)) return value
+  const at = new Date(value)
+  return Number.isNaN(at.getTime()) ? value : ukDateTime(at)
+}
+
+/**
+ * Whether a wall-clock time happens in the UK: 01:30 on the Sunday the clocks go forward
+ * (last Sunday of March) never does. An hour repeated when they go back (01:30 on the last
+ * Sunday of October) does happen, and is read as the first of the two.
+ */
+export function isRealUkTime(dateTime: string): boolean {
+  if (!isLocalDateTime(dateTime)) return false
+  const asUtc = parseLocal(dateTime).getTime()
+  // The UK is GMT+0 or GMT+1: the instant is one of these two, when it exists.
+  return [asUtc, asUtc - 3_600_000].some((t) => ukDateTime(new Date(t)) === dateTime)
+}
+
+/** The UK date of a stored time: an instant's date in GMT or BST, a wall-clock time's own. */
+export function ukDateOf(value: string): string {
+  return ukWallClock(value).slice(0, 10)
+}
+
+/** The UK time of day of a stored time, HH:MM (see `ukWallClock`); empty for none. */
+export function ukClock(value: string | null | undefined): string {
+  return value ? ukWallClock(value).slice(11, 16) : ''
+}

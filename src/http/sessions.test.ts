@@ -15,6 +15,7 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
+import { postForm, visibleText } from '../../test/support/pages.ts'
 import type { AppContext } from '../app/context.ts'
 import { sendRenewalReminders } from '../app/workers.ts'
 
@@ -163,6 +164,78 @@ for (const dialect of await dialectsUnderTest()) {
           ).status,
           403,
         )
+      }))
+
+    it('books only times to come that happen in the UK, and says why a long one is refused', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        // 09:00 BST on 4 July 2026: 08:00 GMT.
+        const s = await setup(testContext(database, new TestClock('2026-07-04T08:00:00Z')))
+        const attempt = (startsAt: string, endsAt: string) =>
+          s.coordinator.client.json<Json>('POST', '/api/sessions', booking(s, { startsAt, endsAt }))
+        const past = await attempt('2026-07-04T08:30', '2026-07-04T10:00')
+        assert.equal(past.status, 400)
+        assert.match(
+          past.body.error?.message ?? '',
+          /that time has passed \(08:30 on 04\/07\/2026\)/,
+        )
+        const yesterday = await attempt('2026-07-03T10:00', '2026-07-03T12:00')
+        assert.equal(yesterday.status, 400)
+        const skipped = await attempt('2027-03-28T01:30', '2027-03-28T03:00')
+        assert.equal(skipped.status, 400)
+        assert.match(
+          skipped.body.error?.message ?? '',
+          /01:30 on 28\/03\/2027 does not happen in the UK/,
+        )
+        const repeated = await attempt('2026-10-25T01:30', '2026-10-25T03:00')
+        assert.equal(repeated.status, 201, 'the hour the clocks go back happens (twice)')
+        const long = await attempt('2026-07-05T09:00', '2026-07-05T22:30')
+        assert.equal(long.status, 400)
+        assert.match(
+          long.body.error?.message ?? '',
+          /a session lasts at most 12 hours; this one would last 13 hours 30 minutes/,
+        )
+        const later = await attempt('2026-07-04T09:30', '2026-07-04T11:30')
+        assert.equal(later.status, 201, 'later today is to come')
+      }))
+
+    it('shows a time that happened at 10:02 BST as 10:02 on every page, beside times planned in UK time', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-07-04T08:55:00Z') // 09:55 BST
+        const s = await setup(testContext(database, clock))
+        const booked = await s.coordinator.client.json<{ sessionId: string }>(
+          'POST',
+          '/api/sessions',
+          booking(s, { startsAt: '2026-07-04T10:00', endsAt: '2026-07-04T12:00' }),
+        )
+        assert.equal(booked.status, 201)
+        clock.advance(7 * 60_000) // 09:02 GMT, 10:02 BST
+        const outOfOrder = await postForm(
+          s.coordinator.client,
+          `/my-sessions/${booked.body.sessionId}/door`,
+          { what: 'arrived', personId: personOf(s, 'resident_parent') },
+        )
+        assert.equal(outOfOrder.status, 200)
+        const warned = visibleText(outOfOrder.text)
+        assert.match(warned, /Keep them apart/, 'an arrival out of the plan is a warning')
+        assert.doesNotMatch(warned, /\bDone\b/, 'never a green "Done"')
+        assert.match(warned, /\(visiting parent\), due at 09:45/)
+        const arrived = await s.coordinator.client.json(
+          'POST',
+          `/api/sessions/${booked.body.sessionId}/door`,
+          { what: 'arrived', personId: personOf(s, 'non_resident_parent') },
+        )
+        assert.equal(arrived.status, 200)
+        for (const path of [`/sessions/${booked.body.sessionId}`, '/today', '/my-sessions']) {
+          // What the page says, without its markup (the session-timeout meta holds an instant).
+          const page = (await (await s.coordinator.client.call('GET', path)).text()).replace(
+            /<[^>]*>/g,
+            ' ',
+          )
+          if (path !== '/my-sessions')
+            assert.match(page, /09:45/, `${path} shows the planned arrival in UK time`)
+          assert.match(page, /10:02/, `${path} shows the arrival at 10:02 BST`)
+          assert.doesNotMatch(page, /09:02/, `${path} shows no UTC time`)
+        }
       }))
 
     it('books only accepted families', () =>
@@ -327,7 +400,11 @@ for (const dialect of await dialectsUnderTest()) {
           )
         const early = await door({ what: 'arrived', personId: personOf(s, 'resident_parent') })
         assert.equal(early.status, 200)
-        assert.match(early.body.warnings?.[0] ?? '', /planned to arrive earlier is not here yet/)
+        assert.match(
+          early.body.warnings?.[0] ?? '',
+          /planned to arrive earlier is not here yet: \p{L}+ \(visiting parent\), due at 09:45\. Keep this arrival apart/u,
+          'the warning names who is awaited',
+        )
         assert.deepEqual(
           (await door({ what: 'arrived', personId: personOf(s, 'non_resident_parent') })).body,
           { warnings: [] },

@@ -1,8 +1,7 @@
 import type { DaySession } from '../app/day-sessions.ts'
 import { html, type Html } from './html.ts'
-import { successBanner } from './page-kit.ts'
+import { clockTime as time, successBanner } from './page-kit.ts'
 
-const time = (dateTime: string | null): string => (dateTime === null ? '' : dateTime.slice(11, 16))
 const KIND_WORDS: Readonly<Record<string, string>> = {
   resident_parent: 'lives with the children',
   non_resident_parent: 'visiting parent',
@@ -16,10 +15,21 @@ const KIND_WORDS: Readonly<Record<string, string>> = {
  * button to sign each person in and then out. First names and times only (NDX); where the
  * parents must not meet, the warning comes first.
  */
+/**
+ * Recorded, but out of the separation plan: an important banner, not a green "Done", so that
+ * the worker at the door stops and keeps the person apart until those awaited have come.
+ */
+function warningBanner(lines: readonly string[]): Html {
+  const [first, ...rest] = lines
+  return html`<div class="govuk-notification-banner" role="alert" aria-labelledby="door-warning-title" data-module="govuk-notification-banner">
+    <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="door-warning-title">Keep them apart</h2></div>
+    <div class="govuk-notification-banner__content">${rest.map((l) => html`<p class="govuk-notification-banner__heading">${l.charAt(0).toUpperCase()}${l.slice(1)}.</p>`)}<p class="govuk-body">${first ?? ''}</p></div></div>`
+}
+
 export function doorBody(input: {
   sessions: DaySession[]
   csrf: string
-  message?: { kind: 'success' | 'error'; lines: string[] } | undefined
+  message?: { kind: 'success' | 'warning' | 'error'; lines: string[] } | undefined
 }): Html {
   return html`<h1 class="govuk-heading-l">My sessions today</h1>
     ${
@@ -29,7 +39,9 @@ export function doorBody(input: {
           ? html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
             <h2 class="govuk-error-summary__title">There is a problem</h2>
             <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">${input.message.lines.map((l) => html`<li>${l}</li>`)}</ul></div></div></div>`
-          : successBanner(input.message.lines)
+          : input.message.kind === 'warning'
+            ? warningBanner(input.message.lines)
+            : successBanner(input.message.lines)
     }
     ${
       input.sessions.length === 0

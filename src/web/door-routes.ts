@@ -19,7 +19,7 @@ export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   const render = async (
     c: Context<HavenEnv>,
-    message?: { kind: 'success' | 'error'; lines: string[] },
+    message?: { kind: 'success' | 'warning' | 'error'; lines: string[] },
     status: 200 | 400 | 409 = 200,
   ) => {
     const actor = requireFullSession(c.get('session'))
@@ -49,7 +49,7 @@ export function doorRoutes(ctx: AppContext): Hono<HavenEnv> {
         personId: formField(form.personId),
       })
       return await render(c, {
-        kind: 'success',
+        kind: done.warnings.length === 0 ? 'success' : 'warning',
         lines: [what === 'arrived' ? 'Signed in.' : 'Signed out.', ...done.warnings],
       })
     } catch (error) {

@@ -2,7 +2,7 @@ import type { ContactDetails } from '../app/contact-details.ts'
 import type { FamilyActions } from '../app/families.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { html, type Html } from './html.ts'
-import { pagination } from './page-kit.ts'
+import { clockTime, pagination, shortDate } from './page-kit.ts'
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   resident_parent: 'Parent the children live with',
@@ -97,7 +97,7 @@ export function familyBody(input: {
         : html`<h2 class="govuk-heading-m">Sessions</h2>
           <ul class="govuk-list">${f.sessions.map(
             (s) =>
-              html`<li>${s.startsAt.slice(0, 10)} ${s.startsAt.slice(11, 16)} to ${s.endsAt.slice(11, 16)}, ${s.room}: ${s.status.replaceAll('_', ' ')}</li>`,
+              html`<li>${shortDate(s.startsAt)} ${clockTime(s.startsAt)} to ${clockTime(s.endsAt)}, ${s.room}: ${s.status.replaceAll('_', ' ')}</li>`,
           )}</ul>`
     }`
 }

@@ -101,7 +101,7 @@ export function memberRoutes(ctx: AppContext): Hono<HavenEnv> {
       body: html`${
         extra.invited
           ? successBanner([
-              `Invitation sent to ${extra.invited.email}. It works once, until ${extra.invited.expiresAt.slice(0, 16).replace('T', ' ')}.`,
+              `Invitation sent to ${extra.invited.email}. It works once, until ${ukShortDateTime(extra.invited.expiresAt)}.`,
             ])
           : ''
       }${errorSummary(e)}

@@ -1,4 +1,4 @@
-import { ukDateTime } from '../domain/calendar.ts'
+import { ukClock, ukWallClock } from '../domain/calendar.ts'
 import { randomUUID } from 'node:crypto'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -144,6 +144,25 @@ export async function unlessForbidden<T>(work: () => Promise<T>): Promise<T | un
 export interface FormError {
   field: string | undefined
   message: string
+  /** The form's other problems, each shown beside its own field and all in the summary. */
+  also?: readonly FormProblem[]
+}
+
+/** One problem with a form's answer: the field it belongs to, and what is wrong. */
+export interface FormProblem {
+  field: string | undefined
+  message: string
+}
+
+/** Every problem of a form, in the order of the form (the first is the error itself). */
+export function problemsOf(error: FormError): readonly FormProblem[] {
+  return [{ field: error.field, message: error.message }, ...(error.also ?? [])]
+}
+
+/** A form's problems as one error, or none when the list is empty. */
+export function formErrorOf(problems: readonly FormProblem[]): FormError | undefined {
+  const [first, ...rest] = problems
+  return first && { ...first, ...(rest.length > 0 ? { also: rest } : {}) }
 }
 
 /**
@@ -153,6 +172,8 @@ export interface FormError {
  */
 export async function tryForm<T>(
   work: () => Promise<T>,
+  /** The form's field for a path of the use case's input ("children.0.dateOfBirth"). */
+  fieldOf?: (path: readonly string[]) => string | undefined,
 ): Promise<{ ok: true; value: T } | { ok: false; error: FormError; status: 400 | 403 | 409 }> {
   try {
     return { ok: true, value: await work() }
@@ -167,7 +188,8 @@ export async function tryForm<T>(
             ? 403
             : undefined
     if (status === undefined) throw error
-    const field = error.field?.replace(/^body\./, '').split('.')[0]
+    const path = error.field?.replace(/^body\./, '').split('.')
+    const field = path && (fieldOf?.(path) ?? path[0])
     return { ok: false, error: { field, message: error.message }, status }
   }
 }
@@ -180,7 +202,7 @@ export function errorSummary(error: FormError | undefined): Html {
   return html`<div class="govuk-error-summary" data-module="govuk-error-summary"><div role="alert">
     <h2 class="govuk-error-summary__title">There is a problem</h2>
     <div class="govuk-error-summary__body"><ul class="govuk-list govuk-error-summary__list">
-      <li>${error.field === undefined ? capitalised(error.message) : html`<a href="#${error.field}">${capitalised(error.message)}</a>`}</li>
+      ${problemsOf(error).map((p) => html`<li>${p.field === undefined ? capitalised(p.message) : html`<a href="#${p.field}">${capitalised(p.message)}</a>`}</li>`)}
     </ul></div></div></div>`
 }
 
@@ -209,7 +231,8 @@ function fieldParts(field: FieldBase): {
   describedBy: string
   isError: boolean
 } {
-  const isError = field.error?.field === field.name
+  const problem = field.error && problemsOf(field.error).find((p) => p.field === field.name)
+  const isError = problem !== undefined
   const ids = [
     ...(field.hint ? [`${field.name}-hint`] : []),
     ...(isError ? [`${field.name}-error`] : []),
@@ -222,10 +245,9 @@ function fieldParts(field: FieldBase): {
     hint: field.hint
       ? html`<div class="govuk-hint" id="${field.name}-hint">${field.hint}</div>`
       : html``,
-    message:
-      isError && field.error
-        ? html`<p class="govuk-error-message" id="${field.name}-error"><span class="govuk-visually-hidden">Error:</span> ${capitalised(field.error.message)}</p>`
-        : html``,
+    message: problem
+      ? html`<p class="govuk-error-message" id="${field.name}-error"><span class="govuk-visually-hidden">Error:</span> ${capitalised(problem.message)}</p>`
+      : html``,
     describedBy: ids.join(' '),
     isError,
   }
@@ -378,7 +400,7 @@ const SHORT_DATE = new Intl.DateTimeFormat('en-GB', {
  * formatter for all, not one made per call as toLocaleDateString does).
  */
 function dateWords(format: Intl.DateTimeFormat, seen: Map<string, string>, date: string): string {
-  const day = date.slice(0, 10)
+  const day = ukWallClock(date).slice(0, 10)
   const known = seen.get(day)
   if (known !== undefined) return known
   const words = format.format(new Date(`${day}T00:00:00Z`))
@@ -389,20 +411,28 @@ function dateWords(format: Intl.DateTimeFormat, seen: Map<string, string>, date:
 const longDates = new Map<string, string>()
 const shortDates = new Map<string, string>()
 
-/** A date as "Monday 7 December 2026". */
+/** A date as "Monday 7 December 2026" (an instant's UK date). */
 export function longDate(date: string): string {
   return dateWords(LONG_DATE, longDates, date)
 }
 
-/** A date as "7 Dec 2026". */
+/** A date as "7 Dec 2026" (an instant's UK date). */
 export function shortDate(date: string): string {
   return dateWords(SHORT_DATE, shortDates, date)
 }
 
 /** An instant as the UK reads it: "14 Jul 2026 09:00" (GMT or BST as it falls). */
 export function ukShortDateTime(iso: string): string {
-  const uk = ukDateTime(new Date(iso))
+  const uk = ukWallClock(iso)
   return `${shortDate(uk)} ${uk.slice(11, 16)}`
+}
+
+/**
+ * The time of day as the UK reads it, "09:45": a wall-clock time as written, an instant (an
+ * arrival, an answer) in GMT or BST as it fell. Empty for no time.
+ */
+export function clockTime(value: string | null | undefined): string {
+  return ukClock(value)
 }
 
 /** The form's fields as strings (a file or a repeated field's first value, otherwise ''). */

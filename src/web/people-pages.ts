@@ -23,6 +23,7 @@ import {
   textArea,
   textField,
   type FormError,
+  clockTime,
 } from './page-kit.ts'
 
 export const REPORT_KINDS = [
@@ -88,7 +89,7 @@ export function approvalsBody(input: {
             isCaptionHidden: true,
             head: ['When', 'Family', 'Assessor', 'Where', ''],
             rows: input.assessments.map((a) => [
-              `${shortDate(a.startsAt)} ${a.startsAt.slice(11, 16)}`,
+              `${shortDate(a.startsAt)} ${clockTime(a.startsAt)}`,
               a.familyReference,
               a.assessor,
               a.place.replaceAll('_', ' '),

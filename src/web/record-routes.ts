@@ -27,9 +27,10 @@ import {
   type FormError,
   unlessForbidden,
   signedInGet,
+  clockTime,
 } from './page-kit.ts'
 
-const when = (at: string) => `${shortDate(at)} ${at.slice(11, 16)}`
+const when = (at: string) => `${shortDate(at)} ${clockTime(at)}`
 
 function incidentTable(caption: string, rows: readonly IncidentView[], mayDisclose: boolean): Html {
   return html`<h2 class="govuk-heading-m">${caption}</h2>${table({

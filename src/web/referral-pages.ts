@@ -24,7 +24,11 @@ import {
   tag,
   textArea,
   textField,
+  formErrorOf,
+  problemsOf,
   type FormError,
+  type FormProblem,
+  clockTime,
 } from './page-kit.ts'
 
 const STATUS_WORDS: Readonly<Record<string, string>> = {
@@ -139,8 +143,8 @@ export function referralBody(input: {
             head: ['Date', 'From', 'To', 'Status'],
             rows: r.sessions.map((s) => [
               shortDate(s.startsAt),
-              s.startsAt.slice(11, 16),
-              s.endsAt.slice(11, 16),
+              clockTime(s.startsAt),
+              clockTime(s.endsAt),
               s.status.replaceAll('_', ' '),
             ]),
             empty: 'No sessions yet.',
@@ -152,7 +156,7 @@ export function referralBody(input: {
         : html`<h2 class="govuk-heading-m">History</h2>
         <ol class="govuk-list">${r.history.map(
           (h) =>
-            html`<li>${shortDate(h.at)} ${h.at.slice(11, 16)}: ${h.from ? `${STATUS_WORDS[h.from] ?? h.from} to ` : ''}${STATUS_WORDS[h.to] ?? h.to}</li>`,
+            html`<li>${shortDate(h.at)} ${clockTime(h.at)}: ${h.from ? `${STATUS_WORDS[h.from] ?? h.from} to ` : ''}${STATUS_WORDS[h.to] ?? h.to}</li>`,
         )}</ol>`
     }`
 }
@@ -266,23 +270,22 @@ export function parseReferralForm(
   f: ReferralForm,
   isCaseWorker: boolean,
 ): { ok: true; input: ReferralInput } | { ok: false; error: FormError } {
-  const fail = (field: string, message: string) => ({
-    ok: false as const,
-    error: { field, message },
-  })
+  // Every problem at once, in the order of the form: an empty form is one round, not eleven.
+  const problems: FormProblem[] = []
+  const fail = (field: string, message: string): void => {
+    problems.push({ field, message })
+  }
   if (isCaseWorker && optional(f, 'receivedOn') && !isIsoDate(trimmed(f, 'receivedOn')))
-    return fail('receivedOn', 'enter a real date')
+    fail('receivedOn', 'enter a real date')
   const parents: ReferralInput['parents'] = []
   for (const [prefix, kind, words] of PARENTS) {
     const given = trimmed(f, `${prefix}_given`)
     const family = trimmed(f, `${prefix}_family`)
-    if (given === '')
-      return fail(`${prefix}_given`, `enter the first name of ${words.toLowerCase()}`)
-    if (family === '')
-      return fail(`${prefix}_family`, `enter the last name of ${words.toLowerCase()}`)
+    if (given === '') fail(`${prefix}_given`, `enter the first name of ${words.toLowerCase()}`)
+    if (family === '') fail(`${prefix}_family`, `enter the last name of ${words.toLowerCase()}`)
     const pr = f[`${prefix}_pr`]
     if (pr !== 'yes' && pr !== 'no')
-      return fail(`${prefix}_pr`, 'say whether they have parental responsibility')
+      fail(`${prefix}_pr`, 'say whether they have parental responsibility')
     const email = optional(f, `${prefix}_email`)
     const address = optional(f, `${prefix}_address`)
     const phone = optional(f, `${prefix}_phone`)
@@ -304,16 +307,16 @@ export function parseReferralForm(
     const family = trimmed(f, `${p}_family`)
     const dob = trimmed(f, `${p}_dob`)
     if (given === '' && family === '' && dob === '') continue
-    if (given === '') return fail(`${p}_given`, `enter child ${String(n)}'s first name`)
-    if (family === '') return fail(`${p}_family`, `enter child ${String(n)}'s last name`)
-    if (!isIsoDate(dob)) return fail(`${p}_dob`, `enter child ${String(n)}'s date of birth`)
+    if (given === '') fail(`${p}_given`, `enter child ${String(n)}'s first name`)
+    if (family === '') fail(`${p}_family`, `enter child ${String(n)}'s last name`)
+    if (!isIsoDate(dob)) fail(`${p}_dob`, `enter child ${String(n)}'s date of birth`)
     children.push({ givenName: given, familyName: family, dateOfBirth: dob })
     slots.push(n)
   }
-  if (children.length === 0) return fail('child1_given', 'name at least one child')
+  if (children.length === 0) fail('child1_given', 'name at least one child')
   const named = ['named_given', 'named_family', 'named_relationship'].map((n) => trimmed(f, n))
   if (named.some((v) => v !== '') && named.some((v) => v === ''))
-    return fail(
+    fail(
       named.findIndex((v) => v === '') === 0
         ? 'named_given'
         : named[1] === ''
@@ -323,12 +326,12 @@ export function parseReferralForm(
     )
   const separation = f.separation
   if (separation !== 'yes' && separation !== 'no')
-    return fail('separation', 'say whether the parents must be kept apart')
+    fail('separation', 'say whether the parents must be kept apart')
   const courtKind = optional(f, 'court_kind')
   if (!courtKind && optional(f, 'court_reference'))
-    return fail('court_kind', 'say what kind of order the reference is for')
+    fail('court_kind', 'say what kind of order the reference is for')
   // The use case's own contract decides every limit, as it does for the API.
-  return checkForm(
+  const checked = checkForm(
     referralInput,
     {
       ...(isCaseWorker && optional(f, 'agencyId') ? { agencyId: trimmed(f, 'agencyId') } : {}),
@@ -352,6 +355,20 @@ export function parseReferralForm(
     },
     (path) => referralFormPlace(path, slots),
   )
+  if (problems.length === 0) return checked
+  // The contract's problems with fields the form has not already named, in the form's order.
+  const contract = checked.ok ? [] : problemsOf(checked.error)
+  const fresh = contract.filter((c) => !problems.some((p) => p.field === c.field))
+  const error = formErrorOf([...problems, ...fresh])
+  return error ? { ok: false, error } : checked
+}
+
+/** The form's field for a path of the referral's input, as the use case names it. */
+export function referralFieldOf(form: ReferralForm, path: readonly string[]): string | undefined {
+  const slots = CHILD_SLOTS.filter((n) =>
+    ['given', 'family', 'dob'].some((s) => trimmed(form, `child${String(n)}_${s}`) !== ''),
+  )
+  return referralFormPlace(path, slots)?.field
 }
 
 const PERSON_WORDS: Readonly<Record<string, readonly [suffix: string, words: string]>> = {

@@ -19,6 +19,7 @@ import {
 } from './page-kit.ts'
 import {
   parseReferralForm,
+  referralFieldOf,
   referralBody,
   referralFormBody,
   referralListBody,
@@ -105,7 +106,10 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
       (await pageAbilities(ctx, actor)).has('record_referrals'),
     )
     if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
-    const done = await tryForm(() => receiveReferral(ctx, actor, parsed.input))
+    const done = await tryForm(
+      () => receiveReferral(ctx, actor, parsed.input),
+      (path) => referralFieldOf(form, path),
+    )
     if (!done.ok) return formPage(c, actor, form, done.error, done.status)
     return c.redirect(`/referrals/${done.value.referralId}?done=received`, 303)
   })

@@ -5,6 +5,7 @@ import { html, type Html } from './html.ts'
 import {
   button,
   choiceField,
+  clockTime as time,
   errorSummary,
   link,
   longDate,
@@ -17,8 +18,6 @@ import {
   type FormError,
 } from './page-kit.ts'
 
-const time = (dateTime: string | null | undefined): string =>
-  dateTime ? dateTime.slice(11, 16) : ''
 const KIND_WORDS: Readonly<Record<string, string>> = {
   resident_parent: 'parent the children live with',
   non_resident_parent: 'visiting parent',

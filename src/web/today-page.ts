@@ -4,7 +4,7 @@ import type { DisposalRunView } from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
 import type { WorkerView } from '../app/workers.ts'
 import { html, type Html } from './html.ts'
-import { longDate, shortDate } from './page-kit.ts'
+import { clockTime as time, longDate, shortDate } from './page-kit.ts'
 
 export interface TodayInput {
   date: string
@@ -22,7 +22,6 @@ export interface TodayInput {
   undelivered?: number | undefined
 }
 
-const time = (dateTime: string | null): string => (dateTime === null ? '' : dateTime.slice(11, 16))
 const plural = (n: number, one: string, many: string): string =>
   `${String(n)} ${n === 1 ? one : many}`
 

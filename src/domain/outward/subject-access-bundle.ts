@@ -1,3 +1,4 @@
+import { ukClock, ukDateOf } from '../calendar.ts'
 import type { Decision } from '../policy/decision.ts'
 import type { OutgoingDocument, Block } from './documents.ts'
 
@@ -181,7 +182,7 @@ export function buildSubjectAccessBundle(
         Status: r.status.replaceAll('_', ' '),
         ...(r.courtOrder ? { 'Court order': r.courtOrder } : {}),
         History: r.events
-          .map((e) => `${e.at.slice(0, 10)} ${e.toStatus.replaceAll('_', ' ')}`)
+          .map((e) => `${ukDateOf(e.at)} ${e.toStatus.replaceAll('_', ' ')}`)
           .join('; '),
       })),
     },
@@ -192,8 +193,8 @@ export function buildSubjectAccessBundle(
         From: x.startsAt.slice(11, 16),
         To: x.endsAt.slice(11, 16),
         Status: x.status.replaceAll('_', ' '),
-        ...(x.myArrival ? { 'You arrived': x.myArrival.slice(11, 16) } : {}),
-        ...(x.myDeparture ? { 'You left': x.myDeparture.slice(11, 16) } : {}),
+        ...(x.myArrival ? { 'You arrived': ukClock(x.myArrival) } : {}),
+        ...(x.myDeparture ? { 'You left': ukClock(x.myDeparture) } : {}),
       })),
     },
     {
@@ -222,7 +223,7 @@ export function buildSubjectAccessBundle(
             ),
         )
         .map((d) => ({
-          Asked: d.requestedAt.slice(0, 10),
+          Asked: ukDateOf(d.requestedAt),
           Category: d.category.replaceAll('_', ' '),
           Recipient: d.recipient,
           Purpose: d.purpose.replaceAll('_', ' '),
