@@ -10,6 +10,7 @@ import type { AppContext } from './app/context.ts'
 import { databaseFaultOf } from './app/faults.ts'
 import { appendCheckpointFile } from './app/checkpoint-file.ts'
 import { settleLedgerFile } from './app/disposal-execution.ts'
+import { indexFamiliesNotYetIndexed } from './app/family-search.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
@@ -226,6 +227,15 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
         log.error(failureOf(error), 'settling the disposal ledger failed')
       },
     )
+    // Families held before the search index existed (migration 0015), a batch at a time.
+    void indexAllWaiting(ctx).then(
+      (indexed) => {
+        if (indexed > 0) log.info({ indexed }, 'families indexed for search')
+      },
+      (error: unknown) => {
+        log.error(failureOf(error), 'indexing families for search failed')
+      },
+    )
   }
   tick()
   const timer = setInterval(tick, 24 * 60 * 60_000)
@@ -234,6 +244,17 @@ function startDailyReminders(ctx: AppContext, log: Log): { stop: () => void } {
     stop: () => {
       clearInterval(timer)
     },
+  }
+}
+
+/** Indexes every family not yet in the search index, in batches, yielding between them. */
+async function indexAllWaiting(ctx: AppContext): Promise<number> {
+  let total = 0
+  for (;;) {
+    const indexed = await indexFamiliesNotYetIndexed(ctx)
+    total += indexed
+    if (indexed === 0) return total
+    await new Promise((resolve) => setImmediate(resolve))
   }
 }
 

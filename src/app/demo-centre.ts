@@ -14,6 +14,7 @@ import {
 } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import { insertFamily, insertPeople, type StoredPerson } from '../storage/families.ts'
+import { indexFamily } from './family-search.ts'
 import { insertContactSessions, insertRooms, type Room } from '../storage/sessions.ts'
 import type { AppContext } from './context.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
@@ -135,6 +136,7 @@ async function writeDemoCentre(
       }
     })
     await insertPeople(trx, stored)
+    await indexFamily(ctx, trx, centre.id, familyId)
     familyPeople.push({ id: familyId, people: stored })
     people += stored.length
   }

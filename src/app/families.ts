@@ -1,3 +1,4 @@
+import { familiesFound } from './family-search.ts'
 import { addDays } from '../domain/calendar.ts'
 import { presentFamily, type FamilyFacts, type FamilyView } from '../domain/cases/family-view.ts'
 import { HavenError } from '../domain/errors.ts'
@@ -108,6 +109,9 @@ function familyActions(
   }
 }
 
+/** The most families one search finds: a search that finds more says too little. */
+export const MOST_FOUND = 500
+
 /**
  * The families this actor may see, each as they may see it: every family for the
  * coordinator and staff; a volunteer's families of the day before to the day after; a
@@ -117,14 +121,26 @@ export async function listFamilies(
   ctx: AppContext,
   actor: Actor,
   page: { limit: number; offset: number },
+  /** Names, a postcode or a phone number (the blind index, decision 0037); all must match. */
+  search?: string,
 ): Promise<FamilyView[]> {
   return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     const today = todayAtCentre(ctx)
     const inReach = isVolunteer(actor.roles) ? await familiesInReach(trx, policy, actor, today) : []
-    const ids = hasAbility(policy, actor, 'see_all_families')
+    const reachable = hasAbility(policy, actor, 'see_all_families')
       ? undefined
       : await reachableFamilies(ctx, trx, actor, inReach)
+    const found =
+      search === undefined
+        ? undefined
+        : await familiesFound(ctx, trx, actor.centreId, search, MOST_FOUND)
+    const ids =
+      found === undefined
+        ? reachable
+        : reachable === undefined
+          ? found
+          : found.filter((id) => reachable.includes(id))
     const families = await listStoredFamilies(trx, actor.centreId, {
       ...page,
       ...(ids ? { ids } : {}),
@@ -167,7 +183,8 @@ export async function listFamilies(
       at: ctx.now(),
       centreId: actor.centreId,
       actorId: actor.accountId,
-      details: { resource: 'family', count: views.length },
+      // That a search was made, never what was typed (it names someone).
+      details: { resource: 'family', count: views.length, ...(found ? { searched: true } : {}) },
     })
     return views
   })

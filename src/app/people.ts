@@ -6,6 +6,7 @@ import { maySeeFamily } from './case-access.ts'
 import type { AppContext } from './context.ts'
 import { encryptField, unwrapFamilyKey } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
+import { indexFamily } from './family-search.ts'
 import { decide, policyActor, policyInForce, refusal } from './policy-access.ts'
 
 export interface PersonChange {
@@ -73,6 +74,7 @@ export async function correctPerson(
     if (!isChanged)
       throw new HavenError('conflict', 'someone else changed this person; reload it', 'version')
     await touchFamily(trx, actor.centreId, family.id, at)
+    await indexFamily(ctx, trx, actor.centreId, family.id)
     await recordEvent(trx, {
       type: 'person.corrected',
       at: ctx.now(),

@@ -26,6 +26,7 @@ import { linkAgencyOfReferrer } from './case-access.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
+import { indexFamily } from './family-search.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
 import { hasAbility, requireAbility } from './policy-access.ts'
@@ -102,6 +103,7 @@ export async function receiveReferral(
     })
     const people = peopleOf(ctx, actor.centreId, familyId, key, input, now)
     await insertPeople(trx, people)
+    await indexFamily(ctx, trx, actor.centreId, familyId)
     const referralId = ctx.newId()
     await insertReferral(trx, {
       id: referralId,

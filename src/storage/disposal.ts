@@ -361,6 +361,8 @@ async function destroyFamilyRecordCategory(
     'reveal_reasons',
     'acquaintances',
     'assessments',
+    // The family can no longer be found by its names, postcodes or numbers.
+    'family_search_terms',
   ] as const)
     await deleteOfFamilies(trx, table, centreId, ids)
   const peopleGo = families
@@ -403,6 +405,7 @@ async function destroyFamilyRecordCategory(
 const PEOPLE_KEPT_WITH: readonly string[] = ['referral', 'safeguarding', 'child_protection']
 
 type FamilyTable =
+  | 'family_search_terms'
   | 'contact_sessions'
   | 'referrals'
   | 'consent_withdrawals'

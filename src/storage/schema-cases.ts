@@ -156,7 +156,23 @@ export interface AuditCheckpointRow {
   signature: string
 }
 
+/** A centre's key for its blind search index, sealed under the master key (migration 0015). */
+export interface SearchKeyRow {
+  centre_id: string
+  sealed_key: string
+  created_at: string
+}
+
+/** One keyed hash of a family's normalised search term: no term in clear (migration 0015). */
+export interface FamilySearchTermRow {
+  centre_id: string
+  family_id: string
+  term: string
+}
+
 export interface CaseTables {
+  search_keys: SearchKeyRow
+  family_search_terms: FamilySearchTermRow
   agencies: AgencyRow
   referrals: ReferralRow
   referral_events: ReferralEventRow

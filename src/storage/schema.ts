@@ -41,6 +41,8 @@ export interface FamilyRow {
   /** The day its expired records were destroyed, when kept records still name it. */
   disposed_on: string | null
   legal_hold_reason: string | null
+  /** When the family's search terms were last written (migration 0015); null: not yet. */
+  search_indexed_at: string | null
 }
 
 export interface PersonRow {

@@ -4,11 +4,18 @@ import { listSealedIdempotencyAnswers } from './idempotency-keys.ts'
 /**
  * Every value sealed under the master key, for rotating it: family keys, second-factor
  * secrets, queued message bodies, check certificate references, the answers kept for
- * retries (decision 0030) and the key check. Each is
+ * retries (decision 0030), the centres' search keys (decision 0037) and the key check. Each is
  * read and rewritten in the caller's transaction.
  */
 export interface SealedValue {
-  table: 'families' | 'accounts' | 'outbox' | 'worker_checks' | 'idempotency_keys' | 'key_check'
+  table:
+    | 'families'
+    | 'accounts'
+    | 'outbox'
+    | 'worker_checks'
+    | 'idempotency_keys'
+    | 'search_keys'
+    | 'key_check'
   column: string
   id: string
   /** How it was sealed: the associated data's purpose. */
@@ -82,6 +89,17 @@ export async function listSealedValues(db: Db): Promise<SealedValue[]> {
       purpose: `idempotency:${row.id}`,
       sealed: row.sealed,
     })
+  for (const row of await db
+    .selectFrom('search_keys')
+    .select(['centre_id', 'sealed_key'])
+    .execute())
+    values.push({
+      table: 'search_keys',
+      column: 'sealed_key',
+      id: row.centre_id,
+      purpose: `search:${row.centre_id}`,
+      sealed: row.sealed_key,
+    })
   for (const row of await db.selectFrom('key_check').select(['id', 'wrapped_check']).execute())
     values.push({
       table: 'key_check',
@@ -129,6 +147,13 @@ export async function rewriteSealedValue(
         .updateTable('worker_checks')
         .set({ certificate_ciphertext: sealed })
         .where('id', '=', value.id)
+        .execute()
+      return
+    case 'search_keys':
+      await db
+        .updateTable('search_keys')
+        .set({ sealed_key: sealed })
+        .where('centre_id', '=', value.id)
         .execute()
       return
     case 'idempotency_keys':

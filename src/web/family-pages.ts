@@ -2,7 +2,15 @@ import type { ContactDetails } from '../app/contact-details.ts'
 import type { FamilyActions } from '../app/families.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { html, type Html } from './html.ts'
-import { clockTime, pagination, shortDate } from './page-kit.ts'
+import {
+  clockTime,
+  errorSummary,
+  link,
+  pagination,
+  shortDate,
+  textField,
+  type FormError,
+} from './page-kit.ts'
 
 const KIND_WORDS: Readonly<Record<string, string>> = {
   resident_parent: 'Parent the children live with',
@@ -21,19 +29,34 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   history: 'history',
 }
 
-/** The families this reader may see, by reference (as the policy lets them see each). */
+/**
+ * The families this reader may see, by reference (as the policy lets them see each), and a
+ * box to find one. The search is a POST with the page's CSRF token, not a GET: what is typed
+ * is a name, a postcode or a number, and must not stay in an address bar, the browser's
+ * history or a proxy's log.
+ */
 export function familyListBody(
   families: readonly FamilyView[],
   page: { number: number; hasNext: boolean } = { number: 1, hasNext: false },
+  search?: { csrf: string; query?: string; isCapped?: boolean; error?: FormError },
 ): Html {
-  return html`<h1 class="govuk-heading-l">Families</h1>
-    <form method="get" action="/families" class="haven-filter">
-      <div class="govuk-form-group"><label class="govuk-label" for="reference">Find a family by its reference</label>
-      <input class="govuk-input govuk-input--width-10" id="reference" name="reference" type="text" autocomplete="off" spellcheck="false"></div>
-      <button type="submit" class="govuk-button govuk-button--secondary">Find</button></form>
+  const query = search?.query
+  return html`<h1 class="govuk-heading-l">${query === undefined ? 'Families' : 'Families found'}</h1>
+    ${errorSummary(search?.error)}
+    ${
+      search
+        ? html`<form method="post" action="/families/search" class="haven-filter" novalidate>
+      <input type="hidden" name="_csrf" value="${search.csrf}">
+      ${textField({ name: 'q', label: 'Find a family', hint: 'By reference (F-0012), a name, a postcode or a phone number', value: query ?? '', error: search.error, width: 'govuk-input--width-20' })}
+      <button type="submit" class="govuk-button govuk-button--secondary">Find</button></form>`
+        : ''
+    }
+    ${query === undefined ? '' : html`<p class="govuk-body">${families.length === 0 ? 'No family you may see matches.' : `${String(families.length)} ${families.length === 1 ? 'family matches' : 'families match'}${search?.isCapped ? ' (the first; add a word to narrow the search)' : ''}.`} ${link('/families', 'All families')}</p>`}
     ${
       families.length === 0
-        ? html`<p class="govuk-body">No families you may see.</p>`
+        ? query === undefined
+          ? html`<p class="govuk-body">No families you may see.</p>`
+          : ''
         : html`<table class="govuk-table">
           <caption class="govuk-table__caption govuk-visually-hidden">Families</caption>
           <thead class="govuk-table__head"><tr class="govuk-table__row">
@@ -50,7 +73,7 @@ export function familyListBody(
               <td class="govuk-table__cell">${(f.status ?? '').replaceAll('_', ' ')}</td></tr>`,
           )}</tbody></table>`
     }
-    ${pagination('Pages of families', page, (n) => `/families?page=${String(n)}`)}`
+    ${query === undefined ? pagination('Pages of families', page, (n) => `/families?page=${String(n)}`) : ''}`
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Context } from 'hono'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { listFamilies, readFamily, readFamilyByReference } from '../app/families.ts'
+import { isHavenError } from '../domain/errors.ts'
+import { queryParts } from '../domain/search-terms.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import type { Actor } from '../app/actor.ts'
 import { revealInput } from '../app/contracts/cases.ts'
@@ -52,13 +54,56 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
         c,
         actor,
         'Families',
-        familyListBody(found.slice(0, PAGE_SIZE), {
-          number: pageNumber,
-          hasNext: found.length > PAGE_SIZE,
-        }),
+        familyListBody(
+          found.slice(0, PAGE_SIZE),
+          { number: pageNumber, hasNext: found.length > PAGE_SIZE },
+          { csrf: csrfTokenFor(c.get('sessionToken') ?? '') },
+        ),
       )
     }),
   )
+
+  // Finding a family: by its reference straight to the record; otherwise by names, a
+  // postcode or a phone number through the blind index, as the policy lets this reader see.
+  pages.post('/families/search', async (c) => {
+    const form = await readForm(c)
+    const actor = requireActor(c, formField(form._csrf))
+    const query = formField(form.q).trim()
+    const csrf = csrfTokenFor(c.get('sessionToken') ?? '')
+    const refused = (message: string) =>
+      page(
+        c,
+        actor,
+        'Error: Families',
+        familyListBody([], undefined, { csrf, query, error: { field: 'q', message } }),
+        400,
+      )
+    if (query === '') return refused('enter a reference, a name, a postcode or a phone number')
+    if (query.length > 200) return refused('a search is 200 characters or fewer')
+    if (/^F-?\d{1,9}$/i.test(query)) {
+      const reference = `F-${query.replace(/^F-?/i, '').padStart(4, '0')}`
+      try {
+        const family = await readFamilyByReference(ctx, actor, reference)
+        return c.redirect(`/families/${family.id}`, 303)
+      } catch (error) {
+        if (!isHavenError(error) || error.code !== 'not_found') throw error
+        return page(c, actor, 'Families found', familyListBody([], undefined, { csrf, query }))
+      }
+    }
+    if (queryParts(query).length === 0)
+      return refused('enter at least two letters of a name, a postcode or a phone number')
+    const found = await listFamilies(ctx, actor, { limit: PAGE_SIZE + 1, offset: 0 }, query)
+    return page(
+      c,
+      actor,
+      'Families found',
+      familyListBody(found.slice(0, PAGE_SIZE), undefined, {
+        csrf,
+        query,
+        isCapped: found.length > PAGE_SIZE,
+      }),
+    )
+  })
   pages.get(
     '/families/:familyId',
     signedInGet(async (c, actor) => {

@@ -177,8 +177,11 @@ export function referralFormBody(input: {
   agencies: readonly { id: string; name: string }[]
   isCaseWorker: boolean
   error?: FormError | undefined
+  /** Families already held that this referral looks like: asked before it is saved. */
+  duplicates?: readonly { id: string; reference: string }[] | undefined
 }): Html {
   const f = input.form
+  const duplicates = input.duplicates ?? []
   const e = input.error
   const parent = ([prefix, , words]: (typeof PARENTS)[number]) => html`
     <h2 class="govuk-heading-m">${words}</h2>
@@ -202,10 +205,19 @@ export function referralFormBody(input: {
     ${textField({ name: `${prefix}_email`, label: 'Email (optional)', type: 'email', value: f[`${prefix}_email`], error: e })}`
   return html`${errorSummary(e)}
     <h1 class="govuk-heading-l">Make a referral</h1>
+    ${
+      duplicates.length === 0
+        ? ''
+        : html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+      <div class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>
+      <h2 class="govuk-heading-s" id="duplicates">This looks like a family already held</h2>
+      <p class="govuk-body">The same child's name and date of birth, or a parent's name at the same postcode or phone number, is in ${duplicates.map((d, i) => html`${i > 0 ? ', ' : ''}${link(`/families/${d.id}`, `family ${d.reference}`)}`)}. Nothing has been saved. If it is the same family, open it instead; if it is a new family, check the answers below and save it as new.</p></div></div>`
+    }
     ${postForm(
       '/referrals',
       input.csrf,
       html`
+      ${duplicates.length === 0 ? '' : html`<input type="hidden" name="_new_family" value="yes">`}
       ${
         input.isCaseWorker
           ? html`${selectField({
@@ -253,7 +265,7 @@ export function referralFormBody(input: {
         isInline: true,
         error: e,
       })}
-      ${button('Send the referral')}`,
+      ${button(duplicates.length === 0 ? 'Send the referral' : 'Save as a new family')}`,
     )}`
 }
 

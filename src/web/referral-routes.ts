@@ -4,6 +4,7 @@ import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
 import { listAgencyChoices, listReferralSummaries, readReferral } from '../app/referral-views.ts'
 import { moveReferral, receiveReferral } from '../app/referrals.ts'
+import { likelyDuplicates, peopleOfReferral } from '../app/family-search.ts'
 import { isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
 import {
@@ -72,6 +73,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
     form: Record<string, string>,
     error?: Parameters<typeof referralFormBody>[0]['error'],
     status: 200 | 400 | 403 | 409 = 200,
+    duplicates?: Parameters<typeof referralFormBody>[0]['duplicates'],
   ) => {
     const abilities = await requirePage(ctx, actor, 'refer_families')
     // Those who record referrals for the centre name any agency; a referrer refers for theirs.
@@ -86,6 +88,7 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
         agencies: await listAgencyChoices(ctx, actor),
         isCaseWorker,
         error,
+        duplicates,
       }),
     })
   }
@@ -106,6 +109,11 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
       (await pageAbilities(ctx, actor)).has('record_referrals'),
     )
     if (!parsed.ok) return formPage(c, actor, form, parsed.error, 400)
+    // A family already held is asked about before a second record is made of it.
+    if (form._new_family !== 'yes') {
+      const duplicates = await likelyDuplicates(ctx, actor, peopleOfReferral(parsed.input))
+      if (duplicates.length > 0) return formPage(c, actor, form, undefined, 200, duplicates)
+    }
     const done = await tryForm(
       () => receiveReferral(ctx, actor, parsed.input),
       (path) => referralFieldOf(form, path),

@@ -13,6 +13,7 @@ import * as auditChains from './0011-audit-chains.ts'
 import * as idempotencyKeys from './0012-idempotency-keys.ts'
 import * as familyReferenceCounter from './0013-family-reference-counter.ts'
 import * as outboxRetries from './0014-outbox-retries.ts'
+import * as familySearch from './0015-family-search.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -33,4 +34,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0012-idempotency-keys': idempotencyKeys,
   '0013-family-reference-counter': familyReferenceCounter,
   '0014-outbox-retries': outboxRetries,
+  '0015-family-search': familySearch,
 }
