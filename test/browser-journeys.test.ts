@@ -201,6 +201,47 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
         .count()) > 0,
       'revealed with a reason',
     )
+
+    // Finding a family by a first name listed on the families page.
+    await page.goto(new URL('/families', served.url).toString())
+    const firstRow = page.locator('main table tbody tr').first()
+    const reference = ((await firstRow.locator('a').textContent()) ?? '').trim()
+    const name =
+      ((await firstRow.locator('td').nth(1).textContent()) ?? '').split(',')[0]?.trim() ?? ''
+    await page.fill('#q', name.toUpperCase())
+    await page.click('main form[action="/families/search"] button')
+    await page.waitForLoadState()
+    assert.equal(new URL(page.url()).search, '', 'nothing typed stays in the address')
+    assert.ok(
+      (await page.locator('main table a').allTextContents()).includes(reference),
+      `a search for a first name finds ${reference}`,
+    )
+    await assertAccessible(page, 'the families found')
+
+    // The month, and the day sheet as it prints.
+    await page.goto(new URL('/sessions/month', served.url).toString())
+    await assertAccessible(page, 'the month')
+    await page.setViewportSize({ width: 375, height: 800 })
+    const scrollWidth = () =>
+      page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+            .document.documentElement.scrollWidth,
+      )
+    assert.ok((await scrollWidth()) <= 375, 'the month fits a phone')
+    await page.goto(new URL('/sessions/day-sheet', served.url).toString())
+    assert.ok((await scrollWidth()) <= 375, 'the day sheet fits a phone')
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await assertAccessible(page, 'the day sheet')
+    const sheet = (await page.textContent('main')) ?? ''
+    assert.doesNotMatch(sheet, /Q[A-E]?\d+ \d[A-Z]{2}|07700/, 'no contact details on the sheet')
+    await page.emulateMedia({ media: 'print' })
+    assert.equal(await page.isVisible('.govuk-service-navigation'), false, 'no menu on paper')
+    assert.equal(await page.isVisible('.haven-no-print'), false, 'no buttons on paper')
+    const pdf = await page.pdf({ format: 'A4' })
+    assert.ok(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 1000, 'printed to PDF')
+    await page.emulateMedia({ media: 'screen' })
+
     await page.click('text=Sign out')
     await page.waitForURL(/\/sign-in$|\/$/)
     const after = await page.goto(new URL('/today', served.url).toString())

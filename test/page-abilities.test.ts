@@ -97,6 +97,17 @@ for (const dialect of await dialectsUnderTest()) {
             // No link to a page that would refuse its reader.
             for (const link of links)
               if (!opened.has(link)) problems.push(`${role}: a link to ${link}, which refuses them`)
+            // After signing in, each role lands on a page of its own work that opens for it.
+            const start = await person.client.call('GET', '/start')
+            const landing = start.headers.get('location') ?? ''
+            const landed = await person.client.call('GET', landing)
+            await landed.arrayBuffer()
+            if (start.status !== 303 || landed.status !== 200 || landing === '/')
+              problems.push(`${role}: lands on ${landing}, which answered ${String(landed.status)}`)
+            if (role === 'parent' && landing !== '/my-information')
+              problems.push(`a parent lands on ${landing}, not their own information`)
+            if (role === 'coordinator' && landing !== '/today')
+              problems.push(`the coordinator lands on ${landing}, not the day`)
             const hub = await person.client.call('GET', '/centre')
             if (hub.status === 200) {
               const sections = [

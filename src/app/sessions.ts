@@ -342,15 +342,16 @@ function assertTimes(input: BookingInput): void {
 }
 
 /**
- * A session is booked for a time to come: one that has already started (yesterday, or an
- * hour ago by the UK clock) is a mistake in the date, not a booking. A session that really
- * happened is recorded as part of moving a centre's history in, not booked.
+ * A session is booked for today or a day to come: one on a day already gone is a mistake in
+ * the date, not a booking. Earlier today is allowed: a session arranged at the door, or one
+ * that began minutes ago, is recorded as it happens. A session that happened on another day
+ * is part of a centre's history, moved in with its records, not booked.
  */
 function assertToCome(startsAt: string, nowInUk: string): void {
-  if (startsAt < nowInUk)
+  if (startsAt.slice(0, 10) < nowInUk.slice(0, 10))
     throw new HavenError(
       'invalid_input',
-      `that time has passed (${startsAt.slice(11, 16)} on ${ukDate(startsAt)}); a session is booked for a time to come`,
+      `that day has passed (${ukDate(startsAt)}); a session is booked for today or a day to come`,
       'startsAt',
     )
 }

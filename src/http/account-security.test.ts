@@ -334,7 +334,18 @@ for (const dialect of await dialectsUnderTest()) {
           formCookie,
         )
         assert.equal(ok.status, 303)
-        assert.equal(ok.headers.get('location'), '/')
+        assert.equal(ok.headers.get('location'), '/start')
+        const start = await app.request('/start', {
+          headers: {
+            cookie:
+              ok.headers
+                .getSetCookie()
+                .find((c) => c.startsWith('haven_session='))
+                ?.split(';')[0] ?? '',
+          },
+        })
+        assert.equal(start.status, 303)
+        assert.equal(start.headers.get('location'), '/my-sessions', 'a volunteer lands on the door')
         const session = ok.headers.getSetCookie().find((c) => c.startsWith('haven_session='))
         assert.match(session ?? '', /HttpOnly/)
         assert.match(session ?? '', /SameSite=Strict/)

@@ -79,7 +79,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       if (signedIn.deviceCookie) setDeviceCookie(c, signedIn.deviceCookie, tls)
       return c.redirect(
         signedIn.secondFactor === 'none'
-          ? '/'
+          ? '/start'
           : signedIn.secondFactor === 'verify'
             ? '/second-factor'
             : '/second-factor/set-up',
@@ -117,7 +117,7 @@ export function authPages(ctx: AppContext, options: { isBehindTls: boolean }): H
       )
       setSessionCookie(c, completed.token, tls)
       setDeviceCookie(c, completed.deviceCookie, tls)
-      return c.redirect('/', 303)
+      return c.redirect('/start', 303)
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code === 'conflict') return c.redirect('/', 303)
@@ -361,7 +361,7 @@ function recoveryCodesPage(codes: string[]): Html {
     html`<h1>Your recovery codes</h1>
       <p>Each code signs you in once if you lose your phone. Keep them somewhere safe; they are not shown again.</p>
       <ul class="codes">${codes.map((code) => html`<li><code>${code}</code></li>`)}</ul>
-      <p><a href="/">Continue to Haven</a></p>`,
+      <p><a href="/start">Continue to Haven</a></p>`,
     html`Haven`,
   )
 }

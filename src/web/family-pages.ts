@@ -8,6 +8,7 @@ import {
   link,
   pagination,
   shortDate,
+  table,
   textField,
   type FormError,
 } from './page-kit.ts'
@@ -57,21 +58,20 @@ export function familyListBody(
         ? query === undefined
           ? html`<p class="govuk-body">No families you may see.</p>`
           : ''
-        : html`<table class="govuk-table">
-          <caption class="govuk-table__caption govuk-visually-hidden">Families</caption>
-          <thead class="govuk-table__head"><tr class="govuk-table__row">
-            <th scope="col" class="govuk-table__header">Reference</th>
-            <th scope="col" class="govuk-table__header">People</th>
-            <th scope="col" class="govuk-table__header">Status</th></tr></thead>
-          <tbody class="govuk-table__body">${families.map(
-            (f) => html`<tr class="govuk-table__row">
-              <td class="govuk-table__cell"><a class="govuk-link" href="/families/${f.id}">${f.reference}</a></td>
-              <td class="govuk-table__cell">${f.people
+        : table({
+            caption: 'Families',
+            isCaptionHidden: true,
+            head: ['Reference', 'People', 'Status'],
+            rows: families.map((f) => [
+              html`<a class="govuk-link" href="/families/${f.id}">${f.reference}</a>`,
+              f.people
                 .map((p) => p.givenName ?? '')
                 .filter((n) => n !== '')
-                .join(', ')}</td>
-              <td class="govuk-table__cell">${(f.status ?? '').replaceAll('_', ' ')}</td></tr>`,
-          )}</tbody></table>`
+                .join(', '),
+              (f.status ?? '').replaceAll('_', ' '),
+            ]),
+            empty: '',
+          })
     }
     ${query === undefined ? pagination('Pages of families', page, (n) => `/families?page=${String(n)}`) : ''}`
 }

@@ -23,6 +23,17 @@ export function navigationLinks(abilities: Abilities): [string, string][] {
   return links
 }
 
+/**
+ * Where a person lands after signing in: their own work. A parent's own information; anyone
+ * else, the first page of their menu (the coordinator's day, a volunteer's door, a
+ * referrer's referrals, the committee's approvals or centre), else the policy.
+ */
+export function landingPage(abilities: Abilities): string {
+  if (abilities.has('see_own_information') && !abilities.has('work_sessions'))
+    return '/my-information'
+  return navigationLinks(abilities)[0]?.[0] ?? '/policy'
+}
+
 /** The centre's administration: each section there exactly when its permission is held. */
 export const CENTRE_SECTIONS = [
   {

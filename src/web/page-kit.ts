@@ -342,12 +342,13 @@ export function table(input: {
   empty: string
 }): Html {
   if (input.rows.length === 0) return html`<p class="govuk-body">${input.empty}</p>`
-  return html`<table class="govuk-table">
+  // On a phone each row becomes a card, each cell labelled by its column (haven.scss).
+  return html`<table class="govuk-table haven-table">
     <caption class="govuk-table__caption govuk-table__caption--m${input.isCaptionHidden ? ' govuk-visually-hidden' : ''}">${input.caption}</caption>
     <thead class="govuk-table__head"><tr class="govuk-table__row">${input.head.map((h) => html`<th scope="col" class="govuk-table__header">${h}</th>`)}</tr></thead>
     <tbody class="govuk-table__body">${input.rows.map(
       (row) =>
-        html`<tr class="govuk-table__row">${row.map((cell) => html`<td class="govuk-table__cell">${cell}</td>`)}</tr>`,
+        html`<tr class="govuk-table__row">${row.map((cell, i) => html`<td class="govuk-table__cell" data-label="${input.head[i] ?? ''}">${cell}</td>`)}</tr>`,
     )}</tbody></table>`
 }
 

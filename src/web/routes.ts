@@ -21,7 +21,7 @@ import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { formsOnce } from './form-once.ts'
-import { navigation } from './navigation.ts'
+import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
 import { layout } from './layout.ts'
@@ -55,6 +55,12 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', consentRoutes(ctx))
   pages.route('/', recordRoutes(ctx))
   pages.route('/', memberRoutes(ctx))
+  // After signing in: each role's own work (issue 17), not the public front page.
+  pages.get('/start', async (c) => {
+    const view = c.get('session')
+    if (!view || view.session.isSecondFactorPending) return c.redirect('/sign-in', 303)
+    return c.redirect(landingPage(await abilitiesOfActor(ctx, view.actor)), 303)
+  })
   pages.get('/', async (c) => {
     const centres = await listPublicCentres(ctx)
     const view = c.get('session')

@@ -36,9 +36,12 @@ export function weekBody(input: {
       <a class="govuk-button" href="/sessions/new" role="button" draggable="false">Book a session</a>
       <a class="govuk-link" href="/sessions?week=${addDays(input.monday, -7)}">Previous week</a>
       <a class="govuk-link" href="/sessions?week=${addDays(input.monday, 7)}">Next week</a>
+      <a class="govuk-link" href="/sessions/month?month=${input.monday.slice(0, 7)}">The month</a>
     </div>
     ${input.days.map(
-      (d) => html`<h2 class="govuk-heading-m">${longDate(d.date)}</h2>
+      (
+        d,
+      ) => html`<h2 class="govuk-heading-m"><a class="govuk-link" href="/sessions/day-sheet?date=${d.date}">${longDate(d.date)}</a></h2>
       ${table({
         caption: `Sessions on ${longDate(d.date)}`,
         isCaptionHidden: true,
@@ -53,6 +56,106 @@ export function weekBody(input: {
         empty: 'No sessions.',
       })}`,
     )}`
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']
+const MONTH_WORDS = new Intl.DateTimeFormat('en-GB', {
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+
+/**
+ * A month of sessions: a grid of weeks from Monday on a wide screen, a list of the month's
+ * days on a phone (haven.scss). Each session links to its register; each day to its sheet.
+ */
+export function monthBody(input: {
+  /** The first of the month, YYYY-MM-01. */
+  first: string
+  today: string
+  /** The days shown: the whole weeks around the month. */
+  days: readonly { date: string; sessions: readonly DaySession[] }[]
+}): Html {
+  const month = input.first.slice(0, 7)
+  const title = MONTH_WORDS.format(new Date(`${input.first}T00:00:00Z`))
+  const previous = addDays(input.first, -1).slice(0, 7)
+  const next = addDays(input.first, 32).slice(0, 7)
+  return html`<span class="govuk-caption-l">Sessions</span>
+    <h1 class="govuk-heading-l">${title}</h1>
+    <div class="govuk-button-group haven-no-print">
+      <a class="govuk-button" href="/sessions/new" role="button" draggable="false">Book a session</a>
+      <a class="govuk-link" href="/sessions/month?month=${previous}">Previous month</a>
+      <a class="govuk-link" href="/sessions/month?month=${next}">Next month</a>
+      <a class="govuk-link" href="/sessions">This week as a list</a>
+    </div>
+    <ol class="haven-month" aria-label="${title}">
+      ${WEEKDAYS.map((w) => html`<li class="haven-month__day haven-month__weekdays" aria-hidden="true"><strong>${w}</strong></li>`)}
+      ${input.days.map((d) => {
+        const isOutside = d.date.slice(0, 7) !== month
+        return html`<li class="haven-month__day${isOutside ? ' haven-month__day--outside' : ''}${d.date === input.today ? ' haven-month__day--today' : ''}">
+        <span class="haven-month__date">${isOutside ? longDate(d.date) : html`<a class="govuk-link" href="/sessions/day-sheet?date=${d.date}">${longDate(d.date)}</a>`}${d.date === input.today ? ' (today)' : ''}</span>
+        ${
+          d.sessions.length === 0
+            ? isOutside
+              ? ''
+              : html`<span class="govuk-visually-hidden">No sessions</span>`
+            : html`<ul class="haven-month__sessions">${d.sessions.map(
+                (s) =>
+                  html`<li>${link(`/sessions/${s.sessionId}`, `${time(s.startsAt)} ${s.room}`)}, ${s.family.reference}${s.status === 'cancelled' ? ' (cancelled)' : ''}</li>`,
+              )}</ul>`
+        }</li>`
+      })}
+    </ol>`
+}
+
+/**
+ * The day sheet for the door, made to be printed: each session's time and room, who is on
+ * duty, the separation warning and safety flags, and every named person's arrival and
+ * departure in order, by first name. No surname, address, phone or note: a sheet left on a
+ * desk names no one further.
+ */
+export function daySheetBody(input: { date: string; sessions: readonly DaySession[] }): Html {
+  return html`<div class="haven-day-sheet">
+    <span class="govuk-caption-l">Day sheet</span>
+    <h1 class="govuk-heading-l">${longDate(input.date)}</h1>
+    <div class="govuk-button-group haven-no-print">
+      <a class="govuk-link" href="/sessions/day-sheet?date=${addDays(input.date, -1)}">Previous day</a>
+      <a class="govuk-link" href="/sessions/day-sheet?date=${addDays(input.date, 1)}">Next day</a>
+      <a class="govuk-link" href="/sessions/month?month=${input.date.slice(0, 7)}">The month</a>
+    </div>
+    <p class="govuk-body haven-no-print">Print this page for the door (your browser's Print, or Ctrl and P). It shows first names and times only.</p>
+    ${
+      input.sessions.length === 0
+        ? html`<p class="govuk-body">No sessions.</p>`
+        : input.sessions.map(
+            (
+              s,
+            ) => html`<section class="haven-day-sheet__session" aria-labelledby="s-${s.sessionId}">
+      <h2 class="govuk-heading-m" id="s-${s.sessionId}">${time(s.startsAt)} to ${time(s.endsAt)}, ${s.room}: family ${s.family.reference}</h2>
+      <p class="govuk-body">${s.kind} session${s.status === 'cancelled' ? ', cancelled' : ''}. On duty: ${s.workers.length === 0 ? 'no one assigned yet' : s.workers.join(', ')}.</p>
+      ${
+        s.family.isSeparationRequired
+          ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
+        <strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> The parents must not meet. Keep to these times.</strong></div>`
+          : ''
+      }
+      ${s.family.safetyFlags.length === 0 ? '' : html`<p class="govuk-body"><strong>Remember:</strong> ${s.family.safetyFlags.map((f) => f.replaceAll('_', ' ')).join('; ')}</p>`}
+      ${table({
+        caption: `Arrivals and departures, ${time(s.startsAt)} ${s.room}`,
+        isCaptionHidden: true,
+        head: ['Who', 'Arrives', 'Leaves'],
+        rows: [...s.people]
+          .sort((a, b) => a.arrivesAt.localeCompare(b.arrivesAt))
+          .map((p) => [
+            `${p.givenName} (${KIND_WORDS[p.kind] ?? 'named adult'})`,
+            time(p.arrivesAt),
+            time(p.leavesAt),
+          ]),
+        empty: 'No one named for this session.',
+      })}
+    </section>`,
+          )
+    }</div>`
 }
 
 /**

@@ -9,7 +9,7 @@ import { listReferralSummaries } from '../app/referral-views.ts'
 import { listRooms } from '../app/rooms.ts'
 import { bookSession, closeSession } from '../app/sessions.ts'
 import { assignWorker, listWorkers } from '../app/workers.ts'
-import { addDays, dayOfWeek, isIsoDate } from '../domain/calendar.ts'
+import { addDays, dayOfWeek, daysBetween, isIsoDate } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import { isWorker } from '../domain/policy/accounts.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
@@ -26,7 +26,7 @@ import {
 } from './page-kit.ts'
 import { bookInput } from '../app/contracts/sessions.ts'
 import { checkForm, type FormPlace } from './contract-form.ts'
-import { bookingBody, registerBody, weekBody } from './session-pages.ts'
+import { bookingBody, daySheetBody, monthBody, registerBody, weekBody } from './session-pages.ts'
 
 const DONE: Readonly<Record<string, string>> = {
   booked: 'Session booked. The plan is below.',
@@ -50,6 +50,47 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
         title: 'Sessions',
         current: '/sessions',
         body: weekBody({ monday, days }),
+      })
+    }),
+  )
+
+  pages.get(
+    '/sessions/month',
+    signedInGet(async (c, actor) => {
+      await requirePage(ctx, actor, 'book_sessions')
+      const asked = `${c.req.query('month') ?? ''}-01`
+      const today = todayAtCentre(ctx)
+      const first = isIsoDate(asked) ? asked : `${today.slice(0, 7)}-01`
+      // Whole weeks, Monday to Sunday, around the month: at most six of them, read in two.
+      const start = addDays(first, -((dayOfWeek(first) + 6) % 7))
+      const last = addDays(addDays(first, 31).slice(0, 7) + '-01', -1)
+      const end = addDays(last, (7 - dayOfWeek(last)) % 7)
+      const count = daysBetween(start, end) + 1
+      const days = [
+        ...(await sessionsOfDays(ctx, actor, start, Math.min(count, 21), { peopleOn: 'no day' })),
+        ...(count > 21
+          ? await sessionsOfDays(ctx, actor, addDays(start, 21), count - 21, { peopleOn: 'no day' })
+          : []),
+      ]
+      return signedInPage(ctx, c, actor, {
+        title: `Sessions in ${first.slice(0, 7)}`,
+        current: '/sessions',
+        body: monthBody({ first, today, days }),
+      })
+    }),
+  )
+
+  pages.get(
+    '/sessions/day-sheet',
+    signedInGet(async (c, actor) => {
+      await requirePage(ctx, actor, 'book_sessions')
+      const asked = c.req.query('date') ?? ''
+      const date = isIsoDate(asked) ? asked : todayAtCentre(ctx)
+      const [day] = await sessionsOfDays(ctx, actor, date, 1)
+      return signedInPage(ctx, c, actor, {
+        title: `Day sheet, ${date}`,
+        current: '/sessions',
+        body: daySheetBody({ date, sessions: day?.sessions ?? [] }),
       })
     }),
   )

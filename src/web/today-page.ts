@@ -39,6 +39,7 @@ export function todayBody(input: TodayInput): Html {
   return html`<span class="govuk-caption-l">${longDate(input.date)}</span>
     <h1 class="govuk-heading-l">Today</h1>
     <h2 class="govuk-heading-m">Sessions</h2>
+    <p class="govuk-body"><a class="govuk-link" href="/sessions/day-sheet?date=${input.date}">The day sheet for the door, to print</a></p>
     ${
       input.sessions.length === 0
         ? html`<p class="govuk-body">No sessions today.</p>`
@@ -58,16 +59,16 @@ export function todayBody(input: TodayInput): Html {
                 .join(', ')
         }</li>`,
     )}</ul>
-    <p class="govuk-body"><a class="govuk-link" href="/sessions">All sessions, week by week</a></p>
+    <p class="govuk-body"><a class="govuk-link" href="/sessions">All sessions, week by week</a> or <a class="govuk-link" href="/sessions/month">by the month</a></p>
     <h2 class="govuk-heading-m">Waiting for you</h2>
     <ul class="govuk-list govuk-list--bullet">
-      <li>${plural(input.subjectAccess.length, 'subject access request', 'subject access requests')} open${
+      <li><a class="govuk-link" href="/centre/subject-access">${plural(input.subjectAccess.length, 'subject access request', 'subject access requests')} open</a>${
         input.subjectAccess[0]
           ? html`; the nearest is due on ${shortDate(input.subjectAccess[0].dueOn)} (${plural(input.subjectAccess[0].daysLeft, 'day', 'days')} left)`
           : ''
       }</li>
-      ${input.disclosures === undefined ? '' : html`<li>${plural(waiting.disclosures.length, 'disclosure', 'disclosures')} to confirm</li>`}
-      ${input.disposals === undefined ? '' : html`<li>${plural(waiting.disposals.length, 'disposal run', 'disposal runs')} to approve</li>`}
+      ${input.disclosures === undefined ? '' : html`<li><a class="govuk-link" href="/disclosures">${plural(waiting.disclosures.length, 'disclosure', 'disclosures')} to confirm</a></li>`}
+      ${input.disposals === undefined ? '' : html`<li><a class="govuk-link" href="/centre/disposals">${plural(waiting.disposals.length, 'disposal run', 'disposal runs')} to approve</a></li>`}
       ${input.questions === undefined ? '' : html`<li><a class="govuk-link" href="/records">${plural(input.questions, "worker's question", "workers' questions")} to answer</a></li>`}
       ${input.undelivered ? html`<li><a class="govuk-link" href="/centre/people#undelivered">${plural(input.undelivered, 'message', 'messages')} that could not be sent</a></li>` : ''}
     </ul>
