@@ -323,9 +323,18 @@ for (const dialect of await dialectsUnderTest()) {
 
         const next = await getPage(coordinator.client, '/referrals/new')
         assert.notEqual(onceTokenOf(next.text), once)
-        const another = await postForm(coordinator.client, '/referrals', {
+        // The same family again: asked about first, on a page with a token of its own.
+        const asked = await postForm(coordinator.client, '/referrals', {
           ...FORM,
           _once: onceTokenOf(next.text),
+        })
+        assert.equal(asked.status, 200)
+        assert.match(asked.text, /This looks like a family already held/)
+        assert.notEqual(onceTokenOf(asked.text), onceTokenOf(next.text))
+        const another = await postForm(coordinator.client, '/referrals', {
+          ...FORM,
+          _new_family: 'yes',
+          _once: onceTokenOf(asked.text),
         })
         assert.equal(another.status, 303)
         assert.equal((await footprint(database.db)).families, before.families + 2)

@@ -39,8 +39,14 @@ describe("a child's name, at the API and on the page", () => {
           '/api/referrals',
           referral({ children: [{ givenName, ...CHILD }] }),
         )
+      // The page sends the family the API sent: said to be a new one, as the coordinator would
+      // once asked (the question itself is tested in test/family-search.test.ts).
       const page = (givenName: string) =>
-        postForm(coordinator.client, '/referrals', { ...FORM, child1_given: givenName })
+        postForm(coordinator.client, '/referrals', {
+          ...FORM,
+          child1_given: givenName,
+          _new_family: 'yes',
+        })
 
       for (const length of [NAME_MAX + 1, 501]) {
         const name = 'E'.repeat(length)

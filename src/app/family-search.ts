@@ -153,7 +153,9 @@ export async function likelyDuplicates(
     if (adults.length > 0 && contacts.length > 0)
       for (const id of await familiesMatching(trx, actor.centreId, [adults, contacts], 20))
         ids.add(id)
+    if (ids.size === 0) return []
     const references = await familyReferences(trx, actor.centreId, [...ids])
+    // Audited when it names families; a check that found none showed nothing.
     await recordEvent(trx, {
       type: 'records.listed',
       at: ctx.now(),
