@@ -81,6 +81,8 @@ export interface FamilyActions {
   bookSessions: boolean
   recordDisclosure: boolean
   recordConsents: boolean
+  /** Correct a person's record: names, parental responsibility, contact details (DPA). */
+  correctPeople: boolean
   reveal: string[]
 }
 
@@ -94,6 +96,12 @@ function familyActions(
     bookSessions: hasAbility(policy, actor, 'book_sessions'),
     recordDisclosure: hasAbility(policy, actor, 'record_disclosures'),
     recordConsents: hasAbility(policy, actor, 'record_consents'),
+    correctPeople:
+      decide(policy, {
+        action: 'rectify',
+        actor: policyActor(actor, 'none'),
+        resource: { type: 'person' },
+      }).effect === 'permit',
     reveal: people
       .filter(
         (person) =>
@@ -322,6 +330,7 @@ function factsFrom(
       dateOfBirth: person.dateOfBirth,
       hasParentalResponsibility: person.hasParentalResponsibility,
       mayAttend: person.mayAttend,
+      version: person.version,
       hasContactDetails:
         person.addressCiphertext !== undefined ||
         person.phoneCiphertext !== undefined ||

@@ -3,12 +3,17 @@ import type { FamilyActions } from '../app/families.ts'
 import type { FamilyView } from '../domain/cases/family-view.ts'
 import { html, type Html } from './html.ts'
 import {
+  button,
+  choiceField,
   clockTime,
   errorSummary,
   link,
   pagination,
+  postForm,
   shortDate,
+  successBanner,
   table,
+  textArea,
   textField,
   type FormError,
 } from './page-kit.ts'
@@ -88,9 +93,14 @@ export function familyBody(input: {
   actions?: FamilyActions
   revealed?: { personId: string; details: ContactDetails } | undefined
   error?: { personId: string; message: string } | undefined
+  done?: string | undefined
 }): Html {
   const f = input.family
-  return html`<span class="govuk-caption-l">Family</span>
+  return html`${
+    input.error
+      ? errorSummary({ field: `reason-${input.error.personId}`, message: input.error.message })
+      : ''
+  }${input.done ? successBanner([input.done]) : ''}<span class="govuk-caption-l">Family</span>
     <h1 class="govuk-heading-l">${f.reference}</h1>
     ${
       f.separationPlan?.isRequired === true
@@ -133,7 +143,11 @@ function personCard(
   const revealed = input.revealed?.personId === p.id ? input.revealed.details : undefined
   const error = input.error?.personId === p.id ? input.error.message : undefined
   return html`<div class="govuk-summary-card">
-    <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">${name}</h3></div>
+    <div class="govuk-summary-card__title-wrapper"><h3 class="govuk-summary-card__title">${name}</h3>${
+      input.actions?.correctPeople === true && p.version !== undefined
+        ? html`<ul class="govuk-summary-card__actions"><li class="govuk-summary-card__action"><a class="govuk-link" href="/families/${input.family.id}/people/${p.id}/edit">Change<span class="govuk-visually-hidden"> ${name}'s details</span></a></li></ul>`
+        : ''
+    }</div>
     <div class="govuk-summary-card__content"><dl class="govuk-summary-list">
       <div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">Who</dt>
         <dd class="govuk-summary-list__value">${KIND_WORDS[p.kind] ?? p.kind}${p.relationship ? html` (${p.relationship})` : ''}</dd></div>
@@ -163,4 +177,83 @@ function personCard(
         : ''
     }
     </div></div>`
+}
+
+/**
+ * Correcting a person's record (DPA): names, relationship, parental responsibility, whether
+ * they may come, and new contact details. What is held is not shown here (that is a reveal,
+ * with a reason): a new address, phone or e-mail replaces the one held, an empty box keeps
+ * it, and "remove" takes it away. New details are sealed as they arrive.
+ */
+export function personFormBody(input: {
+  family: { id: string; reference: string }
+  person: FamilyView['people'][number]
+  form: Record<string, string>
+  csrf: string
+  error?: FormError | undefined
+}): Html {
+  const f = input.form
+  const e = input.error
+  const p = input.person
+  const name = [p.givenName, p.familyName].filter(Boolean).join(' ')
+  const isChild = p.kind === 'child'
+  return html`${errorSummary(e)}
+    <span class="govuk-caption-l">Family ${input.family.reference}</span>
+    <h1 class="govuk-heading-l">Change ${name}'s details</h1>
+    ${postForm(
+      `/families/${input.family.id}/people/${p.id}/edit`,
+      input.csrf,
+      html`<input type="hidden" name="version" value="${f.version ?? ''}">
+      ${textField({ name: 'givenName', label: 'First name', value: f.givenName, error: e })}
+      ${textField({ name: 'familyName', label: 'Last name', value: f.familyName, error: e })}
+      ${textField({ name: 'relationship', label: 'Relationship to the children (optional)', value: f.relationship, error: e, width: 'govuk-input--width-20' })}
+      ${
+        isChild
+          ? ''
+          : choiceField({
+              kind: 'radios',
+              name: 'hasParentalResponsibility',
+              label: 'Do they have parental responsibility?',
+              options: [
+                ['yes', 'Yes'],
+                ['no', 'No'],
+              ],
+              values: [f.hasParentalResponsibility ?? ''],
+              isInline: true,
+              error: e,
+            })
+      }
+      ${choiceField({
+        kind: 'radios',
+        name: 'mayAttend',
+        label: 'May they come to sessions?',
+        options: [
+          ['yes', 'Yes'],
+          ['no', 'No'],
+        ],
+        values: [f.mayAttend ?? ''],
+        isInline: true,
+        error: e,
+      })}
+      <h2 class="govuk-heading-m">Contact details</h2>
+      <p class="govuk-body">What is held is not shown here. Type only what changes; an empty box keeps what is held.</p>
+      ${textArea({ name: 'address', label: 'New address (optional)', hint: 'Kept sealed; never shown to the other parent', value: f.address, error: e, rows: 3 })}
+      ${textField({ name: 'phone', label: 'New phone number (optional)', value: f.phone, error: e, width: 'govuk-input--width-20' })}
+      ${textField({ name: 'email', label: 'New email address (optional)', type: 'email', value: f.email, error: e })}
+      ${choiceField({
+        kind: 'checkboxes',
+        name: 'remove',
+        label: 'Remove what is held',
+        hint: 'For details that are no longer right and have no replacement',
+        options: [
+          ['address', 'The address'],
+          ['phone', 'The phone number'],
+          ['email', 'The email address'],
+        ],
+        values: (f.remove ?? '').split(',').filter(Boolean),
+        error: e,
+      })}
+      <div class="govuk-button-group">${button('Save the changes')}
+        <a class="govuk-link" href="/families/${input.family.id}">Cancel</a></div>`,
+    )}`
 }

@@ -3,17 +3,25 @@ import type { Context } from 'hono'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
 import { listFamilies, readFamily, readFamilyByReference } from '../app/families.ts'
-import { isHavenError } from '../domain/errors.ts'
+import { HavenError, isHavenError } from '../domain/errors.ts'
 import { queryParts } from '../domain/search-terms.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import type { Actor } from '../app/actor.ts'
-import { revealInput } from '../app/contracts/cases.ts'
+import { personInput, revealInput } from '../app/contracts/cases.ts'
+import { correctPerson } from '../app/people.ts'
 import { checkForm } from './contract-form.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
-import { familyBody, familyListBody } from './family-pages.ts'
+import { familyBody, familyListBody, personFormBody } from './family-pages.ts'
 import { formField, readForm } from './forms.ts'
 import type { Html } from './html.ts'
-import { signedInPage, signedInGet, pageNumberOf } from './page-kit.ts'
+import {
+  formFields,
+  pageNumberOf,
+  signedInGet,
+  signedInPage,
+  tryForm,
+  type FormError,
+} from './page-kit.ts'
 
 const PAGE_SIZE = 100
 
@@ -25,7 +33,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
     actor: Actor,
     title: string,
     body: Html,
-    status: 200 | 400 | 403 = 200,
+    status: 200 | 400 | 403 | 409 = 200,
   ) => signedInPage(ctx, c, actor, { title, current: '/families', body, status })
 
   pages.get(
@@ -116,10 +124,106 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           family,
           csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
           actions: family.actions,
+          done: c.req.query('done') === 'corrected' ? 'The changes are saved.' : undefined,
         }),
       )
     }),
   )
+  // Correcting a person (DPA): the form, and the correction through the API's own contract.
+  const personPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string> | undefined,
+    error?: FormError,
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    const family = await readFamily(ctx, actor, c.req.param('familyId') ?? '')
+    const person = family.people.find((p) => p.id === c.req.param('personId'))
+    if (!person || person.version === undefined) throw new HavenError('not_found', 'no such person')
+    if (!family.actions.correctPeople)
+      throw new HavenError('forbidden', 'records are corrected only by those the policy names')
+    const held = {
+      version: String(person.version),
+      givenName: person.givenName ?? '',
+      familyName: person.familyName ?? '',
+      relationship: person.relationship ?? '',
+      hasParentalResponsibility: person.hasParentalResponsibility === true ? 'yes' : 'no',
+      mayAttend: person.mayAttend === false ? 'no' : 'yes',
+    }
+    return page(
+      c,
+      actor,
+      `${error ? 'Error: ' : ''}Change a person's details`,
+      personFormBody({
+        family,
+        person,
+        form: form ?? held,
+        csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
+        error,
+      }),
+      status,
+    )
+  }
+  pages.get(
+    '/families/:familyId/people/:personId/edit',
+    signedInGet(async (c, actor) => personPage(c, actor, undefined)),
+  )
+  pages.post('/families/:familyId/people/:personId/edit', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = { ...fields.record(), remove: fields.all('remove').join(',') }
+    const removed = new Set(fields.all('remove'))
+    const contact = (field: 'address' | 'phone' | 'email') =>
+      removed.has(field)
+        ? ''
+        : fields.get(field).trim() === ''
+          ? undefined
+          : fields.get(field).trim()
+    const changed = {
+      address: contact('address'),
+      phone: contact('phone'),
+      email: contact('email'),
+    }
+    const checked = checkForm(
+      personInput,
+      {
+        givenName: fields.get('givenName').trim(),
+        familyName: fields.get('familyName').trim(),
+        ...(fields.get('relationship').trim() === ''
+          ? {}
+          : { relationship: fields.get('relationship').trim() }),
+        hasParentalResponsibility: fields.get('hasParentalResponsibility') === 'yes',
+        mayAttend: fields.get('mayAttend') !== 'no',
+        ...(Object.values(changed).some((v) => v !== undefined)
+          ? {
+              contactDetails: Object.fromEntries(
+                Object.entries(changed).filter(([, v]) => v !== undefined),
+              ),
+            }
+          : {}),
+        version: Number(fields.get('version')),
+      },
+      (path) => {
+        const [first, second] = path.map(String)
+        const at = first === 'contactDetails' ? second : first
+        const words: Record<string, string> = {
+          givenName: 'The first name',
+          familyName: 'The last name',
+          relationship: 'The relationship',
+          address: 'The address',
+          phone: 'The phone number',
+          email: 'The email address',
+        }
+        return at && words[at] ? { field: at, label: words[at] } : undefined
+      },
+    )
+    if (!checked.ok) return personPage(c, actor, form, checked.error, 400)
+    const personId = c.req.param('personId')
+    const done = await tryForm(() => correctPerson(ctx, actor, personId, checked.input))
+    if (!done.ok) return personPage(c, actor, form, done.error, done.status)
+    return c.redirect(`/families/${c.req.param('familyId')}?done=corrected`, 303)
+  })
+
   pages.post('/families/:familyId/people/:personId/reveal', async (c) => {
     const form = await readForm(c)
     const actor = requireActor(c, formField(form._csrf))

@@ -103,6 +103,7 @@ export const person = z.object({
   dateOfBirth: date.optional(),
   hasParentalResponsibility: z.boolean().optional(),
   mayAttend: z.boolean().optional(),
+  version: z.int().optional(),
   hasContactDetails: z.boolean().optional(),
 })
 export const family = z.object({
@@ -137,6 +138,7 @@ export const familyWithActions = family.extend({
     bookSessions: z.boolean(),
     recordDisclosure: z.boolean(),
     recordConsents: z.boolean(),
+    correctPeople: z.boolean(),
     /** The people whose contact details this reader may ask to see, giving a reason. */
     reveal: z.array(z.string()),
   }),

@@ -22,6 +22,8 @@ export interface FamilyFacts {
     dateOfBirth: string | undefined
     hasParentalResponsibility: boolean
     mayAttend: boolean
+    /** The person's version, for a correction (optimistic concurrency). */
+    version: number
     hasContactDetails: boolean
   }[]
   courtOrder:
@@ -58,6 +60,8 @@ export interface FamilyView {
     dateOfBirth?: string
     hasParentalResponsibility?: boolean
     mayAttend?: boolean
+    /** The version a correction names; shown with the full names it corrects. */
+    version?: number
     /** Contact details are held and can be revealed by the roles the policy names. */
     hasContactDetails?: boolean
   }[]
@@ -99,6 +103,7 @@ export function presentFamily(facts: FamilyFacts, redact: readonly string[]): Fa
             familyName: person.familyName,
             hasParentalResponsibility: person.hasParentalResponsibility,
             mayAttend: person.mayAttend,
+            version: person.version,
             hasContactDetails: person.hasContactDetails,
             ...(person.relationship === undefined ? {} : { relationship: person.relationship }),
           }
