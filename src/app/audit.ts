@@ -42,6 +42,7 @@ export type AuditType =
   | 'referral.moved'
   | 'record.read'
   | 'records.listed'
+  | 'statistics.read'
   | 'record.refused'
   | 'contact.revealed'
   | 'contact.reveal_refused'

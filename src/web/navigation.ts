@@ -61,6 +61,12 @@ export const CENTRE_SECTIONS = [
     anyOf: ['read_subject_access'],
   },
   {
+    href: '/centre/statistics',
+    title: 'Statistics for the quarter',
+    about: "The figures for the national association's return, as a page, CSV and PDF.",
+    anyOf: ['report_statistics'],
+  },
+  {
     href: '/centre/disposals',
     title: 'Retention and disposal',
     about: 'Runs to approve, and certificates of destruction.',

@@ -20,6 +20,7 @@ import { peopleRoutes } from './people-routes.ts'
 import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
+import { statisticsRoutes } from './statistics-pages.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -55,6 +56,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', consentRoutes(ctx))
   pages.route('/', recordRoutes(ctx))
   pages.route('/', memberRoutes(ctx))
+  pages.route('/', statisticsRoutes(ctx))
   // After signing in: each role's own work (issue 17), not the public front page.
   pages.get('/start', async (c) => {
     const view = c.get('session')

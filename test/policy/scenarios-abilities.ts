@@ -122,6 +122,14 @@ export const ABILITY_SCENARIOS: Scenario[] = [
   }),
   ask('staff do not see disposal runs', 'read_disposals', ['staff'], 'deny:RETAIN'),
   ask('the Management Team sees disposal runs', 'read_disposals', ['management'], 'permit:RETAIN'),
+  // NDX: figures leave the centre as counts, small numbers hidden
+  ask("the Chair sees the quarter's figures", 'report_statistics', ['chair'], 'permit:NDX'),
+  ask(
+    "a volunteer does not see the quarter's figures",
+    'report_statistics',
+    ['volunteer'],
+    'deny:NDX',
+  ),
   // AWARE, SECURE
   ask('the Chair sees acknowledgements', 'read_acknowledgements', ['chair'], 'permit:AWARE'),
   ask(

@@ -204,6 +204,12 @@ export const ABILITY_DEFINITIONS = {
     who: (p) => p.retention.approvedBy,
     refusal: 'a disposal run is approved only by',
   },
+  report_statistics: {
+    clause: 'NDX',
+    says: "See and download the quarter's figures for the national association: counts only, small numbers hidden, no family's details.",
+    who: fixed([...CASE_WORKERS, 'chair', 'management']),
+    refusal: "the quarter's figures are seen only by",
+  },
   read_acknowledgements: {
     clause: 'AWARE',
     says: 'See who has acknowledged each version of the policy.',
