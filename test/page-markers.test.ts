@@ -54,6 +54,11 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['people', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
   ['a person', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
   ['my information', [403, 403, 403, 403, 403, 403, 200, 200, 303]],
+  ['month', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['day sheet', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['statistics', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
+  ['statistics csv', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
+  ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
 ]
 
 const MARK = `P${String(Math.random()).slice(2, 10)}`
@@ -221,6 +226,11 @@ for (const dialect of await dialectsUnderTest()) {
           ['people', '/centre/people'],
           ['a person', `/centre/people/${people.volunteer_assigned?.accountId ?? ''}`],
           ['my information', '/my-information'],
+          ['month', '/sessions/month'],
+          ['day sheet', '/sessions/day-sheet'],
+          ['statistics', '/centre/statistics'],
+          ['statistics csv', '/centre/statistics.csv'],
+          ['correcting the mother', `/families/${familyId}/people/${motherId}/edit`],
         ]
         const pages = labelled.map(([, path]) => path)
         const statuses: Record<string, Record<string, number>> = {}
@@ -245,6 +255,10 @@ for (const dialect of await dialectsUnderTest()) {
               reason: 'arranging a visit',
             })),
           })
+          outputs.push({
+            path: 'search',
+            ...(await pageText(client, '/families/search', { _csrf: csrf, q: 'Trelawny' })),
+          })
           for (const output of outputs) {
             searched += 1
             const allowed =
@@ -262,7 +276,7 @@ for (const dialect of await dialectsUnderTest()) {
               .filter((o) => o.status !== 200 && o.path !== '/my-information')
               .map((o) => `${o.path} ${String(o.status)}`)
             assert.deepEqual(closed, [], 'the coordinator opens every page but a parent’s own')
-            const reveal = outputs.at(-1)
+            const reveal = outputs.find((o) => o.path === 'reveal mother')
             assert.equal(reveal?.status, 200)
             assert.ok(
               MOTHER.every((m) => reveal.text.includes(m)),
@@ -278,7 +292,7 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.deepEqual(statuses, expected, 'who opens which page')
         assert.deepEqual(leaks, [])
-        assert.equal(searched, 9 * (pages.length + 1))
+        assert.equal(searched, 9 * (pages.length + 2))
       }))
   })
 }
