@@ -60,6 +60,30 @@ try {
   await page.locator('main table tr', { hasText: 'Refused' }).first().locator('a').click()
   await page.waitForURL(/\/disclosures\/[0-9a-f-]{36}$/)
   await shot('disclosure-decision.png')
+  // Finding a family by a first name from the list.
+  await page.goto(new URL('/families', served.url).toString())
+  const firstName =
+    ((await page.locator('main table tbody tr td').nth(1).textContent()) ?? '').split(',')[0] ?? ''
+  await page.fill('#q', firstName.trim())
+  await page.click('main form[action="/families/search"] button')
+  await page.waitForLoadState()
+  await shot('search.png')
+  await page.goto(new URL('/sessions/month', served.url).toString())
+  await shot('month.png')
+  // The demo's sessions fall on Saturdays: the sheet of the coming (or this) Saturday.
+  const saturday = new Date()
+  saturday.setUTCDate(saturday.getUTCDate() + ((6 - saturday.getUTCDay() + 7) % 7))
+  await page.goto(
+    new URL(
+      `/sessions/day-sheet?date=${saturday.toISOString().slice(0, 10)}`,
+      served.url,
+    ).toString(),
+  )
+  await page.emulateMedia({ media: 'print' })
+  await shot('day-sheet.png')
+  await page.emulateMedia({ media: 'screen' })
+  await page.goto(new URL('/centre/statistics', served.url).toString())
+  await shot('statistics.png')
 
   // A session today (the demo's sessions fall on Saturdays), for the door on a phone.
   const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))

@@ -42,7 +42,11 @@ export async function readQuarterReturn(
       sessions: facts.sessions,
       childrenSeen: facts.childrenSeen,
       referrals: facts.referrals,
-      waits: facts.firstSessions.map((f) => waitDays(f.receivedOn, f.firstOn)),
+      // A referral dated after the family's first session (a history moved in) says nothing
+      // of waiting, and is left out.
+      waits: facts.firstSessions
+        .filter((f) => f.receivedOn <= f.firstOn)
+        .map((f) => waitDays(f.receivedOn, f.firstOn)),
       workers: facts.workers,
     })
   })

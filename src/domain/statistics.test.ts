@@ -81,6 +81,28 @@ describe("the quarter's figures", () => {
     assert.match(shown(r, 'Accepted', outcome) ?? '', /^not shown/)
   })
 
+  it('hides the smallest other kind of session beside a lone hidden kind', () => {
+    const sessions = [
+      ...Array.from({ length: 8 }, (_, i) => ({
+        ...session(`s${String(i)}`, 'attended'),
+        kind: 'supervised',
+      })),
+      ...Array.from({ length: 6 }, (_, i) => ({
+        ...session(`t${String(i)}`, 'attended'),
+        kind: 'supported',
+      })),
+      ...Array.from({ length: 2 }, (_, i) => ({
+        ...session(`h${String(i)}`, 'attended'),
+        kind: 'handover',
+      })),
+    ]
+    const r = quarterReturn(Q, facts({ sessions }))
+    assert.equal(shown(r, 'Sessions offered (booked)'), '16')
+    assert.equal(shown(r, 'Of which handover'), 'fewer than 5')
+    assert.match(shown(r, 'Of which supported') ?? '', /^not shown/, '16 - 8 - 6 would give 2')
+    assert.equal(shown(r, 'Of which supervised'), '8')
+  })
+
   it('shows waiting times only from 5 families, and hours only from 5 workers', () => {
     const few = quarterReturn(
       Q,

@@ -206,8 +206,10 @@ export function quarterReturn(quarter: Quarter, facts: QuarterFacts): QuarterRet
             figure('Not attended', count('did_not_attend')),
             figure('Booked, not yet closed', count('booked')),
           ]),
-          ...kinds.map((kind) =>
-            figure(`Of which ${kind}`, facts.sessions.filter((s) => s.kind === kind).length),
+          ...breakdown(
+            kinds.map((kind) =>
+              figure(`Of which ${kind}`, facts.sessions.filter((s) => s.kind === kind).length),
+            ),
           ),
         ],
       },

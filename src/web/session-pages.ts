@@ -93,7 +93,12 @@ export function monthBody(input: {
       ${input.days.map((d) => {
         const isOutside = d.date.slice(0, 7) !== month
         return html`<li class="haven-month__day${isOutside ? ' haven-month__day--outside' : ''}${d.date === input.today ? ' haven-month__day--today' : ''}">
-        <span class="haven-month__date">${isOutside ? longDate(d.date) : html`<a class="govuk-link" href="/sessions/day-sheet?date=${d.date}">${longDate(d.date)}</a>`}${d.date === input.today ? ' (today)' : ''}</span>
+        <span class="haven-month__date">${(() => {
+          const words = html`<span class="haven-month__number" aria-hidden="true">${String(Number(d.date.slice(8, 10)))}</span><span class="haven-month__long">${longDate(d.date)}</span>`
+          return isOutside
+            ? words
+            : html`<a class="govuk-link" href="/sessions/day-sheet?date=${d.date}">${words}</a>`
+        })()}${d.date === input.today ? ' (today)' : ''}</span>
         ${
           d.sessions.length === 0
             ? isOutside
@@ -101,7 +106,7 @@ export function monthBody(input: {
               : html`<span class="govuk-visually-hidden">No sessions</span>`
             : html`<ul class="haven-month__sessions">${d.sessions.map(
                 (s) =>
-                  html`<li>${link(`/sessions/${s.sessionId}`, `${time(s.startsAt)} ${s.room}`)}, ${s.family.reference}${s.status === 'cancelled' ? ' (cancelled)' : ''}</li>`,
+                  html`<li>${link(`/sessions/${s.sessionId}`, `${time(s.startsAt)} ${s.family.reference}`)}<span class="haven-month__room">, ${s.room}</span>${s.status === 'cancelled' ? ' (cancelled)' : ''}</li>`,
               )}</ul>`
         }</li>`
       })}
@@ -132,7 +137,7 @@ export function daySheetBody(input: { date: string; sessions: readonly DaySessio
               s,
             ) => html`<section class="haven-day-sheet__session" aria-labelledby="s-${s.sessionId}">
       <h2 class="govuk-heading-m" id="s-${s.sessionId}">${time(s.startsAt)} to ${time(s.endsAt)}, ${s.room}: family ${s.family.reference}</h2>
-      <p class="govuk-body">${s.kind} session${s.status === 'cancelled' ? ', cancelled' : ''}. On duty: ${s.workers.length === 0 ? 'no one assigned yet' : s.workers.join(', ')}.</p>
+      <p class="govuk-body">${s.kind.charAt(0).toUpperCase()}${s.kind.slice(1)} session${s.status === 'cancelled' ? ', cancelled' : ''}. On duty: ${s.workers.length === 0 ? 'no one assigned yet' : s.workers.join(', ')}.</p>
       ${
         s.family.isSeparationRequired
           ? html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span>
