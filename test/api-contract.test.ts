@@ -150,6 +150,13 @@ const ROWS: Record<string, Row> = {
     call: (c, w) =>
       c.call('POST', `/api/referrals/${w.referralId}/status`, { to: 'closed', version: 999 }),
   },
+  'put /api/referrals/:referralId/arrangements': {
+    call: (c, w) =>
+      c.call('PUT', `/api/referrals/${w.referralId}/arrangements`, {
+        availability: 'Saturday mornings',
+        version: 999,
+      }),
+  },
   'get /api/families': { call: (c) => c.call('GET', '/api/families') },
   'get /api/families/:familyId': { call: (c, w) => c.call('GET', `/api/families/${w.familyId}`) },
   'put /api/families/:familyId/door-details': {
@@ -775,6 +782,18 @@ async function caseSuccesses(
       isSeparationRequired: true,
       safetyFlags: ['no_photographs'],
       version: family.body.version,
+    }),
+  )
+  const referralNow = await coordinator.client.json<{ version: number }>(
+    'GET',
+    `/api/referrals/${w.referralId}`,
+  )
+  await checked(
+    'put /api/referrals/:referralId/arrangements',
+    'coordinator',
+    await coordinator.client.call('PUT', `/api/referrals/${w.referralId}/arrangements`, {
+      availability: 'Saturday mornings',
+      version: referralNow.body.version,
     }),
   )
   const father = family.body.people.find((p) => p.kind === 'non_resident_parent')

@@ -379,6 +379,14 @@ const MATRIX: Record<string, Row> = {
     call: (c, w) =>
       c.call('POST', `/api/referrals/${w.referralId}/status`, { to: 'closed', version: 999 }),
   },
+  'put /api/referrals/:referralId/arrangements': {
+    expect: can('decide_referrals'),
+    call: (c, w) =>
+      c.call('PUT', `/api/referrals/${w.referralId}/arrangements`, {
+        availability: 'Saturday mornings',
+        version: 999,
+      }),
+  },
   'get /api/families': {
     expect: engine({ action: 'read', resource: { type: 'family' } }),
     call: (c) => c.call('GET', '/api/families'),
@@ -787,6 +795,7 @@ describe('the authorization matrix', () => {
       see_families: 'the families page; the API reads each family by the engine',
       see_own_information: "a parent's own page",
       declare_acquaintance: 'declaring for oneself, inside the acquaintances route',
+      report_statistics: "the quarter's figures page and its CSV and PDF (test/pages-statistics)",
     }
     const missing = ABILITIES.filter((a) => !USED.has(a) && PAGE_ONLY[a] === undefined)
     assert.deepEqual(missing, [], 'a new ability needs a row here or a reason it has none')

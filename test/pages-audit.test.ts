@@ -16,6 +16,20 @@ import { getPage, visibleText } from './support/pages.ts'
  */
 for (const dialect of await dialectsUnderTest()) {
   describe(`the audit page on ${dialect.name}`, { skip: dialect.skip }, () => {
+    it('answers a position beyond the log as the first page, and the API refuses it in words', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database)
+        const { coordinator } = await centreWithCoordinator(ctx, testApp(ctx), 'ashbury')
+        const page = await getPage(coordinator.client, '/centre/audit?before=4294967296')
+        assert.equal(page.status, 200)
+        const api = await coordinator.client.json<{ error?: { code: string } }>(
+          'GET',
+          '/api/audit?beforeSeq=4294967296',
+        )
+        assert.equal(api.status, 400)
+        assert.equal(api.body.error?.code, 'invalid_input')
+      }))
+
     it('names the entries written since the last checkpoint, in UK time', () =>
       withMigratedDatabase(dialect.name, async (database) => {
         // Summer: 08:00 UTC is 09:00 in the UK.

@@ -128,6 +128,64 @@ for (const dialect of await dialectsUnderTest()) {
           )
         }))
 
+      it('the coordinator records when the family can come and the court order; a referrer sees neither', () =>
+        withMigratedDatabase(dialect.name, async (database) => {
+          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+          const app = testApp(ctx)
+          const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+          const referrer = await invite(ctx, app, centreId, 'ashbury', 'r@hollis.example.org', [
+            'referrer',
+          ])
+          const made = await referrer.client.json<{ referralId: string }>(
+            'POST',
+            '/api/referrals',
+            referral({ availability: 'Saturday mornings' }),
+          )
+          const path = `/referrals/${made.body.referralId}`
+          const shown = visibleText((await getPage(coordinator.client, path)).text)
+          assert.match(shown, /When the family can come\s+Saturday mornings/)
+          assert.match(shown, /Court order\s+child arrangements order, ZE26C00417/)
+          const form = await getPage(coordinator.client, `${path}/arrangements`)
+          assert.equal(form.status, 200)
+          assert.match(form.text, /Saturday mornings/)
+          const version = /name="version" value="(\d+)"/.exec(form.text)?.[1] ?? ''
+          const orphan = await postForm(coordinator.client, `${path}/arrangements`, {
+            version,
+            availability: 'Sundays',
+            court_kind: '',
+            court_reference: 'ZE26C00999',
+          })
+          assert.equal(orphan.status, 400, 'a reference without its kind of order')
+          assert.match(orphan.text, /<a href="#court_kind">/)
+          const saved = await postForm(coordinator.client, `${path}/arrangements`, {
+            version,
+            availability: 'Sunday afternoons, not the first of the month',
+            court_kind: 'child arrangements order',
+            court_reference: 'ZE26C00999',
+            court_madeOn: '2026-02-01',
+            court_court: 'Truro Family Court',
+          })
+          assert.equal(saved.status, 303)
+          const after = visibleText((await getPage(coordinator.client, saved.location ?? '')).text)
+          assert.match(after, /The arrangements are saved/)
+          assert.match(after, /Sunday afternoons, not the first of the month/)
+          assert.match(after, /ZE26C00999, Truro Family Court/)
+          const stale = await postForm(coordinator.client, `${path}/arrangements`, {
+            version,
+            availability: 'Any day',
+          })
+          assert.equal(stale.status, 409)
+          const asReferrer = visibleText((await getPage(referrer.client, path)).text)
+          assert.doesNotMatch(asReferrer, /Sunday afternoons|ZE26C00999|When the family can come/)
+          assert.equal((await getPage(referrer.client, `${path}/arrangements`)).status, 403)
+          const entry = await database.db
+            .selectFrom('audit_log')
+            .select('details')
+            .where('type', '=', 'referral.changed')
+            .executeTakeFirstOrThrow()
+          assert.deepEqual(JSON.parse(entry.details), { fields: ['availability', 'courtOrder'] })
+        }))
+
       it('a reveal refused for want of a reason shows the error summary', () =>
         withMigratedDatabase(dialect.name, async (database) => {
           const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))

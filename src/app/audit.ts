@@ -40,6 +40,7 @@ export type AuditType =
   | 'sessions.ended_all'
   | 'referral.received'
   | 'referral.moved'
+  | 'referral.changed'
   | 'record.read'
   | 'records.listed'
   | 'statistics.read'

@@ -115,6 +115,8 @@ async function followedFamilies(ctx: AppContext, trx: Db, actor: Actor): Promise
 export interface ReferralDetail extends ReferralSummary {
   sessions?: { startsAt: string; endsAt: string; status: string }[]
   history?: { at: string; from: string | undefined; to: string }[]
+  availability?: string | null
+  courtOrder?: Record<string, string> | null
 }
 
 /**
@@ -164,6 +166,11 @@ export async function readReferral(
       version: referral.version,
       ...(sessions ? { sessions } : {}),
       ...(history ? { history } : {}),
+      // When the family can come is the centre's to arrange with (never a referrer's view).
+      ...(history ? { availability: referral.availability ?? null } : {}),
+      ...(shows('court_order') && history
+        ? { courtOrder: (referral.courtOrder as Record<string, string> | undefined) ?? null }
+        : {}),
     }
   })
   if (!detail) throw new HavenError('not_found', 'no such referral')

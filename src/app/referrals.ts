@@ -19,6 +19,7 @@ import {
   findReferral,
   insertReferral,
   insertReferralEvent,
+  updateReferralArrangements,
   updateReferralStatus,
   type CourtOrder,
 } from '../storage/referrals.ts'
@@ -313,4 +314,56 @@ function assertReferralInput(input: ReferralInput, today: string): void {
       'a referral is received today or before: that date is still to come',
       'receivedOn',
     )
+}
+
+/**
+ * Changes a referral's arrangements: when the family can come, and the court order (DPA: the
+ * coordinator and staff keep records accurate). Both are given as they should now stand; an
+ * empty availability or no order removes it. A stale version is a conflict; the audit entry
+ * names what changed, never the words.
+ */
+export async function changeArrangements(
+  ctx: AppContext,
+  actor: Actor,
+  referralId: string,
+  change: {
+    availability?: string | undefined
+    courtOrder?: CourtOrder | undefined
+    version: number
+  },
+): Promise<{ version: number }> {
+  await requireAbility(ctx, actor, 'decide_referrals')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const referral = await findReferral(trx, actor.centreId, referralId)
+    if (!referral) throw new HavenError('not_found', 'no such referral')
+    const availability =
+      change.availability?.trim() === '' ? undefined : change.availability?.trim()
+    const at = ctx.now().toISOString()
+    if (
+      !(await updateReferralArrangements(
+        trx,
+        { centreId: actor.centreId, id: referralId, version: change.version },
+        { availability, courtOrder: change.courtOrder, at },
+      ))
+    )
+      throw new HavenError('conflict', 'someone else changed this referral; reload it', 'version')
+    await touchFamily(trx, actor.centreId, referral.familyId, at)
+    await recordEvent(trx, {
+      type: 'referral.changed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: referralId,
+      details: {
+        fields: [
+          ...(availability !== referral.availability ? ['availability'] : []),
+          ...(JSON.stringify(change.courtOrder ?? null) !==
+          JSON.stringify(referral.courtOrder ?? null)
+            ? ['courtOrder']
+            : []),
+        ],
+      },
+    })
+    return { version: change.version + 1 }
+  })
 }

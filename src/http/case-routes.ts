@@ -5,13 +5,14 @@ import { changeDoorDetails, listFamilies, readFamily } from '../app/families.ts'
 import { linkParentAccount } from '../app/parent-accounts.ts'
 import { correctPerson } from '../app/people.ts'
 import { listReferralSummaries, readReferral } from '../app/referral-views.ts'
-import { moveReferral, receiveReferral } from '../app/referrals.ts'
+import { changeArrangements, moveReferral, receiveReferral } from '../app/referrals.ts'
 import type { RouteSpec } from './api-spec.ts'
 import { requireActor, type HavenEnv } from './session.ts'
 import { parseInput, readJson } from './validation.ts'
 import {
   referralInput,
   receivedReferral,
+  arrangementsInput,
   moveInput,
   referralList,
   referralDetail,
@@ -68,6 +69,16 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
     access: 'signed_in',
     body: moveInput,
     response: movedReferral,
+    success: 200,
+  },
+  {
+    method: 'put',
+    path: '/api/referrals/:referralId/arrangements',
+    summary: 'Change when the family can come and the court order, as they should now stand',
+    tag: 'referrals',
+    access: 'signed_in',
+    body: arrangementsInput,
+    response: versionOutput,
     success: 200,
   },
   {
@@ -160,6 +171,13 @@ export function caseRoutes(ctx: AppContext): Hono<HavenEnv> {
     const referralId = parseInput(id, c.req.param('referralId'), 'path.referralId')
     const body = await readJson(c, moveInput)
     return c.json(await moveReferral(ctx, actor, referralId, body))
+  })
+
+  api.put('/api/referrals/:referralId/arrangements', async (c) => {
+    const actor = requireActor(c)
+    const referralId = parseInput(id, c.req.param('referralId'), 'path.referralId')
+    const body = await readJson(c, arrangementsInput)
+    return c.json(await changeArrangements(ctx, actor, referralId, body))
   })
 
   api.get('/api/families', async (c) => {

@@ -313,3 +313,24 @@ function toReferral(row: Selectable<ReferralRow>): StoredReferral {
     updatedAt: row.updated_at,
   }
 }
+
+/** Changes when the family can come and the court order, at the version seen. */
+export async function updateReferralArrangements(
+  db: Db,
+  referral: { centreId: string; id: string; version: number },
+  change: { availability: string | undefined; courtOrder: CourtOrder | undefined; at: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('referrals')
+    .set((eb) => ({
+      availability: change.availability ?? null,
+      court_order: change.courtOrder ? JSON.stringify(change.courtOrder) : null,
+      updated_at: change.at,
+      version: eb('version', '+', 1),
+    }))
+    .where('centre_id', '=', referral.centreId)
+    .where('id', '=', referral.id)
+    .where('version', '=', referral.version)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}

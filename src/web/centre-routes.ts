@@ -309,7 +309,9 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/centre/audit',
     signedInGet(async (c, actor) => {
-      const before = Number(c.req.query('before'))
+      // A position in the log: a 32-bit integer on PostgreSQL; anything else is the first page.
+      const asked = Number(c.req.query('before'))
+      const before = asked <= 2_147_483_647 ? asked : Number.NaN
       const log = await readAuditLog(ctx, actor, {
         limit: 100,
         ...(Number.isInteger(before) && before > 0 ? { beforeSeq: before } : {}),

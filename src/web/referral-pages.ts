@@ -98,6 +98,34 @@ export function referralListBody(input: {
     ${pagination('Pages of referrals', input.page, pageLink)}`
 }
 
+/** When the family can come and the court order, as they should now stand. */
+export function arrangementsBody(input: {
+  referral: ReferralDetail
+  form: Record<string, string>
+  csrf: string
+  error?: FormError | undefined
+}): Html {
+  const f = input.form
+  const e = input.error
+  return html`${errorSummary(e)}
+    <span class="govuk-caption-l">Referral ${input.referral.reference}</span>
+    <h1 class="govuk-heading-l">The arrangements</h1>
+    ${postForm(
+      `/referrals/${input.referral.id}/arrangements`,
+      input.csrf,
+      html`<input type="hidden" name="version" value="${f.version ?? ''}">
+      ${textArea({ name: 'availability', label: 'When can the family come?', hint: 'For example, Saturday mornings; not the first weekend of the month', value: f.availability, error: e, rows: 3 })}
+      <h2 class="govuk-heading-m">Court order</h2>
+      ${textField({ name: 'court_kind', label: 'Kind of order (optional)', hint: 'For example, child arrangements order; leave empty when there is none', value: f.court_kind, error: e })}
+      ${textField({ name: 'court_reference', label: "The order's reference (optional)", value: f.court_reference, error: e, width: 'govuk-input--width-20' })}
+      ${textField({ name: 'court_madeOn', label: 'Made on (optional)', type: 'date', value: f.court_madeOn, error: e, width: 'govuk-input--width-10' })}
+      ${textField({ name: 'court_court', label: 'Court (optional)', value: f.court_court, error: e })}
+      ${textArea({ name: 'court_conditions', label: 'Conditions that bear on contact (optional)', value: f.court_conditions, error: e, rows: 3 })}
+      <div class="govuk-button-group">${button('Save the arrangements')}
+        <a class="govuk-link" href="/referrals/${input.referral.id}">Cancel</a></div>`,
+    )}`
+}
+
 /** One referral: its progress, its sessions' dates and times, and (for the centre) its history. */
 export function referralBody(input: {
   referral: ReferralDetail
@@ -116,7 +144,23 @@ export function referralBody(input: {
       ['Status', statusTag(r.status)],
       ['Received', shortDate(r.receivedOn)],
       ['From', r.agency?.name ?? 'Self-referral'],
+      ...(r.availability === undefined
+        ? []
+        : [['When the family can come', r.availability ?? 'Not recorded'] as const]),
+      ...(r.courtOrder === undefined
+        ? []
+        : [
+            [
+              'Court order',
+              r.courtOrder === null
+                ? 'None recorded'
+                : [r.courtOrder.kind, r.courtOrder.reference, r.courtOrder.court]
+                    .filter(Boolean)
+                    .join(', '),
+            ] as const,
+          ]),
     ])}
+    ${input.mayMove && r.availability !== undefined ? html`<p class="govuk-body">${link(`/referrals/${r.id}/arrangements`, 'Change when the family can come or the court order')}</p>` : ''}
     ${input.isCaseWorker ? html`<p class="govuk-body">${link(`/families/${r.familyId}`, 'Open the family record')}</p>` : ''}
     ${
       input.mayMove && next.length > 0

@@ -3,7 +3,9 @@ import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
 import { listAgencyChoices, listReferralSummaries, readReferral } from '../app/referral-views.ts'
-import { moveReferral, receiveReferral } from '../app/referrals.ts'
+import { changeArrangements, moveReferral, receiveReferral } from '../app/referrals.ts'
+import { arrangementsInput } from '../app/contracts/cases.ts'
+import { checkForm } from './contract-form.ts'
 import { likelyDuplicates, peopleOfReferral } from '../app/family-search.ts'
 import { isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import { requireActor, type HavenEnv } from '../http/session.ts'
@@ -17,8 +19,10 @@ import {
   signedInGet,
   refusedField,
   pageNumberOf,
+  type FormError,
 } from './page-kit.ts'
 import {
+  arrangementsBody,
   parseReferralForm,
   referralFieldOf,
   referralBody,
@@ -30,6 +34,7 @@ const PAGE_SIZE = 50
 const DONE: Readonly<Record<string, string>> = {
   received: 'Referral sent. The centre will be in touch with the family.',
   moved: 'The referral has moved on.',
+  arranged: 'The arrangements are saved.',
 }
 
 /**
@@ -139,6 +144,88 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
       })
     }),
   )
+
+  const arrangementsPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    form: Record<string, string> | undefined,
+    error?: FormError,
+    status: 200 | 400 | 403 | 409 = 200,
+  ) => {
+    await requirePage(ctx, actor, 'decide_referrals')
+    const referral = await readReferral(ctx, actor, c.req.param('referralId') ?? '')
+    const order = referral.courtOrder ?? {}
+    return signedInPage(ctx, c, actor, {
+      title: `${error ? 'Error: ' : ''}The arrangements, referral ${referral.reference}`,
+      current: '/referrals',
+      status,
+      body: arrangementsBody({
+        referral,
+        form: form ?? {
+          version: String(referral.version),
+          availability: referral.availability ?? '',
+          court_kind: order.kind ?? '',
+          court_reference: order.reference ?? '',
+          court_madeOn: order.madeOn ?? '',
+          court_court: order.court ?? '',
+          court_conditions: order.conditions ?? '',
+        },
+        csrf: pageCsrf(c),
+        error,
+      }),
+    })
+  }
+  pages.get(
+    '/referrals/:referralId/arrangements',
+    signedInGet(async (c, actor) => arrangementsPage(c, actor, undefined)),
+  )
+  pages.post('/referrals/:referralId/arrangements', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const form = fields.record()
+    const value = (name: string) => fields.get(name).trim() || undefined
+    const kind = value('court_kind')
+    const orderFields = ['court_reference', 'court_madeOn', 'court_court', 'court_conditions']
+    if (!kind && orderFields.some((n) => value(n) !== undefined))
+      return arrangementsPage(
+        c,
+        actor,
+        form,
+        { field: 'court_kind', message: 'say what kind of order it is, or clear the order' },
+        400,
+      )
+    const checked = checkForm(
+      arrangementsInput,
+      {
+        ...(value('availability') ? { availability: value('availability') } : {}),
+        ...(kind
+          ? {
+              courtOrder: {
+                kind,
+                ...(value('court_reference') ? { reference: value('court_reference') } : {}),
+                ...(value('court_madeOn') ? { madeOn: value('court_madeOn') } : {}),
+                ...(value('court_court') ? { court: value('court_court') } : {}),
+                ...(value('court_conditions') ? { conditions: value('court_conditions') } : {}),
+              },
+            }
+          : {}),
+        version: Number(fields.get('version')),
+      },
+      (path) => {
+        const [first, second] = path.map(String)
+        if (first === 'availability')
+          return { field: 'availability', label: 'When the family can come' }
+        if (first === 'courtOrder' && second)
+          return { field: `court_${second}`, label: 'This part of the order' }
+        return undefined
+      },
+    )
+    if (!checked.ok) return arrangementsPage(c, actor, form, checked.error, 400)
+    const referralId = c.req.param('referralId')
+    const done = await tryForm(() => changeArrangements(ctx, actor, referralId, checked.input))
+    if (!done.ok) return arrangementsPage(c, actor, form, done.error, done.status)
+    return c.redirect(`/referrals/${referralId}?done=arranged`, 303)
+  })
 
   pages.post('/referrals/:referralId/status', async (c) => {
     const fields = await formFields(c)

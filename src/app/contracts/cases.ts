@@ -84,6 +84,14 @@ export const referralDetail = z.object({
   history: z
     .array(z.object({ at: z.string(), from: z.string().optional(), to: z.string() }))
     .optional(),
+  availability: z.string().nullable().optional(),
+  courtOrder: z.record(z.string(), z.string()).nullable().optional(),
+})
+/** When the family can come and the court order: both as they should now stand. */
+export const arrangementsInput = z.strictObject({
+  availability: referralInput.shape.availability,
+  courtOrder: referralInput.shape.courtOrder,
+  version: z.int().min(1),
 })
 export const referralQuery = z.strictObject({
   status: z.enum(REFERRAL_STATUSES).optional(),

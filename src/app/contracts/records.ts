@@ -37,7 +37,8 @@ export const assessmentInput = z.strictObject({
   startsAt: localTime,
 })
 export const auditQuery = z.strictObject({
-  beforeSeq: z.coerce.number().int().min(1).optional(),
+  // The log's positions are 32-bit integers on PostgreSQL: nothing lies beyond the largest.
+  beforeSeq: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 
