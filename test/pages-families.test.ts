@@ -186,6 +186,19 @@ for (const dialect of await dialectsUnderTest()) {
           assert.deepEqual(JSON.parse(entry.details), { fields: ['availability', 'courtOrder'] })
         }))
 
+      it('a form too large to read is answered as a page saying what to do, and saves nothing', () =>
+        withMigratedDatabase(dialect.name, async (database) => {
+          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+          const { coordinator } = await centreWithCoordinator(ctx, testApp(ctx), 'ashbury')
+          const page = await postForm(coordinator.client, '/referrals', {
+            availability: 'x'.repeat(150_000),
+          })
+          assert.equal(page.status, 413)
+          assert.match(page.text, /^<!doctype html>/i, 'a page, not JSON')
+          assert.match(visibleText(page.text), /larger than 97 KB, so nothing was saved\. Go back/)
+          assert.equal((await database.db.selectFrom('families').select('id').execute()).length, 0)
+        }))
+
       it('a reveal refused for want of a reason shows the error summary', () =>
         withMigratedDatabase(dialect.name, async (database) => {
           const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))

@@ -94,14 +94,27 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,
-      onError: (c) =>
-        c.json(
+      onError: async (c) => {
+        // A form on a page is answered as a page a person can act on, not as JSON.
+        if (options.errorPage && !c.req.path.startsWith('/api/')) {
+          c.header('Cache-Control', 'no-store')
+          return c.html(
+            await options.errorPage(
+              c,
+              413,
+              `what you sent is larger than ${String(Math.floor(options.bodyLimitBytes / 1024))} KB, so nothing was saved. Go back to the form (what you typed is still there), shorten the longest answer, and send it again`,
+            ),
+            413,
+          )
+        }
+        return c.json(
           errorBody(
             'payload_too_large',
             `the request body is larger than ${options.bodyLimitBytes} bytes`,
           ),
           413,
-        ),
+        )
+      },
     }),
   )
 
