@@ -94,7 +94,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.use(
     bodyLimit({
       maxSize: options.bodyLimitBytes,
-      onError: async (c) => {
+      onError: async (c: Context<HavenEnv>) => {
         // A form on a page is answered as a page a person can act on, not as JSON.
         if (options.errorPage && !c.req.path.startsWith('/api/')) {
           c.header('Cache-Control', 'no-store')
