@@ -79,6 +79,14 @@ const ROWS: Record<string, Row> = {
     call: (c, i) =>
       c.call('POST', `/api/referrals/${i.referralId}/status`, { to: 'closed', version: 999 }),
   },
+  'put /api/referrals/:referralId/arrangements': {
+    sees: FAMILY_READERS,
+    call: (c, i) =>
+      c.call('PUT', `/api/referrals/${i.referralId}/arrangements`, {
+        availability: 'Saturday mornings',
+        version: 999,
+      }),
+  },
   'get /api/families/:familyId': {
     sees: FAMILY_READERS,
     call: (c, i) => c.call('GET', `/api/families/${i.familyId}`),
