@@ -41,6 +41,7 @@ export type AuditType =
   | 'referral.received'
   | 'referral.moved'
   | 'referral.changed'
+  | 'records.imported'
   | 'record.read'
   | 'records.listed'
   | 'statistics.read'

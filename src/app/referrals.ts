@@ -83,62 +83,80 @@ export async function receiveReferral(
   const now = ctx.now().toISOString()
   const today = ukDateOf(now)
   assertReferralInput(input, today)
-  const receivedOn = input.receivedOn ?? today
   return inCentre(ctx, actor.centreId, async (trx) => {
     const agencyId = isRecorder
       ? await recordedAgency(trx, actor, input.agencyId)
       : await referrersAgency(ctx, trx, actor, input.agencyId)
-    const familyId = ctx.newId()
-    const reference = await nextFamilyReference(trx, actor.centreId)
-    const { key, wrapped } = createFamilyKey(ctx.masterKey, familyId)
-    await insertFamily(trx, {
-      id: familyId,
-      centreId: actor.centreId,
-      reference,
-      wrappedKey: wrapped,
-      keyVersion: 1,
-      createdAt: now,
-      lastActivityAt: now,
-      isSeparationRequired: input.isSeparationRequired,
-      safetyFlags: input.safetyFlags ?? [],
-    })
-    const people = peopleOf(ctx, actor.centreId, familyId, key, input, now)
-    await insertPeople(trx, people)
-    await indexFamily(ctx, trx, actor.centreId, familyId)
-    const referralId = ctx.newId()
-    await insertReferral(trx, {
-      id: referralId,
-      centreId: actor.centreId,
-      familyId,
-      agencyId,
-      referredBy: actor.accountId,
-      status: 'received',
-      receivedOn,
-      childrenLiveWith: people.find((p) => p.kind === 'resident_parent')?.id,
-      courtOrder: input.courtOrder,
-      availability: input.availability,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    })
-    await insertReferralEvent(trx, actor.centreId, {
-      id: ctx.newId(),
-      referralId,
-      fromStatus: undefined,
-      toStatus: 'received',
-      at: now,
-      byAccount: actor.accountId,
-    })
-    await recordEvent(trx, {
-      type: 'referral.received',
-      at: ctx.now(),
-      centreId: actor.centreId,
-      actorId: actor.accountId,
-      subjectId: referralId,
-      details: { familyId, agencyId: agencyId ?? null, people: people.length },
-    })
-    return { referralId, familyId, reference, status: 'received' as const }
+    return writeReferral(ctx, trx, actor, { ...input, agencyId }, 'received')
   })
+}
+
+/**
+ * Writes a checked referral in the caller's transaction: the family, its people sealed under
+ * a new family key, their search terms, the referral at `status` with its first event, and the
+ * audit entry. `receiveReferral` writes one at `received`; an import (src/app/centre-import.ts)
+ * writes a family the centre already knew at the status it has reached on paper.
+ */
+export async function writeReferral(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+  input: ReferralInput,
+  status: ReferralStatus,
+): Promise<ReceivedReferral> {
+  const now = ctx.now().toISOString()
+  const receivedOn = input.receivedOn ?? ukDateOf(now)
+  const agencyId = input.agencyId
+  const familyId = ctx.newId()
+  const reference = await nextFamilyReference(trx, actor.centreId)
+  const { key, wrapped } = createFamilyKey(ctx.masterKey, familyId)
+  await insertFamily(trx, {
+    id: familyId,
+    centreId: actor.centreId,
+    reference,
+    wrappedKey: wrapped,
+    keyVersion: 1,
+    createdAt: now,
+    lastActivityAt: now,
+    isSeparationRequired: input.isSeparationRequired,
+    safetyFlags: input.safetyFlags ?? [],
+  })
+  const people = peopleOf(ctx, actor.centreId, familyId, key, input, now)
+  await insertPeople(trx, people)
+  await indexFamily(ctx, trx, actor.centreId, familyId)
+  const referralId = ctx.newId()
+  await insertReferral(trx, {
+    id: referralId,
+    centreId: actor.centreId,
+    familyId,
+    agencyId,
+    referredBy: actor.accountId,
+    status,
+    receivedOn,
+    childrenLiveWith: people.find((p) => p.kind === 'resident_parent')?.id,
+    courtOrder: input.courtOrder,
+    availability: input.availability,
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  })
+  await insertReferralEvent(trx, actor.centreId, {
+    id: ctx.newId(),
+    referralId,
+    fromStatus: undefined,
+    toStatus: status,
+    at: now,
+    byAccount: actor.accountId,
+  })
+  await recordEvent(trx, {
+    type: 'referral.received',
+    at: ctx.now(),
+    centreId: actor.centreId,
+    actorId: actor.accountId,
+    subjectId: referralId,
+    details: { familyId, agencyId: agencyId ?? null, people: people.length },
+  })
+  return { referralId, familyId, reference, status }
 }
 
 /**
@@ -281,7 +299,7 @@ function peopleOf(
  */
 const OLDEST_CHILD_YEARS = 18
 
-function assertReferralInput(input: ReferralInput, today: string): void {
+export function assertReferralInput(input: ReferralInput, today: string): void {
   for (const kind of ['resident_parent', 'non_resident_parent'] as const) {
     if (input.parents.filter((p) => p.kind === kind).length > 1)
       throw new HavenError('invalid_input', `at most one ${kind.replaceAll('_', ' ')}`, 'parents')

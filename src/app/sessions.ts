@@ -74,83 +74,96 @@ export async function bookSession(
   await requireAbility(ctx, actor, 'book_sessions')
   assertTimes(input)
   assertToCome(input.startsAt, ukDateTime(ctx.now()))
-  return inCentre(ctx, actor.centreId, async (trx) => {
-    const family = await findFamily(trx, actor.centreId, input.familyId)
-    if (!family) throw new HavenError('invalid_input', 'no such family', 'familyId')
-    await assertBookable(trx, actor.centreId, family.id)
-    if (!(await findRoom(trx, actor.centreId, input.roomId)))
-      throw new HavenError('invalid_input', 'no such room', 'roomId')
-    await assertRoomFree(trx, actor.centreId, input)
-    const people = (await listPeopleOfFamily(trx, actor.centreId, family.id)).filter(
-      (p) => p.mayAttend,
-    )
-    const options = {
-      isSeparationRequired: family.isSeparationRequired,
-      staggerMinutes: await staggerMinutesOf(trx, actor.centreId),
-    }
-    const plan = applyChanges(
-      defaultPlan(
-        input,
-        people.map((p) => ({ personId: p.id, role: attendeeRole(p.kind) })),
-        options,
-      ),
-      input.plan ?? [],
-    )
-    const problems = separationProblems(plan, options)
-    if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
-    await assertFamilyFree(trx, actor.centreId, family.id, input)
-    await assertPeopleFree(trx, actor.centreId, plan, people, undefined)
-    const sessionId = ctx.newId()
-    const now = ctx.now().toISOString()
-    await insertContactSessions(trx, [
-      {
-        id: sessionId,
-        centreId: actor.centreId,
-        familyId: family.id,
-        roomId: input.roomId,
-        kind: input.kind,
-        startsAt: input.startsAt,
-        endsAt: input.endsAt,
-        status: 'booked',
-        createdAt: now,
-      },
-    ])
-    await insertSessionPeople(
-      trx,
-      actor.centreId,
-      plan.map((p) => ({
-        sessionId,
-        personId: p.personId,
-        arrivesAt: p.arrivesAt,
-        leavesAt: p.leavesAt,
-        waitingRoomId: p.waitingRoomId,
-        arrivedAt: undefined,
-        departedAt: undefined,
-      })),
-    )
-    await touchFamily(trx, actor.centreId, family.id, now)
-    await recordEvent(trx, {
-      type: 'session.booked',
-      at: ctx.now(),
+  return inCentre(ctx, actor.centreId, (trx) => writeBooking(ctx, trx, actor, input))
+}
+
+/**
+ * Books a session whose times have been checked, in the caller's transaction: every check
+ * that reads what is already booked (the family accepted, the room free, the family and its
+ * people nowhere else, the separation plan) and then the writes. `bookSession` runs it alone;
+ * an import (src/app/centre-import.ts) runs it for each session it brings in.
+ */
+export async function writeBooking(
+  ctx: AppContext,
+  trx: Db,
+  actor: Actor,
+  input: BookingInput,
+): Promise<Booking> {
+  const family = await findFamily(trx, actor.centreId, input.familyId)
+  if (!family) throw new HavenError('invalid_input', 'no such family', 'familyId')
+  await assertBookable(trx, actor.centreId, family.id)
+  if (!(await findRoom(trx, actor.centreId, input.roomId)))
+    throw new HavenError('invalid_input', 'no such room', 'roomId')
+  await assertRoomFree(trx, actor.centreId, input)
+  const people = (await listPeopleOfFamily(trx, actor.centreId, family.id)).filter(
+    (p) => p.mayAttend,
+  )
+  const options = {
+    isSeparationRequired: family.isSeparationRequired,
+    staggerMinutes: await staggerMinutesOf(trx, actor.centreId),
+  }
+  const plan = applyChanges(
+    defaultPlan(
+      input,
+      people.map((p) => ({ personId: p.id, role: attendeeRole(p.kind) })),
+      options,
+    ),
+    input.plan ?? [],
+  )
+  const problems = separationProblems(plan, options)
+  if (problems.length > 0) throw new HavenError('conflict', problems.join('; '), 'plan')
+  await assertFamilyFree(trx, actor.centreId, family.id, input)
+  await assertPeopleFree(trx, actor.centreId, plan, people, undefined)
+  const sessionId = ctx.newId()
+  const now = ctx.now().toISOString()
+  await insertContactSessions(trx, [
+    {
+      id: sessionId,
       centreId: actor.centreId,
-      actorId: actor.accountId,
-      subjectId: sessionId,
-      details: {
-        familyId: family.id,
-        people: plan.length,
-        separated: options.isSeparationRequired,
-      },
-    })
-    return {
+      familyId: family.id,
+      roomId: input.roomId,
+      kind: input.kind,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      status: 'booked',
+      createdAt: now,
+    },
+  ])
+  await insertSessionPeople(
+    trx,
+    actor.centreId,
+    plan.map((p) => ({
       sessionId,
-      plan: plan.map((p) => ({
-        personId: p.personId,
-        arrivesAt: p.arrivesAt,
-        leavesAt: p.leavesAt,
-        ...(p.waitingRoomId === undefined ? {} : { waitingRoomId: p.waitingRoomId }),
-      })),
-    }
+      personId: p.personId,
+      arrivesAt: p.arrivesAt,
+      leavesAt: p.leavesAt,
+      waitingRoomId: p.waitingRoomId,
+      arrivedAt: undefined,
+      departedAt: undefined,
+    })),
+  )
+  await touchFamily(trx, actor.centreId, family.id, now)
+  await recordEvent(trx, {
+    type: 'session.booked',
+    at: ctx.now(),
+    centreId: actor.centreId,
+    actorId: actor.accountId,
+    subjectId: sessionId,
+    details: {
+      familyId: family.id,
+      people: plan.length,
+      separated: options.isSeparationRequired,
+    },
   })
+  return {
+    sessionId,
+    plan: plan.map((p) => ({
+      personId: p.personId,
+      arrivesAt: p.arrivesAt,
+      leavesAt: p.leavesAt,
+      ...(p.waitingRoomId === undefined ? {} : { waitingRoomId: p.waitingRoomId }),
+    })),
+  }
 }
 
 /**
@@ -321,7 +334,7 @@ function applyChanges(
   })
 }
 
-function assertTimes(input: BookingInput): void {
+export function assertTimes(input: BookingInput): void {
   if (!isLocalDateTime(input.startsAt))
     throw new HavenError('invalid_input', 'startsAt is YYYY-MM-DDTHH:MM', 'startsAt')
   if (!isLocalDateTime(input.endsAt))
@@ -347,7 +360,7 @@ function assertTimes(input: BookingInput): void {
  * that began minutes ago, is recorded as it happens. A session that happened on another day
  * is part of a centre's history, moved in with its records, not booked.
  */
-function assertToCome(startsAt: string, nowInUk: string): void {
+export function assertToCome(startsAt: string, nowInUk: string): void {
   if (startsAt.slice(0, 10) < nowInUk.slice(0, 10))
     throw new HavenError(
       'invalid_input',
