@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import writeXlsxFile from 'write-excel-file/node'
 import { operatorActor } from '../src/app/actor.ts'
-import { importRecords, describeProblem, type ImportReport } from '../src/app/centre-import.ts'
+import {
+  describeProblem,
+  importRecords,
+  openCheckedFiles,
+  sealCheckedFiles,
+  type ImportReport,
+} from '../src/app/centre-import.ts'
 import { createCentre } from '../src/app/centres.ts'
 import { familiesFound } from '../src/app/family-search.ts'
 import {
@@ -381,9 +387,10 @@ for (const dialect of await dialectsUnderTest()) {
           )
         }))
 
-      it('reads a CSV file Excel saved as Windows-1252, and refuses a workbook that unpacks too large', () =>
+      it('reads a CSV file Excel saved as Windows-1252, refuses a workbook that unpacks too large, and seals checked files for one session and 30 minutes', () =>
         withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+          const clock = new TestClock('2026-03-14T09:00:00Z')
+          const ctx = testContext(database, clock)
           const centreId = await centre(ctx)
           const actor = operatorActor(centreId)
           const latin1 = (text: string) => Buffer.from(text, 'latin1')
@@ -415,6 +422,27 @@ for (const dialect of await dialectsUnderTest()) {
           })
           assert.match(problemsOf(refused).join('\n'), /"big.xlsx" unpacks to more than 64 MB/)
           assert.equal(templateCsv('agencies'), '\uFEFFAgency name,Kind\r\n')
+
+          // Checked files, sealed for the page, open for the same session within 30 minutes only.
+          const checked = sealCheckedFiles(ctx, actor, [families])
+          assert.deepEqual(openCheckedFiles(ctx, actor, checked.sealed, checked.expiresAt), [
+            { name: 'families.csv', bytes: families.bytes },
+          ])
+          assert.throws(
+            () =>
+              openCheckedFiles(
+                ctx,
+                { ...actor, sessionId: 'another' },
+                checked.sealed,
+                checked.expiresAt,
+              ),
+            /could not be read back/,
+          )
+          clock.advance(30 * 60 * 1000 + 1)
+          assert.throws(
+            () => openCheckedFiles(ctx, actor, checked.sealed, checked.expiresAt),
+            /waited more than 30 minutes/,
+          )
         }))
 
       it('twenty imports of the same booking at once: exactly one books the room', () =>

@@ -17,6 +17,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
 import { referralInput } from './contracts/cases.ts'
+import { openWithMasterKey, sealWithMasterKey } from './field-crypto.ts'
 import { sheetsOfFiles, type ImportFile } from './import-files.ts'
 import { inCentre } from './in-centre.ts'
 import { requireAbility } from './policy-access.ts'
@@ -427,4 +428,62 @@ export function describeProblem(problem: ImportProblem): string {
     .filter((part) => part !== undefined)
     .join(', ')
   return `${where}: ${problem.message}`
+}
+
+/** How long checked files may wait for "Import" before they must be checked again. */
+const CHECKED_FOR_MS = 30 * 60 * 1000
+
+/**
+ * Files that passed a dry run, sealed under the master key for the page to send back with
+ * "Import" (decision 0038): nothing is kept on the server between the two steps, the browser
+ * holds only ciphertext, and the seal is bound to the person's sign-in session and a time
+ * limit, so it cannot be replayed by anyone else or altered.
+ */
+export function sealCheckedFiles(
+  ctx: AppContext,
+  actor: Actor,
+  files: readonly ImportFile[],
+): { sealed: string; expiresAt: string } {
+  const expiresAt = new Date(ctx.now().getTime() + CHECKED_FOR_MS).toISOString()
+  const plain = Buffer.from(
+    JSON.stringify(
+      files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes).toString('base64') })),
+    ),
+  )
+  return {
+    sealed: sealWithMasterKey(ctx.masterKey, checkedPurpose(actor, expiresAt), plain),
+    expiresAt,
+  }
+}
+
+/** The files sealed by `sealCheckedFiles`, if still in time and sealed for this session. */
+export function openCheckedFiles(
+  ctx: AppContext,
+  actor: Actor,
+  sealed: string,
+  expiresAt: string,
+): ImportFile[] {
+  const again = 'choose the files and check them again'
+  if (!(Date.parse(expiresAt) > ctx.now().getTime()))
+    throw new HavenError(
+      'invalid_input',
+      `the checked files waited more than 30 minutes: ${again}`,
+      'files',
+    )
+  let plain: Buffer
+  try {
+    plain = openWithMasterKey(ctx.masterKey, checkedPurpose(actor, expiresAt), sealed)
+  } catch {
+    throw new HavenError(
+      'invalid_input',
+      `the checked files could not be read back: ${again}`,
+      'files',
+    )
+  }
+  const files = JSON.parse(plain.toString('utf8')) as { name: string; bytes: string }[]
+  return files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes, 'base64') }))
+}
+
+function checkedPurpose(actor: Actor, expiresAt: string): string {
+  return `import:${actor.centreId}:${actor.accountId}:${actor.sessionId}:${expiresAt}`
 }

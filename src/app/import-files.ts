@@ -18,6 +18,9 @@ export interface ImportFile {
   bytes: Uint8Array
 }
 
+/** The largest upload the import page takes: the files, and once checked, sealed in the page. */
+export const IMPORT_BODY_LIMIT_BYTES = 12 * 1024 * 1024
+
 /** The most a workbook may unpack to: a centre's data is a few megabytes; more is a zip bomb. */
 export const MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 /** The template's tab of column notes, which is not data. */

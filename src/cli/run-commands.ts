@@ -14,6 +14,7 @@ import { PEOPLE_COMMANDS } from './people-commands.ts'
 import { POLICY_COMMANDS } from './policy-commands.ts'
 import { RETENTION_COMMANDS } from './retention-commands.ts'
 import { BACKUP_COMMANDS } from './backup-commands.ts'
+import { IMPORT_COMMANDS } from './import-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -202,4 +203,5 @@ export const COMMANDS: readonly Command[] = [
   ...AUDIT_COMMANDS,
   ...RETENTION_COMMANDS,
   ...BACKUP_COMMANDS,
+  ...IMPORT_COMMANDS,
 ]

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { IMPORT_BODY_LIMIT_BYTES } from '../app/import-files.ts'
 import { HTTPException } from 'hono/http-exception'
 import { routePath } from 'hono/route'
 import type { AppContext } from '../app/context.ts'
@@ -91,9 +92,10 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
     )
   })
   app.use(securityHeaders({ isBehindTls: options.isBehindTls }))
-  app.use(
+  // A centre's spreadsheets (the import page) may be larger than any form; nothing else is.
+  const limitOf = (maxSize: number) =>
     bodyLimit({
-      maxSize: options.bodyLimitBytes,
+      maxSize,
       onError: async (c: Context<HavenEnv>) => {
         // A form on a page is answered as a page a person can act on, not as JSON.
         if (options.errorPage && !c.req.path.startsWith('/api/')) {
@@ -102,7 +104,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
             await options.errorPage(
               c,
               413,
-              `what you sent is larger than ${String(Math.floor(options.bodyLimitBytes / 1024))} KB, so nothing was saved. Go back to the form (what you typed is still there), shorten the longest answer, and send it again`,
+              `what you sent is larger than ${String(Math.floor(maxSize / 1024))} KB, so nothing was saved. Go back to the form (what you typed is still there), shorten the longest answer, and send it again`,
             ),
             413,
           )
@@ -110,13 +112,15 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
         return c.json(
           errorBody(
             'payload_too_large',
-            `the request body is larger than ${options.bodyLimitBytes} bytes`,
+            `the request body is larger than ${String(maxSize)} bytes`,
           ),
           413,
         )
       },
-    }),
-  )
+    })
+  const formLimit = limitOf(options.bodyLimitBytes)
+  const importLimit = limitOf(Math.max(options.bodyLimitBytes, IMPORT_BODY_LIMIT_BYTES))
+  app.use((c, next) => (c.req.path.startsWith('/centre/import') ? importLimit : formLimit)(c, next))
 
   app.use(
     sessionMiddleware(ctx, {

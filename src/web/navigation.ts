@@ -61,6 +61,12 @@ export const CENTRE_SECTIONS = [
     anyOf: ['read_subject_access'],
   },
   {
+    href: '/centre/import',
+    title: 'Move your records in',
+    about: 'Import families, their people, agencies and booked sessions from Excel or CSV.',
+    anyOf: ['record_referrals'],
+  },
+  {
     href: '/centre/statistics',
     title: 'Statistics for the quarter',
     about: "The figures for the national association's return, as a page, CSV and PDF.",

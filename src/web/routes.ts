@@ -21,6 +21,7 @@ import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { statisticsRoutes } from './statistics-pages.ts'
+import { importRoutes } from './import-pages.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -57,6 +58,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', recordRoutes(ctx))
   pages.route('/', memberRoutes(ctx))
   pages.route('/', statisticsRoutes(ctx))
+  pages.route('/', importRoutes(ctx))
   // After signing in: each role's own work (issue 17), not the public front page.
   pages.get('/start', async (c) => {
     const view = c.get('session')
