@@ -72,7 +72,7 @@ class Writer {
   #pdf: PDFKit.PDFDocument
   #root: StructureElement
   #y: number
-  #words = new Intl.Segmenter('en-GB', { granularity: 'grapheme' })
+  #graphemes = new Intl.Segmenter('en-GB', { granularity: 'grapheme' })
 
   constructor(pdf: PDFKit.PDFDocument, root: StructureElement) {
     this.#pdf = pdf
@@ -293,26 +293,34 @@ class Writer {
   #wrap(text: string, style: Style, width: number): string[] {
     this.#pdf.font(style.font).fontSize(style.size)
     const measure = (s: string): number => this.#pdf.widthOfString(s)
+    const space = measure(' ')
     const lines: string[] = []
     for (const paragraph of text.split(/\r\n|\r|\n/)) {
-      let line = ''
+      let words: string[] = []
+      let used = 0
       for (const word of paragraph.split(' ')) {
-        const candidate = line === '' ? word : `${line} ${word}`
-        if (measure(candidate) <= width) {
-          line = candidate
+        const w = measure(word)
+        const wider = words.length === 0 ? w : used + space + w
+        if (wider <= width) {
+          words.push(word)
+          used = wider
           continue
         }
-        if (line !== '') lines.push(`${line} `)
-        line = ''
-        for (const { segment } of this.#words.segment(word)) {
-          if (line !== '' && measure(line + segment) > width) {
-            lines.push(line)
-            line = ''
+        if (words.length > 0) lines.push(`${words.join(' ')} `)
+        let piece = ''
+        if (w > width)
+          for (const { segment } of this.#graphemes.segment(word)) {
+            if (piece !== '' && measure(piece + segment) > width) {
+              lines.push(piece)
+              piece = ''
+            }
+            piece += segment
           }
-          line += segment
-        }
+        else piece = word
+        words = [piece]
+        used = measure(piece)
       }
-      lines.push(line)
+      lines.push(words.join(' '))
     }
     return lines
   }
