@@ -114,7 +114,8 @@ class Writer {
     for (const text of items) {
       const item = this.#struct(list, 'LI')
       const lines = this.#wrap(text, REGULAR, this.#width - BULLET_INDENT)
-      this.#room(REGULAR.leading)
+      // An item of a few lines is kept on one page; a longer one may run on.
+      this.#room(Math.min(lines.length, 4) * REGULAR.leading)
       const y = this.#y
       this.#struct(item, 'Lbl', () => {
         this.#line('•', REGULAR, MARGIN, y)
