@@ -130,6 +130,38 @@ describe('outgoing documents as PDF', () => {
     assert.ok(read.text.tagged.includes('Session 120'))
   })
 
+  it('run a row taller than a page on, line by line, clipping nothing', async () => {
+    const account = Array.from({ length: 80 }, (_, i) => `Line ${String(i + 1)} of the account.`)
+    const pdf = await renderPdf(
+      {
+        title: 'Incidents',
+        blocks: [
+          {
+            kind: 'table',
+            columns: ['Date', 'Account'],
+            rows: [['2 March 2026', account.join('\n')]],
+          },
+        ],
+      },
+      META,
+    )
+    const read = await pdfAccessibility(pdf)
+    assert.equal(read.pages, 2)
+    const text = await pdfText(bytesOf(pdf))
+    const at = account.map((line) => text.indexOf(line))
+    assert.ok(
+      at.every((i) => i >= 0),
+      'every line printed',
+    )
+    assert.deepEqual(
+      at,
+      [...at].sort((x, y) => x - y),
+      'in order',
+    )
+    assert.equal(all(read.structure, 'TR').length, 2, 'still one row under its header')
+    assert.equal(all(read.structure, 'TD').length, 2)
+  })
+
   it('are the same bytes for the same document and time', async () => {
     const first = await renderPdf(LETTER, META)
     const again = await renderPdf(LETTER, META)

@@ -20,6 +20,7 @@ export async function renderPdf(
     size: 'A4',
     margin: MARGIN,
     pdfVersion: '1.7',
+    // @types/pdfkit (0.17) lists only the PDF/A subsets; pdfkit 0.20 takes 'PDF/UA' too.
     subset: 'PDF/UA' as PDFKit.Mixins.PDFSubsets,
     tagged: true,
     lang: 'en-GB',
@@ -327,6 +328,7 @@ class Writer {
   }
 }
 
+/** A structure element's options; `scope` (of a header cell) is pdfkit's, missing from @types. */
 type StructOptions = PDFKit.Mixins.StructureElementOptions & { scope?: 'Column' | 'Row' }
 
 /** The whole PDF, once pdfkit has written it, in a plain Uint8Array of its own. */
