@@ -5,7 +5,9 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import QRCode from 'qrcode'
+import { operatorActor } from '../src/app/actor.ts'
 import { createCentre } from '../src/app/centres.ts'
+import { inviteMember } from '../src/app/invitations.ts'
 import { openHaven } from '../src/app/runtime.ts'
 import { loadConfig } from '../src/config.ts'
 import { hotp, totpStep } from '../src/domain/totp.ts'
@@ -23,6 +25,7 @@ import { serveHaven, type Served } from './support/processes.ts'
  */
 const PASSWORD = 'lantern orchard pebble'
 const EMAIL = 'c@ashbury.example.org'
+const VOLUNTEER = 'v@ashbury.example.org'
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true }
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -149,25 +152,50 @@ async function qrOf(uri: string): Promise<string[][]> {
   )
 }
 
-describe('first steps on a phone', { skip: browserSkip(), timeout: 180_000 }, () => {
-  it('an invited coordinator sets up their account from a QR code and ends on "your account is ready"; the prompt and a reset are the same GOV.UK pages', async () => {
+let shared:
+  Promise<{ served: Served; browser: Browser; tokens: Record<string, string> }> | undefined
+
+/**
+ * One centre for the journeys: its coordinator's invitation and a volunteer's (a role that
+ * signs in without a second factor at the default policy), made beside the server on the
+ * same data directory, then the server and the browser.
+ */
+function world(): Promise<{ served: Served; browser: Browser; tokens: Record<string, string> }> {
+  shared ??= (async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'haven-first-steps-'))
     cleanups.push(() => {
       rmSync(dir, { recursive: true, force: true })
       return Promise.resolve()
     })
     const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))
-    const token = await createCentre(haven.ctx, {
-      name: 'Ashbury',
-      slug: 'ashbury',
-      coordinatorEmail: EMAIL,
-    })
-      .then(({ invitation }) => tokenFromLink(invitation.link))
-      .finally(() => haven.close())
-    const served: Served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' })
+    const tokens: Record<string, string> = {}
+    try {
+      const { centre, invitation } = await createCentre(haven.ctx, {
+        name: 'Ashbury',
+        slug: 'ashbury',
+        coordinatorEmail: EMAIL,
+      })
+      tokens.coordinator = tokenFromLink(invitation.link)
+      const volunteer = await inviteMember(haven.ctx, operatorActor(centre.id), {
+        email: VOLUNTEER,
+        roles: ['volunteer'],
+      })
+      tokens.volunteer = tokenFromLink(volunteer.link)
+    } finally {
+      await haven.close()
+    }
+    const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' })
     cleanups.push(() => served.stop())
     const browser = await launchBrowser()
     cleanups.push(() => browser.close())
+    return { served, browser, tokens }
+  })()
+  return shared
+}
+
+describe('first steps on a phone', { skip: browserSkip(), timeout: 180_000 }, () => {
+  it('an invited coordinator sets up their account from a QR code and ends on "your account is ready"; the prompt and a reset are the same GOV.UK pages', async () => {
+    const { served, browser, tokens } = await world()
     const url = (p: string) => new URL(p, served.url).toString()
     const { page, problems } = await open(browser)
 
@@ -175,7 +203,7 @@ describe('first steps on a phone', { skip: browserSkip(), timeout: 180_000 }, ()
     const broken = await page.goto(url(`/invitations/${'x'.repeat(43)}`))
     assert.equal(broken?.status(), 404)
     await assertFirstStepPage(page, 'an invitation link that cannot be used')
-    await page.goto(url(`/invitations/${token}`))
+    await page.goto(url(`/invitations/${tokens.coordinator}`))
     await assertFirstStepPage(page, 'the invitation')
     await page.click('main button[type=submit]')
     await page.waitForLoadState()
@@ -297,5 +325,37 @@ describe('first steps on a phone', { skip: browserSkip(), timeout: 180_000 }, ()
     assert.ok(await later.page.isVisible('.govuk-error-summary'))
     await assertFirstStepPage(later.page, 'setting a new password refused')
     assert.deepEqual(later.problems, [], 'no script error and no CSP violation')
+  })
+  it('an invited volunteer, with no second factor to set up, signs in from the last page of the invitation and lands on "your account is ready"', async () => {
+    const { served, browser, tokens } = await world()
+    const url = (p: string) => new URL(p, served.url).toString()
+    const { page, problems } = await open(browser)
+    await page.goto(url(`/invitations/${tokens.volunteer ?? ''}`))
+    await page.fill('#displayName', 'Val Volunteer')
+    await page.fill('#password', PASSWORD)
+    await page.click('main button[type=submit]')
+    await page.waitForLoadState()
+    await page.click('a#sign-in')
+    await page.waitForURL(/\/sign-in\?centre=ashbury&welcome=1$/)
+    await page.fill('#email', VOLUNTEER)
+    await page.fill('#password', PASSWORD)
+    await page.click('main button[type=submit]')
+    await page.waitForURL(/\/account-ready$/)
+    assert.equal(await page.textContent('.govuk-panel__title'), 'Your account is ready')
+    assert.ok(await page.isVisible('main a[href="/my-sessions"]'), "the volunteer's own pages")
+    assert.equal(await page.locator('main a[href="/today"]').count(), 0, 'and no others')
+    assert.doesNotMatch((await page.textContent('main')) ?? '', /authenticator/)
+    await assertFirstStepPage(page, 'the account ready, without a second factor')
+    await page.click('a#start')
+    await page.waitForURL(/\/my-sessions$/)
+
+    // Signing in another day, not from the invitation, goes straight to the person's work.
+    const later = await open(browser)
+    await later.page.goto(url('/sign-in?centre=ashbury'))
+    await later.page.fill('#email', VOLUNTEER)
+    await later.page.fill('#password', PASSWORD)
+    await later.page.click('main button[type=submit]')
+    await later.page.waitForURL(/\/my-sessions$/)
+    assert.deepEqual([...problems, ...later.problems], [], 'no script error and no CSP violation')
   })
 })
