@@ -97,7 +97,12 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
         { token, displayName: formField(form.displayName), password: formField(form.password) },
         sourceAddress(c),
       )
-      return publicPage(c, acceptedPage(message, invitation.centreSlug))
+      return publicPage(
+        c,
+        invitation.isFinishedByEmail
+          ? emailSentPage(message)
+          : acceptedPage(message, invitation.centreSlug),
+      )
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input')
@@ -313,6 +318,16 @@ function confirmationPage(
       <h1 class="govuk-heading-l">Join ${view.centreName}</h1>
       ${invitedAs(view)}
       ${body}`,
+  }
+}
+
+/** A coordinator's invitation answered: the rest is finished from the invited address. */
+function emailSentPage(message: string): PageParts {
+  return {
+    title: 'Check your e-mail',
+    body: html`<h1 class="govuk-heading-l">Check your e-mail</h1>
+      <p class="govuk-body">${message}</p>
+      <p class="govuk-body">The link in it lets you choose a password, or accept with a Haven account you already have.</p>`,
   }
 }
 
