@@ -39,11 +39,15 @@ try {
   await page.fill('#password', 'lantern orchard pebble')
   await page.click('button[type=submit]')
   await page.click('a#sign-in')
-  await page.waitForURL(/\/sign-in\?centre=demo$/)
+  await page.waitForURL(/\/sign-in\?centre=demo&welcome=1$/)
   await page.fill('#email', email)
   await page.fill('#password', 'lantern orchard pebble')
   await page.click('button[type=submit]')
   await page.waitForURL(/set-up$/)
+  // The second factor's set-up as a phone shows it: the QR code, the key in blocks of four.
+  await page.setViewportSize({ width: 375, height: 667 })
+  await shot('phone-second-factor.png')
+  await page.setViewportSize({ width: 1100, height: 900 })
   const secret = (await page.textContent('code.secret'))?.replaceAll(/\s/g, '') ?? ''
   await page.fill('#code', hotp(base32Decode(secret), totpStep(Date.now())))
   await page.click('button[type=submit]')

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { guessLimits, RECOVERY_CODE_COUNT } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
-import { otpauthUri, base32Encode, totpStep, verifyTotp } from '../domain/totp.ts'
+import { otpauthUri, base32Encode, totpIssuer, totpStep, verifyTotp } from '../domain/totp.ts'
 import {
   claimTotpStep,
   findAccount,
@@ -237,7 +237,10 @@ export async function startTotpEnrolment(
       })
     })
   }
-  return { secret: base32Encode(secret), otpauthUri: otpauthUri(secret, 'Haven', account.email) }
+  return {
+    secret: base32Encode(secret),
+    otpauthUri: otpauthUri(secret, totpIssuer(ctx.publicUrl), account.email),
+  }
 }
 
 function assertFullSession(view: SessionView, purpose: string): void {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { base32Encode, hotp, otpauthUri, totpStep, verifyTotp } from './totp.ts'
+import { base32Encode, hotp, otpauthUri, totpIssuer, totpStep, verifyTotp } from './totp.ts'
 
 const RFC_SECRET = Buffer.from('12345678901234567890', 'ascii')
 
@@ -100,5 +100,18 @@ describe('HOTP and TOTP', () => {
       /^otpauth:\/\/totp\/Haven%3Acoordinator%40example\.org\?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Haven/,
     )
     assert.match(uri, /digits=6&period=30/)
+    const named = otpauthUri(RFC_SECRET, 'Haven (haven.example.org)', 'a+b@example.org')
+    assert.ok(
+      named.startsWith('otpauth://totp/Haven%20(haven.example.org)%3Aa%2Bb%40example.org?'),
+      named,
+    )
+    assert.match(named, /&issuer=Haven%20\(haven\.example\.org\)&/, 'a space is %20, never +')
+  })
+
+  it('names the installation by its host in the issuer, never a port or a centre', () => {
+    assert.equal(totpIssuer('https://haven.example.org'), 'Haven (haven.example.org)')
+    assert.equal(totpIssuer('http://localhost:3000'), 'Haven (localhost)')
+    assert.equal(totpIssuer('not a url'), 'Haven')
+    assert.ok(!totpIssuer('http://[::1]:3000').includes(':'), 'no colon: it separates the label')
   })
 })

@@ -74,15 +74,33 @@ export function base32Encode(bytes: Uint8Array): string {
   return out
 }
 
-/** The otpauth:// URI an authenticator app reads (usually from a QR code). */
+/**
+ * The otpauth:// URI an authenticator app reads (usually from a QR code): the label is
+ * "issuer:account", and every part is percent-encoded (a space as %20, never "+", which some
+ * apps show as it is).
+ */
 export function otpauthUri(secret: Uint8Array, issuer: string, account: string): string {
   const label = encodeURIComponent(`${issuer}:${account}`)
-  const params = new URLSearchParams({
-    secret: base32Encode(secret),
-    issuer,
-    algorithm: 'SHA1',
-    digits: String(TOTP_DIGITS),
-    period: String(TOTP_STEP_SECONDS),
-  })
-  return `otpauth://totp/${label}?${params.toString()}`
+  const params: [string, string][] = [
+    ['secret', base32Encode(secret)],
+    ['issuer', issuer],
+    ['algorithm', 'SHA1'],
+    ['digits', String(TOTP_DIGITS)],
+    ['period', String(TOTP_STEP_SECONDS)],
+  ]
+  const query = params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')
+  return `otpauth://totp/${label}?${query}`
+}
+
+/**
+ * The name an authenticator app shows above the code: Haven and the host people reach this
+ * installation at ("Haven (haven.example.org)"), so that a person with a training and a live
+ * installation can tell their codes apart. No centre: one code serves every centre of the
+ * account. A colon cannot be in it (the label's separator), so there is no port.
+ */
+export function totpIssuer(publicUrl: string): string {
+  const host = URL.canParse(publicUrl)
+    ? new URL(publicUrl).hostname.replace(/^\[|\]$/g, '').replaceAll(':', '.')
+    : ''
+  return host === '' ? 'Haven' : `Haven (${host})`
 }

@@ -305,7 +305,7 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(form.headers.get('cache-control'), 'no-store')
         const page = await form.text()
         assert.match(page, /<form method="post" action="\/sign-in"/)
-        assert.match(page, /<label for="email">/)
+        assert.match(page, /<label class="govuk-label" for="email">/)
         const formCookie =
           form.headers
             .getSetCookie()

@@ -10,8 +10,15 @@ import { csrfTokenFor } from '../app/secrets.ts'
 import { afterAnswer, requireActor, sourceAddress, type HavenEnv } from '../http/session.ts'
 import { STATUS_OF } from '../http/errors.ts'
 import { html, type Html } from './html.ts'
-import { errorSummary, formField, formPage, readForm } from './forms.ts'
-import { layout } from './layout.ts'
+import { formField, readForm } from './forms.ts'
+import {
+  buttonLink,
+  formErrorFrom,
+  NEW_PASSWORD_HINT,
+  passwordField,
+  publicPage,
+} from './account-kit.ts'
+import { button, errorSummary, successBanner, textField, type FormError } from './page-kit.ts'
 
 /**
  * The pages behind the links in messages: accepting an invitation, asking for and
@@ -21,7 +28,7 @@ import { layout } from './layout.ts'
 export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
 
-  pages.get('/password-reset', (c) => formPage(c, requestResetPage(undefined)))
+  pages.get('/password-reset', (c) => publicPage(c, requestResetPage(undefined)))
   pages.post('/password-reset', async (c) => {
     const form = await readForm(c)
     try {
@@ -30,15 +37,19 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
         source: sourceAddress(c),
       })
       afterAnswer(c, delivery)
-      return formPage(c, requestResetPage(message))
+      return publicPage(c, requestResetPage(message))
     } catch (error) {
       if (!isHavenError(error) || error.code !== 'rate_limited') throw error
-      return formPage(c, requestResetPage(undefined, error.message), 429)
+      return publicPage(
+        c,
+        requestResetPage(undefined, { field: undefined, message: error.message }),
+        429,
+      )
     }
   })
 
   pages.get('/password-reset/:token', (c) =>
-    formPage(c, completeResetPage(c.req.param('token'), undefined)),
+    publicPage(c, completeResetPage(c.req.param('token'), undefined)),
   )
   pages.post('/password-reset/:token', async (c) => {
     const form = await readForm(c)
@@ -48,19 +59,17 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
         { token: c.req.param('token'), password: formField(form.password) },
         sourceAddress(c),
       )
-      return formPage(
-        c,
-        layout(
-          'Password set – Haven',
-          html`<h1>Your password is set</h1><p><a href="/sign-in">Sign in</a> with it and your second factor.</p>`,
-          html`Haven`,
-        ),
-      )
+      return publicPage(c, {
+        title: 'Your password is set',
+        body: html`<div class="govuk-panel govuk-panel--confirmation"><h1 class="govuk-panel__title">Your password is set</h1></div>
+            <p class="govuk-body">Sign in with it (and the code from your authenticator app, if you use one).</p>
+            ${buttonLink('/sign-in', 'Sign in')}`,
+      })
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(
+      return publicPage(
         c,
-        completeResetPage(c.req.param('token'), error.message),
+        completeResetPage(c.req.param('token'), formErrorFrom(error, ['password'])),
         error.code === 'gone' ? 410 : error.code === 'rate_limited' ? 429 : 400,
       )
     }
@@ -69,13 +78,13 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   pages.get('/invitations/:token', async (c) => {
     try {
       const invitation = await describeInvitation(ctx, c.req.param('token'), sourceAddress(c))
-      return formPage(
+      return publicPage(
         c,
         acceptPage(c.req.param('token'), invitation, await signedInAs(c), undefined),
       )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
+      return publicPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
   pages.post('/invitations/:token', async (c) => {
@@ -88,13 +97,27 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
         { token, displayName: formField(form.displayName), password: formField(form.password) },
         sourceAddress(c),
       )
-      return formPage(c, acceptedPage(message, invitation.centreSlug))
+      return publicPage(
+        c,
+        invitation.isFinishedByEmail
+          ? emailSentPage(message)
+          : acceptedPage(message, invitation.centreSlug),
+      )
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input')
-        return formPage(c, problemPage(error.message), STATUS_OF[error.code])
+        return publicPage(c, problemPage(error.message), STATUS_OF[error.code])
       const invitation = await describeInvitation(ctx, token, sourceAddress(c))
-      return formPage(c, acceptPage(token, invitation, await signedInAs(c), error.message), 400)
+      return publicPage(
+        c,
+        acceptPage(
+          token,
+          invitation,
+          await signedInAs(c),
+          formErrorFrom(error, ['displayName', 'password']),
+        ),
+        400,
+      )
     }
   })
   // Someone who already has an account accepts from their own full session.
@@ -104,23 +127,23 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     const actor = requireActor(c, formField(form._csrf))
     try {
       const joined = await acceptInvitationAsMember(ctx, actor, token, sourceAddress(c))
-      return formPage(c, joinedPage(joined.centreSlug))
+      return publicPage(c, joinedPage(joined.centreSlug))
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
+      return publicPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
 
   pages.get('/invitation-confirmations/:token', async (c) => {
     try {
       const view = await describeConfirmation(ctx, c.req.param('token'), sourceAddress(c))
-      return formPage(
+      return publicPage(
         c,
         confirmationPage(c.req.param('token'), view, await signedInAs(c), undefined),
       )
     } catch (error) {
       if (!isHavenError(error)) throw error
-      return formPage(c, problemPage(error.message), STATUS_OF[error.code])
+      return publicPage(c, problemPage(error.message), STATUS_OF[error.code])
     }
   })
   pages.post('/invitation-confirmations/:token', async (c) => {
@@ -138,7 +161,7 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
         sourceAddress(c),
         actor,
       )
-      return formPage(
+      return publicPage(
         c,
         done.isNewAccount
           ? acceptedPage(
@@ -150,11 +173,16 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
     } catch (error) {
       if (!isHavenError(error)) throw error
       if (error.code !== 'invalid_input' && error.code !== 'unauthenticated')
-        return formPage(c, problemPage(error.message), STATUS_OF[error.code])
+        return publicPage(c, problemPage(error.message), STATUS_OF[error.code])
       const described = await describeConfirmation(ctx, token, sourceAddress(c))
-      return formPage(
+      return publicPage(
         c,
-        confirmationPage(token, described, await signedInAs(c), error.message),
+        confirmationPage(
+          token,
+          described,
+          await signedInAs(c),
+          formErrorFrom(error, ['displayName', 'password']),
+        ),
         error.code === 'unauthenticated' ? 401 : 400,
       )
     }
@@ -173,134 +201,163 @@ export function accountPages(ctx: AppContext): Hono<HavenEnv> {
   return pages
 }
 
-function problemPage(message: string): Html {
-  return layout(
-    'Link not usable – Haven',
-    html`<h1>This link cannot be used</h1><p>${message}</p>`,
-    html`Haven`,
-  )
+function problemPage(message: string): PageParts {
+  return {
+    title: 'This link cannot be used',
+    body: html`<h1 class="govuk-heading-l">This link cannot be used</h1>
+      <p class="govuk-body">${message.charAt(0).toUpperCase()}${message.slice(1)}.</p>`,
+  }
 }
 
-function requestResetPage(sent: string | undefined, error?: string): Html {
-  return layout(
-    'Forgotten password – Haven',
-    html`<h1>Forgotten your password?</h1>
-      ${errorSummary(error)}
-      ${sent === undefined ? undefined : html`<p class="notice" role="status">${sent}</p>`}
+interface PageParts {
+  title: string
+  body: Html
+  error?: FormError | undefined
+}
+
+function requestResetPage(sent: string | undefined, error?: FormError): PageParts {
+  return {
+    title: 'Forgotten your password?',
+    error,
+    body: html`${errorSummary(error)}${successBanner(sent === undefined ? [] : [sent])}
+      <h1 class="govuk-heading-l">Forgotten your password?</h1>
+      <p class="govuk-body">We will e-mail a link to set a new one. Your second factor stays as it is.</p>
       <form method="post" action="/password-reset" novalidate>
-        <div class="field"><label for="email">E-mail address</label>
-          <input id="email" name="email" type="email" autocomplete="username" spellcheck="false"></div>
-        <button type="submit">Send me a link</button>
+        ${textField({ name: 'email', label: 'E-mail address', type: 'email', autocomplete: 'username', error })}
+        ${button('Send me a link')}
       </form>`,
-    html`Haven`,
-  )
+  }
 }
 
-function completeResetPage(token: string, error: string | undefined): Html {
-  return layout(
-    'Set a new password – Haven',
-    html`<h1>Set a new password</h1>
-      ${errorSummary(error)}
+function completeResetPage(token: string, error: FormError | undefined): PageParts {
+  return {
+    title: 'Set a new password',
+    error,
+    body: html`${errorSummary(error)}
+      <h1 class="govuk-heading-l">Set a new password</h1>
       <form method="post" action="/password-reset/${token}" novalidate>
-        <div class="field"><label for="password">New password</label>
-          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
-          <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
-        <button type="submit">Set password</button>
+        ${passwordField({ name: 'password', label: 'New password', hint: NEW_PASSWORD_HINT, autocomplete: 'new-password', error })}
+        ${button('Set password')}
       </form>`,
-    html`Haven`,
-  )
+  }
+}
+
+/** The name and password of a new account, on both kinds of invitation. */
+function newAccountFields(error: FormError | undefined): Html {
+  return html`${textField({ name: 'displayName', label: 'Your name', hint: 'As the people at the centre know you.', autocomplete: 'name', error })}
+    ${passwordField({ name: 'password', label: 'Choose a password', hint: NEW_PASSWORD_HINT, autocomplete: 'new-password', error })}`
+}
+
+function invitedAs(view: { email: string; roles: string[] }): Html {
+  return html`<p class="govuk-body">You are invited as ${view.roles.join(', ')}, with the e-mail address <strong>${view.email}</strong>.</p>`
 }
 
 function acceptPage(
   token: string,
   invitation: { centreName: string; email: string; roles: string[]; isFinishedByEmail: boolean },
   signedIn: { email: string; csrf: string } | undefined,
-  error: string | undefined,
-): Html {
+  error: FormError | undefined,
+): PageParts {
   if (invitation.isFinishedByEmail)
-    return layout(
-      'Accept your invitation – Haven',
-      html`<h1>Join ${invitation.centreName}</h1>
-        ${errorSummary(error)}
-        <p>You are invited as ${invitation.roles.join(', ')}, with the e-mail address ${invitation.email}.</p>
-        <p>To keep your account yours, you finish from that address: press the button and we will e-mail it a link.</p>
+    return {
+      title: 'Accept your invitation',
+      error,
+      body: html`${errorSummary(error)}
+        <h1 class="govuk-heading-l">Join ${invitation.centreName}</h1>
+        ${invitedAs(invitation)}
+        <p class="govuk-body">To keep your account yours, you finish from that address: press the button and we will e-mail it a link.</p>
         <form method="post" action="/invitations/${token}" novalidate>
-          <button type="submit">E-mail me the link</button>
+          ${button('E-mail me the link')}
         </form>`,
-      html`Haven`,
-    )
+    }
   const join =
     signedIn?.email === invitation.email
-      ? html`<h2>You are signed in as ${invitation.email}</h2>
+      ? html`<h2 class="govuk-heading-m">You are signed in as ${invitation.email}</h2>
           <form method="post" action="/invitations/${token}/join" novalidate>
             <input type="hidden" name="_csrf" value="${signedIn.csrf}">
-            <button type="submit">Accept with this account</button>
+            ${button('Accept with this account')}
           </form>`
-      : html`<p>Already have a Haven account? <a href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept with that account.</p>`
-  return layout(
-    'Accept your invitation – Haven',
-    html`<h1>Join ${invitation.centreName}</h1>
-      ${errorSummary(error)}
-      <p>You are invited as ${invitation.roles.join(', ')}, with the e-mail address ${invitation.email}.</p>
+      : html`<p class="govuk-body">Already have a Haven account? <a class="govuk-link" href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept with that account.</p>`
+  return {
+    title: 'Accept your invitation',
+    error,
+    body: html`${errorSummary(error)}
+      <h1 class="govuk-heading-l">Join ${invitation.centreName}</h1>
+      ${invitedAs(invitation)}
       ${join}
-      <h2>New to Haven? Set up your account</h2>
+      <h2 class="govuk-heading-m">New to Haven? Set up your account</h2>
       <form method="post" action="/invitations/${token}" novalidate>
-        <div class="field"><label for="displayName">Your name</label>
-          <input id="displayName" name="displayName" autocomplete="name"></div>
-        <div class="field"><label for="password">Choose a password</label>
-          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
-          <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
-        <button type="submit">Set up my account</button>
+        ${newAccountFields(error)}
+        ${button('Set up my account')}
       </form>`,
-    html`Haven`,
-  )
+  }
 }
 
 function confirmationPage(
   token: string,
   view: { centreName: string; email: string; roles: string[]; hasAccount: boolean },
   signedIn: { email: string; csrf: string } | undefined,
-  error: string | undefined,
-): Html {
+  error: FormError | undefined,
+): PageParts {
   const action = `/invitation-confirmations/${token}`
   const body = !view.hasAccount
     ? html`<form method="post" action="${action}" novalidate>
-        <div class="field"><label for="displayName">Your name</label>
-          <input id="displayName" name="displayName" autocomplete="name"></div>
-        <div class="field"><label for="password">Choose a password</label>
-          <p class="hint" id="password-hint">At least 12 characters (or 8 if it holds no word about you or the service), and not one that has appeared in lists of passwords stolen from other websites. A few unrelated words work well.</p>
-          <input id="password" name="password" type="password" autocomplete="new-password" aria-describedby="password-hint"></div>
-        <button type="submit">Set up my account</button>
+        ${newAccountFields(error)}
+        ${button('Set up my account')}
       </form>`
     : signedIn?.email === view.email
       ? html`<form method="post" action="${action}" novalidate>
           <input type="hidden" name="_csrf" value="${signedIn.csrf}">
-          <button type="submit">Accept with my account</button>
+          ${button('Accept with my account')}
         </form>`
-      : html`<p>You already have a Haven account. <a href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept.</p>`
-  return layout(
-    'Finish your invitation – Haven',
-    html`<h1>Join ${view.centreName}</h1>
-      ${errorSummary(error)}
-      <p>You are invited as ${view.roles.join(', ')}, with the e-mail address ${view.email}.</p>
+      : html`<p class="govuk-body">You already have a Haven account. <a class="govuk-link" href="/sign-in">Sign in</a> to a centre you belong to (with your second factor), then open this link again to accept.</p>`
+  return {
+    title: 'Finish your invitation',
+    error,
+    body: html`${errorSummary(error)}
+      <h1 class="govuk-heading-l">Join ${view.centreName}</h1>
+      ${invitedAs(view)}
       ${body}`,
-    html`Haven`,
-  )
+  }
 }
 
-function acceptedPage(message: string, centreSlug: string): Html {
-  return layout(
-    'Invitation accepted – Haven',
-    html`<h1>Thank you</h1><p>${message}</p><p><a id="sign-in" href="/sign-in?centre=${centreSlug}">Sign in</a></p>`,
-    html`Haven`,
-  )
+/** A coordinator's invitation answered: the rest is finished from the invited address. */
+function emailSentPage(message: string): PageParts {
+  return {
+    title: 'Check your e-mail',
+    body: html`<h1 class="govuk-heading-l">Check your e-mail</h1>
+      <p class="govuk-body">${message}</p>
+      <p class="govuk-body">The link in it lets you choose a password, or accept with a Haven account you already have.</p>`,
+  }
 }
 
-function joinedPage(centreSlug: string): Html {
-  return layout(
-    'Invitation accepted – Haven',
-    html`<h1>You have joined the centre</h1>
-      <p>Sign in to it to start: <a href="/sign-in?centre=${centreSlug}">sign in</a>.</p>`,
-    html`Haven`,
-  )
+/**
+ * After a new password on an invitation: what the use case says (the same words whether or
+ * not the address had an account, so nothing is learnt about other centres), and the steps
+ * left. Signing in from here ends the set-up on "your account is ready".
+ */
+function acceptedPage(message: string, centreSlug: string): PageParts {
+  return {
+    title: 'Invitation accepted',
+    body: html`<h1 class="govuk-heading-l">Now sign in</h1>
+      <p class="govuk-body">${message}</p>
+      <h2 class="govuk-heading-m">What happens next</h2>
+      <ol class="govuk-list govuk-list--number">
+        <li>Sign in with your e-mail address and the password you chose.</li>
+        <li>If your role can see protected information, set up an authenticator app on your phone (have it with you) and save your recovery codes.</li>
+        <li>Your account is then ready.</li>
+      </ol>
+      ${buttonLink(`/sign-in?centre=${centreSlug}&welcome=1`, 'Sign in', { id: 'sign-in' })}`,
+  }
+}
+
+function joinedPage(centreSlug: string): PageParts {
+  return {
+    title: 'Invitation accepted',
+    body: html`<div class="govuk-panel govuk-panel--confirmation">
+        <h1 class="govuk-panel__title">You have joined the centre</h1>
+      </div>
+      <p class="govuk-body">Sign in to it with the account you already have to start.</p>
+      ${buttonLink(`/sign-in?centre=${centreSlug}`, 'Sign in to the centre', { id: 'sign-in' })}`,
+  }
 }
