@@ -248,6 +248,38 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
     assert.ok(pdf.subarray(0, 5).toString() === '%PDF-' && pdf.length > 1000, 'printed to PDF')
     await page.emulateMedia({ media: 'screen' })
 
+    // Moving in: a file with mistakes, every problem listed; then put right and imported.
+    await page.goto(new URL('/centre/import', served.url).toString())
+    await assertAccessible(page, 'the import page')
+    const csvFile = (name: string, text: string) => ({
+      name,
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text),
+    })
+    const families = csvFile('families.csv', 'Family,Keep parents apart\r\nRowan,yes\r\n')
+    const people = (born: string) =>
+      csvFile(
+        'people.csv',
+        `Family,Role,First name,Last name,Date of birth,Parental responsibility\r\nRowan,resident parent,Ceri,Rowe,,yes\r\nRowan,child,Alys,Rowe,${born},\r\n`,
+      )
+    await page.setInputFiles('#files', [families, people('01/02/20')])
+    await page.click('main form[action="/centre/import"] button')
+    await page.waitForLoadState()
+    assert.ok(
+      await page.isVisible('text=Date of birth has a two-digit year'),
+      'the problem is listed by row and column',
+    )
+    await assertAccessible(page, 'the import with a problem')
+    await page.setInputFiles('#files', [families, people('01/02/2020')])
+    await page.click('main form[action="/centre/import"] button')
+    await page.waitForLoadState()
+    assert.equal(await page.textContent('.govuk-panel__title'), 'No problems found')
+    await assertAccessible(page, 'the import checked')
+    await page.click('main form[action="/centre/import/confirm"] button')
+    await page.waitForURL(/\/centre\/import\?imported=1&/)
+    assert.ok(await page.isVisible('text=Imported 1 family, 2 people'))
+    await assertAccessible(page, 'the import done')
+
     await page.click('text=Sign out')
     await page.waitForURL(/\/sign-in$|\/$/)
     const after = await page.goto(new URL('/today', served.url).toString())
