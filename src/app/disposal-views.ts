@@ -244,13 +244,15 @@ export async function keepFamilyOutOfRun(
   return inCentre(ctx, actor.centreId, async (trx) => {
     const run = await runOf(trx, actor, runId)
     const item = await findRunFamily(trx, actor.centreId, runId, familyId)
-    const family = await findFamily(trx, actor.centreId, familyId)
-    if (!item || !family) throw new HavenError('not_found', 'no such family in this run')
+    if (!item) throw new HavenError('not_found', 'no such family in this run')
+    // Before the family itself is looked at: once approved, the run may have destroyed it.
     if (run.status !== 'awaiting_approval' || run.approvedAt !== undefined)
       throw new HavenError(
         'conflict',
         `this run is ${run.approvedAt === undefined ? run.status.replaceAll('_', ' ') : 'approved'}: nothing can be kept out of it now`,
       )
+    const family = await findFamily(trx, actor.centreId, familyId)
+    if (!family) throw new HavenError('not_found', 'no such family in this run')
     if (item.kept !== undefined || family.disposedOn !== undefined)
       throw new HavenError('conflict', `this family is already ${item.kept?.as ?? 'disposed of'}`)
     const at = ctx.now().toISOString()
