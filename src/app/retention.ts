@@ -352,13 +352,13 @@ export async function approveDisposalRun(
     if (role === undefined) throw new HavenError('internal', 'an approver without a role')
     if (run.status !== 'awaiting_approval' || run.approvedAt !== undefined)
       throw new HavenError('conflict', `this run is ${run.status.replaceAll('_', ' ')}`)
+    const families = await countFamiliesToDestroy(trx, actor.centreId, runId)
     if (confirmation.version !== undefined && confirmation.version !== run.version)
       throw new HavenError(
         'conflict',
-        'this run has changed since you looked at it: check it again before you approve',
+        `this run has changed since you looked at it: it now destroys the records of ${familiesWord(families)}; check it again before you approve`,
         'familiesToDestroy',
       )
-    const families = await countFamiliesToDestroy(trx, actor.centreId, runId)
     if (confirmation.familiesToDestroy !== families)
       throw new HavenError(
         'conflict',
