@@ -1,4 +1,4 @@
-import { sql, type Selectable } from 'kysely'
+import type { Selectable } from 'kysely'
 import type { Db } from './database.ts'
 import type { DisposalItemRow, DisposalRunRow } from './schema-outward.ts'
 
@@ -296,8 +296,7 @@ export async function listRunItemsByReference(
     .select('f.is_on_legal_hold')
     .where('i.centre_id', '=', centreId)
     .where('i.run_id', '=', runId)
-    .orderBy(sql`case when i.reference is null then 1 else 0 end`)
-    .orderBy('i.reference')
+    .orderBy('i.reference', (ob) => ob.asc().nullsLast())
     .orderBy('i.item_id')
     .limit(page.limit)
     .offset(page.offset)
