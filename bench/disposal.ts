@@ -178,10 +178,15 @@ async function measure(dialect: DialectName): Promise<Result> {
     const server = await serve(env)
     try {
       const coordinator = await signIn(server.url, { email: 'c@bench.example.org', slug: 'bench' })
-      const post = async (where: string) => {
+      const post = async (where: string, body?: unknown) => {
         const response = await fetch(`${server.url}${where}`, {
           method: 'POST',
-          headers: { cookie: coordinator.cookie, 'x-csrf-token': coordinator.csrf },
+          headers: {
+            cookie: coordinator.cookie,
+            'x-csrf-token': coordinator.csrf,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
           signal: AbortSignal.timeout(1_800_000),
         })
         if (!response.ok)
@@ -206,12 +211,18 @@ async function measure(dialect: DialectName): Promise<Result> {
       }
       let running = probes()
       started = performance.now()
-      const planned = (await post('/api/disposals')) as { runId?: string; due: number }
+      const planned = (await post('/api/disposals')) as {
+        runId?: string
+        due: number
+        familiesToDestroy: number
+      }
       const planSeconds = (performance.now() - started) / 1000
       const planWaits = await waits(running)
       running = probes()
       started = performance.now()
-      const approved = (await post(`/api/disposals/${planned.runId ?? ''}/approve`)) as {
+      const approved = (await post(`/api/disposals/${planned.runId ?? ''}/approve`, {
+        familiesToDestroy: planned.familiesToDestroy,
+      })) as {
         certificate: { destroyed: Record<string, number> }
       }
       const carrySeconds = (performance.now() - started) / 1000

@@ -57,7 +57,9 @@ process.on('message', (task: string) => {
     if (task === 'backup') await writeBackup(ctx, path.join(scratch.dataDir, 'bench.backup'))
     if (task === 'disposal') {
       const planned = await startDisposalRun(ctx, centre.id, undefined)
-      await approveDisposalRun(ctx, operatorActor(centre.id), planned.runId ?? '')
+      await approveDisposalRun(ctx, operatorActor(centre.id), planned.runId ?? '', {
+        familiesToDestroy: planned.familiesToDestroy,
+      })
     }
     if (task === 'stop') {
       server.close()

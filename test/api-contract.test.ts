@@ -337,8 +337,16 @@ const ROWS: Record<string, Row> = {
   'get /api/disposals/:runId': {
     call: (c, w) => c.call('GET', `/api/disposals/${w.completedRunId}`),
   },
+  'post /api/disposals/:runId/families/:familyId/keep': {
+    call: (c, w) =>
+      c.call('POST', `/api/disposals/${w.waitingRunId}/families/${w.familyId}/keep`, {
+        as: 'excluded',
+        reason: 'the referrer asked us to wait',
+      }),
+  },
   'post /api/disposals/:runId/approve': {
-    call: (c, w) => c.call('POST', `/api/disposals/${w.waitingRunId}/approve`),
+    call: (c, w) =>
+      c.call('POST', `/api/disposals/${w.waitingRunId}/approve`, { familiesToDestroy: 0 }),
   },
   'get /api/disposals/:runId/certificate.pdf': {
     call: (c, w) => c.call('GET', `/api/disposals/${w.completedRunId}/certificate.pdf`),

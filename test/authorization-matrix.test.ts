@@ -17,7 +17,7 @@ import {
 } from './support/accounts.ts'
 import { ADDRESS, linkParents, PHONE, referral, sessionToday } from './support/cases.ts'
 import { pdfText } from './support/pdf.ts'
-import { insertDisposalRun } from '../src/storage/disposal-runs.ts'
+import { insertDisposalItems, insertDisposalRun } from '../src/storage/disposal-runs.ts'
 import {
   dialectsUnderTest,
   dumpEveryTable,
@@ -679,9 +679,19 @@ const MATRIX: Record<string, Row> = {
     expect: can('read_disposals'),
     call: (c, w) => c.call('GET', `/api/disposals/${w.completedRunId}`),
   },
+  'post /api/disposals/:runId/families/:familyId/keep': {
+    expect: can('read_disposals'),
+    call: (c, w) =>
+      c.call('POST', `/api/disposals/${w.waitingRunId}/families/${w.familyId}/keep`, {
+        as: 'excluded',
+        reason: 'the referrer asked us to wait',
+      }),
+    note: 'the first keeps family X out of the run; the next gets 409, the way was open',
+  },
   'post /api/disposals/:runId/approve': {
     expect: can('approve_disposals'),
-    call: (c, w) => c.call('POST', `/api/disposals/${w.waitingRunId}/approve`),
+    call: (c, w) =>
+      c.call('POST', `/api/disposals/${w.waitingRunId}/approve`, { familiesToDestroy: 0 }),
     note: 'the first approver carries the run out; the next gets 409, the way was open',
   },
   'get /api/disposals/:runId/certificate.pdf': {
@@ -936,6 +946,20 @@ for (const dialect of await dialectsUnderTest()) {
         const waitingRunId = ctx.newId()
         await run(completedRunId, 'completed')
         await run(waitingRunId, 'awaiting_approval')
+        await insertDisposalItems(database.db, centreId, [
+          {
+            id: ctx.newId(),
+            runId: waitingRunId,
+            itemKind: 'family',
+            itemId: familyId,
+            lastUsedOn: '2022-03-14',
+            dueOn: '2025-03-14',
+            counts: { destroy: { family_record: 1 }, keep: {}, whole: true },
+            outcome: undefined,
+            reference: 'F-0001',
+            kept: undefined,
+          },
+        ])
         const sar = async () =>
           (
             await coordinator.client.json<{ id: string }>('POST', '/api/subject-access', {

@@ -17,6 +17,7 @@ import { ukDateTime } from '../src/domain/calendar.ts'
 import { hotp, totpStep } from '../src/domain/totp.ts'
 import { acceptAsNewAccount, base32Decode, tokenFromLink } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
+import { pdfText } from './support/pdf.ts'
 import { axeViolations, browserSkip, describeViolations, launchBrowser } from './support/browser.ts'
 import { serveHaven, type Served } from './support/processes.ts'
 
@@ -105,6 +106,43 @@ async function seedVolunteerDay(
       other: 'w@ashbury.example.org',
       familyId: made.familyId,
     }
+  } finally {
+    await haven.close()
+  }
+}
+
+/**
+ * A centre whose coordinator has an account (no second factor yet) and three families referred
+ * in January 2022 and not used since: due under the default policy's three years (RETAIN).
+ * Made with the use cases, the clock set back for the referrals only.
+ */
+async function seedOldFamilies(dir: string): Promise<{ email: string; references: string[] }> {
+  const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))
+  try {
+    const { ctx } = haven
+    const email = 'c@ashbury.example.org'
+    const { centre, invitation } = await createCentre(ctx, {
+      name: 'Ashbury',
+      slug: 'ashbury',
+      coordinatorEmail: email,
+    })
+    await acceptAsNewAccount(ctx, {
+      token: tokenFromLink(invitation.link),
+      displayName: 'Ashbury Coordinator',
+      password: PASSWORD,
+    })
+    const then = { ...ctx, now: () => new Date('2022-01-10T10:00:00Z') }
+    const references: string[] = []
+    for (let i = 0; i < 3; i += 1) {
+      const made = await receiveReferral(
+        then,
+        operatorActor(centre.id),
+        referral() as Parameters<typeof receiveReferral>[2],
+      )
+      references.push(`F-${String(i + 1).padStart(4, '0')}`)
+      assert.ok(made.familyId)
+    }
+    return { email, references }
   } finally {
     await haven.close()
   }
@@ -374,5 +412,92 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
           .document.documentElement.scrollWidth,
     )
     assert.ok(width <= 375, `nothing wider than the screen (${String(width)} px)`)
+  })
+
+  it('a coordinator plans a disposal run, sees its families by reference, holds one back with a reason and approves the count', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-browser-'))
+    dirs.push(dir)
+    const served = await serveHaven({ HAVEN_DATA_DIR: dir, HAVEN_DEMO: 'false' })
+    cleanups.push(() => served.stop())
+    const { email, references } = await seedOldFamilies(dir)
+    const [held, , last] = references
+    assert.ok(held && last)
+    const browser = await launchBrowser()
+    cleanups.push(() => browser.close())
+    const page = await (await browser.newContext()).newPage()
+    const at = (where: string) => new URL(where, served.url).toString()
+    await page.goto(at('/sign-in'))
+    await page.fill('#centre', 'ashbury')
+    await page.fill('#email', email)
+    await page.fill('#password', PASSWORD)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/second-factor\/set-up$/)
+    const secret = (await page.textContent('code.secret'))?.replaceAll(/\s/g, '') ?? ''
+    await page.fill('#code', hotp(base32Decode(secret), totpStep(Date.now())))
+    await page.click('button[type=submit]')
+    await page.waitForLoadState()
+
+    await page.goto(at('/centre/disposals'))
+    await assertAccessible(page, 'retention and disposal')
+    await page.click('main button:has-text("Plan a run now")')
+    await page.waitForURL(/\/centre\/disposals\/[0-9a-f-]{36}\?done=awaiting_approval$/)
+    const runUrl = page.url().replace(/\?.*$/, '')
+    await assertAccessible(page, 'the run planned')
+    const main = async () => (await page.textContent('main')) ?? ''
+    for (const reference of references)
+      assert.ok((await main()).includes(reference), `${reference} is listed`)
+    assert.doesNotMatch(await main(), /Morwenna|Trelawny|Idris|Pengelly|Elowen|Quarry|07700/)
+    assert.match(await main(), /Unused for 3 years \(RETAIN\)/)
+    assert.match(await main(), /Destroy the records of 3 families/)
+
+    await page.click(`main a:has-text("Hold or exclude ${held}")`)
+    await page.waitForURL(/\/families\/[0-9a-f-]{36}$/)
+    await assertAccessible(page, 'keeping a family out')
+    await page.check('input[name=as][value=held]')
+    await page.click('main button:has-text("Keep it out")')
+    await page.waitForLoadState()
+    assert.ok(await page.isVisible('.govuk-error-summary'), 'a reason is required')
+    await assertAccessible(page, 'keeping a family out, refused for want of a reason')
+    await page.fill('#reason', 'A hearing is listed: keep the file')
+    await page.click('main button:has-text("Keep it out")')
+    await page.waitForURL(/\?done=held$/)
+    assert.match(await main(), new RegExp(`${held}[\\s\\S]*Held[\\s\\S]*A hearing is listed`))
+    await assertAccessible(page, 'the run with a family held')
+
+    await page.click('main button:has-text("Approve and destroy")')
+    await page.waitForLoadState()
+    assert.ok(await page.isVisible('.govuk-error-summary'), 'the count must be confirmed')
+    await assertAccessible(page, 'the approval refused unconfirmed')
+    await page.check('input[name=familiesToDestroy]')
+    assert.equal(await page.inputValue('input[name=familiesToDestroy]'), '2')
+    assert.ok(await page.isVisible('text=Destroy the records of 2 families'))
+    await page.click('main button:has-text("Approve and destroy")')
+    await page.waitForURL(/\?done=approved$/)
+    await assertAccessible(page, 'the run carried out')
+    const kept = page.locator('main table', { hasText: 'Families kept back' })
+    assert.match((await kept.textContent()) ?? '', new RegExp(`${held}\\s*On legal hold`))
+    const certificate = await page.request.get(
+      new URL(
+        `/api/disposals/${runUrl.split('/').pop() ?? ''}/certificate.pdf`,
+        served.url,
+      ).toString(),
+    )
+    assert.equal(certificate.status(), 200)
+    const text = await pdfText(Uint8Array.from(await certificate.body()).buffer)
+    assert.match(
+      text,
+      new RegExp(`${held}\\s+On legal hold`),
+      'the certificate names the held family',
+    )
+    assert.ok(!text.includes(last), 'and counts, never names, the destroyed')
+
+    await page.setViewportSize({ width: 375, height: 800 })
+    await page.goto(runUrl)
+    const width = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+          .document.documentElement.scrollWidth,
+    )
+    assert.ok(width <= 375, `the run fits a phone (${String(width)} px)`)
   })
 })

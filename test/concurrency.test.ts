@@ -3,6 +3,7 @@ import { describe, it } from 'node:test'
 import { createCentre } from '../src/app/centres.ts'
 import type { AppContext } from '../src/app/context.ts'
 import { isHavenError } from '../src/domain/errors.ts'
+import type { Database } from '../src/storage/database.ts'
 import { insertFamily } from '../src/storage/families.ts'
 import {
   centreWithCoordinator,
@@ -105,6 +106,41 @@ const book = (
 
 const statuses = (answers: readonly { status: number }[]) => answers.map((a) => a.status)
 const count = (list: readonly number[], status: number) => list.filter((s) => s === status).length
+
+/**
+ * Families referred through the API whose last use was four years ago (the centre's default
+ * policy destroys what is unused for three): their ids.
+ */
+async function oldFamilies(c: Centre, database: Database, n: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < n; i += 1) {
+    const made = await c.coordinator.client.json<{ familyId: string }>(
+      'POST',
+      '/api/referrals',
+      referral(),
+    )
+    assert.equal(made.status, 201)
+    ids.push(made.body.familyId)
+  }
+  await database.db
+    .updateTable('families')
+    .set({ last_activity_at: '2022-01-10T10:00:00.000Z' })
+    .where('id', 'in', ids)
+    .execute()
+  return ids
+}
+
+/** A disposal run planned now through the API, naming `families` families to destroy. */
+async function plannedRun(c: Centre, families: number): Promise<string> {
+  const planned = await c.coordinator.client.json<{
+    runId: string
+    status: string
+    familiesToDestroy: number
+  }>('POST', '/api/disposals')
+  assert.equal(planned.body.status, 'awaiting_approval')
+  assert.equal(planned.body.familiesToDestroy, families)
+  return planned.body.runId
+}
 
 for (const dialect of await dialectsUnderTest()) {
   describe(`check-then-write under concurrency on ${dialect.name}`, { skip: dialect.skip }, () => {
@@ -550,6 +586,94 @@ for (const dialect of await dialectsUnderTest()) {
           .where('slug', '=', 'brackenford')
           .execute()
         assert.equal(rows.length, 1)
+      }))
+
+    it('a disposal run is approved once: twenty approvals at once destroy its families once', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const c = await centre(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const families = await oldFamilies(c, database, 3)
+        const runId = await plannedRun(c, 3)
+        const answers = await Promise.all(
+          Array.from({ length: AT_ONCE }, () =>
+            c.coordinator.client.json<Json>('POST', `/api/disposals/${runId}/approve`, {
+              familiesToDestroy: 3,
+            }),
+          ),
+        )
+        const got = statuses(answers)
+        assert.equal(count(got, 200), 1, got.join(','))
+        assert.equal(count(got, 409), AT_ONCE - 1, got.join(','))
+        const ledger = await database.db
+          .selectFrom('disposal_ledger')
+          .select('item_id')
+          .where('item_kind', '=', 'family')
+          .execute()
+        assert.deepEqual(ledger.map((l) => l.item_id).sort(), [...families].sort(), 'once each')
+        const approvals = await database.db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('type', '=', 'disposal.approved')
+          .execute()
+        assert.equal(approvals.length, 1)
+      }))
+
+    it('a family kept out of a run while it is approved is never destroyed: ten keeps and ten approvals at once', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const c = await centre(testContext(database, new TestClock('2026-03-14T08:00:00Z')))
+        const families = await oldFamilies(c, database, 10)
+        const runId = await plannedRun(c, 10)
+        // Each approval names another count: whichever interleaving happens, at most one
+        // can match the run as it is when it is claimed.
+        const keeps = families.map((familyId, i) =>
+          c.coordinator.client
+            .json<Json>('POST', `/api/disposals/${runId}/families/${familyId}/keep`, {
+              as: i % 2 === 0 ? 'held' : 'excluded',
+              reason: 'asked to wait',
+            })
+            .then((answer) => ({ familyId, status: answer.status })),
+        )
+        const approvals = families.map((_, k) =>
+          c.coordinator.client
+            .json<Json>('POST', `/api/disposals/${runId}/approve`, { familiesToDestroy: 10 - k })
+            .then((answer) => ({ count: 10 - k, status: answer.status })),
+        )
+        const [kept, approved] = await Promise.all([Promise.all(keeps), Promise.all(approvals)])
+        for (const answer of [...kept, ...approved])
+          assert.ok(answer.status === 200 || answer.status === 409, JSON.stringify(answer))
+        const keptIds = kept.filter((k) => k.status === 200).map((k) => k.familyId)
+        const winners = approved.filter((a) => a.status === 200)
+        assert.ok(winners.length <= 1, JSON.stringify(approved))
+        const left = async () =>
+          (
+            await database.db
+              .selectFrom('families')
+              .select('id')
+              .where('id', 'in', families)
+              .where('disposed_on', 'is', null)
+              .execute()
+          ).map((r) => r.id)
+        for (const id of keptIds)
+          assert.ok(
+            (await left()).includes(id),
+            'a family kept out answered 200 is never destroyed',
+          )
+        const [winner] = winners
+        if (winner) {
+          assert.equal(winner.count, 10 - keptIds.length, 'the approval named the run as claimed')
+          assert.deepEqual((await left()).sort(), [...keptIds].sort(), 'and destroyed the rest')
+        } else {
+          // One after another: the count of the run as it is now is accepted.
+          const now = await c.coordinator.client.json<{ familiesToDestroy: number }>(
+            'GET',
+            `/api/disposals/${runId}`,
+          )
+          assert.equal(now.body.familiesToDestroy, 10 - keptIds.length)
+          const last = await c.coordinator.client.json('POST', `/api/disposals/${runId}/approve`, {
+            familiesToDestroy: now.body.familiesToDestroy,
+          })
+          assert.equal(last.status, 200)
+          assert.deepEqual((await left()).sort(), [...keptIds].sort())
+        }
       }))
   })
 }

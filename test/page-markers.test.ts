@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { centreWithCoordinator, Client, invite, testApp, type Person } from './support/accounts.ts'
+import { insertDisposalItems, insertDisposalRun } from '../src/storage/disposal-runs.ts'
 import { linkParents, referral, sessionToday } from './support/cases.ts'
 import {
   dialectsUnderTest,
@@ -46,6 +47,8 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['subject access', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['subject access request', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['disposals', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['disposal run', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['keeping a family out of a run', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
   ['audit', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
   ['policy', [200, 200, 200, 200, 200, 200, 200, 200, 303]],
   ['approvals', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
@@ -60,6 +63,9 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['statistics csv', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
 ]
+
+/** The family's names (test/support/cases.ts), which no disposal page may show. */
+const NAMES = ['Morwenna', 'Trelawny', 'Idris', 'Pengelly', 'Elowen']
 
 const MARK = `P${String(Math.random()).slice(2, 10)}`
 const MOTHER = [`${MARK} mother lane`, `${MARK}M`, `mother.${MARK}@example.org`]
@@ -192,6 +198,48 @@ for (const dialect of await dialectsUnderTest()) {
           summary: 'A worry at handover.',
         })
 
+        // A disposal run waiting for approval that lists the family (by its reference).
+        const runId = ctx.newId()
+        await insertDisposalRun(database.db, {
+          id: runId,
+          centreId,
+          asOf: '2026-03-14',
+          status: 'awaiting_approval',
+          policyVersion: 1,
+          isAutomatic: false,
+          plannedAt: ctx.now().toISOString(),
+          approvedBy: undefined,
+          approvedRole: undefined,
+          approvedAt: undefined,
+          completedAt: undefined,
+          certificate: undefined,
+          retentionYears: 3,
+        })
+        const { reference } = await database.db
+          .selectFrom('families')
+          .select('reference')
+          .where('id', '=', familyId)
+          .executeTakeFirstOrThrow()
+        await insertDisposalItems(database.db, centreId, [
+          {
+            id: ctx.newId(),
+            runId,
+            itemKind: 'family',
+            itemId: familyId,
+            lastUsedOn: '2022-03-14',
+            dueOn: '2025-03-14',
+            counts: {
+              destroy: { family_record: 1, referral: 1 },
+              keep: {},
+              whole: true,
+              people: 3,
+            },
+            outcome: undefined,
+            reference,
+            kept: undefined,
+          },
+        ])
+
         // Each page by a label that names no record, so the expected statuses below can.
         const labelled: [string, string][] = [
           ['home', '/'],
@@ -218,6 +266,8 @@ for (const dialect of await dialectsUnderTest()) {
           ['subject access', '/centre/subject-access'],
           ['subject access request', `/centre/subject-access/${sar.body.id}`],
           ['disposals', '/centre/disposals'],
+          ['disposal run', `/centre/disposals/${runId}`],
+          ['keeping a family out of a run', `/centre/disposals/${runId}/families/${familyId}`],
           ['audit', '/centre/audit'],
           ['policy', '/policy'],
           ['approvals', '/approvals'],
@@ -261,6 +311,12 @@ for (const dialect of await dialectsUnderTest()) {
           })
           for (const output of outputs) {
             searched += 1
+            // A disposal run names a family by its reference only: no name either.
+            if (output.path.startsWith('/centre/disposals/') && output.status === 200) {
+              assert.ok(output.text.includes(reference), `${output.path} names ${reference}`)
+              for (const word of NAMES)
+                if (output.text.includes(word)) leaks.push(`${output.path} as ${name}: ${word}`)
+            }
             const allowed =
               output.path === 'reveal mother' &&
               output.status === 200 &&

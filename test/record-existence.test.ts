@@ -182,7 +182,16 @@ const ROWS: Record<string, Row> = {
   },
   'post /api/disposals/:runId/approve': {
     sees: ['coordinator', 'chair', 'management'],
-    call: (c, i) => c.call('POST', `/api/disposals/${i.completedRunId}/approve`),
+    call: (c, i) =>
+      c.call('POST', `/api/disposals/${i.completedRunId}/approve`, { familiesToDestroy: 0 }),
+  },
+  'post /api/disposals/:runId/families/:familyId/keep': {
+    sees: ['coordinator', 'chair', 'management'],
+    call: (c, i) =>
+      c.call('POST', `/api/disposals/${i.waitingRunId}/families/${i.familyId}/keep`, {
+        as: 'excluded',
+        reason: 'checking',
+      }),
   },
   'get /api/disposals/:runId/certificate.pdf': {
     sees: ['coordinator', 'chair', 'management'],

@@ -65,14 +65,27 @@ describe('haven retention (RETAIN)', () => {
     const usage = await runHaven(['retention', 'approve', '--centre', 'oldtown'], env)
     assert.equal(usage.code, 2)
     const wrong = await runHaven(
-      ['retention', 'approve', '--centre', 'oldtown', '--run', 'nonsense'],
+      ['retention', 'approve', '--centre', 'oldtown', '--run', 'nonsense', '--families', '1'],
       env,
     )
     assert.equal(wrong.code, 1)
     assert.equal(wrong.stderr.trim().split('\n').length, 1, wrong.stderr)
 
-    const approved = await runHaven(
+    const families = /approve with --families (\d+)/.exec(run.stdout)?.[1] ?? ''
+    const unconfirmed = await runHaven(
       ['retention', 'approve', '--centre', 'oldtown', '--run', runId],
+      env,
+    )
+    assert.equal(unconfirmed.code, 2, 'the number of families is asked for')
+    assert.match(unconfirmed.stderr, /--families/)
+    const miscounted = await runHaven(
+      ['retention', 'approve', '--centre', 'oldtown', '--run', runId, '--families', '99'],
+      env,
+    )
+    assert.equal(miscounted.code, 1, 'another number is refused')
+    assert.match(miscounted.stderr, /destroys the records of \d+ famil/)
+    const approved = await runHaven(
+      ['retention', 'approve', '--centre', 'oldtown', '--run', runId, '--families', families],
       env,
     )
     assert.equal(approved.code, 0, approved.stderr)
@@ -107,8 +120,14 @@ describe('haven retention (RETAIN)', () => {
     ageEverything(dir)
     const run = await runHaven(['retention', 'run'], env)
     const runId = /run ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? ''
+    const families = /approve with --families (\d+)/.exec(run.stdout)?.[1] ?? ''
     assert.equal(
-      (await runHaven(['retention', 'approve', '--centre', 'oldtown', '--run', runId], env)).code,
+      (
+        await runHaven(
+          ['retention', 'approve', '--centre', 'oldtown', '--run', runId, '--families', families],
+          env,
+        )
+      ).code,
       0,
     )
 
@@ -172,7 +191,11 @@ describe('haven retention (RETAIN)', () => {
     ageEverything(dir)
     const run = await runHaven(['retention', 'run'], env)
     const runId = /run ([0-9a-f-]{36})/.exec(run.stdout)?.[1] ?? ''
-    const approved = await runHaven(['retention', 'approve', '--centre', 'kt', '--run', runId], env)
+    const families = /approve with --families (\d+)/.exec(run.stdout)?.[1] ?? ''
+    const approved = await runHaven(
+      ['retention', 'approve', '--centre', 'kt', '--run', runId, '--families', families],
+      env,
+    )
     assert.equal(approved.code, 0, approved.stderr)
     const safeCount = (where: string, query: string): number => {
       if (!existsSync(path.join(where, 'haven.db'))) return 0

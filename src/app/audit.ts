@@ -90,6 +90,7 @@ export type AuditType =
   | 'disposal.planned'
   | 'document.downloaded'
   | 'disposal.approved'
+  | 'disposal.family_kept'
   | 'disposal.completed'
   | 'disposal.reapplied'
   | 'backup.made'

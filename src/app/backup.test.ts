@@ -88,7 +88,9 @@ for (const dialect of await dialectsUnderTest()) {
         assert.ok(!bytes.includes(`Old${MARK}`), 'the backup is encrypted')
 
         const run = await startDisposalRun(ctx, centre.id, undefined)
-        await approveDisposalRun(ctx, operatorActor(centre.id), run.runId ?? '')
+        await approveDisposalRun(ctx, operatorActor(centre.id), run.runId ?? '', {
+          familiesToDestroy: run.familiesToDestroy,
+        })
         assert.ok(!(await dumpEveryTable(first.database)).includes(`Old${MARK}`))
 
         // The machine is lost; a new one gets the keys, the ledger and the backup.
@@ -163,7 +165,9 @@ for (const dialect of await dialectsUnderTest()) {
         // A real disposal of 'Done' gives the categories a line names.
         const run = await startDisposalRun(ctx, centre.id, undefined)
         const onlyDone = run.runId ?? ''
-        await approveDisposalRun(ctx, operatorActor(centre.id), onlyDone)
+        await approveDisposalRun(ctx, operatorActor(centre.id), onlyDone, {
+          familiesToDestroy: run.familiesToDestroy,
+        })
         const [real] = readLedgerFile(ledgerFile, ctx.masterKey).entries.filter(
           (e) => e.itemId === made.Done,
         )
@@ -234,7 +238,9 @@ for (const dialect of await dialectsUnderTest()) {
         await family(first.ctx, centre.id, `Old${MARK}`)
         clock.advance(4 * YEAR_MS)
         const run = await startDisposalRun(first.ctx, centre.id, undefined)
-        await approveDisposalRun(first.ctx, operatorActor(centre.id), run.runId ?? '')
+        await approveDisposalRun(first.ctx, operatorActor(centre.id), run.runId ?? '', {
+          familiesToDestroy: run.familiesToDestroy,
+        })
         // The crash: the last line (the commit mark) never reached the file.
         const lines = readFileSync(ledgerFile, 'utf8').trimEnd().split('\n')
         assert.match(lines.at(-1) ?? '', /"mark":"committed"/)

@@ -20,6 +20,7 @@ import {
 import {
   appendLedger,
   completeDisposalRun,
+  familiesKeptBack,
   findDisposalRun,
   listDisposalItems,
   setItemOutcomes,
@@ -49,6 +50,11 @@ export interface DisposalCertificate {
   destroyed: CategoryCounts
   kept: CategoryCounts
   skipped: number
+  /**
+   * The families kept back, by reference (never a name, never the reason given): on legal
+   * hold (kept until it is lifted) or excluded from this run by a person (decision 0041).
+   */
+  keptBack?: { reference: string; as: 'held' | 'excluded' }[]
 }
 
 /**
@@ -110,6 +116,7 @@ export async function carryOutDisposalRun(
       destroyed,
       kept,
       skipped,
+      keptBack: await familiesKeptBack(trx, centreId, runId),
     }
     await completeDisposalRun(trx, centreId, runId, {
       completedAt: certificate.completedAt,
@@ -139,7 +146,8 @@ async function destroyPage(
   const today = todayAtCentre(ctx)
   const decider = policyActor(by, 'none')
   const pending = items.filter((i) => i.outcome === undefined)
-  const familyItems = pending.filter((i) => i.itemKind === 'family')
+  // A family a person kept out of the run (held or excluded) is never destroyed by it.
+  const familyItems = pending.filter((i) => i.itemKind === 'family' && i.kept === undefined)
   const fresh = await listUnusedFamilies(
     trx,
     centreId,

@@ -9,13 +9,20 @@ import {
 import type { CompiledPolicy } from '../domain/policy/engine.ts'
 import { roleActingFor } from '../domain/policy/abilities.ts'
 import type { Db } from '../storage/database.ts'
-import { countFamiliesOnHold, listUnusedFamilies, listUnusedRecords } from '../storage/disposal.ts'
+import {
+  countFamiliesOnHold,
+  familyLabels,
+  listUnusedFamilies,
+  listUnusedRecords,
+} from '../storage/disposal.ts'
 import {
   claimDisposalRun,
+  countFamiliesToDestroy,
+  exclusionsOfWaitingRuns,
   findDisposalRun,
   insertDisposalItems,
   insertDisposalRun,
-  listDisposalItems,
+  listRunItemsByReference,
   supersedeAwaitingRuns,
 } from '../storage/disposal-runs.ts'
 import { operatorActor, type Actor } from './actor.ts'
@@ -43,6 +50,9 @@ export interface DueItem {
   destroy: CategoryCounts
   keep: CategoryCounts
   isWhollyDestroyed: boolean
+  /** A family's reference (never a name) and how many people it holds. */
+  reference?: string | undefined
+  people?: number | undefined
 }
 
 export interface DisposalPlan {
@@ -53,6 +63,8 @@ export interface DisposalPlan {
   keep: CategoryCounts
   familiesOnHold: number
   approvers: string[] | 'automatic'
+  /** The policy's years without use (RETAIN). */
+  retentionYears: number
 }
 
 /**
@@ -77,6 +89,7 @@ export async function planDisposal(
     const page = await listUnusedFamilies(trx, centreId, cutoff, { afterId, limit: 1000 })
     if (page.length === 0) break
     afterId = page.at(-1)?.id ?? afterId
+    const due: DueItem[] = []
     for (const family of page) {
       const plan = planFamilyDisposal(
         policy,
@@ -85,10 +98,16 @@ export async function planDisposal(
         today,
       )
       if (!plan) continue
-      items.push({ kind: 'family', id: family.id, lastUsedOn: family.lastUsedOn, ...plan })
+      due.push({ kind: 'family', id: family.id, lastUsedOn: family.lastUsedOn, ...plan })
       destroy = addCounts(destroy, plan.destroy)
       keep = addCounts(keep, plan.keep)
     }
+    const labels = await familyLabels(
+      trx,
+      centreId,
+      due.map((i) => i.id),
+    )
+    for (const item of due) items.push({ ...item, ...labels.get(item.id) })
   }
   for (const record of await listUnusedRecords(trx, centreId, cutoff)) {
     const decision = disposalDecision(
@@ -124,6 +143,7 @@ export async function planDisposal(
     keep,
     familiesOnHold: await countFamiliesOnHold(trx, centreId),
     approvers: retention.isAutomatic ? 'automatic' : [...retention.approvedBy],
+    retentionYears: retention.years,
   }
 }
 
@@ -144,6 +164,8 @@ export interface RunOutcome {
   runId: string | undefined
   status: 'nothing_due' | 'awaiting_approval' | 'completed' | 'unchanged'
   due: number
+  /** How many families the run destroys now: the number its approval names (decision 0041). */
+  familiesToDestroy: number
   certificate?: DisposalCertificate
 }
 
@@ -182,9 +204,18 @@ export async function startDisposalRun(
             todayAtCentre(ctx),
             by ?? operatorActor(centreId),
           )
-    if (plan.items.length === 0) return { runId: undefined, plan, isUnchanged: false }
+    if (plan.items.length === 0) return { runId: undefined, plan, isUnchanged: false, families: 0 }
     const waiting = await waitingRunWithSameItems(trx, centreId, plan)
-    if (waiting) return { runId: waiting, plan, isUnchanged: true }
+    if (waiting)
+      return {
+        runId: waiting,
+        plan,
+        isUnchanged: true,
+        families: await countFamiliesToDestroy(trx, centreId, waiting),
+      }
+    // A family excluded from the run waiting is excluded from the one replacing it: the
+    // person's decision was about what waits for approval, not about one row (decision 0041).
+    const excluded = await exclusionsOfWaitingRuns(trx, centreId)
     await supersedeAwaitingRuns(trx, centreId)
     const runId = ctx.newId()
     await insertDisposalRun(trx, {
@@ -200,6 +231,7 @@ export async function startDisposalRun(
       approvedAt: undefined,
       completedAt: undefined,
       certificate: undefined,
+      retentionYears: plan.retentionYears,
     })
     await insertDisposalItems(
       trx,
@@ -211,8 +243,15 @@ export async function startDisposalRun(
         itemId: item.id,
         lastUsedOn: item.lastUsedOn,
         dueOn: item.dueOn,
-        counts: { destroy: item.destroy, keep: item.keep, whole: item.isWhollyDestroyed },
+        counts: {
+          destroy: item.destroy,
+          keep: item.keep,
+          whole: item.isWhollyDestroyed,
+          ...(item.people === undefined ? {} : { people: item.people }),
+        },
         outcome: undefined,
+        reference: item.reference,
+        kept: item.kind === 'family' ? excluded.get(item.id) : undefined,
       })),
     )
     await recordEvent(trx, {
@@ -225,13 +264,21 @@ export async function startDisposalRun(
     })
     if (plan.approvers !== 'automatic')
       await notifyRoles(ctx, trx, centreId, policy.parameters.retention.approvedBy)
-    return { runId, plan, isUnchanged: false }
+    return {
+      runId,
+      plan,
+      isUnchanged: false,
+      families: await countFamiliesToDestroy(trx, centreId, runId),
+    }
   })
-  if (stored.runId === undefined) return { runId: undefined, status: 'nothing_due', due: 0 }
+  const due = stored.plan.items.length
+  const familiesToDestroy = stored.families
+  if (stored.runId === undefined)
+    return { runId: undefined, status: 'nothing_due', due: 0, familiesToDestroy }
   if (stored.isUnchanged)
-    return { runId: stored.runId, status: 'unchanged', due: stored.plan.items.length }
+    return { runId: stored.runId, status: 'unchanged', due, familiesToDestroy }
   if (stored.plan.approvers !== 'automatic')
-    return { runId: stored.runId, status: 'awaiting_approval', due: stored.plan.items.length }
+    return { runId: stored.runId, status: 'awaiting_approval', due, familiesToDestroy }
   const approval = { by: 'automatic', role: 'automatic', at: ctx.now().toISOString() }
   const claimed = await inCentre(ctx, centreId, (trx) =>
     claimDisposalRun(trx, centreId, stored.runId, approval),
@@ -243,7 +290,7 @@ export async function startDisposalRun(
     stored.runId,
     by ?? operatorActor(centreId),
   )
-  return { runId: stored.runId, status: 'completed', due: stored.plan.items.length, certificate }
+  return { runId: stored.runId, status: 'completed', due, familiesToDestroy, certificate }
 }
 
 async function waitingRunWithSameItems(
@@ -259,22 +306,41 @@ async function waitingRunWithSameItems(
     .where('approved_at', 'is', null)
     .executeTakeFirst()
   if (!waiting) return undefined
-  const items = await listDisposalItems(trx, centreId, waiting.id, { afterId: '', limit: 1e9 })
-  const before = items.map((i) => `${i.itemKind}:${i.itemId}`).sort()
+  const items = await listRunItemsByReference(trx, centreId, waiting.id, {
+    offset: 0,
+    limit: 1e9,
+  })
+  // A family held since the plan is no longer due, and is not planned again: the run that
+  // lists it as held stays as it is (and says so on its certificate).
+  const before = items
+    .filter((i) => i.kept?.as !== 'held' && !i.isFamilyOnHold)
+    .map((i) => `${i.itemKind}:${i.itemId}`)
+    .sort()
   const now = plan.items.map((i) => `${i.kind}:${i.id}`).sort()
   return before.length === now.length && before.every((v, i) => v === now[i])
     ? waiting.id
     : undefined
 }
 
+/** What an approver confirms: the number of families the run destroys, as the page showed it. */
+export interface ApprovalConfirmation {
+  familiesToDestroy: number
+  /** The run's version the approver saw (pages always send it; the API may). */
+  version?: number | undefined
+}
+
 /**
  * A coordinator or the Chair (the roles the policy names) approves a waiting run, and Haven
- * carries it out. Refused, citing RETAIN, for anyone else.
+ * carries it out. Refused, citing RETAIN, for anyone else. The approver names how many
+ * families the run destroys (and the page, the run's version): a number other than the run's
+ * own now, or a run changed since, is refused, so an approval never destroys a family kept
+ * out of the run after the approver looked (decision 0041).
  */
 export async function approveDisposalRun(
   ctx: AppContext,
   actor: Actor,
   runId: string,
+  confirmation: ApprovalConfirmation,
 ): Promise<DisposalCertificate> {
   const approval = await inCentre(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
@@ -286,21 +352,40 @@ export async function approveDisposalRun(
     if (role === undefined) throw new HavenError('internal', 'an approver without a role')
     if (run.status !== 'awaiting_approval' || run.approvedAt !== undefined)
       throw new HavenError('conflict', `this run is ${run.status.replaceAll('_', ' ')}`)
+    const families = await countFamiliesToDestroy(trx, actor.centreId, runId)
+    if (confirmation.version !== undefined && confirmation.version !== run.version)
+      throw new HavenError(
+        'conflict',
+        `this run has changed since you looked at it: it now destroys the records of ${familiesWord(families)}; check it again before you approve`,
+        'familiesToDestroy',
+      )
+    if (confirmation.familiesToDestroy !== families)
+      throw new HavenError(
+        'conflict',
+        `this run now destroys the records of ${familiesWord(families)}, not ${String(confirmation.familiesToDestroy)}: check it again before you approve`,
+        'familiesToDestroy',
+      )
     const at = ctx.now().toISOString()
-    if (!(await claimDisposalRun(trx, actor.centreId, runId, { by: actor.accountId, role, at })))
-      throw new HavenError('conflict', 'this run was approved or replaced meanwhile')
+    // The version read here, whatever the approver sent: a change committed between the count
+    // and the claim makes the claim fail (a conditional update, with or without the lock).
+    const claim = { by: actor.accountId, role, at, version: run.version }
+    if (!(await claimDisposalRun(trx, actor.centreId, runId, claim)))
+      throw new HavenError('conflict', 'this run was approved, changed or replaced meanwhile')
     await recordEvent(trx, {
       type: 'disposal.approved',
       at: ctx.now(),
       centreId: actor.centreId,
       actorId: actor.accountId,
       subjectId: runId,
-      details: { role },
+      details: { role, families, version: run.version },
     })
     return run
   })
   return carryOutDisposalRun(ctx, actor.centreId, approval.id, actor)
 }
+
+/** "1 family", "23 families". */
+export const familiesWord = (n: number): string => `${String(n)} ${n === 1 ? 'family' : 'families'}`
 
 /**
  * The server's daily disposal (RETAIN): at every centre, plan a run (or carry it out where the

@@ -2,13 +2,14 @@ import { operatorActor } from '../app/actor.ts'
 import { findCentreBySlugOrThrow, listAllCentres } from '../app/centres.ts'
 import {
   approveDisposalRun,
+  familiesWord,
   previewDisposal,
   startDisposalRun,
   type DisposalPlan,
 } from '../app/retention.ts'
 import type { CategoryCounts } from '../domain/outward/disposal.ts'
 import { categoryWords, roles } from '../domain/policy/words.ts'
-import type { Command } from './commands.ts'
+import { UsageError, type Command } from './commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 /** Retention and disposal at the machine (RETAIN): the same runs the server makes daily. */
@@ -55,21 +56,25 @@ const runCommand: Command = {
 const approveCommand: Command = {
   path: ['retention', 'approve'],
   summary: 'Approve a waiting disposal run as the coordinator, and carry it out',
-  usage: 'haven retention approve --centre SLUG --run ID',
-  details: ['Prints the disposal certificate (counts by category; no personal data) as JSON.'],
-  options: { centre: { type: 'string' }, run: { type: 'string' } },
+  usage: 'haven retention approve --centre SLUG --run ID --families N',
+  details: [
+    '--families N    how many families the run destroys, as `haven retention run` says:',
+    '                any other number (a family kept out of the run since) is refused',
+    'Prints the disposal certificate (counts by category; no personal data) as JSON.',
+  ],
+  options: { centre: { type: 'string' }, run: { type: 'string' }, families: { type: 'string' } },
   async run(values, _positionals, io) {
     const slug = requiredString(values, 'centre')
     const runId = requiredString(values, 'run')
+    const families = requiredString(values, 'families')
+    if (!/^\d{1,9}$/.test(families))
+      throw new UsageError('--families is the number of families the run destroys')
     return withHaven(io, async (haven) => {
       const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
-      io.out(
-        JSON.stringify(
-          await approveDisposalRun(haven.ctx, operatorActor(centre.id), runId),
-          null,
-          2,
-        ),
-      )
+      const certificate = await approveDisposalRun(haven.ctx, operatorActor(centre.id), runId, {
+        familiesToDestroy: Number(families),
+      })
+      io.out(JSON.stringify(certificate, null, 2))
       return 0
     })
   },
@@ -104,7 +109,7 @@ function describeOutcome(
   const approvers = plan.approvers === 'automatic' ? '' : roles(plan.approvers)
   if (outcome.status === 'completed')
     return `${slug}: run ${outcome.runId ?? ''} destroyed ${String(outcome.due)} items (automatic, as the policy says)`
-  return `${slug}: run ${outcome.runId ?? ''} of ${String(outcome.due)} items ${outcome.status === 'unchanged' ? 'still ' : ''}waits for approval by ${approvers}`
+  return `${slug}: run ${outcome.runId ?? ''} of ${String(outcome.due)} items ${outcome.status === 'unchanged' ? 'still ' : ''}waits for approval by ${approvers}; it destroys the records of ${familiesWord(outcome.familiesToDestroy)} (approve with --families ${String(outcome.familiesToDestroy)})`
 }
 
 export const RETENTION_COMMANDS: readonly Command[] = [runCommand, approveCommand]

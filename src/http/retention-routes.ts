@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppContext } from '../app/context.ts'
 import {
   disposalCertificatePdf,
+  keepFamilyOutOfRun,
   listDisposalRuns,
   readDisposalRun,
   setLegalHold,
@@ -17,7 +18,10 @@ import {
   plannedOutput,
   disposalRunDetail,
   approvedOutput,
+  approveInput,
   holdOutput,
+  keepInput,
+  keptOutput,
 } from '../app/contracts/retention.ts'
 import { id } from '../app/contracts/common.ts'
 
@@ -43,9 +47,16 @@ export const RETENTION_ROUTES: readonly RouteSpec[] = [
   spec(
     'post',
     '/api/disposals/:runId/approve',
-    'Approve a run (the roles the policy names) and carry it out',
+    'Approve a run (the roles the policy names), naming how many families it destroys, and carry it out; 409 when that is not the run’s number now, or the run changed since the version named',
     200,
-    { response: approvedOutput },
+    { body: approveInput, response: approvedOutput },
+  ),
+  spec(
+    'post',
+    '/api/disposals/:runId/families/:familyId/keep',
+    'Keep a family out of a waiting run, with a reason: on legal hold, or excluded from this run only',
+    200,
+    { body: keepInput, response: keptOutput },
   ),
   spec(
     'get',
@@ -84,9 +95,16 @@ export function retentionRoutes(ctx: AppContext): Hono<HavenEnv> {
   })
   api.post('/api/disposals/:runId/approve', async (c) => {
     const actor = requireActor(c)
-    return c.json({
-      certificate: await approveDisposalRun(ctx, actor, runId(c.req.param('runId'))),
-    })
+    const run = runId(c.req.param('runId'))
+    const confirmation = await readJson(c, approveInput)
+    return c.json({ certificate: await approveDisposalRun(ctx, actor, run, confirmation) })
+  })
+  api.post('/api/disposals/:runId/families/:familyId/keep', async (c) => {
+    const actor = requireActor(c)
+    const run = runId(c.req.param('runId'))
+    const familyId = parseInput(id, c.req.param('familyId'), 'path.familyId')
+    const input = await readJson(c, keepInput)
+    return c.json(await keepFamilyOutOfRun(ctx, actor, run, familyId, input))
   })
   api.get('/api/disposals/:runId/certificate.pdf', async (c) => {
     const actor = requireActor(c)

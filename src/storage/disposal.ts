@@ -91,6 +91,32 @@ export async function listUnusedFamilies(
   })
 }
 
+/** The families' references and how many people each holds: what a run lists them by. */
+export async function familyLabels(
+  db: Db,
+  centreId: string,
+  ids: readonly string[],
+): Promise<Map<string, { reference: string; people: number }>> {
+  if (ids.length === 0) return new Map()
+  const families = await db
+    .selectFrom('families')
+    .select(['id', 'reference'])
+    .where('centre_id', '=', centreId)
+    .where('id', 'in', [...ids])
+    .execute()
+  const people = await db
+    .selectFrom('people')
+    .select(['family_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('centre_id', '=', centreId)
+    .where('family_id', 'in', [...ids])
+    .groupBy('family_id')
+    .execute()
+  const count = new Map(people.map((p) => [p.family_id, Number(p.n)]))
+  return new Map(
+    families.map((f) => [f.id, { reference: f.reference, people: count.get(f.id) ?? 0 }]),
+  )
+}
+
 /** How many families are on legal hold (kept whatever their age). */
 export async function countFamiliesOnHold(db: Db, centreId: string): Promise<number> {
   const row = await db
@@ -259,6 +285,14 @@ export async function destroyFamilyRecords(
     .set({ wrapped_key: 'shredded', disposed_on: on, safety_flags: '[]', legal_hold_reason: null })
     .where('centre_id', '=', centreId)
     .where('id', 'in', all)
+    .execute()
+  // Why a person once kept the family out of a run is free text that may name someone.
+  await trx
+    .updateTable('disposal_items')
+    .set({ kept_reason: null })
+    .where('centre_id', '=', centreId)
+    .where('item_id', 'in', all)
+    .where('kept_reason', 'is not', null)
     .execute()
   await trx
     .updateTable('people')

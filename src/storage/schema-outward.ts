@@ -141,6 +141,10 @@ export interface DisposalRunRow {
   approved_at: string | null
   completed_at: string | null
   certificate: string | null
+  /** Moved on by every change to what the run destroys; an approval names it (migration 0016). */
+  version: Generated<number>
+  /** The policy's years without use, when the run was planned (null: planned before 0016). */
+  retention_years: number | null
 }
 
 export interface DisposalItemRow {
@@ -153,6 +157,14 @@ export interface DisposalItemRow {
   due_on: string
   counts: string
   outcome: string | null
+  /** The family's reference (F-0042), never a name; null for a record standing alone. */
+  reference: string | null
+  /** held (a legal hold) or excluded (this run only): kept out of the run by a person. */
+  kept_as: string | null
+  /** Why, as the person wrote it; cleared when the family is destroyed later. */
+  kept_reason: string | null
+  kept_by: string | null
+  kept_at: string | null
 }
 
 export interface DisposalLedgerRow {

@@ -1,5 +1,10 @@
 import { OPERATOR_ID } from '../app/actor.ts'
-import type { DisposalRunView, readDisposalRun } from '../app/disposal-views.ts'
+import type {
+  DisposalItemState,
+  DisposalItemView,
+  DisposalRunView,
+  reviewDisposalRun,
+} from '../app/disposal-views.ts'
 import type { SubjectAccessView } from '../app/subject-access.ts'
 import type { WorkerView } from '../app/workers.ts'
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
@@ -9,6 +14,7 @@ import {
   choiceField,
   errorSummary,
   link,
+  pagination,
   postForm,
   selectField,
   shortDate,
@@ -343,10 +349,29 @@ const RELEASED_WORDS: Readonly<Record<string, string>> = {
 /** Disposal runs (RETAIN): what waits for approval, and certificates of what was destroyed. */
 export function disposalsBody(input: {
   runs: readonly DisposalRunView[]
+  /** The form that plans a run now, for those who may plan one. */
+  plan?: { csrf: string; years: number; isAutomatic: boolean } | undefined
   done?: string | undefined
 }): Html {
+  const plan = input.plan
   return html`${successBanner(input.done ? [input.done] : [])}<h1 class="govuk-heading-l">Retention and disposal</h1>
     <p class="govuk-body">Records unused for the policy's period are destroyed, except what the policy keeps. Each run is decided record by record and approved by the roles the policy names.</p>
+    ${
+      plan
+        ? postForm(
+            '/centre/disposals/plan',
+            plan.csrf,
+            html`<p class="govuk-body">The server plans a run every day. Plan one now to see, family by family, what is due: records unused for ${plural(plan.years, 'year')} (RETAIN).</p>${
+              plan.isAutomatic
+                ? warningText(
+                    'The policy makes disposal automatic: a run planned now is carried out at once, without approval.',
+                  )
+                : ''
+            }${button('Plan a run now', plan.isAutomatic ? 'warning' : 'secondary')}`,
+            'Plan a disposal run',
+          )
+        : ''
+    }
     ${table({
       caption: 'Disposal runs',
       isCaptionHidden: true,
@@ -372,26 +397,100 @@ export function disposalsBody(input: {
     })}`
 }
 
-/** One run: its items by family, counts by category, approval, certificate. */
+/** GOV.UK's warning text: something that cannot be undone. */
+function warningText(words: string): Html {
+  return html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> ${words}</strong></div>`
+}
+
+/** "1 family", "3 families". */
+const plural = (n: number, one: string, many = `${one}s`): string =>
+  `${String(n)} ${n === 1 ? one : many}`
+
+/** A category of records counted in plain words: "2 referrals", "1 accident book entry". */
+const CATEGORY_COUNTS: Readonly<Record<string, readonly [string, string]>> = {
+  referral: ['referral', 'referrals'],
+  session_record: ['session', 'sessions'],
+  consent: ['consent', 'consents'],
+  disclosure_register: ['disclosure in the register', 'disclosures in the register'],
+  incident: ['incident', 'incidents'],
+  safeguarding: ['safeguarding record', 'safeguarding records'],
+  child_protection: ['child protection record', 'child protection records'],
+  accident_book: ['accident book entry', 'accident book entries'],
+  guidance_request: ['question to the coordinator', 'questions to the coordinator'],
+}
+
+function countWords(
+  counts: Readonly<Record<string, number>>,
+  people: number | undefined,
+): string[] {
+  return Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .map(([category, n]) => {
+      if (category === 'family_record')
+        return people === undefined
+          ? 'the family record, its people and their contact details'
+          : `the family record with ${plural(people, 'person', 'people')} and their contact details`
+      const [one, many] = CATEGORY_COUNTS[category] ?? [
+        category.replaceAll('_', ' '),
+        category.replaceAll('_', ' '),
+      ]
+      return plural(n, one, many)
+    })
+}
+
+/** What a record standing alone is, without a reference. */
+const STANDALONE_WORDS: Readonly<Record<string, string>> = {
+  accident_book: 'An accident book entry',
+  incident: 'An incident',
+  safeguarding: 'A safeguarding record',
+  guidance_request: 'A question to the coordinator',
+}
+
+const STATE_TAGS: Readonly<Record<DisposalItemState, readonly [string, string]>> = {
+  to_destroy: ['To destroy', 'red'],
+  held: ['Held', 'blue'],
+  excluded: ['Excluded', 'grey'],
+  disposed: ['Destroyed', 'green'],
+  skipped: ['Skipped: used since', 'grey'],
+}
+
+function itemName(item: DisposalItemView): string {
+  if (item.reference !== undefined) return item.reference
+  if (item.itemKind === 'family') return 'A family'
+  const category = Object.keys(item.destroy)[0] ?? 'incident'
+  return STANDALONE_WORDS[category] ?? 'A record with no family'
+}
+
+/** Why an item is due: last used, the rule (years, RETAIN), the day it fell due. */
+function dueWords(item: DisposalItemView, years: number | null): string {
+  const rule =
+    years === null ? 'Unused for the policy’s years' : `Unused for ${plural(years, 'year')}`
+  return `Last used ${shortDate(item.lastUsedOn)}. ${rule} (RETAIN): due ${shortDate(item.dueOn)}.`
+}
+
+/** One run: its families by reference, what goes and what stays, why; keeping back; approval. */
 export function disposalRunBody(input: {
-  run: Awaited<ReturnType<typeof readDisposalRun>>
+  run: Awaited<ReturnType<typeof reviewDisposalRun>>
+  page: number
   csrf: string
   mayApprove: boolean
+  mayKeep: boolean
   done?: string | undefined
   error?: FormError | undefined
 }): Html {
   const r = input.run
-  const counts = (c: Record<string, number>) =>
-    Object.entries(c)
-      .filter(([, n]) => n > 0)
-      .map(([k, n]) => `${String(n)} ${k.replaceAll('_', ' ')}`)
-      .join(', ') || 'nothing'
+  const isWaiting = r.status === 'awaiting_approval'
+  const keptBack = (r.certificate?.keptBack ?? []) as readonly { reference: string; as: string }[]
+  const confirmWords = `Destroy the records of ${plural(r.familiesToDestroy, 'family', 'families')}${r.standaloneRecords > 0 ? ` and ${plural(r.standaloneRecords, 'record')} with no family` : ''}`
   return html`${successBanner(input.done ? [input.done] : [])}${errorSummary(input.error)}
     <span class="govuk-caption-l">Disposal run</span>
     <h1 class="govuk-heading-l">As of ${shortDate(r.asOf)}</h1>
     ${summaryList([
       ['Status', tag(r.status)],
-      ['Policy version', String(r.policyVersion)],
+      [
+        'Rule',
+        `Records unused for ${r.retentionYears === null ? 'the policy’s years' : plural(r.retentionYears, 'year')} are destroyed, except what the policy keeps (RETAIN, policy version ${String(r.policyVersion)})`,
+      ],
       [
         'Approved',
         r.isAutomatic
@@ -401,30 +500,135 @@ export function disposalRunBody(input: {
             : 'Not yet',
       ],
       ...(r.completedAt ? [['Completed', shortDate(r.completedAt)] as const] : []),
+      ...(isWaiting
+        ? [
+            [
+              'To destroy',
+              `${plural(r.familiesToDestroy, 'family', 'families')}${r.standaloneRecords > 0 ? `, and ${plural(r.standaloneRecords, 'record')} with no family` : ''}`,
+            ] as const,
+          ]
+        : []),
     ])}
-    ${r.certificate ? html`<p class="govuk-body">${link(`/api/disposals/${r.id}/certificate.pdf`, 'Certificate of destruction (PDF)')}</p>` : ''}
-    ${table({
-      caption: 'What the run covers',
-      head: ['Record', 'Last used', 'Due', 'Destroyed', 'Kept', 'Outcome'],
-      rows: r.items.map((i) => [
-        i.itemKind,
-        shortDate(i.lastUsedOn),
-        shortDate(i.dueOn),
-        counts(i.counts.destroy),
-        counts(i.counts.keep),
-        i.outcome ?? 'to do',
-      ]),
-      empty: 'Nothing is due.',
-    })}
     ${
-      input.mayApprove && r.status === 'awaiting_approval'
+      r.certificate
+        ? html`<h2 class="govuk-heading-m">Certificate</h2>
+          <p class="govuk-body">${link(`/api/disposals/${r.id}/certificate.pdf`, 'Certificate of destruction (PDF)')}</p>
+          ${table({
+            caption: 'Families kept back by the centre',
+            head: ['Family', 'Kept'],
+            rows: keptBack.map((f) => [
+              f.reference,
+              f.as === 'held'
+                ? 'On legal hold: kept until the hold is lifted'
+                : 'Excluded from this run',
+            ]),
+            empty: 'No family was kept back from this run.',
+          })}`
+        : ''
+    }
+    <h2 class="govuk-heading-m">What the run covers</h2>
+    <p class="govuk-body">For each family to destroy: its key first (nothing sealed under it can be read again), then its record, its people and their contact details, its subject access requests, assessments and the reasons given for seeing contact details, and the records listed against it.</p>
+    <p class="govuk-body">Kept whatever happens: the audit log's entries (ids and codes, never what was written), the disposal ledger (ids and categories, so that a restored backup destroys them again) and this run's certificate; and what the policy keeps indefinitely, shown against each family.</p>
+    ${table({
+      caption: 'Families and records in this run',
+      isCaptionHidden: true,
+      head: ['Family', 'Why it is due', 'Destroyed', 'Kept', 'Status'],
+      rows: r.items.map((item) => [
+        itemName(item),
+        dueWords(item, r.retentionYears),
+        countWords(item.destroy, item.people).join('; ') || 'Nothing',
+        countWords(item.keep, undefined)
+          .map((words) => `${words}, kept indefinitely (RETAIN)`)
+          .join('; ') || 'Nothing of it',
+        html`${tag(STATE_TAGS[item.state][0], STATE_TAGS[item.state][1])}${
+          item.kept?.reason
+            ? html`<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0">Why: ${item.kept.reason}</p>`
+            : ''
+        }${
+          input.mayKeep && isWaiting && item.state === 'to_destroy' && item.itemKind === 'family'
+            ? html`<p class="govuk-body-s govuk-!-margin-top-1 govuk-!-margin-bottom-0"><a class="govuk-link" href="/centre/disposals/${r.id}/families/${item.itemId}">Hold or exclude<span class="govuk-visually-hidden"> ${itemName(item)}</span></a></p>`
+            : ''
+        }`,
+      ]),
+      empty: input.page > 1 ? 'Nothing more on this page.' : 'Nothing is due.',
+    })}
+    ${pagination(
+      'Pages of this run',
+      { number: input.page, hasNext: r.hasNext },
+      (n) => `/centre/disposals/${r.id}?page=${String(n)}`,
+    )}
+    ${
+      input.mayApprove && isWaiting
         ? postForm(
             `/centre/disposals/${r.id}/approve`,
             input.csrf,
-            html`<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span> This destroys the records above. It cannot be undone.</strong></div>${button('Approve and destroy', 'warning')}`,
+            html`<h2 class="govuk-heading-m">Approve</h2>
+            ${warningText('Approving destroys the records of every family marked “To destroy”, on every page of this run. It cannot be undone.')}
+            <input type="hidden" name="version" value="${String(r.version)}">
+            ${choiceField({
+              kind: 'checkboxes',
+              name: 'familiesToDestroy',
+              label: 'Confirm what is destroyed',
+              hint: 'Hold or exclude a family first if it must be kept.',
+              options: [[String(r.familiesToDestroy), confirmWords]],
+              error: input.error,
+            })}${button('Approve and destroy', 'warning')}`,
+            'Approve the disposal run',
           )
         : ''
     }`
+}
+
+/** Keeping one family of a run out of it: a legal hold, or this run only, with a reason. */
+export function keepFamilyBody(input: {
+  run: DisposalRunView
+  item: DisposalItemView
+  csrf: string
+  form: Record<string, string>
+  error?: FormError | undefined
+}): Html {
+  const { run, item } = input
+  const name = itemName(item)
+  const isOpen = run.status === 'awaiting_approval' && item.state === 'to_destroy'
+  return html`${errorSummary(input.error)}
+    <span class="govuk-caption-l">Disposal run as of ${shortDate(run.asOf)}</span>
+    <h1 class="govuk-heading-l">Keep ${name} out of this disposal</h1>
+    ${summaryList([
+      ['Why it is due', dueWords(item, run.retentionYears)],
+      ['Destroyed', countWords(item.destroy, item.people).join('; ') || 'Nothing'],
+      ['Status', tag(STATE_TAGS[item.state][0], STATE_TAGS[item.state][1])],
+    ])}
+    ${
+      isOpen
+        ? postForm(
+            `/centre/disposals/${run.id}/families/${item.itemId}`,
+            input.csrf,
+            html`${choiceField({
+              kind: 'radios',
+              name: 'as',
+              label: 'How should it be kept?',
+              options: [
+                [
+                  'held',
+                  'Hold it: a legal hold keeps it from every disposal until the hold is lifted',
+                ],
+                ['excluded', 'Leave it out of this run only: it is due again at the next run'],
+              ],
+              values: input.form.as ? [input.form.as] : [],
+              error: input.error,
+            })}${textArea({
+              name: 'reason',
+              label: 'Why',
+              hint: 'Required, up to 500 characters. Give the reason, not names or contact details: it is kept with the run and shown to those who see disposal runs.',
+              value: input.form.reason,
+              error: input.error,
+              rows: 3,
+            })}${button('Keep it out')}`,
+            `Keep ${name} out of this disposal`,
+          )
+        : html`<p class="govuk-body">This family can no longer be kept out of this run: the run is ${run.status.replaceAll('_', ' ')}${item.state === 'to_destroy' ? '' : `, and the family is ${STATE_TAGS[item.state][0].toLowerCase()}`}.</p>`
+    }
+    <p class="govuk-body">${link(`/centre/disposals/${run.id}`, 'Back to the run')}</p>`
 }
 
 /** Plain words for the log's commonest entries; any other shows its code. */
@@ -453,6 +657,8 @@ const EVENT_WORDS: Readonly<Record<string, string>> = {
   'subject_access.compiled': 'Compiled a subject access bundle',
   'disposal.planned': 'Planned a disposal run',
   'disposal.approved': 'Approved a disposal run',
+  'disposal.family_kept': 'Kept a family out of a disposal run (with a reason)',
+  'family.legal_hold': 'Changed a legal hold',
   'disposal.completed': 'Completed a disposal run',
   'sign_in.succeeded': 'Signed in',
   'sign_in.failed': 'Failed to sign in',

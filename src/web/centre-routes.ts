@@ -3,10 +3,16 @@ import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
-import { listDisposalRuns, readDisposalRun } from '../app/disposal-views.ts'
+import {
+  keepFamilyOutOfRun,
+  listDisposalRuns,
+  readRunFamily,
+  retentionInForce,
+  reviewDisposalRun,
+} from '../app/disposal-views.ts'
 import { listMembers } from '../app/members.ts'
 import { centreListing, setCentreListing } from '../app/overview.ts'
-import { approveDisposalRun } from '../app/retention.ts'
+import { approveDisposalRun, planDisposalRunNow } from '../app/retention.ts'
 import {
   changeSubjectAccessRequest,
   listSubjectAccess,
@@ -16,6 +22,7 @@ import { listWorkers, recordCheck } from '../app/workers.ts'
 import { HavenError } from '../domain/errors.ts'
 import { checkInput } from '../app/contracts/sessions.ts'
 import { eventInput, releaseInput } from '../app/contracts/subject-access.ts'
+import { keepInput } from '../app/contracts/retention.ts'
 import { releaseWithheldItem } from '../app/subject-access-bundle.ts'
 import { checkForm, type FormPlace } from './contract-form.ts'
 import { centreSections } from './navigation.ts'
@@ -25,13 +32,16 @@ import {
   centreHubBody,
   disposalRunBody,
   disposalsBody,
+  keepFamilyBody,
   subjectAccessBody,
   subjectAccessRequestBody,
   workersBody,
 } from './centre-pages.ts'
 import {
+  formErrorOf,
   formFields,
   pageCsrf,
+  pageNumberOf,
   pageAbilities,
   requirePage,
   signedInPage,
@@ -46,7 +56,17 @@ const DONE: Readonly<Record<string, string>> = {
   moved: 'Request updated.',
   released: 'Released. The bundle includes it from now on; the reason is kept with it.',
   approved: 'Approved. The records have been destroyed and the certificate is ready.',
+  awaiting_approval: 'Run planned. Check each family before you approve it.',
+  unchanged:
+    'Nothing has changed since the run waiting for approval was planned: this is that run.',
+  completed: 'The policy makes disposal automatic: the run was planned and carried out.',
+  nothing_due: 'Nothing is due for disposal today.',
+  held: 'Held. The family is on legal hold: no run destroys it until the hold is lifted.',
+  excluded: 'Excluded. This run does not destroy the family.',
 }
+
+/** Families and records listed on one page of a run. */
+const RUN_PAGE = 100
 
 /** The centre's administration: workers and checks, subject access, disposal, the audit log. */
 export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -261,32 +281,53 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/centre/disposals',
     signedInGet(async (c, actor) => {
+      const runs = await listDisposalRuns(ctx, actor)
+      const retention = await retentionInForce(ctx, actor)
       return signedInPage(ctx, c, actor, {
         title: 'Retention and disposal',
         current: '/centre',
-        body: disposalsBody({ runs: await listDisposalRuns(ctx, actor) }),
+        body: disposalsBody({
+          runs,
+          // Whoever sees the runs may plan one (read_disposals: "see, plan, hold").
+          plan: { csrf: pageCsrf(c), ...retention },
+          done: DONE[c.req.query('done') ?? ''],
+        }),
       })
     }),
   )
+
+  // Plans a run now (the server plans one daily too) and lands on it.
+  pages.post('/centre/disposals/plan', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const outcome = await planDisposalRunNow(ctx, actor)
+    if (outcome.runId === undefined) return c.redirect('/centre/disposals?done=nothing_due', 303)
+    return c.redirect(`/centre/disposals/${outcome.runId}?done=${outcome.status}`, 303)
+  })
 
   const runPage = async (
     c: Context<HavenEnv>,
     actor: Actor,
     id: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
-  ) =>
-    signedInPage(ctx, c, actor, {
+  ) => {
+    const page = pageNumberOf(c.req.query('page'))
+    const abilities = await pageAbilities(ctx, actor)
+    return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Disposal run`,
       current: '/centre',
       status: extra.status ?? 200,
       body: disposalRunBody({
-        run: await readDisposalRun(ctx, actor, id, { afterId: '', limit: 500 }),
+        run: await reviewDisposalRun(ctx, actor, id, { number: page, size: RUN_PAGE }),
+        page,
         csrf: pageCsrf(c),
-        mayApprove: (await pageAbilities(ctx, actor)).has('approve_disposals'),
+        mayApprove: abilities.has('approve_disposals'),
+        mayKeep: abilities.has('read_disposals'),
         done: extra.done,
         error: extra.error,
       }),
     })
+  }
 
   pages.get(
     '/centre/disposals/:runId',
@@ -301,9 +342,79 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     const fields = await formFields(c)
     const actor = requireActor(c, fields.get('_csrf'))
     const id = c.req.param('runId')
-    const done = await tryForm(() => approveDisposalRun(ctx, actor, id))
-    if (!done.ok) return runPage(c, actor, id, { error: done.error, status: done.status })
+    const fail = (message: string) =>
+      runPage(c, actor, id, { error: { field: 'familiesToDestroy', message }, status: 400 })
+    const confirmed = fields.get('familiesToDestroy')
+    const version = Number(fields.get('version'))
+    if (confirmed === '')
+      return fail('tick the box to confirm how many families’ records are destroyed')
+    if (!/^\d{1,9}$/.test(confirmed) || !Number.isInteger(version) || version < 1)
+      return fail('this form was not drawn from the run: load the run again')
+    const done = await tryForm(() =>
+      approveDisposalRun(ctx, actor, id, { familiesToDestroy: Number(confirmed), version }),
+    )
+    if (!done.ok)
+      return runPage(c, actor, id, {
+        error: { ...done.error, field: 'familiesToDestroy' },
+        status: done.status,
+      })
     return c.redirect(`/centre/disposals/${id}?done=approved`, 303)
+  })
+
+  const keepPage = async (
+    c: Context<HavenEnv>,
+    actor: Actor,
+    runId: string,
+    familyId: string,
+    form: Record<string, string>,
+    extra: { error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
+  ) => {
+    const { run, item } = await readRunFamily(ctx, actor, runId, familyId)
+    return signedInPage(ctx, c, actor, {
+      title: `${extra.error ? 'Error: ' : ''}Keep a family out of a disposal run`,
+      current: '/centre',
+      status: extra.status ?? 200,
+      body: keepFamilyBody({ run, item, csrf: pageCsrf(c), form, error: extra.error }),
+    })
+  }
+
+  pages.get(
+    '/centre/disposals/:runId/families/:familyId',
+    signedInGet(async (c, actor) =>
+      keepPage(c, actor, c.req.param('runId') ?? '', c.req.param('familyId') ?? '', {}),
+    ),
+  )
+
+  pages.post('/centre/disposals/:runId/families/:familyId', async (c) => {
+    const fields = await formFields(c)
+    const actor = requireActor(c, fields.get('_csrf'))
+    const runId = c.req.param('runId')
+    const familyId = c.req.param('familyId')
+    const form = { as: fields.get('as'), reason: fields.get('reason') }
+    const fail = (error: FormError, status: 400 | 403 | 409 = 400) =>
+      keepPage(c, actor, runId, familyId, form, { error, status })
+    const problems = [
+      ...(form.as === 'held' || form.as === 'excluded'
+        ? []
+        : [{ field: 'as', message: 'choose how the family is kept' }]),
+      ...(form.reason.trim() === ''
+        ? [{ field: 'reason', message: 'say why the family is kept out of the run' }]
+        : []),
+    ]
+    const missing = formErrorOf(problems)
+    if (missing) return fail(missing)
+    // The use case's own contract decides every limit, as it does for the API (decision 0026).
+    const read = checkForm(keepInput, { as: form.as, reason: form.reason.trim() }, (path) =>
+      path[0] === 'reason'
+        ? { field: 'reason', label: 'Why' }
+        : path[0] === 'as'
+          ? { field: 'as', label: 'How it is kept' }
+          : undefined,
+    )
+    if (!read.ok) return fail(read.error)
+    const done = await tryForm(() => keepFamilyOutOfRun(ctx, actor, runId, familyId, read.input))
+    if (!done.ok) return fail(done.error, done.status)
+    return c.redirect(`/centre/disposals/${runId}?done=${done.value.as}`, 303)
   })
 
   pages.get(

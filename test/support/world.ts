@@ -1,6 +1,6 @@
 import type { AppContext } from '../../src/app/context.ts'
 import type { Database } from '../../src/storage/database.ts'
-import { insertDisposalRun } from '../../src/storage/disposal-runs.ts'
+import { insertDisposalItems, insertDisposalRun } from '../../src/storage/disposal-runs.ts'
 import type { testApp } from './accounts.ts'
 import { centreWithCoordinator, invite, type Person } from './accounts.ts'
 import { linkParents, referral, sessionToday } from './cases.ts'
@@ -182,6 +182,23 @@ export async function buildWorld(
             }
           : undefined,
     })
+    // A waiting run lists family X (what keeping a family out of a run acts on); it was
+    // used today, so carrying the run out would skip it.
+    if (status === 'awaiting_approval')
+      await insertDisposalItems(database.db, centreId, [
+        {
+          id: ctx.newId(),
+          runId: id,
+          itemKind: 'family',
+          itemId: x.familyId,
+          lastUsedOn: '2022-03-14',
+          dueOn: '2025-03-14',
+          counts: { destroy: { family_record: 1 }, keep: {}, whole: true },
+          outcome: undefined,
+          reference: 'F-0001',
+          kept: undefined,
+        },
+      ])
     return id
   }
   const sar = () =>

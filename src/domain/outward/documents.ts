@@ -160,6 +160,8 @@ export function disposalCertificateDocument(input: {
   destroyed: Readonly<Record<string, number>>
   kept: Readonly<Record<string, number>>
   skipped: number
+  /** Families kept back by the centre, by reference (never a name, never the reason). */
+  keptBack: readonly { reference: string; as: 'held' | 'excluded' }[]
   categoryWords: (category: string) => string
 }): OutgoingDocument {
   const rows = (counts: Readonly<Record<string, number>>) =>
@@ -176,7 +178,7 @@ export function disposalCertificateDocument(input: {
       },
       {
         kind: 'paragraph',
-        text: `Families: ${String(input.families.wholly)} destroyed wholly, ${String(input.families.partly)} in part (records the policy keeps remain). Records with no family: ${String(input.standaloneRecords)}. Skipped because used or put on hold since the plan: ${String(input.skipped)}.`,
+        text: `Families: ${String(input.families.wholly)} destroyed wholly, ${String(input.families.partly)} in part (records the policy keeps remain). Records with no family: ${String(input.standaloneRecords)}. Kept back by the centre: ${String(input.keptBack.length)}. Skipped because used since the plan: ${String(Math.max(0, input.skipped - input.keptBack.length))}.`,
       },
       { kind: 'heading', text: 'Destroyed' },
       rows(input.destroyed).length === 0
@@ -186,6 +188,19 @@ export function disposalCertificateDocument(input: {
       rows(input.kept).length === 0
         ? { kind: 'paragraph', text: 'Nothing.' }
         : { kind: 'table', columns: ['Category', 'Records'], rows: rows(input.kept) },
+      { kind: 'heading', text: 'Families kept back by the centre' },
+      input.keptBack.length === 0
+        ? { kind: 'paragraph', text: 'None.' }
+        : {
+            kind: 'table',
+            columns: ['Family', 'Kept'],
+            rows: input.keptBack.map((f) => [
+              f.reference,
+              f.as === 'held'
+                ? 'On legal hold: kept until the hold is lifted'
+                : 'Excluded from this run',
+            ]),
+          },
       { kind: 'paragraph', text: `Disposal run ${input.runId}.` },
     ],
   }
