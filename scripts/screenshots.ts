@@ -88,6 +88,27 @@ try {
   await page.emulateMedia({ media: 'screen' })
   await page.goto(new URL('/centre/statistics', served.url).toString())
   await shot('statistics.png')
+  // Moving in: a check of two files with mistakes, every problem listed, nothing saved.
+  await page.goto(new URL('/centre/import', served.url).toString())
+  await page.setInputFiles('#files', [
+    {
+      name: 'families.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'Family,Keep parents apart,Status\r\nRowan,yes,active\r\nHazel,perhaps,active\r\n',
+      ),
+    },
+    {
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        'Family,Role,First name,Last name,Date of birth,Parental responsibility\r\nRowan,resident parent,Ceri,Rowe,,yes\r\nRowan,child,Alys,Rowe,01/02/20,\r\nHazel,resident parent,Dilys,Hart,,yes\r\nHazel,cousin,Emrys,Hart,,\r\nHazel,child,Ffion,Hart,31/02/2019,\r\n',
+      ),
+    },
+  ])
+  await page.click('main form[action="/centre/import"] button')
+  await page.waitForLoadState()
+  await shot('import-check.png')
 
   // A session today (the demo's sessions fall on Saturdays), for the door on a phone.
   const haven = await openHaven(loadConfig({ HAVEN_DATA_DIR: dir }, process.cwd()))

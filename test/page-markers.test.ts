@@ -62,6 +62,7 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['statistics', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['statistics csv', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
+  ['import', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
 ]
 
 /** The family's names (test/support/cases.ts), which no disposal page may show. */
@@ -80,6 +81,34 @@ async function pageText(client: Client, path: string, form?: Record<string, stri
       ? { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' }
       : {},
   )
+  return {
+    status: response.status,
+    text: `${JSON.stringify([...response.headers])}\n${await response.text()}`,
+  }
+}
+
+/** The import page's check of a family whose parent's contact details carry the markers. */
+async function importCheck(client: Client, born: string) {
+  const form = new FormData()
+  form.append('_csrf', client.csrf ?? '')
+  form.append('files', new File(['Family,Keep parents apart\r\nMarked,yes\r\n'], 'families.csv'))
+  form.append(
+    'files',
+    new File(
+      [
+        `Family,Role,First name,Last name,Date of birth,Parental responsibility,Address,Phone,Email\r\nMarked,resident parent,Ceri,Rowe,,yes,${MOTHER[0] ?? ''},${MOTHER[1] ?? ''},${MOTHER[2] ?? ''}\r\nMarked,child,Alys,Rowe,${born},,,,\r\n`,
+      ],
+      'people.csv',
+    ),
+  )
+  const response = await client.app.request('/centre/import', {
+    method: 'POST',
+    body: form,
+    headers: {
+      ...(client.cookie === undefined ? {} : { cookie: client.cookie }),
+      'sec-fetch-site': 'same-origin',
+    },
+  })
   return {
     status: response.status,
     text: `${JSON.stringify([...response.headers])}\n${await response.text()}`,
@@ -281,6 +310,7 @@ for (const dialect of await dialectsUnderTest()) {
           ['statistics', '/centre/statistics'],
           ['statistics csv', '/centre/statistics.csv'],
           ['correcting the mother', `/families/${familyId}/people/${motherId}/edit`],
+          ['import', '/centre/import'],
         ]
         const pages = labelled.map(([, path]) => path)
         const statuses: Record<string, Record<string, number>> = {}
@@ -305,6 +335,10 @@ for (const dialect of await dialectsUnderTest()) {
               reason: 'arranging a visit',
             })),
           })
+          // The import's check of a file holding contact details, with a mistake and without:
+          // neither answer shows them (the checked files travel sealed).
+          for (const born of ['01/02/20', '01/02/2020'])
+            outputs.push({ path: 'import check', ...(await importCheck(client, born)) })
           outputs.push({
             path: 'search',
             ...(await pageText(client, '/families/search', { _csrf: csrf, q: 'Trelawny' })),
@@ -329,9 +363,17 @@ for (const dialect of await dialectsUnderTest()) {
           }
           if (name === 'coordinator') {
             const closed = outputs
-              .filter((o) => o.status !== 200 && o.path !== '/my-information')
+              .filter(
+                (o) =>
+                  o.status !== 200 && o.path !== '/my-information' && o.path !== 'import check',
+              )
               .map((o) => `${o.path} ${String(o.status)}`)
             assert.deepEqual(closed, [], 'the coordinator opens every page but a parent’s own')
+            assert.deepEqual(
+              outputs.filter((o) => o.path === 'import check').map((o) => o.status),
+              [400, 200],
+              'the check lists the mistake, then passes the file put right',
+            )
             const reveal = outputs.find((o) => o.path === 'reveal mother')
             assert.equal(reveal?.status, 200)
             assert.ok(
@@ -348,7 +390,7 @@ for (const dialect of await dialectsUnderTest()) {
         )
         assert.deepEqual(statuses, expected, 'who opens which page')
         assert.deepEqual(leaks, [])
-        assert.equal(searched, 9 * (pages.length + 2))
+        assert.equal(searched, 9 * (pages.length + 4))
       }))
   })
 }

@@ -225,7 +225,7 @@ export function importRoutes(ctx: AppContext): Hono<HavenEnv> {
           report,
           error: {
             field: 'files',
-            message: `${plural(report.problems.length, 'problem was', 'problems were')} found, listed below the form; nothing was saved`,
+            message: `${plural(report.problems.length, 'problem was', 'problems were')} found, so nothing was saved: put them right in the spreadsheet, then choose the files again`,
           },
         },
         400,
@@ -252,7 +252,7 @@ export function importRoutes(ctx: AppContext): Hono<HavenEnv> {
           report,
           error: {
             field: 'files',
-            message: `since the check, ${plural(report.problems.length, 'problem has', 'problems have')} come up (listed below the form); nothing was saved`,
+            message: `since the check, ${plural(report.problems.length, 'problem has', 'problems have')} come up, so nothing was saved: put them right, then check the files again`,
           },
         },
         409,
