@@ -189,6 +189,7 @@ const ROWS: Record<string, Row> = {
   'put /api/centre/listing': {
     call: (c) => c.call('PUT', '/api/centre/listing', { listed: false }),
   },
+  'get /api/statistics': { call: (c) => c.call('GET', '/api/statistics?quarter=2026-Q1') },
   'get /api/rooms': { call: (c) => c.call('GET', '/api/rooms') },
   'post /api/rooms': { call: (c) => c.call('POST', '/api/rooms', { name: `Room ${unique()}` }) },
   'post /api/sessions': {

@@ -442,6 +442,11 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.call('PUT', '/api/centre/listing', { listed: false }),
     note: "the coordinator's own centre, named on the front page or not",
   },
+  'get /api/statistics': {
+    expect: canAnywhere('report_statistics'),
+    call: (c) => c.call('GET', '/api/statistics?quarter=2026-Q1'),
+    note: "the centre's own quarter, small numbers hidden",
+  },
   'get /api/rooms': {
     expect: canAnywhere('work_sessions'),
     call: (c) => c.call('GET', '/api/rooms'),
@@ -805,7 +810,6 @@ describe('the authorization matrix', () => {
       see_families: 'the families page; the API reads each family by the engine',
       see_own_information: "a parent's own page",
       declare_acquaintance: 'declaring for oneself, inside the acquaintances route',
-      report_statistics: "the quarter's figures page and its CSV and PDF (test/pages-statistics)",
     }
     const missing = ABILITIES.filter((a) => !USED.has(a) && PAGE_ONLY[a] === undefined)
     assert.deepEqual(missing, [], 'a new ability needs a row here or a reason it has none')

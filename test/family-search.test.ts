@@ -179,7 +179,7 @@ for (const dialect of await dialectsUnderTest()) {
       withMigratedDatabase(dialect.name, async (database) => {
         const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
         const app = testApp(ctx)
-        const { coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
         const held = await coordinator.client.json<{ reference: string }>(
           'POST',
           '/api/referrals',
@@ -230,6 +230,26 @@ for (const dialect of await dialectsUnderTest()) {
         })
         assert.equal(saved.status, 303)
         assert.equal((await database.db.selectFrom('families').select('id').execute()).length, 3)
+
+        // Through the API the referral is saved, and the answer names the families alike
+        // for the coordinator; a referrer sending the same is told nothing.
+        const again = await coordinator.client.json<{
+          reference: string
+          likelyDuplicates: { reference: string }[]
+        }>('POST', '/api/referrals', FAMILIES[0])
+        assert.equal(again.status, 201)
+        assert.ok(again.body.likelyDuplicates.some((d) => d.reference === held.body.reference))
+        assert.ok(!again.body.likelyDuplicates.some((d) => d.reference === again.body.reference))
+        const referrer = await invite(ctx, app, centreId, 'ashbury', 'r@hollis.example.org', [
+          'referrer',
+        ])
+        const theirs = await referrer.client.json<{ likelyDuplicates: unknown[] }>(
+          'POST',
+          '/api/referrals',
+          FAMILIES[0],
+        )
+        assert.equal(theirs.status, 201)
+        assert.deepEqual(theirs.body.likelyDuplicates, [])
       }))
   })
 }

@@ -93,17 +93,43 @@ for (const dialect of await dialectsUnderTest()) {
           '%PDF-',
         )
 
+        // The API: the same figures; a hidden one has no count, so its true value never leaves.
+        const data = await api.json<{
+          quarter: { label: string }
+          sections: {
+            title: string
+            figures: { label: string; shown: string; count: number | null }[]
+          }[]
+        }>('GET', '/api/statistics?quarter=2026-Q3')
+        assert.equal(data.status, 200)
+        assert.equal(data.body.quarter.label, '2026-Q3')
+        const figures = data.body.sections.flatMap((s) => s.figures)
+        const cancelled = figures.find((f) => f.label === 'Cancelled')
+        assert.deepEqual(cancelled, { label: 'Cancelled', shown: 'fewer than 5', count: null })
+        const seen = figures.find((f) => f.label === 'Families who came to at least one session')
+        assert.deepEqual(seen, {
+          label: 'Families who came to at least one session',
+          shown: '6',
+          count: 6,
+        })
+        assert.ok(
+          figures.every((f) => (f.count === null) === (f.shown !== String(f.count))),
+          'a count only where it is shown',
+        )
+        assert.equal((await api.json('GET', '/api/statistics?quarter=2026-Q5')).status, 400)
+
         const volunteer = await invite(ctx, app, centreId, 'ashbury', 'v@ashbury.example.org', [
           'volunteer',
         ])
         assert.equal((await getPage(volunteer.client, '/centre/statistics')).status, 403)
         assert.equal((await volunteer.client.call('GET', '/centre/statistics.csv')).status, 403)
+        assert.equal((await volunteer.client.call('GET', '/api/statistics')).status, 403)
         const read = await database.db
           .selectFrom('audit_log')
           .select('details')
           .where('type', '=', 'statistics.read')
           .execute()
-        assert.equal(read.length, 3, 'the page, the CSV and the PDF each audited')
+        assert.equal(read.length, 4, 'the page, the CSV, the PDF and the API each audited')
       }))
   })
 }

@@ -1,3 +1,4 @@
+import { likelyDuplicates, peopleOfReferral } from '../app/family-search.ts'
 import { Hono } from 'hono'
 import { revealContactDetails } from '../app/contact-details.ts'
 import type { AppContext } from '../app/context.ts'
@@ -34,7 +35,8 @@ export const CASE_ROUTES: readonly RouteSpec[] = [
   {
     method: 'post',
     path: '/api/referrals',
-    summary: 'Make or record a referral: a new family with its people, at received',
+    summary:
+      'Make or record a referral: a new family with its people, at received; for those who see every family, the families already held that look like it',
     tag: 'referrals',
     access: 'signed_in',
     body: referralInput,
@@ -151,7 +153,17 @@ export function caseRoutes(ctx: AppContext): Hono<HavenEnv> {
   api.post('/api/referrals', async (c) => {
     const actor = requireActor(c)
     const body = await readJson(c, referralInput)
-    return c.json(await receiveReferral(ctx, actor, body), 201)
+    // Families already held that look like this one (decision 0037), for those who see every
+    // family; checked before the new family is written, so it never finds itself.
+    const alike = await likelyDuplicates(ctx, actor, peopleOfReferral(body))
+    const received = await receiveReferral(ctx, actor, body)
+    return c.json(
+      {
+        ...received,
+        likelyDuplicates: alike.map((f) => ({ familyId: f.id, reference: f.reference })),
+      },
+      201,
+    )
   })
 
   api.get('/api/referrals', async (c) => {

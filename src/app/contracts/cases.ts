@@ -61,6 +61,12 @@ export const receivedReferral = z.object({
   familyId: id,
   reference: z.string(),
   status: z.enum(REFERRAL_STATUSES),
+  /**
+   * Families already held that look like this one (the same child's name and date of birth,
+   * or an adult's name with the same postcode or phone): for those who see every family, so
+   * that a duplicate can be merged by hand; always empty for a referrer, who is never told.
+   */
+  likelyDuplicates: z.array(z.object({ familyId: id, reference: z.string() })),
 })
 export const moveInput = z.strictObject({ to: z.enum(REFERRAL_STATUSES), version: z.int().min(1) })
 export const referralList = z.object({
