@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { familiesFound, indexFamiliesNotYetIndexed } from '../src/app/family-search.ts'
+import { familiesFound, indexFamiliesNotYetIndexed, indexFamily } from '../src/app/family-search.ts'
 import { masterKeyFrom } from '../src/app/field-crypto.ts'
 import { rotateMasterKey } from '../src/app/key-rotation.ts'
 import { readKeyFile, writeNewKeyFile } from '../src/storage/key-file.ts'
@@ -172,6 +172,35 @@ for (const dialect of await dialectsUnderTest()) {
           assert.equal(found.length, 2)
         } finally {
           rmSync(folder, { recursive: true, force: true })
+        }
+      }))
+
+    it('indexes a new family from what was written exactly as from what is held', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const app = testApp(ctx)
+        const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const terms = async (familyId: string) =>
+          (
+            await database.db
+              .selectFrom('family_search_terms')
+              .select('term')
+              .where('family_id', '=', familyId)
+              .orderBy('term')
+              .execute()
+          ).map((t) => t.term)
+        for (const body of FAMILIES) {
+          const made = await coordinator.client.json<{ familyId: string }>(
+            'POST',
+            '/api/referrals',
+            body,
+          )
+          const fromInput = await terms(made.body.familyId)
+          assert.ok(fromInput.length > 5)
+          await ctx.db
+            .transaction()
+            .execute((trx) => indexFamily(ctx, trx, centreId, made.body.familyId))
+          assert.deepEqual(await terms(made.body.familyId), fromInput)
         }
       }))
 

@@ -48,19 +48,21 @@ function keyed(key: Buffer, term: string): string {
 /**
  * Writes a family's search terms from what is held now (names, and postcodes and phone
  * numbers opened under the family's key), in the caller's transaction: called wherever a
- * family's people or their contact details are written.
+ * family's people or their contact details are written. A new family's writer passes the
+ * people it has just written (`written`), so they are not read back and opened again.
  */
 export async function indexFamily(
   ctx: AppContext,
   trx: Db,
   centreId: string,
   familyId: string,
+  written?: Parameters<typeof familyTerms>[0],
 ): Promise<void> {
-  const family = await findFamily(trx, centreId, familyId)
-  if (!family) return
-  const people = await listPeopleOfFamily(trx, centreId, familyId)
-  const terms = familyTerms(
-    people.map((p) => {
+  let people = written
+  if (people === undefined) {
+    const family = await findFamily(trx, centreId, familyId)
+    if (!family) return
+    people = (await listPeopleOfFamily(trx, centreId, familyId)).map((p) => {
       const contact = openContactDetails(ctx, family, p)
       return {
         givenName: p.givenName,
@@ -70,8 +72,9 @@ export async function indexFamily(
         address: contact.address,
         phone: contact.phone,
       }
-    }),
-  )
+    })
+  }
+  const terms = familyTerms(people)
   const key = await searchKeyForWriting(ctx, trx, centreId)
   await replaceFamilyTerms(
     trx,

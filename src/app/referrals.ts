@@ -27,7 +27,7 @@ import { linkAgencyOfReferrer } from './case-access.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { indexFamily } from './family-search.ts'
+import { indexFamily, peopleOfReferral } from './family-search.ts'
 import { createFamilyKey, encryptField } from './field-crypto.ts'
 import { inCentre } from './in-centre.ts'
 import { hasAbility, requireAbility } from './policy-access.ts'
@@ -123,7 +123,7 @@ export async function writeReferral(
   })
   const people = peopleOf(ctx, actor.centreId, familyId, key, input, now)
   await insertPeople(trx, people)
-  await indexFamily(ctx, trx, actor.centreId, familyId)
+  await indexFamily(ctx, trx, actor.centreId, familyId, peopleOfReferral(input))
   const referralId = ctx.newId()
   await insertReferral(trx, {
     id: referralId,
