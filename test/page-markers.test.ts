@@ -63,6 +63,7 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['statistics csv', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
   ['import', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
+  ['legal hold', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
 ]
 
 /** The family's names (test/support/cases.ts), which no disposal page may show. */
@@ -311,6 +312,7 @@ for (const dialect of await dialectsUnderTest()) {
           ['statistics csv', '/centre/statistics.csv'],
           ['correcting the mother', `/families/${familyId}/people/${motherId}/edit`],
           ['import', '/centre/import'],
+          ['legal hold', `/families/${familyId}/legal-hold`],
         ]
         const pages = labelled.map(([, path]) => path)
         const statuses: Record<string, Record<string, number>> = {}

@@ -21,7 +21,7 @@ import {
   type StoredDisposalItem,
   type StoredDisposalRun,
 } from '../storage/disposal-runs.ts'
-import { findFamily, setFamilyLegalHold } from '../storage/families.ts'
+import { findFamily, findLegalHold, setFamilyLegalHold } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -345,6 +345,31 @@ export async function disposalCertificatePdf(
  * Puts a family on legal hold, or lifts it (RETAIN): while held, nothing of it is destroyed,
  * whatever its age. The coordinator or the committee, with a reason.
  */
+/**
+ * Whether a family is on legal hold and why, for those who see and plan disposal (its page).
+ * The reason is the coordinator's own words, so the read is audited like a record's.
+ */
+export async function readLegalHold(
+  ctx: AppContext,
+  actor: Actor,
+  familyId: string,
+): Promise<{ reference: string; isOnHold: boolean; reason: string | undefined }> {
+  await assertReader(ctx, actor)
+  return auditedRead(ctx, actor.centreId, async (trx) => {
+    const hold = await findLegalHold(trx, actor.centreId, familyId)
+    if (!hold || hold.isDisposed) throw new HavenError('not_found', 'no such family')
+    await recordEvent(trx, {
+      type: 'record.read',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: familyId,
+      details: { resource: 'legal_hold' },
+    })
+    return { reference: hold.reference, isOnHold: hold.isOnHold, reason: hold.reason }
+  })
+}
+
 export async function setLegalHold(
   ctx: AppContext,
   actor: Actor,

@@ -81,6 +81,8 @@ export interface FamilyActions {
   bookSessions: boolean
   recordDisclosure: boolean
   recordConsents: boolean
+  /** Put the family on legal hold or lift it (those who see and plan disposal). */
+  holdRecords: boolean
   /** Correct a person's record: names, parental responsibility, contact details (DPA). */
   correctPeople: boolean
   reveal: string[]
@@ -96,6 +98,7 @@ function familyActions(
     bookSessions: hasAbility(policy, actor, 'book_sessions'),
     recordDisclosure: hasAbility(policy, actor, 'record_disclosures'),
     recordConsents: hasAbility(policy, actor, 'record_consents'),
+    holdRecords: hasAbility(policy, actor, 'read_disposals'),
     correctPeople:
       decide(policy, {
         action: 'rectify',

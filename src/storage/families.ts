@@ -439,3 +439,28 @@ export async function setFamilyLegalHold(
     .where('id', '=', familyId)
     .execute()
 }
+
+/** Whether a family is on legal hold, and why (the reason is the coordinator's own words). */
+export async function findLegalHold(
+  db: Db,
+  centreId: string,
+  familyId: string,
+): Promise<
+  | { reference: string; isOnHold: boolean; reason: string | undefined; isDisposed: boolean }
+  | undefined
+> {
+  const row = await db
+    .selectFrom('families')
+    .select(['reference', 'is_on_legal_hold', 'legal_hold_reason', 'disposed_on'])
+    .where('centre_id', '=', centreId)
+    .where('id', '=', familyId)
+    .executeTakeFirst()
+  return (
+    row && {
+      reference: row.reference,
+      isOnHold: row.is_on_legal_hold === 1,
+      reason: row.legal_hold_reason ?? undefined,
+      isDisposed: row.disposed_on !== null,
+    }
+  )
+}

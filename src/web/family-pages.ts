@@ -115,11 +115,15 @@ export function familyBody(input: {
     }
     ${
       input.actions &&
-      (input.actions.bookSessions || input.actions.recordDisclosure || input.actions.recordConsents)
+      (input.actions.bookSessions ||
+        input.actions.recordDisclosure ||
+        input.actions.recordConsents ||
+        input.actions.holdRecords)
         ? html`<ul class="govuk-list haven-actions">
           ${input.actions.bookSessions ? html`<li><a class="govuk-link" href="/sessions/new?familyId=${f.id}">Book a session</a></li>` : ''}
           ${input.actions.recordDisclosure ? html`<li><a class="govuk-link" href="/disclosures/new?familyId=${f.id}">Record a request to disclose</a></li>` : ''}
-          ${input.actions.recordConsents ? html`<li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li>` : ''}</ul>`
+          ${input.actions.recordConsents ? html`<li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li>` : ''}
+          ${input.actions.holdRecords ? html`<li><a class="govuk-link" href="/families/${f.id}/legal-hold">Legal hold</a></li>` : ''}</ul>`
         : ''
     }
     <h2 class="govuk-heading-m">People</h2>

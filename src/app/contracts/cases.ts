@@ -152,6 +152,8 @@ export const familyWithActions = family.extend({
     bookSessions: z.boolean(),
     recordDisclosure: z.boolean(),
     recordConsents: z.boolean(),
+    /** Put the family on legal hold or lift it (PUT /api/families/{id}/legal-hold). */
+    holdRecords: z.boolean(),
     correctPeople: z.boolean(),
     /** The people whose contact details this reader may ask to see, giving a reason. */
     reveal: z.array(z.string()),
