@@ -40,6 +40,18 @@ async function searchKeyForWriting(ctx: AppContext, trx: Db, centreId: string): 
   return openWithMasterKey(ctx.masterKey, searchKeyPurpose(centreId), sealed)
 }
 
+/** The centre's search key for a read: none until its first family was indexed. */
+async function searchKeyForReading(
+  ctx: AppContext,
+  trx: Db,
+  centreId: string,
+): Promise<Buffer | undefined> {
+  const sealed = await findSearchKey(trx, centreId)
+  return sealed === undefined
+    ? undefined
+    : openWithMasterKey(ctx.masterKey, searchKeyPurpose(centreId), sealed)
+}
+
 /** The keyed form of a term: 128 bits of its HMAC, enough to tell terms apart. */
 function keyed(key: Buffer, term: string): string {
   return createHmac('sha256', key).update(term, 'utf8').digest('hex').slice(0, 32)
@@ -99,9 +111,8 @@ export async function familiesFound(
 ): Promise<string[]> {
   const parts = queryParts(query.slice(0, 200))
   if (parts.length === 0) return []
-  const sealed = await findSearchKey(trx, centreId)
-  if (sealed === undefined) return []
-  const key = openWithMasterKey(ctx.masterKey, searchKeyPurpose(centreId), sealed)
+  const key = await searchKeyForReading(ctx, trx, centreId)
+  if (key === undefined) return []
   return familiesMatching(
     trx,
     centreId,
@@ -143,9 +154,8 @@ export async function likelyDuplicates(
   return auditedRead(ctx, actor.centreId, async (trx) => {
     const policy = await policyInForce(ctx, trx, actor.centreId)
     if (!hasAbility(policy, actor, 'see_all_families')) return []
-    const sealed = await findSearchKey(trx, actor.centreId)
-    if (sealed === undefined) return []
-    const key = openWithMasterKey(ctx.masterKey, searchKeyPurpose(actor.centreId), sealed)
+    const key = await searchKeyForReading(ctx, trx, actor.centreId)
+    if (key === undefined) return []
     const terms = familyTerms(people).map((t) => ({ t, k: keyed(key, t) }))
     const of = (prefixes: readonly string[]) =>
       terms.filter(({ t }) => prefixes.some((p) => t.startsWith(p))).map(({ k }) => k)
