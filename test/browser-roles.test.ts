@@ -335,6 +335,47 @@ describe('every role in a real browser', { skip: browserSkip(), timeout: 300_000
     await page.context().close()
   })
 
+  it('every page of the coordinator’s week fits a phone: nothing scrolls sideways at 375 px', async () => {
+    const page = await signIn(EMAILS.coordinator, PHONE)
+    const wide: string[] = []
+    for (const p of [
+      '/today',
+      '/referrals',
+      shared.referralPath,
+      '/families',
+      `/families/${shared.familyId}`,
+      `/families/${shared.familyId}/consents`,
+      `/families/${shared.familyId}/legal-hold`,
+      '/sessions',
+      '/sessions/month',
+      '/sessions/day-sheet',
+      `/sessions/new?familyId=${shared.familyId}`,
+      '/disclosures',
+      '/approvals',
+      '/records',
+      '/centre',
+      '/centre/people',
+      '/centre/workers',
+      '/centre/subject-access',
+      '/centre/disposals',
+      '/centre/statistics',
+      '/centre/import',
+      '/centre/audit',
+      '/policy',
+    ]) {
+      const response = await page.goto(url(p))
+      assert.equal(response?.status(), 200, p)
+      const width = await page.evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } })
+            .document.documentElement.scrollWidth,
+      )
+      if (width > 375) wide.push(`${p}: ${String(width)} px`)
+    }
+    assert.deepEqual(wide, [], 'pages wider than the phone')
+    await page.context().close()
+  })
+
   it('a volunteer on a phone reports a concern, asks a question and acknowledges the policy; the coordinator’s pages are refused', async () => {
     const page = await signIn(EMAILS.volunteer, PHONE)
     await visit(page, '/my-sessions', 'my sessions on a phone')
