@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { z } from 'zod'
 import { ukDateOf, ukDateTime } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
@@ -11,6 +12,7 @@ import {
 } from '../domain/import-sheets.ts'
 import type { Db } from '../storage/database.ts'
 import { findFamilyByReference } from '../storage/families.ts'
+import { markCheckImported } from '../storage/import-checks.ts'
 import { findOrCreateAgency, listAgencies } from '../storage/referrals.ts'
 import { listRooms } from '../storage/session-people.ts'
 import type { Actor } from './actor.ts'
@@ -61,7 +63,11 @@ export async function importRecords(
   ctx: AppContext,
   actor: Actor,
   files: readonly ImportFile[],
-  options: { isDryRun: boolean },
+  options: {
+    isDryRun: boolean
+    /** The check whose sealed files these are: they are imported once (`import_checks`). */
+    checkId?: string | undefined
+  },
 ): Promise<ImportReport> {
   await requireAbility(ctx, actor, 'record_referrals')
   await requireAbility(ctx, actor, 'decide_referrals')
@@ -72,6 +78,16 @@ export async function importRecords(
   const read = readSheets(sheets)
   try {
     return await inCentre(ctx, actor.centreId, async (trx) => {
+      if (
+        !options.isDryRun &&
+        options.checkId !== undefined &&
+        !(await markCheckImported(trx, actor.centreId, options.checkId, ctx.now().toISOString()))
+      )
+        throw new HavenError(
+          'conflict',
+          'these checked files have been imported already; to import more, check the new files',
+          'files',
+        )
       const problems = [...fileProblems, ...read.problems]
       const importer = new Importer(ctx, trx, actor, problems)
       const agencies = await importer.agencies(read.agencies)
@@ -437,7 +453,10 @@ const CHECKED_FOR_MS = 30 * 60 * 1000
  * Files that passed a dry run, sealed under the master key for the page to send back with
  * "Import" (decision 0038): nothing is kept on the server between the two steps, the browser
  * holds only ciphertext, and the seal is bound to the person's sign-in session and a time
- * limit, so it cannot be replayed by anyone else or altered.
+ * limit, so it cannot be replayed by anyone else or altered. The seal carries an id of its
+ * own, recorded when its files are imported, so they are imported once. The files are framed
+ * as bytes (a JSON header of names and lengths, then the files), so the page carries them
+ * base64-encoded once: about four thirds of their size.
  */
 export function sealCheckedFiles(
   ctx: AppContext,
@@ -445,11 +464,15 @@ export function sealCheckedFiles(
   files: readonly ImportFile[],
 ): { sealed: string; expiresAt: string } {
   const expiresAt = new Date(ctx.now().getTime() + CHECKED_FOR_MS).toISOString()
-  const plain = Buffer.from(
-    JSON.stringify(
-      files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes).toString('base64') })),
-    ),
+  const header = Buffer.from(
+    JSON.stringify({
+      checkId: randomUUID(),
+      files: files.map((f) => ({ name: f.name, length: f.bytes.length })),
+    }),
   )
+  const length = Buffer.alloc(4)
+  length.writeUInt32BE(header.length)
+  const plain = Buffer.concat([length, header, ...files.map((f) => f.bytes)])
   return {
     sealed: sealWithMasterKey(ctx.masterKey, checkedPurpose(actor, expiresAt), plain),
     expiresAt,
@@ -462,7 +485,7 @@ export function openCheckedFiles(
   actor: Actor,
   sealed: string,
   expiresAt: string,
-): ImportFile[] {
+): { checkId: string; files: ImportFile[] } {
   const again = 'choose the files and check them again'
   if (!(Date.parse(expiresAt) > ctx.now().getTime()))
     throw new HavenError(
@@ -480,8 +503,18 @@ export function openCheckedFiles(
       'files',
     )
   }
-  const files = JSON.parse(plain.toString('utf8')) as { name: string; bytes: string }[]
-  return files.map((f) => ({ name: f.name, bytes: Buffer.from(f.bytes, 'base64') }))
+  const headerLength = plain.readUInt32BE(0)
+  const header = JSON.parse(plain.subarray(4, 4 + headerLength).toString('utf8')) as {
+    checkId: string
+    files: { name: string; length: number }[]
+  }
+  let at = 4 + headerLength
+  const files = header.files.map((f) => {
+    const bytes = plain.subarray(at, at + f.length)
+    at += f.length
+    return { name: f.name, bytes }
+  })
+  return { checkId: header.checkId, files }
 }
 
 function checkedPurpose(actor: Actor, expiresAt: string): string {

@@ -1,3 +1,4 @@
+import { inflateRawSync } from 'node:zlib'
 import { parse } from 'csv-parse/sync'
 import readXlsxFile from 'read-excel-file/node'
 import writeXlsxFile from 'write-excel-file/node'
@@ -10,6 +11,7 @@ import {
   type Cell,
   type ImportProblem,
   type SheetName,
+  MAX_ROWS,
 } from '../domain/import-sheets.ts'
 
 /** A file as it was sent: its name (which says which sheet a CSV file is) and its bytes. */
@@ -20,6 +22,8 @@ export interface ImportFile {
 
 /** The largest upload the import page takes: the files, and once checked, sealed in the page. */
 export const IMPORT_BODY_LIMIT_BYTES = 12 * 1024 * 1024
+/** "Import" sends the checked files back sealed and base64-encoded: a third larger, and more. */
+export const IMPORT_CONFIRM_LIMIT_BYTES = 2 * IMPORT_BODY_LIMIT_BYTES
 
 /** The most a workbook may unpack to: a centre's data is a few megabytes; more is a zip bomb. */
 export const MAX_UNPACKED_BYTES = 64 * 1024 * 1024
@@ -122,15 +126,9 @@ async function readWorkbook(
   bytes: Uint8Array,
   problems: ImportProblem[],
 ): Promise<{ name: string; rows: Cell[][] }[]> {
-  const unpacked = declaredUnpackedSize(bytes)
-  if (unpacked === undefined || unpacked > MAX_UNPACKED_BYTES) {
-    problems.push({
-      sheet: 'file',
-      message:
-        unpacked === undefined
-          ? `"${name}" is not a readable Excel workbook`
-          : `"${name}" unpacks to more than ${String(MAX_UNPACKED_BYTES / 1024 / 1024)} MB: split it into smaller workbooks`,
-    })
+  const refusal = workbookRefusal(bytes)
+  if (refusal !== undefined) {
+    problems.push({ sheet: 'file', message: `"${name}" ${refusal}` })
     return []
   }
   try {
@@ -145,34 +143,115 @@ async function readWorkbook(
   }
 }
 
+/** The most entries a workbook may hold: a real one has a few dozen. */
+const MAX_ENTRIES = 2_000
+/** The widest sheet read: the template's sheets have ten columns at most. */
+export const MAX_COLUMNS = 50
+
 /**
- * The total size a zip file says its entries unpack to, from its central directory, before
- * anything is unpacked; nothing when it is no zip file. An entry that lies about its size is
- * still bounded by what the reader gives back; this keeps an honest bomb out cheaply.
+ * Why a workbook may not be handed to the spreadsheet reader, or nothing when it may. The
+ * reader trusts a zip's own word for how large each entry is and fills every row up to the
+ * highest row number a sheet names, so before it sees anything, every entry is unpacked here
+ * with a hard bound on its output (`maxOutputLength`), its sizes checked against both of the
+ * zip's records of them, the total kept under 64 MB, and each sheet's row numbers and columns
+ * kept within what is read (review of 2026-12-02, findings 1 and 2).
  */
-export function declaredUnpackedSize(bytes: Uint8Array): number | undefined {
+export function workbookRefusal(bytes: Uint8Array): string | undefined {
+  const unreadable = 'is not a readable Excel workbook: open it in Excel and save it again as .xlsx'
+  const tooLarge = `unpacks to more than ${String(MAX_UNPACKED_BYTES / 1024 / 1024)} MB: split it into smaller workbooks`
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-  // The end-of-central-directory record: within the last 64 KB + 22 bytes.
-  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 65_557); at -= 1) {
-    if (view.getUint32(at, true) !== 0x06054b50) continue
-    const entries = view.getUint16(at + 10, true)
-    let offset = view.getUint32(at + 16, true)
-    let total = 0
-    for (let i = 0; i < entries; i += 1) {
-      if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50)
-        return undefined
-      const size = view.getUint32(offset + 24, true)
-      if (size === 0xffffffff) return Number.POSITIVE_INFINITY // zip64: larger than we read
-      total += size
-      offset +=
-        46 +
-        view.getUint16(offset + 28, true) +
-        view.getUint16(offset + 30, true) +
-        view.getUint16(offset + 32, true)
+  let end = -1
+  for (let at = bytes.length - 22; at >= Math.max(0, bytes.length - 65_557); at -= 1)
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at
+      break
     }
-    return total
+  if (end < 0) return unreadable
+  const entries = view.getUint16(end + 10, true)
+  if (entries > MAX_ENTRIES) return `holds more than ${String(MAX_ENTRIES)} parts: ${unreadable}`
+  let offset = view.getUint32(end + 16, true)
+  let total = 0
+  for (let i = 0; i < entries; i += 1) {
+    if (offset + 46 > bytes.length || view.getUint32(offset, true) !== 0x02014b50) return unreadable
+    const method = view.getUint16(offset + 10, true)
+    const packed = view.getUint32(offset + 20, true)
+    const size = view.getUint32(offset + 24, true)
+    const nameLength = view.getUint16(offset + 28, true)
+    const local = view.getUint32(offset + 42, true)
+    const entryName = Buffer.from(bytes.subarray(offset + 46, offset + 46 + nameLength)).toString(
+      'utf8',
+    )
+    offset +=
+      46 + nameLength + view.getUint16(offset + 30, true) + view.getUint16(offset + 32, true)
+    if (packed === 0xffffffff || size === 0xffffffff) return tooLarge // zip64
+    if (total + size > MAX_UNPACKED_BYTES) return tooLarge
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== 0x04034b50) return unreadable
+    const flags = view.getUint16(local + 6, true)
+    const hasDescriptor = (flags & 0x08) !== 0
+    // Without a data descriptor, the entry's own header must agree with the directory.
+    if (
+      !hasDescriptor &&
+      (view.getUint32(local + 18, true) !== packed || view.getUint32(local + 22, true) !== size)
+    )
+      return unreadable
+    if (view.getUint16(local + 8, true) !== method) return unreadable
+    const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true)
+    if (dataAt + packed > bytes.length) return unreadable
+    const data = bytes.subarray(dataAt, dataAt + packed)
+    let unpacked: Buffer
+    try {
+      if (method === 0) unpacked = Buffer.from(data)
+      else if (method === 8)
+        unpacked = inflateRawSync(data, {
+          maxOutputLength: Math.max(1, Math.min(size, MAX_UNPACKED_BYTES - total)),
+        })
+      else return unreadable
+    } catch {
+      // More than the directory says, or cut short: either way, not handed on.
+      return size >= MAX_UNPACKED_BYTES - total ? tooLarge : unreadable
+    }
+    if (unpacked.length !== size) return unreadable
+    total += size
+    if (/^xl\/worksheets\/[^/]+\.xml$/i.test(entryName)) {
+      const bounds = sheetBounds(unpacked.toString('latin1'))
+      if (bounds.rows > MAX_ROWS + 1)
+        return `has a sheet with rows numbered up to ${String(bounds.rows)}; at most ${String(MAX_ROWS)} rows are read at once: split it`
+      if (bounds.columns > MAX_COLUMNS)
+        return `has a sheet with something in column ${columnName(bounds.columns)}; the sheets have ${String(MAX_COLUMNS)} columns at most: delete what is beyond them`
+    }
   }
   return undefined
+}
+
+/** The highest row number and column a sheet's XML names (its dimension, rows and cells). */
+function sheetBounds(xml: string): { rows: number; columns: number } {
+  let rows = 0
+  let columns = 0
+  const cell = (ref: string) => {
+    const match = /^\$?([A-Z]{1,3})\$?(\d{1,10})$/.exec(ref)
+    if (!match) return
+    columns = Math.max(columns, columnNumber(match[1] ?? ''))
+    rows = Math.max(rows, Number(match[2]))
+  }
+  for (const m of xml.matchAll(/<(?:\w+:)?dimension\b[^>]*\bref="([^"]*)"/g))
+    for (const ref of (m[1] ?? '').split(':')) cell(ref)
+  for (const m of xml.matchAll(/<(?:\w+:)?row\b[^>]*\br="(\d{1,10})"/g))
+    rows = Math.max(rows, Number(m[1]))
+  for (const m of xml.matchAll(/<(?:\w+:)?c\b[^>]*\br="([^"]*)"/g)) cell(m[1] ?? '')
+  return { rows, columns }
+}
+
+function columnNumber(letters: string): number {
+  let n = 0
+  for (let i = 0; i < letters.length; i += 1) n = n * 26 + letters.charCodeAt(i) - 64
+  return n
+}
+
+function columnName(n: number): string {
+  let name = ''
+  for (let rest = n; rest > 0; rest = Math.floor((rest - 1) / 26))
+    name = String.fromCharCode(65 + ((rest - 1) % 26)) + name
+  return name
 }
 
 /** The template workbook: a tab per sheet with its headings, and a Guide tab. */

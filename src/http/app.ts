@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { IMPORT_BODY_LIMIT_BYTES } from '../app/import-files.ts'
+import { IMPORT_BODY_LIMIT_BYTES, IMPORT_CONFIRM_LIMIT_BYTES } from '../app/import-files.ts'
 import { HTTPException } from 'hono/http-exception'
 import { routePath } from 'hono/route'
 import type { AppContext } from '../app/context.ts'
@@ -95,7 +95,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   })
   app.use(securityHeaders({ isBehindTls: options.isBehindTls }))
   // A centre's spreadsheets (the import page) may be larger than any form; nothing else is.
-  const limitOf = (maxSize: number) =>
+  const limitOf = (maxSize: number, pageMessage?: string) =>
     bodyLimit({
       maxSize,
       onError: async (c: Context<HavenEnv>) => {
@@ -106,7 +106,8 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
             await options.errorPage(
               c,
               413,
-              `what you sent is larger than ${String(Math.floor(maxSize / 1024))} KB, so nothing was saved. Go back to the form (what you typed is still there), shorten the longest answer, and send it again`,
+              pageMessage ??
+                `what you sent is larger than ${String(Math.floor(maxSize / 1024))} KB, so nothing was saved. Go back to the form (what you typed is still there), shorten the longest answer, and send it again`,
             ),
             413,
           )
@@ -121,8 +122,26 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
       },
     })
   const formLimit = limitOf(options.bodyLimitBytes)
-  const importLimit = limitOf(Math.max(options.bodyLimitBytes, IMPORT_BODY_LIMIT_BYTES))
-  app.use((c, next) => (c.req.path.startsWith('/centre/import') ? importLimit : formLimit)(c, next))
+  const megabytes = String(IMPORT_BODY_LIMIT_BYTES / 1024 / 1024)
+  const tooLargeToImport = `the files you sent are larger than ${megabytes} MB together, so nothing was saved. Split them (fewer rows in each file, or a file for each sheet) and check them again`
+  const uploadLimit = limitOf(
+    Math.max(options.bodyLimitBytes, IMPORT_BODY_LIMIT_BYTES),
+    tooLargeToImport,
+  )
+  // "Import" sends the checked files back sealed: a third larger, base64-encoded.
+  const confirmLimit = limitOf(
+    Math.max(options.bodyLimitBytes, IMPORT_CONFIRM_LIMIT_BYTES),
+    tooLargeToImport,
+  )
+  const importPost = (c: Context<HavenEnv>): 'upload' | 'confirm' | undefined =>
+    c.req.method !== 'POST'
+      ? undefined
+      : c.req.path === '/centre/import'
+        ? 'upload'
+        : c.req.path === '/centre/import/confirm'
+          ? 'confirm'
+          : undefined
+  app.use((c, next) => (importPost(c) === undefined ? formLimit(c, next) : next()))
 
   app.use(
     sessionMiddleware(ctx, {
@@ -130,6 +149,15 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
       trustedProxies: options.trustedProxies,
     }),
   )
+  // The import's larger limit is for someone signed in; anyone else gets the form limit, so
+  // no more than it is read before they are refused (review of 2026-12-02, finding 4).
+  app.use((c, next) => {
+    const kind = importPost(c)
+    if (kind === undefined) return next()
+    const view = c.get('session')
+    const isSignedIn = view !== undefined && !view.session.isSecondFactorPending
+    return (!isSignedIn ? formLimit : kind === 'upload' ? uploadLimit : confirmLimit)(c, next)
+  })
   // Safe retries: a POST sent with an Idempotency-Key runs once (decision 0030).
   app.use('/api/*', apiIdempotency(ctx, API_ROUTES))
   app.route('/', authRoutes(ctx, { isBehindTls: options.isBehindTls }))

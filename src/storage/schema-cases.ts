@@ -170,7 +170,15 @@ export interface FamilySearchTermRow {
   term: string
 }
 
+/** A check of a centre's files that has been imported (migration 0017): used once. */
+export interface ImportCheckRow {
+  centre_id: string
+  check_id: string
+  imported_at: string
+}
+
 export interface CaseTables {
+  import_checks: ImportCheckRow
   search_keys: SearchKeyRow
   family_search_terms: FamilySearchTermRow
   agencies: AgencyRow

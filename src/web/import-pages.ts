@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { Hono, type Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import {
@@ -17,7 +18,6 @@ import {
   button,
   errorSummary,
   pageCsrf,
-  postForm,
   requirePage,
   signedInGet,
   signedInPage,
@@ -55,6 +55,15 @@ function uploadForm(csrf: string, error: FormError | undefined): Html {
       </div>
       ${button('Check the files', 'secondary')}
     </form>`
+}
+
+/**
+ * The form that sends the checked files back: multipart, so the sealed files travel as they
+ * are and not URL-encoded again, with its form token so a double click imports once.
+ */
+function confirmForm(csrf: string, content: Html): Html {
+  return html`<form method="post" action="/centre/import/confirm" enctype="multipart/form-data" novalidate aria-label="Import the checked files">
+    <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="_once" value="${randomUUID()}">${content}</form>`
 }
 
 function problemRows(problems: readonly ImportProblem[]): (string | Html)[][] {
@@ -125,13 +134,11 @@ function importBody(input: {
             rows: report.references.map((r) => [r.label, r.reference]),
             empty: '',
           })}
-          ${postForm(
-            '/centre/import/confirm',
+          ${confirmForm(
             input.csrf,
             html`<input type="hidden" name="sealed" value="${input.sealed.sealed}"><input type="hidden" name="expiresAt" value="${input.sealed.expiresAt}">
               <div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>This adds ${plural(report.counts.families, 'family', 'families')} to Haven at once. The checked files wait here for 30 minutes.</strong></div>
               ${button(`Import ${plural(report.counts.families, 'family', 'families')}`)}`,
-            'Import the checked files',
           )}`
         : ''
     }
@@ -237,11 +244,13 @@ export function importRoutes(ctx: AppContext): Hono<HavenEnv> {
     const body = await readForm(c)
     const field = (name: string) => (typeof body[name] === 'string' ? body[name] : '')
     const actor = requireActor(c, field('_csrf'))
-    const done = await tryForm(async () =>
-      importRecords(ctx, actor, openCheckedFiles(ctx, actor, field('sealed'), field('expiresAt')), {
+    const done = await tryForm(async () => {
+      const checked = openCheckedFiles(ctx, actor, field('sealed'), field('expiresAt'))
+      return importRecords(ctx, actor, checked.files, {
         isDryRun: false,
-      }),
-    )
+        checkId: checked.checkId,
+      })
+    })
     if (!done.ok) return page(c, actor, { error: done.error }, done.status)
     const report = done.value
     if (!report.isImported)

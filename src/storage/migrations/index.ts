@@ -15,6 +15,7 @@ import * as familyReferenceCounter from './0013-family-reference-counter.ts'
 import * as outboxRetries from './0014-outbox-retries.ts'
 import * as familySearch from './0015-family-search.ts'
 import * as disposalReview from './0016-disposal-review.ts'
+import * as importChecks from './0017-import-checks.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -37,4 +38,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0014-outbox-retries': outboxRetries,
   '0015-family-search': familySearch,
   '0016-disposal-review': disposalReview,
+  '0017-import-checks': importChecks,
 }
