@@ -496,116 +496,100 @@ for (const dialect of await dialectsUnderTest()) {
         assert.equal(found.length, 1, 'a right-to-left name is found')
       }))
 
-    it(
-      'refuses two family labels that look the same (a Cyrillic О, a zero-width space), so no one is joined to the wrong family',
-      { todo: 'finding 6' },
-      () =>
-        withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
-          const centreId = await centre(ctx)
-          // "Оak" starts with CYRILLIC CAPITAL LETTER O; "Oak\u200B" ends with a zero-width space.
-          const report = await importRecords(
-            ctx,
-            operatorActor(centreId),
-            [
-              csvFile(
-                'families.csv',
-                'Family,Keep parents apart\r\nOak,yes\r\n\u041eak,no\r\nOak\u200B,no\r\n',
-              ),
-              csvFile(
-                'people.csv',
-                [
-                  PEOPLE_HEAD,
-                  peopleOf('Oak'),
-                  peopleOf('\u041eak', 'Emrys', 'Hart'),
-                  peopleOf('Oak\u200B', 'Dilys', 'Hart'),
-                ].join('\r\n'),
-              ),
-            ],
-            { isDryRun: true },
-          )
-          const problems = problemsOf(report)
+    it('refuses two family labels that look the same (a Cyrillic О, a zero-width space), so no one is joined to the wrong family', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const centreId = await centre(ctx)
+        // "Оak" starts with CYRILLIC CAPITAL LETTER O; "Oak\u200B" ends with a zero-width space.
+        const report = await importRecords(
+          ctx,
+          operatorActor(centreId),
+          [
+            csvFile(
+              'families.csv',
+              'Family,Keep parents apart\r\nOak,yes\r\n\u041eak,no\r\nOak\u200B,no\r\n',
+            ),
+            csvFile(
+              'people.csv',
+              [
+                PEOPLE_HEAD,
+                peopleOf('Oak'),
+                peopleOf('\u041eak', 'Emrys', 'Hart'),
+                peopleOf('Oak\u200B', 'Dilys', 'Hart'),
+              ].join('\r\n'),
+            ),
+          ],
+          { isDryRun: true },
+        )
+        const problems = problemsOf(report)
+        assert.ok(
+          problems.some((p) => /^Families, row 3\b/.test(p)) &&
+            problems.some((p) => /^Families, row 4\b/.test(p)),
+          `look-alike labels are refused:\n${problems.join('\n')}`,
+        )
+      }))
+
+    it('joins a person to a family whose label is the same text in another Unicode form (NFD "Siân" to NFC "Siân")', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const centreId = await centre(ctx)
+        const nfc = 'Siân'.normalize('NFC')
+        const nfd = 'Siân'.normalize('NFD')
+        const report = await importRecords(
+          ctx,
+          operatorActor(centreId),
+          [
+            csvFile('families.csv', `Family,Keep parents apart\r\n${nfc},no\r\n`),
+            csvFile('people.csv', `${PEOPLE_HEAD}\r\n${peopleOf(nfd)}\r\n`),
+          ],
+          { isDryRun: true },
+        )
+        assert.deepEqual(problemsOf(report), [])
+      }))
+
+    it('refuses control characters and right-to-left overrides in names and labels (they reach terminals and pages)', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const centreId = await centre(ctx)
+        const report = await importRecords(
+          ctx,
+          operatorActor(centreId),
+          [
+            csvFile('families.csv', 'Family,Keep parents apart\r\nOak\u001b]0;x\u0007,no\r\n'),
+            csvFile(
+              'people.csv',
+              `${PEOPLE_HEAD}\r\nOak\u001b]0;x\u0007,resident parent,Ceri\u202Eirec,Rowe,,,yes\r\nOak\u001b]0;x\u0007,child,Alys,Ro\u0008we,02/03/2020,,\r\n`,
+            ),
+          ],
+          { isDryRun: true },
+        )
+        const problems = problemsOf(report)
+        for (const where of [
+          /^Families, row 2, Family/,
+          /^People, row 2, First name/,
+          /^People, row 3, Last name/,
+        ])
           assert.ok(
-            problems.some((p) => /^Families, row 3\b/.test(p)) &&
-              problems.some((p) => /^Families, row 4\b/.test(p)),
-            `look-alike labels are refused:\n${problems.join('\n')}`,
+            problems.some((p) => where.test(p)),
+            `${String(where)}:\n${problems.join('\n')}`,
           )
-        }),
-    )
+      }))
 
-    it(
-      'joins a person to a family whose label is the same text in another Unicode form (NFD "Siân" to NFC "Siân")',
-      { todo: 'finding 6' },
-      () =>
-        withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
-          const centreId = await centre(ctx)
-          const nfc = 'Siân'.normalize('NFC')
-          const nfd = 'Siân'.normalize('NFD')
-          const report = await importRecords(
-            ctx,
-            operatorActor(centreId),
-            [
-              csvFile('families.csv', `Family,Keep parents apart\r\n${nfc},no\r\n`),
-              csvFile('people.csv', `${PEOPLE_HEAD}\r\n${peopleOf(nfd)}\r\n`),
-            ],
-            { isDryRun: true },
-          )
-          assert.deepEqual(problemsOf(report), [])
-        }),
-    )
-
-    it(
-      'refuses control characters and right-to-left overrides in names and labels (they reach terminals and pages)',
-      { todo: 'finding 7' },
-      () =>
-        withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
-          const centreId = await centre(ctx)
-          const report = await importRecords(
-            ctx,
-            operatorActor(centreId),
-            [
-              csvFile('families.csv', 'Family,Keep parents apart\r\nOak\u001b]0;x\u0007,no\r\n'),
-              csvFile(
-                'people.csv',
-                `${PEOPLE_HEAD}\r\nOak\u001b]0;x\u0007,resident parent,Ceri\u202Eirec,Rowe,,,yes\r\nOak\u001b]0;x\u0007,child,Alys,Ro\u0008we,02/03/2020,,\r\n`,
-              ),
-            ],
-            { isDryRun: true },
-          )
-          const problems = problemsOf(report)
-          for (const where of [
-            /^Families, row 2, Family/,
-            /^People, row 2, First name/,
-            /^People, row 3, Last name/,
-          ])
-            assert.ok(
-              problems.some((p) => where.test(p)),
-              `${String(where)}:\n${problems.join('\n')}`,
-            )
-        }),
-    )
-
-    it(
-      'holds an agency name to the 200 characters it has everywhere else',
-      { todo: 'finding 8' },
-      () =>
-        withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
-          const centreId = await centre(ctx)
-          const report = await importRecords(
-            ctx,
-            operatorActor(centreId),
-            [csvFile('agencies.csv', `Agency name,Kind\r\n${'Hollis '.repeat(250)},solicitor\r\n`)],
-            { isDryRun: true },
-          )
-          assert.ok(
-            problemsOf(report).some((p) => /^Agencies, row 2, Agency name/.test(p)),
-            problemsOf(report).join('\n'),
-          )
-        }),
-    )
+    it('holds an agency name to the 200 characters it has everywhere else', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const centreId = await centre(ctx)
+        const report = await importRecords(
+          ctx,
+          operatorActor(centreId),
+          [csvFile('agencies.csv', `Agency name,Kind\r\n${'Hollis '.repeat(250)},solicitor\r\n`)],
+          { isDryRun: true },
+        )
+        assert.ok(
+          problemsOf(report).some((p) => /^Agencies, row 2, Agency name/.test(p)),
+          problemsOf(report).join('\n'),
+        )
+      }))
 
     it('stores formulas as text, and no CSV export carries imported text to a spreadsheet', () =>
       withMigratedDatabase(dialect.name, async (database) => {

@@ -225,7 +225,36 @@ export function sheetOfName(name: string): SheetName | undefined {
 export function cellText(cell: Cell): string {
   if (cell === null || cell === undefined) return ''
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString()
-  return String(cell).trim()
+  // One Unicode form (a "â" typed on a Mac and on Windows compare equal); one kind of line end.
+  return String(cell).normalize('NFC').replace(/\r\n?/g, '\n').trim()
+}
+
+/** Columns whose text may run over lines: an address, a note. */
+const MULTILINE = new Set(['address', 'availability', 'courtOrder'])
+/** Control characters (but a tab and a line end), which reach terminals and pages unseen. */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/
+/** Characters that turn text around as it is shown, so a name reads as another. */
+const BIDI_CONTROL = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/
+/** Characters that take no room on the page: two labels that look alike would differ by one. */
+const INVISIBLE = /[\u00AD\u180E\u200B-\u200D\u2060-\u2064\uFEFF]/
+/** The longest agency name Haven holds anywhere (an invitation's agency: contracts/members.ts). */
+export const AGENCY_NAME_MAX = 200
+
+/**
+ * Why a family label cannot be matched safely, if it cannot: a label mixing alphabets (a
+ * Cyrillic "О" in "Оak") or holding an invisible character would look like another label
+ * and join people to the wrong family.
+ */
+function labelProblem(label: string): string | undefined {
+  if (INVISIBLE.test(label))
+    return 'holds an invisible character, so it may look like another label; retype it'
+  const scripts = ['Latin', 'Cyrillic', 'Greek', 'Armenian', 'Arabic', 'Hebrew'].filter((script) =>
+    new RegExp(`\\p{Script=${script}}`, 'u').test(label),
+  )
+  if (scripts.length > 1)
+    return `mixes letters of different alphabets (${scripts.join(' and ')}), so it may look like another label; retype it`
+  return undefined
 }
 
 const HEADING_KEY = (heading: string) => heading.toLowerCase().replace(/[^a-z0-9]/g, '')
@@ -415,6 +444,28 @@ class RowReader {
       this.problem(key, `${title} holds a NUL character, which no text may hold`)
       return undefined
     }
+    if (CONTROL.test(text)) {
+      this.problem(key, `${title} holds a control character, which no text may hold; retype it`)
+      return undefined
+    }
+    if (BIDI_CONTROL.test(text)) {
+      this.problem(
+        key,
+        `${title} holds a character that turns the text around as it is shown; retype it`,
+      )
+      return undefined
+    }
+    if (text.includes('\n') && !MULTILINE.has(key)) {
+      this.problem(key, `${title} runs over more than one line; put it on one`)
+      return undefined
+    }
+    if (key === 'family') {
+      const problem = labelProblem(text)
+      if (problem !== undefined) {
+        this.problem(key, `${title} "${text}" ${problem}`)
+        return undefined
+      }
+    }
     if (text.length > MAX_CELL_LENGTH) {
       this.problem(key, `${title} is longer than ${String(MAX_CELL_LENGTH)} characters`)
       return undefined
@@ -484,6 +535,10 @@ export function readSheets(sheets: Partial<Record<SheetName, Cell[][]>>): ReadSh
     const r = new RowReader('agencies', row, cells, problems)
     const name = r.text('name')
     const kind = r.word('kind', AGENCY_KINDS, AGENCY_KIND_WORDS)
+    if (name !== undefined && name.length > AGENCY_NAME_MAX) {
+      r.problem('name', `Agency name is longer than ${String(AGENCY_NAME_MAX)} characters`)
+      continue
+    }
     if (name === undefined || kind === undefined) continue
     if (agencies.some((a) => a.name.toLowerCase() === name.toLowerCase()))
       r.problem('name', `the agency "${name}" is listed twice`)
