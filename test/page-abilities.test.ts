@@ -33,6 +33,7 @@ const PAGES: readonly [string, readonly Permission[]][] = [
   ['/centre', CENTRE_SECTIONS.flatMap((s) => s.anyOf)],
   ['/centre/people', ['manage_members']],
   ['/centre/workers', ['read:worker']],
+  ['/centre/rooms', ['manage_rooms']],
   ['/centre/subject-access', ['read_subject_access']],
   ['/centre/disposals', ['read_disposals']],
   ['/centre/audit', ['read:audit_log']],

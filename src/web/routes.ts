@@ -22,6 +22,7 @@ import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { statisticsRoutes } from './statistics-pages.ts'
 import { importRoutes } from './import-pages.ts'
+import { adminRoutes } from './admin-routes.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -59,6 +60,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', memberRoutes(ctx))
   pages.route('/', statisticsRoutes(ctx))
   pages.route('/', importRoutes(ctx))
+  pages.route('/', adminRoutes(ctx))
   // After signing in: each role's own work (issue 17), not the public front page.
   pages.get('/start', async (c) => {
     const view = c.get('session')
