@@ -34,6 +34,7 @@ const PAGES: readonly [string, readonly Permission[]][] = [
   ['/centre/people', ['manage_members']],
   ['/centre/workers', ['read:worker']],
   ['/centre/rooms', ['manage_rooms']],
+  ['/centre/agencies', ['record_referrals']],
   ['/centre/subject-access', ['read_subject_access']],
   ['/centre/disposals', ['read_disposals']],
   ['/centre/audit', ['read:audit_log']],

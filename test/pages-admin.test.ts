@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { centreWithCoordinator, invite, testApp } from './support/accounts.ts'
+import { referral } from './support/cases.ts'
 import {
   dialectsUnderTest,
   TestClock,
@@ -147,6 +148,152 @@ for (const dialect of await dialectsUnderTest()) {
           assert.ok(
             entries.every((e) => !/Willow|Rowan|Room/.test(e.details)),
             'no room names in the log',
+          )
+        }))
+
+      it('the coordinator adds an agency without an account, the referral form offers it, and it is renamed; a name held is refused', () =>
+        withMigratedDatabase(dialect.name, async (database) => {
+          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+          const app = testApp(ctx)
+          const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'alder')
+          // A referrer brings their agency with them; it is listed with its referral.
+          const referrer = await invite(ctx, app, centreId, 'alder', 'r@hollis.example.org', [
+            'referrer',
+          ])
+          assert.equal(
+            (await referrer.client.json('POST', '/api/referrals', referral())).status,
+            201,
+          )
+          const hub = await getPage(coordinator.client, '/centre')
+          assert.match(hub.text, /href="\/centre\/agencies"/)
+          const first = await getPage(coordinator.client, '/centre/agencies')
+          assert.equal(first.status, 200)
+          assert.match(visibleText(first.text), /Hollis & Co Solicitors Solicitor 1 Change/)
+
+          const blank = await postForm(coordinator.client, '/centre/agencies', {
+            name: '',
+            kind: 'mediator',
+          })
+          assert.equal(blank.status, 400)
+          assert.match(blank.text, /<a href="#name">Enter the name of the agency<\/a>/)
+          const noKind = await postForm(coordinator.client, '/centre/agencies', {
+            name: 'Tamar Family Mediation',
+            kind: '',
+          })
+          assert.equal(noKind.status, 400)
+          assert.match(noKind.text, /<a href="#kind">Choose the kind of agency<\/a>/)
+          assert.match(noKind.text, /value="Tamar Family Mediation"/, 'what was typed is kept')
+          const badKind = await postForm(coordinator.client, '/centre/agencies', {
+            name: 'Tamar Family Mediation',
+            kind: 'astrologer',
+          })
+          assert.equal(badKind.status, 400)
+          assert.match(
+            visibleText(badKind.text),
+            /The kind of agency must be one of the kinds listed/,
+          )
+          const held = await postForm(coordinator.client, '/centre/agencies', {
+            name: 'hollis  & co solicitors',
+            kind: 'other',
+          })
+          assert.equal(held.status, 409)
+          assert.match(visibleText(held.text), /The centre already has an agency of that name/)
+
+          const added = await postForm(coordinator.client, '/centre/agencies', {
+            name: 'Tamar Family Mediation',
+            kind: 'mediator',
+          })
+          assert.equal(added.status, 303)
+          const listed = visibleText((await getPage(coordinator.client, added.location ?? '')).text)
+          assert.match(listed, /Agency added\. The referral form offers it from now on\./)
+          assert.match(listed, /Tamar Family Mediation Mediator 0 Change/)
+          const agencyId = (
+            await database.db
+              .selectFrom('agencies')
+              .select('id')
+              .where('name', '=', 'Tamar Family Mediation')
+              .executeTakeFirstOrThrow()
+          ).id
+          const form = await getPage(coordinator.client, '/referrals/new')
+          assert.match(
+            form.text,
+            new RegExp(`<option value="${agencyId}">Tamar Family Mediation</option>`),
+            'the referral form offers the new agency',
+          )
+
+          const changePath = `/centre/agencies/${agencyId}`
+          const changeForm = await getPage(coordinator.client, changePath)
+          assert.equal(changeForm.status, 200)
+          assert.match(changeForm.text, /name="heldName" value="Tamar Family Mediation"/)
+          assert.match(changeForm.text, /name="heldKind" value="mediator"/)
+          const taken = await postForm(coordinator.client, changePath, {
+            name: 'Hollis & Co Solicitors',
+            kind: 'mediator',
+            heldName: 'Tamar Family Mediation',
+            heldKind: 'mediator',
+          })
+          assert.equal(taken.status, 409)
+          assert.match(visibleText(taken.text), /The centre already has an agency of that name/)
+          const changed = await postForm(coordinator.client, changePath, {
+            name: 'Tamar Mediation Service',
+            kind: 'other',
+            heldName: 'Tamar Family Mediation',
+            heldKind: 'mediator',
+          })
+          assert.equal(changed.status, 303)
+          assert.match(
+            visibleText((await getPage(coordinator.client, changed.location ?? '')).text),
+            /Agency changed\. .*Tamar Mediation Service Other 0/,
+          )
+          const stale = await postForm(coordinator.client, changePath, {
+            name: 'Tamar Mediators',
+            kind: 'mediator',
+            heldName: 'Tamar Family Mediation',
+            heldKind: 'mediator',
+          })
+          assert.equal(stale.status, 409, 'a form drawn before the change is refused')
+          assert.match(visibleText(stale.text), /Someone else changed this agency; reload it/)
+          assert.match(stale.text, /name="heldName" value="Tamar Mediation Service"/)
+          assert.equal(
+            (await getPage(coordinator.client, `/centre/agencies/${centreId}`)).status,
+            404,
+          )
+
+          const volunteer = await invite(ctx, app, centreId, 'alder', 'v@alder.example.org', [
+            'volunteer',
+          ])
+          for (const who of [volunteer, referrer]) {
+            assert.equal((await getPage(who.client, '/centre/agencies')).status, 403)
+            assert.equal((await getPage(who.client, changePath)).status, 403)
+            const posted = await postForm(who.client, '/centre/agencies', {
+              name: 'Kernow Law',
+              kind: 'solicitor',
+            })
+            assert.equal(posted.status, 403)
+            assert.doesNotMatch(
+              (await getPage(who.client, '/policy')).text,
+              /\/centre\/agencies/,
+              'no link for them',
+            )
+          }
+          assert.equal(
+            (
+              await database.db
+                .selectFrom('agencies')
+                .select('id')
+                .where('name', '=', 'Kernow Law')
+                .execute()
+            ).length,
+            0,
+          )
+          const entries = await auditDetails(database.db, ['agency.added', 'agency.changed'])
+          assert.deepEqual(
+            entries.map((e): [string, unknown] => [e.type, JSON.parse(e.details)]),
+            [
+              ['agency.added', { kind: 'mediator' }],
+              ['agency.changed', { fields: ['name', 'kind'] }],
+            ],
+            'kinds and fields only, never a name',
           )
         }))
     },

@@ -61,6 +61,12 @@ export const CENTRE_SECTIONS = [
     anyOf: ['manage_rooms'],
   },
   {
+    href: '/centre/agencies',
+    title: 'Referring agencies',
+    about: 'The solicitors, mediators and others who refer families, with or without an account.',
+    anyOf: ['record_referrals'],
+  },
+  {
     href: '/centre/subject-access',
     title: 'Subject access requests',
     about: 'Requests by days left, and their bundles.',

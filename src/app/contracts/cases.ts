@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { id, date, requiredText, text } from './common.ts'
 import { REFERRAL_STATUSES } from '../../domain/cases/referral-lifecycle.ts'
+import { AGENCY_KINDS } from '../../domain/roles.ts'
 
 /** The longest first or last name a person's record holds, at the API and on the pages. */
 export const NAME_MAX = 100
@@ -55,6 +56,18 @@ export const referralInput = z.strictObject({
   isSeparationRequired: z.boolean(),
   safetyFlags: z.array(flag).max(20, 'may have 20 flags at most').optional(),
 })
+
+/** A referring agency the centre adds itself (one with no account in Haven). */
+export const agencyInput = z.strictObject({
+  name: requiredText(200),
+  kind: z.enum(AGENCY_KINDS, 'must be one of the kinds listed'),
+})
+/** An agency's new name and kind, and those the form was drawn with (a change meanwhile is a conflict). */
+export const agencyChangeInput = agencyInput.extend({
+  heldName: text(200),
+  heldKind: text(40),
+})
+export const agency = z.object({ id, kind: z.string(), name: z.string() })
 
 export const receivedReferral = z.object({
   referralId: id,
