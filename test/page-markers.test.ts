@@ -59,6 +59,10 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['statistics', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['statistics csv', [200, 200, 403, 403, 200, 403, 403, 403, 303]],
   ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
+  ['adding a child', [200, 200, 403, 404, 404, 404, 403, 403, 303]],
+  ['safety and keeping apart', [200, 200, 403, 404, 404, 404, 403, 403, 303]],
+  ['rooms', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
+  ['agencies', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
 ]
 
 const MARK = `P${String(Math.random()).slice(2, 10)}`
@@ -231,6 +235,10 @@ for (const dialect of await dialectsUnderTest()) {
           ['statistics', '/centre/statistics'],
           ['statistics csv', '/centre/statistics.csv'],
           ['correcting the mother', `/families/${familyId}/people/${motherId}/edit`],
+          ['adding a child', `/families/${familyId}/children/new`],
+          ['safety and keeping apart', `/families/${familyId}/safety`],
+          ['rooms', '/centre/rooms'],
+          ['agencies', '/centre/agencies'],
         ]
         const pages = labelled.map(([, path]) => path)
         const statuses: Record<string, Record<string, number>> = {}

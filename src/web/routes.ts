@@ -23,6 +23,7 @@ import { memberRoutes } from './member-routes.ts'
 import { statisticsRoutes } from './statistics-pages.ts'
 import { importRoutes } from './import-pages.ts'
 import { adminRoutes } from './admin-routes.ts'
+import { familyEditRoutes } from './family-edit-routes.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -61,6 +62,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', statisticsRoutes(ctx))
   pages.route('/', importRoutes(ctx))
   pages.route('/', adminRoutes(ctx))
+  pages.route('/', familyEditRoutes(ctx))
   // After signing in: each role's own work (issue 17), not the public front page.
   pages.get('/start', async (c) => {
     const view = c.get('session')

@@ -160,13 +160,14 @@ export const familyWithActions = family.extend({
     recordDisclosure: z.boolean(),
     recordConsents: z.boolean(),
     correctPeople: z.boolean(),
+    changeDoorDetails: z.boolean(),
     /** The people whose contact details this reader may ask to see, giving a reason. */
     reveal: z.array(z.string()),
   }),
 })
 export const doorInput = z.strictObject({
   isSeparationRequired: z.boolean(),
-  safetyFlags: z.array(flag).max(20),
+  safetyFlags: z.array(flag).max(20, 'may be 20 at most'),
   version: z.int().min(1),
 })
 export const revealInput = z.strictObject({ reason: text(500) })
@@ -177,6 +178,8 @@ export const personInput = z.strictObject({
   relationship: text(40).optional(),
   hasParentalResponsibility: z.boolean(),
   mayAttend: z.boolean(),
+  /** A child's date of birth (children only; the referral's rules). */
+  dateOfBirth: date.optional(),
   contactDetails: z
     .strictObject({
       address: text(300).optional(),
@@ -186,6 +189,14 @@ export const personInput = z.strictObject({
     .optional(),
   version: z.int().min(1),
 })
+/** A child added to a family after its referral: no contact details (children have none). */
+export const childInput = z.strictObject({
+  givenName: name,
+  familyName: name,
+  dateOfBirth: date,
+  mayAttend: z.boolean(),
+})
+export const addedChild = z.object({ personId: id })
 export const revealed = z.object({
   clauses: z.array(z.string()),
   contactDetails: z.object({
