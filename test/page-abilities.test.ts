@@ -36,6 +36,7 @@ const PAGES: readonly [string, readonly Permission[]][] = [
   ['/centre/rooms', ['manage_rooms']],
   ['/centre/agencies', ['record_referrals']],
   ['/centre/subject-access', ['read_subject_access']],
+  ['/centre/subject-access/new', ['handle_subject_access']],
   ['/centre/disposals', ['read_disposals']],
   ['/centre/audit', ['read:audit_log']],
   [

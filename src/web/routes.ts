@@ -24,6 +24,7 @@ import { statisticsRoutes } from './statistics-pages.ts'
 import { importRoutes } from './import-pages.ts'
 import { adminRoutes } from './admin-routes.ts'
 import { familyEditRoutes } from './family-edit-routes.ts'
+import { subjectAccessFormRoutes } from './subject-access-pages.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -53,6 +54,8 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', referralRoutes(ctx))
   pages.route('/', disclosureRoutes(ctx))
   pages.route('/', sessionRoutes(ctx))
+  // Before the centre's routes: /centre/subject-access/new is not a request's id.
+  pages.route('/', subjectAccessFormRoutes(ctx))
   pages.route('/', centreRoutes(ctx))
   pages.route('/', policyPageRoutes(ctx))
   pages.route('/', peopleRoutes(ctx))

@@ -14,6 +14,7 @@ import * as idempotencyKeys from './0012-idempotency-keys.ts'
 import * as familyReferenceCounter from './0013-family-reference-counter.ts'
 import * as outboxRetries from './0014-outbox-retries.ts'
 import * as familySearch from './0015-family-search.ts'
+import * as subjectAccessChannel from './0018-subject-access-channel.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -35,4 +36,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0013-family-reference-counter': familyReferenceCounter,
   '0014-outbox-retries': outboxRetries,
   '0015-family-search': familySearch,
+  '0018-subject-access-channel': subjectAccessChannel,
 }
