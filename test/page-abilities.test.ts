@@ -33,7 +33,10 @@ const PAGES: readonly [string, readonly Permission[]][] = [
   ['/centre', CENTRE_SECTIONS.flatMap((s) => s.anyOf)],
   ['/centre/people', ['manage_members']],
   ['/centre/workers', ['read:worker']],
+  ['/centre/rooms', ['manage_rooms']],
+  ['/centre/agencies', ['record_referrals']],
   ['/centre/subject-access', ['read_subject_access']],
+  ['/centre/subject-access/new', ['handle_subject_access']],
   ['/centre/disposals', ['read_disposals']],
   ['/centre/audit', ['read:audit_log']],
   [

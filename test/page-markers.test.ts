@@ -64,6 +64,10 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ['correcting the mother', [200, 200, 404, 404, 404, 404, 403, 403, 303]],
   ['import', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
   ['legal hold', [200, 403, 403, 403, 200, 403, 403, 403, 303]],
+  ['adding a child', [200, 200, 403, 404, 404, 404, 403, 403, 303]],
+  ['safety and keeping apart', [200, 200, 403, 404, 404, 404, 403, 403, 303]],
+  ['rooms', [200, 403, 403, 403, 403, 403, 403, 403, 303]],
+  ['agencies', [200, 200, 403, 403, 403, 403, 403, 403, 303]],
 ]
 
 /** The family's names (test/support/cases.ts), which no disposal page may show. */
@@ -313,6 +317,10 @@ for (const dialect of await dialectsUnderTest()) {
           ['correcting the mother', `/families/${familyId}/people/${motherId}/edit`],
           ['import', '/centre/import'],
           ['legal hold', `/families/${familyId}/legal-hold`],
+          ['adding a child', `/families/${familyId}/children/new`],
+          ['safety and keeping apart', `/families/${familyId}/safety`],
+          ['rooms', '/centre/rooms'],
+          ['agencies', '/centre/agencies'],
         ]
         const pages = labelled.map(([, path]) => path)
         const statuses: Record<string, Record<string, number>> = {}

@@ -83,8 +83,10 @@ export interface FamilyActions {
   recordConsents: boolean
   /** Put the family on legal hold or lift it (those who see and plan disposal). */
   holdRecords: boolean
-  /** Correct a person's record: names, parental responsibility, contact details (DPA). */
+  /** Correct a person's record: names, parental responsibility, contact details; add a child (DPA). */
   correctPeople: boolean
+  /** Change what the door needs to know: the safety flags, and whether the parents are kept apart. */
+  changeDoorDetails: boolean
   reveal: string[]
 }
 
@@ -104,6 +106,12 @@ function familyActions(
         action: 'rectify',
         actor: policyActor(actor, 'none'),
         resource: { type: 'person' },
+      }).effect === 'permit',
+    changeDoorDetails:
+      decide(policy, {
+        action: 'rectify',
+        actor: policyActor(actor, 'none'),
+        resource: { type: 'family' },
       }).effect === 'permit',
     reveal: people
       .filter(
@@ -239,7 +247,18 @@ export async function changeDoorDetails(
       centreId: actor.centreId,
       actorId: actor.accountId,
       subjectId: familyId,
-      details: { fields: ['separation_plan', 'safety_flags'], clauses: decision.clauses },
+      // Which changed, never the flags themselves.
+      details: {
+        fields: [
+          ...(change.isSeparationRequired !== family.isSeparationRequired
+            ? ['separation_plan']
+            : []),
+          ...(JSON.stringify(change.safetyFlags) !== JSON.stringify(family.safetyFlags)
+            ? ['safety_flags']
+            : []),
+        ],
+        clauses: decision.clauses,
+      },
     })
     return { version: change.version + 1 }
   })

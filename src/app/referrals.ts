@@ -1,4 +1,5 @@
-import { addMonths, isIsoDate, ukDateOf } from '../domain/calendar.ts'
+import { isIsoDate, ukDateOf } from '../domain/calendar.ts'
+import { childDateOfBirthProblem } from '../domain/cases/children.ts'
 import {
   canMoveReferral,
   isReferralStatus,
@@ -293,36 +294,18 @@ function peopleOf(
 }
 
 /** What the schema cannot say: one parent of each kind at most, real dates. */
-/**
- * A child contact centre sees children: a date of birth that makes the child an adult on the
- * day the referral was received is a mistyped year.
- */
-const OLDEST_CHILD_YEARS = 18
-
 export function assertReferralInput(input: ReferralInput, today: string): void {
   for (const kind of ['resident_parent', 'non_resident_parent'] as const) {
     if (input.parents.filter((p) => p.kind === kind).length > 1)
       throw new HavenError('invalid_input', `at most one ${kind.replaceAll('_', ' ')}`, 'parents')
   }
   input.children.forEach((child, index) => {
-    if (!isIsoDate(child.dateOfBirth))
-      throw new HavenError(
-        'invalid_input',
-        'a date of birth is a real date, YYYY-MM-DD',
-        `children.${String(index)}.dateOfBirth`,
-      )
-    if (child.dateOfBirth > today)
-      throw new HavenError(
-        'invalid_input',
-        'a date of birth is today or before: that date is still to come',
-        `children.${String(index)}.dateOfBirth`,
-      )
-    if (child.dateOfBirth <= addMonths(input.receivedOn ?? today, -12 * OLDEST_CHILD_YEARS))
-      throw new HavenError(
-        'invalid_input',
-        `that date of birth makes the child ${String(OLDEST_CHILD_YEARS)} or older when referred; check the year`,
-        `children.${String(index)}.dateOfBirth`,
-      )
+    // Under 18 on the day the referral was received (src/domain/cases/children.ts).
+    const problem = childDateOfBirthProblem(child.dateOfBirth, today, {
+      referredOn: input.receivedOn ?? today,
+    })
+    if (problem !== undefined)
+      throw new HavenError('invalid_input', problem, `children.${String(index)}.dateOfBirth`)
   })
   if (input.receivedOn !== undefined && !isIsoDate(input.receivedOn))
     throw new HavenError('invalid_input', 'receivedOn is a real date, YYYY-MM-DD', 'receivedOn')

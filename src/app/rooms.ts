@@ -1,7 +1,7 @@
 import { HavenError } from '../domain/errors.ts'
 import { setStaggerMinutes, staggerMinutesOf } from '../storage/centres.ts'
 import { insertRooms } from '../storage/sessions.ts'
-import { listRooms as listStoredRooms } from '../storage/session-people.ts'
+import { listRooms as listStoredRooms, renameStoredRoom } from '../storage/session-people.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
@@ -68,5 +68,61 @@ export async function setStagger(
       details: { before, after: minutes },
     })
     return { minutes }
+  })
+}
+
+/**
+ * The rooms and how far apart the parents arrive, for the coordinator's page. Names no one:
+ * read without the centre's lock and without an audit entry.
+ */
+export async function readRoomSettings(
+  ctx: AppContext,
+  actor: Actor,
+): Promise<{ rooms: { id: string; name: string }[]; staggerMinutes: number }> {
+  await requireAbility(ctx, actor, 'manage_rooms')
+  return readInCentre(ctx, actor.centreId, async (db) => ({
+    rooms: await listStoredRooms(db, actor.centreId),
+    staggerMinutes: await staggerMinutesOf(db, actor.centreId),
+  }))
+}
+
+/**
+ * Renames a room (the coordinator), still unique within the centre. Rooms carry no version:
+ * the name the form was drawn with stands for one, so a rename made meanwhile is a conflict
+ * and the newer name stays. Sessions keep their room; they show its new name.
+ */
+export async function renameRoom(
+  ctx: AppContext,
+  actor: Actor,
+  roomId: string,
+  change: { name: string; heldName: string },
+): Promise<{ id: string; name: string }> {
+  await requireAbility(ctx, actor, 'manage_rooms')
+  const trimmed = change.name.trim()
+  if (trimmed === '') throw new HavenError('invalid_input', 'a room needs a name', 'name')
+  return inCentre(ctx, actor.centreId, async (trx) => {
+    const existing = await listStoredRooms(trx, actor.centreId)
+    const room = existing.find((r) => r.id === roomId)
+    if (!room) throw new HavenError('not_found', 'no such room')
+    if (room.name !== change.heldName)
+      throw new HavenError('conflict', 'someone else renamed this room; reload it', 'name')
+    if (existing.some((r) => r.id !== roomId && r.name.toLowerCase() === trimmed.toLowerCase()))
+      throw new HavenError('conflict', 'there is already a room of that name', 'name')
+    if (
+      !(await renameStoredRoom(
+        trx,
+        { ...room, centreId: actor.centreId, heldName: room.name },
+        trimmed,
+      ))
+    )
+      throw new HavenError('conflict', 'someone else renamed this room; reload it', 'name')
+    await recordEvent(trx, {
+      type: 'room.renamed',
+      at: ctx.now(),
+      centreId: actor.centreId,
+      actorId: actor.accountId,
+      subjectId: roomId,
+    })
+    return { id: roomId, name: trimmed }
   })
 }

@@ -50,6 +50,10 @@ export interface SubjectAccessView {
   released?: { item: string; recordId: string; reason: string; releasedOn: string }[]
   /** Whose request: their name and family's reference (for its handlers and the subject). */
   subject?: { name: string; familyReference: string }
+  /** How a request made outside Haven came (letter, phone, email, in_person); null in Haven. */
+  receivedVia: string | null
+  /** The note of whoever recorded it (for its handlers and the subject, as the subject is). */
+  note?: string
   version: number
 }
 
@@ -79,15 +83,20 @@ export function subjectAccessView(
     ...clock,
     pauses: pauses.map((p) => ({ reason: p.reason, fromOn: p.fromOn, toOn: p.toOn ?? null })),
     completedOn: r.completedOn ?? null,
+    receivedVia: r.receivedVia ?? null,
     version: r.version,
   }
 }
 
+/** How a request made outside Haven may come. */
+export const RECEIVED_VIA = ['letter', 'phone', 'email', 'in_person'] as const
+
 /**
  * Records a subject access request (SAR): by the coordinator or staff for a person the centre
- * holds (received on a day, by letter, e-mail or in person), or by a parent in Haven for
- * themselves (their account is their identity). Until identity is checked the clock stands
- * still. A person the centre does not hold is not found, and nothing is written.
+ * holds (received on a day, by letter, phone, e-mail or in person, with a note), or by a
+ * parent in Haven for themselves (their account is their identity). Until identity is checked
+ * the clock stands still. A person the centre does not hold is not found, and nothing is
+ * written. The audit entry says how it came, never the note.
  */
 export async function openSubjectAccessRequest(
   ctx: AppContext,
@@ -96,12 +105,19 @@ export async function openSubjectAccessRequest(
     personId: string
     receivedOn?: string | undefined
     identityMethod?: string | undefined
+    /** How it came, for a request made outside Haven (SAR: the month runs from its receipt). */
+    receivedVia?: (typeof RECEIVED_VIA)[number] | undefined
+    note?: string | undefined
   },
 ): Promise<SubjectAccessView> {
   const today = todayAtCentre(ctx)
   const receivedOn = input.receivedOn ?? today
   if (!isIsoDate(receivedOn) || receivedOn > today)
-    throw new HavenError('invalid_input', 'receivedOn is a date, today or before', 'receivedOn')
+    throw new HavenError(
+      'invalid_input',
+      'the day it was received is a date, today or before',
+      'receivedOn',
+    )
   return inCentre(ctx, actor.centreId, async (trx) => {
     const person = await findPerson(trx, actor.centreId, input.personId)
     const isSelf = person !== undefined && person.accountId === actor.accountId
@@ -109,6 +125,9 @@ export async function openSubjectAccessRequest(
     if (!person || (!isSelf && !hasAbility(policy, actor, 'handle_subject_access')))
       throw new HavenError('not_found', 'no such person')
     const method = isSelf ? 'haven_account' : input.identityMethod?.trim()
+    // A request the subject makes in Haven came through Haven; only a handler records another way.
+    const note = isSelf ? undefined : input.note?.trim() || undefined
+    const receivedVia = isSelf ? undefined : input.receivedVia
     const id = ctx.newId()
     const request: StoredSubjectAccessRequest = {
       id,
@@ -128,6 +147,8 @@ export async function openSubjectAccessRequest(
       completedBy: undefined,
       createdAt: ctx.now().toISOString(),
       version: 1,
+      receivedVia,
+      note,
     }
     await insertSubjectAccessRequest(trx, request)
     const pauses: StoredPause[] = []
@@ -145,6 +166,7 @@ export async function openSubjectAccessRequest(
     await recordActorEvent(ctx, trx, actor, 'subject_access.opened', id, {
       personId: person.id,
       identity: request.identityStatus,
+      ...(receivedVia === undefined ? {} : { receivedVia }),
     })
     return subjectAccessView(request, pauses, today)
   })
@@ -281,7 +303,11 @@ async function applyEvent(
 export async function listSubjectAccess(
   ctx: AppContext,
   actor: Actor,
-  filter: { status?: 'open' | 'completed' | undefined },
+  filter: {
+    status?: 'open' | 'completed' | undefined
+    /** A page of answered requests, the latest answered first (status 'completed'). */
+    page?: { limit: number; offset: number } | undefined
+  },
 ): Promise<SubjectAccessView[]> {
   return auditedRead(ctx, actor.centreId, async (trx) => {
     let personIds: string[] | undefined
@@ -301,6 +327,7 @@ export async function listSubjectAccess(
     const rows = await listSubjectAccessRequests(trx, actor.centreId, {
       ...(filter.status ? { status: filter.status } : personIds ? {} : { status: 'open' as const }),
       ...(personIds ? { personIds } : {}),
+      ...(filter.page && filter.status === 'completed' ? { page: filter.page } : {}),
     })
     const pauses = await listPauses(
       trx,
@@ -326,7 +353,11 @@ export async function listSubjectAccess(
         const subject = subjects.get(r.id)
         return subject ? { ...view, subject } : view
       })
-      .sort((a, b) => a.daysLeft - b.daysLeft || (a.id < b.id ? -1 : 1))
+      .sort((a, b) =>
+        filter.page && filter.status === 'completed'
+          ? 0
+          : a.daysLeft - b.daysLeft || (a.id < b.id ? -1 : 1),
+      )
   })
 }
 
@@ -355,7 +386,10 @@ export async function readSubjectAccess(
     }))
     const subjects = await subjectsOf(ctx, trx, actor, [request])
     const subject = subjects.get(id)
-    return subject ? { ...view, withheld, released, subject } : { ...view, withheld, released }
+    const note = request.note
+    return subject
+      ? { ...view, withheld, released, subject, ...(note === undefined ? {} : { note }) }
+      : { ...view, withheld, released }
   })
 }
 

@@ -396,6 +396,8 @@ export async function updatePerson(
     relationship: string | undefined
     hasParentalResponsibility: boolean
     mayAttend: boolean
+    /** A child's date of birth; absent leaves it as it is. */
+    dateOfBirth?: string | undefined
     sealed: {
       address?: string | null | undefined
       phone?: string | null | undefined
@@ -412,6 +414,7 @@ export async function updatePerson(
       relationship: change.relationship ?? null,
       has_parental_responsibility: change.hasParentalResponsibility ? 1 : 0,
       may_attend: change.mayAttend ? 1 : 0,
+      ...(change.dateOfBirth === undefined ? {} : { date_of_birth: change.dateOfBirth }),
       ...(change.sealed.address === undefined ? {} : { address_ciphertext: change.sealed.address }),
       ...(change.sealed.phone === undefined ? {} : { phone_ciphertext: change.sealed.phone }),
       ...(change.sealed.email === undefined ? {} : { email_ciphertext: change.sealed.email }),

@@ -102,6 +102,43 @@ export async function listAgencies(db: Db, centreId: string): Promise<Agency[]> 
   return rows.map(toAgency)
 }
 
+/** How many referrals each of the centre's agencies made (agencies with none are absent). */
+export async function countReferralsByAgency(
+  db: Db,
+  centreId: string,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('referrals')
+    .select((eb) => ['agency_id', eb.fn.countAll<number | string>().as('count')])
+    .where('centre_id', '=', centreId)
+    .where('agency_id', 'is not', null)
+    .groupBy('agency_id')
+    .execute()
+  return new Map(
+    rows.flatMap((r) => (r.agency_id === null ? [] : [[r.agency_id, Number(r.count)]])),
+  )
+}
+
+/**
+ * Renames an agency or changes its kind if it still has the name and kind the editor saw;
+ * false when it is gone or someone changed it first (the newer one stays).
+ */
+export async function updateAgency(
+  db: Db,
+  agency: { centreId: string; id: string; heldName: string; heldKind: string },
+  change: { name: string; kind: string },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('agencies')
+    .set({ name: change.name, kind: change.kind })
+    .where('centre_id', '=', agency.centreId)
+    .where('id', '=', agency.id)
+    .where('name', '=', agency.heldName)
+    .where('kind', '=', agency.heldKind)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
 /** The agency a referrer acts for in a centre, if their role names one. */
 export async function agencyIdOfReferrer(
   db: Db,

@@ -93,6 +93,10 @@ export interface SubjectAccessRequestRow {
   completed_by: string | null
   created_at: string
   version: Generated<number>
+  /** How a request made outside Haven came: letter, phone, email, in_person (0018). */
+  received_via: string | null
+  /** The coordinator's note on a request made outside Haven (0018). */
+  note: string | null
 }
 
 export interface SubjectAccessPauseRow {

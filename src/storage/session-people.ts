@@ -150,6 +150,25 @@ export async function listRooms(db: Db, centreId: string): Promise<{ id: string;
     .execute()
 }
 
+/**
+ * Renames a room if it still has the name the editor saw; false when it is gone or someone
+ * renamed it first (the newer name stays).
+ */
+export async function renameStoredRoom(
+  db: Db,
+  room: { centreId: string; id: string; heldName: string },
+  name: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('rooms')
+    .set({ name })
+    .where('centre_id', '=', room.centreId)
+    .where('id', '=', room.id)
+    .where('name', '=', room.heldName)
+    .executeTakeFirst()
+  return result.numUpdatedRows === 1n
+}
+
 /** Replaces a session's plan (who comes when) in the caller's transaction. */
 export async function replaceSessionPeople(
   db: Db,

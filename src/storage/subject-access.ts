@@ -21,6 +21,10 @@ export interface StoredSubjectAccessRequest {
   completedBy: string | undefined
   createdAt: string
   version: number
+  /** How a request made outside Haven came (letter, phone, email, in_person). */
+  receivedVia?: string | undefined
+  /** The note of whoever recorded it. */
+  note?: string | undefined
 }
 
 export interface StoredPause {
@@ -55,6 +59,8 @@ export async function insertSubjectAccessRequest(
       completed_by: r.completedBy ?? null,
       created_at: r.createdAt,
       version: r.version,
+      received_via: r.receivedVia ?? null,
+      note: r.note ?? null,
     })
     .execute()
 }
@@ -115,12 +121,27 @@ export async function findSubjectAccessRequest(
 export async function listSubjectAccessRequests(
   db: Db,
   centreId: string,
-  filter: { status?: 'open' | 'completed'; personIds?: readonly string[] },
+  filter: {
+    status?: 'open' | 'completed'
+    personIds?: readonly string[]
+    /** A page of answered requests, the latest answered first. */
+    page?: { limit: number; offset: number }
+  },
 ): Promise<StoredSubjectAccessRequest[]> {
   if (filter.personIds?.length === 0) return []
   let query = db.selectFrom('subject_access_requests').selectAll().where('centre_id', '=', centreId)
   if (filter.status !== undefined) query = query.where('status', '=', filter.status)
   if (filter.personIds) query = query.where('person_id', 'in', [...filter.personIds])
+  if (filter.page)
+    return (
+      await query
+        .orderBy('completed_on', 'desc')
+        .orderBy('received_on', 'desc')
+        .orderBy('id')
+        .limit(filter.page.limit)
+        .offset(filter.page.offset)
+        .execute()
+    ).map(toRequest)
   return (await query.orderBy('received_on').orderBy('id').limit(1000).execute()).map(toRequest)
 }
 
@@ -319,6 +340,8 @@ function toRequest(row: Selectable<SubjectAccessRequestRow>): StoredSubjectAcces
     completedBy: row.completed_by ?? undefined,
     createdAt: row.created_at,
     version: row.version,
+    receivedVia: row.received_via ?? undefined,
+    note: row.note ?? undefined,
   }
 }
 

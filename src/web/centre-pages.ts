@@ -9,6 +9,7 @@ import type { SubjectAccessView } from '../app/subject-access.ts'
 import type { WorkerView } from '../app/workers.ts'
 import type { AuditCheckpoint } from '../domain/audit-checkpoint.ts'
 import { html, type Html } from './html.ts'
+import { RECEIVED_VIA_WORDS } from './subject-access-pages.ts'
 import {
   button,
   choiceField,
@@ -238,6 +239,10 @@ export function subjectAccessRequestBody(input: {
     <h1 class="govuk-heading-l">${whoAsked(r)}</h1>
     ${summaryList([
       ['Received', shortDate(r.receivedOn)],
+      ...(r.receivedVia === null
+        ? []
+        : [['How it came', RECEIVED_VIA_WORDS[r.receivedVia] ?? r.receivedVia] as const]),
+      ...(r.note === undefined ? [] : [['Note', r.note] as const]),
       [
         'Identity',
         r.identity.status === 'verified'

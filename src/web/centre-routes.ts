@@ -35,8 +35,11 @@ import {
   keepFamilyBody,
   subjectAccessBody,
   subjectAccessRequestBody,
+  whoAsked,
   workersBody,
 } from './centre-pages.ts'
+import { html } from './html.ts'
+import { answeredRequestsBody } from './subject-access-pages.ts'
 import {
   formErrorOf,
   formFields,
@@ -54,6 +57,7 @@ import {
 const DONE: Readonly<Record<string, string>> = {
   check: 'Check recorded.',
   moved: 'Request updated.',
+  opened: 'Request recorded. The month to answer runs from the day it was received.',
   released: 'Released. The bundle includes it from now on; the reason is kept with it.',
   approved: 'Approved. The records have been destroyed and the certificate is ready.',
   awaiting_approval: 'Run planned. Check each family before you approve it.',
@@ -67,6 +71,8 @@ const DONE: Readonly<Record<string, string>> = {
 
 /** Families and records listed on one page of a run. */
 const RUN_PAGE = 100
+/** Answered subject access requests a page. */
+const ANSWERED_PAGE = 50
 
 /** The centre's administration: workers and checks, subject access, disposal, the audit log. */
 export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
@@ -170,13 +176,24 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/centre/subject-access',
     signedInGet(async (c, actor) => {
-      await requirePage(ctx, actor, 'read_subject_access')
+      const abilities = await requirePage(ctx, actor, 'read_subject_access')
+      // The answered requests, a page at a time (src/web/subject-access-pages.ts).
+      const number = pageNumberOf(c.req.query('answered'))
+      const answered = await listSubjectAccess(ctx, actor, {
+        status: 'completed',
+        page: { limit: ANSWERED_PAGE + 1, offset: (number - 1) * ANSWERED_PAGE },
+      })
       return signedInPage(ctx, c, actor, {
         title: 'Subject access requests',
         current: '/centre',
-        body: subjectAccessBody({
+        body: html`${subjectAccessBody({
           requests: await listSubjectAccess(ctx, actor, { status: 'open' }),
-        }),
+        })}${answeredRequestsBody({
+          mayRecord: abilities.has('handle_subject_access'),
+          answered: answered.slice(0, ANSWERED_PAGE),
+          page: { number, hasNext: answered.length > ANSWERED_PAGE },
+          whoAsked,
+        })}`,
       })
     }),
   )

@@ -114,15 +114,24 @@ export function familyBody(input: {
         : ''
     }
     ${
+      f.safetyFlags !== undefined && f.safetyFlags.length > 0
+        ? html`<p class="govuk-inset-text">Safety: ${f.safetyFlags.map((flag) => flag.replaceAll('_', ' ')).join(', ')}.</p>`
+        : ''
+    }
+    ${
       input.actions &&
       (input.actions.bookSessions ||
         input.actions.recordDisclosure ||
         input.actions.recordConsents ||
-        input.actions.holdRecords)
+        input.actions.holdRecords ||
+        input.actions.correctPeople ||
+        input.actions.changeDoorDetails)
         ? html`<ul class="govuk-list haven-actions">
           ${input.actions.bookSessions ? html`<li><a class="govuk-link" href="/sessions/new?familyId=${f.id}">Book a session</a></li>` : ''}
           ${input.actions.recordDisclosure ? html`<li><a class="govuk-link" href="/disclosures/new?familyId=${f.id}">Record a request to disclose</a></li>` : ''}
           ${input.actions.recordConsents ? html`<li><a class="govuk-link" href="/families/${f.id}/consents">Consents</a></li>` : ''}
+          ${input.actions.changeDoorDetails ? html`<li><a class="govuk-link" href="/families/${f.id}/safety">Safety and keeping apart</a></li>` : ''}
+          ${input.actions.correctPeople ? html`<li><a class="govuk-link" href="/families/${f.id}/children/new">Add a child</a></li>` : ''}
           ${input.actions.holdRecords ? html`<li><a class="govuk-link" href="/families/${f.id}/legal-hold">Legal hold</a></li>` : ''}</ul>`
         : ''
     }
@@ -210,7 +219,25 @@ export function personFormBody(input: {
       html`<input type="hidden" name="version" value="${f.version ?? ''}">
       ${textField({ name: 'givenName', label: 'First name', value: f.givenName, error: e })}
       ${textField({ name: 'familyName', label: 'Last name', value: f.familyName, error: e })}
-      ${textField({ name: 'relationship', label: 'Relationship to the children (optional)', value: f.relationship, error: e, width: 'govuk-input--width-20' })}
+      ${
+        isChild
+          ? textField({
+              name: 'dateOfBirth',
+              label: 'Date of birth',
+              hint: 'For example, 2019-05-02',
+              type: 'date',
+              value: f.dateOfBirth,
+              error: e,
+              width: 'govuk-input--width-10',
+            })
+          : textField({
+              name: 'relationship',
+              label: 'Relationship to the children (optional)',
+              value: f.relationship,
+              error: e,
+              width: 'govuk-input--width-20',
+            })
+      }
       ${
         isChild
           ? ''
@@ -239,7 +266,10 @@ export function personFormBody(input: {
         isInline: true,
         error: e,
       })}
-      <h2 class="govuk-heading-m">Contact details</h2>
+      ${
+        isChild
+          ? ''
+          : html`      <h2 class="govuk-heading-m">Contact details</h2>
       <p class="govuk-body">What is held is not shown here. Type only what changes; an empty box keeps what is held.</p>
       ${textArea({ name: 'address', label: 'New address (optional)', hint: 'Kept sealed; never shown to the other parent', value: f.address, error: e, rows: 3 })}
       ${textField({ name: 'phone', label: 'New phone number (optional)', value: f.phone, error: e, width: 'govuk-input--width-20' })}
@@ -257,6 +287,8 @@ export function personFormBody(input: {
         values: (f.remove ?? '').split(',').filter(Boolean),
         error: e,
       })}
+`
+      }
       <div class="govuk-button-group">${button('Save the changes')}
         <a class="govuk-link" href="/families/${input.family.id}">Cancel</a></div>`,
     )}`

@@ -25,6 +25,12 @@ import {
 
 const PAGE_SIZE = 100
 
+const DONE: Readonly<Record<string, string>> = {
+  corrected: 'The changes are saved.',
+  child: 'The child is added.',
+  safety: 'Safety and keeping apart saved.',
+}
+
 /** Families as the policy lets each reader see them; contact details revealed with a reason. */
 export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
   const pages = new Hono<HavenEnv>()
@@ -124,7 +130,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           family,
           csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
           actions: family.actions,
-          done: c.req.query('done') === 'corrected' ? 'The changes are saved.' : undefined,
+          done: DONE[c.req.query('done') ?? ''],
         }),
       )
     }),
@@ -149,6 +155,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
       relationship: person.relationship ?? '',
       hasParentalResponsibility: person.hasParentalResponsibility === true ? 'yes' : 'no',
       mayAttend: person.mayAttend === false ? 'no' : 'yes',
+      ...(person.kind === 'child' ? { dateOfBirth: person.dateOfBirth ?? '' } : {}),
     }
     return page(
       c,
@@ -184,6 +191,16 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
       phone: contact('phone'),
       email: contact('email'),
     }
+    // A child's form has the date of birth (and no contact details); no one else's has.
+    const dateOfBirth = 'dateOfBirth' in form ? fields.get('dateOfBirth').trim() : undefined
+    if (dateOfBirth === '')
+      return personPage(
+        c,
+        actor,
+        form,
+        { field: 'dateOfBirth', message: 'enter the date of birth' },
+        400,
+      )
     const checked = checkForm(
       personInput,
       {
@@ -194,6 +211,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           : { relationship: fields.get('relationship').trim() }),
         hasParentalResponsibility: fields.get('hasParentalResponsibility') === 'yes',
         mayAttend: fields.get('mayAttend') !== 'no',
+        ...(dateOfBirth === undefined ? {} : { dateOfBirth }),
         ...(Object.values(changed).some((v) => v !== undefined)
           ? {
               contactDetails: Object.fromEntries(
@@ -210,6 +228,7 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           givenName: 'The first name',
           familyName: 'The last name',
           relationship: 'The relationship',
+          dateOfBirth: 'The date of birth',
           address: 'The address',
           phone: 'The phone number',
           email: 'The email address',

@@ -55,6 +55,18 @@ export const CENTRE_SECTIONS = [
     anyOf: ['read:worker'],
   },
   {
+    href: '/centre/rooms',
+    title: 'Rooms and arrival times',
+    about: 'Add and rename rooms; set how many minutes apart parents who must not meet arrive.',
+    anyOf: ['manage_rooms'],
+  },
+  {
+    href: '/centre/agencies',
+    title: 'Referring agencies',
+    about: 'The solicitors, mediators and others who refer families, with or without an account.',
+    anyOf: ['record_referrals'],
+  },
+  {
     href: '/centre/subject-access',
     title: 'Subject access requests',
     about: 'Requests by days left, and their bundles.',

@@ -23,6 +23,9 @@ import { memberRoutes } from './member-routes.ts'
 import { statisticsRoutes } from './statistics-pages.ts'
 import { importRoutes } from './import-pages.ts'
 import { legalHoldRoutes } from './legal-hold-pages.ts'
+import { adminRoutes } from './admin-routes.ts'
+import { familyEditRoutes } from './family-edit-routes.ts'
+import { subjectAccessFormRoutes } from './subject-access-pages.ts'
 import { formsOnce } from './form-once.ts'
 import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
@@ -52,6 +55,8 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', referralRoutes(ctx))
   pages.route('/', disclosureRoutes(ctx))
   pages.route('/', sessionRoutes(ctx))
+  // Before the centre's routes: /centre/subject-access/new is not a request's id.
+  pages.route('/', subjectAccessFormRoutes(ctx))
   pages.route('/', centreRoutes(ctx))
   pages.route('/', policyPageRoutes(ctx))
   pages.route('/', peopleRoutes(ctx))
@@ -61,6 +66,8 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', statisticsRoutes(ctx))
   pages.route('/', importRoutes(ctx))
   pages.route('/', legalHoldRoutes(ctx))
+  pages.route('/', adminRoutes(ctx))
+  pages.route('/', familyEditRoutes(ctx))
   // After signing in: each role's own work (issue 17), not the public front page.
   pages.get('/start', async (c) => {
     const view = c.get('session')

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { id, date, requiredText, text } from './common.ts'
 import { REFERRAL_STATUSES } from '../../domain/cases/referral-lifecycle.ts'
+import { AGENCY_KINDS } from '../../domain/roles.ts'
 
 /** The longest first or last name a person's record holds, at the API and on the pages. */
 export const NAME_MAX = 100
@@ -55,6 +56,18 @@ export const referralInput = z.strictObject({
   isSeparationRequired: z.boolean(),
   safetyFlags: z.array(flag).max(20, 'may have 20 flags at most').optional(),
 })
+
+/** A referring agency the centre adds itself (one with no account in Haven). */
+export const agencyInput = z.strictObject({
+  name: requiredText(200),
+  kind: z.enum(AGENCY_KINDS, 'must be one of the kinds listed'),
+})
+/** An agency's new name and kind, and those the form was drawn with (a change meanwhile is a conflict). */
+export const agencyChangeInput = agencyInput.extend({
+  heldName: text(200),
+  heldKind: text(40),
+})
+export const agency = z.object({ id, kind: z.string(), name: z.string() })
 
 export const receivedReferral = z.object({
   referralId: id,
@@ -155,13 +168,14 @@ export const familyWithActions = family.extend({
     /** Put the family on legal hold or lift it (PUT /api/families/{id}/legal-hold). */
     holdRecords: z.boolean(),
     correctPeople: z.boolean(),
+    changeDoorDetails: z.boolean(),
     /** The people whose contact details this reader may ask to see, giving a reason. */
     reveal: z.array(z.string()),
   }),
 })
 export const doorInput = z.strictObject({
   isSeparationRequired: z.boolean(),
-  safetyFlags: z.array(flag).max(20),
+  safetyFlags: z.array(flag).max(20, 'may be 20 at most'),
   version: z.int().min(1),
 })
 export const revealInput = z.strictObject({ reason: text(500) })
@@ -172,6 +186,8 @@ export const personInput = z.strictObject({
   relationship: text(40).optional(),
   hasParentalResponsibility: z.boolean(),
   mayAttend: z.boolean(),
+  /** A child's date of birth (children only; the referral's rules). */
+  dateOfBirth: date.optional(),
   contactDetails: z
     .strictObject({
       address: text(300).optional(),
@@ -181,6 +197,14 @@ export const personInput = z.strictObject({
     .optional(),
   version: z.int().min(1),
 })
+/** A child added to a family after its referral: no contact details (children have none). */
+export const childInput = z.strictObject({
+  givenName: name,
+  familyName: name,
+  dateOfBirth: date,
+  mayAttend: z.boolean(),
+})
+export const addedChild = z.object({ personId: id })
 export const revealed = z.object({
   clauses: z.array(z.string()),
   contactDetails: z.object({

@@ -105,7 +105,14 @@ export const checkInput = z.strictObject({
 })
 export const acquaintanceInput = z.strictObject({ accountId: id.optional() })
 export const roomInput = z.strictObject({ name: text(60) })
-export const staggerInput = z.strictObject({ minutes: z.int().min(5).max(60) })
+/** A room's new name, and the name the form was drawn with (a rename meanwhile is a conflict). */
+export const roomRenameInput = z.strictObject({ name: text(60), heldName: text(60) })
+export const staggerInput = z.strictObject({
+  minutes: z
+    .int('must be a whole number of minutes')
+    .min(5, 'must be from 5 to 60 minutes')
+    .max(60, 'must be from 5 to 60 minutes'),
+})
 export const room = z.object({ id, name: z.string() })
 
 // What the worker routes answer.

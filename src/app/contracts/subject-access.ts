@@ -5,6 +5,11 @@ export const openInput = z.strictObject({
   personId: id,
   receivedOn: date.optional(),
   identityMethod: text(200).optional(),
+  /** How a request made outside Haven came (the coordinator or staff record it). */
+  receivedVia: z
+    .enum(['letter', 'phone', 'email', 'in_person'], 'must be one of the ways listed')
+    .optional(),
+  note: text(1000).optional(),
 })
 export const listQuery = z.strictObject({ status: z.enum(['open', 'completed']).optional() })
 export const eventInput = z.strictObject({
@@ -68,6 +73,8 @@ export const view = z.object({
     .optional(),
   /** Whose request: their name and family's reference (for its handlers and the subject). */
   subject: z.object({ name: z.string(), familyReference: z.string() }).optional(),
+  receivedVia: z.string().nullable(),
+  note: z.string().optional(),
   version: z.int(),
 })
 export const requestList = z.object({ requests: z.array(view) })

@@ -16,6 +16,7 @@ import * as outboxRetries from './0014-outbox-retries.ts'
 import * as familySearch from './0015-family-search.ts'
 import * as disposalReview from './0016-disposal-review.ts'
 import * as importChecks from './0017-import-checks.ts'
+import * as subjectAccessChannel from './0018-subject-access-channel.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -39,4 +40,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0015-family-search': familySearch,
   '0016-disposal-review': disposalReview,
   '0017-import-checks': importChecks,
+  '0018-subject-access-channel': subjectAccessChannel,
 }
