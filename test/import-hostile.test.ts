@@ -369,18 +369,14 @@ describe('hostile workbooks and CSV files', () => {
     )
   })
 
-  it(
-    'says where an unclosed quote mark opens (line 2 of a three-line file)',
-    { todo: 'finding 9' },
-    async () => {
-      const { problems } = await sheetsOfFiles([
-        csvFile('families.csv', 'Family,Keep parents apart\r\n"Oak,yes\r\nBirch,no\r\n'),
-      ])
-      assert.equal(problems.length, 1)
-      assert.match(problems[0]?.message ?? '', /quote mark that is never closed/)
-      assert.match(problems[0]?.message ?? '', /line 2\b/)
-    },
-  )
+  it('says where an unclosed quote mark opens (line 2 of a three-line file)', async () => {
+    const { problems } = await sheetsOfFiles([
+      csvFile('families.csv', 'Family,Keep parents apart\r\n"Oak,yes\r\nBirch,no\r\n'),
+    ])
+    assert.equal(problems.length, 1)
+    assert.match(problems[0]?.message ?? '', /quote mark that is never closed/)
+    assert.match(problems[0]?.message ?? '', /line 2\b/)
+  })
 
   it('refuses 20,001 rows in a sheet and a cell of 3,000 characters, by count and length', async () => {
     const rows = Array.from({ length: 20_001 }, (_, i) => `F${String(i)},no`).join('\r\n')
@@ -415,34 +411,26 @@ describe('hostile workbooks and CSV files', () => {
     assert.equal(latin.sheets.families?.[1]?.[0], 'Siân')
   })
 
-  it(
-    'says a semicolon-separated CSV (Excel in much of Europe) uses the wrong separator, and how to save it',
-    { todo: 'finding 9' },
-    async () => {
-      const { sheets, problems } = await sheetsOfFiles([
-        csvFile('families.csv', 'Family;Keep parents apart\r\nOak;yes\r\n'),
-      ])
-      const words = [...problems, ...readSheets(sheets).problems].map((p) => p.message).join('\n')
-      assert.match(words, /semicolon/i, words)
-    },
-  )
+  it('says a semicolon-separated CSV (Excel in much of Europe) uses the wrong separator, and how to save it', async () => {
+    const { sheets, problems } = await sheetsOfFiles([
+      csvFile('families.csv', 'Family;Keep parents apart\r\nOak;yes\r\n'),
+    ])
+    const words = [...problems, ...readSheets(sheets).problems].map((p) => p.message).join('\n')
+    assert.match(words, /semicolon/i, words)
+  })
 
-  it(
-    'reads, or refuses in words, a CSV saved by Excel as "Unicode Text" (UTF-16)',
-    { todo: 'finding 9' },
-    async () => {
-      const utf16 = Buffer.concat([
-        Buffer.from([0xff, 0xfe]),
-        Buffer.from('Family,Keep parents apart\r\nOak,yes\r\n', 'utf16le'),
-      ])
-      const { sheets, problems } = await sheetsOfFiles([{ name: 'families.csv', bytes: utf16 }])
-      const all = [...problems, ...readSheets(sheets).problems].map((p) => p.message)
-      const read = sheets.families?.[1]?.[0] === 'Oak'
-      const refusedInWords = all.some((m) => /UTF-8|UTF-16|Unicode/i.test(m))
-      assert.ok(read || refusedInWords, all.join('\n'))
-      assert.ok(!all.some((m) => m.includes('\u0000')), 'no NUL characters echoed back')
-    },
-  )
+  it('reads, or refuses in words, a CSV saved by Excel as "Unicode Text" (UTF-16)', async () => {
+    const utf16 = Buffer.concat([
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('Family,Keep parents apart\r\nOak,yes\r\n', 'utf16le'),
+    ])
+    const { sheets, problems } = await sheetsOfFiles([{ name: 'families.csv', bytes: utf16 }])
+    const all = [...problems, ...readSheets(sheets).problems].map((p) => p.message)
+    const read = sheets.families?.[1]?.[0] === 'Oak'
+    const refusedInWords = all.some((m) => /UTF-8|UTF-16|Unicode/i.test(m))
+    assert.ok(read || refusedInWords, all.join('\n'))
+    assert.ok(!all.some((m) => m.includes('\u0000')), 'no NUL characters echoed back')
+  })
 })
 
 // ---------------------------------------------------------------------------------------
@@ -712,32 +700,28 @@ for (const dialect of await dialectsUnderTest()) {
 }
 
 describe('the CSV a spreadsheet opens', () => {
-  it(
-    'defuses a cell that starts with =, +, - or @ in the statistics CSV writer (latent: no imported text reaches it today)',
-    { todo: 'finding 10' },
-    () => {
-      const quarter = parseQuarter('2026-Q1')
-      assert.ok(quarter)
-      // The writer as it would be given text from a record: a title and labels that are formulas.
-      const r = {
-        quarter,
-        sections: [
-          {
-            title: '=HYPERLINK("http://example.org/x","Click")',
-            figures: [
-              { label: "=cmd|' /C calc'!A0", value: 1, shown: '1' },
-              { label: '@SUM(1+1)', value: 1, shown: '+1' },
-              { label: '-1+1', value: 1, shown: '1' },
-            ],
-          },
-        ],
-      }
-      const csv = quarterReturnCsv(r)
-      for (const line of csv.split('\r\n'))
-        for (const field of line.split(','))
-          assert.doesNotMatch(field.replace(/^"/, ''), /^[=+\-@]/, field)
-    },
-  )
+  it('defuses a cell that starts with =, +, - or @ in the statistics CSV writer (latent: no imported text reaches it today)', () => {
+    const quarter = parseQuarter('2026-Q1')
+    assert.ok(quarter)
+    // The writer as it would be given text from a record: a title and labels that are formulas.
+    const r = {
+      quarter,
+      sections: [
+        {
+          title: '=HYPERLINK("http://example.org/x","Click")',
+          figures: [
+            { label: "=cmd|' /C calc'!A0", value: 1, shown: '1' },
+            { label: '@SUM(1+1)', value: 1, shown: '+1' },
+            { label: '-1+1', value: 1, shown: '1' },
+          ],
+        },
+      ],
+    }
+    const csv = quarterReturnCsv(r)
+    for (const line of csv.split('\r\n'))
+      for (const field of line.split(','))
+        assert.doesNotMatch(field.replace(/^"/, ''), /^[=+\-@]/, field)
+  })
 })
 
 // ---------------------------------------------------------------------------------------
@@ -961,23 +945,19 @@ for (const dialect of await dialectsUnderTest()) {
         assert.match(visibleText(form.text), /larger than 97 KB/)
       }))
 
-    it(
-      'says, when the import refuses a body for its size, that the files are over 12 MB (not "shorten the longest answer")',
-      { todo: 'finding 9' },
-      () =>
-        withMigratedDatabase(dialect.name, async (database) => {
-          const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
-          const app = testApp(ctx)
-          const { coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
-          const refused = await upload(coordinator.client, {
-            'families.csv': `${FAMILIES}${' '.repeat(13 * 1024 * 1024)}`,
-          })
-          assert.equal(refused.status, 413)
-          const said = visibleText(refused.text)
-          assert.match(said, /12 MB/)
-          assert.doesNotMatch(said, /longest answer/)
-        }),
-    )
+    it('says, when the import refuses a body for its size, that the files are over 12 MB (not "shorten the longest answer")', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+        const app = testApp(ctx)
+        const { coordinator } = await centreWithCoordinator(ctx, app, 'ashbury')
+        const refused = await upload(coordinator.client, {
+          'families.csv': `${FAMILIES}${' '.repeat(13 * 1024 * 1024)}`,
+        })
+        assert.equal(refused.status, 413)
+        const said = visibleText(refused.text)
+        assert.match(said, /12 MB/)
+        assert.doesNotMatch(said, /longest answer/)
+      }))
 
     it('reads no more than the form limit of an upload from someone not signed in before refusing it', () =>
       withMigratedDatabase(dialect.name, async (database) => {

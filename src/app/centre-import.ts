@@ -88,8 +88,7 @@ export async function importRecords(
           'these checked files have been imported already; to import more, check the new files',
           'files',
         )
-      const problems = [...fileProblems, ...read.problems]
-      const importer = new Importer(ctx, trx, actor, problems)
+      const importer = new Importer(ctx, trx, actor, [...fileProblems, ...read.problems])
       const agencies = await importer.agencies(read.agencies)
       const families = await importer.families(read.families)
       const sessions = await importer.sessions(read.sessions, families)
@@ -104,10 +103,10 @@ export async function importRecords(
             .reduce((n, f) => n + f.people.length, 0),
           sessions,
         },
-        problems: sortProblems(problems),
+        problems: sortProblems(importer.problems),
         references: [...families.values()].map((f) => ({ label: f.label, reference: f.reference })),
       }
-      if (options.isDryRun || problems.length > 0) throw new RolledBack(report)
+      if (options.isDryRun || importer.problems.length > 0) throw new RolledBack(report)
       await recordEvent(trx, {
         type: 'records.imported',
         at: ctx.now(),
@@ -134,23 +133,34 @@ class Importer {
   private readonly ctx: AppContext
   private readonly trx: Db
   private readonly actor: Actor
-  private readonly problems: ImportProblem[]
+  /** Every problem found, in the order found. */
+  readonly problems: ImportProblem[]
   private readonly agencyIds = new Map<string, string>()
   /** The labels of families not written because of a problem of their own. */
   readonly troubled = new Set<string>()
+
+  private readonly rowsWithProblems = new Set<string>()
+  private readonly cellsWithProblems = new Set<string>()
 
   constructor(ctx: AppContext, trx: Db, actor: Actor, problems: ImportProblem[]) {
     this.ctx = ctx
     this.trx = trx
     this.actor = actor
-    this.problems = problems
+    this.problems = []
+    for (const problem of problems) this.add(problem)
+  }
+
+  /** A problem, and the row and cell it belongs to (looked up by key, not by a scan). */
+  private add(problem: ImportProblem): void {
+    this.problems.push(problem)
+    this.rowsWithProblems.add(`${problem.sheet}:${String(problem.row)}`)
+    this.cellsWithProblems.add(`${problem.sheet}:${String(problem.row)}:${problem.column ?? ''}`)
   }
 
   /** A problem found by the referral's own checks, unless its cell has one already. */
   private note(problem: ImportProblem): void {
-    const same = (p: ImportProblem) =>
-      p.sheet === problem.sheet && p.row === problem.row && p.column === problem.column
-    if (!this.problems.some(same)) this.problems.push(problem)
+    const cell = `${problem.sheet}:${String(problem.row)}:${problem.column ?? ''}`
+    if (!this.cellsWithProblems.has(cell)) this.add(problem)
   }
 
   /** Agencies by name: one already held is used again (of the same kind), never doubled. */
@@ -162,7 +172,7 @@ class Importer {
       const existing = held.find((a) => a.name.toLowerCase() === row.name.toLowerCase())
       if (existing) {
         if (existing.kind !== row.kind)
-          this.problems.push({
+          this.add({
             sheet: 'agencies',
             row: row.row,
             column: COLUMNS.agencies.kind.title,
@@ -194,7 +204,7 @@ class Importer {
           ? undefined
           : this.agencyIds.get(family.referredBy.toLowerCase())
       if (family.referredBy !== undefined && agencyId === undefined)
-        this.problems.push({
+        this.add({
           sheet: 'families',
           row: family.row,
           column: COLUMNS.families.referredBy.title,
@@ -212,13 +222,9 @@ class Importer {
           this.note(problemOfField(family, error.field, error.message))
         }
       // Someone in the family had a problem already (a role, a date): it is not written.
-      const hasRowProblem = this.problems
-        .slice(0, before)
-        .some(
-          (p) =>
-            (p.sheet === 'families' && p.row === family.row) ||
-            (p.sheet === 'people' && family.people.some((person) => person.row === p.row)),
-        )
+      const hasRowProblem =
+        this.rowsWithProblems.has(`families:${String(family.row)}`) ||
+        family.people.some((person) => this.rowsWithProblems.has(`people:${String(person.row)}`))
       if (this.problems.length > before || hasRowProblem) {
         this.troubled.add(family.label.toLowerCase())
         continue
@@ -242,13 +248,14 @@ class Importer {
     const nowInUk = ukDateTime(this.ctx.now())
     let booked = 0
     for (const row of rows) {
-      const problem = (column: keyof typeof COLUMNS.sessions | undefined, message: string) =>
-        this.problems.push({
+      const problem = (column: keyof typeof COLUMNS.sessions | undefined, message: string) => {
+        this.add({
           sheet: 'sessions',
           row: row.row,
           column: column === undefined ? undefined : COLUMNS.sessions[column].title,
           message,
         })
+      }
       const familyId =
         families.get(row.family.toLowerCase())?.familyId ??
         (await findFamilyByReference(this.trx, this.actor.centreId, row.family.toUpperCase()))?.id

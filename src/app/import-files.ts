@@ -96,6 +96,9 @@ function looksLikeText(bytes: Uint8Array): boolean {
  * arrives as typed either way).
  */
 function decodeCsv(bytes: Uint8Array): string {
+  // Excel's "Unicode Text" is UTF-16 with a byte-order mark.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
@@ -103,22 +106,48 @@ function decodeCsv(bytes: Uint8Array): string {
   }
 }
 
+/** The line on which a quote mark opens and is never closed, if one is. */
+function unclosedQuoteLine(text: string): number | undefined {
+  let line = 1
+  let openedOn: number | undefined
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i]
+    if (char === '\n') line += 1
+    else if (char === '"') {
+      if (openedOn === undefined) openedOn = line
+      else if (text[i + 1] === '"')
+        i += 1 // a quote mark written twice, inside quotes
+      else openedOn = undefined
+    }
+  }
+  return openedOn
+}
+
 function readCsv(name: string, bytes: Uint8Array, problems: ImportProblem[]): Cell[][] | undefined {
+  const text = decodeCsv(bytes)
+  let rows: string[][]
   try {
-    const rows: string[][] = parse(decodeCsv(bytes), {
-      relax_column_count: true,
-      skip_empty_lines: false,
-      trim: true,
-    })
-    return rows
-  } catch (error) {
-    const line = (error as { lines?: number }).lines
+    rows = parse(text, { relax_column_count: true, skip_empty_lines: false, trim: true })
+  } catch {
+    const line = unclosedQuoteLine(text)
     problems.push({
       sheet: 'file',
-      message: `"${name}" could not be read as CSV${line === undefined ? '' : ` (near line ${String(line)})`}: check for a quote mark that is never closed`,
+      message:
+        line === undefined
+          ? `"${name}" could not be read as CSV: open it in Excel and save it again as "CSV UTF-8 (Comma delimited)"`
+          : `"${name}" could not be read as CSV: on line ${String(line)} there is a quote mark that is never closed`,
     })
     return undefined
   }
+  const [headings = []] = rows
+  if (headings.length === 1 && (headings[0] ?? '').includes(';')) {
+    problems.push({
+      sheet: 'file',
+      message: `"${name}" has its columns separated by semicolons, not commas: in Excel choose Save As, then "CSV UTF-8 (Comma delimited)"`,
+    })
+    return undefined
+  }
+  return rows
 }
 
 async function readWorkbook(

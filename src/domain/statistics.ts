@@ -1,3 +1,4 @@
+import { csvCell } from './csv.ts'
 import { addDays, addMonths, daysBetween, minutesBetween } from './calendar.ts'
 
 /**
@@ -257,11 +258,10 @@ export function quarterReturn(quarter: Quarter, facts: QuarterFacts): QuarterRet
 
 /** The return as CSV: section, figure, what is sent. Hidden figures stay hidden here too. */
 export function quarterReturnCsv(r: QuarterReturn): string {
-  const cell = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text)
   const lines = [['Quarter', 'Section', 'Figure', 'Value'].join(',')]
   for (const s of r.sections)
     for (const f of s.figures)
-      lines.push([r.quarter.label, s.title, f.label, f.shown].map(cell).join(','))
+      lines.push([r.quarter.label, s.title, f.label, f.shown].map(csvCell).join(','))
   return `${lines.join('\r\n')}\r\n`
 }
 

@@ -30,6 +30,8 @@ import {
 
 /** The most files one check takes: a workbook, or a CSV file per sheet, and room to spare. */
 const MAX_FILES = 8
+/** The problems listed on the page: a file with more has the same few mistakes many times. */
+const PROBLEMS_SHOWN = 200
 
 const plural = (n: number, one: string, many: string) => `${String(n)} ${n === 1 ? one : many}`
 
@@ -113,9 +115,13 @@ function importBody(input: {
             caption: 'Problems found, by sheet and row',
             isCaptionHidden: true,
             head: ['Sheet', 'Row', 'Column', 'Problem'],
-            rows: problemRows(report.problems),
+            rows: problemRows(report.problems.slice(0, PROBLEMS_SHOWN)),
             empty: '',
-          })}`
+          })}${
+            report.problems.length > PROBLEMS_SHOWN
+              ? html`<p class="govuk-body">The first ${String(PROBLEMS_SHOWN)} are listed; ${String(report.problems.length - PROBLEMS_SHOWN)} more are like them. <code>haven import --dry-run</code> lists them all.</p>`
+              : ''
+          }`
         : ''
     }
     ${
