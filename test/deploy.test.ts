@@ -207,7 +207,10 @@ interface Answer {
 }
 
 /** One request through the proxy, naming Haven's host; the self-signed certificate accepted. */
-function ask(url: string, options: { method?: string; length?: number } = {}): Promise<Answer> {
+function ask(
+  url: string,
+  options: { method?: string; length?: number; send?: boolean } = {},
+): Promise<Answer> {
   const target = new URL(url)
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest
   return new Promise((resolve, reject) => {
@@ -236,7 +239,9 @@ function ask(url: string, options: { method?: string; length?: number } = {}): P
     )
     request.on('error', reject)
     request.flushHeaders()
-    if (options.length === 0 || options.length === undefined) request.end()
+    // With `send`, the body (zeros) is sent whole; without, only its length is announced.
+    if (options.send === true) request.end(Buffer.alloc(options.length ?? 0))
+    else if (options.length === 0 || options.length === undefined) request.end()
   })
 }
 
@@ -394,17 +399,22 @@ describe('deploy/nginx-haven.conf', () => {
         const plain = await ask(`http://127.0.0.1:${String(ports.http)}/sign-in`)
         assert.equal(plain.status, 301)
         assert.equal(plain.headers.location, 'https://haven.example.org/sign-in')
-        // nginx answers as soon as it reads the length, before any of the body is sent.
-        const refused = await ask(`${https}/api/auth/sign-in`, {
+        // nginx answers as soon as it reads the length, before any of the body is sent; the
+        // answer is nginx's own page, not Haven's JSON or page.
+        const refused = await ask(`${https}/centre/import`, {
           method: 'POST',
           length: IMPORT_BODY_LIMIT_BYTES + 1,
         })
         assert.equal(refused.status, 413)
-        const accepted = await ask(`${https}/api/auth/sign-in`, {
+        assert.equal(refused.headers['x-request-id'], undefined)
+        // The largest import passes nginx whole and is answered by Haven (not signed in).
+        const largest = await ask(`${https}/centre/import`, {
           method: 'POST',
-          length: 0,
+          length: IMPORT_BODY_LIMIT_BYTES,
+          send: true,
         })
-        assert.notEqual(accepted.status, 413)
+        assert.notEqual(largest.status, 413)
+        assert.ok(largest.headers['x-request-id'], 'answered by Haven')
       } finally {
         spawnSync('nginx', [
           '-p',
