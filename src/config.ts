@@ -65,6 +65,246 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'silent',
 ]
 
+/**
+ * One setting read from the environment. Whole numbers and true-or-false settings carry the
+ * default and limits `loadConfig` uses; the others carry what is shown as their default and
+ * what they accept, and are parsed by a function of their own below. docs/OPERATING.md's
+ * table is generated from this list (scripts/config-doc.ts), and test/config-doc.test.ts
+ * fails when the table is stale or when code reads a variable not declared here.
+ */
+export type Setting =
+  | {
+      readonly name: string
+      readonly kind: 'integer'
+      readonly fallback: number
+      readonly min: number
+      readonly max: number
+      readonly meaning: string
+    }
+  | {
+      readonly name: string
+      readonly kind: 'boolean'
+      readonly fallback: boolean
+      readonly meaning: string
+    }
+  | {
+      readonly name: string
+      readonly kind: 'text'
+      /** The default as the table shows it (the code below computes it). */
+      readonly shownDefault: string
+      /** What a value must look like, for the table. */
+      readonly accepts: string
+      readonly meaning: string
+    }
+
+/** Every environment variable Haven reads, once each, in the order the table shows them. */
+export const SETTINGS = [
+  {
+    name: 'PORT',
+    kind: 'integer',
+    fallback: 3000,
+    min: 0,
+    max: 65535,
+    meaning: 'the port to listen on (0 picks a free one)',
+  },
+  {
+    name: 'HOST',
+    kind: 'text',
+    shownDefault: '`127.0.0.1`',
+    accepts: 'an address',
+    meaning:
+      'the address to listen on. Behind a proxy on the same machine keep `127.0.0.1`; `0.0.0.0` serves the local network',
+  },
+  {
+    name: 'HAVEN_PUBLIC_URL',
+    kind: 'text',
+    shownDefault: 'the address Haven listens on',
+    accepts: 'an `https://` or `http://` URL',
+    meaning:
+      'the address people use to reach Haven (`https://haven.example.org`), for the links in invitations, password resets and other messages',
+  },
+  {
+    name: 'HAVEN_SMTP_URL',
+    kind: 'text',
+    shownDefault: 'unset',
+    accepts: 'an `smtp://` or `smtps://` URL',
+    meaning:
+      'where the outbox sends mail (`smtp://user:password@mail.example.org:587`); the server sends every 15 seconds. Unset: nothing is sent, and `haven outbox deliver` prints the waiting messages',
+  },
+  {
+    name: 'HAVEN_MAIL_FROM',
+    kind: 'text',
+    shownDefault: '`Haven <haven@localhost>`',
+    accepts: 'a name and address',
+    meaning:
+      'the sender of every message. Keep it plain: a lock screen shows it, so it should name neither the centre nor that it is a contact centre',
+  },
+  {
+    name: 'HAVEN_DATA_DIR',
+    kind: 'text',
+    shownDefault: '`./data`',
+    accepts: 'a folder',
+    meaning:
+      'the data folder: the SQLite database and, by default, the keys and the disposal ledger. The default folder is created when missing; a folder you name must exist (so an unmounted disk is noticed, not silently replaced by an empty database); a folder that holds keys but whose database is missing, empty or has no schema is refused, naming the file (only `haven restore` fills a new database beside existing keys)',
+  },
+  {
+    name: 'DATABASE_URL',
+    kind: 'text',
+    shownDefault: 'unset (SQLite)',
+    accepts: 'a `postgres://` or `postgresql://` URL naming a database',
+    meaning:
+      '`postgres://user:password@host:5432/database`: use PostgreSQL instead of SQLite. The role must not be a superuser nor have `BYPASSRLS`',
+  },
+  {
+    name: 'HAVEN_DB_POOL_SIZE',
+    kind: 'integer',
+    fallback: 10,
+    min: 1,
+    max: 1_000,
+    meaning: 'PostgreSQL: the most connections Haven opens at once',
+  },
+  {
+    name: 'HAVEN_DB_WAIT_MS',
+    kind: 'integer',
+    fallback: 3_000,
+    min: 10,
+    max: 60_000,
+    meaning:
+      'PostgreSQL: how many milliseconds a request waits for a free connection (or for a new one to open) before it is answered 503 with `Retry-After` (decision 0029)',
+  },
+  {
+    name: 'HAVEN_DB_MAX_WAITING',
+    kind: 'integer',
+    fallback: 500,
+    min: 0,
+    max: 100_000,
+    meaning:
+      'PostgreSQL: how many requests may wait for a connection at once; one more is answered 503 with `Retry-After` at once',
+  },
+  {
+    name: 'HAVEN_MASTER_KEY_FILE',
+    kind: 'text',
+    shownDefault: '`$HAVEN_DATA_DIR/master.key`',
+    accepts: 'a file',
+    meaning:
+      "the key that wraps every family's key. Created on first start; keep it outside the database and its backups (a separate volume or secret mount). Haven refuses to start without it once protected data exists",
+  },
+  {
+    name: 'HAVEN_AUDIT_KEY_FILE',
+    kind: 'text',
+    shownDefault: 'beside the master key, `audit-signing.key`',
+    accepts: 'a file',
+    meaning:
+      'the Ed25519 key that signs audit checkpoints. Created on first start, and never again once it has signed a checkpoint: from then on Haven refuses to start without it or with another key; keep it outside the database. `haven audit export-checkpoints` prints its public key for whoever checks the log from outside',
+  },
+  {
+    name: 'HAVEN_DISPOSAL_LEDGER_FILE',
+    kind: 'text',
+    shownDefault: 'beside the master key, `disposal-ledger.jsonl`',
+    accepts: 'a file',
+    meaning:
+      "the disposal ledger: ids of everything destroyed, each line HMAC'd. Keep it with the keys, away from backups: `haven restore` applies it again so nothing destroyed comes back",
+  },
+  {
+    name: 'HAVEN_AUDIT_CHECKPOINT_MINUTES',
+    kind: 'integer',
+    fallback: 5,
+    min: 0,
+    max: 10_080,
+    meaning:
+      'how often the server signs a checkpoint of the audit log; it signs one more when it stops (0: only by `haven audit checkpoint`)',
+  },
+  {
+    name: 'HAVEN_AUDIT_CHECKPOINT_FILE',
+    kind: 'text',
+    shownDefault: 'unset',
+    accepts: 'a file',
+    meaning:
+      'a file outside the database (another volume or share) to which every checkpoint is appended as it is signed, one JSON line each; `haven audit verify --checkpoints FILE` checks the log against it, so a log rewritten in the database is caught',
+  },
+  {
+    name: 'HAVEN_AUDIT_CHECKPOINT_ENTRIES',
+    kind: 'integer',
+    fallback: 1_000,
+    min: 1,
+    max: 10_000_000,
+    meaning:
+      'between the timed checkpoints, the server checks each minute and signs any chain that has moved on by this many entries',
+  },
+  {
+    name: 'HAVEN_DEMO',
+    kind: 'boolean',
+    fallback: true,
+    meaning:
+      'create the demo centre of synthetic data on first start with an empty database (`haven serve --no-demo` does the same as `false`)',
+  },
+  {
+    name: 'LOG_LEVEL',
+    kind: 'text',
+    shownDefault: '`info`',
+    accepts: LOG_LEVELS.map((level) => `\`${level}\``).join(', '),
+    meaning: 'how much goes to the log (JSON lines on standard output)',
+  },
+  {
+    name: 'HAVEN_BODY_LIMIT_BYTES',
+    kind: 'integer',
+    fallback: 100_000,
+    min: 1_000,
+    max: 50_000_000,
+    meaning:
+      "the largest request body accepted, in bytes (413 beyond it); the import page's upload takes at least 12 MiB whatever this says",
+  },
+  {
+    name: 'HAVEN_TLS',
+    kind: 'boolean',
+    fallback: false,
+    meaning:
+      '`true` when people reach Haven over HTTPS (a TLS proxy in front): Haven sends HSTS and marks its cookies Secure',
+  },
+  {
+    name: 'HAVEN_TRUSTED_PROXIES',
+    kind: 'text',
+    shownDefault: 'unset',
+    accepts: 'IP addresses or CIDR ranges, separated by commas',
+    meaning:
+      "the proxies (e.g. `127.0.0.1, ::1`) whose `X-Forwarded-For` names the client, for the limits on guessing per source. Unset: the socket's peer is the client, and the header is ignored (decision 0021)",
+  },
+] as const satisfies readonly Setting[]
+
+/** The name of a declared setting: reading any other is a type error. */
+export type SettingName = (typeof SETTINGS)[number]['name']
+type IntegerName = Extract<(typeof SETTINGS)[number], { kind: 'integer' }>['name']
+type BooleanName = Extract<(typeof SETTINGS)[number], { kind: 'boolean' }>['name']
+
+/**
+ * Variables read only by the tests, benchmarks and scripts, never by Haven itself; declared
+ * so that the check for undeclared reads covers those folders too.
+ */
+export const DEVELOPMENT_VARIABLES: readonly { name: string; meaning: string }[] = [
+  {
+    name: 'HAVEN_TEST_POSTGRES_URL',
+    meaning:
+      'the PostgreSQL server the tests use (default `postgres://postgres@127.0.0.1:5432/postgres`); each suite makes a database of its own and drops it',
+  },
+  {
+    name: 'HAVEN_CHROMIUM',
+    meaning: 'the Chromium the page tests drive (default `/usr/bin/chromium`)',
+  },
+  { name: 'HAVEN_FUZZ_SEED', meaning: "replays test/fuzz.test.ts's run with this seed" },
+  { name: 'HAVEN_FUZZ_REQUESTS', meaning: 'how many requests test/fuzz.test.ts sends per engine' },
+  { name: 'HAVEN_BENCH_FAMILIES', meaning: 'benchmarks: how many families to make' },
+  { name: 'HAVEN_BENCH_PAGE_FAMILIES', meaning: 'the pages benchmark: how many families to make' },
+  { name: 'HAVEN_BENCH_SECONDS', meaning: 'the audit benchmark: how long to run' },
+  {
+    name: 'HAVEN_BENCH_AUDIT_ENTRIES',
+    meaning: 'the audit verification benchmark: entries to check',
+  },
+  {
+    name: 'HAVEN_BENCH_VERIFY_POSTGRES',
+    meaning: 'the audit verification benchmark: also run on PostgreSQL',
+  },
+]
+
 export type Environment = Readonly<Record<string, string | undefined>>
 
 /** Parses and validates the environment; throws ConfigError naming the first bad variable. */
@@ -75,25 +315,25 @@ export function loadConfig(env: Environment, cwd: string): Config {
     cwd,
     nonEmpty(env, 'HAVEN_MASTER_KEY_FILE') ?? path.join(dataDir, 'master.key'),
   )
-  const port = integer(env, 'PORT', 3000, 0, 65535)
+  const port = integer(env, 'PORT')
   const host = nonEmpty(env, 'HOST') ?? '127.0.0.1'
   return {
     port,
     host,
     publicUrl: publicUrl(env, host, port),
-    isPublicUrlDefault: env.HAVEN_PUBLIC_URL === undefined,
+    isPublicUrlDefault: env['HAVEN_PUBLIC_URL' satisfies SettingName] === undefined,
     smtpUrl: smtpUrl(env),
     mailFrom: nonEmpty(env, 'HAVEN_MAIL_FROM') ?? 'Haven <haven@localhost>',
     dataDir,
     isDefaultDataDir: dataDirRaw === undefined,
     databaseUrl: databaseUrl(env),
     databasePool: {
-      size: integer(env, 'HAVEN_DB_POOL_SIZE', 10, 1, 1_000),
-      waitMs: integer(env, 'HAVEN_DB_WAIT_MS', 3_000, 10, 60_000),
-      maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING', 500, 0, 100_000),
+      size: integer(env, 'HAVEN_DB_POOL_SIZE'),
+      waitMs: integer(env, 'HAVEN_DB_WAIT_MS'),
+      maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING'),
     },
     logLevel: logLevel(env),
-    isDemoEnabled: boolean(env, 'HAVEN_DEMO', true),
+    isDemoEnabled: boolean(env, 'HAVEN_DEMO'),
     masterKeyFile,
     auditKeyFile: path.resolve(
       cwd,
@@ -105,16 +345,16 @@ export function loadConfig(env: Environment, cwd: string): Config {
       nonEmpty(env, 'HAVEN_DISPOSAL_LEDGER_FILE') ??
         path.join(path.dirname(masterKeyFile), 'disposal-ledger.jsonl'),
     ),
-    auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES', 5, 0, 10_080),
+    auditCheckpointMinutes: integer(env, 'HAVEN_AUDIT_CHECKPOINT_MINUTES'),
     auditCheckpointFile: optionalPath(env, 'HAVEN_AUDIT_CHECKPOINT_FILE', cwd),
-    auditCheckpointEntries: integer(env, 'HAVEN_AUDIT_CHECKPOINT_ENTRIES', 1_000, 1, 10_000_000),
-    bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
-    isBehindTls: boolean(env, 'HAVEN_TLS', false),
+    auditCheckpointEntries: integer(env, 'HAVEN_AUDIT_CHECKPOINT_ENTRIES'),
+    bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES'),
+    isBehindTls: boolean(env, 'HAVEN_TLS'),
     trustedProxies: trustedProxies(env),
   }
 }
 
-function optionalPath(env: Environment, name: string, cwd: string): string | undefined {
+function optionalPath(env: Environment, name: SettingName, cwd: string): string | undefined {
   const raw = nonEmpty(env, name)
   return raw === undefined ? undefined : path.resolve(cwd, raw)
 }
@@ -147,7 +387,7 @@ function isAddressOrRange(entry: string): boolean {
   return Number(prefix) <= (family === 4 ? 32 : 128)
 }
 
-function nonEmpty(env: Environment, name: string): string | undefined {
+function nonEmpty(env: Environment, name: SettingName): string | undefined {
   const value = env[name]
   if (value === undefined) return undefined
   if (value.trim() === '')
@@ -155,13 +395,18 @@ function nonEmpty(env: Environment, name: string): string | undefined {
   return value.trim()
 }
 
-function integer(
-  env: Environment,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
+/** The declaration of a setting, by its name. */
+function declared<K extends Setting['kind']>(
+  name: SettingName,
+  kind: K,
+): Extract<Setting, { kind: K }> {
+  const setting: Setting | undefined = SETTINGS.find((candidate) => candidate.name === name)
+  if (setting?.kind !== kind) throw new Error(`${name} is not declared as ${kind} in SETTINGS`)
+  return setting as Extract<Setting, { kind: K }>
+}
+
+function integer(env: Environment, name: IntegerName): number {
+  const { fallback, min, max } = declared(name, 'integer')
   const raw = nonEmpty(env, name)
   if (raw === undefined) return fallback
   if (!/^\d+$/.test(raw))
@@ -172,7 +417,8 @@ function integer(
   return value
 }
 
-function boolean(env: Environment, name: string, fallback: boolean): boolean {
+function boolean(env: Environment, name: BooleanName): boolean {
+  const { fallback } = declared(name, 'boolean')
   const raw = nonEmpty(env, name)?.toLowerCase()
   if (raw === undefined) return fallback
   if (['1', 'true', 'yes', 'on'].includes(raw)) return true

@@ -18,7 +18,7 @@ import { IMPORT_COMMANDS } from './import-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
-  'Configuration comes from the environment: see the README (PORT, HAVEN_DATA_DIR, DATABASE_URL, ...).'
+  'Configuration comes from the environment: every setting is in docs/OPERATING.md (PORT, HAVEN_DATA_DIR, DATABASE_URL, ...).'
 
 export const serveCommand: Command = {
   path: ['serve'],
