@@ -303,6 +303,11 @@ export const DEVELOPMENT_VARIABLES: readonly { name: string; meaning: string }[]
     name: 'HAVEN_BENCH_VERIFY_POSTGRES',
     meaning: 'the audit verification benchmark: also run on PostgreSQL',
   },
+  {
+    name: 'HAVEN_BENCH_SIZES',
+    meaning:
+      'the import benchmark: the centre sizes to import, in families (default `100,500,2000`)',
+  },
 ]
 
 export type Environment = Readonly<Record<string, string | undefined>>
