@@ -171,7 +171,7 @@ describe('haven doctor', () => {
     assert.match(line.detail, /not the key this database was made with/)
   })
 
-  it('fails a missing ledger once the database records a disposal', async () => {
+  it('fails a missing ledger once the database records a disposal; counts messages set aside', async () => {
     const { env } = await goodInstallation(sink.port)
     const before = linesOf((await runHaven(['doctor'], env)).stdout).get('ledger')!
     assert.equal(before.status, 'ok')
@@ -184,6 +184,11 @@ describe('haven doctor', () => {
           "insert into disposal_ledger (id, centre_id, run_id, item_kind, item_id, categories, disposed_at) values ('l1', ?, 'r1', 'family', 'f1', '[\"case\"]', '2026-01-01T00:00:00.000Z')",
         )
         .run(centre.id)
+      const setAside = raw.prepare(
+        "insert into outbox (id, centre_id, recipient, subject, body_ciphertext, created_at, sent_at, attempts, next_attempt_at, last_error, set_aside_at) values (?, ?, 'ruth.ashdown@example.org', 'Reset', null, '2026-01-01T00:00:00.000Z', null, 10, null, 'connection', '2026-01-02T00:00:00.000Z')",
+      )
+      setAside.run('m1', centre.id)
+      setAside.run('m2', null)
     } finally {
       raw.close()
     }
@@ -192,6 +197,12 @@ describe('haven doctor', () => {
     const line = linesOf(run.stdout).get('ledger')!
     assert.equal(line.status, 'fail')
     assert.match(line.detail, /is missing, and the database records 1 disposed items/)
+    const outbox = linesOf(run.stdout).get('outbox')!
+    assert.equal(outbox.status, 'warn')
+    assert.match(
+      outbox.detail,
+      /^2 messages set aside .*: 1 of centres .*, 1 of the installation's own/,
+    )
     // A file that is there but lacks the line fails too.
     writeFileSync(env.HAVEN_MASTER_KEY_FILE.replace('master.key', 'disposal-ledger.jsonl'), '', {
       mode: 0o600,
@@ -251,6 +262,15 @@ describe('haven doctor', () => {
     // A clock behind the newest audit entry is wrong.
     const behind = await at(-1)
     assert.equal(find(behind, 'clock').status, 'fail')
+  })
+
+  it('reports a bad setting as a failed line, not a crash', async () => {
+    const run = await runHaven(['doctor'], { HAVEN_SMTP_URL: 'ftp://mail.example.org' })
+    assert.equal(run.code, 1)
+    assert.equal(
+      run.stdout.trim(),
+      'fail  config  HAVEN_SMTP_URL must start with smtp:// or smtps://',
+    )
   })
 
   it('judges Node.js and the time zone', () => {

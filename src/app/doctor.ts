@@ -108,12 +108,13 @@ export async function examineInstallation(
     checks.push(judgeClock(now, await newestAuditEntryAt(db)))
     checks.push(await smtpCheck(config, around.smtpTimeoutMs))
     const setAside = await countSetAsideMessages(db)
+    const total = setAside.ofCentres + setAside.ofInstallation
     checks.push(
-      setAside === 0
+      total === 0
         ? ok('outbox', 'no message set aside')
         : warn(
             'outbox',
-            `${String(setAside)} message${setAside === 1 ? '' : 's'} set aside after failing to send: a centre's show on its people page to be sent again; the installation's own (those of no centre) appear on no page`,
+            `${String(total)} message${total === 1 ? '' : 's'} set aside after failing to send: ${String(setAside.ofCentres)} of centres (on each centre's people page, to be sent again), ${String(setAside.ofInstallation)} of the installation's own (on no page: check the mail settings)`,
           ),
     )
     checks.push(

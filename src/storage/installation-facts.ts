@@ -81,15 +81,22 @@ export async function oldestEntryNotCoveredBy(db: Db, at: string): Promise<strin
   return row?.at
 }
 
-/** How many messages are set aside, in every centre and the installation's own. */
-export async function countSetAsideMessages(db: Db): Promise<number> {
-  const row = await db
+/** How many messages are set aside: centres' (on their pages) and the installation's own (on none). */
+export async function countSetAsideMessages(
+  db: Db,
+): Promise<{ ofCentres: number; ofInstallation: number }> {
+  const rows = await db
     .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [
+      eb.case().when('centre_id', 'is', null).then(1).else(0).end().as('isOwn'),
+      eb.fn.countAll<number>().as('n'),
+    ])
     .where('sent_at', 'is', null)
     .where('set_aside_at', 'is not', null)
-    .executeTakeFirst()
-  return row?.n ?? 0
+    .groupBy('isOwn')
+    .execute()
+  const count = (own: number) => rows.find((r) => r.isOwn === own)?.n ?? 0
+  return { ofCentres: count(0), ofInstallation: count(1) }
 }
 
 /** The ids of the database's own disposal ledger: what the ledger file must also hold. */
