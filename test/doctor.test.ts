@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, before, describe, it } from 'node:test'
 import { examineInstallation } from '../src/app/doctor.ts'
+import { probeSmtp } from '../src/app/smtp.ts'
 import { loadConfig } from '../src/config.ts'
 import { judgeNodeVersion, judgeTimeZone, type Check } from '../src/domain/doctor.ts'
 import {
@@ -271,6 +272,39 @@ describe('haven doctor', () => {
       run.stdout.trim(),
       'fail  config  HAVEN_SMTP_URL must start with smtp:// or smtps://',
     )
+  })
+
+  it('probes SMTP with EHLO: an answer, a refusal, and a server that says nothing', async () => {
+    assert.equal(await probeSmtp(`smtp://127.0.0.1:${String(sink.port)}`, 2_000), undefined)
+    const sockets: Socket[] = []
+    const refusing = createServer((socket) => {
+      sockets.push(socket)
+      socket.write('554 no service here\r\n')
+    })
+    const silent = createServer((socket) => {
+      sockets.push(socket)
+    })
+    const portOf = async (server: Server) => {
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+      const address = server.address()
+      return typeof address === 'object' && address ? address.port : 0
+    }
+    try {
+      const refusingPort = await portOf(refusing)
+      assert.equal(
+        await probeSmtp(`smtp://user:secret@127.0.0.1:${String(refusingPort)}`, 2_000),
+        `127.0.0.1:${String(refusingPort)} greeted with 554, not 220`,
+      )
+      const silentPort = await portOf(silent)
+      assert.equal(
+        await probeSmtp(`smtp://127.0.0.1:${String(silentPort)}`, 300),
+        `127.0.0.1:${String(silentPort)} did not answer within 300 ms`,
+      )
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      refusing.close()
+      silent.close()
+    }
   })
 
   it('judges Node.js and the time zone', () => {
