@@ -15,6 +15,7 @@ import { POLICY_COMMANDS } from './policy-commands.ts'
 import { RETENTION_COMMANDS } from './retention-commands.ts'
 import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { IMPORT_COMMANDS } from './import-commands.ts'
+import { doctorCommand } from './doctor-command.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -204,4 +205,5 @@ export const COMMANDS: readonly Command[] = [
   ...RETENTION_COMMANDS,
   ...BACKUP_COMMANDS,
   ...IMPORT_COMMANDS,
+  doctorCommand,
 ]

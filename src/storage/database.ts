@@ -35,6 +35,12 @@ export interface DatabaseOptions {
   busyTimeoutMs?: number
   /** PostgreSQL's connection pool; DEFAULT_POOL_LIMITS when not given. */
   pool?: PoolLimits
+  /**
+   * Opened only to be looked at (`haven doctor`): SQLite's folder and file are neither made
+   * nor tightened (a missing one is an error), and a PostgreSQL role that bypasses row-level
+   * security is let in, so that what is wrong can be reported rather than refused.
+   */
+  isInspection?: boolean
 }
 
 /**
@@ -58,14 +64,21 @@ const SQLITE_HEADER = 'SQLite format 3\0'
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   return options.databaseUrl === undefined
     ? openSqlite(options)
-    : openPostgres(options.databaseUrl, options.pool ?? DEFAULT_POOL_LIMITS)
+    : openPostgres(
+        options.databaseUrl,
+        options.pool ?? DEFAULT_POOL_LIMITS,
+        options.isInspection === true,
+      )
 }
 
 async function openSqlite(options: DatabaseOptions): Promise<Database> {
   const file = path.join(options.dataDir, SQLITE_FILE_NAME)
-  ensureDataDir(options.dataDir, options.mayCreateDataDir)
+  if (options.isInspection === true) {
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile())
+      throw new DatabaseOpenError(`there is no database file ${file}`)
+  } else ensureDataDir(options.dataDir, options.mayCreateDataDir)
   assertSqliteHeader(file)
-  keepDatabaseFilesPrivate(file)
+  if (options.isInspection !== true) keepDatabaseFilesPrivate(file)
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000
   let thread: SqliteWorkerThread
   try {
@@ -206,7 +219,11 @@ function assertSqliteHeader(file: string): void {
   }
 }
 
-async function openPostgres(url: string, limits: PoolLimits): Promise<Database> {
+async function openPostgres(
+  url: string,
+  limits: PoolLimits,
+  isInspection: boolean,
+): Promise<Database> {
   const location = describeUrl(url)
   const pool = new pg.Pool({
     connectionString: url,
@@ -241,7 +258,7 @@ async function openPostgres(url: string, limits: PoolLimits): Promise<Database> 
     )
   }
   const refusal = roleRefusal(role)
-  if (refusal !== undefined) {
+  if (refusal !== undefined && !isInspection) {
     await db.destroy()
     throw new DatabaseOpenError(refusal)
   }
@@ -281,13 +298,14 @@ function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
   }
 }
 
-interface RoleRights {
+export interface RoleRights {
   name: string
   isSuperuser: boolean
   bypassesRls: boolean
 }
 
-async function roleRights(db: Db): Promise<RoleRights | undefined> {
+/** The PostgreSQL role Haven is connected as, and whether row-level security binds it. */
+export async function roleRights(db: Db): Promise<RoleRights | undefined> {
   const { rows } = await sql<{ name: string; rolsuper: boolean; rolbypassrls: boolean }>`
     select rolname as name, rolsuper, rolbypassrls from pg_roles where rolname = current_user
   `.execute(db)
@@ -300,7 +318,7 @@ async function roleRights(db: Db): Promise<RoleRights | undefined> {
  * role with BYPASSRLS): the policies that keep one centre's rows from another's
  * (docs/decisions/0010-row-level-security.md) would not apply to it.
  */
-function roleRefusal(role: RoleRights | undefined): string | undefined {
+export function roleRefusal(role: RoleRights | undefined): string | undefined {
   if (role === undefined) return 'cannot find the PostgreSQL role Haven connects as in pg_roles'
   const what = role.isSuperuser ? 'a superuser' : role.bypassesRls ? 'a role with BYPASSRLS' : ''
   if (what === '') return undefined
