@@ -49,6 +49,24 @@ export interface Config {
   /** Where to send mail from the outbox; undefined: `haven outbox deliver` prints it. */
   smtpUrl: string | undefined
   mailFrom: string
+  /**
+   * HAVEN_BACKUP_DIR: where the server writes a backup every day (docs/decisions/0045).
+   * Undefined: the server takes no scheduled backups (a timer may run `haven backup`).
+   */
+  backupDir: string | undefined
+  /** HAVEN_BACKUP_AT: the UK time of day (HH:MM, 24-hour) the daily backup is due; 02:30. */
+  backupAt: string
+  /**
+   * HAVEN_BACKUP_COPY_DIR: a second place (a mounted drive, a synced folder) each new backup
+   * is copied to, and rotated in alike. It must exist: an unmounted drive is reported, not
+   * filled in its mount point. Undefined: no copy.
+   */
+  backupCopyDir: string | undefined
+  /**
+   * HAVEN_BACKUP_KEEP_DAILY, _WEEKLY, _MONTHLY: how many backups rotation keeps, the newest
+   * of each of the last N days, ISO weeks and months (UK dates) that have one; 7, 5 and 12.
+   */
+  backupKeep: { daily: number; weekly: number; monthly: number }
 }
 
 export class ConfigError extends Error {
@@ -111,7 +129,24 @@ export function loadConfig(env: Environment, cwd: string): Config {
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES', 100_000, 1_000, 50_000_000),
     isBehindTls: boolean(env, 'HAVEN_TLS', false),
     trustedProxies: trustedProxies(env),
+    backupDir: optionalPath(env, 'HAVEN_BACKUP_DIR', cwd),
+    backupAt: timeOfDay(env, 'HAVEN_BACKUP_AT', '02:30'),
+    backupCopyDir: optionalPath(env, 'HAVEN_BACKUP_COPY_DIR', cwd),
+    backupKeep: {
+      daily: integer(env, 'HAVEN_BACKUP_KEEP_DAILY', 7, 1, 10_000),
+      weekly: integer(env, 'HAVEN_BACKUP_KEEP_WEEKLY', 5, 0, 10_000),
+      monthly: integer(env, 'HAVEN_BACKUP_KEEP_MONTHLY', 12, 0, 10_000),
+    },
   }
+}
+
+/** A time of day, HH:MM on the 24-hour clock (UK time where it is used). */
+function timeOfDay(env: Environment, name: string, fallback: string): string {
+  const raw = nonEmpty(env, name)
+  if (raw === undefined) return fallback
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw))
+    throw new ConfigError(`${name} must be a time of day as HH:MM (e.g. 02:30), not "${raw}"`)
+  return raw
 }
 
 function optionalPath(env: Environment, name: string, cwd: string): string | undefined {
