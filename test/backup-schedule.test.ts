@@ -119,7 +119,7 @@ for (const dialect of await dialectsUnderTest()) {
       }
     })
 
-    it('a second place that is not there is reported, and the backup is still written in the first', async () => {
+    it('a second place that is not there is reported, the backup is still written in the first, and copied once the place is back', async () => {
       const scratch = await createScratchDatabase(dialect.name)
       const database = await scratch.open()
       try {
@@ -127,18 +127,29 @@ for (const dialect of await dialectsUnderTest()) {
         const ctx = testContext(database, new TestClock('2026-06-10T02:00:00Z'))
         const dir = folder('backups')
         const missing = path.join(folder('mount'), 'usb-drive')
+        const schedule: BackupSchedule = {
+          dir,
+          at: '02:30',
+          copyDir: missing,
+          keep: { daily: 7, weekly: 5, monthly: 12 },
+        }
         await assert.rejects(
-          takeScheduledBackup(ctx, {
-            dir,
-            at: '02:30',
-            copyDir: missing,
-            keep: { daily: 7, weekly: 5, monthly: 12 },
-          }),
+          takeScheduledBackup(ctx, schedule),
           /second backup folder .*usb-drive is not there \(is the drive mounted\?\)/,
         )
         assert.ok(!existsSync(missing), 'an unmounted drive’s mount point is not filled')
         // 02:00 UTC is 03:00 BST: due.
-        assert.deepEqual(readdirSync(dir), ['haven-20260610T020000Z.backup'])
+        const name = 'haven-20260610T020000Z.backup'
+        assert.deepEqual(readdirSync(dir), [name])
+        // The drive is mounted again: the next tick copies the backup it missed, and no other.
+        mkdirSync(missing)
+        const caughtUp = await takeScheduledBackup(ctx, schedule)
+        assert.equal(caughtUp.file, undefined, 'no second backup today')
+        assert.equal(caughtUp.copy, path.join(missing, name))
+        assert.deepEqual(readdirSync(missing), [name])
+        assert.deepEqual(readdirSync(dir), [name])
+        const quiet = await takeScheduledBackup(ctx, schedule)
+        assert.deepEqual(quiet, { file: undefined, copy: undefined, removed: [] })
       } finally {
         await database.close()
         await scratch.drop()

@@ -150,8 +150,9 @@ export interface ScheduledOutcome {
 /**
  * Takes the day's backup if it is due at `ctx.now()` (see `isBackupDue`), copies it to the
  * second place, and rotates both folders. A failure to copy is thrown after the backup is
- * written and rotated in the first place (so the server's log names it, and the next day
- * tries again).
+ * written and rotated in the first place, so the server's log names it; while the newest
+ * backup is missing from the second place, each later call copies it again (a drive mounted
+ * again catches up within the minute).
  */
 export async function takeScheduledBackup(
   ctx: AppContext,
@@ -159,14 +160,40 @@ export async function takeScheduledBackup(
 ): Promise<ScheduledOutcome> {
   const none: ScheduledOutcome = { file: undefined, copy: undefined, removed: [] }
   assertFolder(schedule.dir, 'backup folder')
-  // Checked before the lock too, so the minute's tick costs one folder read when nothing is due.
-  if (!isBackupDue(ctx.now(), schedule.at, listBackups(schedule.dir))) return none
+  // Checked before the lock too, so the minute's tick costs a folder read when nothing is due.
+  if (!isDue(ctx, schedule) && copyMissing(schedule) === undefined) return none
   const outcome = await whileHoldingBackupLock(ctx, async () => {
-    // Read again under the lock: another process may have just taken it.
-    if (!isBackupDue(ctx.now(), schedule.at, listBackups(schedule.dir))) return none
-    return backUpAndCopy(ctx, schedule.dir, schedule.copyDir, schedule.keep)
+    // Read again under the lock: another process may have just done it.
+    if (isDue(ctx, schedule))
+      return backUpAndCopy(ctx, schedule.dir, schedule.copyDir, schedule.keep)
+    const missing = copyMissing(schedule)
+    if (missing === undefined || schedule.copyDir === undefined) return none
+    const copy = copyBackup(missing, schedule.copyDir)
+    return {
+      file: undefined,
+      copy,
+      removed: rotateBackups(schedule.copyDir, schedule.keep).removed,
+    }
   })
   return outcome ?? none
+}
+
+function isDue(ctx: AppContext, schedule: BackupSchedule): boolean {
+  return isBackupDue(ctx.now(), schedule.at, listBackups(schedule.dir))
+}
+
+/** The newest backup when the second place does not hold it yet; otherwise undefined. */
+function copyMissing(schedule: BackupSchedule): string | undefined {
+  if (schedule.copyDir === undefined) return undefined
+  const newest = newestBackup(schedule.dir)
+  if (newest === undefined) return undefined
+  let copied: boolean
+  try {
+    copied = statSync(path.join(schedule.copyDir, path.basename(newest))).isFile()
+  } catch {
+    copied = false
+  }
+  return copied ? undefined : newest
 }
 
 /**
