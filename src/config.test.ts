@@ -83,4 +83,37 @@ describe('configuration', () => {
       (error: unknown) => error instanceof ConfigError && !error.message.includes('s3cret-pw'),
     )
   })
+
+  it('reads the backup schedule: off by default, a UK time of day, keep counts', () => {
+    const fresh = loadConfig({}, '/srv/haven')
+    assert.equal(fresh.backupDir, undefined)
+    assert.equal(fresh.backupCopyDir, undefined)
+    assert.equal(fresh.backupAt, '02:30')
+    assert.deepEqual(fresh.backupKeep, { daily: 7, weekly: 5, monthly: 12 })
+    const set = loadConfig(
+      {
+        HAVEN_BACKUP_DIR: 'backups',
+        HAVEN_BACKUP_COPY_DIR: '/mnt/usb/haven',
+        HAVEN_BACKUP_AT: '23:05',
+        HAVEN_BACKUP_KEEP_DAILY: '14',
+        HAVEN_BACKUP_KEEP_WEEKLY: '0',
+        HAVEN_BACKUP_KEEP_MONTHLY: '24',
+      },
+      '/srv/haven',
+    )
+    assert.equal(set.backupDir, '/srv/haven/backups')
+    assert.equal(set.backupCopyDir, '/mnt/usb/haven')
+    assert.equal(set.backupAt, '23:05')
+    assert.deepEqual(set.backupKeep, { daily: 14, weekly: 0, monthly: 24 })
+    for (const at of ['2:30', '24:00', '02:60', '0230', '2:30am'])
+      assert.throws(
+        () => loadConfig({ HAVEN_BACKUP_AT: at }, '/srv'),
+        /HAVEN_BACKUP_AT must be a time of day as HH:MM/,
+      )
+    assert.throws(
+      () => loadConfig({ HAVEN_BACKUP_KEEP_DAILY: '0' }, '/srv'),
+      /HAVEN_BACKUP_KEEP_DAILY must be from 1/,
+      'the newest backup is always kept',
+    )
+  })
 })

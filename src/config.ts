@@ -49,6 +49,24 @@ export interface Config {
   /** Where to send mail from the outbox; undefined: `haven outbox deliver` prints it. */
   smtpUrl: string | undefined
   mailFrom: string
+  /**
+   * HAVEN_BACKUP_DIR: where the server writes a backup every day (docs/decisions/0045).
+   * Undefined: the server takes no scheduled backups (a timer may run `haven backup`).
+   */
+  backupDir: string | undefined
+  /** HAVEN_BACKUP_AT: the UK time of day (HH:MM, 24-hour) the daily backup is due; 02:30. */
+  backupAt: string
+  /**
+   * HAVEN_BACKUP_COPY_DIR: a second place (a mounted drive, a synced folder) each new backup
+   * is copied to, and rotated in alike. It must exist: an unmounted drive is reported, not
+   * filled in its mount point. Undefined: no copy.
+   */
+  backupCopyDir: string | undefined
+  /**
+   * HAVEN_BACKUP_KEEP_DAILY, _WEEKLY, _MONTHLY: how many backups rotation keeps, the newest
+   * of each of the last N days, ISO weeks and months (UK dates) that have one; 7, 5 and 12.
+   */
+  backupKeep: { daily: number; weekly: number; monthly: number }
 }
 
 export class ConfigError extends Error {
@@ -269,6 +287,54 @@ export const SETTINGS = [
     meaning:
       "the proxies (e.g. `127.0.0.1, ::1`) whose `X-Forwarded-For` names the client, for the limits on guessing per source. Unset: the socket's peer is the client, and the header is ignored (decision 0021)",
   },
+  {
+    name: 'HAVEN_BACKUP_DIR',
+    kind: 'text',
+    shownDefault: 'unset',
+    accepts: 'a folder',
+    meaning:
+      'the folder the server writes a backup to every day (`haven-YYYYMMDDTHHMMSSZ.backup`, encrypted), rotated as below. Unset: no scheduled backups (a timer may run `haven backup`). Several server processes must share it (decision 0045)',
+  },
+  {
+    name: 'HAVEN_BACKUP_AT',
+    kind: 'text',
+    shownDefault: '`02:30`',
+    accepts: 'a time of day, HH:MM',
+    meaning:
+      'the UK time of day the daily backup is due; a server started later that day takes it at once',
+  },
+  {
+    name: 'HAVEN_BACKUP_COPY_DIR',
+    kind: 'text',
+    shownDefault: 'unset',
+    accepts: 'a folder that exists',
+    meaning:
+      'a second place (a mounted drive, a synced folder) each new backup is copied to and rotated in; a copy that fails is made again once the folder is back',
+  },
+  {
+    name: 'HAVEN_BACKUP_KEEP_DAILY',
+    kind: 'integer',
+    fallback: 7,
+    min: 1,
+    max: 10_000,
+    meaning: 'rotation keeps the newest backup of each of this many last days with a backup',
+  },
+  {
+    name: 'HAVEN_BACKUP_KEEP_WEEKLY',
+    kind: 'integer',
+    fallback: 5,
+    min: 0,
+    max: 10_000,
+    meaning: '… and of each of this many last ISO weeks',
+  },
+  {
+    name: 'HAVEN_BACKUP_KEEP_MONTHLY',
+    kind: 'integer',
+    fallback: 12,
+    min: 0,
+    max: 10_000,
+    meaning: '… and of each of this many last months (UK dates throughout)',
+  },
 ] as const satisfies readonly Setting[]
 
 /** The name of a declared setting: reading any other is a type error. */
@@ -356,7 +422,24 @@ export function loadConfig(env: Environment, cwd: string): Config {
     bodyLimitBytes: integer(env, 'HAVEN_BODY_LIMIT_BYTES'),
     isBehindTls: boolean(env, 'HAVEN_TLS'),
     trustedProxies: trustedProxies(env),
+    backupDir: optionalPath(env, 'HAVEN_BACKUP_DIR', cwd),
+    backupAt: timeOfDay(env, 'HAVEN_BACKUP_AT', '02:30'),
+    backupCopyDir: optionalPath(env, 'HAVEN_BACKUP_COPY_DIR', cwd),
+    backupKeep: {
+      daily: integer(env, 'HAVEN_BACKUP_KEEP_DAILY'),
+      weekly: integer(env, 'HAVEN_BACKUP_KEEP_WEEKLY'),
+      monthly: integer(env, 'HAVEN_BACKUP_KEEP_MONTHLY'),
+    },
   }
+}
+
+/** A time of day, HH:MM on the 24-hour clock (UK time where it is used). */
+function timeOfDay(env: Environment, name: SettingName, fallback: string): string {
+  const raw = nonEmpty(env, name)
+  if (raw === undefined) return fallback
+  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(raw))
+    throw new ConfigError(`${name} must be a time of day as HH:MM (e.g. 02:30), not "${raw}"`)
+  return raw
 }
 
 function optionalPath(env: Environment, name: SettingName, cwd: string): string | undefined {

@@ -8,12 +8,14 @@ import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
 import type { AppContext } from './app/context.ts'
 import { databaseFaultOf } from './app/faults.ts'
+import { isHavenError } from './domain/errors.ts'
 import { appendCheckpointFile } from './app/checkpoint-file.ts'
 import { settleLedgerFile } from './app/disposal-execution.ts'
 import { indexFamiliesNotYetIndexed } from './app/family-search.ts'
 import { deliverOutbox } from './app/outbox.ts'
 import { writeAuditCheckpoints } from './app/audit-trail.ts'
 import { runDailyDisposal } from './app/retention.ts'
+import { takeScheduledBackup } from './app/scheduled-backup.ts'
 import { purgeExpiredIdempotencyKeys } from './app/idempotency.ts'
 import { sendRenewalReminders } from './app/workers.ts'
 import { smtpDelivery } from './app/smtp.ts'
@@ -89,6 +91,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
     const mail = startMailDelivery(haven.ctx, config, log)
     const checkpoints = startAuditCheckpoints(haven.ctx, config, log)
     const reminders = startDailyReminders(haven.ctx, log)
+    const backups = startScheduledBackups(haven.ctx, config, log)
     log.info({ url, dialect: haven.database.dialect }, 'Haven is listening')
     return {
       url,
@@ -96,6 +99,7 @@ export async function startServer(config: Config, log: Log): Promise<RunningServ
       close: async () => {
         await mail.stop()
         await checkpoints.stop()
+        await backups.stop()
         reminders.stop()
         await new Promise<void>((resolve) => {
           server.close(() => {
@@ -180,6 +184,61 @@ function startAuditCheckpoints(
     stop: async () => {
       clearInterval(timer)
       sign(1)
+      await running
+    },
+  }
+}
+
+/**
+ * With HAVEN_BACKUP_DIR set, looks each minute (and at start) whether the day's backup is due
+ * at HAVEN_BACKUP_AT (UK time), and if so writes it, copies it to HAVEN_BACKUP_COPY_DIR and
+ * rotates both folders (issue 18; decision 0045). With several servers on one PostgreSQL, one
+ * takes it under an advisory lock. A failure is logged and tried again the next minute.
+ */
+function startScheduledBackups(
+  ctx: AppContext,
+  config: Config,
+  log: Log,
+): { stop: () => Promise<void> } {
+  const dir = config.backupDir
+  if (dir === undefined) return { stop: () => Promise.resolve() }
+  const schedule = {
+    dir,
+    at: config.backupAt,
+    copyDir: config.backupCopyDir,
+    keep: config.backupKeep,
+  }
+  let running: Promise<void> = Promise.resolve()
+  let lastFailure = ''
+  const tick = (): void => {
+    running = running.then(async () => {
+      try {
+        const taken = await takeScheduledBackup(ctx, schedule)
+        lastFailure = ''
+        if (taken.file !== undefined)
+          log.info(
+            { file: taken.file, copy: taken.copy, removed: taken.removed.length },
+            'scheduled backup written',
+          )
+      } catch (error) {
+        // Logged once until it changes, not every minute. Haven's own reasons name folders
+        // (a drive not mounted), never records.
+        const failure = {
+          ...failureOf(error),
+          ...(isHavenError(error) ? { reason: error.message } : {}),
+        }
+        const key = JSON.stringify(failure)
+        if (key !== lastFailure) log.error(failure, 'the scheduled backup failed')
+        lastFailure = key
+      }
+    })
+  }
+  tick()
+  const timer = setInterval(tick, 60_000)
+  timer.unref()
+  return {
+    stop: async () => {
+      clearInterval(timer)
       await running
     },
   }

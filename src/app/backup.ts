@@ -301,6 +301,14 @@ export async function restoreBackup(
   skipped: SkippedDisposal[]
   /** Ledger lines of disposals not known to have committed: not applied. */
   unmarked: number
+  /** The backup's own count of rows per table (its manifest, taken in the snapshot). */
+  expected: Record<string, number>
+  /**
+   * Rows per table as restored, counted inside the restore's transaction before the restore's
+   * own audit entry and before any disposal is applied again: what `haven backup drill`
+   * compares with `expected`.
+   */
+  restoredCounts: Record<string, number>
 }> {
   const { header, rows } = readBackup(ctx, file)
   const ledger: LedgerReading =
@@ -329,13 +337,15 @@ export async function restoreBackup(
       await insertRows(trx, table, list)
     }
     await followAuditSequence(trx)
+    const restoredCounts: Record<string, number> = {}
+    for (const table of tables) restoredCounts[table] = await countRows(trx, table)
     await recordEvent(trx, {
       type: 'backup.restored',
       at: ctx.now(),
       details: { rows: rows.length, backupMadeAt: header.createdAt },
     })
     const again = await reapplyDisposalsIn(ctx, trx, ledger.entries)
-    return { rows: rows.length, ...again }
+    return { rows: rows.length, restoredCounts, ...again }
   })
   await flushDeletedPages(ctx.db, ctx.dialect)
   await gatherStatistics(ctx.db)
@@ -345,5 +355,7 @@ export async function restoreBackup(
     reapplied: restored.applied,
     skipped: restored.skipped,
     unmarked: [...ledger.unmarked.values()].reduce((n, list) => n + list.length, 0),
+    expected: header.tables,
+    restoredCounts: restored.restoredCounts,
   }
 }
