@@ -66,7 +66,15 @@ function assertSameOrigin(c: Context): void {
     throw new HavenError('forbidden', 'cross-site requests are refused')
   }
   const origin = c.req.header('origin')
-  if (origin !== undefined && origin !== 'null' && origin !== new URL(c.req.url).origin) {
+  // Behind a TLS proxy Haven is reached over plain HTTP while its callers are on https:// at
+  // the same host: the same site, answered the same (docs/decisions/0043).
+  const own = new URL(c.req.url)
+  if (
+    origin !== undefined &&
+    origin !== 'null' &&
+    origin !== own.origin &&
+    origin !== `https://${own.host}`
+  ) {
     throw new HavenError('forbidden', 'cross-site requests are refused')
   }
   if (origin === 'null') throw new HavenError('forbidden', 'cross-site requests are refused')

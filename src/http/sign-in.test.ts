@@ -359,11 +359,23 @@ for (const dialect of await dialectsUnderTest()) {
           origin: 'https://evil.example',
         })
         assert.equal(otherOrigin.status, 403)
+        const otherScheme = await client.call('POST', '/api/members/invitations', body, {
+          origin: 'ftp://localhost',
+        })
+        assert.equal(otherScheme.status, 403)
         assert.equal(
           (await database.db.selectFrom('invitations').select('id').execute()).length,
           1,
           "only the coordinator's own",
         )
+        // A script behind the TLS proxy: Origin https:// at the host Haven is reached at.
+        const behindTls = await client.call(
+          'POST',
+          '/api/members/invitations',
+          { ...body, email: 'tls@ashbury.example.org' },
+          { origin: 'https://localhost' },
+        )
+        assert.equal(behindTls.status, 201)
         const ok = await client.call('POST', '/api/members/invitations', body, {
           'sec-fetch-site': 'same-origin',
           origin: 'http://localhost',
