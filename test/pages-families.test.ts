@@ -175,6 +175,21 @@ for (const dialect of await dialectsUnderTest()) {
             availability: 'Any day',
           })
           assert.equal(stale.status, 409)
+          // A version past what the database holds is bad input, not an error of Haven's.
+          for (const form of [
+            { version: '4294967296', availability: 'Any day' },
+            { version: '0', availability: 'Any day' },
+          ])
+            assert.equal(
+              (await postForm(coordinator.client, `${path}/arrangements`, form)).status,
+              400,
+            )
+          const huge = await coordinator.client.json(
+            'PUT',
+            `/api/referrals/${made.body.referralId}/arrangements`,
+            { version: 4294967296 },
+          )
+          assert.equal(huge.status, 400)
           const asReferrer = visibleText((await getPage(referrer.client, path)).text)
           assert.doesNotMatch(asReferrer, /Sunday afternoons|ZE26C00999|When the family can come/)
           assert.equal((await getPage(referrer.client, `${path}/arrangements`)).status, 403)

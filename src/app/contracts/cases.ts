@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, date, requiredText, text } from './common.ts'
+import { id, date, requiredText, text, version } from './common.ts'
 import { REFERRAL_STATUSES } from '../../domain/cases/referral-lifecycle.ts'
 import { AGENCY_KINDS } from '../../domain/roles.ts'
 
@@ -81,7 +81,7 @@ export const receivedReferral = z.object({
    */
   likelyDuplicates: z.array(z.object({ familyId: id, reference: z.string() })),
 })
-export const moveInput = z.strictObject({ to: z.enum(REFERRAL_STATUSES), version: z.int().min(1) })
+export const moveInput = z.strictObject({ to: z.enum(REFERRAL_STATUSES), version })
 export const referralList = z.object({
   referrals: z.array(
     z.object({
@@ -110,7 +110,7 @@ export const referralDetail = z.object({
 export const arrangementsInput = z.strictObject({
   availability: referralInput.shape.availability,
   courtOrder: referralInput.shape.courtOrder,
-  version: z.int().min(1),
+  version,
 })
 export const referralQuery = z.strictObject({
   status: z.enum(REFERRAL_STATUSES).optional(),
@@ -176,7 +176,7 @@ export const familyWithActions = family.extend({
 export const doorInput = z.strictObject({
   isSeparationRequired: z.boolean(),
   safetyFlags: z.array(flag).max(20, 'may be 20 at most'),
-  version: z.int().min(1),
+  version,
 })
 export const revealInput = z.strictObject({ reason: text(500) })
 export const linkInput = z.strictObject({ accountId: id })
@@ -195,7 +195,7 @@ export const personInput = z.strictObject({
       email: z.union([email, z.literal('')]).optional(),
     })
     .optional(),
-  version: z.int().min(1),
+  version,
 })
 /** A child added to a family after its referral: no contact details (children have none). */
 export const childInput = z.strictObject({

@@ -18,4 +18,11 @@ export const date = z.iso.date('must be a real date, like 2026-03-14')
 export const localTime = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'must be a date and time, like 2026-03-14T10:30')
-export const version = z.int().min(1)
+/**
+ * A record's version as a form or a client sends it back: stored as a 32-bit integer, so a
+ * larger number is bad input, never a database error (found by the fuzz, 2026-12-02).
+ */
+export const version = z
+  .int()
+  .min(1)
+  .max(2_147_483_647, 'is not a version this record has had: reload it')

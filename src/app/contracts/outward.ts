@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, date, text } from './common.ts'
+import { id, date, text, version } from './common.ts'
 import { CONSENT_EVIDENCE } from '../consents.ts'
 import {
   AT_RISK,
@@ -55,13 +55,13 @@ export const registerQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
 })
 export const confirmInput = z.strictObject({
-  version: z.int().min(1),
+  version,
   personTold: z.boolean().optional(),
   notToldReason: text(1000).optional(),
   /** CONTACT to the former partner: the consent relied on, confirmed by its id. */
   consentId: id.optional(),
 })
-export const versionInput = z.strictObject({ version: z.int().min(1) })
+export const versionInput = z.strictObject({ version })
 export const decided = z.object({
   id,
   status: z.string(),

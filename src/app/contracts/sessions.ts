@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, date, localTime, text } from './common.ts'
+import { id, date, localTime, text, version } from './common.ts'
 import { SESSION_KINDS } from '../sessions.ts'
 import { CHECK_LEVELS } from '../../domain/policy/document.ts'
 
@@ -29,12 +29,12 @@ export const planEntry = z.object({
 })
 export const replanInput = z.strictObject({
   plan: bookInput.shape.plan.unwrap().min(1),
-  version: z.int().min(1),
+  version,
 })
 export const closeInput = z.strictObject({
   outcome: z.enum(['cancelled', 'did_not_attend']),
   cancelledBy: z.enum(['resident_parent', 'non_resident_parent', 'centre']).optional(),
-  version: z.int().min(1),
+  version,
 })
 export const doorInput = z.strictObject({
   what: z.enum(['arrived', 'departed']),

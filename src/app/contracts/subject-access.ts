@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { id, date, text } from './common.ts'
+import { id, date, text, version } from './common.ts'
 
 export const openInput = z.strictObject({
   personId: id,
@@ -13,7 +13,7 @@ export const openInput = z.strictObject({
 })
 export const listQuery = z.strictObject({ status: z.enum(['open', 'completed']).optional() })
 export const eventInput = z.strictObject({
-  version: z.int().min(1),
+  version,
   event: z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('identity_verified'),
