@@ -106,7 +106,8 @@ export async function deliverOutbox(
     // Another server on the same database may have listed it too: whoever claims it sends it.
     const claimedAt = ctx.now()
     const leaseEnd = new Date(claimedAt.getTime() + DELIVERY_LEASE_MS).toISOString()
-    if (!(await claimMessage(ctx.db, message.id, claimedAt.toISOString(), leaseEnd))) continue
+    const claimed = await claimMessage(ctx.db, message.id, claimedAt.toISOString(), leaseEnd)
+    if (!claimed) continue
     const body = message.bodyCiphertext
       ? openWithMasterKey(ctx.masterKey, 'outbox', message.bodyCiphertext).toString('utf8')
       : ''
@@ -114,7 +115,7 @@ export async function deliverOutbox(
       await deliver({ recipient: message.recipient, subject: message.subject, body })
     } catch (error) {
       const { errorClass, isPermanent } = classifyDeliveryError(error)
-      const attempts = message.attempts + 1
+      const attempts = claimed.attempts + 1
       const now = ctx.now()
       const isSetAside = isPermanent || attempts >= MAX_DELIVERY_ATTEMPTS
       await recordFailedAttempt(ctx.db, message.id, {
