@@ -6,7 +6,11 @@ import { after, before, describe, it } from 'node:test'
 import { operatorActor } from '../src/app/actor.ts'
 import { writeAuditCheckpoints } from '../src/app/audit-trail.ts'
 import { createCentre } from '../src/app/centres.ts'
+import { readInCentre } from '../src/app/in-centre.ts'
 import { inviteMember } from '../src/app/invitations.ts'
+import { recordCheck } from '../src/app/workers.ts'
+import { addDays } from '../src/domain/calendar.ts'
+import { todayAtCentre } from '../src/app/case-access.ts'
 import { deliverOutbox, type OutgoingMessage } from '../src/app/outbox.ts'
 import { openHaven, type OpenHaven } from '../src/app/runtime.ts'
 import { MAX_FAILURES_PER_ACCOUNT } from '../src/domain/auth-rules.ts'
@@ -19,8 +23,9 @@ import { startSmtpSink } from './support/smtp-sink.ts'
 /**
  * Issue 18, a national host: Haven as two `haven serve` processes against one PostgreSQL,
  * sharing the key files (the same HAVEN_DATA_DIR here; in production the same secret mounts).
- * Sessions, guess limits, the outbox, the daily backup and audit checkpoints are checked to
- * hold across both: nothing done twice, no limit got round by asking the other process.
+ * Sessions, guess limits, the outbox, the daily backup and reminders, and audit checkpoints
+ * are checked to hold across both: nothing done twice, no limit got round by asking the
+ * other process.
  */
 
 const SLUG = 'ashbury'
@@ -51,6 +56,24 @@ before(async () => {
     coordinatorEmail: 'coordinator@ashbury.example.org',
   })
   centreId = centre.id
+  // A volunteer whose check falls due in 60 days: the day's renewal reminder is due.
+  const volunteer = await inviteMember(haven.ctx, operatorActor(centreId), {
+    email: 'cleo@ashbury.example.org',
+    roles: ['volunteer'],
+  })
+  const volunteerId = await acceptAsNewAccount(haven.ctx, {
+    token: tokenFromLink(volunteer.link),
+    displayName: 'Volunteer Cleo',
+    password: PASSWORD,
+  })
+  await recordCheck(haven.ctx, operatorActor(centreId), {
+    accountId: volunteerId,
+    kind: 'dbs',
+    level: 'enhanced',
+    issuedOn: todayAtCentre(haven.ctx),
+    renewalDueOn: addDays(todayAtCentre(haven.ctx), 60),
+    outcome: 'clear',
+  })
   for (const who of ['ada', 'bram']) {
     const invitation = await inviteMember(haven.ctx, operatorActor(centreId), {
       email: `${who}@hollis.example.org`,
@@ -90,7 +113,7 @@ async function post(url: string, body: unknown, cookie?: string): Promise<Respon
 }
 
 describe('two haven serve processes against one PostgreSQL', () => {
-  it('share sessions, guess limits, the outbox, the daily backup and the audit checkpoints', async () => {
+  it('share sessions, guess limits, the outbox, the daily work and the audit checkpoints', async () => {
     for (let i = 0; i < INVITED; i += 1) {
       await inviteMember(haven.ctx, operatorActor(centreId), {
         email: `invitee${String(i)}@ashbury.example.org`,
@@ -166,6 +189,16 @@ describe('two haven serve processes against one PostgreSQL', () => {
       const recipients = sink.received.map((m) => m.to.join())
       assert.equal(recipients.length, queued, 'each message is delivered exactly once')
       assert.equal(new Set(recipients).size, queued)
+
+      // The daily work both ran as they started: the day's renewal reminder was sent once.
+      const reminders = await readInCentre(haven.ctx, centreId, (db) =>
+        db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('type', '=', 'checks.renewal_reminder')
+          .execute(),
+      )
+      assert.equal(reminders.length, 1)
 
       // The day's backup is written once, by one of them, though both found it due.
       for (let i = 0; i < 200 && !/scheduled backup written/.test(a.stdout() + b.stdout()); i++)
