@@ -17,7 +17,7 @@ import {
 import { auditLogBounds, readAuditRange, type AuditSource } from '../storage/audit-stream.ts'
 import type { Db } from '../storage/database.ts'
 import { countCentres } from '../storage/centres.ts'
-import { checkpointedTo } from '../storage/audit-log.ts'
+import { checkpointedTo, lockCheckpointSigning } from '../storage/audit-log.ts'
 import type { KeyObject } from 'node:crypto'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
@@ -222,6 +222,8 @@ export async function writeAuditCheckpoints(
   minEntries = 1,
 ): Promise<AuditCheckpoint[]> {
   return db.transaction().execute(async (trx) => {
+    // More than one server on one PostgreSQL: one signs at a time (see the lock).
+    await lockCheckpointSigning(trx)
     const signedTo = await checkpointedTo(trx)
     const written: AuditCheckpoint[] = []
     for (const head of await chainHeads(trx)) {

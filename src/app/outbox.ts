@@ -1,6 +1,7 @@
 import type { Db } from '../storage/database.ts'
 import { HavenError } from '../domain/errors.ts'
 import {
+  claimMessage,
   insertMessage,
   listDueMessages,
   listSetAsideMessages,
@@ -49,6 +50,8 @@ export interface OutgoingMessage {
 export const MAX_DELIVERY_ATTEMPTS = 10
 const FIRST_BACKOFF_MS = 60_000
 const LONGEST_BACKOFF_MS = 4 * 60 * 60_000
+/** How long a claimed message is left to its deliverer before another may try it. */
+const DELIVERY_LEASE_MS = 10 * 60_000
 
 /** How long to wait after the nth failed attempt: a minute, doubling, at most four hours. */
 export function backoffAfter(attempts: number): number {
@@ -100,6 +103,11 @@ export async function deliverOutbox(
 ): Promise<DeliveryRound> {
   const round: DeliveryRound = { delivered: 0, failed: 0, setAside: 0, errors: {} }
   for (const message of await listDueMessages(ctx.db, ctx.now().toISOString())) {
+    // Another server on the same database may have listed it too: whoever claims it sends it.
+    const claimedAt = ctx.now()
+    const leaseEnd = new Date(claimedAt.getTime() + DELIVERY_LEASE_MS).toISOString()
+    const claimed = await claimMessage(ctx.db, message.id, claimedAt.toISOString(), leaseEnd)
+    if (!claimed) continue
     const body = message.bodyCiphertext
       ? openWithMasterKey(ctx.masterKey, 'outbox', message.bodyCiphertext).toString('utf8')
       : ''
@@ -107,7 +115,7 @@ export async function deliverOutbox(
       await deliver({ recipient: message.recipient, subject: message.subject, body })
     } catch (error) {
       const { errorClass, isPermanent } = classifyDeliveryError(error)
-      const attempts = message.attempts + 1
+      const attempts = claimed.attempts + 1
       const now = ctx.now()
       const isSetAside = isPermanent || attempts >= MAX_DELIVERY_ATTEMPTS
       await recordFailedAttempt(ctx.db, message.id, {

@@ -38,6 +38,22 @@ export async function lockCentre(trx: Db, centreId: string): Promise<void> {
   }
 }
 
+/** Advisory lock of the signing of checkpoints on PostgreSQL. */
+const CHECKPOINT_LOCK = 7243031
+
+/**
+ * Takes, to the end of the transaction, the lock of checkpoint signing. Several servers
+ * against one PostgreSQL each sign on their own timer and when they stop: without it two
+ * would read the same "signed up to" and the second's insert of the same place would fail,
+ * taking the round's other chains down with it. The second waits instead, then reads what
+ * the first signed and signs nothing twice. On SQLite a no-op: BEGIN IMMEDIATE serialises.
+ */
+export async function lockCheckpointSigning(trx: Db): Promise<void> {
+  if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+    await sql`select pg_advisory_xact_lock(${CHECKPOINT_LOCK})`.execute(trx)
+  }
+}
+
 /**
  * Appends to the chains inside the caller's transaction, so the entries commit or roll back
  * with the action they record. Each chain (a centre's, or the installation's) is appended

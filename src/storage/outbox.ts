@@ -69,6 +69,31 @@ export async function listDueMessages(db: Db, now: string, limit = 100): Promise
   return rows.map(toMessage)
 }
 
+/**
+ * Claims a due message for one delivery: moves its next attempt `until` a lease's end, only
+ * if it is still unsent, not set aside and due at `now`. Of several servers delivering the
+ * same outbox exactly one gets the row (a conditional update changes it once), so no message
+ * is sent twice; a server that dies mid-delivery leaves it to be tried when the lease ends.
+ * Sent or failed, the delivery's outcome then replaces the lease. Returns the attempts made
+ * so far as the row now says, or undefined when another took it (or it is no longer due).
+ */
+export async function claimMessage(
+  db: Db,
+  id: string,
+  now: string,
+  until: string,
+): Promise<{ attempts: number } | undefined> {
+  return db
+    .updateTable('outbox')
+    .set({ next_attempt_at: until })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .where('set_aside_at', 'is', null)
+    .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', now)]))
+    .returning('attempts')
+    .executeTakeFirst()
+}
+
 /** Messages set aside, newest first: a centre's, or the installation's own (centre undefined). */
 export async function listSetAsideMessages(
   db: Db,

@@ -53,6 +53,8 @@ export interface Served {
   child: ChildProcess
   /** Everything written to stderr so far. */
   stderr: () => string
+  /** The log lines (stdout) so far. */
+  stdout: () => string
   /** SIGTERM, and wait for the exit. */
   stop(): Promise<number | null>
 }
@@ -78,7 +80,9 @@ export function serveHaven(env: Record<string, string>, extraArgs: string[] = []
       clearTimeout(timer)
       reject(new Error(`haven serve exited (${code}) before listening: ${stderr}`))
     })
+    let stdout = ''
     createInterface({ input: child.stdout }).on('line', (line) => {
+      stdout += `${line}\n`
       let entry: { msg?: string; url?: string }
       try {
         entry = JSON.parse(line) as { msg?: string; url?: string }
@@ -91,6 +95,7 @@ export function serveHaven(env: Record<string, string>, extraArgs: string[] = []
           url: entry.url,
           child,
           stderr: () => stderr,
+          stdout: () => stdout,
           stop: () => {
             child.kill('SIGTERM')
             return exited

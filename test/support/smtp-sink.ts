@@ -8,9 +8,10 @@ export interface ReceivedMail {
 
 /**
  * A minimal SMTP server on loopback that accepts every message (RFC 5321's happy path, no
- * TLS, no auth), so mail delivery is tested over a real SMTP conversation.
+ * TLS, no auth), so mail delivery is tested over a real SMTP conversation. `replyDelayMs`
+ * holds each message's acceptance back that long.
  */
-export async function startSmtpSink(): Promise<{
+export async function startSmtpSink(options: { replyDelayMs?: number } = {}): Promise<{
   port: number
   received: ReceivedMail[]
   close: () => Promise<void>
@@ -32,7 +33,12 @@ export async function startSmtpSink(): Promise<{
           inData = false
           received.push(current)
           current = { from: '', to: [], data: '' }
-          socket.write('250 OK queued\r\n')
+          // A slow server (when asked) keeps a delivery round open longer.
+          if (options.replyDelayMs === undefined) socket.write('250 OK queued\r\n')
+          else
+            setTimeout(() => {
+              if (!socket.destroyed) socket.write('250 OK queued\r\n')
+            }, options.replyDelayMs)
           continue
         }
         const newline = buffer.indexOf('\r\n')
