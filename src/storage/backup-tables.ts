@@ -3,11 +3,17 @@ import type { Db, DialectName } from './database.ts'
 
 /**
  * Whole tables, read and written as rows of plain values, for backups (docs/decisions/0016).
- * The migration tables are not copied: a restore migrates its own database first. Nor are
+ * The migration tables (and which Havens migrated) are not copied: a restore migrates its
+ * own database first. Nor are
  * the answers kept for retries (decision 0030): they live a day, and a restored database
  * starts with none.
  */
-const SKIPPED = new Set(['haven_migrations', 'haven_migration_lock', 'idempotency_keys'])
+const SKIPPED = new Set([
+  'haven_migrations',
+  'haven_migration_lock',
+  'haven_versions',
+  'idempotency_keys',
+])
 /** Parents before children, so that foreign keys hold as rows go in; the rest after. */
 const FIRST = [
   'centres',

@@ -17,6 +17,7 @@ import * as familySearch from './0015-family-search.ts'
 import * as disposalReview from './0016-disposal-review.ts'
 import * as importChecks from './0017-import-checks.ts'
 import * as subjectAccessChannel from './0018-subject-access-channel.ts'
+import * as havenVersions from './0019-haven-versions.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -41,4 +42,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0016-disposal-review': disposalReview,
   '0017-import-checks': importChecks,
   '0018-subject-access-channel': subjectAccessChannel,
+  '0019-haven-versions': havenVersions,
 }
