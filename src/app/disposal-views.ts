@@ -164,21 +164,26 @@ export async function reviewDisposalRun(
       familiesToDestroy: await countFamiliesToDestroy(trx, actor.centreId, runId),
       standaloneRecords: await countStandaloneItems(trx, actor.centreId, runId),
       hasNext: listed.length > page.size,
-      items: listed.slice(0, page.size).map((item) => ({
-        itemKind: item.itemKind,
-        itemId: item.itemId,
-        reference: item.reference,
-        lastUsedOn: item.lastUsedOn,
-        dueOn: item.dueOn,
-        destroy: item.counts.destroy,
-        keep: item.counts.keep,
-        people: item.counts.people,
-        isWhollyDestroyed: item.counts.whole,
-        state: stateOf(item),
-        kept: item.kept,
-      })),
+      items: listed.slice(0, page.size).map(itemView),
     }
   })
+}
+
+/** An item of a run as its pages show it. */
+function itemView(item: ListedDisposalItem): DisposalItemView {
+  return {
+    itemKind: item.itemKind,
+    itemId: item.itemId,
+    reference: item.reference,
+    lastUsedOn: item.lastUsedOn,
+    dueOn: item.dueOn,
+    destroy: item.counts.destroy,
+    keep: item.counts.keep,
+    people: item.counts.people,
+    isWhollyDestroyed: item.counts.whole,
+    state: stateOf(item),
+    kept: item.kept,
+  }
 }
 
 /** One family of a run, for the page that keeps it out: its reference and where it stands. */
@@ -195,19 +200,7 @@ export async function readRunFamily(
     if (!item) throw new HavenError('not_found', 'no such family in this run')
     return {
       run: runView(run),
-      item: {
-        itemKind: item.itemKind,
-        itemId: item.itemId,
-        reference: item.reference,
-        lastUsedOn: item.lastUsedOn,
-        dueOn: item.dueOn,
-        destroy: item.counts.destroy,
-        keep: item.counts.keep,
-        people: item.counts.people,
-        isWhollyDestroyed: item.counts.whole,
-        state: stateOf(item),
-        kept: item.kept,
-      },
+      item: itemView(item),
     }
   })
 }
