@@ -20,6 +20,12 @@ export interface Config {
    */
   databasePool: { size: number; waitMs: number; maxWaiting: number }
   logLevel: LogLevel
+  /**
+   * HAVEN_OPERATOR_SCOPE: what whoever runs `haven` at the machine may do (decision 0047).
+   * `centre`: act in a centre as its coordinator, as on a centre's own server. `installation`:
+   * run the installation only (create, close, back up, migrate), never reading a family.
+   */
+  operatorScope: OperatorScope
   /** Create the demo centre on first start with an empty database. */
   isDemoEnabled: boolean
   masterKeyFile: string
@@ -264,6 +270,14 @@ export const SETTINGS = [
     meaning: 'how much goes to the log (JSON lines on standard output)',
   },
   {
+    name: 'HAVEN_OPERATOR_SCOPE',
+    kind: 'text',
+    shownDefault: '`centre`',
+    accepts: '`centre`, `installation`',
+    meaning:
+      "what whoever runs `haven` at the machine may do. `centre`: act in a centre as its coordinator (list its referrals, import, approve disposal), for a centre that runs its own server. `installation`: for a host of several centres; the commands that read or change a centre's families are refused, and `haven centre invite` only replaces a centre's missing coordinator (decision 0047)",
+  },
+  {
     name: 'HAVEN_BODY_LIMIT_BYTES',
     kind: 'integer',
     fallback: 100_000,
@@ -404,6 +418,7 @@ export function loadConfig(env: Environment, cwd: string): Config {
       maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING'),
     },
     logLevel: logLevel(env),
+    operatorScope: operatorScope(env),
     isDemoEnabled: boolean(env, 'HAVEN_DEMO'),
     masterKeyFile,
     auditKeyFile: path.resolve(
@@ -431,6 +446,20 @@ export function loadConfig(env: Environment, cwd: string): Config {
       monthly: integer(env, 'HAVEN_BACKUP_KEEP_MONTHLY'),
     },
   }
+}
+
+export const OPERATOR_SCOPES = ['centre', 'installation'] as const
+export type OperatorScope = (typeof OPERATOR_SCOPES)[number]
+
+function operatorScope(env: Environment): OperatorScope {
+  const raw = nonEmpty(env, 'HAVEN_OPERATOR_SCOPE')?.toLowerCase()
+  if (raw === undefined) return 'centre'
+  const scope = OPERATOR_SCOPES.find((s) => s === raw)
+  if (!scope)
+    throw new ConfigError(
+      `HAVEN_OPERATOR_SCOPE must be one of ${OPERATOR_SCOPES.join(', ')}, not "${raw}"`,
+    )
+  return scope
 }
 
 /** A time of day, HH:MM on the 24-hour clock (UK time where it is used). */

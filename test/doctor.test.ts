@@ -9,7 +9,12 @@ import { after, before, describe, it } from 'node:test'
 import { examineInstallation } from '../src/app/doctor.ts'
 import { probeSmtp } from '../src/app/smtp.ts'
 import { loadConfig } from '../src/config.ts'
-import { judgeNodeVersion, judgeTimeZone, type Check } from '../src/domain/doctor.ts'
+import {
+  judgeNodeVersion,
+  judgeOperatorScope,
+  judgeTimeZone,
+  type Check,
+} from '../src/domain/doctor.ts'
 import {
   createScratchDatabase,
   dialectsUnderTest,
@@ -28,7 +33,7 @@ function linesOf(stdout: string): Map<string, { status: string; detail: string }
   const checks = new Map<string, { status: string; detail: string }>()
   for (const line of stdout.trim().split('\n')) {
     const match =
-      /^(ok|warn|fail) +(node|time zone|clock|data folder|master key|audit key|ledger|database|smtp|outbox|backup|checkpoints) +(.+)$/.exec(
+      /^(ok|warn|fail) +(node|time zone|clock|data folder|master key|audit key|ledger|database|smtp|outbox|backup|checkpoints|operator) +(.+)$/.exec(
         line,
       )
     assert.ok(match, `not a doctor line: ${line}`)
@@ -104,7 +109,7 @@ describe('haven doctor', () => {
     const run = await runHaven(['doctor'], env)
     assert.equal(run.code, 0, run.stdout + run.stderr)
     const lines = linesOf(run.stdout)
-    assert.equal(lines.size, 12)
+    assert.equal(lines.size, 13)
     for (const [name, { status, detail }] of lines) assert.equal(status, 'ok', `${name}: ${detail}`)
     assert.match(lines.get('master key')!.detail, /mode 0600, matches the database$/)
     assert.match(lines.get('smtp')!.detail, /answered EHLO/)
@@ -305,6 +310,32 @@ describe('haven doctor', () => {
       refusing.close()
       silent.close()
     }
+  })
+
+  it('fails several centres whose operator may read families (decision 0047), not one centre or installation scope', async () => {
+    assert.equal(judgeOperatorScope('centre', 0).status, 'ok')
+    assert.equal(judgeOperatorScope('centre', 1).status, 'ok')
+    assert.equal(judgeOperatorScope('centre', 2).status, 'fail')
+    assert.equal(judgeOperatorScope('installation', 2).status, 'ok')
+    assert.equal(judgeOperatorScope('installation', 300).status, 'ok')
+    const root = mkdtempSync(path.join(tmpdir(), 'haven-doctor-'))
+    dirs.push(root)
+    const env = { HAVEN_DATA_DIR: path.join(root, 'data'), HAVEN_DEMO: 'true' }
+    mkdirSync(env.HAVEN_DATA_DIR, { mode: 0o700 })
+    for (const name of ['Ashbury', 'Brookfield']) {
+      const made = await runHaven(
+        ['centre', 'create', '--name', name, '--coordinator-email', `c@${name}.example.org`],
+        env,
+      )
+      assert.equal(made.code, 0, made.stderr)
+    }
+    const asCentre = await runHaven(['doctor'], env)
+    assert.notEqual(asCentre.code, 0)
+    const said = linesOf(asCentre.stdout).get('operator')!
+    assert.equal(said.status, 'fail')
+    assert.match(said.detail, /^2 centres and HAVEN_OPERATOR_SCOPE=centre/)
+    const asHost = await runHaven(['doctor'], { ...env, HAVEN_OPERATOR_SCOPE: 'installation' })
+    assert.equal(linesOf(asHost.stdout).get('operator')!.status, 'ok')
   })
 
   it('judges Node.js and the time zone', () => {

@@ -9,6 +9,8 @@ import type { AppContext } from './context.ts'
  */
 export type AuditType =
   | 'centre.created'
+  | 'centre.closed'
+  | 'centre.reopened'
   | 'centre.second_factor_policy'
   | 'policy.published'
   | 'policy.reviewed'

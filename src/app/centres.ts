@@ -1,15 +1,19 @@
 import { isCentreSlug, parseCentreName, parseCentreSlug, slugFromName } from '../domain/centre.ts'
 import { HavenError } from '../domain/errors.ts'
+import { endCentreSessions } from '../storage/auth-sessions.ts'
 import {
   findCentreBySlug,
   insertCentre,
   listCentres,
   lockCentreCreation,
+  setCentreClosedAt,
   type Centre,
 } from '../storage/centres.ts'
+import { OPERATOR_ID } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { adoptPreset, parsePresetName } from './centre-policy.ts'
 import type { AppContext } from './context.ts'
+import { inCentre } from './in-centre.ts'
 import { issueInvitation, parseEmail, type IssuedInvitation } from './invitations.ts'
 
 export type { Centre }
@@ -73,4 +77,63 @@ export async function findCentreBySlugOrThrow(ctx: AppContext, slug: string): Pr
   const centre = await findCentreBySlug(ctx.db, slug)
   if (!centre) throw new HavenError('not_found', `no centre has the slug "${slug}"`, 'centre')
   return centre
+}
+
+/** A centre found by slug that is open: a closed centre answers as no centre at all. */
+export async function findOpenCentreBySlugOrThrow(ctx: AppContext, slug: string): Promise<Centre> {
+  const centre = await findCentreBySlugOrThrow(ctx, slug)
+  if (centre.closedAt !== undefined)
+    throw new HavenError('not_found', `no centre has the slug "${slug}"`, 'centre')
+  return centre
+}
+
+/**
+ * Closes a centre on this installation, as the operator at the machine (docs/decisions/0047).
+ * Nothing of the centre is read or destroyed: its records stay, for its export or until it
+ * is reopened or erased. From the commit on, every session of the centre has ended, nobody
+ * can sign in to it or accept an invitation to it, its public pages answer as no centre,
+ * and it is off the front page. Returns the number of sessions ended; a centre already
+ * closed is a conflict, and nothing is written.
+ */
+export async function closeCentre(
+  ctx: AppContext,
+  centre: Centre,
+): Promise<{ sessionsEnded: number }> {
+  const now = ctx.now()
+  return inCentre(ctx, centre.id, async (trx) => {
+    if (!(await setCentreClosedAt(trx, centre.id, now.toISOString())))
+      throw new HavenError('conflict', `the centre "${centre.slug}" is already closed`, 'centre')
+    const sessionsEnded = await endCentreSessions(
+      trx,
+      centre.id,
+      now.toISOString(),
+      'centre_closed',
+    )
+    await recordEvent(trx, {
+      type: 'centre.closed',
+      at: now,
+      centreId: centre.id,
+      actorId: OPERATOR_ID,
+      subjectId: centre.id,
+      details: { sessionsEnded },
+    })
+    return { sessionsEnded }
+  })
+}
+
+/** Opens a closed centre again: its people may sign in as before (docs/decisions/0047). */
+export async function reopenCentre(ctx: AppContext, centre: Centre): Promise<void> {
+  const now = ctx.now()
+  await inCentre(ctx, centre.id, async (trx) => {
+    if (!(await setCentreClosedAt(trx, centre.id, undefined)))
+      throw new HavenError('conflict', `the centre "${centre.slug}" is not closed`, 'centre')
+    await recordEvent(trx, {
+      type: 'centre.reopened',
+      at: now,
+      centreId: centre.id,
+      actorId: OPERATOR_ID,
+      subjectId: centre.id,
+      details: {},
+    })
+  })
 }

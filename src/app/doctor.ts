@@ -15,6 +15,7 @@ import {
   fail,
   judgeBackupAge,
   judgeCheckpointAge,
+  judgeOperatorScope,
   judgeClock,
   judgeNodeVersion,
   judgeTimeZone,
@@ -43,6 +44,7 @@ import {
   sqliteHealth,
 } from '../storage/installation-facts.ts'
 import { findKeyCheck } from '../storage/key-check.ts'
+import { listCentres } from '../storage/centres.ts'
 import { hasHavenSchema } from '../storage/migrate.ts'
 import { keyIdOf } from './audit-keys.ts'
 import { readLedgerFile } from './disposal-ledger-file.ts'
@@ -99,7 +101,7 @@ export async function examineInstallation(
     checks.push(await ledgerCheck(config, around.uid, usable, master.key))
     checks.push(databaseCheck)
     if (usable === undefined) {
-      for (const name of ['clock', 'outbox', 'backup', 'checkpoints'])
+      for (const name of ['clock', 'outbox', 'backup', 'checkpoints', 'operator'])
         checks.push(warn(name, 'not checked: see the database line'))
       checks.push(await smtpCheck(config, around.smtpTimeoutMs))
       return order(checks)
@@ -125,6 +127,8 @@ export async function examineInstallation(
       ),
     )
     checks.push(await checkpointCheck(config, now, usable))
+    const realCentres = (await listCentres(db)).filter((centre) => !centre.isDemo).length
+    checks.push(judgeOperatorScope(config.operatorScope, realCentres))
     return order(checks)
   } finally {
     await database?.close()
@@ -144,6 +148,7 @@ const ORDER = [
   'outbox',
   'backup',
   'checkpoints',
+  'operator',
 ]
 
 function order(checks: Check[]): Check[] {

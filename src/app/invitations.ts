@@ -7,11 +7,13 @@ import {
 } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { AGENCY_KINDS, isRole, type Role } from '../domain/roles.ts'
+import { findAccount, listAccessStopsOfCentre, listRolesOfCentre } from '../storage/accounts.ts'
 import { findCentre, type Centre } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
   findInvitationByTokenHash,
   insertInvitation,
+  listOpenInvitations,
   type StoredInvitation,
 } from '../storage/invitations.ts'
 import { OPERATOR_ID, type Actor } from './actor.ts'
@@ -38,16 +40,39 @@ export interface InvitationRequest {
   agencyName?: string | undefined
 }
 
-/** A coordinator invites a person to the centre with one or more roles (72 hours, single use). */
+/**
+ * A coordinator invites a person to the centre with one or more roles (72 hours, single use).
+ * `onlyToReplaceCoordinator`: the installation's operator, who never reads a family
+ * (decision 0047), may invite only a coordinator, and only to a centre left with none who can
+ * act and no coordinator's invitation still open; checked under the centre's lock, so of
+ * invitations sent together one is made.
+ */
 export async function inviteMember(
   ctx: AppContext,
   actor: Actor,
   request: InvitationRequest,
+  options: { onlyToReplaceCoordinator?: boolean } = {},
 ): Promise<IssuedInvitation> {
   await requireAbility(ctx, actor, 'manage_members')
   return inCentre(ctx, actor.centreId, async (trx) => {
     const centre = await findCentre(trx, actor.centreId)
     if (!centre) throw new HavenError('not_found', 'no such centre')
+    if (centre.closedAt !== undefined)
+      throw new HavenError('conflict', 'this centre is closed: reopen it before inviting anyone')
+    if (options.onlyToReplaceCoordinator === true) {
+      if (request.roles.length !== 1 || request.roles[0] !== 'coordinator')
+        throw new HavenError(
+          'forbidden',
+          "the installation's operator invites only a coordinator; the coordinator invites everyone else",
+          'roles',
+        )
+      if (await hasCoordinatorOrInvitation(trx, centre.id, ctx.now().toISOString()))
+        throw new HavenError(
+          'conflict',
+          "this centre has a coordinator who can act, or a coordinator's invitation still open: the installation's operator invites a coordinator only to a centre left without one",
+          'roles',
+        )
+    }
     return issueInvitation(ctx, trx, centre, actor.accountId, request)
   })
 }
@@ -185,6 +210,8 @@ export async function usableInvitation(
   if (invitation.expiresAt <= ctx.now().toISOString()) {
     throw new HavenError('gone', 'this invitation has expired; ask the coordinator for a new one')
   }
+  if ((await findCentre(db, invitation.centreId))?.closedAt !== undefined)
+    throw new HavenError('gone', 'this centre has closed on this installation')
   return invitation
 }
 
@@ -234,4 +261,17 @@ function parseAgency(
     throw new HavenError('invalid_input', 'agencyName must be 1 to 200 characters', 'agencyName')
   }
   return { kind, name: agencyName }
+}
+
+/** Whether a centre has a coordinator who can sign in, or an open invitation for one. */
+async function hasCoordinatorOrInvitation(db: Db, centreId: string, now: string): Promise<boolean> {
+  const roles = await listRolesOfCentre(db, centreId)
+  const stopped = new Set(await listAccessStopsOfCentre(db, centreId))
+  for (const role of roles) {
+    if (role.role !== 'coordinator' || stopped.has(role.accountId)) continue
+    const account = await findAccount(db, role.accountId)
+    if (account && !account.isDisabled) return true
+  }
+  const open = await listOpenInvitations(db, centreId, now)
+  return open.some((invitation) => invitation.roles.includes('coordinator'))
 }

@@ -81,6 +81,8 @@ export interface OperatorCentreOverview {
   isDemo: boolean
   isPubliclyListed: boolean
   createdAt: string
+  /** When it was closed on this installation; unset while open (decision 0047). */
+  closedAt?: string | undefined
   families: number
   sessions: number
 }

@@ -69,7 +69,8 @@ export async function signIn(
   )
   const isPasswordRight = await verifyPassword(input.password, account?.passwordHash)
   const now = ctx.now()
-  const roles = membership.isStopped ? [] : membership.roles
+  // A closed centre (docs/decisions/0047) is refused like any other: nobody signs in to it.
+  const roles = membership.isStopped || centre?.closedAt !== undefined ? [] : membership.roles
   if (!centre || !account || !isPasswordRight || account.isDisabled || roles.length === 0) {
     // The guess stays charged even when the password was right: otherwise the limit would
     // tell a guesser which of their guesses was the password. For the same reason the log
@@ -178,11 +179,13 @@ export async function authenticate(
     account && !account.isDisabled && !holder.isStopped ? holder.roles.filter(isRole) : []
   const reason = !status.active
     ? status.reason
-    : !account || account.isDisabled
-      ? 'account_disabled'
-      : roles.length === 0
-        ? 'no_role'
-        : undefined
+    : holder.isCentreClosed
+      ? 'centre_closed'
+      : !account || account.isDisabled
+        ? 'account_disabled'
+        : roles.length === 0
+          ? 'no_role'
+          : undefined
   if (reason) {
     await ctx.db.transaction().execute(async (trx) => {
       if (await endAuthSession(trx, session.id, now.toISOString(), reason)) {

@@ -338,6 +338,7 @@ export async function sendRenewalReminders(ctx: AppContext): Promise<number> {
   const today = todayAtCentre(ctx)
   let reminded = 0
   for (const centre of await listCentres(ctx.db)) {
+    if (centre.closedAt !== undefined) continue
     await inCentre(ctx, centre.id, async (trx) => {
       const last = await lastReminderDay(trx, centre.id, 'checks_renewal')
       if (last !== undefined && last >= today) return

@@ -8,6 +8,7 @@ import { requiredString, withHaven } from './support.ts'
 /** What a coordinator checks at the machine: the referrals inbox and the day's sessions. */
 const referralsCommand: Command = {
   path: ['referrals', 'list'],
+  centreScopeOnly: "reads a centre's referrals",
   summary:
     "A centre's referrals, newest first: reference, status, agency (audited as the operator)",
   usage: 'haven referrals list --centre SLUG [--status STATUS] [--json]',
@@ -37,6 +38,7 @@ const referralsCommand: Command = {
 
 const dayCommand: Command = {
   path: ['sessions', 'day'],
+  centreScopeOnly: "reads a centre's sessions and who comes to them",
   summary: "A day's sessions, in time order, with who arrives when (first names only)",
   usage: 'haven sessions day --centre SLUG [--date YYYY-MM-DD] [--json]',
   details: ['--date   the day (default: today, UK time)'],

@@ -23,6 +23,12 @@ export interface Command {
   /** Lines after the usage in --help: what the options mean. */
   details: readonly string[]
   options: CliOptions
+  /**
+   * Set when the command is refused to an operator whose HAVEN_OPERATOR_SCOPE is
+   * `installation` (decision 0047): what it does that such an operator may not, e.g. "reads a
+   * centre's families". Such commands act inside a centre as its coordinator.
+   */
+  centreScopeOnly?: string
   /** How many positional arguments it takes at most (default none). */
   positionals?: number
   /** Returns the exit code. */

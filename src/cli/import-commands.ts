@@ -13,6 +13,7 @@ const MAX_FILES = 8
 /** Moving a centre in from the machine: the same check and import as the page (decision 0038). */
 const importCommand: Command = {
   path: ['import'],
+  centreScopeOnly: "writes and prints a centre's families",
   summary:
     "Import a centre's agencies, families and booked sessions from Excel or CSV (--dry-run checks only)",
   usage: 'haven import --centre SLUG [--dry-run] [--json] FILE...',

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
-import { ConfigError } from '../config.ts'
-import { isHavenError } from '../domain/errors.ts'
+import { ConfigError, loadConfig } from '../config.ts'
+import { HavenError, isHavenError } from '../domain/errors.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { UsageError, type CliIo, type Command } from './commands.ts'
 import { COMMANDS } from './run-commands.ts'
@@ -49,6 +49,15 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (extra !== undefined) {
     throw new UsageError(
       `Unexpected argument '${extra}'; see haven ${command.path.join(' ')} --help`,
+    )
+  }
+  if (
+    command.centreScopeOnly !== undefined &&
+    loadConfig(io.env, io.cwd).operatorScope !== 'centre'
+  ) {
+    throw new HavenError(
+      'forbidden',
+      `haven ${command.path.join(' ')} ${command.centreScopeOnly}, which this installation's operator may not (HAVEN_OPERATOR_SCOPE=installation); a coordinator of the centre does it in Haven`,
     )
   }
   return command.run(parsed.values, parsed.positionals, io)

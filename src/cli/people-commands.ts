@@ -1,3 +1,4 @@
+import { loadConfig } from '../config.ts'
 import { operatorActor } from '../app/actor.ts'
 import { findCentreBySlugOrThrow } from '../app/centres.ts'
 import { inviteMember } from '../app/invitations.ts'
@@ -44,12 +45,17 @@ const inviteCommand: Command = {
     if (roles.length === 0) throw new UsageError('--role is required')
     return withHaven(io, async (haven) => {
       const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
-      const invitation = await inviteMember(haven.ctx, operatorActor(centre.id), {
-        email,
-        roles,
-        agencyKind: typeof values['agency-kind'] === 'string' ? values['agency-kind'] : undefined,
-        agencyName: typeof values['agency-name'] === 'string' ? values['agency-name'] : undefined,
-      })
+      const invitation = await inviteMember(
+        haven.ctx,
+        operatorActor(centre.id),
+        {
+          email,
+          roles,
+          agencyKind: typeof values['agency-kind'] === 'string' ? values['agency-kind'] : undefined,
+          agencyName: typeof values['agency-name'] === 'string' ? values['agency-name'] : undefined,
+        },
+        { onlyToReplaceCoordinator: loadConfig(io.env, io.cwd).operatorScope === 'installation' },
+      )
       io.out(
         `Invitation for ${invitation.email} as ${invitation.roles.join(', ')} (works once, until ${invitation.expiresAt}):`,
       )
@@ -191,6 +197,7 @@ const secondFactorResetCommand: Command = {
 
 const outboxCommand: Command = {
   path: ['outbox', 'deliver'],
+  centreScopeOnly: "prints the links that open people's accounts",
   summary: 'Print every unsent message (invitations, reset links) and mark it sent',
   usage: 'haven outbox deliver',
   details: [

@@ -55,6 +55,7 @@ const runCommand: Command = {
 
 const approveCommand: Command = {
   path: ['retention', 'approve'],
+  centreScopeOnly: 'decides for a centre that its families are destroyed',
   summary: 'Approve a waiting disposal run as the coordinator, and carry it out',
   usage: 'haven retention approve --centre SLUG --run ID --families N',
   details: [

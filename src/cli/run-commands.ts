@@ -7,6 +7,7 @@ import { createLogger } from '../logger.ts'
 import { startServer } from '../main.ts'
 import { migrateToLatest } from '../storage/migrate.ts'
 import { HAVEN_VERSION } from '../version.ts'
+import { ukDateTime } from '../domain/calendar.ts'
 import { UsageError, type Command } from './commands.ts'
 import { AUDIT_COMMANDS } from './audit-commands.ts'
 import { CASE_COMMANDS } from './case-commands.ts'
@@ -16,6 +17,7 @@ import { RETENTION_COMMANDS } from './retention-commands.ts'
 import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { IMPORT_COMMANDS } from './import-commands.ts'
 import { doctorCommand } from './doctor-command.ts'
+import { CENTRE_COMMANDS } from './centre-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -125,13 +127,24 @@ export const centreListCommand: Command = {
         io.out(
           JSON.stringify(
             centres.map(
-              ({ id, slug, name, isDemo, isPubliclyListed, createdAt, families, sessions }) => ({
+              ({
                 id,
                 slug,
                 name,
                 isDemo,
                 isPubliclyListed,
                 createdAt,
+                closedAt,
+                families,
+                sessions,
+              }) => ({
+                id,
+                slug,
+                name,
+                isDemo,
+                isPubliclyListed,
+                createdAt,
+                closedAt: closedAt ?? null,
                 families,
                 sessions,
               }),
@@ -143,7 +156,7 @@ export const centreListCommand: Command = {
       } else {
         for (const centre of centres)
           io.out(
-            `${centre.slug}\t${centre.name}${centre.isDemo ? ' (demo)' : ''}\t${String(centre.families)} families, ${String(centre.sessions)} sessions${centre.isPubliclyListed ? '\tlisted on the front page' : ''}`,
+            `${centre.slug}\t${centre.name}${centre.isDemo ? ' (demo)' : ''}\t${String(centre.families)} families, ${String(centre.sessions)} sessions${centre.isPubliclyListed ? '\tlisted on the front page' : ''}${centre.closedAt === undefined ? '' : `\tclosed ${ukDateTime(new Date(centre.closedAt)).replace('T', ' ')} UK time`}`,
           )
       }
       return 0
@@ -197,6 +210,7 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   centreCreateCommand,
   centreListCommand,
+  ...CENTRE_COMMANDS,
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
   ...POLICY_COMMANDS,

@@ -157,3 +157,27 @@ export function judgeCheckpointAge(
     return warn(name, `${said}: is the server running (haven serve), or run haven audit checkpoint`)
   return ok(name, said)
 }
+
+/**
+ * Whether whoever runs `haven` may read families (decision 0047). One centre on its own
+ * server: the operator is the centre's own, and `centre` is right. Several centres with
+ * `centre`: whoever runs the command reads every centre's families, the all-seeing
+ * administrator issue 18 rules out, so it fails. Demo centres hold no one's records.
+ */
+export function judgeOperatorScope(scope: 'centre' | 'installation', realCentres: number): Check {
+  const name = 'operator'
+  if (scope === 'installation')
+    return ok(
+      name,
+      `HAVEN_OPERATOR_SCOPE=installation: the haven command reads no family (${String(realCentres)} centre${realCentres === 1 ? '' : 's'})`,
+    )
+  if (realCentres <= 1)
+    return ok(
+      name,
+      "HAVEN_OPERATOR_SCOPE=centre: the haven command acts as the centre's coordinator, right for a centre's own server",
+    )
+  return fail(
+    name,
+    `${String(realCentres)} centres and HAVEN_OPERATOR_SCOPE=centre: whoever runs the haven command can read every centre's families; set HAVEN_OPERATOR_SCOPE=installation`,
+  )
+}

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { findCentreBySlugOrThrow } from '../app/centres.ts'
+import { findOpenCentreBySlugOrThrow } from '../app/centres.ts'
 import {
   currentPolicy,
   policyHistory,
@@ -115,7 +115,7 @@ export function policyRoutes(ctx: AppContext): Hono<HavenEnv> {
 
   /** Public: each centre's current policy, for families, referrers and anyone who asks. */
   api.get('/api/centres/:slug/policy', async (c) => {
-    const centre = await findCentreBySlugOrThrow(ctx, c.req.param('slug'))
+    const centre = await findOpenCentreBySlugOrThrow(ctx, c.req.param('slug'))
     const policy = await currentPolicy(ctx, centre.id)
     c.header('Cache-Control', 'public, max-age=300')
     return c.json({

@@ -139,6 +139,8 @@ export interface SessionHolder {
   roles: string[]
   /** Whether the account's access to that centre is stopped. */
   isStopped: boolean
+  /** Whether the session's centre is closed on this installation (migration 0020). */
+  isCentreClosed: boolean
 }
 
 /**
@@ -163,8 +165,10 @@ export async function findSessionHolder(
         .onRef('member_access_stops.account_id', '=', 'auth_sessions.account_id')
         .onRef('member_access_stops.centre_id', '=', 'auth_sessions.centre_id'),
     )
+    .leftJoin('centres', 'centres.id', 'auth_sessions.centre_id')
     .selectAll('auth_sessions')
     .select([
+      'centres.closed_at as centre_closed_at',
       'accounts.id as holder_id',
       'accounts.is_disabled as holder_is_disabled',
       'accounts.totp_secret_ciphertext as holder_totp',
@@ -187,5 +191,6 @@ export async function findSessionHolder(
           },
     roles: rows.flatMap((row) => (row.role === null ? [] : [row.role])),
     isStopped: rows.some((row) => row.stopped_at !== null),
+    isCentreClosed: first.centre_closed_at !== null,
   }
 }

@@ -10,7 +10,41 @@ export interface Centre {
   /** Named on the public front page: the centre's choice, off unless it says so. */
   isPubliclyListed: boolean
   createdAt: string
+  /** When the centre was closed on this installation (docs/decisions/0047); unset while open. */
+  closedAt?: string | undefined
 }
+
+type CentreSelection = {
+  id: string
+  slug: string
+  name: string
+  is_demo: number
+  publicly_listed: number
+  created_at: string
+  closed_at: string | null
+}
+
+function toCentre(row: CentreSelection): Centre {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    isDemo: row.is_demo === 1,
+    isPubliclyListed: row.publicly_listed === 1,
+    createdAt: row.created_at,
+    closedAt: row.closed_at ?? undefined,
+  }
+}
+
+const CENTRE_COLUMNS = [
+  'id',
+  'slug',
+  'name',
+  'is_demo',
+  'publicly_listed',
+  'created_at',
+  'closed_at',
+] as const
 
 export async function insertCentre(db: Db, centre: Centre): Promise<void> {
   await db
@@ -27,34 +61,22 @@ export async function insertCentre(db: Db, centre: Centre): Promise<void> {
 }
 
 export async function findCentreBySlug(db: Db, slug: string): Promise<Centre | undefined> {
-  const row = await db.selectFrom('centres').selectAll().where('slug', '=', slug).executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      slug: row.slug,
-      name: row.name,
-      isDemo: row.is_demo === 1,
-      isPubliclyListed: row.publicly_listed === 1,
-      createdAt: row.created_at,
-    }
-  )
+  const row = await db
+    .selectFrom('centres')
+    .select(CENTRE_COLUMNS)
+    .where('slug', '=', slug)
+    .executeTakeFirst()
+  return row && toCentre(row)
 }
 
 export async function listCentres(db: Db): Promise<Centre[]> {
   const rows = await db
     .selectFrom('centres')
-    .selectAll()
+    .select(CENTRE_COLUMNS)
     .orderBy('created_at')
     .orderBy('id')
     .execute()
-  return rows.map((row) => ({
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    isDemo: row.is_demo === 1,
-    isPubliclyListed: row.publicly_listed === 1,
-    createdAt: row.created_at,
-  }))
+  return rows.map(toCentre)
 }
 
 /** The centres that chose to be named on the front page: names and slugs, nothing else. */
@@ -65,6 +87,7 @@ export async function listPubliclyListedCentres(
     .selectFrom('centres')
     .select(['name', 'slug', 'is_demo'])
     .where('publicly_listed', '=', 1)
+    .where('closed_at', 'is', null)
     .orderBy('name')
     .orderBy('slug')
     .execute()
@@ -112,17 +135,27 @@ export async function lockCentreCreation(trx: Db): Promise<void> {
 }
 
 export async function findCentre(db: Db, id: string): Promise<Centre | undefined> {
-  const row = await db.selectFrom('centres').selectAll().where('id', '=', id).executeTakeFirst()
-  return (
-    row && {
-      id: row.id,
-      slug: row.slug,
-      name: row.name,
-      isDemo: row.is_demo === 1,
-      isPubliclyListed: row.publicly_listed === 1,
-      createdAt: row.created_at,
-    }
-  )
+  const row = await db
+    .selectFrom('centres')
+    .select(CENTRE_COLUMNS)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  return row && toCentre(row)
+}
+
+/** Closes a centre, or reopens it with `undefined`. True when the centre's state changed. */
+export async function setCentreClosedAt(
+  db: Db,
+  centreId: string,
+  closedAt: string | undefined,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('centres')
+    .set({ closed_at: closedAt ?? null })
+    .where('id', '=', centreId)
+    .where('closed_at', closedAt === undefined ? 'is not' : 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
 }
 
 export async function isSecondFactorRequiredForAll(db: Db, centreId: string): Promise<boolean> {

@@ -21,6 +21,8 @@ export interface CentreRow {
   publicly_listed: Generated<number>
   /** The number of the centre's last family reference given, F-0042 (migration 0013). */
   last_family_number: Generated<number>
+  /** When the centre was closed on this installation; null while open (migration 0020). */
+  closed_at: string | null
 }
 
 export interface FamilyRow {

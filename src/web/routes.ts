@@ -31,7 +31,7 @@ import { landingPage, navigation } from './navigation.ts'
 import { homePage } from './home-page.ts'
 import { Html, html } from './html.ts'
 import { layout } from './layout.ts'
-import { findCentreBySlugOrThrow } from '../app/centres.ts'
+import { findOpenCentreBySlugOrThrow } from '../app/centres.ts'
 import { currentPolicy } from '../app/centre-policy.ts'
 import { renderPolicyHtml } from '../domain/policy/render.ts'
 
@@ -102,7 +102,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
     )
   })
   pages.get('/centres/:slug/policy', async (c) => {
-    const centre = await findCentreBySlugOrThrow(ctx, c.req.param('slug'))
+    const centre = await findOpenCentreBySlugOrThrow(ctx, c.req.param('slug'))
     const policy = await currentPolicy(ctx, centre.id)
     c.header('Cache-Control', 'public, max-age=300')
     return c.html(

@@ -18,6 +18,7 @@ import * as disposalReview from './0016-disposal-review.ts'
 import * as importChecks from './0017-import-checks.ts'
 import * as subjectAccessChannel from './0018-subject-access-channel.ts'
 import * as havenVersions from './0019-haven-versions.ts'
+import * as centreClosure from './0020-centre-closure.ts'
 
 /**
  * Every migration, in order. Forward-only: a migration, once released, is never edited or
@@ -43,4 +44,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0017-import-checks': importChecks,
   '0018-subject-access-channel': subjectAccessChannel,
   '0019-haven-versions': havenVersions,
+  '0020-centre-closure': centreClosure,
 }
