@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.ts'
+import { loadConfig, type OperatorScope } from '../config.ts'
 import { operatorActor } from '../app/actor.ts'
 import { findCentreBySlugOrThrow } from '../app/centres.ts'
 import { inviteMember } from '../app/invitations.ts'
@@ -6,6 +6,7 @@ import {
   endAllSessions,
   endMemberSessions,
   listMembers,
+  type Member,
   setMemberDisabled,
 } from '../app/members.ts'
 import { deliverOutbox } from '../app/outbox.ts'
@@ -75,7 +76,10 @@ const membersListCommand: Command = {
     const slug = requiredString(values, 'centre')
     return withHaven(io, async (haven) => {
       const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
-      const members = await listMembers(haven.ctx, operatorActor(centre.id))
+      const members = seenByOperator(
+        await listMembers(haven.ctx, operatorActor(centre.id)),
+        loadConfig(io.env, io.cwd).operatorScope,
+      )
       if (values.json === true) {
         io.out(
           JSON.stringify(
@@ -101,6 +105,21 @@ const membersListCommand: Command = {
   },
 }
 
+/**
+ * The centre's people as this installation's operator may see them (docs/decisions/0047):
+ * all of them on a centre's own server; on a host's (HAVEN_OPERATOR_SCOPE=installation)
+ * its workers and referrers only, never a parent. A parent's name and address are a family's
+ * details, and that a person is a parent at this centre is itself one: a parent's address
+ * answers as nobody's, and a worker who is also a parent here is shown without that role.
+ */
+function seenByOperator(members: Member[], scope: OperatorScope): Member[] {
+  if (scope === 'centre') return members
+  return members.flatMap((member) => {
+    const roles = member.roles.filter((role) => role !== 'parent')
+    return roles.length === 0 ? [] : [{ ...member, roles }]
+  })
+}
+
 function accessCommand(
   path: string[],
   summary: string,
@@ -118,7 +137,10 @@ function accessCommand(
       return withHaven(io, async (haven) => {
         const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
         const actor = operatorActor(centre.id)
-        const member = (await listMembers(haven.ctx, actor)).find((m) => m.email === email)
+        const member = seenByOperator(
+          await listMembers(haven.ctx, actor),
+          loadConfig(io.env, io.cwd).operatorScope,
+        ).find((m) => m.email === email)
         if (!member) throw new UsageError(`nobody with that e-mail address is in ${slug}`)
         if (act === 'end-sessions') {
           io.out(`Ended ${await endMemberSessions(haven.ctx, actor, member.accountId)} session(s).`)
