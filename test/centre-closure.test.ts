@@ -9,10 +9,13 @@ import {
 } from '../src/app/centres.ts'
 import type { AppContext } from '../src/app/context.ts'
 import { inviteMember } from '../src/app/invitations.ts'
+import { sendRenewalReminders } from '../src/app/workers.ts'
 import { listAuditEntries } from '../src/storage/audit-log.ts'
 import {
   centreWithCoordinator,
   Client,
+  drainOutbox,
+  invite,
   PASSWORD,
   testApp,
   tokenFromLink,
@@ -67,12 +70,35 @@ for (const { name: dialect } of await dialectsUnderTest()) {
         email: 'helper@ashbury.example.org',
         roles: ['volunteer'],
       })
+      // A worker's check falling due in each centre: reminders go on for the open one only.
+      for (const [{ centreId, coordinator }, slug] of [
+        [ash, 'ashbury'],
+        [brook, 'brookfield'],
+      ] as const) {
+        const volunteer = await invite(ctx, app, centreId, slug, `v@${slug}.example.org`, [
+          'volunteer',
+        ])
+        const check = await coordinator.client.json(
+          'POST',
+          `/api/workers/${volunteer.accountId}/checks`,
+          {
+            kind: 'dbs',
+            level: 'standard',
+            issuedOn: '2023-05-13',
+            renewalDueOn: '2026-03-29',
+            outcome: 'clear',
+          },
+        )
+        assert.equal(check.status, 201, JSON.stringify(check.body))
+      }
+      assert.equal(await sendRenewalReminders(ctx), 0, 'the first run works out today')
+      await drainOutbox(ctx)
       const front = await (await app.request('/')).text()
       assert.match(front, /Centre ashbury/)
 
       const centre = await findCentreBySlugOrThrow(ctx, 'ashbury')
       const { sessionsEnded } = await closeCentre(ctx, centre)
-      assert.equal(sessionsEnded, 1, "the coordinator's one session")
+      assert.equal(sessionsEnded, 2, "the coordinator's session and the volunteer's")
 
       const session = await ash.coordinator.client.json('GET', '/api/auth/session')
       assert.equal(session.status, 401)
@@ -120,11 +146,19 @@ for (const { name: dialect } of await dialectsUnderTest()) {
       const [entry] = closed
       assert.ok(entry)
       assert.equal(entry.actorId, OPERATOR_ID)
-      assert.deepEqual(JSON.parse(entry.details), { sessionsEnded: 1 })
+      assert.deepEqual(JSON.parse(entry.details), { sessionsEnded: 2 })
 
       await assert.rejects(
         closeCentre(ctx, await findCentreBySlugOrThrow(ctx, 'ashbury')),
         (error: unknown) => error instanceof HavenError && error.code === 'conflict',
+      )
+
+      // Tomorrow the check is 14 days from due: the open centre's coordinator is reminded.
+      clock.advance(24 * 3600_000)
+      assert.equal(await sendRenewalReminders(ctx), 1)
+      assert.deepEqual(
+        (await drainOutbox(ctx)).map((message) => message.recipient),
+        [brook.coordinator.email],
       )
 
       await reopenCentre(ctx, await findCentreBySlugOrThrow(ctx, 'ashbury'))
