@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { operatorActor, OPERATOR_ID } from '../src/app/actor.ts'
+import { HOST_ID, operatorActor, OPERATOR_ID } from '../src/app/actor.ts'
+import { acceptInvitation } from '../src/app/invitation-acceptance.ts'
+import { confirmInvitation } from '../src/app/invitation-confirmations.ts'
+import { listMembers, setMemberDisabled } from '../src/app/members.ts'
 import {
   closeCentre,
   createCentre,
@@ -10,6 +13,7 @@ import {
 import type { AppContext } from '../src/app/context.ts'
 import { inviteMember } from '../src/app/invitations.ts'
 import { sendRenewalReminders } from '../src/app/workers.ts'
+import { signIn } from '../src/app/sign-in.ts'
 import { listAuditEntries } from '../src/storage/audit-log.ts'
 import {
   centreWithCoordinator,
@@ -202,7 +206,7 @@ for (const { name: dialect } of await dialectsUnderTest()) {
     it("lets the installation's operator invite only a coordinator, only to a centre left without one: one of twenty sent together", async () => {
       const { centreId } = await centreWithCoordinator(ctx, app, 'dunmore')
       const actor = operatorActor(centreId)
-      const only = { onlyToReplaceCoordinator: true }
+      const only = { asHost: true }
       await assert.rejects(
         inviteMember(ctx, actor, { email: 'v@dunmore.example.org', roles: ['volunteer'] }, only),
         (error: unknown) => error instanceof HavenError && error.code === 'forbidden',
@@ -230,6 +234,93 @@ for (const { name: dialect } of await dialectsUnderTest()) {
             result.reason instanceof HavenError && result.reason.code === 'conflict',
             String(result.reason),
           )
+    })
+
+    it("finishes the host's invitation from the invited address, and tells the centre's coordinators", async () => {
+      const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'fairley')
+      const actor = operatorActor(centreId)
+      await setMemberDisabled(ctx, actor, coordinator.accountId, true)
+      await drainOutbox(ctx)
+      const issued = await inviteMember(
+        ctx,
+        actor,
+        { email: 'newcomer@elsewhere.example.org', roles: ['coordinator'] },
+        { asHost: true },
+      )
+      const sent = await drainOutbox(ctx)
+      assert.deepEqual(sent.map((message) => message.recipient).sort(), [
+        coordinator.email,
+        'newcomer@elsewhere.example.org',
+      ])
+      const told = sent.find((message) => message.recipient === coordinator.email)
+      assert.match(told?.body ?? '', /invited newcomer@elsewhere\.example\.org to be a coordinator/)
+      // Whoever holds the link (the host saw none, but suppose it) makes nobody a member by it.
+      const accepted = await acceptInvitation(
+        ctx,
+        { token: tokenFromLink(issued.link), displayName: 'Newcomer', password: PASSWORD },
+        'test',
+      )
+      assert.equal(accepted.accountId, undefined)
+      const members = await listMembers(ctx, actor)
+      assert.ok(!members.some((member) => member.email === 'newcomer@elsewhere.example.org'))
+      const created = (await listAuditEntries(ctx.db, { chain: centreId })).filter(
+        (entry) => entry.type === 'invitation.created',
+      )
+      assert.equal(created.at(-1)?.actorId, HOST_ID)
+    })
+
+    it('refuses a confirmation link e-mailed before the centre closed', async () => {
+      const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'greyfield')
+      const made = await coordinator.client.json('POST', '/api/members/invitations', {
+        email: 'w@greyfield.example.org',
+        roles: ['volunteer'],
+      })
+      assert.equal(made.status, 201, JSON.stringify(made.body))
+      const [invitation] = (await drainOutbox(ctx)).filter(
+        (message) => message.recipient === 'w@greyfield.example.org',
+      )
+      const link = /\/invitations\/(\S+)/.exec(invitation?.body ?? '')?.[1] ?? ''
+      await acceptInvitation(
+        ctx,
+        { token: link, displayName: 'Person w', password: PASSWORD },
+        'test',
+      )
+      const [confirmation] = await drainOutbox(ctx)
+      const token = /\/invitation-confirmations\/(\S+)/.exec(confirmation?.body ?? '')?.[1]
+      assert.ok(token, 'the confirmation went to the address')
+      await closeCentre(ctx, await findCentreBySlugOrThrow(ctx, 'greyfield'))
+      await assert.rejects(
+        confirmInvitation(
+          ctx,
+          { token, displayName: 'Person w', password: PASSWORD },
+          'test',
+          undefined,
+        ),
+        (error: unknown) => error instanceof HavenError && error.code === 'gone',
+      )
+      const members = await listMembers(ctx, operatorActor(centreId))
+      assert.ok(!members.some((member) => member.email === 'w@greyfield.example.org'))
+    })
+
+    it('leaves no session open when sign-ins race the close', async () => {
+      const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'hollins')
+      const centre = await findCentreBySlugOrThrow(ctx, 'hollins')
+      const signIns = Array.from({ length: 20 }, (_, i) =>
+        signIn(ctx, {
+          centre: 'hollins',
+          email: coordinator.email,
+          password: PASSWORD,
+          source: `198.51.100.${String(i + 1)}`,
+        }),
+      )
+      await Promise.allSettled([...signIns, closeCentre(ctx, centre)])
+      const open = await ctx.db
+        .selectFrom('auth_sessions')
+        .select('id')
+        .where('centre_id', '=', centreId)
+        .where('ended_at', 'is', null)
+        .execute()
+      assert.deepEqual(open, [], 'every session made before the close was ended, none after')
     })
 
     /** A centre whose coordinator's invitation ran out unanswered: it has no coordinator. */

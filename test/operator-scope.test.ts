@@ -46,6 +46,8 @@ interface Row {
   refused?: true
   /** A separate data folder (restore needs an empty database). */
   freshData?: true
+  /** Prints a link that opens an account, and why that is safe. */
+  printsLink?: string
   /** The exit code expected, where it is not 0, and why. */
   exit?: { code: number; why: string }
 }
@@ -62,7 +64,10 @@ const TABLE: Record<string, Row | { skip: string }> = {
   'centre list': { args: () => ['--json'] },
   'centre close': { args: () => ['--centre', 'brookfield', '--confirm', 'brookfield'] },
   'centre reopen': { args: () => ['--centre', 'brookfield'] },
-  'demo create': { args: () => ['--slug', 'practice', '--families', '3'] },
+  'demo create': {
+    args: () => ['--slug', 'practice', '--families', '3'],
+    printsLink: "a demo centre's coordinator: its families are made up",
+  },
   'centre invite': {
     args: () => [
       '--centre',
@@ -334,6 +339,13 @@ describe("the installation's operator reads no family, by any command (HAVEN_OPE
           : await runWithInput(args, runEnv, row.input)
       const said = run.stdout + run.stderr
       assert.ok(!said.includes(MARKER), `haven ${words} printed a family's details`)
+      // Nor a link that opens an account: an invitation's or a reset's (decision 0047).
+      if (row.printsLink === undefined)
+        assert.doesNotMatch(
+          said,
+          /\/(invitations|password-reset)\//,
+          `haven ${words} printed a link`,
+        )
       for (const { file, text } of everyFileUnder(out))
         assert.ok(!text.includes(MARKER), `haven ${words} wrote a family's details to ${file}`)
       assert.equal(run.code, row.refused ? 1 : (row.exit?.code ?? 0), `haven ${words}: ${said}`)

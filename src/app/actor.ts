@@ -14,6 +14,14 @@ export interface Actor {
 export const OPERATOR_ID = 'operator'
 
 /**
+ * Who invited, on an invitation sent by the operator of an installation that hosts several
+ * centres (HAVEN_OPERATOR_SCOPE=installation, decision 0047). Unlike OPERATOR_ID's, such an
+ * invitation is finished from the invited address, and its link is never printed: a host
+ * must not be able to make itself a member of a centre by holding a link.
+ */
+export const HOST_ID = 'host'
+
+/**
  * Whoever runs the `haven` command on the server acts as the centre's coordinator: they hold
  * the database and the master key already. Their actions are audited as OPERATOR_ID.
  */

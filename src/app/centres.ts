@@ -9,7 +9,7 @@ import {
   setCentreClosedAt,
   type Centre,
 } from '../storage/centres.ts'
-import { OPERATOR_ID } from './actor.ts'
+import { HOST_ID, OPERATOR_ID } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { adoptPreset, parsePresetName } from './centre-policy.ts'
 import type { AppContext } from './context.ts'
@@ -32,6 +32,7 @@ export async function createCentre(
     coordinatorEmail: string
     preset?: string | undefined
   },
+  options: { asHost?: boolean } = {},
 ): Promise<{ centre: Centre; invitation: IssuedInvitation }> {
   const name = parseCentreName(input.name)
   const slug = parseCentreSlug(input.slug ?? slugFromName(name))
@@ -60,7 +61,9 @@ export async function createCentre(
       details: { preset: presetName },
     })
     await adoptPreset(ctx, trx, centre, presetName, undefined)
-    const invitation = await issueInvitation(ctx, trx, centre, undefined, {
+    // A host's first invitation is finished from the coordinator's address (decision 0047).
+    const inviter = options.asHost === true ? HOST_ID : undefined
+    const invitation = await issueInvitation(ctx, trx, centre, inviter, {
       email,
       roles: ['coordinator'],
     })

@@ -1,6 +1,7 @@
 import { isReferrer } from '../domain/policy/accounts.ts'
 import { HavenError } from '../domain/errors.ts'
 import { findAccount, findAccountByEmail, insertAccount, insertRoles } from '../storage/accounts.ts'
+import { lockCentre } from '../storage/audit-log.ts'
 import { findCentre } from '../storage/centres.ts'
 import type { Db } from '../storage/database.ts'
 import {
@@ -213,6 +214,11 @@ export async function grantInvitedRoles(
   accountId: string,
   now: Date,
 ): Promise<void> {
+  // Under the centre's lock, which closing it holds (decision 0047): an invitation accepted
+  // or confirmed while the centre closes either granted its roles before, or finds it closed.
+  await lockCentre(trx, invitation.centreId)
+  if ((await findCentre(trx, invitation.centreId))?.closedAt !== undefined)
+    throw new HavenError('gone', 'this centre has closed on this installation')
   if (!(await markInvitationAccepted(trx, invitation.id, accountId, now.toISOString()))) {
     throw new HavenError('gone', 'this invitation has already been used')
   }

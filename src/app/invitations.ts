@@ -1,4 +1,9 @@
-import { isReferrer } from '../domain/policy/accounts.ts'
+import {
+  isCoordinator,
+  isCoordinatorOnly,
+  isReferrer,
+  isStaffWorker,
+} from '../domain/policy/accounts.ts'
 import {
   INVITATION_TTL_MS,
   isPlausibleEmail,
@@ -16,7 +21,7 @@ import {
   listOpenInvitations,
   type StoredInvitation,
 } from '../storage/invitations.ts'
-import { OPERATOR_ID, type Actor } from './actor.ts'
+import { HOST_ID, OPERATOR_ID, type Actor } from './actor.ts'
 import { requireAbility } from './policy-access.ts'
 import { recordEvent } from './audit.ts'
 import { inCentre } from './in-centre.ts'
@@ -42,16 +47,18 @@ export interface InvitationRequest {
 
 /**
  * A coordinator invites a person to the centre with one or more roles (72 hours, single use).
- * `onlyToReplaceCoordinator`: the installation's operator, who never reads a family
+ * `asHost`: the operator of an installation hosting several centres, who never reads a family
  * (decision 0047), may invite only a coordinator, and only to a centre left with none who can
  * act and no coordinator's invitation still open; checked under the centre's lock, so of
- * invitations sent together one is made.
+ * invitations sent together one is made. The host's invitation is finished from the invited
+ * address (HOST_ID), and the centre's coordinators and staff, the stopped ones too, are told
+ * by e-mail who was invited, so a host cannot quietly make itself a coordinator.
  */
 export async function inviteMember(
   ctx: AppContext,
   actor: Actor,
   request: InvitationRequest,
-  options: { onlyToReplaceCoordinator?: boolean } = {},
+  options: { asHost?: boolean } = {},
 ): Promise<IssuedInvitation> {
   await requireAbility(ctx, actor, 'manage_members')
   return inCentre(ctx, actor.centreId, async (trx) => {
@@ -59,8 +66,8 @@ export async function inviteMember(
     if (!centre) throw new HavenError('not_found', 'no such centre')
     if (centre.closedAt !== undefined)
       throw new HavenError('conflict', 'this centre is closed: reopen it before inviting anyone')
-    if (options.onlyToReplaceCoordinator === true) {
-      if (request.roles.length !== 1 || request.roles[0] !== 'coordinator')
+    if (options.asHost === true) {
+      if (!isCoordinatorOnly(request.roles))
         throw new HavenError(
           'forbidden',
           "the installation's operator invites only a coordinator; the coordinator invites everyone else",
@@ -72,9 +79,36 @@ export async function inviteMember(
           "this centre has a coordinator who can act, or a coordinator's invitation still open: the installation's operator invites a coordinator only to a centre left without one",
           'roles',
         )
+      const issued = await issueInvitation(ctx, trx, centre, HOST_ID, request)
+      await tellCoordinatorsAndStaff(ctx, trx, centre, issued.email)
+      return issued
     }
     return issueInvitation(ctx, trx, centre, actor.accountId, request)
   })
+}
+
+/**
+ * Tells each coordinator and member of staff of the centre, whether or not they can still
+ * sign in, that the host invited a new coordinator: the address, not the centre's families.
+ */
+async function tellCoordinatorsAndStaff(
+  ctx: AppContext,
+  trx: Db,
+  centre: Centre,
+  invitedEmail: string,
+): Promise<void> {
+  const roles = await listRolesOfCentre(trx, centre.id)
+  const ids = [...new Set(roles.filter((r) => isStaffWorker([r.role])).map((r) => r.accountId))]
+  for (const id of ids) {
+    const account = await findAccount(trx, id)
+    if (!account || account.email === invitedEmail) continue
+    await queueMessage(ctx, trx, {
+      centreId: centre.id,
+      recipient: account.email,
+      subject: 'A new coordinator was invited to Haven',
+      body: `The host of your Haven has invited ${invitedEmail} to be a coordinator of ${centre.name}, because the centre had no coordinator who could sign in.\n\nIf nobody at the centre asked for this, tell the host and your trustees at once: a coordinator can read every family's records.\n`,
+    })
+  }
 }
 
 /** Writes an invitation, queues its e-mail and records it; the caller holds the transaction. */
@@ -268,10 +302,10 @@ async function hasCoordinatorOrInvitation(db: Db, centreId: string, now: string)
   const roles = await listRolesOfCentre(db, centreId)
   const stopped = new Set(await listAccessStopsOfCentre(db, centreId))
   for (const role of roles) {
-    if (role.role !== 'coordinator' || stopped.has(role.accountId)) continue
+    if (!isCoordinator([role.role]) || stopped.has(role.accountId)) continue
     const account = await findAccount(db, role.accountId)
     if (account && !account.isDisabled) return true
   }
   const open = await listOpenInvitations(db, centreId, now)
-  return open.some((invitation) => invitation.roles.includes('coordinator'))
+  return open.some((invitation) => isCoordinator(invitation.roles))
 }

@@ -9,7 +9,8 @@ import {
   touchAuthSession,
   type StoredAuthSession,
 } from '../storage/auth-sessions.ts'
-import { findCentreBySlug, isSecondFactorRequiredForAll } from '../storage/centres.ts'
+import { lockCentre } from '../storage/audit-log.ts'
+import { findCentre, findCentreBySlug, isSecondFactorRequiredForAll } from '../storage/centres.ts'
 import type { Actor } from './actor.ts'
 import { chargeGuess, forgetAccountGuesses } from './attempts.ts'
 import { recordEvent } from './audit.ts'
@@ -104,6 +105,12 @@ export async function signIn(
     // or the account was disabled, no session is made with the old one (decision 0032).
     const current = await lockAccount(trx, account.id)
     if (!current || current.isDisabled || current.passwordHash !== account.passwordHash)
+      throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
+    // Nor once the centre has closed (decision 0047): closing holds the centre's lock while it
+    // ends the sessions, so a sign-in in flight either made its session before (and it was
+    // ended) or sees the centre closed here.
+    await lockCentre(trx, centre.id)
+    if ((await findCentre(trx, centre.id))?.closedAt !== undefined)
       throw new HavenError('unauthenticated', SIGN_IN_REFUSED)
     const session: StoredAuthSession = {
       id: ctx.newId(),

@@ -1,4 +1,5 @@
 import { loadConfig, type OperatorScope } from '../config.ts'
+import { rolesShownToHost } from '../domain/policy/accounts.ts'
 import { operatorActor } from '../app/actor.ts'
 import { findCentreBySlugOrThrow } from '../app/centres.ts'
 import { inviteMember } from '../app/invitations.ts'
@@ -14,7 +15,7 @@ import { requestPasswordReset } from '../app/password-reset.ts'
 import { resetSecondFactor } from '../app/second-factor.ts'
 import type { Command } from './commands.ts'
 import { UsageError } from './commands.ts'
-import { requiredString, withHaven } from './support.ts'
+import { requiredString, sentByEmail, withHaven } from './support.ts'
 
 /**
  * People and sign-in at the machine: what a coordinator does in the API, for whoever runs
@@ -46,6 +47,7 @@ const inviteCommand: Command = {
     if (roles.length === 0) throw new UsageError('--role is required')
     return withHaven(io, async (haven) => {
       const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
+      const asHost = loadConfig(io.env, io.cwd).operatorScope === 'installation'
       const invitation = await inviteMember(
         haven.ctx,
         operatorActor(centre.id),
@@ -55,8 +57,12 @@ const inviteCommand: Command = {
           agencyKind: typeof values['agency-kind'] === 'string' ? values['agency-kind'] : undefined,
           agencyName: typeof values['agency-name'] === 'string' ? values['agency-name'] : undefined,
         },
-        { onlyToReplaceCoordinator: loadConfig(io.env, io.cwd).operatorScope === 'installation' },
+        { asHost },
       )
+      if (asHost) {
+        io.out(sentByEmail(invitation))
+        return 0
+      }
       io.out(
         `Invitation for ${invitation.email} as ${invitation.roles.join(', ')} (works once, until ${invitation.expiresAt}):`,
       )
@@ -115,7 +121,7 @@ const membersListCommand: Command = {
 function seenByOperator(members: Member[], scope: OperatorScope): Member[] {
   if (scope === 'centre') return members
   return members.flatMap((member) => {
-    const roles = member.roles.filter((role) => role !== 'parent')
+    const roles = rolesShownToHost(member.roles)
     return roles.length === 0 ? [] : [{ ...member, roles }]
   })
 }

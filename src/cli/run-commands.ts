@@ -18,7 +18,7 @@ import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { IMPORT_COMMANDS } from './import-commands.ts'
 import { doctorCommand } from './doctor-command.ts'
 import { CENTRE_COMMANDS } from './centre-commands.ts'
-import { requiredString, withHaven } from './support.ts'
+import { requiredString, sentByEmail, withHaven } from './support.ts'
 
 const DATA_HELP =
   'Configuration comes from the environment: every setting is in docs/OPERATING.md (PORT, HAVEN_DATA_DIR, DATABASE_URL, ...).'
@@ -98,13 +98,17 @@ export const centreCreateCommand: Command = {
     const slug = typeof values.slug === 'string' ? values.slug : undefined
     return withHaven(io, async (haven) => {
       const presetName = typeof values.preset === 'string' ? values.preset : undefined
-      const { centre, invitation } = await createCentre(haven.ctx, {
-        name,
-        slug,
-        coordinatorEmail,
-        preset: presetName,
-      })
+      const asHost = loadConfig(io.env, io.cwd).operatorScope === 'installation'
+      const { centre, invitation } = await createCentre(
+        haven.ctx,
+        { name, slug, coordinatorEmail, preset: presetName },
+        { asHost },
+      )
       io.out(`Created centre "${centre.name}" (slug ${centre.slug}).`)
+      if (asHost) {
+        io.out(sentByEmail(invitation))
+        return 0
+      }
       io.out(
         `Invitation for the first coordinator, ${invitation.email} (works once, until ${invitation.expiresAt}):`,
       )
@@ -210,9 +214,9 @@ export const COMMANDS: readonly Command[] = [
   migrateCommand,
   centreCreateCommand,
   centreListCommand,
-  ...CENTRE_COMMANDS,
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
+  ...CENTRE_COMMANDS,
   ...POLICY_COMMANDS,
   ...CASE_COMMANDS,
   ...AUDIT_COMMANDS,

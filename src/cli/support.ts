@@ -20,3 +20,11 @@ export async function withHaven(
     await haven.close()
   }
 }
+
+/**
+ * What a host is told of an invitation it sent (decision 0047): not its link, which would let
+ * the host become the member it invites; the invitation is finished from the address.
+ */
+export function sentByEmail(invitation: { email: string; expiresAt: string }): string {
+  return `The invitation went by e-mail to ${invitation.email} (works once, until ${invitation.expiresAt}); it is finished from that address. With HAVEN_OPERATOR_SCOPE=installation its link is not shown here.`
+}

@@ -1,4 +1,4 @@
-import { OPERATOR_ID } from '../app/actor.ts'
+import { HOST_ID, OPERATOR_ID } from '../app/actor.ts'
 import type {
   DisposalItemState,
   DisposalItemView,
@@ -712,8 +712,10 @@ export function auditBody(input: {
           ? 'Haven'
           : e.actorId === OPERATOR_ID
             ? 'The operator (command line)'
-            : (input.names.get(e.actorId) ??
-              (input.names.size > 0 ? 'Someone no longer at the centre' : 'A person')),
+            : e.actorId === HOST_ID
+              ? "The host's operator (command line)"
+              : (input.names.get(e.actorId) ??
+                (input.names.size > 0 ? 'Someone no longer at the centre' : 'A person')),
       ]),
       empty: 'No entries.',
     })}

@@ -25,3 +25,18 @@ export const isReferrer = (roles: readonly string[]): boolean => roles.includes(
 export const isVolunteer = (roles: readonly string[]): boolean => roles.includes('volunteer')
 /** The centre's coordinator (who must stay at least one, so the centre is never unmanaged). */
 export const isCoordinator = (roles: readonly string[]): boolean => roles.includes('coordinator')
+
+/**
+ * The roles an installation's host is shown of a centre's member (decision 0047): a parent's
+ * is the family's, so it is left out; a member who is only a parent is not shown at all.
+ */
+export const rolesShownToHost = (roles: readonly Role[]): Role[] =>
+  roles.filter((role) => role !== 'parent')
+
+/** Exactly the coordinator's role: the only invitation a host may send (decision 0047). */
+export const isCoordinatorOnly = (roles: readonly string[]): boolean =>
+  roles.length === 1 && isCoordinator(roles)
+
+/** Staff or the coordinator, as CHECKS and NDX name staff (told when a host invites, 0047). */
+export const isStaffWorker = (roles: readonly string[]): boolean =>
+  isWorker(roles) && workerKindOf(roles) === 'staff'
