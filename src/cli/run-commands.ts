@@ -18,6 +18,7 @@ import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { IMPORT_COMMANDS } from './import-commands.ts'
 import { doctorCommand } from './doctor-command.ts'
 import { CENTRE_COMMANDS } from './centre-commands.ts'
+import { EXPORT_COMMANDS } from './centre-export-commands.ts'
 import { requiredString, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -211,6 +212,7 @@ export const COMMANDS: readonly Command[] = [
   centreCreateCommand,
   centreListCommand,
   ...CENTRE_COMMANDS,
+  ...EXPORT_COMMANDS,
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
   ...POLICY_COMMANDS,
