@@ -15,6 +15,7 @@ import { listSchemaTables, listTableColumns } from '../src/storage/centre-export
 import type { Db } from '../src/storage/database.ts'
 import { centreWithCoordinator, invite, testApp, type Person } from './support/accounts.ts'
 import { referral } from './support/cases.ts'
+import { getPage, postForm } from './support/pages.ts'
 import { dialectsUnderTest, testContext, withMigratedDatabase } from './support/databases.ts'
 
 const dirs: string[] = []
@@ -49,8 +50,7 @@ async function referFamily(person: Person, mark: string): Promise<void> {
   assert.equal(made.status, 201, JSON.stringify(made.body))
 }
 
-async function twoCentres(ctx: AppContext): Promise<TwoCentres> {
-  const app = testApp(ctx)
+async function twoCentres(ctx: AppContext, app = testApp(ctx)): Promise<TwoCentres> {
   const a = await centreWithCoordinator(ctx, app, 'alder')
   const staff = await invite(ctx, app, a.centreId, 'alder', 'staff@alder.example.org', ['staff'])
   await referFamily(a.coordinator, A_MARK)
@@ -225,6 +225,62 @@ for (const dialect of await dialectsUnderTest()) {
         const otherKey = generateKeyPairSync('ed25519').publicKey
         assert.match((await verifyCentreExport(file, otherKey)).problem ?? '', /not signed/)
         assert.equal(await problemOf(file), undefined, 'the export itself holds')
+      })
+    })
+
+    it('downloads from its page and the API for the coordinator, and is refused to staff', async () => {
+      await withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database)
+        const { a } = await twoCentres(ctx)
+        const page = await getPage(a.coordinator.client, '/centre/export')
+        assert.equal(page.status, 200)
+        assert.match(page.text, /<h1 class="govuk-heading-l">Export the centre<\/h1>/)
+        assert.match(page.text, /<form method="post" action="\/centre\/export"/)
+        assert.ok(!page.text.includes('name="_once"'), 'the download is never kept to replay')
+        const hub = await getPage(a.coordinator.client, '/centre')
+        assert.ok(hub.text.includes('href="/centre/export"'), 'the centre page links to it')
+        const form = await a.coordinator.client.call(
+          'POST',
+          '/centre/export',
+          new URLSearchParams({ _csrf: a.coordinator.client.csrf ?? '' }).toString(),
+          {
+            'content-type': 'application/x-www-form-urlencoded',
+            'sec-fetch-site': 'same-origin',
+            'x-csrf-token': '',
+          },
+        )
+        assert.equal(form.status, 200)
+        assert.match(
+          form.headers.get('content-disposition') ?? '',
+          /^attachment; filename="haven-export-alder-\d{4}-\d{2}-\d{2}\.jsonl"$/,
+        )
+        assert.equal(form.headers.get('cache-control'), 'no-store')
+        const dir = mkdtempSync(path.join(tmpdir(), 'haven-export-'))
+        dirs.push(dir)
+        const downloaded = path.join(dir, 'page.jsonl')
+        writeFileSync(downloaded, Buffer.from(await form.arrayBuffer()))
+        assert.equal((await verifyCentreExport(downloaded)).problem, undefined)
+        assert.ok(readFileSync(downloaded, 'utf8').includes(`14 ${A_MARK} Lane`))
+
+        const api = await a.coordinator.client.call('POST', '/api/centre/export')
+        assert.equal(api.status, 200)
+        assert.match(api.headers.get('content-type') ?? '', /^application\/x-ndjson/)
+        writeFileSync(downloaded, Buffer.from(await api.arrayBuffer()))
+        assert.equal((await verifyCentreExport(downloaded)).problem, undefined)
+
+        const refused = await a.staff.client.call('POST', '/api/centre/export')
+        assert.equal(refused.status, 403)
+        const body = (await refused.json()) as { error: { clauses: string[] } }
+        assert.deepEqual(body.error.clauses, ['NDX'])
+        assert.equal((await getPage(a.staff.client, '/centre/export')).status, 403)
+        const refusedForm = await postForm(a.staff.client, '/centre/export', {})
+        assert.equal(refusedForm.status, 403)
+        const { rows } = await sql<{ actor_id: string }>`select actor_id from audit_log
+          where chain = ${a.centreId} and type = 'centre.export_refused'`.execute(database.db)
+        assert.deepEqual(
+          rows.map((r) => r.actor_id),
+          [a.staff.accountId, a.staff.accountId],
+        )
       })
     })
 
