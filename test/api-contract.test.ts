@@ -190,6 +190,7 @@ const ROWS: Record<string, Row> = {
     call: (c) => c.call('PUT', '/api/centre/listing', { listed: false }),
   },
   'get /api/statistics': { call: (c) => c.call('GET', '/api/statistics?quarter=2026-Q1') },
+  'post /api/centre/export': { call: (c) => c.call('POST', '/api/centre/export') },
   'get /api/rooms': { call: (c) => c.call('GET', '/api/rooms') },
   'post /api/rooms': { call: (c) => c.call('POST', '/api/rooms', { name: `Room ${unique()}` }) },
   'post /api/sessions': {

@@ -442,6 +442,12 @@ const MATRIX: Record<string, Row> = {
     call: (c) => c.call('PUT', '/api/centre/listing', { listed: false }),
     note: "the coordinator's own centre, named on the front page or not",
   },
+  'post /api/centre/export': {
+    expect: canAnywhere('export_centre'),
+    call: (c) => c.call('POST', '/api/centre/export'),
+    allowed: (status, body) => status === 200 && body.startsWith('{"header":'),
+    note: "the actor's own centre, whole, contact details opened (NDX, SECURE)",
+  },
   'get /api/statistics': {
     expect: canAnywhere('report_statistics'),
     call: (c) => c.call('GET', '/api/statistics?quarter=2026-Q1'),
@@ -1059,7 +1065,21 @@ for (const dialect of await dialectsUnderTest()) {
           const isHerBundle =
             output.route.startsWith('get /api/subject-access/:requestId/bundle') &&
             MATRIX[output.route]?.expect(output.actor) === true
-          const allowed = output.status === 200 && (isReveal || isHerBundle) ? MOTHER_MARKERS : []
+          // The centre's export is the whole centre leaving: every contact detail of it, opened,
+          // to those the policy lets export it. The other centre's coordinator gets their own
+          // centre's, whose only family the matrix itself referred there (with the shared
+          // synthetic ADDRESS and PHONE): never this centre's markers.
+          const isCentreExport =
+            output.route === 'post /api/centre/export' &&
+            output.status === 200 &&
+            MATRIX[output.route]?.expect(output.actor) === true
+          const allowed = isCentreExport
+            ? output.actor === 'coordinator_elsewhere'
+              ? [ADDRESS, PHONE]
+              : MARKERS
+            : output.status === 200 && (isReveal || isHerBundle)
+              ? MOTHER_MARKERS
+              : []
           for (const marker of shown)
             if (!allowed.includes(marker))
               leaks.push(`${output.route} as ${output.actor}: ${marker}`)

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { operatorActor } from '../src/app/actor.ts'
 import { createCentre } from '../src/app/centres.ts'
+import { verifyCentreExport } from '../src/app/centre-export-verify.ts'
 import { inviteMember } from '../src/app/invitations.ts'
 import { moveReferral, receiveReferral } from '../src/app/referrals.ts'
 import { addRoom } from '../src/app/rooms.ts'
@@ -386,6 +387,22 @@ describe('pages in a real browser', { skip: browserSkip() }, () => {
     await assertAccessible(page, 'the request recorded')
     await go('/centre/subject-access')
     await assertAccessible(page, 'open and answered requests')
+
+    // The centre's export, for when it leaves: from the centre's page, downloaded by a button.
+    await go('/centre')
+    await page.click('a:has-text("Export the centre")')
+    await page.waitForURL(/\/centre\/export$/)
+    await assertAccessible(page, "the centre's export")
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('main form[action="/centre/export"] button'),
+    ])
+    assert.match(download.suggestedFilename(), /^haven-export-demo-\d{4}-\d{2}-\d{2}\.jsonl$/)
+    const exported = path.join(dir, 'export.jsonl')
+    await download.saveAs(exported)
+    const checked = await verifyCentreExport(exported)
+    assert.equal(checked.problem, undefined)
+    assert.equal(checked.centre?.slug, 'demo')
 
     await page.click('text=Sign out')
     await page.waitForURL(/\/sign-in$|\/$/)

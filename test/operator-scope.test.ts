@@ -64,6 +64,12 @@ const TABLE: Record<string, Row | { skip: string }> = {
   'centre list': { args: () => ['--json'] },
   'centre close': { args: () => ['--centre', 'brookfield', '--confirm', 'brookfield'] },
   'centre reopen': { args: () => ['--centre', 'brookfield'] },
+  'centre export': {
+    args: (out) => ['--centre', 'ashbury', '--out', path.join(out, 'ashbury.jsonl')],
+    refused: true,
+  },
+  // The export made by the centre's own operator, before: checked, and nothing of it shown.
+  'centre verify-export': { args: (out) => [path.join(out, '..', '..', 'ashbury-export.jsonl')] },
   'demo create': {
     args: () => ['--slug', 'practice', '--families', '3'],
     printsLink: "a demo centre's coordinator: its families are made up",
@@ -262,6 +268,11 @@ describe("the installation's operator reads no family, by any command (HAVEN_OPE
     } finally {
       await haven.close()
     }
+    const exported = await runHaven(
+      ['centre', 'export', '--centre', 'ashbury', '--out', path.join(root, 'ashbury-export.jsonl')],
+      env,
+    )
+    assert.equal(exported.code, 0, exported.stderr)
     const policy = await runHaven(['policy', 'show', 'cordomus'], env)
     writeFileSync(path.join(root, 'policy.json'), policy.stdout)
   })

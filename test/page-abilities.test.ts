@@ -39,6 +39,7 @@ const PAGES: readonly [string, readonly Permission[]][] = [
   ['/centre/subject-access/new', ['handle_subject_access']],
   ['/centre/disposals', ['read_disposals']],
   ['/centre/audit', ['read:audit_log']],
+  ['/centre/export', ['export_centre']],
   [
     '/records',
     ['record_incidents', 'read:incident', 'read:safeguarding_concern', 'answer_guidance'],

@@ -345,6 +345,12 @@ const ROWS: Record<string, Row> = {
         summary: 'A door was left open',
       }),
   },
+  'post /api/centre/export': {
+    // Names no record: the centre is the caller's own. Everyone the policy refuses is refused
+    // alike; a coordinator here or elsewhere gets their own centre's export.
+    sees: ['coordinator', 'coordinator_elsewhere'],
+    call: (c) => c.call('POST', '/api/centre/export'),
+  },
   'post /api/guidance': {
     // Any worker may ask about a family of the centre (GUIDE), and is shown nothing of it.
     sees: [...FAMILY_READERS, 'volunteer_other'],

@@ -11,6 +11,8 @@ export type AuditType =
   | 'centre.created'
   | 'centre.closed'
   | 'centre.reopened'
+  | 'centre.exported'
+  | 'centre.export_refused'
   | 'centre.second_factor_policy'
   | 'policy.published'
   | 'policy.reviewed'

@@ -18,6 +18,7 @@ import { BACKUP_COMMANDS } from './backup-commands.ts'
 import { IMPORT_COMMANDS } from './import-commands.ts'
 import { doctorCommand } from './doctor-command.ts'
 import { CENTRE_COMMANDS } from './centre-commands.ts'
+import { EXPORT_COMMANDS } from './centre-export-commands.ts'
 import { requiredString, sentByEmail, withHaven } from './support.ts'
 
 const DATA_HELP =
@@ -217,6 +218,7 @@ export const COMMANDS: readonly Command[] = [
   demoCreateCommand,
   ...PEOPLE_COMMANDS,
   ...CENTRE_COMMANDS,
+  ...EXPORT_COMMANDS,
   ...POLICY_COMMANDS,
   ...CASE_COMMANDS,
   ...AUDIT_COMMANDS,

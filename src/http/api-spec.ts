@@ -19,8 +19,8 @@ export interface RouteSpec {
   query?: z.ZodType
   /** The use case's output shape (src/app/contracts): the success body as JSON. */
   response?: z.ZodType
-  /** A document rather than JSON: its media type (a PDF or a CSV file). */
-  produces?: 'application/pdf' | 'text/csv'
+  /** A document rather than JSON: its media type (a PDF, a CSV file, or JSON lines). */
+  produces?: 'application/pdf' | 'text/csv' | 'application/x-ndjson'
   /** The statuses a caller should expect besides the errors every route can give. */
   success: 200 | 201 | 202 | 204
   /** By default from the method and path: post /api/referrals/:referralId/status → postReferralStatus. */
@@ -197,11 +197,17 @@ const IDEMPOTENCY_KEY_PARAMETER = {
   schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
 }
 
+const PRODUCED: Readonly<Record<NonNullable<RouteSpec['produces']>, string>> = {
+  'text/csv': 'a CSV file',
+  'application/pdf': 'a PDF document',
+  'application/x-ndjson': 'JSON lines, written as they are read',
+}
+
 function successResponse(spec: RouteSpec): Record<string, unknown> {
   if (spec.success === 204) return { description: 'done; no body' }
   if (spec.produces)
     return {
-      description: spec.produces === 'text/csv' ? 'a CSV file' : 'a PDF document',
+      description: PRODUCED[spec.produces],
       content: { [spec.produces]: { schema: { type: 'string', contentMediaType: spec.produces } } },
     }
   return {

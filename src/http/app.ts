@@ -24,6 +24,7 @@ import { MEMBER_ROUTES } from './member-routes.ts'
 import { openApiDocument, openApiOutput, type RouteSpec } from './api-spec.ts'
 import { policyRoutes, POLICY_ROUTES } from './policy-routes.ts'
 import { listingRoutes, LISTING_ROUTES } from './listing-routes.ts'
+import { centreExportRoutes, CENTRE_EXPORT_ROUTES } from './centre-export-routes.ts'
 import { statisticsRoutes, STATISTICS_ROUTES } from './statistics-routes.ts'
 import { sessionMiddleware, type HavenEnv } from './session.ts'
 import { apiIdempotency } from './idempotency.ts'
@@ -53,6 +54,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   ...RETENTION_ROUTES,
   ...SUBJECT_ACCESS_ROUTES,
   ...LISTING_ROUTES,
+  ...CENTRE_EXPORT_ROUTES,
   ...STATISTICS_ROUTES,
   {
     method: 'get',
@@ -170,6 +172,7 @@ export function createHttpApp(ctx: AppContext, log: Log, options: HttpOptions): 
   app.route('/', retentionRoutes(ctx))
   app.route('/', subjectAccessRoutes(ctx))
   app.route('/', listingRoutes(ctx))
+  app.route('/', centreExportRoutes(ctx))
   app.route('/', statisticsRoutes(ctx))
 
   const openApi = JSON.stringify(openApiDocument(API_ROUTES))

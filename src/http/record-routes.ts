@@ -216,7 +216,15 @@ export function recordRoutes(ctx: AppContext): Hono<HavenEnv> {
         details: JSON.parse(e.details) as unknown,
         hash: e.hash,
       })),
-      checkpoints: log.checkpoints,
+      checkpoints: log.checkpoints.map((k) => ({
+        chain: k.chain,
+        seq: k.seq,
+        hash: k.hash,
+        at: k.at,
+        keyId: k.keyId,
+        signature: k.signature,
+        version: k.version,
+      })),
     })
   })
 

@@ -136,6 +136,13 @@ export async function appendAuditEntry(trx: Db, entry: NewAuditEntry): Promise<C
 }
 
 /** The newest entry of a chain: its place in the chain and its hash. */
+export async function findChainHead(
+  db: Db,
+  chain: string,
+): Promise<{ seq: number; hash: string } | undefined> {
+  return chainHead(db, chain)
+}
+
 async function chainHead(
   db: Db,
   chain: string,

@@ -97,6 +97,13 @@ export const CENTRE_SECTIONS = [
     anyOf: ['publish_policy', 'read_acknowledgements'],
   },
   {
+    href: '/centre/export',
+    title: 'Export the centre',
+    about:
+      'Every record and the audit log in one file, for when the centre moves to another Haven.',
+    anyOf: ['export_centre'],
+  },
+  {
     href: '/centre/audit',
     title: 'Audit log',
     about: 'Every read and change, and the signed checkpoints.',

@@ -21,6 +21,7 @@ import { consentRoutes } from './consent-routes.ts'
 import { recordRoutes } from './record-routes.ts'
 import { memberRoutes } from './member-routes.ts'
 import { statisticsRoutes } from './statistics-pages.ts'
+import { centreExportPages } from './centre-export-pages.ts'
 import { importRoutes } from './import-pages.ts'
 import { legalHoldRoutes } from './legal-hold-pages.ts'
 import { adminRoutes } from './admin-routes.ts'
@@ -64,6 +65,7 @@ export function webRoutes(ctx: AppContext, options: { isBehindTls: boolean }): H
   pages.route('/', recordRoutes(ctx))
   pages.route('/', memberRoutes(ctx))
   pages.route('/', statisticsRoutes(ctx))
+  pages.route('/', centreExportPages(ctx))
   pages.route('/', importRoutes(ctx))
   pages.route('/', legalHoldRoutes(ctx))
   pages.route('/', adminRoutes(ctx))

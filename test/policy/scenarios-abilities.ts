@@ -141,6 +141,17 @@ export const ABILITY_SCENARIOS: Scenario[] = [
   ask('the coordinator manages people', 'manage_members', ['coordinator'], 'permit:SECURE'),
   ask('the Chair does not manage people', 'manage_members', ['chair'], 'deny:SECURE'),
   ask('staff do not decide the public listing', 'set_listing', ['staff'], 'deny:AWARE'),
+  // NDX: the centre leaves with its export, made by those the policy lets export family data.
+  ask('the coordinator exports the centre', 'export_centre', ['coordinator'], 'permit:NDX'),
+  ask('staff do not export the centre', 'export_centre', ['staff'], 'deny:NDX'),
+  ask('a volunteer does not export the centre', 'export_centre', ['volunteer'], 'deny:NDX'),
+  ask('the Chair does not export the centre', 'export_centre', ['chair'], 'deny:NDX'),
+  // SECURE: the export opens every contact detail, so it needs the second factor.
+  [
+    'the coordinator does not export the centre without a second factor',
+    { action: 'export_centre', actor: { roles: ['coordinator'], hasSecondFactor: false } },
+    'deny:SECURE',
+  ],
   ask('staff do not add rooms', 'manage_rooms', ['staff'], 'deny:NDX'),
   ask('the coordinator adds rooms', 'manage_rooms', ['coordinator'], 'permit:NDX'),
   ask('staff list agencies', 'list_agencies', ['staff'], 'permit:ATTEND'),

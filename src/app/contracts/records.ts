@@ -68,11 +68,15 @@ export const auditOutput = z.object({
   ),
   checkpoints: z.array(
     z.object({
+      /** The chain: this centre's id, or '' for the installation's own events. */
+      chain: z.string(),
       seq: z.int(),
       hash: z.string(),
       at: z.string(),
       keyId: z.string(),
       signature: z.string(),
+      /** 1: signed before chains were kept per centre (text v1); 2: names its chain (v2). */
+      version: z.union([z.literal(1), z.literal(2)]),
     }),
   ),
 })

@@ -1,4 +1,5 @@
 import type { Role } from '../roles.ts'
+import { SECOND_FACTOR_ROLES } from './second-factor.ts'
 import type { ClauseId } from './clauses.ts'
 import type { PolicyParameters } from './document.ts'
 import { hasAnyRole, match, names, ruleFor, type Rule } from './rule.ts'
@@ -228,6 +229,12 @@ export const ABILITY_DEFINITIONS = {
     who: fixed(COORDINATOR),
     refusal: 'the people of a centre are managed only by',
   },
+  export_centre: {
+    clause: 'NDX',
+    says: "Export the whole centre, its families' contact details opened, with its audit chain, when it leaves this installation (docs/decisions/0046).",
+    who: (p) => p.confidentiality.exportRoles,
+    refusal: 'the centre is exported only by',
+  },
   set_listing: {
     clause: 'AWARE',
     says: "Decide whether the centre appears in Haven's public list.",
@@ -329,6 +336,16 @@ export const ACTOR_RULES: readonly Rule[] = [
       hasAnyRole(r.actor.roles, rolesFor('read_disposals', p))
         ? undefined
         : match(`records are disposed of only by ${names(rolesFor('read_disposals', p))}`),
+  }),
+  ruleFor('export_centre', {
+    clause: 'SECURE',
+    effect: 'forbid',
+    says: "The centre's export, which opens every family's contact details, needs a session that passed its second factor, for a role that must use one.",
+    evaluate: (r, p) =>
+      !r.actor.hasSecondFactor &&
+      hasAnyRole(r.actor.roles, [...SECOND_FACTOR_ROLES, ...p.security.secondFactorRoles])
+        ? match("the centre's export needs a second factor for this role")
+        : undefined,
   }),
   ruleFor('book_assessment', {
     clause: 'ASSESS',
