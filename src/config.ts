@@ -275,7 +275,7 @@ export const SETTINGS = [
     shownDefault: '`centre`',
     accepts: '`centre`, `installation`',
     meaning:
-      "what whoever runs `haven` at the machine may do. `centre`: act in a centre as its coordinator (list its referrals, import, approve disposal), for a centre that runs its own server. `installation`: for a host of several centres; the commands that read or change a centre's families are refused, and `haven centre invite` only replaces a centre's missing coordinator (decision 0047)",
+      "what whoever runs `haven` at the machine may do. `centre`: act in a centre as its coordinator (list its referrals, import, approve disposal), for a centre that runs its own server. `installation`: for a host of several centres; the commands that read or change a centre's families are refused, invitations are finished from the invited address and their links not printed, and `haven centre invite` only replaces a centre's missing coordinator. Unset with two or more real centres, the commands that work inside a centre are refused until it is set (decision 0047)",
   },
   {
     name: 'HAVEN_BODY_LIMIT_BYTES',

@@ -14,6 +14,8 @@ import type { AppContext } from '../src/app/context.ts'
 import { inviteMember } from '../src/app/invitations.ts'
 import { sendRenewalReminders } from '../src/app/workers.ts'
 import { signIn } from '../src/app/sign-in.ts'
+import { requestPasswordReset } from '../src/app/password-reset.ts'
+import { resetSecondFactor } from '../src/app/second-factor.ts'
 import { listAuditEntries } from '../src/storage/audit-log.ts'
 import {
   centreWithCoordinator,
@@ -321,6 +323,24 @@ for (const { name: dialect } of await dialectsUnderTest()) {
         .where('ended_at', 'is', null)
         .execute()
       assert.deepEqual(open, [], 'every session made before the close was ended, none after')
+    })
+
+    it("records the operator's resets of a member's sign-in in the centre's own log", async () => {
+      const { centreId, coordinator } = await centreWithCoordinator(ctx, app, 'ivybridge')
+      assert.equal(await resetSecondFactor(ctx, coordinator.email), true)
+      const { delivery } = await requestPasswordReset(ctx, {
+        email: coordinator.email,
+        source: 'operator',
+        byOperator: true,
+      })
+      await delivery
+      const byOperator = (await listAuditEntries(ctx.db, { chain: centreId }))
+        .filter((entry) => entry.actorId === OPERATOR_ID)
+        .map((entry) => [entry.type, entry.subjectId])
+      assert.deepEqual(byOperator, [
+        ['second_factor.reset', coordinator.accountId],
+        ['password_reset.requested', coordinator.accountId],
+      ])
     })
 
     /** A centre whose coordinator's invitation ran out unanswered: it has no coordinator. */

@@ -111,7 +111,10 @@ const TABLE: Record<string, Row | { skip: string }> = {
     input:
       '{"action":"read","actor":{"roles":["volunteer"],"relationship":"none"},"resource":{"type":"family"}}\n',
   },
-  'policy adopt': { args: () => ['--centre', 'ashbury', 'cordomus'] },
+  'policy adopt': {
+    args: () => ['--centre', 'ashbury', 'preston'],
+    exit: { code: 1, why: "a valid policy is the centre's to change" },
+  },
   'referrals list': { args: () => ['--centre', 'ashbury', '--json'], refused: true },
   'sessions day': {
     args: () => ['--centre', 'ashbury', '--date', '2026-11-28', '--json'],
@@ -320,6 +323,30 @@ describe("the installation's operator reads no family, by any command (HAVEN_OPE
     )
     assert.equal(parent.code, 2)
     assert.equal(parent.stderr, nobody.stderr)
+  })
+
+  it('refuses work inside a centre where two centres share a machine and nobody said whose shell this is', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'haven-operator-'))
+    dirs.push(dir)
+    const unset = { HAVEN_DATA_DIR: path.join(dir, 'data'), HAVEN_DEMO: 'false' }
+    mkdirSync(unset.HAVEN_DATA_DIR, { mode: 0o700 })
+    const list = ['referrals', 'list', '--centre', 'ashbury']
+    for (const name of ['Ashbury', 'Brookfield']) {
+      const made = await runHaven(
+        ['centre', 'create', '--name', name, '--coordinator-email', `c@${name}.example.org`],
+        unset,
+      )
+      assert.equal(made.code, 0, made.stderr)
+      if (name === 'Ashbury') assert.equal((await runHaven(list, unset)).code, 0, 'one centre')
+    }
+    const refused = await runHaven(list, unset)
+    assert.equal(refused.code, 1)
+    assert.match(
+      refused.stderr,
+      /holds 2 centres .* say whose work this is with HAVEN_OPERATOR_SCOPE/,
+    )
+    const own = await runHaven(list, { ...unset, HAVEN_OPERATOR_SCOPE: 'centre' })
+    assert.equal(own.code, 0, own.stderr)
   })
 
   it('runs every command in installation scope without the marker leaving the database', async () => {

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { after, describe, it } from 'node:test'
 import { adoptPresetAtMachine } from '../src/app/centre-policy.ts'
 import { findCentreBySlugOrThrow } from '../src/app/centres.ts'
+import { HavenError } from '../src/domain/errors.ts'
 import { policyHash } from '../src/domain/policy/engine.ts'
 import { preset } from '../src/domain/policy/presets.ts'
 import { insertPolicyVersion } from '../src/storage/policies.ts'
@@ -59,7 +60,15 @@ for (const dialect of await dialectsUnderTest()) {
           assert.equal(api.status, 500)
           await api.arrayBuffer()
           const centre = await findCentreBySlugOrThrow(ctx, 'rowan')
-          assert.deepEqual(await adoptPresetAtMachine(ctx, centre, 'chichester'), { version: 3 })
+          // A host's operator (decision 0047) may bring back a broken policy, and only that.
+          assert.deepEqual(
+            await adoptPresetAtMachine(ctx, centre, 'chichester', { onlyWhenBroken: true }),
+            { version: 3 },
+          )
+          await assert.rejects(
+            adoptPresetAtMachine(ctx, centre, 'preston', { onlyWhenBroken: true }),
+            (error: unknown) => error instanceof HavenError && error.code === 'forbidden',
+          )
           const policy = await coordinator.client.call('GET', '/policy')
           assert.equal(policy.status, 200)
           assert.match(await policy.text(), /Version 3/)

@@ -298,16 +298,28 @@ export async function policyHistory(
  * adopt`): the way back for a centre whose stored policy no longer validates (a custom policy
  * that breaks an invariant added since it was published fails closed, so its pages refuse
  * everything). Only the stored version's number is read; the preset carries the centre's own
- * id and name. Audited as the operator.
+ * id and name. Audited as the operator. `onlyWhenBroken`: the operator of an installation
+ * hosting several centres (decision 0047) may do it only for that way back; a centre whose
+ * policy is in force and valid changes it itself, since retention and sharing are its choice.
  */
 export async function adoptPresetAtMachine(
   ctx: AppContext,
   centre: Centre,
   name: string,
+  options: { onlyWhenBroken?: boolean } = {},
 ): Promise<{ version: number }> {
   const presetName = parsePresetName(name)
   return inCentre(ctx, centre.id, async (trx) => {
     const latest = await findLatestPolicyVersion(trx, centre.id)
+    if (
+      options.onlyWhenBroken === true &&
+      latest !== undefined &&
+      validatePolicy(upgradeStoredPolicy(latest.document)).ok
+    )
+      throw new HavenError(
+        'forbidden',
+        `the policy of "${centre.slug}" is in force and valid: its coordinator changes it in Haven. The installation's operator adopts a preset only for a centre whose stored policy no longer validates`,
+      )
     const version = (latest?.version ?? 0) + 1
     const now = ctx.now()
     const document: PolicyDocument = {

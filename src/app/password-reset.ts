@@ -1,3 +1,4 @@
+import { OPERATOR_ID } from './actor.ts'
 import {
   guessLimits,
   linkGuessLimits,
@@ -7,7 +8,13 @@ import {
 } from '../domain/auth-rules.ts'
 import { HavenError } from '../domain/errors.ts'
 import { judgeNewPassword } from './password-policy.ts'
-import { findAccount, findAccountByEmail, lockAccount, updateAccount } from '../storage/accounts.ts'
+import {
+  findAccount,
+  findAccountByEmail,
+  listCentreIdsOfAccount,
+  lockAccount,
+  updateAccount,
+} from '../storage/accounts.ts'
 import { endAccountSessions } from '../storage/auth-sessions.ts'
 import {
   findPasswordResetByTokenHash,
@@ -37,16 +44,23 @@ export const RESET_REQUESTED =
  */
 export async function requestPasswordReset(
   ctx: AppContext,
-  input: { email: string; source: string },
+  input: { email: string; source: string; byOperator?: boolean },
 ): Promise<{ message: string; delivery: Promise<void> }> {
   const email = normaliseEmail(input.email)
   await chargeGuess(ctx, resetRequestLimits({ email, source: input.source }), {
     what: 'password_reset_request',
   })
-  return { message: RESET_REQUESTED, delivery: deliverPasswordReset(ctx, email) }
+  return {
+    message: RESET_REQUESTED,
+    delivery: deliverPasswordReset(ctx, email, input.byOperator === true),
+  }
 }
 
-async function deliverPasswordReset(ctx: AppContext, email: string): Promise<void> {
+async function deliverPasswordReset(
+  ctx: AppContext,
+  email: string,
+  byOperator: boolean,
+): Promise<void> {
   // Let the answer go first.
   await new Promise((resolve) => setImmediate(resolve))
   const account = await findAccountByEmail(ctx.db, email)
@@ -78,9 +92,20 @@ async function deliverPasswordReset(ctx: AppContext, email: string): Promise<voi
     await recordEvent(trx, {
       type: 'password_reset.requested',
       at: now,
-      actorId: account.id,
+      actorId: byOperator ? OPERATOR_ID : account.id,
       subjectId: account.id,
     })
+    // Asked by the operator at the machine: in each of the account's centres' logs too, so a
+    // host's reset is seen by the centre (decision 0047).
+    if (byOperator)
+      for (const centreId of await listCentreIdsOfAccount(trx, account.id))
+        await recordEvent(trx, {
+          type: 'password_reset.requested',
+          at: now,
+          centreId,
+          actorId: OPERATOR_ID,
+          subjectId: account.id,
+        })
   })
 }
 

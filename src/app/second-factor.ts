@@ -10,6 +10,7 @@ import {
   promotePendingTotp,
   updateAccount,
   type StoredAccount,
+  listCentreIdsOfAccount,
 } from '../storage/accounts.ts'
 import { completeSecondFactor, endAccountSessions } from '../storage/auth-sessions.ts'
 import { replaceRecoveryCodes, useRecoveryCode } from '../storage/credentials.ts'
@@ -418,6 +419,18 @@ export async function resetSecondFactor(ctx: AppContext, email: string): Promise
       subjectId: account.id,
       details: { sessionsEnded: ended },
     })
+    // And in the log of each centre the account belongs to, which its coordinator reads and
+    // takes away in its export: a host's reset of a member's second factor is never silent
+    // there (decision 0047).
+    for (const centreId of await listCentreIdsOfAccount(trx, account.id))
+      await recordEvent(trx, {
+        type: 'second_factor.reset',
+        at: now,
+        centreId,
+        actorId: OPERATOR_ID,
+        subjectId: account.id,
+        details: {},
+      })
   })
   return true
 }

@@ -10,6 +10,12 @@ export interface CliIo {
   stopSignal: Promise<string>
   /** All of standard input, as text. */
   readStdin: () => Promise<string>
+  /**
+   * Set by dispatch for a centreScopeOnly command run with HAVEN_OPERATOR_SCOPE unset: what it
+   * does. withHaven then refuses it where the database holds two or more real centres, so a
+   * host's shell that forgot the setting is not all-seeing (decision 0047).
+   */
+  unscopedCentreWork?: string
 }
 
 export type CliOptions = NonNullable<ParseArgsConfig['options']>

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../config.ts'
+import { ConfigError, loadConfig, type SettingName } from '../config.ts'
 import { HavenError, isHavenError } from '../domain/errors.ts'
 import { HAVEN_VERSION } from '../version.ts'
 import { UsageError, type CliIo, type Command } from './commands.ts'
@@ -60,7 +60,14 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       `haven ${command.path.join(' ')} ${command.centreScopeOnly}, which this installation's operator may not (HAVEN_OPERATOR_SCOPE=installation); a coordinator of the centre does it in Haven`,
     )
   }
-  return command.run(parsed.values, parsed.positionals, io)
+  const isScopeUnset = (io.env['HAVEN_OPERATOR_SCOPE' satisfies SettingName] ?? '') === ''
+  return command.run(
+    parsed.values,
+    parsed.positionals,
+    command.centreScopeOnly !== undefined && isScopeUnset
+      ? { ...io, unscopedCentreWork: command.centreScopeOnly }
+      : io,
+  )
 }
 
 function findCommand(words: readonly string[]): { command: Command; rest: string[] } {

@@ -194,6 +194,7 @@ const resetCommand: Command = {
       const { message, delivery } = await requestPasswordReset(haven.ctx, {
         email,
         source: 'operator',
+        byOperator: true,
       })
       await delivery
       io.out(message)

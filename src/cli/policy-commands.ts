@@ -1,3 +1,4 @@
+import { loadConfig } from '../config.ts'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { validatePolicy, type PolicyDocument } from '../domain/policy/document.ts'
@@ -183,6 +184,7 @@ const adoptCommand: Command = {
     `Presets: ${PRESET_NAMES.join(', ')}.`,
     'The way back for a centre whose stored policy no longer validates: its pages refuse',
     'everything until a valid version is in force (the policy fails closed).',
+    "With HAVEN_OPERATOR_SCOPE=installation only then: a valid policy is the centre's to change.",
   ],
   options: { centre: { type: 'string' } },
   positionals: 1,
@@ -193,7 +195,9 @@ const adoptCommand: Command = {
       throw new UsageError(`name one of the presets: ${PRESET_NAMES.join(', ')}`)
     return withHaven(io, async (haven) => {
       const centre = await findCentreBySlugOrThrow(haven.ctx, slug)
-      const { version } = await adoptPresetAtMachine(haven.ctx, centre, name)
+      const { version } = await adoptPresetAtMachine(haven.ctx, centre, name, {
+        onlyWhenBroken: loadConfig(io.env, io.cwd).operatorScope === 'installation',
+      })
       io.out(`${slug}: version ${String(version)} in force, the ${name} preset`)
       return 0
     })

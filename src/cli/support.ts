@@ -1,5 +1,7 @@
 import { openHaven, type OpenHaven, type OpenOptions } from '../app/runtime.ts'
+import { countRealCentres } from '../app/overview.ts'
 import { loadConfig } from '../config.ts'
+import { HavenError } from '../domain/errors.ts'
 import { UsageError, type CliIo } from './commands.ts'
 
 export function requiredString(values: Record<string, unknown>, name: string): string {
@@ -15,6 +17,14 @@ export async function withHaven(
 ): Promise<number> {
   const haven = await openHaven(loadConfig(io.env, io.cwd), undefined, options)
   try {
+    if (io.unscopedCentreWork !== undefined) {
+      const centres = await countRealCentres(haven.ctx)
+      if (centres >= 2)
+        throw new HavenError(
+          'forbidden',
+          `this installation holds ${String(centres)} centres and this command ${io.unscopedCentreWork}: say whose work this is with HAVEN_OPERATOR_SCOPE (centre for a centre's own operator, installation for a host, which may not)`,
+        )
+    }
     return await work(haven)
   } finally {
     await haven.close()

@@ -164,6 +164,18 @@ export async function listRolesInCentre(
   return rows.map(toRole)
 }
 
+/** The centres in which an account holds a role, by id. */
+export async function listCentreIdsOfAccount(db: Db, accountId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('account_roles')
+    .select('centre_id')
+    .distinct()
+    .where('account_id', '=', accountId)
+    .orderBy('centre_id')
+    .execute()
+  return rows.map((row) => row.centre_id)
+}
+
 export async function listRolesOfCentre(db: Db, centreId: string): Promise<StoredRole[]> {
   const rows = await db
     .selectFrom('account_roles')
