@@ -44,7 +44,7 @@ import {
   sqliteHealth,
 } from '../storage/installation-facts.ts'
 import { findKeyCheck } from '../storage/key-check.ts'
-import { listCentres } from '../storage/centres.ts'
+import { countRealCentres } from '../storage/centres.ts'
 import { hasHavenSchema } from '../storage/migrate.ts'
 import { keyIdOf } from './audit-keys.ts'
 import { readLedgerFile } from './disposal-ledger-file.ts'
@@ -127,8 +127,7 @@ export async function examineInstallation(
       ),
     )
     checks.push(await checkpointCheck(config, now, usable))
-    const realCentres = (await listCentres(db)).filter((centre) => !centre.isDemo).length
-    checks.push(judgeOperatorScope(config.operatorScope, realCentres))
+    checks.push(judgeOperatorScope(config.operatorScope, await countRealCentres(db)))
     return order(checks)
   } finally {
     await database?.close()

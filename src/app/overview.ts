@@ -98,8 +98,3 @@ export async function listCentresForOperator(ctx: AppContext): Promise<OperatorC
     })),
   )
 }
-
-/** How many centres hold real families (demo centres' are made up): a host has two or more. */
-export async function countRealCentres(ctx: AppContext): Promise<number> {
-  return (await listCentres(ctx.db)).filter((centre) => !centre.isDemo).length
-}

@@ -1,7 +1,7 @@
 import { openHaven, type OpenHaven, type OpenOptions } from '../app/runtime.ts'
-import { countRealCentres } from '../app/overview.ts'
 import { loadConfig } from '../config.ts'
 import { HavenError } from '../domain/errors.ts'
+import { countRealCentres } from '../storage/centres.ts'
 import { UsageError, type CliIo } from './commands.ts'
 
 export function requiredString(values: Record<string, unknown>, name: string): string {
@@ -18,7 +18,7 @@ export async function withHaven(
   const haven = await openHaven(loadConfig(io.env, io.cwd), undefined, options)
   try {
     if (io.unscopedCentreWork !== undefined) {
-      const centres = await countRealCentres(haven.ctx)
+      const centres = await countRealCentres(haven.ctx.db)
       if (centres >= 2)
         throw new HavenError(
           'forbidden',

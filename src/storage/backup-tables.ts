@@ -1,4 +1,4 @@
-import { sql } from 'kysely'
+import { sql, type RawBuilder } from 'kysely'
 import type { Db, DialectName } from './database.ts'
 
 /**
@@ -27,14 +27,19 @@ const FIRST = [
   'referral_events',
 ]
 
-export async function listBackupTables(db: Db, dialect: DialectName): Promise<string[]> {
+/** Every table of the schema, as the database itself lists them, sorted. */
+export async function listSchemaTables(db: Db, dialect: DialectName): Promise<string[]> {
   const { rows } =
     dialect === 'postgres'
       ? await sql<{ name: string }>`select table_name as name from information_schema.tables
           where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
       : await sql<{ name: string }>`select name from sqlite_master
           where type = 'table' and name not like 'sqlite_%'`.execute(db)
-  const names = rows.map((r) => r.name).filter((n) => !SKIPPED.has(n))
+  return rows.map((r) => r.name).sort()
+}
+
+export async function listBackupTables(db: Db, dialect: DialectName): Promise<string[]> {
+  const names = (await listSchemaTables(db, dialect)).filter((n) => !SKIPPED.has(n))
   return [
     ...FIRST.filter((n) => names.includes(n)),
     ...names.filter((n) => !FIRST.includes(n)).sort(),
@@ -44,6 +49,7 @@ export async function listBackupTables(db: Db, dialect: DialectName): Promise<st
 /**
  * A page of a table in its physical order (SQLite's rowid, PostgreSQL's ctid), from after a
  * position: inside one snapshot, each row is read once. Returns the rows and where to go on.
+ * `where`: only the rows it holds for (a centre's, for its export); every row by default.
  */
 export async function readTablePage(
   db: Db,
@@ -51,16 +57,18 @@ export async function readTablePage(
   table: string,
   after: string | undefined,
   limit: number,
+  where: RawBuilder<unknown> = sql`1 = 1`,
 ): Promise<{ rows: Record<string, unknown>[]; next: string | undefined }> {
   const position = dialect === 'postgres' ? sql`ctid` : sql`rowid`
   const from =
     after === undefined
       ? sql``
       : dialect === 'postgres'
-        ? sql`where ctid > ${after}::tid`
-        : sql`where rowid > ${Number(after)}`
+        ? sql`and ctid > ${after}::tid`
+        : sql`and rowid > ${Number(after)}`
   const { rows } = await sql<Record<string, unknown>>`
-    select ${position} as haven_position, * from ${sql.table(table)} ${from}
+    select ${position} as haven_position, * from ${sql.table(table)}
+    where ${where} ${from}
     order by ${position} limit ${limit}`.execute(db)
   const last = rows.at(-1)
   const next = rows.length < limit || !last ? undefined : String(last.haven_position)

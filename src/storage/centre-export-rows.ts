@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { readTablePage } from './backup-tables.ts'
 import type { Db, DialectName } from './database.ts'
 
 /**
@@ -40,38 +41,7 @@ export async function readCentreRowsPage(
   after: string | undefined,
   limit: number,
 ): Promise<{ rows: Record<string, unknown>[]; next: string | undefined }> {
-  const position = dialect === 'postgres' ? sql`ctid` : sql`rowid`
-  const from =
-    after === undefined
-      ? sql``
-      : dialect === 'postgres'
-        ? sql`and ctid > ${after}::tid`
-        : sql`and rowid > ${Number(after)}`
-  const { rows } = await sql<Record<string, unknown>>`
-    select ${position} as haven_position, * from ${sql.table(table)}
-    where ${condition(scope, centreId)} ${from}
-    order by ${position} limit ${limit}`.execute(db)
-  const last = rows.at(-1)
-  const next = rows.length < limit || !last ? undefined : String(last.haven_position)
-  return {
-    rows: rows.map((row) => {
-      const copy = { ...row }
-      delete copy.haven_position
-      return copy
-    }),
-    next,
-  }
-}
-
-/** Every table of the schema, as the database itself lists them. */
-export async function listSchemaTables(db: Db, dialect: DialectName): Promise<string[]> {
-  const { rows } =
-    dialect === 'postgres'
-      ? await sql<{ name: string }>`select table_name as name from information_schema.tables
-          where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db)
-      : await sql<{ name: string }>`select name from sqlite_master
-          where type = 'table' and name not like 'sqlite_%'`.execute(db)
-  return rows.map((r) => r.name).sort()
+  return readTablePage(db, dialect, table, after, limit, condition(scope, centreId))
 }
 
 /** A table's columns, as the database lists them. */

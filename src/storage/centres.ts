@@ -196,3 +196,13 @@ export async function setStaggerMinutes(db: Db, centreId: string, minutes: numbe
     .where('id', '=', centreId)
     .execute()
 }
+
+/** How many centres hold real families (a demo centre's are made up): a host has two or more. */
+export async function countRealCentres(db: Db): Promise<number> {
+  const { n } = await db
+    .selectFrom('centres')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('is_demo', '=', 0)
+    .executeTakeFirstOrThrow()
+  return Number(n)
+}
