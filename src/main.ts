@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { demoCoordinatorEmail, ensureDemoCentre } from './app/demo-centre.ts'
 import { openHaven } from './app/runtime.ts'
+import { SERVER_SQLITE_READERS } from './storage/database.ts'
 import type { Config } from './config.ts'
 import { createHttpApp } from './http/app.ts'
 import { describeErrorForLog, type Log } from './logger.ts'
@@ -35,7 +36,7 @@ export interface RunningServer {
  * listens. Throws (with a one-line message) when any step fails; nothing is left open.
  */
 export async function startServer(config: Config, log: Log): Promise<RunningServer> {
-  const haven = await openHaven(config)
+  const haven = await openHaven(config, undefined, { sqliteReaders: SERVER_SQLITE_READERS })
   try {
     if (haven.migrations.applied.length > 0) {
       log.info({ applied: haven.migrations.applied }, 'database migrated')

@@ -1,6 +1,6 @@
 import { addDays, isIsoDate } from '../domain/calendar.ts'
 import { HavenError } from '../domain/errors.ts'
-import { listFamilies as listStoredFamilies, listPeopleOfFamilies } from '../storage/families.ts'
+import { listFamiliesAtTheDoor, listFirstNamesOfFamilies } from '../storage/families.ts'
 import { listPeopleOfSessions } from '../storage/session-people.ts'
 import { listSessionsBetween } from '../storage/sessions.ts'
 import { assignedSessions, workerNamesOfSessions } from '../storage/workers.ts'
@@ -102,15 +102,7 @@ export async function sessionsOfDays(
     // Everything the sessions need, read at once for all of them.
     const open = sessions.filter((session) => session.status !== 'cancelled')
     const familyIds = [...new Set(open.map((session) => session.familyId))]
-    const families = new Map(
-      (
-        await listStoredFamilies(trx, actor.centreId, {
-          ids: familyIds,
-          limit: familyIds.length,
-          offset: 0,
-        })
-      ).map((f) => [f.id, f]),
-    )
+    const families = await listFamiliesAtTheDoor(trx, actor.centreId, familyIds)
     const peopleOn = options.peopleOn ?? 'every day'
     const named =
       peopleOn === 'every day'
@@ -118,7 +110,7 @@ export async function sessionsOfDays(
         : peopleOn === 'first day'
           ? open.filter((session) => session.startsAt.startsWith(date))
           : []
-    const peopleOfFamilies = await listPeopleOfFamilies(trx, actor.centreId, [
+    const names = await listFirstNamesOfFamilies(trx, actor.centreId, [
       ...new Set(named.map((session) => session.familyId)),
     ])
     const planned = await listPeopleOfSessions(
@@ -131,7 +123,6 @@ export async function sessionsOfDays(
     for (const session of open) {
       const family = families.get(session.familyId)
       if (!family) continue
-      const names = new Map((peopleOfFamilies.get(family.id) ?? []).map((p) => [p.id, p]))
       result.push({
         sessionId: session.id,
         startsAt: session.startsAt,

@@ -31,11 +31,12 @@ export async function inCentre<T>(
 
 /**
  * A read of a centre's records whose only write is its own audit entries: one snapshot,
- * scoped to the centre, taking no centre lock (on PostgreSQL, read only, so a write inside
- * fails rather than slipping past the lock, and repeatable read, so every query sees the
- * database as it was at the first: a read-only transaction there never fails to serialise;
- * on SQLite the transaction holds the one connection, so nothing changes under it). The audit entries it records are not written in
- * it: once it has read, they are handed to the audit writer, which commits those of every
+ * scoped to the centre, taking no centre lock, read only, so a write inside fails rather than
+ * slipping past the lock (on PostgreSQL, repeatable read, so every query sees the database as
+ * it was at the first: a read-only transaction there never fails to serialise; on SQLite, in
+ * the server, one of the connections that only read, whose transaction is one snapshot of the
+ * WAL: decision 0048; where there are none, the one connection, held, so nothing changes under
+ * it). The audit entries it records are not written in it: once it has read, they are handed to the audit writer, which commits those of every
  * read waiting at that moment together (src/app/audit.ts), and only when they are committed
  * does this return. Nothing read leaves Haven without its entry in the log.
  */
@@ -46,11 +47,9 @@ export async function auditedRead<T>(
 ): Promise<T> {
   // Inside a page's read: the page's snapshot, whose entries the page writes.
   if (ctx.page) return work(pageDb(ctx, centreId))
-  const builder = ctx.db.transaction()
+  const builder = ctx.db.transaction().setAccessMode('read only')
   const { result, deferred } = await (
-    ctx.dialect === 'postgres'
-      ? builder.setAccessMode('read only').setIsolationLevel('repeatable read')
-      : builder
+    ctx.dialect === 'postgres' ? builder.setIsolationLevel('repeatable read') : builder
   ).execute(async (trx) => {
     const deferred = deferAuditOf(trx)
     await scopeToCentre(trx, centreId)

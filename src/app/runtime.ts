@@ -35,6 +35,8 @@ export interface OpenOptions {
    * auditor runs when the key is lost. The context is then given a key of its own, in memory.
    */
   isAuditKeyOptional?: boolean
+  /** SQLite's connections that only read, beside the one that writes (the server's). */
+  sqliteReaders?: number
 }
 
 /**
@@ -86,6 +88,7 @@ export async function openConfiguredDatabase(
     mayCreateDataDir: config.isDefaultDataDir,
     databaseUrl: config.databaseUrl,
     pool: config.databasePool,
+    sqliteReaders: options.sqliteReaders,
   })
 }
 

@@ -4,7 +4,7 @@ import { Kysely, PostgresDialect, sql, type Dialect, type PostgresPool } from 'k
 import pg from 'pg'
 import { DatabaseBusyError } from './database-errors.ts'
 import { keepFirstError } from './first-error.ts'
-import { NodeSqliteDialect } from './node-sqlite-dialect.ts'
+import { NodeSqliteDialect, SqliteReaders } from './node-sqlite-dialect.ts'
 import { SqliteStartError, SqliteWorkerThread } from './sqlite-worker-thread.ts'
 import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
@@ -36,6 +36,12 @@ export interface DatabaseOptions {
   /** PostgreSQL's connection pool; DEFAULT_POOL_LIMITS when not given. */
   pool?: PoolLimits
   /**
+   * SQLite: how many connections that only read, beside the one that writes (decision 0048);
+   * none when not given, and every statement then takes the one connection in turn. The
+   * server opens SERVER_SQLITE_READERS; a command, which asks one thing at a time, none.
+   */
+  sqliteReaders?: number | undefined
+  /**
    * Opened only to be looked at (`haven doctor`): SQLite's folder and file are neither made
    * nor tightened (a missing one is an error), and a PostgreSQL role that bypasses row-level
    * security is let in, so that what is wrong can be reported rather than refused.
@@ -54,6 +60,9 @@ export interface PoolLimits {
   waitMs: number
   maxWaiting: number
 }
+
+/** The server's readers on SQLite (see DatabaseOptions.sqliteReaders). */
+export const SERVER_SQLITE_READERS = 4
 
 export const DEFAULT_POOL_LIMITS: PoolLimits = { size: 10, waitMs: 3_000, maxWaiting: 500 }
 
@@ -86,13 +95,22 @@ async function openSqlite(options: DatabaseOptions): Promise<Database> {
   } catch (error) {
     throw new DatabaseOpenError(startFailure(file, busyTimeoutMs, error))
   }
-  const db = new SqliteKysely(thread, keepFirstError(new NodeSqliteDialect(thread)), {
-    file,
-    busyTimeoutMs,
-  })
-  // Kysely destroys a driver only once it has been used; the thread is closed either way.
+  const readers =
+    (options.sqliteReaders ?? 0) > 0
+      ? new SqliteReaders(file, busyTimeoutMs, options.sqliteReaders ?? 0)
+      : undefined
+  const db = new SqliteKysely(
+    thread,
+    keepFirstError(new NodeSqliteDialect(thread, 'immediate', readers)),
+    {
+      file,
+      busyTimeoutMs,
+    },
+  )
+  // Kysely destroys a driver only once it has been used; the threads are closed either way.
   const close = async (): Promise<void> => {
     await db.destroy()
+    await readers?.close()
     await thread.close()
   }
   return { db, dialect: 'sqlite', location: file, close }

@@ -252,6 +252,62 @@ export async function listFamilies(
   return rows.map(toFamily)
 }
 
+/** What the door shows of a family: its reference, separation plan and safety flags. */
+export interface FamilyAtTheDoor {
+  id: string
+  reference: string
+  isSeparationRequired: boolean
+  safetyFlags: string[]
+}
+
+/**
+ * The door's view of these families, by id: only the columns a day's list shows, so a busy
+ * Saturday's eighty families do not carry their keys and dates across to be dropped.
+ */
+export async function listFamiliesAtTheDoor(
+  db: Db,
+  centreId: string,
+  ids: readonly string[],
+): Promise<Map<string, FamilyAtTheDoor>> {
+  const found = new Map<string, FamilyAtTheDoor>()
+  if (ids.length === 0) return found
+  const rows = await db
+    .selectFrom('families')
+    .select(['id', 'reference', 'is_separation_required', 'safety_flags'])
+    .where('centre_id', '=', centreId)
+    .where('id', 'in', [...ids])
+    .execute()
+  for (const row of rows)
+    found.set(row.id, {
+      id: row.id,
+      reference: row.reference,
+      isSeparationRequired: row.is_separation_required === 1,
+      safetyFlags: JSON.parse(row.safety_flags) as string[],
+    })
+  return found
+}
+
+/**
+ * The first names and kinds of the people of these families, by person id: what a day's list
+ * names at the door, and nothing else (never a family name, a date of birth or contact details).
+ */
+export async function listFirstNamesOfFamilies(
+  db: Db,
+  centreId: string,
+  familyIds: readonly string[],
+): Promise<Map<string, { kind: PersonRecord['kind']; givenName: string }>> {
+  const found = new Map<string, { kind: PersonRecord['kind']; givenName: string }>()
+  if (familyIds.length === 0) return found
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'kind', 'given_name'])
+    .where('centre_id', '=', centreId)
+    .where('family_id', 'in', [...familyIds])
+    .execute()
+  for (const row of rows) found.set(row.id, { kind: row.kind, givenName: row.given_name })
+  return found
+}
+
 /**
  * Changes a family's door details if it is still at the version the editor saw; returns
  * false when someone else changed it first (the newer data stays).

@@ -11,15 +11,16 @@ import {
   type Kysely,
   type QueryCompiler,
   type QueryResult,
+  type TransactionSettings,
 } from 'kysely'
-import type { SqliteWorkerThread } from './sqlite-worker-thread.ts'
+import { SqliteWorkerThread, type SqliteStatementResult } from './sqlite-worker-thread.ts'
 
 /**
  * A Kysely dialect over Node's built-in `node:sqlite` (docs/decisions/0002-sqlite-driver.md),
  * whose connection lives in a worker thread (docs/decisions/0028-sqlite-in-a-worker-thread.md):
  * the event loop never waits for SQLite, only the requests that need the database do.
  *
- * - One connection per process, used by one query or transaction at a time (a mutex, as
+ * - One connection that writes, used by one query or transaction at a time (a mutex, as
  *   Kysely's own SqliteDriver has): another request's statement never lands inside a
  *   transaction that is not its own.
  * - Transactions begin IMMEDIATE: the write lock is taken at BEGIN, so two processes never
@@ -28,21 +29,32 @@ import type { SqliteWorkerThread } from './sqlite-worker-thread.ts'
  *   processes migrating at once apply each migration exactly once.
  * - A reader (a backup's own connection) begins DEFERRED instead: its first read fixes its
  *   snapshot of the WAL, and writers on other connections go on beside it.
+ * - With `readers` (the server's; decision 0048), a transaction begun read only, and a lone
+ *   SELECT outside any transaction, run on one of several connections that only read, in a
+ *   thread of their own: each read transaction is one snapshot of the WAL, as the write
+ *   transaction was, but reads no longer wait for one another or for a write, and the
+ *   connection that writes is no longer held while a read's next statement is being built.
  */
 export class NodeSqliteDialect implements Dialect {
   readonly #thread: SqliteWorkerThread
   readonly #begin: 'immediate' | 'deferred'
+  readonly #readers: SqliteReaders | undefined
 
-  constructor(thread: SqliteWorkerThread, begin: 'immediate' | 'deferred' = 'immediate') {
+  constructor(
+    thread: SqliteWorkerThread,
+    begin: 'immediate' | 'deferred' = 'immediate',
+    readers?: SqliteReaders,
+  ) {
     this.#thread = thread
     this.#begin = begin
+    this.#readers = readers
   }
 
   createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter()
   }
   createDriver(): Driver {
-    return new NodeSqliteDriver(this.#thread, this.#begin)
+    return new NodeSqliteDriver(this.#thread, this.#begin, this.#readers)
   }
   createQueryCompiler(): QueryCompiler {
     return new SqliteQueryCompiler()
@@ -56,44 +68,167 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
   override get supportsTransactionalDdl(): boolean {
     return true
   }
+  /**
+   * Kysely would otherwise hold its own lock from acquire to release, one connection at a
+   * time: the driver decides instead (the one that writes, in turn; readers beside it).
+   */
+  override get supportsMultipleConnections(): boolean {
+    return true
+  }
+}
+
+/**
+ * The connections that only read: `size` of them in one worker thread, started on first use
+ * (a command that never reads beside a write does not pay for the thread). A read transaction
+ * holds one from BEGIN to COMMIT; a lone statement, for itself. When all are held, the next
+ * waits for one, in turn.
+ */
+export class SqliteReaders {
+  readonly #file: string
+  readonly #busyTimeoutMs: number
+  readonly #size: number
+  readonly #free: number[]
+  readonly #waiting: ((conn: number) => void)[] = []
+  #thread: Promise<SqliteWorkerThread> | undefined
+  #closed = false
+  #paused: Promise<void> | undefined
+  #allFree: (() => void) | undefined
+
+  constructor(file: string, busyTimeoutMs: number, size: number) {
+    this.#file = file
+    this.#busyTimeoutMs = busyTimeoutMs
+    this.#size = size
+    this.#free = Array.from({ length: size }, (_, i) => size - 1 - i)
+  }
+
+  take(): Promise<number> {
+    const free = this.#paused === undefined ? this.#free.pop() : undefined
+    if (free !== undefined) return Promise.resolve(free)
+    return new Promise((resolve) => this.#waiting.push(resolve))
+  }
+
+  give(conn: number): void {
+    const next = this.#paused === undefined ? this.#waiting.shift() : undefined
+    if (next) next(conn)
+    else {
+      this.#free.push(conn)
+      if (this.#free.length === this.#size) this.#allFree?.()
+    }
+  }
+
+  /**
+   * Runs `work` while no reader is in a transaction: new reads wait, those under way finish
+   * first. For a checkpoint that empties the WAL (`wal_checkpoint(truncate)`, after a
+   * disposal), which SQLite cannot do while a reader still reads from the log: it would wait
+   * up to the busy timeout, holding every write, and then leave the old pages there.
+   */
+  async whilePaused<T>(work: () => Promise<T>): Promise<T> {
+    while (this.#paused !== undefined) await this.#paused
+    let resume!: () => void
+    this.#paused = new Promise<void>((resolve) => (resume = resolve))
+    try {
+      if (this.#free.length < this.#size)
+        await new Promise<void>((resolve) => (this.#allFree = resolve))
+      this.#allFree = undefined
+      return await work()
+    } finally {
+      this.#paused = undefined
+      resume()
+      while (this.#waiting.length > 0 && this.#free.length > 0) {
+        const next = this.#waiting.shift()
+        const conn = this.#free.pop()
+        if (next !== undefined && conn !== undefined) next(conn)
+      }
+    }
+  }
+
+  async execute<R>(conn: number, compiled: CompiledQuery): Promise<QueryResult<R>> {
+    if (this.#closed) throw new Error('the database is closed')
+    const started = (this.#thread ??= SqliteWorkerThread.start(
+      this.#file,
+      this.#busyTimeoutMs,
+      this.#size,
+    ))
+    let thread: SqliteWorkerThread
+    try {
+      thread = await started
+    } catch (error) {
+      // The next read tries again: a file busy at this moment may not be at the next.
+      if (this.#thread === started) this.#thread = undefined
+      throw error
+    }
+    return resultOf<R>(await thread.execute(compiled.sql, compiled.parameters, conn))
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true
+    const thread = await this.#thread?.catch(() => undefined)
+    await thread?.close()
+  }
+}
+
+/** A statement that only reads: what may run on a reader outside any transaction. */
+function isLoneRead(sql: string): boolean {
+  return /^\s*select\b/i.test(sql)
+}
+
+/** A checkpoint that must wait for every reader to leave the WAL (see whilePaused). */
+function isLogEmptied(sql: string): boolean {
+  return /^\s*pragma\s+wal_checkpoint\s*\(\s*(truncate|restart)\s*\)/i.test(sql)
 }
 
 class NodeSqliteDriver implements Driver {
   readonly #thread: SqliteWorkerThread
-  readonly #connection: NodeSqliteConnection
+  readonly #readers: SqliteReaders | undefined
   #queue: Promise<void> = Promise.resolve()
-  #release: (() => void) | undefined
 
   readonly #begin: 'immediate' | 'deferred'
 
-  constructor(thread: SqliteWorkerThread, begin: 'immediate' | 'deferred') {
+  constructor(
+    thread: SqliteWorkerThread,
+    begin: 'immediate' | 'deferred',
+    readers: SqliteReaders | undefined,
+  ) {
     this.#thread = thread
     this.#begin = begin
-    this.#connection = new NodeSqliteConnection(thread)
+    this.#readers = readers
   }
 
   init(): Promise<void> {
     return Promise.resolve()
   }
 
-  async acquireConnection(): Promise<DatabaseConnection> {
+  /** Waits for the connection that writes; the returned function lets the next one have it. */
+  async takeWriter(): Promise<() => void> {
     const previous = this.#queue
     let release!: () => void
     this.#queue = new Promise((resolve) => (release = resolve))
     await previous
-    this.#release = release
-    return this.#connection
+    return release
   }
 
-  releaseConnection(): Promise<void> {
-    const release = this.#release
-    this.#release = undefined
-    release?.()
+  acquireConnection(): Promise<DatabaseConnection> {
+    // Which connection is decided by what is asked of it first (see Lease).
+    return Promise.resolve(new Lease(this, this.#thread, this.#readers))
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    leaseOf(connection).release()
     return Promise.resolve()
   }
 
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`begin ${this.#begin}`))
+  async beginTransaction(
+    connection: DatabaseConnection,
+    settings: TransactionSettings,
+  ): Promise<void> {
+    const lease = leaseOf(connection)
+    if (settings.accessMode === 'read only' && this.#readers !== undefined) {
+      await lease.onReader()
+      await lease.executeQuery(CompiledQuery.raw('begin deferred'))
+    } else {
+      await lease.onWriter()
+      await lease.executeQuery(CompiledQuery.raw(`begin ${this.#begin}`))
+    }
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('commit'))
@@ -102,31 +237,86 @@ class NodeSqliteDriver implements Driver {
     await connection.executeQuery(CompiledQuery.raw('rollback'))
   }
 
-  destroy(): Promise<void> {
-    return this.#thread.close()
+  async destroy(): Promise<void> {
+    await this.#readers?.close()
+    await this.#thread.close()
   }
 }
 
-/** The one connection, in the worker thread: each statement is a message there and back. */
-class NodeSqliteConnection implements DatabaseConnection {
+/**
+ * What Kysely holds from acquire to release. It is bound to a connection by its first use: a
+ * transaction begun read only takes a reader until it ends; anything else takes the connection
+ * that writes (a lone SELECT, when there are readers, borrows one for itself and stays unbound).
+ */
+class Lease implements DatabaseConnection {
+  readonly #driver: NodeSqliteDriver
   readonly #thread: SqliteWorkerThread
+  readonly #readers: SqliteReaders | undefined
+  #writer: (() => void) | undefined
+  #reader: number | undefined
 
-  constructor(thread: SqliteWorkerThread) {
+  constructor(
+    driver: NodeSqliteDriver,
+    thread: SqliteWorkerThread,
+    readers: SqliteReaders | undefined,
+  ) {
+    this.#driver = driver
     this.#thread = thread
+    this.#readers = readers
+  }
+
+  async onWriter(): Promise<void> {
+    if (this.#writer === undefined && this.#reader === undefined)
+      this.#writer = await this.#driver.takeWriter()
+  }
+
+  async onReader(): Promise<void> {
+    if (this.#writer === undefined && this.#reader === undefined && this.#readers !== undefined)
+      this.#reader = await this.#readers.take()
+  }
+
+  release(): void {
+    if (this.#writer !== undefined) this.#writer()
+    if (this.#reader !== undefined) this.#readers?.give(this.#reader)
+    this.#writer = undefined
+    this.#reader = undefined
   }
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const result = await this.#thread.execute(compiledQuery.sql, compiledQuery.parameters)
-    if (result.rows !== undefined) return { rows: result.rows as R[] }
-    return {
-      rows: [],
-      numAffectedRows: BigInt(result.changes ?? 0),
-      insertId: result.lastInsertRowid ?? 0n,
+    const readers = this.#readers
+    if (this.#reader !== undefined && readers !== undefined)
+      return readers.execute<R>(this.#reader, compiledQuery)
+    if (this.#writer === undefined && readers !== undefined && isLoneRead(compiledQuery.sql)) {
+      const conn = await readers.take()
+      try {
+        return await readers.execute<R>(conn, compiledQuery)
+      } finally {
+        readers.give(conn)
+      }
     }
+    await this.onWriter()
+    const run = async () =>
+      resultOf<R>(await this.#thread.execute(compiledQuery.sql, compiledQuery.parameters))
+    if (readers !== undefined && isLogEmptied(compiledQuery.sql)) return readers.whilePaused(run)
+    return run()
   }
 
   async *streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     const { rows } = await this.executeQuery<R>(compiledQuery)
     for (const row of rows) yield { rows: [row] }
+  }
+}
+
+function leaseOf(connection: DatabaseConnection): Lease {
+  if (!(connection instanceof Lease)) throw new Error('not a connection of this driver')
+  return connection
+}
+
+function resultOf<R>(result: SqliteStatementResult): QueryResult<R> {
+  if (result.rows !== undefined) return { rows: result.rows as R[] }
+  return {
+    rows: [],
+    numAffectedRows: BigInt(result.changes ?? 0),
+    insertId: result.lastInsertRowid ?? 0n,
   }
 }

@@ -61,10 +61,17 @@ export class SqliteWorkerThread {
     worker.unref()
   }
 
-  /** Starts the thread and waits until it has opened and prepared the file. */
-  static async start(file: string, busyTimeoutMs: number): Promise<SqliteWorkerThread> {
+  /**
+   * Starts the thread and waits until it has opened and prepared the file: its one connection,
+   * which reads and writes, or with `readers`, that many connections that only read.
+   */
+  static async start(
+    file: string,
+    busyTimeoutMs: number,
+    readers?: number,
+  ): Promise<SqliteWorkerThread> {
     const worker = new Worker(new URL('./sqlite-worker.js', import.meta.url), {
-      workerData: { file, busyTimeoutMs },
+      workerData: { file, busyTimeoutMs, readers },
     })
     let stopListening = (): void => undefined
     const started = await new Promise<StartMessage>((resolve, reject) => {
@@ -89,9 +96,16 @@ export class SqliteWorkerThread {
     return new SqliteWorkerThread(worker)
   }
 
-  /** Runs one statement on the connection, as it comes: inside whatever transaction is open. */
-  async execute(sql: string, parameters: readonly unknown[]): Promise<SqliteStatementResult> {
-    const answer = await this.#send({ op: 'query', sql, parameters })
+  /**
+   * Runs one statement on the connection (a reader thread's `conn`th), as it comes: inside
+   * whatever transaction is open on it.
+   */
+  async execute(
+    sql: string,
+    parameters: readonly unknown[],
+    conn = 0,
+  ): Promise<SqliteStatementResult> {
+    const answer = await this.#send({ op: 'query', sql, parameters, conn })
     if (answer.error !== undefined) throw rebuildError(answer.error)
     return answer
   }
@@ -117,6 +131,7 @@ export class SqliteWorkerThread {
 
   #send(request: {
     op: 'query' | 'ping' | 'close'
+    conn?: number
     sql?: string
     parameters?: readonly unknown[]
   }) {

@@ -11,23 +11,57 @@ import { parentPort, workerData } from 'node:worker_threads'
 
 const STATEMENT_CACHE_SIZE = 200
 
-/** @type {{ file: string, busyTimeoutMs: number }} */
-const { file, busyTimeoutMs } = workerData
+/**
+ * `readers`: when set, this thread holds that many connections that only read (the server's
+ * readers, beside the one thread that writes: see src/storage/node-sqlite-dialect.ts); each
+ * request names its connection. Otherwise it holds the one connection, which reads and writes.
+ *
+ * @type {{ file: string, busyTimeoutMs: number, readers?: number }}
+ */
+const { file, busyTimeoutMs, readers } = workerData
 const port = parentPort
 if (port === null) throw new Error('sqlite-worker.js runs only as a worker thread')
 
-const db = openAndPrepare()
-if (db !== undefined) {
-  /** @type {Map<string, import('node:sqlite').StatementSync>} */
-  const statements = new Map()
+const connections = openAll(readers ?? 0)
+if (connections !== undefined) {
+  /** @type {Map<string, import('node:sqlite').StatementSync>[]} */
+  const statements = connections.map(() => new Map())
   port.on('message', (request) => {
-    port.postMessage(answer(db, statements, request))
+    port.postMessage(answer(connections, statements, request))
   })
   port.postMessage({ kind: 'ready' })
 }
 
-/** Opens the file and sets the connection up; on failure says why and lets the thread end. */
-function openAndPrepare() {
+/**
+ * The one connection that writes, or `readers` connections that only read; undefined (and the
+ * reason sent) when one could not be opened.
+ *
+ * @param {number} readerCount
+ */
+function openAll(readerCount) {
+  if (readerCount === 0) {
+    const writer = openAndPrepare(prepareConnection)
+    return writer === undefined ? undefined : [writer]
+  }
+  /** @type {DatabaseSync[]} */
+  const opened = []
+  for (let i = 0; i < readerCount; i += 1) {
+    const reader = openAndPrepare(prepareReader)
+    if (reader === undefined) {
+      for (const done of opened) done.close()
+      return undefined
+    }
+    opened.push(reader)
+  }
+  return opened
+}
+
+/**
+ * Opens the file and sets the connection up; on failure says why and lets the thread end.
+ *
+ * @param {(raw: DatabaseSync) => void} prepare
+ */
+function openAndPrepare(prepare) {
   let opened
   try {
     opened = new DatabaseSync(file, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true })
@@ -36,7 +70,7 @@ function openAndPrepare() {
     return undefined
   }
   try {
-    prepareConnection(opened)
+    prepare(opened)
     return opened
   } catch (error) {
     opened.close()
@@ -79,20 +113,37 @@ function prepareConnection(raw) {
 }
 
 /**
+ * A connection that only reads: the writer has made the file WAL already, so each reader's
+ * transaction reads one snapshot while the writer commits beside it. `query_only` refuses any
+ * write on it, as PostgreSQL refuses one in a read-only transaction.
+ *
+ * @param {DatabaseSync} raw
+ */
+function prepareReader(raw) {
+  raw.prepare('select count(*) from sqlite_schema').get()
+  raw.exec('pragma foreign_keys = on')
+  raw.exec(`pragma busy_timeout = ${String(busyTimeoutMs)}`)
+  raw.exec('pragma query_only = on')
+}
+
+/**
  * One request, one answer, in order. A statement's error goes back with its message and
  * node:sqlite's `code`, `errcode` and `errstr`, so callers classify it as before.
  *
- * @param {DatabaseSync} raw
- * @param {Map<string, import('node:sqlite').StatementSync>} statements
- * @param {{ id: number, op: 'query' | 'ping' | 'close', sql?: string, parameters?: unknown[] }} request
+ * @param {DatabaseSync[]} all
+ * @param {Map<string, import('node:sqlite').StatementSync>[]} caches
+ * @param {{ id: number, op: 'query' | 'ping' | 'close', conn?: number, sql?: string, parameters?: unknown[] }} request
  */
-function answer(raw, statements, request) {
+function answer(all, caches, request) {
   const { id } = request
   try {
+    const raw = all[request.conn ?? 0]
+    const statements = caches[request.conn ?? 0]
+    if (raw === undefined || statements === undefined) throw new Error('no such connection')
     if (request.op === 'ping') return { id, ping: raw.isOpen }
     if (request.op === 'close') {
-      statements.clear()
-      if (raw.isOpen) raw.close()
+      for (const cache of caches) cache.clear()
+      for (const each of all) if (each.isOpen) each.close()
       return { id, closed: true }
     }
     const statement = prepare(raw, statements, request.sql ?? '')

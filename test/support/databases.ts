@@ -9,6 +9,7 @@ import { ephemeralAuditSigningKey } from '../../src/app/audit-keys.ts'
 import { masterKeyFrom, newMasterKeyBytes } from '../../src/app/field-crypto.ts'
 import {
   openDatabase,
+  SERVER_SQLITE_READERS,
   type Database,
   type Db,
   type DialectName,
@@ -77,7 +78,14 @@ export async function createScratchDatabase(dialect: DialectName): Promise<Scrat
       dialect,
       dataDir,
       url: undefined,
-      open: () => openDatabase({ dataDir, mayCreateDataDir: false, databaseUrl: undefined }),
+      // As the server opens it: reads on their own connections beside the one that writes.
+      open: () =>
+        openDatabase({
+          dataDir,
+          mayCreateDataDir: false,
+          databaseUrl: undefined,
+          sqliteReaders: SERVER_SQLITE_READERS,
+        }),
       drop: () => {
         rmSync(dataDir, { recursive: true, force: true })
         return Promise.resolve()
