@@ -30,7 +30,16 @@ import type { DialectName } from '../src/storage/database.ts'
 import { tokenFromLink } from '../test/support/accounts.ts'
 import { referral } from '../test/support/cases.ts'
 import { createScratchDatabase, dialectsUnderTest } from '../test/support/databases.ts'
-import { PASSWORD, ROOT, rssOf, serve, signIn, startProbe, type Server } from './support.ts'
+import {
+  cpuMsOf,
+  PASSWORD,
+  ROOT,
+  rssOf,
+  serve,
+  signIn,
+  startProbe,
+  type Server,
+} from './support.ts'
 
 const QUICK = process.env.BENCH_QUICK === '1'
 const SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? (QUICK ? '3' : '10'))
@@ -40,6 +49,10 @@ const LARGE_WEEKS = QUICK ? 20 : 260
 const SMALL_CENTRES = QUICK ? 10 : 300
 const PROFILE = process.env.BENCH_LOAD_PROFILE === '1'
 const PROFILE_TIMES = Number(process.env.BENCH_LOAD_PROFILE_TIMES ?? 15)
+/** BENCH_LOAD_MIXES=read (or write) and BENCH_LOAD_AUDIT=0 narrow a run; a narrowed one writes nothing. */
+const MIXES = (process.env.BENCH_LOAD_MIXES ?? 'read,write').split(',')
+const AUDIT_COMPARISON = process.env.BENCH_LOAD_AUDIT !== '0'
+const NARROWED = MIXES.length < 2 || !AUDIT_COMPARISON
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -339,6 +352,9 @@ interface Point {
   healthzP99: number
   healthzMax: number
   healthzFailures: number
+  /** The server's CPU (all its threads) per answered request, in ms; and the load's own. */
+  serverCpuMs: number
+  loadCpuMs: number
 }
 
 async function point(
@@ -354,6 +370,8 @@ async function point(
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssOf(server.child.pid))
   }, 200)
+  const serverCpuBefore = cpuMsOf(server.child.pid)
+  const loadCpuBefore = process.cpuUsage()
   let clientIndex = 0
   // Spread connections over the users: with 300 centres, 10 connections are 10 centres.
   const stride = users.length > connections ? Math.floor(users.length / connections) : 1
@@ -376,6 +394,8 @@ async function point(
     },
   })
   clearInterval(sampler)
+  const serverCpu = cpuMsOf(server.child.pid) - serverCpuBefore
+  const loadCpu = process.cpuUsage(loadCpuBefore)
   const probed = await probe.stop()
   const p: Point = {
     ...labels,
@@ -391,9 +411,11 @@ async function point(
     healthzP99: probed.p99,
     healthzMax: probed.max,
     healthzFailures: probed.failures,
+    serverCpuMs: serverCpu / Math.max(1, result.requests.total),
+    loadCpuMs: (loadCpu.user + loadCpu.system) / 1000 / Math.max(1, result.requests.total),
   }
   log(
-    `${p.scenario} ${p.mix} c=${String(connections)}: ${p.rps.toFixed(0)} req/s, p50 ${String(p.p50)} ms, p99 ${String(p.p99)} ms, 4xx ${String(p.errors4xx)}, 5xx ${String(p.errors5xx)}, socket ${String(p.socketErrors)}, RSS ${p.rssMiB.toFixed(0)} MiB, /healthz p99 ${p.healthzP99.toFixed(0)} ms (max ${p.healthzMax.toFixed(0)})`,
+    `${p.scenario} ${p.mix} c=${String(connections)}: ${p.rps.toFixed(0)} req/s, p50 ${String(p.p50)} ms, p99 ${String(p.p99)} ms, 4xx ${String(p.errors4xx)}, 5xx ${String(p.errors5xx)}, socket ${String(p.socketErrors)}, RSS ${p.rssMiB.toFixed(0)} MiB, /healthz p99 ${p.healthzP99.toFixed(0)} ms (max ${p.healthzMax.toFixed(0)}), CPU per request: server ${p.serverCpuMs.toFixed(1)} ms, load ${p.loadCpuMs.toFixed(1)} ms`,
   )
   return p
 }
@@ -475,11 +497,17 @@ async function scenario(
     for (const [mixName, mix] of [
       ['read', readMix],
       ['write', writeMix(today)],
-    ] as const)
+    ] as const) {
+      if (!MIXES.includes(mixName)) continue
       for (const connections of CONNECTIONS)
         points.push(
           await point(server, users, mix, connections, SECONDS, { scenario: name, mix: mixName }),
         )
+    }
+    if (!AUDIT_COMPARISON) {
+      await server.stop()
+      return { points, audit, built }
+    }
 
     // Audited reads beside the same reads with their audit entries dropped, at 50
     // connections, alternating the two servers twice to spread the machine's noise.
@@ -574,7 +602,7 @@ const auditTable = [
 ].join('\n')
 log(table)
 log(auditTable)
-if (!QUICK && !PROFILE) {
+if (!QUICK && !PROFILE && !NARROWED) {
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT })
     .toString()
     .trim()

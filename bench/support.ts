@@ -16,16 +16,34 @@ export interface Server {
   stop(): Promise<void>
 }
 
+/**
+ * BENCH_SERVER_ENV ("HAVEN_DB_POOL_SIZE=20,..."): settings for the server only, to compare
+ * one setting's values on the same data.
+ */
+function serverEnvFromBench(): Record<string, string> {
+  const pairs = (process.env.BENCH_SERVER_ENV ?? '').split(',').filter((p) => p.includes('='))
+  return Object.fromEntries(
+    pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  )
+}
+
 export function serve(env: Record<string, string>, script = 'src/cli/main.ts'): Promise<Server> {
   const base = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) => !/^(HAVEN_|DATABASE_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(name),
     ),
   )
-  const child = spawn(process.execPath, [path.join(ROOT, script), 'serve', '--no-demo'], {
-    env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env },
-    cwd: ROOT,
-  })
+  // BENCH_SERVER_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): flags for the
+  // server's node only, to profile it under the benchmark's load.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, path.join(ROOT, script), 'serve', '--no-demo'],
+    {
+      env: { ...base, PORT: '0', LOG_LEVEL: 'info', ...env, ...serverEnvFromBench() },
+      cwd: ROOT,
+    },
+  )
   let stderr = ''
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   // A benchmark that fails leaves no server behind.
@@ -66,6 +84,18 @@ export function rssOf(pid: number | undefined): number {
     const status = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
     const kb = /VmRSS:\s+(\d+)/.exec(status)?.[1]
     return Number(kb ?? 0) / 1024
+  } catch {
+    return 0
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in milliseconds, from /proc. */
+export function cpuMsOf(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8')
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100
   } catch {
     return 0
   }
