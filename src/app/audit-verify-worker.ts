@@ -15,6 +15,6 @@ export interface AuditRangeJob {
 const job = workerData as AuditRangeJob
 const check = new AuditRangeCheck(new Map(job.heads), new Set(job.wanted))
 await streamAuditRange(job.source, job.from, job.to, (row) => {
-  check.add(row)
+  check.addValues(row)
 })
 parentPort?.postMessage(check.result())
