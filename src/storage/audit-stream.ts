@@ -16,8 +16,11 @@ export type AuditSource = { dialect: 'sqlite'; file: string } | { dialect: 'post
 const COLUMNS =
   'seq, chain, chain_seq, centre_id, at, type, actor_id, subject_id, details, prev_hash, hash'
 
-/** Rows per page read from SQLite: more costs more in garbage collection, fewer in calls. */
-const SQLITE_PAGE = 1_000
+/**
+ * Rows per page read from SQLite: fewer cost more in calls, more cost more memory and garbage
+ * collection (measured on a million entries: 500 as fast as 1,000, with 40 MB less per thread).
+ */
+const SQLITE_PAGE = 500
 
 /**
  * Every entry with a place in the whole log from `from` to `to`, in order, from the source:
