@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { auditEntryHash, findChainBreak, GENESIS_HASH } from './audit-chain.ts'
+import { auditEntryHash, canonicalEntry, findChainBreak, GENESIS_HASH } from './audit-chain.ts'
 import {
   AuditRangeCheck,
   cutRanges,
   joinRanges,
   type ChainProblem,
   type StoredAuditRow,
+  valuesOf,
 } from './audit-range.ts'
 import { seededRandom } from './random.ts'
 
@@ -58,6 +59,39 @@ function rehashed(row: StoredAuditRow, prevHash: string): string {
   })
 }
 
+/**
+ * How a range is handed its rows: as values; with their canonical JSON built (as SQLite builds
+ * it); or with JSON that is not theirs, so that their values, read again, decide.
+ */
+type Way = 'values' | 'canonical' | 'wrong JSON'
+
+function feed(range: AuditRangeCheck, row: StoredAuditRow, way: Way): void {
+  if (way === 'values') {
+    range.add(row)
+    return
+  }
+  const canonical =
+    way === 'canonical'
+      ? canonicalEntry(
+          row.chainSeq ?? row.logSeq,
+          row.centreId,
+          row.at,
+          row.type,
+          row.actorId,
+          row.subjectId,
+          row.details,
+          row.prevHash,
+        )
+      : '["not the canonical JSON"]'
+  range.addCanonical(
+    [row.logSeq, row.chain, row.chainSeq, row.centreId, row.prevHash, row.hash, canonical],
+    (logSeq) => {
+      assert.equal(logSeq, row.logSeq)
+      return valuesOf(row)
+    },
+  )
+}
+
 function check(
   rows: readonly StoredAuditRow[],
   ranges: number,
@@ -65,11 +99,12 @@ function check(
     ['a', 5],
     ['b', 5],
   ]),
+  way: Way = 'values',
 ) {
   const parts = cutRanges(1, Math.max(0, ...rows.map((r) => r.logSeq)), ranges).map(
     ([from, to]) => {
       const range = new AuditRangeCheck(heads, new Set(['a:3']))
-      for (const row of rows) if (row.logSeq >= from && row.logSeq <= to) range.add(row)
+      for (const row of rows) if (row.logSeq >= from && row.logSeq <= to) feed(range, row, way)
       return range.result()
     },
   )
@@ -179,8 +214,12 @@ describe('the audit log checked in ranges', () => {
           break
         }
       }
-      for (const ranges of [1, 2, 3, 5, 18])
-        assert.deepEqual(check(rows, ranges, heads).problems[0], expected, `round ${String(round)}`)
+      for (const ranges of [1, 2, 3, 5, 18]) {
+        const whole = check(rows, ranges, heads)
+        assert.deepEqual(whole.problems[0], expected, `round ${String(round)}`)
+        for (const way of ['canonical', 'wrong JSON'] as const)
+          assert.deepEqual(check(rows, ranges, heads, way), whole, `round ${String(round)}, ${way}`)
+      }
     }
   })
 })

@@ -1,4 +1,4 @@
-import { entryHash, GENESIS_HASH } from './audit-chain.ts'
+import { canonicalHash, entryHash, GENESIS_HASH } from './audit-chain.ts'
 
 /**
  * Checking the audit log in ranges (issue 15: `haven audit verify` at scale). Every entry
@@ -42,6 +42,20 @@ export type StoredAuditValues = readonly [
   details: string,
   prevHash: string,
   hash: string,
+]
+
+/**
+ * A row as a reader that builds each entry's canonical JSON (`canonicalEntry`) itself hands it
+ * over: the values the check needs on their own, and that JSON in place of the rest.
+ */
+export type CanonicalAuditValues = readonly [
+  logSeq: number,
+  chain: string,
+  chainSeq: number | null,
+  centreId: string | null,
+  prevHash: string,
+  hash: string,
+  canonical: string,
 ]
 
 /** A row as its values. */
@@ -130,15 +144,54 @@ export class AuditRangeCheck {
 
   addValues(row: StoredAuditValues): void {
     const chain = row[1]
-    const state = this.#chains.get(chain)
     const seq = row[2] ?? row[0]
-    if (state === undefined || seq > state.head) return
-    this.#entries += 1
     const hash = row[10]
+    const state = this.#place(chain, seq, row[9], hash)
+    if (state === undefined) return
+    const centreId = row[3]
+    this.#judge(
+      state,
+      chain,
+      seq,
+      centreId,
+      entryHash(seq, centreId, row[4], row[5], row[6], row[7], row[8], row[9]) === hash,
+    )
+  }
+
+  /**
+   * The same check of a row whose canonical JSON the reader built. Where that JSON is not the
+   * hash's, or might not be (a place that is not a safe whole number, which JSON may write in
+   * another way), `whole` reads the row's values by its place in the log and they decide: the
+   * result is always the one `addValues` gives.
+   */
+  addCanonical(row: CanonicalAuditValues, whole: (logSeq: number) => StoredAuditValues): void {
+    const chain = row[1]
+    const seq = row[2] ?? row[0]
+    const hash = row[5]
+    const state = this.#place(chain, seq, row[4], hash)
+    if (state === undefined) return
+    let intact = Number.isSafeInteger(seq) && canonicalHash(row[6]) === hash
+    if (!intact) {
+      const r = whole(row[0])
+      intact = entryHash(seq, r[3], r[4], r[5], r[6], r[7], r[8], r[9]) === hash
+    }
+    this.#judge(state, chain, seq, row[3], intact)
+  }
+
+  /**
+   * An entry's place: counts it, keeps its hash if a checkpoint names it, checks it follows
+   * the entry before it in its chain. Returns its chain's state when its hash is to be checked:
+   * not for a chain with no head or past its head, nor once the chain's first problem in the
+   * range is found (only that one is kept: after it, hashes change nothing).
+   */
+  #place(chain: string, seq: number, prevHash: string, hash: string): ChainState | undefined {
+    const state = this.#chains.get(chain)
+    if (state === undefined || seq > state.head) return undefined
+    this.#entries += 1
     if (state.wanted?.has(seq)) this.#named.push([chain, seq, hash])
     const ends = state.ends
     if (ends === undefined) {
-      state.ends = { firstSeq: seq, firstPrevHash: row[9], lastSeq: seq, lastHash: hash }
+      state.ends = { firstSeq: seq, firstPrevHash: prevHash, lastSeq: seq, lastHash: hash }
       this.#ends.set(chain, state.ends)
     } else {
       if (seq !== ends.lastSeq + 1)
@@ -148,16 +201,23 @@ export class AuditRangeCheck {
           seq,
           `expected entry ${String(ends.lastSeq + 1)}, found ${String(seq)}`,
         )
-      else if (row[9] !== ends.lastHash)
+      else if (prevHash !== ends.lastHash)
         this.#problem(state, chain, seq, 'does not follow the entry before it')
       ends.lastSeq = seq
       ends.lastHash = hash
     }
-    // Only a chain's first problem in the range is kept: after it, its hashes change nothing.
-    if (state.broken) return
-    const centreId = row[3]
-    if (entryHash(seq, centreId, row[4], row[5], row[6], row[7], row[8], row[9]) !== hash)
-      this.#problem(state, chain, seq, 'was changed after it was written')
+    return state.broken ? undefined : state
+  }
+
+  /** Whether the entry still hashes to what was written, and sits in its centre's chain. */
+  #judge(
+    state: ChainState,
+    chain: string,
+    seq: number,
+    centreId: string | null,
+    intact: boolean,
+  ): void {
+    if (!intact) this.#problem(state, chain, seq, 'was changed after it was written')
     else if (chain !== '' && centreId !== chain)
       this.#problem(state, chain, seq, "is in another centre's chain")
   }
