@@ -3,9 +3,11 @@
 // PostgreSQL), signs checkpoints with the real command, then times the real command in its
 // own process, as an operator runs it. Run: npm run bench:verify
 // (HAVEN_BENCH_AUDIT_ENTRIES, default 10,000,000). Writes its table into docs/PERFORMANCE.md.
+// HAVEN_BENCH_VERIFY_DIR=DIR keeps the SQLite log in DIR (built there when DIR has no haven.db,
+// reused as it is when it has one), so the command can be timed again on the same file.
 import { execFileSync, spawnSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
@@ -90,31 +92,12 @@ interface Row {
 }
 
 function sqliteRun(): Row {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'haven-bench-verify-'))
+  const kept = process.env.HAVEN_BENCH_VERIFY_DIR
+  const dataDir = kept ?? mkdtempSync(path.join(tmpdir(), 'haven-bench-verify-'))
   try {
     const env = { HAVEN_DATA_DIR: dataDir }
-    haven(env, 'migrate')
-    const db = new DatabaseSync(path.join(dataDir, 'haven.db'))
-    // Only to build the log quickly: a large cache, and no fsync of the bench's own writes.
-    db.exec('pragma cache_size = -1000000; pragma synchronous = off')
-    const insert = db.prepare(
-      `insert into audit_log (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    const started = performance.now()
-    db.exec('begin')
-    let n = 0
-    for (const values of entries(ENTRIES)) {
-      insert.run(...(values as (string | number | null)[]))
-      n += 1
-      if (n % 500_000 === 0) {
-        db.exec('commit')
-        db.exec('begin')
-      }
-    }
-    db.exec('commit')
-    db.close()
-    console.error(`sqlite: wrote ${String(ENTRIES)} entries in ${seconds(started)} s`)
-    haven(env, 'audit', 'checkpoint')
+    if (kept !== undefined) mkdirSync(kept, { recursive: true })
+    if (kept === undefined || !existsSync(path.join(dataDir, 'haven.db'))) buildSqlite(env, dataDir)
     const timed = timeVerify(env)
     console.error(timed.out)
     return {
@@ -125,8 +108,34 @@ function sqliteRun(): Row {
       perSecond: ENTRIES / timed.seconds,
     }
   } finally {
-    rmSync(dataDir, { recursive: true, force: true })
+    if (kept === undefined) rmSync(dataDir, { recursive: true, force: true })
   }
+}
+
+/** Writes the log into a new SQLite file in `dataDir` and signs its checkpoints. */
+function buildSqlite(env: NodeJS.ProcessEnv, dataDir: string): void {
+  haven(env, 'migrate')
+  const db = new DatabaseSync(path.join(dataDir, 'haven.db'))
+  // Only to build the log quickly: a large cache, and no fsync of the bench's own writes.
+  db.exec('pragma cache_size = -1000000; pragma synchronous = off')
+  const insert = db.prepare(
+    `insert into audit_log (${COLUMNS}) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const started = performance.now()
+  db.exec('begin')
+  let n = 0
+  for (const values of entries(ENTRIES)) {
+    insert.run(...(values as (string | number | null)[]))
+    n += 1
+    if (n % 500_000 === 0) {
+      db.exec('commit')
+      db.exec('begin')
+    }
+  }
+  db.exec('commit')
+  db.close()
+  console.error(`sqlite: wrote ${String(ENTRIES)} entries in ${seconds(started)} s`)
+  haven(env, 'audit', 'checkpoint')
 }
 
 async function postgresRun(): Promise<Row> {

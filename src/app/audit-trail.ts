@@ -146,7 +146,7 @@ async function checkHere(
   for (const [from, to] of ranges) {
     const check = new AuditRangeCheck(heads, new Set(wanted))
     await readAuditRange(db, from, to, (row) => {
-      check.add(row)
+      check.addValues(row)
     })
     results.push(check.result())
   }

@@ -14,7 +14,5 @@ export interface AuditRangeJob {
 
 const job = workerData as AuditRangeJob
 const check = new AuditRangeCheck(new Map(job.heads), new Set(job.wanted))
-await streamAuditRange(job.source, job.from, job.to, (row) => {
-  check.add(row)
-})
+await streamAuditRange(job.source, job.from, job.to, check)
 parentPort?.postMessage(check.result())

@@ -45,7 +45,31 @@ export function entryHash(
   details: string,
   prevHash: string,
 ): string {
-  const canonical = JSON.stringify([seq, centreId, at, type, actorId, subjectId, details, prevHash])
+  return canonicalHash(
+    canonicalEntry(seq, centreId, at, type, actorId, subjectId, details, prevHash),
+  )
+}
+
+/**
+ * What an entry's hash covers: its fields and the hash before it as a JSON array. A reader
+ * may have it built elsewhere (verify at scale: SQLite's json_array) only where that is proved
+ * to give these very characters for every value it can hold.
+ */
+export function canonicalEntry(
+  seq: number,
+  centreId: string | null,
+  at: string,
+  type: string,
+  actorId: string | null,
+  subjectId: string | null,
+  details: string,
+  prevHash: string,
+): string {
+  return JSON.stringify([seq, centreId, at, type, actorId, subjectId, details, prevHash])
+}
+
+/** The hash of an entry's canonical JSON. */
+export function canonicalHash(canonical: string): string {
   // The one-shot hash: the same SHA-256, without a hash object per entry.
   return hash('sha256', canonical, 'hex')
 }

@@ -1,4 +1,4 @@
-import { entryHash, GENESIS_HASH } from './audit-chain.ts'
+import { canonicalHash, entryHash, GENESIS_HASH } from './audit-chain.ts'
 
 /**
  * Checking the audit log in ranges (issue 15: `haven audit verify` at scale). Every entry
@@ -26,19 +26,73 @@ export interface StoredAuditRow {
   hash: string
 }
 
+/**
+ * The same row as the values of its columns, in the order of `StoredAuditRow`: what the
+ * readers of the log hand over, with no object per row (ten million of them at scale).
+ */
+export type StoredAuditValues = readonly [
+  logSeq: number,
+  chain: string,
+  chainSeq: number | null,
+  centreId: string | null,
+  at: string,
+  type: string,
+  actorId: string | null,
+  subjectId: string | null,
+  details: string,
+  prevHash: string,
+  hash: string,
+]
+
+/**
+ * A row as a reader that builds each entry's canonical JSON (`canonicalEntry`) itself hands it
+ * over: the values the check needs on their own, and that JSON in place of the rest.
+ */
+export type CanonicalAuditValues = readonly [
+  logSeq: number,
+  chain: string,
+  chainSeq: number | null,
+  centreId: string | null,
+  prevHash: string,
+  hash: string,
+  canonical: string,
+]
+
+/** A row as its values. */
+export function valuesOf(row: StoredAuditRow): StoredAuditValues {
+  return [
+    row.logSeq,
+    row.chain,
+    row.chainSeq,
+    row.centreId,
+    row.at,
+    row.type,
+    row.actorId,
+    row.subjectId,
+    row.details,
+    row.prevHash,
+    row.hash,
+  ]
+}
+
 export interface ChainProblem {
   chain: string
   seq: number
   problem: string
 }
 
+/** Where a chain's entries in a range begin and end. */
+interface ChainEnds {
+  firstSeq: number
+  firstPrevHash: string
+  lastSeq: number
+  lastHash: string
+}
+
 /** What one range found: its entries per chain, its ends, the first problem of each chain. */
 export interface RangeResult {
   entries: number
-  ends: Record<
-    string,
-    { firstSeq: number; firstPrevHash: string; lastSeq: number; lastHash: string }
-  >
+  ends: Record<string, ChainEnds>
   problems: ChainProblem[]
   /** The hashes of the entries signed checkpoints name, as [chain, seq, hash]. */
   named: [string, number, string][]
@@ -51,73 +105,127 @@ export interface RangeResult {
  */
 export type ChainHeads = ReadonlyMap<string, number>
 
+/** One chain as a range sees it: one lookup per entry. */
+interface ChainState {
+  head: number
+  /** The places signed checkpoints name, if any. */
+  wanted: Set<number> | undefined
+  /** Undefined until the range's first entry of the chain. */
+  ends: ChainEnds | undefined
+  /** Whether the chain's first problem in the range is found. */
+  broken: boolean
+}
+
 export class AuditRangeCheck {
-  readonly #heads: ChainHeads
-  /** The places signed checkpoints name, by chain. */
-  readonly #wanted = new Map<string, Set<number>>()
-  readonly #ends = new Map<
-    string,
-    { firstSeq: number; firstPrevHash: string; lastSeq: number; lastHash: string }
-  >()
+  readonly #chains = new Map<string, ChainState>()
+  /** The chains the range holds entries of, in the order it first met them. */
+  readonly #ends = new Map<string, ChainEnds>()
   readonly #problems = new Map<string, ChainProblem>()
   readonly #named: [string, number, string][] = []
   #entries = 0
 
   /** `wanted`: the entries signed checkpoints name, as `${chain}:${seq}`. */
   constructor(heads: ChainHeads, wanted: ReadonlySet<string>) {
-    this.#heads = heads
+    for (const [chain, head] of heads)
+      this.#chains.set(chain, { head, wanted: undefined, ends: undefined, broken: false })
     for (const key of wanted) {
       const at = key.lastIndexOf(':')
-      const chain = key.slice(0, at)
-      const places = this.#wanted.get(chain) ?? new Set<number>()
-      places.add(Number(key.slice(at + 1)))
-      this.#wanted.set(chain, places)
+      const state = this.#chains.get(key.slice(0, at))
+      // A chain with no head has no entry the range looks at.
+      if (state === undefined) continue
+      state.wanted ??= new Set<number>()
+      state.wanted.add(Number(key.slice(at + 1)))
     }
   }
 
   add(row: StoredAuditRow): void {
-    const head = this.#heads.get(row.chain)
-    const seq = row.chainSeq ?? row.logSeq
-    if (head === undefined || seq > head) return
+    this.addValues(valuesOf(row))
+  }
+
+  addValues(row: StoredAuditValues): void {
+    const chain = row[1]
+    const seq = row[2] ?? row[0]
+    const hash = row[10]
+    const state = this.#place(chain, seq, row[9], hash)
+    if (state === undefined) return
+    const centreId = row[3]
+    this.#judge(
+      state,
+      chain,
+      seq,
+      centreId,
+      entryHash(seq, centreId, row[4], row[5], row[6], row[7], row[8], row[9]) === hash,
+    )
+  }
+
+  /**
+   * The same check of a row whose canonical JSON the reader built. Where that JSON is not the
+   * hash's, or might not be (a place that is not a safe whole number, which JSON may write in
+   * another way), `whole` reads the row's values by its place in the log and they decide: the
+   * result is always the one `addValues` gives.
+   */
+  addCanonical(row: CanonicalAuditValues, whole: (logSeq: number) => StoredAuditValues): void {
+    const chain = row[1]
+    const seq = row[2] ?? row[0]
+    const hash = row[5]
+    const state = this.#place(chain, seq, row[4], hash)
+    if (state === undefined) return
+    let intact = Number.isSafeInteger(seq) && canonicalHash(row[6]) === hash
+    if (!intact) {
+      const r = whole(row[0])
+      intact = entryHash(seq, r[3], r[4], r[5], r[6], r[7], r[8], r[9]) === hash
+    }
+    this.#judge(state, chain, seq, row[3], intact)
+  }
+
+  /**
+   * An entry's place: counts it, keeps its hash if a checkpoint names it, checks it follows
+   * the entry before it in its chain. Returns its chain's state when its hash is to be checked:
+   * not for a chain with no head or past its head, nor once the chain's first problem in the
+   * range is found (only that one is kept: after it, hashes change nothing).
+   */
+  #place(chain: string, seq: number, prevHash: string, hash: string): ChainState | undefined {
+    const state = this.#chains.get(chain)
+    if (state === undefined || seq > state.head) return undefined
     this.#entries += 1
-    if (this.#wanted.get(row.chain)?.has(seq)) this.#named.push([row.chain, seq, row.hash])
-    const ends = this.#ends.get(row.chain)
+    if (state.wanted?.has(seq)) this.#named.push([chain, seq, hash])
+    const ends = state.ends
     if (ends === undefined) {
-      this.#ends.set(row.chain, {
-        firstSeq: seq,
-        firstPrevHash: row.prevHash,
-        lastSeq: seq,
-        lastHash: row.hash,
-      })
+      state.ends = { firstSeq: seq, firstPrevHash: prevHash, lastSeq: seq, lastHash: hash }
+      this.#ends.set(chain, state.ends)
     } else {
       if (seq !== ends.lastSeq + 1)
         this.#problem(
-          row.chain,
+          state,
+          chain,
           seq,
           `expected entry ${String(ends.lastSeq + 1)}, found ${String(seq)}`,
         )
-      else if (row.prevHash !== ends.lastHash)
-        this.#problem(row.chain, seq, 'does not follow the entry before it')
+      else if (prevHash !== ends.lastHash)
+        this.#problem(state, chain, seq, 'does not follow the entry before it')
       ends.lastSeq = seq
-      ends.lastHash = row.hash
+      ends.lastHash = hash
     }
-    const hash = entryHash(
-      seq,
-      row.centreId,
-      row.at,
-      row.type,
-      row.actorId,
-      row.subjectId,
-      row.details,
-      row.prevHash,
-    )
-    if (hash !== row.hash) this.#problem(row.chain, seq, 'was changed after it was written')
-    else if (row.chain !== '' && row.centreId !== row.chain)
-      this.#problem(row.chain, seq, "is in another centre's chain")
+    return state.broken ? undefined : state
   }
 
-  #problem(chain: string, seq: number, problem: string): void {
-    if (!this.#problems.has(chain)) this.#problems.set(chain, { chain, seq, problem })
+  /** Whether the entry still hashes to what was written, and sits in its centre's chain. */
+  #judge(
+    state: ChainState,
+    chain: string,
+    seq: number,
+    centreId: string | null,
+    intact: boolean,
+  ): void {
+    if (!intact) this.#problem(state, chain, seq, 'was changed after it was written')
+    else if (chain !== '' && centreId !== chain)
+      this.#problem(state, chain, seq, "is in another centre's chain")
+  }
+
+  #problem(state: ChainState, chain: string, seq: number, problem: string): void {
+    if (state.broken) return
+    state.broken = true
+    this.#problems.set(chain, { chain, seq, problem })
   }
 
   result(): RangeResult {
