@@ -579,14 +579,14 @@ for (const dialect of await dialectsUnderTest()) {
 
 const n0 = (v: number) => Math.round(v).toLocaleString('en-GB')
 const table = [
-  '| scenario | mix | connections | req/s | p50 | p99 | 4xx | 5xx | socket errors | server RSS | /healthz p99 (max) |',
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  '| scenario | mix | connections | req/s | p50 | p99 | 4xx | 5xx | socket errors | server RSS | server CPU per request | /healthz p99 (max) |',
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...results.flatMap((r) =>
     r.points
       .filter((p) => p.mix === 'read' || p.mix === 'write')
       .map(
         (p) =>
-          `| ${p.scenario} | ${p.mix} | ${String(p.connections)} | ${n0(p.rps)} | ${String(p.p50)} ms | ${String(p.p99)} ms | ${n0(p.errors4xx)} | ${n0(p.errors5xx)} | ${n0(p.socketErrors)} | ${n0(p.rssMiB)} MiB | ${n0(p.healthzP99)} ms (${n0(p.healthzMax)} ms) |`,
+          `| ${p.scenario} | ${p.mix} | ${String(p.connections)} | ${n0(p.rps)} | ${String(p.p50)} ms | ${String(p.p99)} ms | ${n0(p.errors4xx)} | ${n0(p.errors5xx)} | ${n0(p.socketErrors)} | ${n0(p.rssMiB)} MiB | ${p.serverCpuMs.toFixed(1)} ms | ${n0(p.healthzP99)} ms (${n0(p.healthzMax)} ms) |`,
       ),
   ),
 ].join('\n')
@@ -612,7 +612,7 @@ if (!QUICK && !PROFILE && !NARROWED) {
         `${r.points[0]?.scenario ?? ''}: ${r.built.centres.toLocaleString('en-GB')} centre(s), ${r.built.families.toLocaleString('en-GB')} families, ${r.built.sessions.toLocaleString('en-GB')} sessions, ${String(r.built.accounts.length)} signed-in users`,
     )
     .join('; ')
-  const block = `<!-- bench:load -->\n${table}\n\n${auditTable}\n\n${sizes}. Each point is ${String(SECONDS)} s of autocannon (in the benchmark's process) against \`haven serve\` (its own process), after a 2 s warm-up; the audit comparison is two alternating rounds of ${String(SECONDS / 2)} s for each server. 4xx and 5xx are answers other than 2xx and 3xx; socket errors are connection errors and timeouts (30 s). Server RSS is the peak of the server process, sampled every 200 ms. /healthz p99 is measured by a third process asking every 25 ms on a new connection. Node ${process.versions.node}, main at ${commit}, ${new Date().toISOString().slice(0, 10)}, this machine (2 cores, shared by the server, its SQLite thread, autocannon and the probe).\n<!-- /bench:load -->`
+  const block = `<!-- bench:load -->\n${table}\n\n${auditTable}\n\n${sizes}. Each point is ${String(SECONDS)} s of autocannon (in the benchmark's process) against \`haven serve\` (its own process), after a 2 s warm-up; the audit comparison is two alternating rounds of ${String(SECONDS / 2)} s for each server. 4xx and 5xx are answers other than 2xx and 3xx; socket errors are connection errors and timeouts (30 s). Server RSS is the peak of the server process, sampled every 200 ms; server CPU per request is the CPU time (user and system, all its threads, from /proc) the server used during the point, over the requests answered. /healthz p99 is measured by a third process asking every 25 ms on a new connection. Node ${process.versions.node}, main at ${commit}, ${new Date().toISOString().slice(0, 10)}, this machine (2 cores, shared by the server, its SQLite thread, autocannon and the probe; on PostgreSQL, the database server too).\n<!-- /bench:load -->`
   const file = new URL('../docs/PERFORMANCE.md', import.meta.url)
   const doc = readFileSync(file, 'utf8')
   writeFileSync(
