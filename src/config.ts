@@ -384,6 +384,10 @@ export const DEVELOPMENT_VARIABLES: readonly { name: string; meaning: string }[]
     meaning: 'the audit verification benchmark: also run on PostgreSQL',
   },
   {
+    name: 'HAVEN_BENCH_VERIFY_DIR',
+    meaning: 'the audit verification benchmark: a folder where the SQLite log is kept and reused',
+  },
+  {
     name: 'HAVEN_BENCH_SIZES',
     meaning:
       'the import benchmark: the centre sizes to import, in families (default `100,500,2000`)',
