@@ -7,7 +7,7 @@ import {
   joinRanges,
   type ChainProblem,
   type StoredAuditRow,
-  valuesOf,
+  type StoredAuditValues,
 } from './audit-range.ts'
 import { seededRandom } from './random.ts'
 
@@ -65,9 +65,26 @@ function rehashed(row: StoredAuditRow, prevHash: string): string {
  */
 type Way = 'values' | 'canonical' | 'wrong JSON'
 
+/** A row as its values. */
+function valuesOf(row: StoredAuditRow): StoredAuditValues {
+  return [
+    row.logSeq,
+    row.chain,
+    row.chainSeq,
+    row.centreId,
+    row.at,
+    row.type,
+    row.actorId,
+    row.subjectId,
+    row.details,
+    row.prevHash,
+    row.hash,
+  ]
+}
+
 function feed(range: AuditRangeCheck, row: StoredAuditRow, way: Way): void {
   if (way === 'values') {
-    range.add(row)
+    range.addValues(valuesOf(row))
     return
   }
   const canonical =

@@ -58,23 +58,6 @@ export type CanonicalAuditValues = readonly [
   canonical: string,
 ]
 
-/** A row as its values. */
-export function valuesOf(row: StoredAuditRow): StoredAuditValues {
-  return [
-    row.logSeq,
-    row.chain,
-    row.chainSeq,
-    row.centreId,
-    row.at,
-    row.type,
-    row.actorId,
-    row.subjectId,
-    row.details,
-    row.prevHash,
-    row.hash,
-  ]
-}
-
 export interface ChainProblem {
   chain: string
   seq: number
@@ -136,10 +119,6 @@ export class AuditRangeCheck {
       state.wanted ??= new Set<number>()
       state.wanted.add(Number(key.slice(at + 1)))
     }
-  }
-
-  add(row: StoredAuditRow): void {
-    this.addValues(valuesOf(row))
   }
 
   addValues(row: StoredAuditValues): void {
