@@ -13,7 +13,7 @@ import { familyReferences, findFamily } from '../storage/families.ts'
 import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { decide, policyActor, policyInForce, requireAbility } from './policy-access.ts'
 
 /**
@@ -153,7 +153,7 @@ export async function listAssessmentsToApprove(
 ): Promise<
   { id: string; familyReference: string; assessor: string; place: string; startsAt: string }[]
 > {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     await requireAbility(ctx, actor, 'approve_assessments', trx)
     const waiting = await listUnapprovedAssessments(trx, actor.centreId)
     const references = await familyReferences(

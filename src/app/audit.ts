@@ -139,6 +139,32 @@ export function deferAuditOf(trx: Db): NewAuditEntry[] {
 }
 
 /**
+ * Runs parts of one read transaction at once, each on its own handle of the same transaction
+ * whose entries are held back apart; once every part has finished, their entries join the
+ * transaction's in the order the parts were given, whatever order they finished in. Every part
+ * is waited for even when one fails, so none is still reading when the transaction ends; the
+ * first failure (in the parts' order) is then thrown. Outside a held-back read, one at a time.
+ */
+export async function deferredTogether<T>(
+  trx: Db,
+  parts: readonly ((part: Db) => Promise<T>)[],
+): Promise<T[]> {
+  const into = DEFERRED.get(trx)
+  if (!into) {
+    const results: T[] = []
+    for (const part of parts) results.push(await part(trx))
+    return results
+  }
+  const handles = parts.map(() => trx.withoutPlugins())
+  const entries = handles.map((handle) => deferAuditOf(handle))
+  const settled = await Promise.allSettled(parts.map((part, i) => part(handles[i] ?? trx)))
+  for (const each of entries) into.push(...each)
+  const failed = settled.find((s) => s.status === 'rejected')
+  if (failed) throw failed.reason
+  return settled.map((s) => (s as PromiseFulfilledResult<T>).value)
+}
+
+/**
  * Writes held-back entries, together with those of every other read waiting at the moment
  * (group commit): while one batch commits, the next gathers, so fifty reads at once cost a
  * few commits, not fifty. Resolves when these entries are committed; rejects, and the read

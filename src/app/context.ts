@@ -37,6 +37,9 @@ export interface AppContext {
 /** A page's one snapshot (see `onePageRead`). */
 export interface PageRead {
   centreId: string
-  /** The policy in force, once read in this snapshot, by centre. */
-  policies: Map<string, CompiledPolicy>
+  /**
+   * The policy in force, read once in this snapshot, by centre: the read itself, so that parts
+   * of the page asked at once (`pageTogether`) share one read rather than each making its own.
+   */
+  policies: Map<string, Promise<CompiledPolicy>>
 }

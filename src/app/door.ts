@@ -7,7 +7,7 @@ import type { Actor } from './actor.ts'
 import { recordEvent } from './audit.ts'
 import { decideRecordRead, relationshipToFamily, todayAtCentre } from './case-access.ts'
 import type { AppContext } from './context.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import { decide, hasAbility, policyActor, policyInForce } from './policy-access.ts'
 
 /** The attendance register of one session, in the order people should come and go. */
@@ -44,7 +44,7 @@ export async function readRegister(
   actor: Actor,
   sessionId: string,
 ): Promise<Register> {
-  const register = await inCentre(ctx, actor.centreId, async (trx) => {
+  const register = await auditedRead(ctx, actor.centreId, async (trx) => {
     const session = await findSession(trx, actor.centreId, sessionId)
     if (!session) return undefined
     const policy = await policyInForce(ctx, trx, actor.centreId)

@@ -10,7 +10,9 @@ import { isHavenError } from '../domain/errors.ts'
 import type { Db } from '../storage/database.ts'
 import { operatorActor } from './actor.ts'
 import { createCentre } from './centres.ts'
-import { auditedRead, inCentre, onePageRead, readInCentre } from './in-centre.ts'
+import { auditedRead, inCentre, onePageRead, pageTogether, readInCentre } from './in-centre.ts'
+import { sessionsOfDays } from './day-sessions.ts'
+import { HavenError } from '../domain/errors.ts'
 import { listRooms } from './rooms.ts'
 import { listWorkers } from './workers.ts'
 
@@ -132,6 +134,101 @@ for (const dialect of await dialectsUnderTest()) {
           assert.ok(isHavenError(refusal) && refusal.code === 'internal', String(refusal))
         const types = await listed()
         assert.equal(types.length - before, 2, 'each listing in the page wrote its entry')
+      }))
+  })
+}
+
+for (const dialect of await dialectsUnderTest()) {
+  describe(`a page's parts asked together on ${dialect.name}`, { skip: dialect.skip }, () => {
+    const started = async (database: Parameters<Parameters<typeof withMigratedDatabase>[1]>[0]) => {
+      const ctx = testContext(database, new TestClock('2026-03-14T09:00:00Z'))
+      const { centre } = await createCentre(ctx, {
+        name: 'Centre alder',
+        slug: 'alder',
+        coordinatorEmail: 'c@alder.example.org',
+      })
+      return { ctx, centreId: centre.id, actor: operatorActor(centre.id) }
+    }
+
+    it("runs the parts at once and writes their entries in the parts' order, not the order they finished", () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, centreId, actor } = await started(database)
+        let sessionsListed!: () => void
+        const afterSessions = new Promise<void>((resolve) => (sessionsListed = resolve))
+        const [workers, days] = await onePageRead(ctx, centreId, (page) =>
+          pageTogether(
+            page,
+            // The first part waits for the second: only parts run at once can finish.
+            async (p) => {
+              await afterSessions
+              return listWorkers(p, actor)
+            },
+            async (p) => {
+              const read = await sessionsOfDays(p, actor, '2026-03-14', 1)
+              sessionsListed()
+              return read
+            },
+          ),
+        )
+        assert.ok(Array.isArray(workers) && Array.isArray(days))
+        const entries = await ctx.db
+          .selectFrom('audit_log')
+          .select('details')
+          .where('centre_id', '=', centreId)
+          .where('type', '=', 'records.listed')
+          .orderBy('seq')
+          .execute()
+        const resources = entries.map(
+          (e) => (JSON.parse(e.details) as { resource: string }).resource,
+        )
+        assert.deepEqual(resources, ['worker', 'session'], 'entries in the order of the parts')
+      }))
+
+    it('waits for every part before it throws the first failure, and writes no entry', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, centreId, actor } = await started(database)
+        let slowFinished = false
+        const outcome = await onePageRead(ctx, centreId, (page) =>
+          pageTogether(
+            page,
+            async (p) => {
+              await new Promise((resolve) => setTimeout(resolve, 100))
+              await listWorkers(p, actor)
+              slowFinished = true
+            },
+            () => Promise.reject(new HavenError('not_found', 'no such record')),
+            () => Promise.reject(new HavenError('forbidden', 'a later failure')),
+          ),
+        ).catch((error: unknown) => error)
+        assert.ok(isHavenError(outcome) && outcome.code === 'not_found', String(outcome))
+        assert.equal(slowFinished, true, 'the slow part had finished before the page failed')
+        const written = await ctx.db
+          .selectFrom('audit_log')
+          .select('seq')
+          .where('centre_id', '=', centreId)
+          .where('type', '=', 'records.listed')
+          .execute()
+        assert.equal(written.length, 0, "a failed page's entries are not written")
+      }))
+
+    it('outside a page, runs the parts one after another', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const { ctx, actor } = await started(database)
+        const steps: string[] = []
+        await pageTogether(
+          ctx,
+          async (p) => {
+            steps.push('first began')
+            await listWorkers(p, actor)
+            steps.push('first ended')
+          },
+          async (p) => {
+            steps.push('second began')
+            await listWorkers(p, actor)
+            steps.push('second ended')
+          },
+        )
+        assert.deepEqual(steps, ['first began', 'first ended', 'second began', 'second ended'])
       }))
   })
 }

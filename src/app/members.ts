@@ -15,7 +15,7 @@ import { setSecondFactorRequiredForAll } from '../storage/centres.ts'
 import type { Actor } from './actor.ts'
 import { requireAbility } from './policy-access.ts'
 import { recordEvent } from './audit.ts'
-import { inCentre } from './in-centre.ts'
+import { auditedRead, inCentre } from './in-centre.ts'
 import type { AppContext } from './context.ts'
 import { parseRoles } from './invitations.ts'
 
@@ -33,7 +33,7 @@ export interface Member {
 /** The people of the actor's centre and their roles there (coordinator only, for now). */
 export async function listMembers(ctx: AppContext, actor: Actor): Promise<Member[]> {
   await requireAbility(ctx, actor, 'manage_members')
-  const { accounts, roles, stopped } = await inCentre(ctx, actor.centreId, async (trx) => ({
+  const { accounts, roles, stopped } = await auditedRead(ctx, actor.centreId, async (trx) => ({
     accounts: await listAccountsOfCentre(trx, actor.centreId),
     roles: await listRolesOfCentre(trx, actor.centreId),
     stopped: new Set(await listAccessStopsOfCentre(trx, actor.centreId)),

@@ -30,9 +30,9 @@ export async function policyInForce(
 ): Promise<CompiledPolicy> {
   const known = ctx.page?.policies.get(centreId)
   if (known) return known
-  const compiled = await readPolicyInForce(ctx, trx, centreId)
-  ctx.page?.policies.set(centreId, compiled)
-  return compiled
+  const reading = readPolicyInForce(ctx, trx, centreId)
+  ctx.page?.policies.set(centreId, reading)
+  return reading
 }
 
 async function readPolicyInForce(

@@ -367,7 +367,7 @@ export async function readSubjectAccess(
   actor: Actor,
   id: string,
 ): Promise<SubjectAccessView> {
-  return inCentre(ctx, actor.centreId, async (trx) => {
+  return auditedRead(ctx, actor.centreId, async (trx) => {
     const request = await requestInReach(ctx, trx, actor, id)
     const view = subjectAccessView(
       request,

@@ -90,6 +90,8 @@ export class SqliteReaders {
   readonly #free: number[]
   readonly #waiting: ((conn: number) => void)[] = []
   #thread: Promise<SqliteWorkerThread> | undefined
+  /** The thread once started: what `end` posts to without waiting. */
+  #started: SqliteWorkerThread | undefined
   #closed = false
   #paused: Promise<void> | undefined
   #allFree: (() => void) | undefined
@@ -130,6 +132,9 @@ export class SqliteReaders {
       if (this.#free.length < this.#size)
         await new Promise<void>((resolve) => (this.#allFree = resolve))
       this.#allFree = undefined
+      // A connection given back may still have its transaction's end on the way (see `end`):
+      // the thread answers in order, so once it answers this, every reader has left the WAL.
+      await this.#started?.ping()
       return await work()
     } finally {
       this.#paused = undefined
@@ -142,7 +147,11 @@ export class SqliteReaders {
     }
   }
 
-  async execute<R>(conn: number, compiled: CompiledQuery): Promise<QueryResult<R>> {
+  async execute<R>(
+    conn: number,
+    compiled: CompiledQuery,
+    begin?: 'deferred' | 'immediate',
+  ): Promise<QueryResult<R>> {
     if (this.#closed) throw new Error('the database is closed')
     const started = (this.#thread ??= SqliteWorkerThread.start(
       this.#file,
@@ -152,12 +161,18 @@ export class SqliteReaders {
     let thread: SqliteWorkerThread
     try {
       thread = await started
+      this.#started = thread
     } catch (error) {
       // The next read tries again: a file busy at this moment may not be at the next.
       if (this.#thread === started) this.#thread = undefined
       throw error
     }
-    return resultOf<R>(await thread.execute(compiled.sql, compiled.parameters, conn))
+    return resultOf<R>(await thread.execute(compiled.sql, compiled.parameters, conn, begin))
+  }
+
+  /** Ends the `conn`th reader's transaction without waiting (SqliteWorkerThread.end). */
+  end(conn: number, how: 'commit' | 'rollback'): void {
+    this.#started?.end(conn, how)
   }
 
   async close(): Promise<void> {
@@ -224,17 +239,17 @@ class NodeSqliteDriver implements Driver {
     const lease = leaseOf(connection)
     if (settings.accessMode === 'read only' && this.#readers !== undefined) {
       await lease.onReader()
-      await lease.executeQuery(CompiledQuery.raw('begin deferred'))
+      lease.beginWithFirstStatement('deferred')
     } else {
       await lease.onWriter()
-      await lease.executeQuery(CompiledQuery.raw(`begin ${this.#begin}`))
+      lease.beginWithFirstStatement(this.#begin)
     }
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('commit'))
+    await leaseOf(connection).end('commit')
   }
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw('rollback'))
+    await leaseOf(connection).end('rollback')
   }
 
   async destroy(): Promise<void> {
@@ -254,6 +269,8 @@ class Lease implements DatabaseConnection {
   readonly #readers: SqliteReaders | undefined
   #writer: (() => void) | undefined
   #reader: number | undefined
+  /** A transaction begun whose BEGIN goes with its first statement (one message less). */
+  #beginPending: 'deferred' | 'immediate' | undefined
 
   constructor(
     driver: NodeSqliteDriver,
@@ -275,6 +292,26 @@ class Lease implements DatabaseConnection {
       this.#reader = await this.#readers.take()
   }
 
+  beginWithFirstStatement(how: 'deferred' | 'immediate'): void {
+    this.#beginPending = how
+  }
+
+  /**
+   * Ends the transaction: nothing to send when no statement ran in it (its BEGIN was never
+   * sent). A reader's ends without waiting for the thread: it changed nothing, and what is sent
+   * on the connection next comes after it. The writer's commit is waited for: the write is
+   * durable only once it answers.
+   */
+  async end(how: 'commit' | 'rollback'): Promise<void> {
+    if (this.#beginPending !== undefined) {
+      this.#beginPending = undefined
+      return
+    }
+    if (this.#reader !== undefined && this.#readers !== undefined)
+      this.#readers.end(this.#reader, how)
+    else await this.executeQuery(CompiledQuery.raw(how))
+  }
+
   release(): void {
     if (this.#writer !== undefined) this.#writer()
     if (this.#reader !== undefined) this.#readers?.give(this.#reader)
@@ -284,8 +321,10 @@ class Lease implements DatabaseConnection {
 
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     const readers = this.#readers
+    const begin = this.#beginPending
+    this.#beginPending = undefined
     if (this.#reader !== undefined && readers !== undefined)
-      return readers.execute<R>(this.#reader, compiledQuery)
+      return readers.execute<R>(this.#reader, compiledQuery, begin)
     if (this.#writer === undefined && readers !== undefined && isLoneRead(compiledQuery.sql)) {
       const conn = await readers.take()
       try {
@@ -296,7 +335,7 @@ class Lease implements DatabaseConnection {
     }
     await this.onWriter()
     const run = async () =>
-      resultOf<R>(await this.#thread.execute(compiledQuery.sql, compiledQuery.parameters))
+      resultOf<R>(await this.#thread.execute(compiledQuery.sql, compiledQuery.parameters, 0, begin))
     if (readers !== undefined && isLogEmptied(compiledQuery.sql)) return readers.whilePaused(run)
     return run()
   }

@@ -226,4 +226,69 @@ describe('SQLite readers beside the writer (decision 0048)', () => {
       await database.close()
     }
   })
+
+  // A transaction's BEGIN goes with its first statement, and a reader's COMMIT is posted
+  // without waiting for it: what comes next on the same connection must still start afresh.
+  it('ends each read transaction on a reader before the next one there begins, failed or empty', async () => {
+    const database = await open(1)
+    try {
+      const read = () =>
+        database.db
+          .transaction()
+          .setAccessMode('read only')
+          .execute((trx) => count(trx))
+      assert.equal(await read(), 1)
+      await sql`insert into notes values (2)`.execute(database.db)
+      assert.equal(await read(), 2, 'the next read on the one reader is a new snapshot')
+      const failed = await database.db
+        .transaction()
+        .setAccessMode('read only')
+        .execute(async (trx) => {
+          await count(trx)
+          await sql`select * from no_such_table`.execute(trx)
+        })
+        .catch((error: unknown) => error)
+      assert.match(String(failed), /no such table/)
+      await database.db
+        .transaction()
+        .setAccessMode('read only')
+        .execute(() => Promise.resolve())
+      await sql`insert into notes values (3)`.execute(database.db)
+      assert.equal(await read(), 3, 'neither the failed nor the empty transaction was left open')
+    } finally {
+      await database.close()
+    }
+  })
+
+  it("begins a write transaction with its first statement, and reports that statement's failure", async () => {
+    const database = await open(4)
+    try {
+      const failed = await database.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`insert into no_such_table values (1)`.execute(trx)
+        })
+        .catch((error: unknown) => error)
+      assert.match(String(failed), /no such table/, "the statement's own error, not the rollback's")
+      await database.db.transaction().execute(() => Promise.resolve())
+      const rolledBack = await database.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`insert into notes values (2)`.execute(trx)
+          throw new Error('changed my mind')
+        })
+        .catch((error: unknown) => error)
+      assert.match(String(rolledBack), /changed my mind/)
+      await database.db.transaction().execute(async (trx) => {
+        await sql`insert into notes values (3)`.execute(trx)
+      })
+      assert.equal(
+        await count(database.db),
+        2,
+        'the rolled-back row is gone, the committed one is there',
+      )
+    } finally {
+      await database.close()
+    }
+  })
 })

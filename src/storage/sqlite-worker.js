@@ -27,7 +27,8 @@ if (connections !== undefined) {
   /** @type {Map<string, import('node:sqlite').StatementSync>[]} */
   const statements = connections.map(() => new Map())
   port.on('message', (request) => {
-    port.postMessage(answer(connections, statements, request))
+    if (request.op === 'end') endQuietly(connections, request)
+    else port.postMessage(answer(connections, statements, request))
   })
   port.postMessage({ kind: 'ready' })
 }
@@ -132,7 +133,7 @@ function prepareReader(raw) {
  *
  * @param {DatabaseSync[]} all
  * @param {Map<string, import('node:sqlite').StatementSync>[]} caches
- * @param {{ id: number, op: 'query' | 'ping' | 'close', conn?: number, sql?: string, parameters?: unknown[] }} request
+ * @param {{ id: number, op: 'query' | 'ping' | 'close', conn?: number, sql?: string, parameters?: unknown[], begin?: 'deferred' | 'immediate' }} request
  */
 function answer(all, caches, request) {
   const { id } = request
@@ -148,11 +149,32 @@ function answer(all, caches, request) {
     }
     const statement = prepare(raw, statements, request.sql ?? '')
     const parameters = (request.parameters ?? []).map(toSqlite)
+    if (request.begin !== undefined) raw.exec(`begin ${request.begin}`)
     if (statement.columns().length > 0) return { id, rows: statement.all(...parameters) }
     const { changes, lastInsertRowid } = statement.run(...parameters)
     return { id, changes: Number(changes), lastInsertRowid: BigInt(lastInsertRowid) }
   } catch (error) {
     return { id, error: describeError(error) }
+  }
+}
+
+/**
+ * Ends a reader's transaction (commits, or with `how: 'rollback'` rolls back) without an answer
+ * (`op: 'end'`): the main thread has already
+ * given the connection back, and what it sends next on it comes after this. A read-only
+ * transaction that cannot commit is rolled back, so the connection is left outside any
+ * transaction either way.
+ *
+ * @param {DatabaseSync[]} all
+ * @param {{ conn?: number, how?: 'commit' | 'rollback' }} request
+ */
+function endQuietly(all, request) {
+  const raw = all[request.conn ?? 0]
+  if (raw === undefined || !raw.isTransaction) return
+  try {
+    raw.exec(request.how === 'rollback' ? 'rollback' : 'commit')
+  } catch {
+    if (raw.isTransaction) raw.exec('rollback')
   }
 }
 

@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { Actor } from '../app/actor.ts'
 import { readAuditLog } from '../app/audit-trail.ts'
 import type { AppContext } from '../app/context.ts'
+import { pageTogether } from '../app/in-centre.ts'
 import {
   keepFamilyOutOfRun,
   listDisposalRuns,
@@ -46,6 +47,7 @@ import {
   pageCsrf,
   pageNumberOf,
   pageAbilities,
+  readPage,
   requirePage,
   signedInPage,
   tryForm,
@@ -118,20 +120,29 @@ export function centreRoutes(ctx: AppContext): Hono<HavenEnv> {
     actor: Actor,
     form: Record<string, string>,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
-  ) =>
-    signedInPage(ctx, c, actor, {
+  ) => {
+    const [[workers, abilities], frame] = await readPage(ctx, actor, (p) =>
+      pageTogether(
+        p,
+        (q) => listWorkers(q, actor),
+        (q) => pageAbilities(q, actor),
+      ),
+    )
+    return signedInPage(ctx, c, actor, {
       title: `${extra.error ? 'Error: ' : ''}Workers and their checks`,
       current: '/centre',
       status: extra.status ?? 200,
+      frame,
       body: workersBody({
-        workers: await listWorkers(ctx, actor),
+        workers,
         csrf: pageCsrf(c),
-        mayRecord: (await pageAbilities(ctx, actor)).has('record_checks'),
+        mayRecord: abilities.has('record_checks'),
         form,
         done: extra.done,
         error: extra.error,
       }),
     })
+  }
 
   pages.get(
     '/centre/workers',

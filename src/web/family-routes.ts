@@ -17,10 +17,12 @@ import type { Html } from './html.ts'
 import {
   formFields,
   pageNumberOf,
+  readPage,
   signedInGet,
   signedInPage,
   tryForm,
   type FormError,
+  type PageFrame,
 } from './page-kit.ts'
 
 const PAGE_SIZE = 100
@@ -40,14 +42,17 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
     title: string,
     body: Html,
     status: 200 | 400 | 403 | 409 = 200,
-  ) => signedInPage(ctx, c, actor, { title, current: '/families', body, status })
+    frame?: PageFrame,
+  ) => signedInPage(ctx, c, actor, { title, current: '/families', body, status, frame })
 
   pages.get(
     '/families',
     signedInGet(async (c, actor) => {
       const reference = c.req.query('reference')
       if (reference !== undefined) {
-        const family = await readFamilyByReference(ctx, actor, reference)
+        const [family, frame] = await readPage(ctx, actor, (p) =>
+          readFamilyByReference(p, actor, reference),
+        )
         return page(
           c,
           actor,
@@ -57,13 +62,14 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
             csrf: csrfTokenFor(c.get('sessionToken') ?? ''),
             actions: family.actions,
           }),
+          200,
+          frame,
         )
       }
       const pageNumber = pageNumberOf(c.req.query('page'))
-      const found = await listFamilies(ctx, actor, {
-        limit: PAGE_SIZE + 1,
-        offset: (pageNumber - 1) * PAGE_SIZE,
-      })
+      const [found, frame] = await readPage(ctx, actor, (p) =>
+        listFamilies(p, actor, { limit: PAGE_SIZE + 1, offset: (pageNumber - 1) * PAGE_SIZE }),
+      )
       return page(
         c,
         actor,
@@ -73,6 +79,8 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           { number: pageNumber, hasNext: found.length > PAGE_SIZE },
           { csrf: csrfTokenFor(c.get('sessionToken') ?? '') },
         ),
+        200,
+        frame,
       )
     }),
   )
@@ -121,7 +129,9 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/families/:familyId',
     signedInGet(async (c, actor) => {
-      const family = await readFamily(ctx, actor, c.req.param('familyId') ?? '')
+      const [family, frame] = await readPage(ctx, actor, (p) =>
+        readFamily(p, actor, c.req.param('familyId') ?? ''),
+      )
       return page(
         c,
         actor,
@@ -132,6 +142,8 @@ export function familyRoutes(ctx: AppContext): Hono<HavenEnv> {
           actions: family.actions,
           done: DONE[c.req.query('done') ?? ''],
         }),
+        200,
+        frame,
       )
     }),
   )

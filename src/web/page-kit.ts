@@ -12,6 +12,7 @@ import {
 } from '../app/policy-access.ts'
 import type { Actor } from '../app/actor.ts'
 import type { AppContext } from '../app/context.ts'
+import { onePageRead, pageTogether } from '../app/in-centre.ts'
 import { csrfTokenFor } from '../app/secrets.ts'
 import { requireFullSession } from '../app/sign-in.ts'
 import { HavenError, isHavenError } from '../domain/errors.ts'
@@ -87,8 +88,8 @@ export interface PageOptions {
   status?: ContentfulStatusCode
   /** Pages with personal data are never cached; a public page may say otherwise. */
   cache?: string
-  /** The frame, when the page read it with the rest (`readPageFrame` in `onePageRead`). */
-  frame?: PageFrame
+  /** The frame, when the page read it with the rest (`readPage`); otherwise read here. */
+  frame?: PageFrame | undefined
 }
 
 /** What the frame of a signed-in page shows besides the page: the centre, the navigation. */
@@ -101,6 +102,21 @@ export interface PageFrame {
 export async function readPageFrame(ctx: AppContext, actor: Actor): Promise<PageFrame> {
   const summary = await findAccountSummary(ctx, actor)
   return { centreName: summary.centreName, abilities: await pageAbilities(ctx, actor) }
+}
+
+/**
+ * A page's reads as one snapshot (`onePageRead`: one transaction, the policy read once, one
+ * batch of audit entries), with the frame's read asked beside them rather than after. Render
+ * once it returns: the connection is not held while the page is built.
+ */
+export async function readPage<T>(
+  ctx: AppContext,
+  actor: Actor,
+  read: (page: AppContext) => Promise<T>,
+): Promise<[T, PageFrame]> {
+  return onePageRead(ctx, actor.centreId, (page) =>
+    pageTogether(page, read, (p) => readPageFrame(p, actor)),
+  )
 }
 
 /** A signed-in page in the frame: the centre's name, the navigation, sign-out; never cached. */

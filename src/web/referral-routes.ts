@@ -19,6 +19,7 @@ import {
   signedInGet,
   refusedField,
   pageNumberOf,
+  readPage,
   type FormError,
 } from './page-kit.ts'
 import {
@@ -47,20 +48,24 @@ export function referralRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/referrals',
     signedInGet(async (c, actor) => {
-      const abilities = await requirePage(ctx, actor, 'follow_referrals')
       const asked = c.req.query('status')
       const status = asked !== undefined && isReferralStatus(asked) ? asked : undefined
       const pageNumber = pageNumberOf(c.req.query('page'))
-      // One more than a page, to know whether there is a next one.
-      const found = await listReferralSummaries(ctx, actor, {
-        status,
-        limit: PAGE_SIZE + 1,
-        offset: (pageNumber - 1) * PAGE_SIZE,
+      const [{ abilities, found }, frame] = await readPage(ctx, actor, async (p) => {
+        const abilities = await requirePage(p, actor, 'follow_referrals')
+        // One more than a page, to know whether there is a next one.
+        const found = await listReferralSummaries(p, actor, {
+          status,
+          limit: PAGE_SIZE + 1,
+          offset: (pageNumber - 1) * PAGE_SIZE,
+        })
+        return { abilities, found }
       })
       const referrals = found.slice(0, PAGE_SIZE)
       return signedInPage(ctx, c, actor, {
         title: 'Referrals',
         current: '/referrals',
+        frame,
         body: referralListBody({
           referrals,
           status,

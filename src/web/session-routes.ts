@@ -9,6 +9,7 @@ import { listReferralSummaries } from '../app/referral-views.ts'
 import { listRooms } from '../app/rooms.ts'
 import { bookSession, closeSession } from '../app/sessions.ts'
 import { assignWorker, listWorkers } from '../app/workers.ts'
+import { pageTogether } from '../app/in-centre.ts'
 import { addDays, dayOfWeek, daysBetween, isIsoDate } from '../domain/calendar.ts'
 import { isBookable, isReferralStatus } from '../domain/cases/referral-lifecycle.ts'
 import { isWorker } from '../domain/policy/accounts.ts'
@@ -17,6 +18,7 @@ import {
   formFields,
   pageCsrf,
   pageAbilities,
+  readPage,
   requirePage,
   signedInPage,
   tryForm,
@@ -41,14 +43,17 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
   pages.get(
     '/sessions',
     signedInGet(async (c, actor) => {
-      await requirePage(ctx, actor, 'book_sessions')
       const asked = c.req.query('week') ?? ''
       const day = isIsoDate(asked) ? asked : todayAtCentre(ctx)
       const monday = addDays(day, -((dayOfWeek(day) + 6) % 7))
-      const days = await sessionsOfDays(ctx, actor, monday, 7, { peopleOn: 'no day' })
+      const [days, frame] = await readPage(ctx, actor, async (p) => {
+        await requirePage(p, actor, 'book_sessions')
+        return sessionsOfDays(p, actor, monday, 7, { peopleOn: 'no day' })
+      })
       return signedInPage(ctx, c, actor, {
         title: 'Sessions',
         current: '/sessions',
+        frame,
         body: weekBody({ monday, days }),
       })
     }),
@@ -165,15 +170,22 @@ export function sessionRoutes(ctx: AppContext): Hono<HavenEnv> {
     sessionId: string,
     extra: { done?: string | undefined; error?: FormError; status?: 200 | 400 | 403 | 409 } = {},
   ) => {
-    const register = await readRegister(ctx, actor, sessionId)
-    const abilities = await pageAbilities(ctx, actor)
+    const [{ register, abilities, workers }, frame] = await readPage(ctx, actor, async (p) => {
+      const [register, abilities] = await pageTogether(
+        p,
+        (q) => readRegister(q, actor, sessionId),
+        (q) => pageAbilities(q, actor),
+      )
+      // Workers to assign, where the policy lets this reader assign and list them (CHECKS).
+      const workers =
+        abilities.has('assign_workers') && abilities.has('read:worker')
+          ? await listWorkers(p, actor)
+          : []
+      return { register, abilities, workers }
+    })
     const isCaseWorker = abilities.has('book_sessions')
-    // Workers to assign, where the policy lets this reader assign and list them (CHECKS).
-    const workers =
-      abilities.has('assign_workers') && abilities.has('read:worker')
-        ? await listWorkers(ctx, actor)
-        : []
     return signedInPage(ctx, c, actor, {
+      frame,
       title: `${extra.error ? 'Error: ' : ''}Session register`,
       current: isCaseWorker ? '/sessions' : '/my-sessions',
       status: extra.status ?? 200,

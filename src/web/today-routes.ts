@@ -8,7 +8,7 @@ import { listUndeliveredMessages } from '../app/outbox.ts'
 import { listSubjectAccess } from '../app/subject-access.ts'
 import { listWorkers } from '../app/workers.ts'
 import { todayAtCentre } from '../app/case-access.ts'
-import { onePageRead } from '../app/in-centre.ts'
+import { onePageRead, pageTogether } from '../app/in-centre.ts'
 import type { HavenEnv } from '../http/session.ts'
 import {
   readPageFrame,
@@ -29,24 +29,41 @@ export function todayRoutes(ctx: AppContext): Hono<HavenEnv> {
       // One snapshot for the whole page: one transaction, the policy read once.
       const { input, frame } = await onePageRead(ctx, actor.centreId, async (page) => {
         await requirePage(page, actor, 'see_all_families')
-        const [first, ...week] = await sessionsOfDays(page, actor, date, 7, {
-          peopleOn: 'first day',
-        })
-        const questions = await unlessForbidden(() => listGuidance(page, actor))
+        // The page's parts read at once (pageTogether): none depends on another.
+        const [
+          days,
+          questions,
+          workers,
+          subjectAccess,
+          disclosures,
+          disposals,
+          undelivered,
+          frame,
+        ] = await pageTogether(
+          page,
+          (p) => sessionsOfDays(p, actor, date, 7, { peopleOn: 'first day' }),
+          (p) => unlessForbidden(() => listGuidance(p, actor)),
+          (p) => unlessForbidden(() => listWorkers(p, actor)),
+          (p) => unlessForbidden(() => listSubjectAccess(p, actor, {})),
+          (p) => unlessForbidden(() => listRegister(p, actor, { limit: 500 })),
+          (p) => unlessForbidden(() => listDisposalRuns(p, actor)),
+          (p) => unlessForbidden(() => listUndeliveredMessages(p, actor)),
+          (p) => readPageFrame(p, actor),
+        )
+        const [first, ...week] = days
         return {
           input: {
             date,
             sessions: first?.sessions ?? [],
             week,
-            workers: await unlessForbidden(() => listWorkers(page, actor)),
-            subjectAccess: (await unlessForbidden(() => listSubjectAccess(page, actor, {}))) ?? [],
-            disclosures: await unlessForbidden(() => listRegister(page, actor, { limit: 500 })),
-            disposals: await unlessForbidden(() => listDisposalRuns(page, actor)),
+            workers,
+            subjectAccess: subjectAccess ?? [],
+            disclosures,
+            disposals,
             questions: questions?.filter((q) => q.answer === null && !q.isMine).length,
-            undelivered: (await unlessForbidden(() => listUndeliveredMessages(page, actor)))
-              ?.length,
+            undelivered: undelivered?.length,
           },
-          frame: await readPageFrame(page, actor),
+          frame,
         }
       })
       return signedInPage(ctx, c, actor, {
