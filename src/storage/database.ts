@@ -250,6 +250,11 @@ async function openPostgres(
     connectionTimeoutMillis: limits.waitMs,
     keepAlive: true,
     types: bigintAsNumber(),
+    // A page's parts ask their statements at once on its one connection (pageTogether):
+    // pipelined, they go to the server together rather than each after the last one's answer
+    // (docs/decisions/0049-page-reads-together.md). Haven uses no cursors, which pipelining
+    // refuses.
+    pipeline: true,
   })
   // A connection that fails (the server stopped or restarted, an administrator ended the
   // backend, the network went) emits 'error' on its client, and on the pool while idle. With no
