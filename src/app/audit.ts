@@ -157,7 +157,9 @@ export async function deferredTogether<T>(
   }
   const handles = parts.map(() => trx.withoutPlugins())
   const entries = handles.map((handle) => deferAuditOf(handle))
-  const settled = await Promise.allSettled(parts.map((part, i) => part(handles[i] ?? trx)))
+  // Each started in its own async call, so one that throws at once cannot leave the rest
+  // running unwatched.
+  const settled = await Promise.allSettled(parts.map(async (part, i) => part(handles[i] ?? trx)))
   for (const each of entries) into.push(...each)
   const failed = settled.find((s) => s.status === 'rejected')
   if (failed) throw failed.reason

@@ -196,7 +196,10 @@ for (const dialect of await dialectsUnderTest()) {
               await listWorkers(p, actor)
               slowFinished = true
             },
-            () => Promise.reject(new HavenError('not_found', 'no such record')),
+            // One that throws before it returns a promise, one that rejects.
+            () => {
+              throw new HavenError('not_found', 'no such record')
+            },
             () => Promise.reject(new HavenError('forbidden', 'a later failure')),
           ),
         ).catch((error: unknown) => error)

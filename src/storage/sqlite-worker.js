@@ -159,22 +159,26 @@ function answer(all, caches, request) {
 }
 
 /**
- * Ends a reader's transaction (commits, or with `how: 'rollback'` rolls back) without an answer
- * (`op: 'end'`): the main thread has already
- * given the connection back, and what it sends next on it comes after this. A read-only
- * transaction that cannot commit is rolled back, so the connection is left outside any
- * transaction either way.
+ * Ends a reader's transaction (commits, or with `how: 'rollback'` rolls back) without an
+ * answer (`op: 'end'`): the main thread has already given the connection back, and what it
+ * sends next on it comes after this. A read-only transaction that cannot commit is rolled
+ * back, so the connection is left outside any transaction either way; nothing here may throw,
+ * which would end the thread and every read with it.
  *
  * @param {DatabaseSync[]} all
  * @param {{ conn?: number, how?: 'commit' | 'rollback' }} request
  */
 function endQuietly(all, request) {
   const raw = all[request.conn ?? 0]
-  if (raw === undefined || !raw.isTransaction) return
   try {
+    if (raw === undefined || !raw.isOpen || !raw.isTransaction) return
     raw.exec(request.how === 'rollback' ? 'rollback' : 'commit')
   } catch {
-    if (raw.isTransaction) raw.exec('rollback')
+    try {
+      if (raw?.isTransaction) raw.exec('rollback')
+    } catch {
+      // Still open: the next BEGIN on this connection fails and says so.
+    }
   }
 }
 
