@@ -105,17 +105,14 @@ export async function onePageRead<T>(
  * than once per statement (each wait, under load, is a turn behind every other request). Each
  * part decides and records as when called alone; its audit entries join the page's in the order
  * the parts are given. Every part is waited for, even when one fails, before the first failure
- * is thrown. Outside a page's read, the parts run one after another, as they were written.
+ * is thrown. Outside a read whose entries are held back (a page's), the parts run one after
+ * another, as they were written.
  */
 export async function pageTogether<T extends readonly unknown[]>(
   ctx: AppContext,
   ...parts: { [K in keyof T]: (page: AppContext) => Promise<T[K]> }
 ): Promise<T> {
-  if (!ctx.page) {
-    const results: unknown[] = []
-    for (const part of parts) results.push(await part(ctx))
-    return results as unknown as T
-  }
+  // Outside a page's read no entries are held back, and deferredTogether runs them in turn.
   const asked = parts.map((part) => (db: Db) => part({ ...ctx, db }))
   return (await deferredTogether(ctx.db, asked)) as unknown as T
 }

@@ -2,7 +2,8 @@
 // node:sqlite is synchronous: run on the main thread, a long query, a busy wait for another
 // process's write lock, a disposal page or a backup would stop every request, /healthz
 // included. Here they stop only this thread. The main thread sends one message per statement
-// (src/storage/sqlite-worker-thread.ts) and gets rows, counts or the error back.
+// (src/storage/sqlite-worker-thread.ts) and gets rows, counts or the error back; a reader's
+// transaction is ended by a message that gets no answer (decision 0049).
 //
 // Plain JavaScript on purpose: a worker does not share the main thread's TypeScript loader,
 // and starting one that strips types took about 100 ms more, which every CLI command paid.
