@@ -13,6 +13,9 @@
 // Run: npm run bench:load (writes its tables into docs/PERFORMANCE.md).
 // BENCH_QUICK=1: a tiny run (small centres, 3 s a point) that writes nothing.
 // BENCH_LOAD_PROFILE=1: each read of the mix asked alone, one at a time (what each costs).
+// BENCH_LOAD_VERSUS="SETTING=value,...": the mixes on the same data, in BENCH_LOAD_ROUNDS (3)
+// rounds, each round the server as built and then the server with those settings: two
+// builds' ways compared in turns, minutes apart, rather than in runs an hour apart.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
@@ -52,7 +55,24 @@ const PROFILE_TIMES = Number(process.env.BENCH_LOAD_PROFILE_TIMES ?? 15)
 /** BENCH_LOAD_MIXES=read (or write) and BENCH_LOAD_AUDIT=0 narrow a run; a narrowed one writes nothing. */
 const MIXES = (process.env.BENCH_LOAD_MIXES ?? 'read,write').split(',')
 const AUDIT_COMPARISON = process.env.BENCH_LOAD_AUDIT !== '0'
-const NARROWED = MIXES.length < 2 || !AUDIT_COMPARISON
+const VERSUS = process.env.BENCH_LOAD_VERSUS ?? ''
+const ROUNDS = VERSUS === '' ? 1 : Number(process.env.BENCH_LOAD_ROUNDS ?? 3)
+const NARROWED = MIXES.length < 2 || !AUDIT_COMPARISON || VERSUS !== ''
+
+/** The servers a run compares: as built, and (BENCH_LOAD_VERSUS) with other settings. */
+const VARIANTS: { label: string; env: Record<string, string> }[] = [
+  { label: '', env: {} },
+  ...(VERSUS === ''
+    ? []
+    : [
+        {
+          label: ` [${VERSUS}]`,
+          env: Object.fromEntries(
+            VERSUS.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+          ),
+        },
+      ]),
+]
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -484,26 +504,40 @@ async function scenario(
       return { points, audit, built }
     }
     // Warm-up, not reported.
-    await autocannon({
-      url: server.url,
-      connections: 10,
-      duration: 2,
-      setupClient: (client) => {
-        const user = users[0] as User
-        let n = 0
-        client.setRequests([{ setupRequest: (r) => ({ ...r, ...readMix(user, n++) }) }])
-      },
-    })
-    for (const [mixName, mix] of [
-      ['read', readMix],
-      ['write', writeMix(today)],
-    ] as const) {
-      if (!MIXES.includes(mixName)) continue
-      for (const connections of CONNECTIONS)
-        points.push(
-          await point(server, users, mix, connections, SECONDS, { scenario: name, mix: mixName }),
-        )
-    }
+    const warmUp = (on: Server) =>
+      autocannon({
+        url: on.url,
+        connections: 10,
+        duration: 2,
+        setupClient: (client) => {
+          const user = users[0] as User
+          let n = 0
+          client.setRequests([{ setupRequest: (r) => ({ ...r, ...readMix(user, n++) }) }])
+        },
+      })
+    await warmUp(server)
+    for (let round = 0; round < ROUNDS; round += 1)
+      for (const variant of VARIANTS) {
+        if (VARIANTS.length > 1) {
+          // Sessions are kept in the database: the users stay signed in across the restart.
+          await server.stop()
+          server = await serve({ ...built.env, ...variant.env })
+          await warmUp(server)
+        }
+        for (const [mixName, mix] of [
+          ['read', readMix],
+          ['write', writeMix(today)],
+        ] as const) {
+          if (!MIXES.includes(mixName)) continue
+          for (const connections of CONNECTIONS)
+            points.push(
+              await point(server, users, mix, connections, SECONDS, {
+                scenario: `${name}${variant.label}`,
+                mix: mixName,
+              }),
+            )
+        }
+      }
     if (!AUDIT_COMPARISON) {
       await server.stop()
       return { points, audit, built }

@@ -14,7 +14,12 @@ describe('configuration', () => {
     assert.equal(config.isDemoEnabled, true)
     assert.equal(config.masterKeyFile, '/srv/haven/data/master.key')
     assert.equal(config.isBehindTls, false)
-    assert.deepEqual(config.databasePool, { size: 10, waitMs: 3000, maxWaiting: 500 })
+    assert.deepEqual(config.databasePool, {
+      size: 10,
+      waitMs: 3000,
+      maxWaiting: 500,
+      preparesStatements: true,
+    })
   })
 
   it('reads every variable', () => {
@@ -32,10 +37,16 @@ describe('configuration', () => {
         HAVEN_DB_POOL_SIZE: '40',
         HAVEN_DB_WAIT_MS: '1500',
         HAVEN_DB_MAX_WAITING: '0',
+        HAVEN_DB_PREPARED_STATEMENTS: 'false',
       },
       '/srv',
     )
-    assert.deepEqual(config.databasePool, { size: 40, waitMs: 1500, maxWaiting: 0 })
+    assert.deepEqual(config.databasePool, {
+      size: 40,
+      waitMs: 1500,
+      maxWaiting: 0,
+      preparesStatements: false,
+    })
     assert.equal(config.port, 8080)
     assert.equal(config.host, '0.0.0.0')
     assert.equal(config.dataDir, '/srv/var/haven')
@@ -64,6 +75,7 @@ describe('configuration', () => {
     [{ HAVEN_DB_WAIT_MS: 'soon' }, 'HAVEN_DB_WAIT_MS'],
     [{ HAVEN_DB_MAX_WAITING: '-1' }, 'HAVEN_DB_MAX_WAITING'],
     [{ HAVEN_TLS: 'sometimes' }, 'HAVEN_TLS'],
+    [{ HAVEN_DB_PREPARED_STATEMENTS: 'maybe' }, 'HAVEN_DB_PREPARED_STATEMENTS'],
   ]
   for (const [env, name] of bad) {
     it(`stops on ${JSON.stringify(env)} with one line naming ${name}`, () => {

@@ -18,7 +18,7 @@ export interface Config {
    * PostgreSQL's connection pool: at most `size` connections; a request waits at most `waitMs`
    * for one, and at most `maxWaiting` requests wait; beyond, 503 with Retry-After (0029).
    */
-  databasePool: { size: number; waitMs: number; maxWaiting: number }
+  databasePool: { size: number; waitMs: number; maxWaiting: number; preparesStatements: boolean }
   logLevel: LogLevel
   /**
    * HAVEN_OPERATOR_SCOPE: what whoever runs `haven` at the machine may do (decision 0047).
@@ -204,6 +204,13 @@ export const SETTINGS = [
     max: 100_000,
     meaning:
       'PostgreSQL: how many requests may wait for a connection at once; one more is answered 503 with `Retry-After` at once',
+  },
+  {
+    name: 'HAVEN_DB_PREPARED_STATEMENTS',
+    kind: 'boolean',
+    fallback: true,
+    meaning:
+      'PostgreSQL: send the statements that have parameters as named prepared statements, parsed once per connection rather than planned on every request (decision 0050). Set `false` behind a connection pooler in transaction mode that does not keep prepared statements (PgBouncer before 1.21, or with `max_prepared_statements` at 0)',
   },
   {
     name: 'HAVEN_MASTER_KEY_FILE',
@@ -420,6 +427,7 @@ export function loadConfig(env: Environment, cwd: string): Config {
       size: integer(env, 'HAVEN_DB_POOL_SIZE'),
       waitMs: integer(env, 'HAVEN_DB_WAIT_MS'),
       maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING'),
+      preparesStatements: boolean(env, 'HAVEN_DB_PREPARED_STATEMENTS'),
     },
     logLevel: logLevel(env),
     operatorScope: operatorScope(env),

@@ -10,8 +10,11 @@
  * - `disk_full`: the database has no room left to write.
  * - `io_error`: the disk failed to read or write.
  * - `conflict`: two transactions collided and PostgreSQL chose this one to fail (serialization
- *   failure, deadlock); the same request sent again is expected to succeed.
+ *   failure, deadlock), or a prepared statement met a table another server had just changed;
+ *   the same request sent again is expected to succeed.
  */
+import { isStalePlan } from './prepared-statements.ts'
+
 export type DatabaseFault = 'busy' | 'unavailable' | 'disk_full' | 'io_error' | 'conflict'
 
 /** Every connection stayed in use for the whole wait, or the queue of waiters was full. */
@@ -112,6 +115,9 @@ export function classifyDatabaseError(error: unknown): DatabaseFault | undefined
 
 function classifyOne(error: Error): DatabaseFault | undefined {
   if (error instanceof DatabaseBusyError) return 'busy'
+  // A prepared statement whose tables another server changed: its connection is closed on
+  // release (src/storage/prepared-statements.ts), so the request sent again succeeds.
+  if (isStalePlan(error)) return 'conflict'
   const code = stringCode(error)
   if (code !== undefined) {
     const known = POSTGRES_CODES[code]

@@ -5,6 +5,7 @@ import pg from 'pg'
 import { DatabaseBusyError } from './database-errors.ts'
 import { keepFirstError } from './first-error.ts'
 import { NodeSqliteDialect, SqliteReaders } from './node-sqlite-dialect.ts'
+import { prepareStatements } from './prepared-statements.ts'
 import { SqliteStartError, SqliteWorkerThread } from './sqlite-worker-thread.ts'
 import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
@@ -59,6 +60,11 @@ export interface PoolLimits {
   size: number
   waitMs: number
   maxWaiting: number
+  /**
+   * Statements with parameters go as named prepared statements (src/storage/prepared-statements.ts,
+   * decision 0050); true when not given.
+   */
+  preparesStatements?: boolean
 }
 
 /** The server's readers on SQLite (see DatabaseOptions.sqliteReaders). */
@@ -306,7 +312,9 @@ function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
         )
       }
       try {
-        return await pool.connect()
+        const client = await pool.connect()
+        if (limits.preparesStatements !== false) prepareStatements(client)
+        return client
       } catch (error) {
         if (error instanceof Error && error.message === 'timeout exceeded when trying to connect') {
           throw new DatabaseBusyError(
