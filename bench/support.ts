@@ -1,7 +1,7 @@
 // What the benchmarks that drive the real server share: `haven serve` as a child process,
 // its resident set, the /healthz probe in a third process, and signing in over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { createWriteStream, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { createInterface } from 'node:readline'
 import { hotp, totpStep } from '../src/domain/totp.ts'
@@ -62,7 +62,11 @@ export function serve(env: Record<string, string>, script = 'src/cli/main.ts'): 
     void exited.then(() => {
       reject(new Error(`haven serve exited: ${stderr}`))
     })
+    // BENCH_SERVER_LOG=FILE: the server's log kept (each request's route, status and ms).
+    const kept = process.env.BENCH_SERVER_LOG
+    const log = kept ? createWriteStream(kept, { flags: 'a' }) : undefined
     createInterface({ input: child.stdout }).on('line', (line) => {
+      log?.write(`${line}\n`)
       if (!line.includes('Haven is listening')) return
       const entry = JSON.parse(line) as { url?: string }
       clearTimeout(timer)

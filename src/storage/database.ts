@@ -5,7 +5,7 @@ import pg from 'pg'
 import { DatabaseBusyError } from './database-errors.ts'
 import { keepFirstError } from './first-error.ts'
 import { NodeSqliteDialect, SqliteReaders } from './node-sqlite-dialect.ts'
-import { prepareStatements } from './prepared-statements.ts'
+import { tuneClient } from './pg-client.ts'
 import { SqliteStartError, SqliteWorkerThread } from './sqlite-worker-thread.ts'
 import { keepFilePrivate, keepFolderPrivate, PRIVATE_FILE_MODE } from './private-files.ts'
 import type { Tables } from './schema.ts'
@@ -313,7 +313,7 @@ function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
       }
       try {
         const client = await pool.connect()
-        if (limits.preparesStatements !== false) prepareStatements(client)
+        tuneClient(client, { names: limits.preparesStatements !== false })
         return client
       } catch (error) {
         if (error instanceof Error && error.message === 'timeout exceeded when trying to connect') {

@@ -3,10 +3,10 @@
  * statements a request spent more of the server's time being planned than run
  * (docs/PERFORMANCE.md, issue 15). A statement sent with a name is parsed once per connection
  * and, once PostgreSQL finds its generic plan no dearer than the custom ones, not planned again
- * (docs/decisions/0050-prepared-statements.md).
+ * (docs/decisions/0050-postgres-connection.md).
  *
- * `prepareStatements(client)` makes a pooled node-postgres client send every statement that
- * has parameters as a named one. Kysely, above it, is unchanged: it still calls
+ * The pooled client (src/storage/pg-client.ts) sends every statement that has parameters
+ * under the name given here. Kysely, above it, is unchanged: it still calls
  * `client.query(text, values)`.
  *
  * Bounds, so the set of statements a connection holds cannot grow without end:
@@ -22,8 +22,6 @@
  * closed when it is released, not reused, and the failure is classed a conflict
  * (src/storage/database-errors.ts): the request sent again runs on a fresh connection.
  */
-import type pg from 'pg'
-
 export const MAX_PARAMETERS = 24
 export const MAX_TEXT = 16_384
 export const MAX_NAMES = 2_000
@@ -50,7 +48,8 @@ export class StatementNames {
   }
 }
 
-const NAMES = new StatementNames()
+/** The process's names. */
+export const STATEMENT_NAMES = new StatementNames()
 
 /** PostgreSQL's refusal of a prepared statement whose tables changed shape. */
 export function isStalePlan(error: unknown): boolean {
@@ -59,46 +58,4 @@ export function isStalePlan(error: unknown): boolean {
     (error as { code?: unknown }).code === '0A000' &&
     error.message.startsWith('cached plan must not change result type')
   )
-}
-
-type Query = (...args: unknown[]) => unknown
-
-interface Prepared {
-  /** A statement of this client was refused as stale: close the connection on release. */
-  stale: boolean
-}
-
-const PREPARED = new WeakMap<pg.PoolClient, Prepared>()
-
-/**
- * Makes `client` name the statements it sends (see above), and close its connection on
- * release once a statement was refused as stale. Called each time the pool hands the client
- * out: the pool gives it a new `release` each time; `query` is replaced once.
- */
-export function prepareStatements(client: pg.PoolClient): void {
-  let state = PREPARED.get(client)
-  if (state === undefined) {
-    const prepared: Prepared = { stale: false }
-    state = prepared
-    PREPARED.set(client, prepared)
-    const query = client.query.bind(client) as Query
-    ;(client as unknown as { query: Query }).query = (...args: unknown[]) => {
-      const [text, values] = args
-      if (typeof text !== 'string' || !Array.isArray(values) || args.length !== 2)
-        return query(...args)
-      const name = NAMES.of(text, values.length)
-      if (name === undefined) return query(text, values)
-      const answer = query({ name, text, values }) as Promise<unknown>
-      return answer.catch((error: unknown) => {
-        if (isStalePlan(error)) prepared.stale = true
-        throw error
-      })
-    }
-  }
-  const release = client.release.bind(client)
-  const current = state
-  // Kysely releases with `false` when it has no reason to discard the connection.
-  client.release = (destroy?: Error | boolean) => {
-    release(destroy || current.stale)
-  }
 }
