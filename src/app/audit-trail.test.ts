@@ -11,7 +11,7 @@ import {
 } from '../../test/support/databases.ts'
 import { auditEntryHash, GENESIS_HASH } from '../domain/audit-chain.ts'
 import { checkpointMessage } from '../domain/audit-checkpoint.ts'
-import { followAuditSequence } from '../storage/audit-log.ts'
+import { appendAuditEntries, followAuditSequence } from '../storage/audit-log.ts'
 import type { Database, Db } from '../storage/database.ts'
 import { ephemeralAuditSigningKey } from './audit-keys.ts'
 import { recordEvent } from './audit.ts'
@@ -44,6 +44,16 @@ async function someHistory(ctx: AppContext): Promise<string> {
       }),
     )
   return alder
+}
+
+/** How many entries each chain holds. */
+async function chainLengths(db: Db): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('audit_log')
+    .select(['chain', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('chain')
+    .execute()
+  return new Map(rows.map((r) => [r.chain, r.n]))
 }
 
 /** Lets the test, as the database's owner, do what Haven itself never can. */
@@ -226,6 +236,48 @@ for (const dialect of await dialectsUnderTest()) {
           'five new entries: signed',
         )
         assert.deepEqual(await writeAuditCheckpoints(ctx.db, ctx.auditKey, ctx.now()), [])
+      }))
+
+    it('appends batches that span several chains, twenty at once, and every chain verifies unbroken', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const ctx = testContext(database, new TestClock())
+        await someHistory(ctx)
+        const centres = (
+          await database.db.selectFrom('centres').select('id').orderBy('slug').execute()
+        ).map((c) => c.id)
+        // Each batch: an entry for every centre in a different order, and one of the
+        // installation's, in one transaction, as the audit writer commits a group of reads.
+        const batch = (n: number) =>
+          ctx.db.transaction().execute((trx) =>
+            appendAuditEntries(trx, [
+              ...[...centres.slice(n % 3), ...centres.slice(0, n % 3)].map((centreId) => ({
+                centreId,
+                at: ctx.now().toISOString(),
+                type: 'records.listed',
+                actorId: undefined,
+                subjectId: undefined,
+                details: { resource: 'family', count: n },
+              })),
+              {
+                centreId: undefined,
+                at: ctx.now().toISOString(),
+                type: 'records.listed',
+                actorId: undefined,
+                subjectId: undefined,
+                details: { resource: 'centre', count: n },
+              },
+            ]),
+          )
+        const before = await chainLengths(database.db)
+        const written = await Promise.all(Array.from({ length: 20 }, (_, n) => batch(n)))
+        for (const entries of written)
+          for (const entry of entries) assert.ok(entry.logSeq > 0, 'each entry knows its place')
+        const after = await chainLengths(database.db)
+        for (const centreId of centres)
+          assert.equal(after.get(centreId), (before.get(centreId) ?? 0) + 20)
+        assert.equal(after.get(''), (before.get('') ?? 0) + 20)
+        const result = await verifyAuditLog(database.db, ctx.auditKey.publicKey)
+        assert.equal(result.problem, undefined)
       }))
 
     it('keeps one chain per centre, verifies it with its signed checkpoints, and refuses to change or remove entries', () =>

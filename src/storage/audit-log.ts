@@ -75,57 +75,115 @@ export async function appendAuditEntries(
   const order = [...byChain.keys()].sort((a, b) =>
     a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0,
   )
+  const isPostgres = trx.getExecutor().adapter instanceof PostgresAdapter
+  // On PostgreSQL, every chain of the batch in three statements (locks, heads, rows) rather
+  // than three for each chain: the audit writer's batch holds entries of many centres.
+  if (isPostgres && order.length > 1) return appendToChainsAtOnce(trx, byChain, order)
   const written: ChainedEntry[] = []
   for (const chain of order) {
     await lockCentre(trx, chain)
     const head = await chainHead(trx, chain)
-    let seq = head?.seq ?? 0
-    let prevHash = head?.hash ?? GENESIS_HASH
-    const rows = []
-    for (const entry of byChain.get(chain) ?? []) {
-      seq += 1
-      const chained = {
-        seq,
-        centreId: entry.centreId,
-        at: entry.at,
-        type: entry.type,
-        actorId: entry.actorId,
-        subjectId: entry.subjectId,
-        details: canonicalJson(entry.details),
-      }
-      const hash = auditEntryHash(prevHash, chained)
-      rows.push({ chained, prevHash, hash })
-      prevHash = hash
-    }
-    const inserted = await trx
-      .insertInto('audit_log')
-      .values(
-        rows.map(({ chained, prevHash: prev, hash }) => ({
-          chain,
-          chain_seq: chained.seq,
-          centre_id: chained.centreId ?? null,
-          at: chained.at,
-          type: chained.type,
-          actor_id: chained.actorId ?? null,
-          subject_id: chained.subjectId ?? null,
-          details: chained.details,
-          prev_hash: prev,
-          hash,
-        })),
-      )
-      .returning(['seq', 'chain_seq'])
-      .execute()
-    const logSeqs = new Map(inserted.map((r) => [r.chain_seq, r.seq]))
-    for (const { chained, prevHash: prev, hash } of rows)
-      written.push({
-        ...chained,
-        chain,
-        logSeq: logSeqs.get(chained.seq) ?? 0,
-        prevHash: prev,
-        hash,
-      })
+    const rows = chainRows(chain, head, byChain.get(chain) ?? [])
+    const inserted = await insertRows(trx, rows)
+    written.push(...writtenOf(rows, inserted))
   }
   return written
+}
+
+/** A chain's new rows: each entry numbered and hashed on from the chain's head. */
+function chainRows(
+  chain: string,
+  head: { seq: number; hash: string } | undefined,
+  entries: readonly NewAuditEntry[],
+) {
+  let seq = head?.seq ?? 0
+  let prevHash = head?.hash ?? GENESIS_HASH
+  const rows = []
+  for (const entry of entries) {
+    seq += 1
+    const chained = {
+      seq,
+      centreId: entry.centreId,
+      at: entry.at,
+      type: entry.type,
+      actorId: entry.actorId,
+      subjectId: entry.subjectId,
+      details: canonicalJson(entry.details),
+    }
+    const hash = auditEntryHash(prevHash, chained)
+    rows.push({ chain, chained, prevHash, hash })
+    prevHash = hash
+  }
+  return rows
+}
+
+type ChainRow = ReturnType<typeof chainRows>[number]
+
+function insertRows(trx: Db, rows: readonly ChainRow[]) {
+  return trx
+    .insertInto('audit_log')
+    .values(
+      rows.map(({ chain, chained, prevHash, hash }) => ({
+        chain,
+        chain_seq: chained.seq,
+        centre_id: chained.centreId ?? null,
+        at: chained.at,
+        type: chained.type,
+        actor_id: chained.actorId ?? null,
+        subject_id: chained.subjectId ?? null,
+        details: chained.details,
+        prev_hash: prevHash,
+        hash,
+      })),
+    )
+    .returning(['seq', 'chain', 'chain_seq'])
+    .execute()
+}
+
+/** The rows as written, each with its place in the whole log. */
+function writtenOf(
+  rows: readonly ChainRow[],
+  inserted: readonly { seq: number; chain: string; chain_seq: number | null }[],
+): ChainedEntry[] {
+  const logSeqs = new Map(inserted.map((r) => [`${r.chain}\u0000${String(r.chain_seq)}`, r.seq]))
+  return rows.map(({ chain, chained, prevHash, hash }) => ({
+    ...chained,
+    chain,
+    logSeq: logSeqs.get(`${chain}\u0000${String(chained.seq)}`) ?? 0,
+    prevHash,
+    hash,
+  }))
+}
+
+/**
+ * PostgreSQL, several chains: their locks taken in `order` by one statement (the lock calls
+ * run after the sort, as PostgreSQL evaluates volatile functions of a sorted query), then,
+ * once every lock is held, every chain's head read by a second statement (its own snapshot,
+ * so it sees what the lock's last holder committed), then every row inserted by a third.
+ */
+async function appendToChainsAtOnce(
+  trx: Db,
+  byChain: ReadonlyMap<string, readonly NewAuditEntry[]>,
+  order: readonly string[],
+): Promise<ChainedEntry[]> {
+  await sql`select pg_advisory_xact_lock(${CENTRE_LOCK_CLASS}, hashtext(c.chain))
+    from unnest(${order}::text[]) with ordinality as c(chain, n) order by c.n`.execute(trx)
+  const { rows: heads } = await sql<{
+    chain: string
+    seq: number
+    chain_seq: number | null
+    hash: string
+  }>`select c.chain, h.seq, h.chain_seq, h.hash
+    from unnest(${order}::text[]) as c(chain)
+    cross join lateral (
+      select seq, chain_seq, hash from audit_log where audit_log.chain = c.chain
+      order by seq desc limit 1
+    ) h`.execute(trx)
+  const headOf = new Map(heads.map((h) => [h.chain, { seq: h.chain_seq ?? h.seq, hash: h.hash }]))
+  const rows = order.flatMap((chain) =>
+    chainRows(chain, headOf.get(chain), byChain.get(chain) ?? []),
+  )
+  return writtenOf(rows, await insertRows(trx, rows))
 }
 
 /** Appends one entry: see `appendAuditEntries`. */

@@ -92,6 +92,8 @@ const MESSAGES: readonly (readonly [RegExp, DatabaseFault])[] = [
   [/^Postgres connection has been discarded/, 'unavailable'],
   [/^driver has already been destroyed/, 'unavailable'],
   [/^database is not open/, 'unavailable'],
+  [/^the SQLite worker thread (has stopped|failed)/, 'unavailable'],
+  [/^the SQLite readers' thread stopped/, 'unavailable'],
   [/^timeout exceeded when trying to connect/, 'busy'],
   [/^database or disk is full/, 'disk_full'],
   [/^disk I\/O error/, 'io_error'],

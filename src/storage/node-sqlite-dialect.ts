@@ -93,6 +93,8 @@ export class SqliteReaders {
   /** The thread once started: what `end` posts to without waiting. */
   #started: SqliteWorkerThread | undefined
   #closed = false
+  /** The thread each reader's open transaction began on (see `execute`). */
+  readonly #openOn = new Map<number, SqliteWorkerThread>()
   #paused: Promise<void> | undefined
   #allFree: (() => void) | undefined
 
@@ -134,7 +136,7 @@ export class SqliteReaders {
       this.#allFree = undefined
       // A connection given back may still have its transaction's end on the way (see `end`):
       // the thread answers in order, so once it answers this, every reader has left the WAL.
-      await this.#started?.ping()
+      if (this.#started?.hasStopped === false) await this.#started.ping()
       return await work()
     } finally {
       this.#paused = undefined
@@ -153,6 +155,12 @@ export class SqliteReaders {
     begin?: 'deferred' | 'immediate',
   ): Promise<QueryResult<R>> {
     if (this.#closed) throw new Error('the database is closed')
+    // A thread that stopped (it crashed, or was ended) is replaced by a new one: the reads on
+    // their way when it stopped failed, the next ones go to the new thread.
+    if (this.#started?.hasStopped === true) {
+      this.#thread = undefined
+      this.#started = undefined
+    }
     const started = (this.#thread ??= SqliteWorkerThread.start(
       this.#file,
       this.#busyTimeoutMs,
@@ -167,12 +175,24 @@ export class SqliteReaders {
       if (this.#thread === started) this.#thread = undefined
       throw error
     }
+    // A transaction is one snapshot on one thread's connection: a statement of a transaction
+    // begun on a thread that has since stopped must not run, outside it, on the new one.
+    if (begin !== undefined) this.#openOn.set(conn, thread)
+    else if ((this.#openOn.get(conn) ?? thread) !== thread)
+      throw new Error("the SQLite readers' thread stopped during this read")
     return resultOf<R>(await thread.execute(compiled.sql, compiled.parameters, conn, begin))
   }
 
   /** Ends the `conn`th reader's transaction without waiting (SqliteWorkerThread.end). */
   end(conn: number, how: 'commit' | 'rollback'): void {
-    this.#started?.end(conn, how)
+    const on = this.#openOn.get(conn) ?? this.#started
+    this.#openOn.delete(conn)
+    on?.end(conn, how)
+  }
+
+  /** The thread now serving reads, once started (for tests of what follows a crash). */
+  get thread(): SqliteWorkerThread | undefined {
+    return this.#started
   }
 
   async close(): Promise<void> {

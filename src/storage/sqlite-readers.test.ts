@@ -3,8 +3,11 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
-import { sql } from 'kysely'
+import { Kysely, sql } from 'kysely'
 import { openDatabase, type Database } from './database.ts'
+import { classifyDatabaseError } from './database-errors.ts'
+import { NodeSqliteDialect, SqliteReaders } from './node-sqlite-dialect.ts'
+import { SqliteWorkerThread } from './sqlite-worker-thread.ts'
 
 /**
  * The server's connections that only read, beside the one that writes (decision 0048): a read
@@ -289,6 +292,72 @@ describe('SQLite readers beside the writer (decision 0048)', () => {
       )
     } finally {
       await database.close()
+    }
+  })
+})
+
+/**
+ * The readers' thread can stop (a crash in it, a worker ended): the reads on their way fail as
+ * a database that is away (503), a read transaction begun on it never goes on outside its
+ * snapshot, and the next read gets a new thread.
+ */
+describe("SQLite readers' thread stopped", () => {
+  const dirs: string[] = []
+  after(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  })
+
+  async function open() {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'haven-readers-crash-'))
+    dirs.push(dataDir)
+    const file = path.join(dataDir, 'haven.db')
+    const writer = await SqliteWorkerThread.start(file, 1_000)
+    const readers = new SqliteReaders(file, 1_000, 2)
+    const db = new Kysely<unknown>({
+      dialect: new NodeSqliteDialect(writer, 'immediate', readers),
+    })
+    await sql`create table notes (n integer)`.execute(db)
+    await sql`insert into notes values (1)`.execute(db)
+    return { db, readers, close: () => db.destroy() }
+  }
+
+  const readOnly = (db: Kysely<unknown>) => db.transaction().setAccessMode('read only')
+  const count = async (db: Kysely<unknown>) =>
+    Number((await sql<{ n: number }>`select count(*) as n from notes`.execute(db)).rows[0]?.n)
+
+  it('answers the next read from a new thread', async () => {
+    const { db, readers, close } = await open()
+    try {
+      assert.equal(await readOnly(db).execute(count), 1)
+      const first = readers.thread
+      await first?.terminate()
+      assert.equal(first?.hasStopped, true)
+      assert.equal(await readOnly(db).execute(count), 1)
+      assert.equal(await count(db), 1, 'a lone read too')
+      assert.notEqual(readers.thread, first)
+    } finally {
+      await close()
+    }
+  })
+
+  it('fails a read transaction whose thread stopped half-way, as unavailable, rather than reading on outside its snapshot', async () => {
+    const { db, readers, close } = await open()
+    try {
+      const failed = await readOnly(db)
+        .execute(async (trx) => {
+          await count(trx)
+          await readers.thread?.terminate()
+          await sql`insert into notes values (2)`.execute(db) // a write the snapshot must not see
+          return count(trx)
+        })
+        .then(
+          () => assert.fail('the read should fail'),
+          (error: unknown) => error,
+        )
+      assert.equal(classifyDatabaseError(failed), 'unavailable')
+      assert.equal(await readOnly(db).execute(count), 2, 'the next read, on a new thread')
+    } finally {
+      await close()
     }
   })
 })

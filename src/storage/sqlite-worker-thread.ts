@@ -131,6 +131,19 @@ export class SqliteWorkerThread {
     if (answer.error !== undefined) throw rebuildError(answer.error)
   }
 
+  /** The thread has stopped (it failed, ended, or was closed): it answers nothing more. */
+  get hasStopped(): boolean {
+    return this.#stopped !== undefined
+  }
+
+  /**
+   * Ends the thread at once, as a crash would: statements on their way fail, the connection is
+   * not closed (SQLite's log keeps what was committed). For tests of what follows a crash.
+   */
+  async terminate(): Promise<void> {
+    await this.#worker.terminate()
+  }
+
   /** Closes the connection (SQLite checkpoints its log), then ends the thread. Idempotent. */
   async close(): Promise<void> {
     this.#closing ??= (async () => {
