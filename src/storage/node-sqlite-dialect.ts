@@ -93,8 +93,11 @@ export class SqliteReaders {
   /** The thread once started: what `end` posts to without waiting. */
   #started: SqliteWorkerThread | undefined
   #closed = false
-  /** The thread each reader's open transaction began on (see `execute`). */
-  readonly #openOn = new Map<number, SqliteWorkerThread>()
+  /**
+   * The thread each reader's open transaction began on (see `execute`); undefined when its
+   * first statement found no thread (it failed to start): nothing may run in it then.
+   */
+  readonly #openOn = new Map<number, SqliteWorkerThread | undefined>()
   #paused: Promise<void> | undefined
   #allFree: (() => void) | undefined
 
@@ -166,10 +169,12 @@ export class SqliteReaders {
       this.#busyTimeoutMs,
       this.#size,
     ))
+    if (begin !== undefined) this.#openOn.set(conn, undefined)
     let thread: SqliteWorkerThread
     try {
       thread = await started
-      this.#started = thread
+      // Not a thread that stopped and was replaced while this read waited for it.
+      if (this.#thread === started) this.#started = thread
     } catch (error) {
       // The next read tries again: a file busy at this moment may not be at the next.
       if (this.#thread === started) this.#thread = undefined
@@ -178,7 +183,7 @@ export class SqliteReaders {
     // A transaction is one snapshot on one thread's connection: a statement of a transaction
     // begun on a thread that has since stopped must not run, outside it, on the new one.
     if (begin !== undefined) this.#openOn.set(conn, thread)
-    else if ((this.#openOn.get(conn) ?? thread) !== thread)
+    else if (this.#openOn.has(conn) && this.#openOn.get(conn) !== thread)
       throw new Error("the SQLite readers' thread stopped during this read")
     return resultOf<R>(await thread.execute(compiled.sql, compiled.parameters, conn, begin))
   }

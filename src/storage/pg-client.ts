@@ -75,7 +75,10 @@ export function tuneClient(client: pg.PoolClient, options: { names: boolean }): 
         name === undefined ? query(text, values) : query({ name, text, values })
       ) as Promise<unknown>
       return answer.catch((error: unknown) => {
-        if (isStalePlan(error)) tuned.mustClose = true
+        // A statement the connection no longer holds (its plan stale, or closed by the driver
+        // after a value it could not send) would fail there every time: close it.
+        if (isStalePlan(error) || (error as { code?: unknown }).code === '26000')
+          tuned.mustClose = true
         throw error
       })
     }
