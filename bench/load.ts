@@ -39,6 +39,7 @@ import {
   ROOT,
   rssOf,
   serve,
+  settingsOf,
   signIn,
   startProbe,
   type Server,
@@ -62,16 +63,7 @@ const NARROWED = MIXES.length < 2 || !AUDIT_COMPARISON || VERSUS !== ''
 /** The servers a run compares: as built, and (BENCH_LOAD_VERSUS) with other settings. */
 const VARIANTS: { label: string; env: Record<string, string> }[] = [
   { label: '', env: {} },
-  ...(VERSUS === ''
-    ? []
-    : [
-        {
-          label: ` [${VERSUS}]`,
-          env: Object.fromEntries(
-            VERSUS.split(',').map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
-          ),
-        },
-      ]),
+  ...(VERSUS === '' ? [] : [{ label: ` [${VERSUS}]`, env: settingsOf(VERSUS) }]),
 ]
 
 const log = (line: string) => process.stdout.write(`${line}\n`)

@@ -16,15 +16,20 @@ export interface Server {
   stop(): Promise<void>
 }
 
+/** "NAME=value,NAME=value" as settings (BENCH_SERVER_ENV, BENCH_LOAD_VERSUS). */
+export function settingsOf(list: string): Record<string, string> {
+  const pairs = list.split(',').filter((p) => p.includes('='))
+  return Object.fromEntries(
+    pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+  )
+}
+
 /**
  * BENCH_SERVER_ENV ("HAVEN_DB_POOL_SIZE=20,..."): settings for the server only, to compare
  * one setting's values on the same data.
  */
 function serverEnvFromBench(): Record<string, string> {
-  const pairs = (process.env.BENCH_SERVER_ENV ?? '').split(',').filter((p) => p.includes('='))
-  return Object.fromEntries(
-    pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
-  )
+  return settingsOf(process.env.BENCH_SERVER_ENV ?? '')
 }
 
 export function serve(env: Record<string, string>, script = 'src/cli/main.ts'): Promise<Server> {

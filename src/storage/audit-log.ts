@@ -75,13 +75,13 @@ export async function appendAuditEntries(
   const order = [...byChain.keys()].sort((a, b) =>
     a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0,
   )
-  const isPostgres = trx.getExecutor().adapter instanceof PostgresAdapter
   // On PostgreSQL, every chain of the batch in three statements (locks, heads, rows) rather
   // than three for each chain: the audit writer's batch holds entries of many centres.
-  if (isPostgres && order.length > 1) return appendToChainsAtOnce(trx, byChain, order)
+  if (trx.getExecutor().adapter instanceof PostgresAdapter)
+    return appendToChainsAtOnce(trx, byChain, order)
+  // SQLite: the write transaction (BEGIN IMMEDIATE) is already the only writer.
   const written: ChainedEntry[] = []
   for (const chain of order) {
-    await lockCentre(trx, chain)
     const head = await chainHead(trx, chain)
     const rows = chainRows(chain, head, byChain.get(chain) ?? [])
     const inserted = await insertRows(trx, rows)
@@ -156,7 +156,7 @@ function writtenOf(
 }
 
 /**
- * PostgreSQL, several chains: their locks taken in `order` by one statement (the lock calls
+ * PostgreSQL, one chain or several: their locks taken in `order` by one statement (the lock calls
  * run after the sort, as PostgreSQL evaluates volatile functions of a sorted query), then,
  * once every lock is held, every chain's head read by a second statement (its own snapshot,
  * so it sees what the lock's last holder committed), then every row inserted by a third.
