@@ -16,6 +16,8 @@
 // BENCH_LOAD_VERSUS="SETTING=value,...": the mixes on the same data, in BENCH_LOAD_ROUNDS (3)
 // rounds, each round the server as built and then the server with those settings: two
 // builds' ways compared in turns, minutes apart, rather than in runs an hour apart.
+// BENCH_LOAD_VERSUS=DATABASE_URL=socket:/var/run/postgresql: the same database reached
+// through PostgreSQL's Unix socket in that folder, against TCP on loopback.
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import autocannon from 'autocannon'
@@ -65,6 +67,21 @@ const VARIANTS: { label: string; env: Record<string, string> }[] = [
   { label: '', env: {} },
   ...(VERSUS === '' ? [] : [{ label: ` [${VERSUS}]`, env: settingsOf(VERSUS) }]),
 ]
+
+/**
+ * A variant's settings, where DATABASE_URL=socket:DIR is the scratch database's own URL
+ * reached through the Unix socket in DIR.
+ */
+function withDatabase(
+  settings: Record<string, string>,
+  env: Record<string, string>,
+): Record<string, string> {
+  const socket = settings.DATABASE_URL?.startsWith('socket:') === true
+  if (!socket || env.DATABASE_URL === undefined) return settings
+  const url = new URL(env.DATABASE_URL)
+  url.searchParams.set('host', (settings.DATABASE_URL ?? '').slice('socket:'.length))
+  return { ...settings, DATABASE_URL: url.toString() }
+}
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
@@ -513,7 +530,7 @@ async function scenario(
         if (VARIANTS.length > 1) {
           // Sessions are kept in the database: the users stay signed in across the restart.
           await server.stop()
-          server = await serve({ ...built.env, ...variant.env })
+          server = await serve({ ...built.env, ...withDatabase(variant.env, built.env) })
           await warmUp(server)
         }
         for (const [mixName, mix] of [

@@ -177,7 +177,7 @@ export const SETTINGS = [
     shownDefault: 'unset (SQLite)',
     accepts: 'a `postgres://` or `postgresql://` URL naming a database',
     meaning:
-      '`postgres://user:password@host:5432/database`: use PostgreSQL instead of SQLite. The role must not be a superuser nor have `BYPASSRLS`',
+      '`postgres://user:password@host:5432/database`: use PostgreSQL instead of SQLite. The role must not be a superuser nor have `BYPASSRLS`. A database on the same machine may be reached through its Unix socket: `postgres://user:password@localhost/database?host=/var/run/postgresql`',
   },
   {
     name: 'HAVEN_DB_POOL_SIZE',

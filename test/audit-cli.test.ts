@@ -161,6 +161,9 @@ describe('haven keys rotate', () => {
     assert.match(rotated.stdout, /master key rotated: \d+ sealed values re-sealed/)
     assert.notEqual(readFileSync(path.join(dir, 'master.key'), 'utf8'), before)
     assert.ok(!existsSync(path.join(dir, 'master.key.next')))
+    // The disposal ledger's key, sealed under the new master key, begins the ledger file.
+    const ledger = readFileSync(path.join(dir, 'disposal-ledger.jsonl'), 'utf8')
+    assert.match(ledger, /^\{"v":3,"ledgerKey":"[^"]+"\}\n$/)
     const listed = await runHaven(['centre', 'list'], env)
     assert.equal(listed.code, 0, listed.stderr)
     const withOld = await runHaven(['centre', 'list'], {

@@ -162,7 +162,7 @@ for (const dialect of await dialectsUnderTest()) {
         try {
           const file = join(folder, 'master.key')
           writeNewKeyFile(file, Buffer.from(ctx.masterKey.bytes))
-          await rotateMasterKey(database.db, ctx.masterKey, file, ctx.now())
+          await rotateMasterKey(database.db, ctx.masterKey, file, ctx.now(), undefined)
           const rotated = {
             ...ctx,
             masterKey: masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0)),

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises'
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { HavenError } from '../domain/errors.ts'
 import type { LedgerEntry } from '../storage/disposal-runs.ts'
-import type { MasterKey } from './field-crypto.ts'
+import { openWithMasterKey, sealWithMasterKey, type MasterKey } from './field-crypto.ts'
 
 /**
  * The disposal ledger file (RETAIN; docs/decisions/0016-backups-and-the-disposal-ledger.md,
@@ -18,14 +18,91 @@ import type { MasterKey } from './field-crypto.ts'
  * the commit and its mark leaves the batch unmarked: the server settles such batches when it
  * starts, from the database's own ledger (committed if its lines are there, abandoned if not).
  * Lines of the first format (no batch) were written before this and count as they did.
+ *
+ * The ledger's own key. Lines are MAC'd under a key derived from the master key the ledger
+ * began under, and that key stays the ledger's for good: `haven keys rotate` appends a key
+ * line, the ledger's key sealed under the new master key, before its transaction commits.
+ * The new master key finds the ledger's key there; the old one (kept to restore the backups
+ * made before the rotation) still derives it. Without this, a rotation left every earlier
+ * line unverifiable, and with it the restore that must apply them (RETAIN). A key line that
+ * the master key in use does not open (a rotation that never committed, or a later rotation
+ * seen with an older key) is passed over: it carries no entries.
  */
 const FORMAT = 1
 const FORMAT_TWO_PHASE = 2
+const FORMAT_KEY = 3
+const KEY_PURPOSE = 'disposal-ledger'
 
 export type LedgerMark = 'committed' | 'abandoned'
 
-function ledgerKey(master: MasterKey): Buffer {
+function derivedKey(master: MasterKey): Buffer {
   return Buffer.from(hkdfSync('sha256', master.bytes, Buffer.alloc(0), 'haven:disposal-ledger', 32))
+}
+
+/** The ledger's key as this master key finds it in these lines, or derives it. */
+function keyInLines(lines: readonly string[], master: MasterKey): Buffer {
+  for (const line of lines) {
+    if (!line.includes('"ledgerKey"')) continue
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(line)
+    } catch {
+      continue
+    }
+    const sealed = (parsed as { v?: unknown; ledgerKey?: unknown } | null)?.ledgerKey
+    if ((parsed as { v?: unknown }).v !== FORMAT_KEY || typeof sealed !== 'string') continue
+    try {
+      return openWithMasterKey(master, KEY_PURPOSE, sealed)
+    } catch {
+      // Sealed under another master key: not this one's line.
+    }
+  }
+  return derivedKey(master)
+}
+
+/**
+ * The ledger's key is fixed once a file is begun, so each process finds it once per file and
+ * master key (the server appends a batch and its mark for every disposal).
+ */
+const knownKeys = new WeakMap<MasterKey, Map<string, Buffer>>()
+
+function linesOf(file: string): string[] {
+  // The part after the last newline is empty, or a line whose write was cut short.
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1) : []
+}
+
+function ledgerKey(file: string, master: MasterKey): Buffer {
+  const known = knownKeys.get(master)?.get(file)
+  if (known) return known
+  const key = keyInLines(linesOf(file), master)
+  const byFile = knownKeys.get(master) ?? new Map<string, Buffer>()
+  byFile.set(file, key)
+  knownKeys.set(master, byFile)
+  return key
+}
+
+/**
+ * Before a master key rotation commits (src/app/key-rotation.ts): the ledger's key sealed
+ * under the next master key, appended and synced, so that the next key verifies every line
+ * written so far and goes on writing under the same key. A missing file is begun with it, so
+ * that lines written after the rotation are still read by the old key at a restore of an
+ * older backup. Written before the commit: a rotation that never commits leaves a line no
+ * kept key opens, which is passed over.
+ */
+export async function carryLedgerKey(
+  file: string | undefined,
+  current: MasterKey,
+  next: MasterKey,
+): Promise<void> {
+  if (file === undefined) return
+  const key = keyInLines(linesOf(file), current)
+  await appendLines(
+    file,
+    `${JSON.stringify({ v: FORMAT_KEY, ledgerKey: sealWithMasterKey(next, KEY_PURPOSE, key) })}\n`,
+  )
+  const byFile = knownKeys.get(next) ?? new Map<string, Buffer>()
+  byFile.set(file, key)
+  knownKeys.set(next, byFile)
 }
 
 const body = (e: LedgerEntry, batch?: string): string =>
@@ -66,7 +143,7 @@ export async function appendLedgerFile(
   batch?: string,
 ): Promise<void> {
   if (file === undefined || entries.length === 0) return
-  const key = ledgerKey(master)
+  const key = ledgerKey(file, master)
   const text = entries
     .map(
       (e) =>
@@ -84,7 +161,9 @@ export async function markLedgerBatch(
   mark: LedgerMark,
 ): Promise<void> {
   if (file === undefined) return
-  const mac = createHmac('sha256', ledgerKey(master)).update(markBody(batch, mark)).digest('base64')
+  const mac = createHmac('sha256', ledgerKey(file, master))
+    .update(markBody(batch, mark))
+    .digest('base64')
   await appendLines(file, `${JSON.stringify({ v: FORMAT_TWO_PHASE, batch, mark, mac })}\n`)
 }
 
@@ -106,14 +185,14 @@ export interface LedgerReading {
 export function readLedgerFile(file: string, master: MasterKey): LedgerReading {
   const reading: LedgerReading = { entries: [], unmarked: new Map(), abandoned: 0 }
   if (!existsSync(file)) return reading
-  const key = ledgerKey(master)
+  const complete = linesOf(file)
+  // Found afresh, not from the cache: this is also what checks the file (doctor, restore).
+  const key = keyInLines(complete, master)
   const verifies = (text: string, mac: string) => {
     const expected = createHmac('sha256', key).update(text).digest()
     const given = Buffer.from(mac, 'base64')
     return given.length === expected.length && timingSafeEqual(given, expected)
   }
-  // The part after the last newline is empty, or a line whose write was cut short.
-  const complete = readFileSync(file, 'utf8').split('\n').slice(0, -1)
   const batches = new Map<string, LedgerEntry[]>()
   const marks = new Map<string, LedgerMark>()
   for (const [index, line] of complete.entries()) {
@@ -125,6 +204,8 @@ export function readLedgerFile(file: string, master: MasterKey): LedgerReading {
     } catch {
       parsed = undefined
     }
+    // The ledger's key for another master key (see above): no entry to count.
+    if (parsed?.v === FORMAT_KEY && typeof parsed.ledgerKey === 'string') continue
     const isTwoPhase = parsed?.v === FORMAT_TWO_PHASE && typeof parsed.batch === 'string'
     if ((parsed?.v !== FORMAT && !isTwoPhase) || typeof parsed?.mac !== 'string')
       throw new HavenError(

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -19,10 +19,41 @@ import {
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
 import { readKeyFile } from '../storage/key-file.ts'
-import { masterKeyFrom } from './field-crypto.ts'
+import {
+  appendLedgerFile,
+  carryLedgerKey,
+  markLedgerBatch,
+  readLedgerFile,
+} from './disposal-ledger-file.ts'
+import { masterKeyFrom, newMasterKeyBytes, type MasterKey } from './field-crypto.ts'
 import { rotateMasterKey } from './key-rotation.ts'
 
 const dirs: string[] = []
+const scratchDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'haven-rotate-'))
+  dirs.push(dir)
+  return dir
+}
+
+/** A ledger line (ids only, as the disposal writes them). */
+const entry = (name: string) => ({
+  id: `line-${name}`,
+  centreId: 'centre-1',
+  runId: 'run-1',
+  itemKind: 'family',
+  itemId: `family-${name}`,
+  categories: ['case_records'],
+  disposedAt: '2026-03-14T09:00:00.000Z',
+})
+
+/** A disposal's two phases in the ledger file, under a master key. */
+async function dispose(file: string, key: MasterKey, name: string): Promise<void> {
+  await appendLedgerFile(file, key, [entry(name)], `batch-${name}`)
+  await markLedgerBatch(file, key, `batch-${name}`, 'committed')
+}
+
+const namesIn = (file: string, key: MasterKey) =>
+  readLedgerFile(file, key).entries.map((e) => e.itemId)
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
@@ -33,8 +64,7 @@ for (const dialect of await dialectsUnderTest()) {
       withMigratedDatabase(dialect.name, async (database) => {
         const clock = new TestClock('2026-03-14T09:00:00Z')
         const ctx = testContext(database, clock)
-        const dir = mkdtempSync(path.join(tmpdir(), 'haven-rotate-'))
-        dirs.push(dir)
+        const dir = scratchDir()
         const file = path.join(dir, 'master.key')
         writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
         const app = testApp(ctx)
@@ -73,7 +103,13 @@ for (const dialect of await dialectsUnderTest()) {
           `/api/families/${made.body.familyId}`,
         )
 
-        const { resealed } = await rotateMasterKey(database.db, ctx.masterKey, file, clock.now())
+        const { resealed } = await rotateMasterKey(
+          database.db,
+          ctx.masterKey,
+          file,
+          clock.now(),
+          undefined,
+        )
         assert.ok(resealed >= 4, String(resealed))
         const fresh = readKeyFile(file)
         assert.ok(fresh && !fresh.equals(ctx.masterKey.bytes))
@@ -100,6 +136,71 @@ for (const dialect of await dialectsUnderTest()) {
           code: currentCode(coordinator.secret ?? '', ctx),
         })
         assert.equal(verified.status, 200, 'the second factor still opens')
+      }))
+
+    // RETAIN: the ledger is what stops a restored backup bringing back what was destroyed;
+    // its lines were MAC'd under a key derived from the master key, so a rotation left every
+    // earlier line unverifiable and the restore refused.
+    it('keeps the disposal ledger verifiable by the new key, and by the old one for older backups', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-03-14T09:00:00Z')
+        const ctx = testContext(database, clock)
+        const dir = scratchDir()
+        const file = path.join(dir, 'master.key')
+        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
+        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        const first = ctx.masterKey
+        await dispose(ledger, first, 'before')
+
+        await rotateMasterKey(database.db, first, file, clock.now(), ledger)
+        const second = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        assert.deepEqual(namesIn(ledger, second), ['family-before'], 'the new key reads it')
+        // The server, under the new key, goes on writing the same ledger.
+        await dispose(ledger, second, 'after')
+        assert.deepEqual(namesIn(ledger, second), ['family-before', 'family-after'])
+        assert.deepEqual(
+          namesIn(ledger, first),
+          ['family-before', 'family-after'],
+          'the old key, kept for older backups, reads the lines written after the rotation',
+        )
+
+        // A second rotation: every key the ledger has known still reads all of it.
+        await rotateMasterKey(database.db, second, file, clock.now(), ledger)
+        const third = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        await dispose(ledger, third, 'later')
+        for (const key of [first, second, third])
+          assert.deepEqual(namesIn(ledger, key), ['family-before', 'family-after', 'family-later'])
+
+        // A key nobody keeps (a rotation that never committed) opens nothing and derives a
+        // key that verifies nothing: the ledger is refused, not read as empty.
+        const stranger = masterKeyFrom(newMasterKeyBytes())
+        assert.throws(() => readLedgerFile(ledger, stranger), /line 1 does not verify/)
+
+        // A rotation that never committed leaves its line under a key nobody keeps: passed over.
+        await carryLedgerKey(ledger, third, stranger)
+        assert.deepEqual(namesIn(ledger, third), ['family-before', 'family-after', 'family-later'])
+
+        // A changed line is still caught, under every key.
+        const text = readFileSync(ledger, 'utf8')
+        writeFileSync(ledger, text.replace('family-after', 'family-other'))
+        for (const key of [first, second, third])
+          assert.throws(() => readLedgerFile(ledger, key), /does not verify/)
+      }))
+
+    it('begins a missing ledger at a rotation, so that the old key reads what is written after it', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-03-14T09:00:00Z')
+        const ctx = testContext(database, clock)
+        const dir = scratchDir()
+        const file = path.join(dir, 'master.key')
+        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
+        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        await rotateMasterKey(database.db, ctx.masterKey, file, clock.now(), ledger)
+        assert.equal(statSync(ledger).mode & 0o777, 0o600)
+        const fresh = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        await dispose(ledger, fresh, 'first')
+        assert.deepEqual(namesIn(ledger, ctx.masterKey), ['family-first'])
+        assert.deepEqual(namesIn(ledger, fresh), ['family-first'])
       }))
   })
 }

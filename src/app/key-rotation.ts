@@ -3,6 +3,7 @@ import type { Db } from '../storage/database.ts'
 import { readKeyFile, replaceKeyFile, writeNewKeyFile } from '../storage/key-file.ts'
 import { listSealedValues, rewriteSealedValue } from '../storage/sealed-values.ts'
 import { appendAuditEntry } from '../storage/audit-log.ts'
+import { carryLedgerKey } from './disposal-ledger-file.ts'
 import {
   masterKeyFrom,
   newMasterKeyBytes,
@@ -17,12 +18,15 @@ import {
  * again under the new one; then FILE.next replaces FILE. A crash before the commit leaves the
  * old key in force (FILE.next is discarded at the next start); a crash after it is finished at
  * the next start, which finds that FILE.next is the database's key. Nothing is ever lost.
+ * Before the transaction, the disposal ledger's own key is sealed under the new master key
+ * and appended to the ledger, so both keys go on verifying it (src/app/disposal-ledger-file.ts).
  */
 export async function rotateMasterKey(
   db: Db,
   current: MasterKey,
   file: string,
   now: Date,
+  ledgerFile: string | undefined,
 ): Promise<{ resealed: number }> {
   const next = `${file}.next`
   if (readKeyFile(next) !== undefined)
@@ -37,6 +41,7 @@ export async function rotateMasterKey(
       `${next} appeared while rotating; is another rotation running?`,
     )
   const fresh = masterKeyFrom(bytes)
+  await carryLedgerKey(ledgerFile, current, fresh)
   const resealed = await db.transaction().execute(async (trx) => {
     const values = await listSealedValues(trx)
     for (const value of values) {

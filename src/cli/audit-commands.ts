@@ -145,6 +145,7 @@ const rotateCommand: Command = {
         haven.ctx.masterKey,
         file,
         haven.ctx.now(),
+        haven.ctx.disposalLedgerFile,
       )
       io.out(
         `master key rotated: ${String(resealed)} sealed values re-sealed; ${file} holds the new key`,
