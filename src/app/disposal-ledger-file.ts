@@ -1,8 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
+import path from 'node:path'
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { HavenError } from '../domain/errors.ts'
 import type { LedgerEntry } from '../storage/disposal-runs.ts'
+import { syncFolder } from '../storage/key-file.ts'
 import { openWithMasterKey, sealWithMasterKey, type MasterKey } from './field-crypto.ts'
 
 /**
@@ -62,7 +64,9 @@ function keyInLines(lines: readonly string[], master: MasterKey): Buffer {
 
 /**
  * The ledger's key is fixed once a file is begun, so each process finds it once per file and
- * master key (the server appends a batch and its mark for every disposal).
+ * master key (the server appends a batch and its mark for every disposal). Kept by the file's
+ * identity (device and inode), not its name: a ledger put back in place of another is read
+ * afresh. A missing file is not remembered: the file that appears later may hold a key line.
  */
 const knownKeys = new WeakMap<MasterKey, Map<string, Buffer>>()
 
@@ -71,14 +75,28 @@ function linesOf(file: string): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(0, -1) : []
 }
 
+function identityOf(file: string): string | undefined {
+  try {
+    const stat = statSync(file)
+    return `${String(stat.dev)}:${String(stat.ino)}`
+  } catch {
+    return undefined
+  }
+}
+
 function ledgerKey(file: string, master: MasterKey): Buffer {
-  const known = knownKeys.get(master)?.get(file)
+  const identity = identityOf(file)
+  const known = identity === undefined ? undefined : knownKeys.get(master)?.get(identity)
   if (known) return known
   const key = keyInLines(linesOf(file), master)
-  const byFile = knownKeys.get(master) ?? new Map<string, Buffer>()
-  byFile.set(file, key)
-  knownKeys.set(master, byFile)
+  if (identity !== undefined) remember(master, identity, key)
   return key
+}
+
+function remember(master: MasterKey, identity: string, key: Buffer): void {
+  const byFile = knownKeys.get(master) ?? new Map<string, Buffer>()
+  byFile.set(identity, key)
+  knownKeys.set(master, byFile)
 }
 
 /**
@@ -87,7 +105,9 @@ function ledgerKey(file: string, master: MasterKey): Buffer {
  * written so far and goes on writing under the same key. A missing file is begun with it, so
  * that lines written after the rotation are still read by the old key at a restore of an
  * older backup. Written before the commit: a rotation that never commits leaves a line no
- * kept key opens, which is passed over.
+ * kept key opens, which is passed over. A ledger that does not verify under the current key
+ * is refused first (HavenError naming the line): carried on, it would hand the next key a
+ * key that verifies nothing.
  */
 export async function carryLedgerKey(
   file: string | undefined,
@@ -95,14 +115,19 @@ export async function carryLedgerKey(
   next: MasterKey,
 ): Promise<void> {
   if (file === undefined) return
+  readLedgerFile(file, current)
   const key = keyInLines(linesOf(file), current)
   await appendLines(
     file,
     `${JSON.stringify({ v: FORMAT_KEY, ledgerKey: sealWithMasterKey(next, KEY_PURPOSE, key) })}\n`,
   )
-  const byFile = knownKeys.get(next) ?? new Map<string, Buffer>()
-  byFile.set(file, key)
-  knownKeys.set(next, byFile)
+  if (!keyInLines(linesOf(file), next).equals(key))
+    throw new HavenError(
+      'internal',
+      `the disposal ledger ${file} did not take its key line; nothing was rotated`,
+    )
+  const identity = identityOf(file)
+  if (identity !== undefined) remember(next, identity, key)
 }
 
 const body = (e: LedgerEntry, batch?: string): string =>
@@ -119,17 +144,35 @@ const body = (e: LedgerEntry, batch?: string): string =>
 const markBody = (batch: string, mark: LedgerMark): string =>
   JSON.stringify([FORMAT_TWO_PHASE, 'mark', batch, mark])
 
+/**
+ * Appends whole lines and syncs them; a new file's folder is synced too, so the file itself
+ * survives a power cut. A last line cut short by an earlier crash (its disposal never
+ * committed: the lines are synced before the commit) is cut off first, so that what follows
+ * starts a line of its own rather than being glued to it.
+ */
 async function appendLines(file: string, text: string): Promise<void> {
   // Asynchronous, so the server goes on answering while the disk syncs (decision 0028).
-  const handle = await open(file, 'a', 0o600)
+  const isNew = !existsSync(file)
+  const handle = await open(file, 'a+', 0o600)
   try {
     // Private to Haven's user, also when the file was made or copied with a looser mode.
-    if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600)
+    const stat = await handle.stat()
+    if ((stat.mode & 0o077) !== 0) await handle.chmod(0o600)
+    if (stat.size > 0) {
+      const last = Buffer.alloc(1)
+      await handle.read(last, 0, 1, stat.size - 1)
+      if (last[0] !== 0x0a) {
+        const whole = Buffer.alloc(stat.size)
+        await handle.read(whole, 0, stat.size, 0)
+        await handle.truncate(whole.lastIndexOf(0x0a) + 1)
+      }
+    }
     await handle.write(text)
     await handle.sync()
   } finally {
     await handle.close()
   }
+  if (isNew) syncFolder(path.dirname(file))
 }
 
 /**
@@ -220,7 +263,10 @@ export function readLedgerFile(file: string, master: MasterKey): LedgerReading {
     const batch = isTwoPhase ? String(parsed.batch) : undefined
     if (batch !== undefined && (parsed.mark === 'committed' || parsed.mark === 'abandoned')) {
       if (!verifies(markBody(batch, parsed.mark), parsed.mac)) throw refused()
-      marks.set(batch, parsed.mark)
+      // Committed stands whatever follows: a batch settled as abandoned while its disposal
+      // was still committing is marked committed after; and no later line, made with any key
+      // the ledger has known, brings back what a committed disposal destroyed.
+      if (marks.get(batch) !== 'committed') marks.set(batch, parsed.mark)
       continue
     }
     const entry: LedgerEntry = {

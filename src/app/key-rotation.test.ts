@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
@@ -18,6 +18,7 @@ import {
   testContext,
   withMigratedDatabase,
 } from '../../test/support/databases.ts'
+import { findKeyCheck, insertKeyCheck } from '../storage/key-check.ts'
 import { readKeyFile } from '../storage/key-file.ts'
 import {
   appendLedgerFile,
@@ -25,7 +26,13 @@ import {
   markLedgerBatch,
   readLedgerFile,
 } from './disposal-ledger-file.ts'
-import { masterKeyFrom, newMasterKeyBytes, type MasterKey } from './field-crypto.ts'
+import {
+  isKeyCheckValid,
+  masterKeyFrom,
+  newMasterKeyBytes,
+  sealKeyCheck,
+  type MasterKey,
+} from './field-crypto.ts'
 import { rotateMasterKey } from './key-rotation.ts'
 
 const dirs: string[] = []
@@ -185,6 +192,27 @@ for (const dialect of await dialectsUnderTest()) {
         writeFileSync(ledger, text.replace('family-after', 'family-other'))
         for (const key of [first, second, third])
           assert.throws(() => readLedgerFile(ledger, key), /does not verify/)
+      }))
+
+    it('refuses to rotate over a ledger that does not verify, and leaves the old key in force', () =>
+      withMigratedDatabase(dialect.name, async (database) => {
+        const clock = new TestClock('2026-03-14T09:00:00Z')
+        const ctx = testContext(database, clock)
+        const dir = scratchDir()
+        const file = path.join(dir, 'master.key')
+        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
+        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        await insertKeyCheck(database.db, sealKeyCheck(ctx.masterKey), clock.now().toISOString())
+        await dispose(ledger, ctx.masterKey, 'before')
+        writeFileSync(ledger, readFileSync(ledger, 'utf8').replace('family-before', 'family-x'))
+        await assert.rejects(
+          rotateMasterKey(database.db, ctx.masterKey, file, clock.now(), ledger),
+          /disposal ledger line 1 does not verify/,
+        )
+        assert.ok(!existsSync(`${file}.next`), 'the unused new key is gone: a rotation may start')
+        assert.deepEqual(readKeyFile(file), ctx.masterKey.bytes)
+        const check = await findKeyCheck(database.db)
+        assert.ok(check !== undefined && isKeyCheckValid(ctx.masterKey, check), 'nothing resealed')
       }))
 
     it('begins a missing ledger at a rotation, so that the old key reads what is written after it', () =>

@@ -1,6 +1,6 @@
 import { HavenError } from '../domain/errors.ts'
 import type { Db } from '../storage/database.ts'
-import { readKeyFile, replaceKeyFile, writeNewKeyFile } from '../storage/key-file.ts'
+import { readKeyFile, removeKeyFile, replaceKeyFile, writeNewKeyFile } from '../storage/key-file.ts'
 import { listSealedValues, rewriteSealedValue } from '../storage/sealed-values.ts'
 import { appendAuditEntry } from '../storage/audit-log.ts'
 import { carryLedgerKey } from './disposal-ledger-file.ts'
@@ -41,7 +41,13 @@ export async function rotateMasterKey(
       `${next} appeared while rotating; is another rotation running?`,
     )
   const fresh = masterKeyFrom(bytes)
-  await carryLedgerKey(ledgerFile, current, fresh)
+  try {
+    await carryLedgerKey(ledgerFile, current, fresh)
+  } catch (error) {
+    // Nothing is sealed under the new key yet: it goes, so the next rotation may start.
+    removeKeyFile(next)
+    throw error
+  }
   const resealed = await db.transaction().execute(async (trx) => {
     const values = await listSealedValues(trx)
     for (const value of values) {

@@ -1,4 +1,13 @@
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { keepFilePrivate } from './private-files.ts'
 
@@ -34,7 +43,7 @@ export function readKeyFile(file: string): Buffer | undefined {
 export function writeNewKeyFile(file: string, key: Buffer): boolean {
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' })
+    writeDurably(file, `${key.toString('base64')}\n`)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
@@ -57,7 +66,7 @@ export function readSecretFile(file: string, what = 'key file'): string | undefi
 export function writeNewSecretFile(file: string, text: string): boolean {
   try {
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-    writeFileSync(file, text, { mode: 0o600, flag: 'wx' })
+    writeDurably(file, text)
     return true
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
@@ -71,6 +80,47 @@ export function replaceKeyFile(next: string, file: string): void {
     renameSync(next, file)
   } catch (error) {
     throw new KeyFileError(`cannot move ${next} to ${file}: ${(error as Error).message}`)
+  }
+  syncFolder(path.dirname(file))
+}
+
+/**
+ * A new file (never one that exists: EEXIST), mode 0600, its bytes and its name on disk before
+ * this returns. A key is written before the database is sealed under it (the first start, a
+ * rotation's FILE.next): a power cut that kept the database's commit and lost the file's
+ * bytes or its folder entry would leave the data under a key that exists nowhere.
+ */
+function writeDurably(file: string, text: string): void {
+  const fd = openSync(file, 'wx', 0o600)
+  try {
+    writeFileSync(fd, text)
+    fsyncSync(fd)
+  } catch (error) {
+    // Made here and not whole (a full disk): gone again, so the next try starts afresh.
+    closeSync(fd)
+    rmSync(file, { force: true })
+    throw error
+  }
+  closeSync(fd)
+  syncFolder(path.dirname(file))
+}
+
+/** Syncs a folder's entries (a file made, renamed or removed in it) to disk. */
+export function syncFolder(dir: string): void {
+  let fd: number
+  try {
+    fd = openSync(dir, 'r')
+  } catch (error) {
+    throw new KeyFileError(`cannot open the folder ${dir}: ${(error as Error).message}`)
+  }
+  try {
+    fsyncSync(fd)
+  } catch (error) {
+    // Some file systems cannot sync a folder; the rename or creation itself has happened.
+    const code = (error as NodeJS.ErrnoException).code
+    if (code !== 'EINVAL' && code !== 'ENOTSUP' && code !== 'EISDIR') throw error
+  } finally {
+    closeSync(fd)
   }
 }
 
