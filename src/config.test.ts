@@ -19,6 +19,7 @@ describe('configuration', () => {
       waitMs: 3000,
       maxWaiting: 500,
       preparesStatements: true,
+      answerMs: 60_000,
     })
   })
 
@@ -38,6 +39,7 @@ describe('configuration', () => {
         HAVEN_DB_WAIT_MS: '1500',
         HAVEN_DB_MAX_WAITING: '0',
         HAVEN_DB_PREPARED_STATEMENTS: 'false',
+        HAVEN_DB_ANSWER_MS: '0',
       },
       '/srv',
     )
@@ -46,6 +48,7 @@ describe('configuration', () => {
       waitMs: 1500,
       maxWaiting: 0,
       preparesStatements: false,
+      answerMs: 0,
     })
     assert.equal(config.port, 8080)
     assert.equal(config.host, '0.0.0.0')

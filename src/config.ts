@@ -18,7 +18,14 @@ export interface Config {
    * PostgreSQL's connection pool: at most `size` connections; a request waits at most `waitMs`
    * for one, and at most `maxWaiting` requests wait; beyond, 503 with Retry-After (0029).
    */
-  databasePool: { size: number; waitMs: number; maxWaiting: number; preparesStatements: boolean }
+  databasePool: {
+    size: number
+    waitMs: number
+    maxWaiting: number
+    preparesStatements: boolean
+    /** The server's longest wait for a statement's answer; 0: none (decision 0052). */
+    answerMs: number
+  }
   logLevel: LogLevel
   /**
    * HAVEN_OPERATOR_SCOPE: what whoever runs `haven` at the machine may do (decision 0047).
@@ -195,6 +202,15 @@ export const SETTINGS = [
     max: 60_000,
     meaning:
       'PostgreSQL: how many milliseconds a request waits for a free connection (or for a new one to open) before it is answered 503 with `Retry-After` (decision 0029)',
+  },
+  {
+    name: 'HAVEN_DB_ANSWER_MS',
+    kind: 'integer',
+    fallback: 60_000,
+    min: 0,
+    max: 3_600_000,
+    meaning:
+      "PostgreSQL, the server: how many milliseconds a statement may wait for the database's answer; past it the connection is closed and the request answered 503 with `Retry-After`, so a database that stopped answering (frozen, or lost without the connection closing) does not hold the pool for good. Not applied while migrating. 0: no limit (decision 0052)",
   },
   {
     name: 'HAVEN_DB_MAX_WAITING',
@@ -428,6 +444,7 @@ export function loadConfig(env: Environment, cwd: string): Config {
       waitMs: integer(env, 'HAVEN_DB_WAIT_MS'),
       maxWaiting: integer(env, 'HAVEN_DB_MAX_WAITING'),
       preparesStatements: boolean(env, 'HAVEN_DB_PREPARED_STATEMENTS'),
+      answerMs: integer(env, 'HAVEN_DB_ANSWER_MS'),
     },
     logLevel: logLevel(env),
     operatorScope: operatorScope(env),

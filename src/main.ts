@@ -37,6 +37,8 @@ export interface RunningServer {
  */
 export async function startServer(config: Config, log: Log): Promise<RunningServer> {
   const haven = await openHaven(config, undefined, { sqliteReaders: SERVER_SQLITE_READERS })
+  // Migrated: from here a statement PostgreSQL leaves unanswered does not hold the pool.
+  haven.database.watchAnswers?.(config.databasePool.answerMs)
   try {
     if (haven.migrations.applied.length > 0) {
       log.info({ applied: haven.migrations.applied }, 'database migrated')

@@ -20,6 +20,12 @@ export interface Database {
   /** Where the data is, with no password: a file path or a PostgreSQL URL. */
   location: string
   close(): Promise<void>
+  /**
+   * PostgreSQL: from now on, a statement with no answer after `ms` closes its connection and
+   * fails as `unavailable` (decision 0052); 0 stops watching. The server calls it once
+   * migrated. SQLite: nothing (its statements run in this process's own threads).
+   */
+  watchAnswers?(ms: number): void
 }
 
 /** A database that cannot be opened; the message is one line, safe to print. */
@@ -249,6 +255,8 @@ async function openPostgres(
   isInspection: boolean,
 ): Promise<Database> {
   const location = describeUrl(url)
+  // The watch on answers (decision 0052): off until the server asks for it, after migrating.
+  const watch = { ms: 0 }
   const pool = new pg.Pool({
     connectionString: url,
     max: limits.size,
@@ -275,7 +283,7 @@ async function openPostgres(
     })
   })
   const db = new Kysely<Tables>({
-    dialect: keepFirstError(new PostgresDialect({ pool: boundedPool(pool, limits) })),
+    dialect: keepFirstError(new PostgresDialect({ pool: boundedPool(pool, limits, watch) })),
   })
   let role: RoleRights | undefined
   try {
@@ -291,7 +299,15 @@ async function openPostgres(
     await db.destroy()
     throw new DatabaseOpenError(refusal)
   }
-  return { db, dialect: 'postgres', location, close: () => db.destroy() }
+  return {
+    db,
+    dialect: 'postgres',
+    location,
+    close: () => db.destroy(),
+    watchAnswers: (ms) => {
+      watch.ms = ms
+    },
+  }
 }
 
 /**
@@ -299,7 +315,7 @@ async function openPostgres(
  * is refused at once rather than queued, and one that waited `waitMs` in vain fails as busy
  * (pg's own timeout message names neither the pool nor the wait).
  */
-function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
+function boundedPool(pool: pg.Pool, limits: PoolLimits, watch: { ms: number }): PostgresPool {
   return {
     options: pool.options,
     end: () => pool.end(),
@@ -313,7 +329,10 @@ function boundedPool(pool: pg.Pool, limits: PoolLimits): PostgresPool {
       }
       try {
         const client = await pool.connect()
-        tuneClient(client, { names: limits.preparesStatements !== false })
+        tuneClient(client, {
+          names: limits.preparesStatements !== false,
+          answerMs: () => watch.ms,
+        })
         return client
       } catch (error) {
         if (error instanceof Error && error.message === 'timeout exceeded when trying to connect') {

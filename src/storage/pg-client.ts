@@ -33,6 +33,8 @@ type Query = (...args: unknown[]) => unknown
 interface Tuned {
   /** Statements with parameters go under a name. */
   readonly names: boolean
+  /** How long a statement may wait for its answer, in ms, read as it is sent; 0: no limit. */
+  readonly answerMs: () => number
   /** A read-only BEGIN (and the centre's scope) answered but not yet sent. */
   pending: { text: string; values: unknown[] }[]
   /** The transaction under way is read only (its BEGIN said so). */
@@ -53,11 +55,15 @@ const READ_ONLY = /\bread only\b/i
  * Installs the above on `client`. Called each time the pool hands the client out: the pool
  * gives it a new `release` each time; `query` is replaced once.
  */
-export function tuneClient(client: pg.PoolClient, options: { names: boolean }): void {
+export function tuneClient(
+  client: pg.PoolClient,
+  options: { names: boolean; answerMs?: () => number },
+): void {
   let state = TUNED.get(client)
   if (state === undefined) {
     const tuned: Tuned = {
       names: options.names,
+      answerMs: options.answerMs ?? (() => 0),
       pending: [],
       isReadOnly: false,
       mustClose: false,
@@ -66,14 +72,41 @@ export function tuneClient(client: pg.PoolClient, options: { names: boolean }): 
     TUNED.set(client, tuned)
     const query = client.query.bind(client) as Query
     const stream = (client as unknown as { connection: { stream: NodeJS.WritableStream } })
-      .connection.stream as NodeJS.WritableStream & { cork(): void; uncork(): void }
+      .connection.stream as NodeJS.WritableStream & {
+      cork(): void
+      uncork(): void
+      destroy(error: Error): void
+    }
+
+    /**
+     * The watch on answers (decision 0052): a statement PostgreSQL has not answered in time
+     * closes the connection, which fails it and everything queued behind it as `unavailable`
+     * (ETIMEDOUT); the pool then drops the connection and opens another for the next request.
+     */
+    const watched = (answer: Promise<unknown>): Promise<unknown> => {
+      const ms = tuned.answerMs()
+      if (ms <= 0) return answer
+      const timer = setTimeout(() => {
+        tuned.mustClose = true
+        stream.destroy(
+          Object.assign(new Error(`PostgreSQL gave no answer in ${String(ms)} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        )
+      }, ms)
+      return answer.finally(() => {
+        clearTimeout(timer)
+      })
+    }
 
     /** One statement as it goes on the wire: under a name, or as text. */
     const send = (text: string, values: unknown[]): Promise<unknown> => {
       const name = tuned.names ? STATEMENT_NAMES.of(text, values.length) : undefined
-      const answer = (
-        name === undefined ? query(text, values) : query({ name, text, values })
-      ) as Promise<unknown>
+      const answer = watched(
+        (name === undefined
+          ? query(text, values)
+          : query({ name, text, values })) as Promise<unknown>,
+      )
       return answer.catch((error: unknown) => {
         // A statement the connection no longer holds (its plan stale, or closed by the driver
         // after a value it could not send) would fail there every time: close it.

@@ -105,3 +105,16 @@ export function serveHaven(env: Record<string, string>, extraArgs: string[] = []
     })
   })
 }
+
+/**
+ * Whether this process may signal `pid`: the database's process runs on this machine, as a
+ * user this test may stop (the tests that freeze PostgreSQL with SIGSTOP).
+ */
+export function canSignal(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
