@@ -210,7 +210,7 @@ export const SETTINGS = [
     min: 0,
     max: 3_600_000,
     meaning:
-      "PostgreSQL, the server: how many milliseconds a statement may wait for the database's answer; past it the connection is closed and the request answered 503 with `Retry-After`, so a database that stopped answering (frozen, or lost without the connection closing) does not hold the pool for good. Not applied while migrating. 0: no limit (decision 0052)",
+      'PostgreSQL, the server: how many milliseconds a statement, or its wait for a lock, may take; PostgreSQL then cancels it (503 with `Retry-After`). A statement with no answer at all a quarter later (a database frozen, or lost without the connection closing) closes its connection (503), so the pool is never held for good. Not applied while migrating, nor to commands. 0: no limit (decision 0052)',
   },
   {
     name: 'HAVEN_DB_MAX_WAITING',

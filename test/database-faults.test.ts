@@ -13,6 +13,15 @@ import { canSignal, serveHaven } from './support/processes.ts'
  * serves again once the database answers (issue 15, decision 0029). Before, a connection
  * dropped during a write ended the process ("Connection terminated unexpectedly").
  */
+/** A backend that has ended meanwhile is no reason to skip the rest of the clean-up. */
+const signal = (pid: number, what: NodeJS.Signals) => {
+  try {
+    process.kill(pid, what)
+  } catch {
+    // Gone already.
+  }
+}
+
 const postgres = (await dialectsUnderTest()).find((dialect) => dialect.name === 'postgres')
 
 describe(
@@ -109,7 +118,7 @@ describe(
           return
         }
         frozen = pids
-        for (const pid of frozen) process.kill(pid, 'SIGSTOP')
+        for (const pid of frozen) signal(pid, 'SIGSTOP')
         const started = performance.now()
         const answer = await Promise.race([
           fetch(`${served.url}/healthz`),
@@ -120,7 +129,7 @@ describe(
         assert.equal(answer.status, 503)
         assert.equal(answer.headers.get('retry-after'), '10')
         assert.ok(waited >= 500, `answered after ${waited.toFixed(0)} ms`)
-        for (const pid of frozen) process.kill(pid, 'SIGCONT')
+        for (const pid of frozen) signal(pid, 'SIGCONT')
         frozen = []
         let health = await fetch(`${served.url}/healthz`)
         for (let tries = 0; health.status === 503 && tries < 20; tries++)
@@ -128,7 +137,7 @@ describe(
         assert.equal(health.status, 200)
         assert.equal(served.child.exitCode, null, served.stderr())
       } finally {
-        for (const pid of frozen) process.kill(pid, 'SIGCONT')
+        for (const pid of frozen) signal(pid, 'SIGCONT')
         await admin.end().catch(() => undefined)
         await served.stop()
         await scratch.drop()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
+import pg from 'pg'
 import {
   createScratchDatabase,
   dialectsUnderTest,
@@ -79,11 +80,37 @@ describe('PostgreSQL that stops answering', { skip: postgres?.skip }, () => {
       database.db,
     )
     assert.equal(slow.rows[0]?.done, 1)
+  })
+
+  it('has PostgreSQL cancel a slow statement or a long wait for a lock, leaving no backend behind', async () => {
     database.watchAnswers?.(300)
     await assert.rejects(
       sql`select pg_sleep(0.9)`.execute(database.db),
-      (error: unknown) => classifyDatabaseError(error) === 'unavailable',
+      (error: unknown) => classifyDatabaseError(error) === 'busy',
     )
+    const holder = new pg.Client({ connectionString: scratch.url })
+    await holder.connect()
+    try {
+      await holder.query('select pg_advisory_lock(4242)')
+      await assert.rejects(
+        database.db
+          .transaction()
+          .execute((trx) => sql`select pg_advisory_xact_lock(4242)`.execute(trx)),
+        (error: unknown) => classifyDatabaseError(error) === 'busy',
+      )
+      const waiting = await holder.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`,
+      )
+      assert.equal(waiting.rows[0]?.n, 0, 'no backend still queued for the lock')
+    } finally {
+      await holder.end()
+    }
     assert.ok((await backendOf(database)) > 0, 'and answers again after')
+    database.watchAnswers?.(0)
+    const slow = await sql<{ done: number }>`select 1 as done from pg_sleep(0.4)`.execute(
+      database.db,
+    )
+    assert.equal(slow.rows[0]?.done, 1, 'no limit once the watch stops')
   })
 })

@@ -21,9 +21,10 @@ export interface Database {
   location: string
   close(): Promise<void>
   /**
-   * PostgreSQL: from now on, a statement with no answer after `ms` closes its connection and
-   * fails as `unavailable` (decision 0052); 0 stops watching. The server calls it once
-   * migrated. SQLite: nothing (its statements run in this process's own threads).
+   * PostgreSQL, from now on (decision 0052): the database cancels a statement, or a wait for
+   * a lock, that takes longer than `ms` (busy, 503); one with no answer at all after a quarter
+   * more closes its connection and fails as `unavailable`. 0 stops both. The server calls it
+   * once migrated. SQLite: nothing (its statements run in this process's own threads).
    */
   watchAnswers?(ms: number): void
 }
@@ -310,6 +311,33 @@ async function openPostgres(
   }
 }
 
+/** The client's watch on answers fires this much later than PostgreSQL's own timeouts. */
+const ANSWER_BACKSTOP = 1.25
+
+/** The statement and lock timeouts each connection was last given, by client. */
+const LIMITED = new WeakMap<pg.PoolClient, number>()
+
+/**
+ * Once the server watches its answers (decision 0052), PostgreSQL itself cancels a statement,
+ * or a wait for a lock, that takes longer (57014 or 55P03, answered 503 as busy): its backend
+ * is then free at once, where closing the connection alone would leave it running or queued
+ * for the lock. Set for the session on each connection as it is handed out, outside any
+ * transaction, once per connection and value; never during the migrations before.
+ */
+async function limitStatements(client: pg.PoolClient, ms: number): Promise<void> {
+  if ((LIMITED.get(client) ?? 0) === ms) return
+  try {
+    await client.query(
+      "select set_config('statement_timeout', $1, false), set_config('lock_timeout', $1, false)",
+      [String(ms)],
+    )
+  } catch (error) {
+    client.release(error instanceof Error ? error : true)
+    throw error
+  }
+  LIMITED.set(client, ms)
+}
+
 /**
  * The pool as Kysely sees it, with the queue of waiters bounded: past `maxWaiting` a request
  * is refused at once rather than queued, and one that waited `waitMs` in vain fails as busy
@@ -331,8 +359,10 @@ function boundedPool(pool: pg.Pool, limits: PoolLimits, watch: { ms: number }): 
         const client = await pool.connect()
         tuneClient(client, {
           names: limits.preparesStatements !== false,
-          answerMs: () => watch.ms,
+          // The backstop: PostgreSQL's own timeouts below act first on a server that answers.
+          answerMs: () => Math.ceil(watch.ms * ANSWER_BACKSTOP),
         })
+        await limitStatements(client, watch.ms)
         return client
       } catch (error) {
         if (error instanceof Error && error.message === 'timeout exceeded when trying to connect') {

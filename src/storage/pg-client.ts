@@ -135,7 +135,7 @@ export function tuneClient(
           // A read-only transaction that asked nothing: nothing was sent, nothing to end.
           if (unsent) return Promise.resolve(answered(text.toUpperCase()))
           if (wasReadOnly && /^commit$/i.test(text)) {
-            ;(query(text, values) as Promise<unknown>).catch(() => {
+            watched(query(text, values) as Promise<unknown>).catch(() => {
               tuned.mustClose = true
             })
             return Promise.resolve(answered('COMMIT'))
