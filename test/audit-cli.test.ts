@@ -13,14 +13,10 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { after, describe, it } from 'node:test'
-import {
-  appendLedgerFile,
-  markLedgerBatch,
-  readLedgerFile,
-} from '../src/app/disposal-ledger-file.ts'
 import { masterKeyFrom } from '../src/app/field-crypto.ts'
 import { readKeyFile } from '../src/storage/key-file.ts'
 import { rewriteChain } from './support/audit-tamper.ts'
+import { disposeInLedger, familiesInLedger } from './support/ledger.ts'
 import { runHaven } from './support/processes.ts'
 
 const dirs: string[] = []
@@ -174,19 +170,9 @@ describe('haven keys rotate', () => {
     assert.match(readFileSync(ledger, 'utf8'), /^\{"v":3,"ledgerKey":"[^"]+"\}\n$/)
     const newKey = masterKeyFrom(readKeyFile(path.join(dir, 'master.key')) ?? Buffer.alloc(0))
     const oldKey = masterKeyFrom(readKeyFile(path.join(dir, 'old.key')) ?? Buffer.alloc(0))
-    const line = {
-      id: 'line-1',
-      centreId: 'centre-1',
-      runId: 'run-1',
-      itemKind: 'family',
-      itemId: 'family-1',
-      categories: ['case_records'],
-      disposedAt: '2026-03-14T09:00:00.000Z',
-    }
-    await appendLedgerFile(ledger, newKey, [line], 'batch-1')
-    await markLedgerBatch(ledger, newKey, 'batch-1', 'committed')
-    assert.deepEqual(readLedgerFile(ledger, oldKey).entries, [line])
-    assert.deepEqual(readLedgerFile(ledger, newKey).entries, [line])
+    await disposeInLedger(ledger, newKey, '1')
+    assert.deepEqual(familiesInLedger(ledger, oldKey), ['family-1'])
+    assert.deepEqual(familiesInLedger(ledger, newKey), ['family-1'])
     const listed = await runHaven(['centre', 'list'], env)
     assert.equal(listed.code, 0, listed.stderr)
     const withOld = await runHaven(['centre', 'list'], {

@@ -22,6 +22,21 @@ const signal = (pid: number, what: NodeJS.Signals) => {
   }
 }
 
+/** `haven serve` on a new database, and a superuser's client (not connected) in it. */
+async function servedOnScratch(env: Record<string, string>) {
+  const scratch = await createScratchDatabase('postgres')
+  const adminUrl = new URL(POSTGRES_ADMIN_URL)
+  adminUrl.pathname = new URL(scratch.url ?? '').pathname
+  const admin = new pg.Client({ connectionString: adminUrl.toString() })
+  const served = await serveHaven({
+    DATABASE_URL: scratch.url ?? '',
+    HAVEN_DATA_DIR: scratch.dataDir,
+    HAVEN_DEMO: 'false',
+    ...env,
+  })
+  return { scratch, admin, served }
+}
+
 const postgres = (await dialectsUnderTest()).find((dialect) => dialect.name === 'postgres')
 
 describe(
@@ -29,15 +44,7 @@ describe(
   { skip: postgres?.skip },
   () => {
     it('answers the cut-off write 503 with Retry-After, stays up, and answers the next ones', async () => {
-      const scratch = await createScratchDatabase('postgres')
-      const adminUrl = new URL(POSTGRES_ADMIN_URL)
-      adminUrl.pathname = new URL(scratch.url ?? '').pathname
-      const admin = new pg.Client({ connectionString: adminUrl.toString() })
-      const served = await serveHaven({
-        DATABASE_URL: scratch.url ?? '',
-        HAVEN_DATA_DIR: scratch.dataDir,
-        HAVEN_DEMO: 'false',
-      })
+      const { scratch, admin, served } = await servedOnScratch({})
       const logs: string[] = []
       served.child.stdout?.on('data', (chunk: Buffer) => logs.push(chunk.toString()))
       const signIn = (email: string): Promise<Response> =>
@@ -92,16 +99,7 @@ describe(
       }
     })
     it('answers 503 when PostgreSQL stops answering without closing, and serves again on new connections', async (t) => {
-      const scratch = await createScratchDatabase('postgres')
-      const adminUrl = new URL(POSTGRES_ADMIN_URL)
-      adminUrl.pathname = new URL(scratch.url ?? '').pathname
-      const admin = new pg.Client({ connectionString: adminUrl.toString() })
-      const served = await serveHaven({
-        DATABASE_URL: scratch.url ?? '',
-        HAVEN_DATA_DIR: scratch.dataDir,
-        HAVEN_DEMO: 'false',
-        HAVEN_DB_ANSWER_MS: '500',
-      })
+      const { scratch, admin, served } = await servedOnScratch({ HAVEN_DB_ANSWER_MS: '500' })
       let frozen: number[] = []
       try {
         await admin.connect()

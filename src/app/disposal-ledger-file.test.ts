@@ -11,13 +11,13 @@ import {
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { after, describe, it } from 'node:test'
+import { appendLedgerFile, carryLedgerKey, markLedgerBatch } from './disposal-ledger-file.ts'
+import { masterKeyFrom, newMasterKeyBytes } from './field-crypto.ts'
 import {
-  appendLedgerFile,
-  carryLedgerKey,
-  markLedgerBatch,
-  readLedgerFile,
-} from './disposal-ledger-file.ts'
-import { masterKeyFrom, newMasterKeyBytes, type MasterKey } from './field-crypto.ts'
+  disposeInLedger as dispose,
+  familiesInLedger as namesIn,
+  ledgerEntry as entry,
+} from '../../test/support/ledger.ts'
 
 const dirs: string[] = []
 after(() => {
@@ -29,24 +29,6 @@ const ledgerPath = () => {
   return path.join(dir, 'disposal-ledger.jsonl')
 }
 const newKey = () => masterKeyFrom(newMasterKeyBytes())
-
-const entry = (name: string) => ({
-  id: `line-${name}`,
-  centreId: 'centre-1',
-  runId: 'run-1',
-  itemKind: 'family',
-  itemId: `family-${name}`,
-  categories: ['case_records'],
-  disposedAt: '2026-03-14T09:00:00.000Z',
-})
-
-async function dispose(file: string, key: MasterKey, name: string): Promise<void> {
-  await appendLedgerFile(file, key, [entry(name)], `batch-${name}`)
-  await markLedgerBatch(file, key, `batch-${name}`, 'committed')
-}
-
-const namesIn = (file: string, key: MasterKey) =>
-  readLedgerFile(file, key).entries.map((e) => e.itemId)
 
 // RETAIN (decisions 0016, 0036, 0051): the ledger is what stops a restore bringing back what
 // was destroyed.

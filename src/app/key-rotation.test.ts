@@ -20,20 +20,14 @@ import {
 } from '../../test/support/databases.ts'
 import { findKeyCheck, insertKeyCheck } from '../storage/key-check.ts'
 import { readKeyFile } from '../storage/key-file.ts'
-import {
-  appendLedgerFile,
-  carryLedgerKey,
-  markLedgerBatch,
-  readLedgerFile,
-} from './disposal-ledger-file.ts'
-import {
-  isKeyCheckValid,
-  masterKeyFrom,
-  newMasterKeyBytes,
-  sealKeyCheck,
-  type MasterKey,
-} from './field-crypto.ts'
+import { carryLedgerKey, readLedgerFile } from './disposal-ledger-file.ts'
+import { isKeyCheckValid, masterKeyFrom, newMasterKeyBytes, sealKeyCheck } from './field-crypto.ts'
 import { rotateMasterKey } from './key-rotation.ts'
+import type { Database } from '../storage/database.ts'
+import {
+  disposeInLedger as dispose,
+  familiesInLedger as namesIn,
+} from '../../test/support/ledger.ts'
 
 const dirs: string[] = []
 const scratchDir = () => {
@@ -42,25 +36,18 @@ const scratchDir = () => {
   return dir
 }
 
-/** A ledger line (ids only, as the disposal writes them). */
-const entry = (name: string) => ({
-  id: `line-${name}`,
-  centreId: 'centre-1',
-  runId: 'run-1',
-  itemKind: 'family',
-  itemId: `family-${name}`,
-  categories: ['case_records'],
-  disposedAt: '2026-03-14T09:00:00.000Z',
-})
-
-/** A disposal's two phases in the ledger file, under a master key. */
-async function dispose(file: string, key: MasterKey, name: string): Promise<void> {
-  await appendLedgerFile(file, key, [entry(name)], `batch-${name}`)
-  await markLedgerBatch(file, key, `batch-${name}`, 'committed')
+/** A centre's database with its master key in a file, and a ledger path beside it. */
+function keysBeside(database: Database) {
+  const clock = new TestClock('2026-03-14T09:00:00Z')
+  const ctx = testContext(database, clock)
+  const dir = scratchDir()
+  const file = path.join(dir, 'master.key')
+  writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
+  return { clock, ctx, file, ledger: path.join(dir, 'disposal-ledger.jsonl') }
 }
+/** The key now in the file. */
+const keyIn = (file: string) => masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
 
-const namesIn = (file: string, key: MasterKey) =>
-  readLedgerFile(file, key).entries.map((e) => e.itemId)
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
@@ -150,17 +137,12 @@ for (const dialect of await dialectsUnderTest()) {
     // earlier line unverifiable and the restore refused.
     it('keeps the disposal ledger verifiable by the new key, and by the old one for older backups', () =>
       withMigratedDatabase(dialect.name, async (database) => {
-        const clock = new TestClock('2026-03-14T09:00:00Z')
-        const ctx = testContext(database, clock)
-        const dir = scratchDir()
-        const file = path.join(dir, 'master.key')
-        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
-        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        const { clock, ctx, file, ledger } = keysBeside(database)
         const first = ctx.masterKey
         await dispose(ledger, first, 'before')
 
         await rotateMasterKey(database.db, first, file, clock.now(), ledger)
-        const second = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        const second = keyIn(file)
         assert.deepEqual(namesIn(ledger, second), ['family-before'], 'the new key reads it')
         // The server, under the new key, goes on writing the same ledger.
         await dispose(ledger, second, 'after')
@@ -173,7 +155,7 @@ for (const dialect of await dialectsUnderTest()) {
 
         // A second rotation: every key the ledger has known still reads all of it.
         await rotateMasterKey(database.db, second, file, clock.now(), ledger)
-        const third = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        const third = keyIn(file)
         await dispose(ledger, third, 'later')
         for (const key of [first, second, third])
           assert.deepEqual(namesIn(ledger, key), ['family-before', 'family-after', 'family-later'])
@@ -196,12 +178,7 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('refuses to rotate over a ledger that does not verify, and leaves the old key in force', () =>
       withMigratedDatabase(dialect.name, async (database) => {
-        const clock = new TestClock('2026-03-14T09:00:00Z')
-        const ctx = testContext(database, clock)
-        const dir = scratchDir()
-        const file = path.join(dir, 'master.key')
-        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
-        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        const { clock, ctx, file, ledger } = keysBeside(database)
         await insertKeyCheck(database.db, sealKeyCheck(ctx.masterKey), clock.now().toISOString())
         await dispose(ledger, ctx.masterKey, 'before')
         writeFileSync(ledger, readFileSync(ledger, 'utf8').replace('family-before', 'family-x'))
@@ -217,15 +194,10 @@ for (const dialect of await dialectsUnderTest()) {
 
     it('begins a missing ledger at a rotation, so that the old key reads what is written after it', () =>
       withMigratedDatabase(dialect.name, async (database) => {
-        const clock = new TestClock('2026-03-14T09:00:00Z')
-        const ctx = testContext(database, clock)
-        const dir = scratchDir()
-        const file = path.join(dir, 'master.key')
-        writeFileSync(file, `${ctx.masterKey.bytes.toString('base64')}\n`)
-        const ledger = path.join(dir, 'disposal-ledger.jsonl')
+        const { clock, ctx, file, ledger } = keysBeside(database)
         await rotateMasterKey(database.db, ctx.masterKey, file, clock.now(), ledger)
         assert.equal(statSync(ledger).mode & 0o777, 0o600)
-        const fresh = masterKeyFrom(readKeyFile(file) ?? Buffer.alloc(0))
+        const fresh = keyIn(file)
         await dispose(ledger, fresh, 'first')
         assert.deepEqual(namesIn(ledger, ctx.masterKey), ['family-first'])
         assert.deepEqual(namesIn(ledger, fresh), ['family-first'])
