@@ -41,18 +41,38 @@ function derivedKey(master: MasterKey): Buffer {
   return Buffer.from(hkdfSync('sha256', master.bytes, Buffer.alloc(0), 'haven:disposal-ledger', 32))
 }
 
+/**
+ * One line of the file as JSON, or undefined. A line that does not parse may be a line cut
+ * short by a crash with the next append glued to it: the last whole entry in it (every line
+ * begins `{"v":`, and no line holds that twice) is the line written after, and is read as
+ * such; the cut part, a disposal that never committed, is passed over. The entry read must
+ * still verify, so nothing can be slipped in this way; what it can hide, deleting a line
+ * hides as well (decision 0051).
+ */
+function lineOf(line: string): Record<string, unknown> | undefined {
+  const parse = (text: string) => {
+    try {
+      const parsed: unknown = JSON.parse(text)
+      return typeof parsed === 'object' && parsed !== null
+        ? (parsed as Record<string, unknown>)
+        : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const whole = parse(line)
+  if (whole !== undefined) return whole
+  const last = line.lastIndexOf('{"v":')
+  return last > 0 ? parse(line.slice(last)) : undefined
+}
+
 /** The ledger's key as this master key finds it in these lines, or derives it. */
 function keyInLines(lines: readonly string[], master: MasterKey): Buffer {
   for (const line of lines) {
     if (!line.includes('"ledgerKey"')) continue
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(line)
-    } catch {
-      continue
-    }
-    const sealed = (parsed as { v?: unknown; ledgerKey?: unknown } | null)?.ledgerKey
-    if ((parsed as { v?: unknown }).v !== FORMAT_KEY || typeof sealed !== 'string') continue
+    const parsed = lineOf(line)
+    const sealed = parsed?.ledgerKey
+    if (parsed?.v !== FORMAT_KEY || typeof sealed !== 'string') continue
     try {
       return openWithMasterKey(master, KEY_PURPOSE, sealed)
     } catch {
@@ -146,27 +166,18 @@ const markBody = (batch: string, mark: LedgerMark): string =>
 
 /**
  * Appends whole lines and syncs them; a new file's folder is synced too, so the file itself
- * survives a power cut. A last line cut short by an earlier crash (its disposal never
- * committed: the lines are synced before the commit) is cut off first, so that what follows
- * starts a line of its own rather than being glued to it.
+ * survives a power cut. Each append is one write to a file opened for appending, so the lines
+ * of two processes sharing the ledger never interleave. A line cut short by a crash is left
+ * as it is (cutting it off could cut another process's write in progress): what follows is
+ * glued to it, and the reader takes the whole line at its end (`lineOf`).
  */
 async function appendLines(file: string, text: string): Promise<void> {
   // Asynchronous, so the server goes on answering while the disk syncs (decision 0028).
   const isNew = !existsSync(file)
-  const handle = await open(file, 'a+', 0o600)
+  const handle = await open(file, 'a', 0o600)
   try {
     // Private to Haven's user, also when the file was made or copied with a looser mode.
-    const stat = await handle.stat()
-    if ((stat.mode & 0o077) !== 0) await handle.chmod(0o600)
-    if (stat.size > 0) {
-      const last = Buffer.alloc(1)
-      await handle.read(last, 0, 1, stat.size - 1)
-      if (last[0] !== 0x0a) {
-        const whole = Buffer.alloc(stat.size)
-        await handle.read(whole, 0, stat.size, 0)
-        await handle.truncate(whole.lastIndexOf(0x0a) + 1)
-      }
-    }
+    if (((await handle.stat()).mode & 0o077) !== 0) await handle.chmod(0o600)
     await handle.write(text)
     await handle.sync()
   } finally {
@@ -241,16 +252,15 @@ export function readLedgerFile(file: string, master: MasterKey): LedgerReading {
   for (const [index, line] of complete.entries()) {
     if (line.trim() === '') continue
     const number = index + 1
-    let parsed: Record<string, unknown> | undefined
-    try {
-      parsed = JSON.parse(line) as Record<string, unknown>
-    } catch {
-      parsed = undefined
-    }
+    const parsed = lineOf(line)
     // The ledger's key for another master key (see above): no entry to count.
     if (parsed?.v === FORMAT_KEY && typeof parsed.ledgerKey === 'string') continue
     const isTwoPhase = parsed?.v === FORMAT_TWO_PHASE && typeof parsed.batch === 'string'
-    if ((parsed?.v !== FORMAT && !isTwoPhase) || typeof parsed?.mac !== 'string')
+    if (
+      parsed === undefined ||
+      (parsed.v !== FORMAT && !isTwoPhase) ||
+      typeof parsed.mac !== 'string'
+    )
       throw new HavenError(
         'invalid_input',
         `disposal ledger line ${String(number)} is not a ledger entry`,
